@@ -1,0 +1,35 @@
+// Small file-system helpers shared by every component.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace crucible {
+
+// Reads a whole file; throws Error naming the path when it cannot.
+std::string read_file(const std::filesystem::path& path);
+
+// Writes `data` to `path` (created with `mode`, truncated); throws Error on failure.
+void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
+
+// Writes all of `data` to `fd`, retrying on EINTR; returns false on any other error.
+bool write_all(int fd, std::string_view data);
+
+// A directory made with mkdtemp under `parent`, removed with its contents on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::filesystem::path& parent, std::string_view prefix = "crucible-");
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The directory for temporary files: $TMPDIR or /tmp.
+std::filesystem::path temp_root();
+
+}  // namespace crucible

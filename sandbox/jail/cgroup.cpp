@@ -1,0 +1,243 @@
+#include "sandbox/jail/cgroup.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+
+namespace crucible::sandbox::jail {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kV1Controllers[] = {"memory", "pids", "cpuacct"};
+
+void write_value(const std::string& path, const std::string& value) {
+  try {
+    write_file(path, value);
+  } catch (const Error& e) {
+    throw SandboxFailure(std::string("cgroup: ") + e.what() + "; run `crucible doctor`");
+  }
+}
+
+std::string read_value(const std::string& path) {
+  try {
+    return read_file(path);
+  } catch (const Error&) {
+    return "";
+  }
+}
+
+uint64_t read_u64(const std::string& path) {
+  std::string text = read_value(path);
+  return text.empty() ? 0 : std::stoull(text);
+}
+
+// Value of "key N" lines (memory.oom_control, memory.events, cpu.stat).
+uint64_t read_keyed(const std::string& path, const std::string& key) {
+  std::istringstream in(read_value(path));
+  std::string k;
+  uint64_t v;
+  while (in >> k >> v)
+    if (k == key) return v;
+  return 0;
+}
+
+// Our own cgroup path within a hierarchy, from /proc/self/cgroup, so we nest under it.
+std::string own_path(const std::string& controller) {
+  std::istringstream in(read_value("/proc/self/cgroup"));
+  std::string line;
+  while (std::getline(in, line)) {
+    auto a = line.find(':'), b = line.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    std::string list = line.substr(a + 1, b - a - 1);
+    bool match = controller.empty() ? list.empty() : ("," + list + ",").find("," + controller + ",") != std::string::npos;
+    if (match) return line.substr(b + 1);
+  }
+  return "/";
+}
+
+// Mount points of cgroup hierarchies, from /proc/self/mountinfo.
+struct Mounts {
+  std::string v2;
+  std::string v1[3];
+};
+
+Mounts find_mounts() {
+  Mounts m;
+  std::istringstream in(read_value("/proc/self/mountinfo"));
+  std::string line;
+  while (std::getline(in, line)) {
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    std::istringstream pre(line.substr(0, dash)), post(line.substr(dash + 3));
+    std::string id, parent, devno, root, mountpoint, fstype, source, options;
+    pre >> id >> parent >> devno >> root >> mountpoint;
+    post >> fstype >> source >> options;
+    if (fstype == "cgroup2" && m.v2.empty()) m.v2 = mountpoint;
+    if (fstype != "cgroup") continue;
+    for (int i = 0; i < 3; ++i)
+      if (("," + options + ",").find(std::string(",") + kV1Controllers[i] + ",") != std::string::npos &&
+          m.v1[i].empty())
+        m.v1[i] = mountpoint;
+  }
+  return m;
+}
+
+bool make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST; }
+
+}  // namespace
+
+RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs)
+    : version_(version), dirs_(std::move(dirs)) {}
+
+const std::string& RunCgroup::dir(const char* controller) const {
+  if (version_ == CgroupVersion::V2) return dirs_[0];
+  for (int i = 0; i < 3; ++i)
+    if (std::string(controller) == kV1Controllers[i]) return dirs_[i];
+  return dirs_[0];
+}
+
+void RunCgroup::add(pid_t pid) const {
+  for (const auto& d : dirs_) write_value(d + "/cgroup.procs", std::to_string(pid));
+}
+
+double RunCgroup::cpu_seconds() const {
+  if (version_ == CgroupVersion::V2) return read_keyed(dirs_[0] + "/cpu.stat", "usage_usec") / 1e6;
+  return read_u64(dir("cpuacct") + "/cpuacct.usage") / 1e9;
+}
+
+uint64_t RunCgroup::peak_memory_bytes() const {
+  if (version_ == CgroupVersion::V2) return read_u64(dirs_[0] + "/memory.peak");
+  return read_u64(dir("memory") + "/memory.max_usage_in_bytes");
+}
+
+uint64_t RunCgroup::oom_kills() const {
+  if (version_ == CgroupVersion::V2) return read_keyed(dirs_[0] + "/memory.events", "oom_kill");
+  return read_keyed(dir("memory") + "/memory.oom_control", "oom_kill");
+}
+
+size_t RunCgroup::task_count() const {
+  std::istringstream in(read_value(dir("pids") + "/cgroup.procs"));
+  size_t n = 0;
+  std::string line;
+  while (std::getline(in, line)) n += !line.empty();
+  return n;
+}
+
+bool RunCgroup::destroy() {
+  bool ok = true;
+  for (const auto& d : dirs_) {
+    bool removed = false;
+    // The kernel may still hold a just-emptied group for a moment.
+    for (int attempt = 0; attempt < 200 && !removed; ++attempt) {
+      if (::rmdir(d.c_str()) == 0 || errno == ENOENT) {
+        removed = true;
+        break;
+      }
+      if (errno == EBUSY) {
+        std::istringstream in(read_value(d + "/cgroup.procs"));
+        int pid;
+        while (in >> pid) ::kill(pid, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ok = ok && removed;
+  }
+  dirs_.clear();
+  return ok;
+}
+
+CgroupHost CgroupHost::detect() {
+  Mounts m = find_mounts();
+  CgroupHost host;
+  std::string name = "crucible-" + std::to_string(::getpid());
+  auto v1_ok = !m.v1[0].empty() && !m.v1[1].empty() && !m.v1[2].empty();
+  if (v1_ok) {
+    host.version_ = CgroupVersion::V1;
+    for (int i = 0; i < 3; ++i) {
+      std::string root = m.v1[i] + own_path(kV1Controllers[i]);
+      if (root.ends_with("/")) root.pop_back();
+      host.roots_.push_back(root);
+      host.parents_.push_back(root + "/" + name);
+    }
+  } else if (!m.v2.empty()) {
+    host.version_ = CgroupVersion::V2;
+    std::string root = m.v2 + own_path("");
+    if (root.ends_with("/")) root.pop_back();
+    std::string controllers = read_value(root + "/cgroup.controllers");
+    for (const char* c : {"memory", "pids", "cpu"})
+      if (controllers.find(c) == std::string::npos)
+        throw SandboxFailure(std::string("cgroup v2 at ") + root + " lacks the " + c +
+                             " controller; run `crucible doctor`");
+    host.roots_.push_back(root);
+    host.parents_.push_back(root + "/" + name);
+  } else {
+    throw SandboxFailure("no cgroup v1 (memory, pids, cpuacct) or v2 hierarchy is mounted; run `crucible doctor`");
+  }
+  for (const auto& p : host.parents_)
+    if (!make_dir(p))
+      throw SandboxFailure(errno_message("cgroup: cannot create " + p, errno) +
+                           "; Crucible needs a writable cgroup (run as root); run `crucible doctor`");
+  if (host.version_ == CgroupVersion::V2)
+    write_value(host.parents_[0] + "/cgroup.subtree_control", "+memory +pids +cpu");
+  return host;
+}
+
+std::string CgroupHost::describe() const {
+  std::string out = version_ == CgroupVersion::V1 ? "cgroup v1:" : "cgroup v2:";
+  for (const auto& p : parents_) out += " " + p;
+  return out;
+}
+
+RunCgroup CgroupHost::create_run(const std::string& name, const Limits& limits) const {
+  std::vector<std::string> dirs;
+  for (const auto& p : parents_) {
+    std::string d = p + "/" + name;
+    if (!make_dir(d)) throw SandboxFailure(errno_message("cgroup: cannot create " + d, errno));
+    dirs.push_back(d);
+  }
+  RunCgroup run(version_, dirs);
+  const std::string mem = std::to_string(limits.memory_bytes);
+  if (version_ == CgroupVersion::V1) {
+    write_value(dirs[0] + "/memory.limit_in_bytes", mem);
+    // Without swap accounting this file is absent and swap is already off.
+    if (fs::exists(dirs[0] + "/memory.memsw.limit_in_bytes"))
+      write_value(dirs[0] + "/memory.memsw.limit_in_bytes", mem);
+    write_value(dirs[1] + "/pids.max", std::to_string(limits.processes));
+  } else {
+    write_value(dirs[0] + "/memory.max", mem);
+    if (fs::exists(dirs[0] + "/memory.swap.max")) write_value(dirs[0] + "/memory.swap.max", "0");
+    write_value(dirs[0] + "/pids.max", std::to_string(limits.processes));
+  }
+  return run;
+}
+
+void CgroupHost::remove_parent() const {
+  for (const auto& p : parents_) ::rmdir(p.c_str());
+}
+
+void CgroupHost::sweep_stale() const {
+  for (const auto& root : roots_) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+      std::string name = entry.path().filename();
+      if (!name.starts_with("crucible-")) continue;
+      pid_t pid = static_cast<pid_t>(std::atoi(name.c_str() + 9));
+      if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+      // A helper that died without cleaning up: its runs are gone, remove their groups.
+      for (const auto& child : fs::directory_iterator(entry.path(), ec))
+        if (child.is_directory()) RunCgroup(version_, {child.path()}).destroy();
+      ::rmdir(entry.path().c_str());
+    }
+  }
+}
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,131 @@
+#include "sandbox/jail/client.hpp"
+
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "base/error.hpp"
+#include "sandbox/jail/protocol.hpp"
+
+extern char** environ;
+
+namespace crucible::sandbox::jail {
+namespace fs = std::filesystem;
+
+std::string find_jail_helper() {
+  if (const char* env = std::getenv("CRUCIBLE_JAIL_HELPER"); env && *env) {
+    if (::access(env, X_OK) != 0)
+      throw SandboxFailure(std::string("CRUCIBLE_JAIL_HELPER=") + env + " is not an executable");
+    return env;
+  }
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path candidate : {self.parent_path() / "crucible-jail", self.parent_path() / "../bin/crucible-jail"})
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.lexically_normal();
+  }
+#ifdef CRUCIBLE_JAIL_HELPER_PATH
+  if (::access(CRUCIBLE_JAIL_HELPER_PATH, X_OK) == 0) return CRUCIBLE_JAIL_HELPER_PATH;
+#endif
+  throw SandboxFailure("cannot find the crucible-jail helper beside " + self.string() +
+                       "; set CRUCIBLE_JAIL_HELPER or rebuild");
+}
+
+JailClient::JailClient(std::string helper_path)
+    : helper_path_(helper_path.empty() ? find_jail_helper() : std::move(helper_path)) {}
+
+JailClient::~JailClient() {
+  std::lock_guard lock(mu_);
+  stop_locked();
+}
+
+void JailClient::stop_locked() {
+  control_.reset();  // EOF tells the helper to exit
+  if (helper_pid_ > 0) {
+    int status;
+    while (::waitpid(helper_pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  helper_pid_ = -1;
+}
+
+void JailClient::start_locked() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    throw SandboxFailure(errno_message("jail: socketpair", errno));
+  unique_fd mine(sv[0]), theirs(sv[1]);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
+  char* argv[] = {const_cast<char*>(helper_path_.c_str()), nullptr};
+  pid_t pid;
+  int rc = ::posix_spawn(&pid, helper_path_.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw SandboxFailure(errno_message("jail: cannot start " + helper_path_, rc));
+  theirs.reset();
+  helper_pid_ = pid;
+  control_ = std::move(mine);
+  Frame hello;
+  try {
+    hello = read_frame(control_.get(), 1 << 20);
+  } catch (const std::exception&) {
+    stop_locked();
+    throw SandboxFailure("jail: the helper " + helper_path_ + " exited at start; run `crucible doctor`");
+  }
+  if (!hello.header.value("ok", false)) {
+    std::string why = hello.header.value("error", std::string("unknown error"));
+    stop_locked();
+    throw SandboxFailure("jail: " + why);
+  }
+}
+
+int JailClient::send_request_locked() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    throw SandboxFailure(errno_message("jail: socketpair", errno));
+  unique_fd mine(sv[0]), theirs(sv[1]);
+  char byte = 'r';
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof cbuf;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  int fd = theirs.get();
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  if (::sendmsg(control_.get(), &msg, MSG_NOSIGNAL) != 1) return -1;
+  return mine.release();
+}
+
+JailReport JailClient::run(const JailSpec& spec) {
+  unique_fd conn;
+  {
+    std::lock_guard lock(mu_);
+    for (int attempt = 0; attempt < 2 && !conn; ++attempt) {
+      if (!control_) start_locked();
+      int fd = send_request_locked();
+      if (fd >= 0) {
+        conn.reset(fd);
+      } else {
+        stop_locked();  // the helper died: start a fresh one and retry once
+      }
+    }
+    if (!conn) throw SandboxFailure("jail: the helper does not accept requests");
+  }
+  // The supervisor enforces the wall limit; this bound only guards against a stuck helper.
+  timeval tv{static_cast<time_t>(spec.limits.wall_seconds) + 60, 0};
+  ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (!write_spec(conn.get(), spec)) throw SandboxFailure("jail: the supervisor closed the connection");
+  return read_report(conn.get());
+}
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,45 @@
+// The library's handle on the jail helper: starts `crucible-jail` once, hands it one
+// request per run, and restarts it if it died. Thread-safe; runs proceed in parallel.
+//
+//   JailClient jail;                         // finds the helper beside the executable
+//   JailReport r = jail.run(spec);           // throws SandboxFailure if the helper fails
+#pragma once
+
+#include <sys/types.h>
+
+#include <mutex>
+#include <string>
+
+#include "base/unique_fd.hpp"
+#include "sandbox/jail/spec.hpp"
+
+namespace crucible::sandbox::jail {
+
+class JailClient {
+ public:
+  // `helper_path` empty: $CRUCIBLE_JAIL_HELPER, then beside /proc/self/exe, then the
+  // build tree's path.
+  explicit JailClient(std::string helper_path = "");
+  JailClient(const JailClient&) = delete;
+  JailClient& operator=(const JailClient&) = delete;
+  ~JailClient();
+
+  JailReport run(const JailSpec& spec);
+  const std::string& helper_path() const { return helper_path_; }
+  pid_t helper_pid() const { return helper_pid_; }
+
+ private:
+  void start_locked();
+  void stop_locked();
+  int send_request_locked();
+
+  std::string helper_path_;
+  std::mutex mu_;
+  unique_fd control_;
+  pid_t helper_pid_ = -1;
+};
+
+// Resolves the helper's path as the constructor does; throws SandboxFailure if absent.
+std::string find_jail_helper();
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,105 @@
+// crucible-jail: the pre-forked helper ("zygote") that runs every jailed program.
+//
+// Started once by JailClient with a control socket on fd 3. It pays the expensive setup
+// once (an empty network namespace shared by all runs, the cgroup parent, the compiled
+// seccomp filter) and stays small and single-threaded, so forking a supervisor per run
+// is cheap and safe. Each request arrives as a socket (SCM_RIGHTS) carrying one spec;
+// the supervisor answers on that socket. EOF on the control socket ends the helper.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "base/unique_fd.hpp"
+#include "sandbox/jail/cgroup.hpp"
+#include "sandbox/jail/protocol.hpp"
+#include "sandbox/jail/seccomp_rules.hpp"
+#include "sandbox/jail/supervisor.hpp"
+
+namespace {
+
+using namespace crucible;
+using namespace crucible::sandbox::jail;
+
+constexpr int kControlFd = 3;
+
+// Receives one descriptor; returns -1 on EOF or error.
+int receive_fd(int control) {
+  char byte;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof cbuf;
+  for (;;) {
+    ssize_t n = ::recvmsg(control, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -2;
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+  }
+}
+
+[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, scmp_filter_ctx filter) {
+  ::signal(SIGCHLD, SIG_DFL);
+  JailReport report;
+  try {
+    JailSpec spec = read_spec(fd);
+    report = supervise(spec, cgroups, filter);
+  } catch (const std::exception& e) {
+    report.setup_error = e.what();
+  }
+  write_report(fd, report);
+  ::_exit(0);
+}
+
+}  // namespace
+
+int main() {
+  ::close_range(kControlFd + 1, ~0U, 0);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::prctl(PR_SET_NAME, "crucible-jail");
+  nlohmann::json hello = {{"ok", true}};
+  scmp_filter_ctx filter = nullptr;
+  CgroupHost cgroups;
+  try {
+    // One empty network namespace for every run: creating one per run is slow and
+    // serialised in the kernel. It has only a loopback device, which stays down.
+    if (::unshare(CLONE_NEWNET) != 0)
+      throw SandboxFailure(errno_message("cannot create the empty network namespace; run `crucible doctor`", errno));
+    cgroups = CgroupHost::detect();
+    cgroups.sweep_stale();
+    filter = build_seccomp_filter();
+  } catch (const std::exception& e) {
+    hello = {{"ok", false}, {"error", e.what()}};
+  }
+  if (!write_frame(kControlFd, hello, {}) || !hello["ok"].get<bool>()) return 1;
+
+  // Supervisors are reaped automatically; each owns and cleans up its own run.
+  ::signal(SIGCHLD, SIG_IGN);
+  for (;;) {
+    int fd = receive_fd(kControlFd);
+    if (fd == -1) break;
+    if (fd < 0) continue;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(kControlFd);
+      serve_one(fd, cgroups, filter);
+    }
+    ::close(fd);
+  }
+  seccomp_release(filter);
+  cgroups.remove_parent();
+  return 0;
+}

@@ -1,0 +1,56 @@
+#include "sandbox/jail/identity.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/unique_fd.hpp"
+
+namespace crucible::sandbox::jail {
+namespace {
+
+std::string write_proc(pid_t pid, const char* file, const std::string& text) {
+  std::string path = "/proc/" + std::to_string(pid) + "/" + file;
+  unique_fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  // The kernel needs the whole map in one write.
+  if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    return errno_message("cannot write " + path, errno);
+  return "";
+}
+
+}  // namespace
+
+std::string write_id_maps(pid_t pid) {
+  std::string map = "0 " + std::to_string(kHostInitUid) + " 1\n" + std::to_string(kInsideSandboxUid) +
+                    " " + std::to_string(kHostSandboxUid) + " 1\n";
+  std::string err = write_proc(pid, "uid_map", map);
+  if (err.empty()) err = write_proc(pid, "gid_map", map);
+  return err;
+}
+
+void become_namespace_root() {
+  if (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0)
+    throw SandboxFailure(errno_message("jail: cannot become root of the user namespace", errno));
+}
+
+void drop_to_sandbox_user() {
+  for (int cap = 0; cap <= CAP_LAST_CAP; ++cap)
+    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+      throw SandboxFailure(errno_message("jail: cannot drop capability " + std::to_string(cap), errno));
+  if (::setgroups(0, nullptr) != 0) throw SandboxFailure(errno_message("jail: setgroups", errno));
+  uid_t id = kInsideSandboxUid;
+  if (::setresgid(id, id, id) != 0) throw SandboxFailure(errno_message("jail: setresgid", errno));
+  // Leaving uid 0 clears the permitted and effective capability sets.
+  if (::setresuid(id, id, id) != 0) throw SandboxFailure(errno_message("jail: setresuid", errno));
+  ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    throw SandboxFailure(errno_message("jail: no_new_privs", errno));
+}
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,27 @@
+// Who the jailed processes are. Inside the user namespace the jail's init is root (host
+// uid kHostInitUid, unprivileged outside) and the program runs as uid/gid 1000 (host
+// kHostSandboxUid). Neither maps to any host account with rights.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace crucible::sandbox::jail {
+
+inline constexpr uid_t kHostInitUid = 65533;
+inline constexpr uid_t kHostSandboxUid = 65534;
+inline constexpr uid_t kInsideSandboxUid = 1000;
+
+// Supervisor side: writes uid_map and gid_map of the freshly cloned `pid`.
+// Returns an error message, or "" on success.
+std::string write_id_maps(pid_t pid);
+
+// Init side, after the maps exist: become root of the namespace so files can be created.
+void become_namespace_root();
+
+// Program side, last before exec: no groups, uid/gid 1000, no capabilities (bounding and
+// ambient sets emptied), no_new_privs. Throws SandboxFailure naming the failed step.
+void drop_to_sandbox_user();
+
+}  // namespace crucible::sandbox::jail

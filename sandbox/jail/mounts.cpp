@@ -1,0 +1,170 @@
+#include "sandbox/jail/mounts.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+
+namespace crucible::sandbox::jail {
+namespace {
+
+// The staging tmpfs is mounted over /tmp in the jail's private mount namespace only.
+constexpr const char* kStage = "/tmp";
+
+void check(int rc, const std::string& what) {
+  if (rc != 0) throw SandboxFailure(errno_message("jail: " + what, errno));
+}
+
+std::string staged(const std::string& inside) { return std::string(kStage) + inside; }
+
+void make_dirs(const std::string& path) {
+  std::string cur;
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      cur = path.substr(0, i);
+      if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) check(-1, "mkdir " + cur);
+    }
+  }
+}
+
+// Flags a user namespace may not clear on remount: keep whatever the source has.
+unsigned long locked_flags(const std::string& source) {
+  struct statvfs sv {};
+  if (::statvfs(source.c_str(), &sv) != 0) return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+  return f;
+}
+
+// Binds `source` at `target` (created as a dir or an empty file), read-only unless asked.
+void bind(const std::string& source, const std::string& target, bool writable, bool is_dir,
+          const std::string& flags_from) {
+  if (is_dir) {
+    make_dirs(target);
+  } else {
+    make_dirs(target.substr(0, target.rfind('/')));
+    int fd = ::open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    check(fd < 0 ? -1 : ::close(fd), "create mount point " + target);
+  }
+  check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind " + target);
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | locked_flags(flags_from);
+  if (!writable) flags |= MS_RDONLY;
+  check(::mount(nullptr, target.c_str(), nullptr, flags, nullptr), "remount " + target);
+}
+
+// A host path that is a symlink (merged /usr: /bin -> usr/bin) is copied as a symlink.
+void replicate(const std::string& host_path) {
+  struct stat st {};
+  if (::lstat(host_path.c_str(), &st) != 0) return;
+  std::string target = staged(host_path);
+  if (S_ISLNK(st.st_mode)) {
+    char link[4096];
+    ssize_t n = ::readlink(host_path.c_str(), link, sizeof link - 1);
+    check(n < 0 ? -1 : 0, "readlink " + host_path);
+    link[n] = '\0';
+    make_dirs(target.substr(0, target.rfind('/')));
+    check(::symlink(link, target.c_str()), "symlink " + target);
+    return;
+  }
+  bind(host_path, target, false, S_ISDIR(st.st_mode), host_path);
+}
+
+void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) {
+  make_dirs(target);
+  char mode_text[16];
+  std::snprintf(mode_text, sizeof mode_text, "%o", mode);  // tmpfs reads mode in octal
+  std::string opts = "size=" + std::to_string(size_bytes) + ",mode=" + mode_text;
+  check(::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()), "tmpfs " + target);
+}
+
+void write_etc(const char* name, const char* text) {
+  make_dirs(staged("/etc"));
+  write_file(staged(std::string("/etc/") + name), text);
+}
+
+}  // namespace
+
+const std::vector<RootEntry>& root_table() {
+  static const std::vector<RootEntry> table = {
+      {"/usr", false, "toolchains, interpreters and shared libraries"},
+      {"/bin", true, "merged-/usr symlink or legacy binaries"},
+      {"/sbin", true, "merged-/usr symlink"},
+      {"/lib", true, "merged-/usr symlink or the dynamic loader"},
+      {"/lib32", true, "merged-/usr symlink"},
+      {"/lib64", true, "the dynamic loader's path"},
+      {"/etc/alternatives", true, "Debian's alternatives symlinks (java, cc, ...)"},
+      {"/etc/ld.so.cache", true, "fast shared-library lookup"},
+      {"/etc/localtime", true, "time zone for date/time libraries"},
+  };
+  return table;
+}
+
+int open_box(const std::string& box_dir) {
+  int fd = ::open(box_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  check(fd < 0 ? -1 : 0, "cannot open the box directory " + box_dir);
+  return fd;
+}
+
+void build_root(const JailSpec& spec, int box_fd) {
+  // Nothing we mount may propagate back to the host.
+  check(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make mounts private");
+  mount_tmpfs(kStage, 4 << 20, 0755);
+  for (const auto& entry : root_table()) {
+    if (entry.optional && ::access(entry.path, F_OK) != 0) continue;
+    replicate(entry.path);
+  }
+  for (const auto& path : spec.extra_ro_paths)
+    if (::access(path.c_str(), F_OK) == 0) replicate(path);
+
+  // Our own /etc files: no host accounts, no host names.
+  write_etc("passwd", "root:x:0:0:root:/:/bin/false\nsandbox:x:1000:1000:sandbox:/tmp:/bin/false\n");
+  write_etc("group", "root:x:0:\nsandbox:x:1000:\n");
+  write_etc("hosts", "127.0.0.1 localhost\n");
+  write_etc("nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n");
+
+  // /dev: bind only harmless devices onto empty files in the staging tmpfs.
+  for (const char* dev : {"null", "zero", "full", "random", "urandom"})
+    bind(std::string("/dev/") + dev, staged(std::string("/dev/") + dev), true, false, "/dev");
+  check(::symlink("/proc/self/fd", staged("/dev/fd").c_str()), "symlink /dev/fd");
+  check(::symlink("/proc/self/fd/0", staged("/dev/stdin").c_str()), "symlink /dev/stdin");
+  check(::symlink("/proc/self/fd/1", staged("/dev/stdout").c_str()), "symlink /dev/stdout");
+  check(::symlink("/proc/self/fd/2", staged("/dev/stderr").c_str()), "symlink /dev/stderr");
+
+  // A fresh /proc shows only this pid namespace.
+  make_dirs(staged("/proc"));
+  check(::mount("proc", staged("/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
+        "mount /proc");
+
+  uint64_t scratch = spec.limits.file_size_bytes;
+  mount_tmpfs(staged("/work"), scratch, 01777);
+  mount_tmpfs(staged("/tmp"), scratch, 01777);
+
+  std::string box_source = "/proc/self/fd/" + std::to_string(box_fd);
+  bind(box_source, staged("/box"), spec.box_writable, true, box_source);
+}
+
+void enter_root(const std::string& cwd) {
+  check(::chdir(kStage), "chdir to the new root");
+  // pivot_root(".", ".") stacks the old root under the new one; detaching it drops the host.
+  check(static_cast<int>(::syscall(SYS_pivot_root, ".", ".")), "pivot_root");
+  check(::umount2(".", MNT_DETACH), "detach the host root");
+  check(::chdir("/"), "chdir /");
+  check(::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr),
+        "make / read-only");
+  check(::chdir(cwd.c_str()), "chdir " + cwd);
+}
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,34 @@
+// The jail's file-system view: a tmpfs root holding read-only binds of what toolchains
+// need (/usr, a few /etc entries), a fresh /proc, a minimal /dev, private tmpfs /work and
+// /tmp, and the run's box at /box. Nothing else of the host is visible.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sandbox/jail/spec.hpp"
+
+namespace crucible::sandbox::jail {
+
+// One row of the base root: a host path and how it appears inside.
+struct RootEntry {
+  const char* path;
+  bool optional;  // absent on some hosts
+  const char* why;
+};
+const std::vector<RootEntry>& root_table();
+
+// Opens the host box directory as an O_PATH descriptor. Called in the new mount namespace
+// (a descriptor from the old one cannot be bound) while still host uid 0, so a box under
+// a root-only directory is reachable. Throws SandboxFailure.
+int open_box(const std::string& box_dir);
+
+// Builds the new root under the staging directory. `box_fd` is an O_PATH descriptor of the
+// host box directory, opened before the staging tmpfs could hide its path.
+// Throws SandboxFailure naming the mount that failed.
+void build_root(const JailSpec& spec, int box_fd);
+
+// pivot_root into the staging root, detach the host tree, make / read-only, chdir(cwd).
+void enter_root(const std::string& cwd);
+
+}  // namespace crucible::sandbox::jail

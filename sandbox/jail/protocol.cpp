@@ -1,0 +1,145 @@
+#include "sandbox/jail/protocol.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+
+namespace crucible::sandbox::jail {
+namespace {
+
+constexpr uint64_t kMaxHeader = 1 << 20;
+
+void read_exact(int fd, char* buf, size_t n) {
+  while (n > 0) {
+    ssize_t got = ::read(fd, buf, n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw SandboxFailure(errno_message("jail protocol: read failed", errno));
+    if (got == 0) throw SandboxFailure("jail protocol: the jail helper closed the connection");
+    buf += got;
+    n -= static_cast<size_t>(got);
+  }
+}
+
+}  // namespace
+
+bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& blobs) {
+  auto sizes = nlohmann::json::array();
+  for (const auto& b : blobs) sizes.push_back(b.size());
+  header["blobs"] = sizes;
+  std::string text = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  uint64_t len = text.size();
+  char prefix[8];
+  std::memcpy(prefix, &len, 8);  // x86-64 and arm64 are little-endian, as the format says
+  if (!write_all(fd, std::string_view(prefix, 8)) || !write_all(fd, text)) return false;
+  for (const auto& b : blobs)
+    if (!write_all(fd, b)) return false;
+  return true;
+}
+
+Frame read_frame(int fd, uint64_t max_bytes) {
+  char prefix[8];
+  read_exact(fd, prefix, 8);
+  uint64_t len;
+  std::memcpy(&len, prefix, 8);
+  if (len > kMaxHeader) throw SandboxFailure("jail protocol: header too large");
+  std::string text(len, '\0');
+  read_exact(fd, text.data(), len);
+  Frame frame;
+  frame.header = nlohmann::json::parse(text, nullptr, false);
+  if (frame.header.is_discarded() || !frame.header.contains("blobs"))
+    throw SandboxFailure("jail protocol: malformed header");
+  uint64_t total = 0;
+  for (const auto& size : frame.header["blobs"]) {
+    uint64_t n = size.get<uint64_t>();
+    total += n;
+    if (total > max_bytes) throw SandboxFailure("jail protocol: frame larger than allowed");
+    std::string blob(n, '\0');
+    read_exact(fd, blob.data(), n);
+    frame.blobs.push_back(std::move(blob));
+  }
+  return frame;
+}
+
+bool write_spec(int fd, const JailSpec& spec) {
+  nlohmann::json header;
+  spec_header_to_json(header, spec);
+  return write_frame(fd, std::move(header), {spec.stdin_data});
+}
+
+JailSpec read_spec(int fd) {
+  Frame f = read_frame(fd, 1ull << 30);
+  JailSpec spec;
+  spec_header_from_json(f.header, spec);
+  if (f.blobs.size() != 1) throw SandboxFailure("jail protocol: spec needs one stdin blob");
+  spec.stdin_data = std::move(f.blobs[0]);
+  return spec;
+}
+
+bool write_report(int fd, const JailReport& report) {
+  nlohmann::json header;
+  report_header_to_json(header, report);
+  return write_frame(fd, std::move(header), {report.stdout_data, report.stderr_data});
+}
+
+JailReport read_report(int fd) {
+  Frame f = read_frame(fd, 2ull << 30);
+  JailReport report;
+  report_header_from_json(f.header, report);
+  if (f.blobs.size() != 2) throw SandboxFailure("jail protocol: report needs two blobs");
+  report.stdout_data = std::move(f.blobs[0]);
+  report.stderr_data = std::move(f.blobs[1]);
+  return report;
+}
+
+void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
+  j = {{"argv", s.argv},         {"env", s.env},
+       {"box_dir", s.box_dir},   {"box_writable", s.box_writable},
+       {"extra_ro_paths", s.extra_ro_paths}, {"cwd", s.cwd},
+       {"limits", s.limits}};
+}
+
+void spec_header_from_json(const nlohmann::json& j, JailSpec& s) {
+  s.argv = j.at("argv").get<std::vector<std::string>>();
+  s.env = j.at("env").get<std::vector<std::string>>();
+  s.box_dir = j.at("box_dir").get<std::string>();
+  s.box_writable = j.at("box_writable").get<bool>();
+  s.extra_ro_paths = j.at("extra_ro_paths").get<std::vector<std::string>>();
+  s.cwd = j.at("cwd").get<std::string>();
+  s.limits = j.at("limits").get<Limits>();
+}
+
+void report_header_to_json(nlohmann::json& j, const JailReport& r) {
+  j = {{"setup_error", r.setup_error},
+       {"exited", r.exited},
+       {"exit_code", r.exit_code},
+       {"term_signal", r.term_signal},
+       {"cpu_seconds", r.cpu_seconds},
+       {"wall_seconds", r.wall_seconds},
+       {"peak_memory_bytes", r.peak_memory_bytes},
+       {"oom_kills", r.oom_kills},
+       {"cpu_exceeded", r.cpu_exceeded},
+       {"wall_exceeded", r.wall_exceeded},
+       {"stdout_exceeded", r.stdout_exceeded},
+       {"stderr_exceeded", r.stderr_exceeded}};
+}
+
+void report_header_from_json(const nlohmann::json& j, JailReport& r) {
+  r.setup_error = j.at("setup_error").get<std::string>();
+  r.exited = j.at("exited").get<bool>();
+  r.exit_code = j.at("exit_code").get<int>();
+  r.term_signal = j.at("term_signal").get<int>();
+  r.cpu_seconds = j.at("cpu_seconds").get<double>();
+  r.wall_seconds = j.at("wall_seconds").get<double>();
+  r.peak_memory_bytes = j.at("peak_memory_bytes").get<uint64_t>();
+  r.oom_kills = j.at("oom_kills").get<uint64_t>();
+  r.cpu_exceeded = j.at("cpu_exceeded").get<bool>();
+  r.wall_exceeded = j.at("wall_exceeded").get<bool>();
+  r.stdout_exceeded = j.at("stdout_exceeded").get<bool>();
+  r.stderr_exceeded = j.at("stderr_exceeded").get<bool>();
+}
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,30 @@
+// Frames between the library and the jail helper over a stream socket:
+//   [u64 little-endian header length][JSON header][blob 0][blob 1]...
+// where header["blobs"] lists each blob's length. Blobs carry raw bytes (stdin, stdout,
+// stderr), which need not be UTF-8 and so cannot travel inside JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sandbox/jail/spec.hpp"
+
+namespace crucible::sandbox::jail {
+
+struct Frame {
+  nlohmann::json header;
+  std::vector<std::string> blobs;
+};
+
+// Writes one frame; returns false if the peer went away.
+bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& blobs);
+// Reads one frame; throws SandboxFailure on EOF, a short read or a size over `max_bytes`.
+Frame read_frame(int fd, uint64_t max_bytes);
+
+bool write_spec(int fd, const JailSpec& spec);
+JailSpec read_spec(int fd);
+bool write_report(int fd, const JailReport& report);
+JailReport read_report(int fd);
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,135 @@
+#include "sandbox/jail/seccomp_rules.hpp"
+
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "base/error.hpp"
+
+namespace crucible::sandbox::jail {
+namespace {
+
+SeccompRule kill(const char* name, const char* threat) {
+  SeccompRule r{name, SeccompAction::Kill};
+  r.threat = threat;
+  return r;
+}
+
+SeccompRule kill_if(const char* name, unsigned arg, scmp_compare op, unsigned long long value,
+                    unsigned long long mask, const char* threat) {
+  SeccompRule r{name, SeccompAction::Kill};
+  r.has_arg = true;
+  r.arg = arg;
+  r.op = op;
+  r.value = value;
+  r.mask = mask;
+  r.threat = threat;
+  return r;
+}
+
+SeccompRule nosys(const char* name, const char* threat) {
+  SeccompRule r{name, SeccompAction::ErrnoNoSys};
+  r.threat = threat;
+  return r;
+}
+
+}  // namespace
+
+const std::vector<SeccompRule>& seccomp_table() {
+  static const std::vector<SeccompRule> table = [] {
+    std::vector<SeccompRule> t = {
+        kill("ptrace", "inspecting or steering other processes"),
+        kill("process_vm_readv", "reading another process's memory"),
+        kill("process_vm_writev", "writing another process's memory"),
+        kill("pidfd_getfd", "stealing descriptors from another process"),
+        kill("kcmp", "probing other processes' kernel objects"),
+        kill("mount", "changing the file-system view"),
+        kill("umount2", "uncovering hidden host mounts"),
+        kill("pivot_root", "changing the root"),
+        kill("chroot", "changing the root"),
+        kill("open_tree", "new mount API: cloning mounts"),
+        kill("move_mount", "new mount API: attaching mounts"),
+        kill("fsopen", "new mount API: creating file systems"),
+        kill("fsconfig", "new mount API"),
+        kill("fsmount", "new mount API"),
+        kill("fspick", "new mount API: reconfiguring mounts"),
+        kill("mount_setattr", "changing mount flags"),
+        kill("setns", "joining another namespace"),
+        kill("unshare", "creating namespaces (user namespaces widen the kernel's attack surface)"),
+        kill("kexec_load", "replacing the kernel"),
+        kill("kexec_file_load", "replacing the kernel"),
+        kill("init_module", "loading kernel modules"),
+        kill("finit_module", "loading kernel modules"),
+        kill("delete_module", "unloading kernel modules"),
+        kill("bpf", "eBPF programs: kernel attack surface"),
+        kill("perf_event_open", "performance counters: side channels and kernel attack surface"),
+        kill("keyctl", "kernel keyrings are not namespaced"),
+        kill("add_key", "kernel keyrings are not namespaced"),
+        kill("request_key", "kernel keyrings are not namespaced"),
+        kill("userfaultfd", "stalling the kernel to widen race windows"),
+        kill("reboot", "rebooting the host"),
+        kill("swapon", "host swap configuration"),
+        kill("swapoff", "host swap configuration"),
+        kill("open_by_handle_at", "opening host files by handle, bypassing the mount view"),
+        kill("name_to_handle_at", "probing host file handles"),
+        kill("acct", "process accounting on the host"),
+        kill("settimeofday", "changing the host clock"),
+        kill("clock_settime", "changing the host clock"),
+        kill("clock_adjtime", "changing the host clock"),
+        kill("syslog", "reading the kernel log"),
+        kill("quotactl", "host quota configuration"),
+        kill("iopl", "raw I/O port access"),
+        kill("ioperm", "raw I/O port access"),
+        kill("fanotify_init", "watching host file-system events"),
+        kill("sethostname", "changing the host name"),
+        kill("setdomainname", "changing the domain name"),
+        kill("vhangup", "hanging up terminals"),
+        kill("lookup_dcookie", "kernel profiling internals"),
+        // Only local (AF_UNIX) sockets: no network of any family, no netlink, no raw packets.
+        kill_if("socket", 0, SCMP_CMP_NE, AF_UNIX, 0, "network access (any family but AF_UNIX)"),
+        kill_if("socketpair", 0, SCMP_CMP_NE, AF_UNIX, 0, "network access (any family but AF_UNIX)"),
+        kill_if("ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCSTI, 0xffffffffu, "injecting input into a terminal"),
+        kill_if("ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCLINUX, 0xffffffffu, "console control"),
+        // clone3 passes its flags in memory a filter cannot read; glibc falls back to clone.
+        nosys("clone3", "creating namespaces through clone3"),
+        // Language runtimes probe io_uring and fall back to plain I/O.
+        nosys("io_uring_setup", "io_uring: a large kernel attack surface"),
+        nosys("io_uring_enter", "io_uring: a large kernel attack surface"),
+        nosys("io_uring_register", "io_uring: a large kernel attack surface"),
+    };
+    for (unsigned long long flag : {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+                                    CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP})
+      t.push_back(kill_if("clone", 0, SCMP_CMP_MASKED_EQ, flag, flag, "creating namespaces through clone"));
+    return t;
+  }();
+  return table;
+}
+
+scmp_filter_ctx build_seccomp_filter() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) throw SandboxFailure("seccomp: seccomp_init failed");
+  // Foreign architectures (32-bit int 0x80 calls on x86-64) die at once.
+  seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+  for (const auto& rule : seccomp_table()) {
+    int nr = seccomp_syscall_resolve_name(rule.syscall);
+    if (nr == __NR_SCMP_ERROR) continue;  // not a system call on this architecture
+    uint32_t action = rule.action == SeccompAction::Kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(ENOSYS);
+    int rc;
+    if (rule.has_arg) {
+      scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ ? SCMP_CMP(rule.arg, rule.op, rule.mask, rule.value)
+                                                       : SCMP_CMP(rule.arg, rule.op, rule.value);
+      rc = seccomp_rule_add(ctx, action, nr, 1, cmp);
+    } else {
+      rc = seccomp_rule_add(ctx, action, nr, 0);
+    }
+    if (rc != 0) {
+      seccomp_release(ctx);
+      throw SandboxFailure(std::string("seccomp: cannot add the rule for ") + rule.syscall);
+    }
+  }
+  return ctx;
+}
+
+}  // namespace crucible::sandbox::jail

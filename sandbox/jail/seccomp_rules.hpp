@@ -1,0 +1,33 @@
+// The system-call filter as data: one row per rule and the threat it answers.
+// Everything not listed is allowed; a "kill" row ends the whole process with SIGSYS,
+// which the verdict reports as SecurityViolation.
+#pragma once
+
+#include <seccomp.h>
+
+#include <string>
+#include <vector>
+
+namespace crucible::sandbox::jail {
+
+enum class SeccompAction { Kill, ErrnoNoSys };
+
+struct SeccompRule {
+  const char* syscall;
+  SeccompAction action;
+  // Optional argument test: the rule fires only when `arg` compares as given.
+  bool has_arg = false;
+  unsigned arg = 0;
+  scmp_compare op = SCMP_CMP_EQ;
+  unsigned long long value = 0;
+  unsigned long long mask = 0;  // for SCMP_CMP_MASKED_EQ
+  const char* threat = "";
+};
+
+const std::vector<SeccompRule>& seccomp_table();
+
+// Builds the filter from the table; the caller loads it with seccomp_load() and frees it
+// with seccomp_release(). Throws SandboxFailure if libseccomp refuses a rule.
+scmp_filter_ctx build_seccomp_filter();
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,50 @@
+// What the jail is asked to run (JailSpec) and what it measured (JailReport).
+//
+// The report holds raw facts only (exit status, times, memory, which limit fired);
+// turning them into a Verdict is classify.hpp's job, a pure function tested on its own.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "sandbox/limits.hpp"
+
+namespace crucible::sandbox::jail {
+
+struct JailSpec {
+  std::vector<std::string> argv;            // argv[0] is an absolute path inside the jail
+  std::vector<std::string> env;             // "KEY=VALUE"; nothing else is inherited
+  std::string box_dir;                      // host directory bound at /box
+  bool box_writable = false;                // compile steps write their artifacts there
+  std::vector<std::string> extra_ro_paths;  // host paths also bound read-only (per language)
+  std::string cwd = "/work";                // a private tmpfs
+  Limits limits;
+  std::string stdin_data;
+};
+
+struct JailReport {
+  std::string setup_error;       // non-empty: the sandbox failed, the program did not run
+  bool exited = false;           // true: exit_code is valid; false: term_signal is
+  int exit_code = 0;
+  int term_signal = 0;
+  double cpu_seconds = 0;        // whole tree, from the cgroup
+  double wall_seconds = 0;       // from the program's start to its exit
+  uint64_t peak_memory_bytes = 0;
+  uint64_t oom_kills = 0;        // OOM kills in the run's memory cgroup: the evidence for MLE
+  bool cpu_exceeded = false;     // the supervisor killed the tree for CPU time
+  bool wall_exceeded = false;    // ... for wall time
+  bool stdout_exceeded = false;  // ... for output
+  bool stderr_exceeded = false;
+  std::string stdout_data;
+  std::string stderr_data;
+};
+
+// Header fields (everything but stdin/stdout/stderr bytes, which travel as raw blobs).
+void spec_header_to_json(nlohmann::json& j, const JailSpec& s);
+void spec_header_from_json(const nlohmann::json& j, JailSpec& s);
+void report_header_to_json(nlohmann::json& j, const JailReport& r);
+void report_header_from_json(const nlohmann::json& j, JailReport& r);
+
+}  // namespace crucible::sandbox::jail

@@ -1,0 +1,95 @@
+#include "sandbox/limits.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+
+namespace crucible::sandbox {
+namespace {
+
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// Accessors so the table below drives validation, clamping and JSON alike.
+struct Field {
+  const char* name;
+  double (*get)(const Limits&);
+  void (*set)(Limits&, double);
+};
+
+const Field kFields[] = {
+    {"cpu_seconds", [](const Limits& l) { return l.cpu_seconds; },
+     [](Limits& l, double v) { l.cpu_seconds = v; }},
+    {"wall_seconds", [](const Limits& l) { return l.wall_seconds; },
+     [](Limits& l, double v) { l.wall_seconds = v; }},
+    {"memory_bytes", [](const Limits& l) { return double(l.memory_bytes); },
+     [](Limits& l, double v) { l.memory_bytes = uint64_t(v); }},
+    {"processes", [](const Limits& l) { return double(l.processes); },
+     [](Limits& l, double v) { l.processes = uint32_t(v); }},
+    {"open_files", [](const Limits& l) { return double(l.open_files); },
+     [](Limits& l, double v) { l.open_files = uint32_t(v); }},
+    {"file_size_bytes", [](const Limits& l) { return double(l.file_size_bytes); },
+     [](Limits& l, double v) { l.file_size_bytes = uint64_t(v); }},
+    {"output_bytes", [](const Limits& l) { return double(l.output_bytes); },
+     [](Limits& l, double v) { l.output_bytes = uint64_t(v); }},
+};
+
+}  // namespace
+
+const std::vector<LimitRow>& limit_table() {
+  static const std::vector<LimitRow> table = {
+      {"cpu_seconds", "s", 2.0, 60.0, "CPU spin, busy loops across many processes"},
+      {"wall_seconds", "s", 5.0, 120.0, "sleep, blocking reads, anything that never ends"},
+      {"memory_bytes", "bytes", 256 * kMiB, 4096 * kMiB, "memory bombs, tmpfs filling (charged too)"},
+      {"processes", "tasks", 64, 1024, "fork bombs and thread bombs"},
+      {"open_files", "fds", 256, 4096, "descriptor exhaustion"},
+      {"file_size_bytes", "bytes", 64 * kMiB, 1024 * kMiB, "disk fill in the work dir and /tmp"},
+      {"output_bytes", "bytes", 16 * kMiB, 256 * kMiB, "stdout/stderr floods"},
+  };
+  return table;
+}
+
+void Limits::validate() const {
+  const auto& table = limit_table();
+  for (size_t i = 0; i < std::size(kFields); ++i) {
+    double v = kFields[i].get(*this);
+    if (!(v > 0)) throw InvalidRequest(std::string("limits.") + kFields[i].name + " must be positive");
+    if (v > table[i].ceiling)
+      throw InvalidRequest(std::string("limits.") + kFields[i].name + " = " + std::to_string(v) +
+                           " exceeds the ceiling " + std::to_string(table[i].ceiling));
+  }
+}
+
+Limits Limits::clamped() const {
+  Limits out = *this;
+  const auto& table = limit_table();
+  for (size_t i = 0; i < std::size(kFields); ++i)
+    kFields[i].set(out, std::min(kFields[i].get(out), table[i].ceiling));
+  return out;
+}
+
+void to_json(nlohmann::json& j, const Limits& l) {
+  j = nlohmann::json::object();
+  for (const auto& f : kFields) {
+    double v = f.get(l);
+    if (std::string(f.name).ends_with("seconds"))
+      j[f.name] = v;
+    else
+      j[f.name] = uint64_t(v);
+  }
+}
+
+void from_json(const nlohmann::json& j, Limits& l) {
+  if (!j.is_object()) throw InvalidRequest("limits must be a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const Field* field = nullptr;
+    for (const auto& f : kFields)
+      if (it.key() == f.name) field = &f;
+    if (!field) throw InvalidRequest("limits." + it.key() + " is not a known limit");
+    if (!it.value().is_number())
+      throw InvalidRequest("limits." + it.key() + " must be a number");
+    field->set(l, it.value().get<double>());
+  }
+}
+
+}  // namespace crucible::sandbox

@@ -48,13 +48,16 @@ std::filesystem::path temp_root() {
   return (env && *env) ? std::filesystem::path(env) : std::filesystem::path("/tmp");
 }
 
-TempDir::TempDir(const std::filesystem::path& parent, std::string_view prefix) {
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent, std::string_view prefix) {
   std::string pattern = (parent / (std::string(prefix) + "XXXXXX")).string();
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data())) throw Error(errno_message("cannot create a directory in " + parent.string(), errno));
-  path_ = buf.data();
+  return buf.data();
 }
+
+TempDir::TempDir(const std::filesystem::path& parent, std::string_view prefix)
+    : path_(make_temp_dir(parent, prefix)) {}
 
 TempDir::~TempDir() {
   std::error_code ec;

@@ -16,6 +16,9 @@ void write_file(const std::filesystem::path& path, std::string_view data, unsign
 // Writes all of `data` to `fd`, retrying on EINTR; returns false on any other error.
 bool write_all(int fd, std::string_view data);
 
+// Creates a fresh directory "<parent>/<prefix>XXXXXX" (mkdtemp); throws Error on failure.
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent, std::string_view prefix);
+
 // A directory made with mkdtemp under `parent`, removed with its contents on destruction.
 class TempDir {
  public:

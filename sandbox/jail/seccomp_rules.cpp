@@ -17,9 +17,9 @@ SeccompRule kill(const char* name, const char* threat) {
   return r;
 }
 
-SeccompRule kill_if(const char* name, unsigned arg, scmp_compare op, unsigned long long value,
-                    unsigned long long mask, const char* threat) {
-  SeccompRule r{name, SeccompAction::Kill};
+SeccompRule rule_if(SeccompAction action, const char* name, unsigned arg, scmp_compare op,
+                    unsigned long long value, unsigned long long mask, const char* threat) {
+  SeccompRule r{name, action};
   r.has_arg = true;
   r.arg = arg;
   r.op = op;
@@ -88,10 +88,13 @@ const std::vector<SeccompRule>& seccomp_table() {
         kill("vhangup", "hanging up terminals"),
         kill("lookup_dcookie", "kernel profiling internals"),
         // Only local (AF_UNIX) sockets: no network of any family, no netlink, no raw packets.
-        kill_if("socket", 0, SCMP_CMP_NE, AF_UNIX, 0, "network access (any family but AF_UNIX)"),
-        kill_if("socketpair", 0, SCMP_CMP_NE, AF_UNIX, 0, "network access (any family but AF_UNIX)"),
-        kill_if("ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCSTI, 0xffffffffu, "injecting input into a terminal"),
-        kill_if("ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCLINUX, 0xffffffffu, "console control"),
+        rule_if(SeccompAction::ErrnoAccess, "socket", 0, SCMP_CMP_NE, AF_UNIX, 0,
+                "network access (any family but AF_UNIX)"),
+        rule_if(SeccompAction::ErrnoAccess, "socketpair", 0, SCMP_CMP_NE, AF_UNIX, 0,
+                "network access (any family but AF_UNIX)"),
+        rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCSTI, 0xffffffffu,
+                "injecting input into a terminal"),
+        rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCLINUX, 0xffffffffu, "console control"),
         // clone3 passes its flags in memory a filter cannot read; glibc falls back to clone.
         nosys("clone3", "creating namespaces through clone3"),
         // Language runtimes probe io_uring and fall back to plain I/O.
@@ -101,7 +104,8 @@ const std::vector<SeccompRule>& seccomp_table() {
     };
     for (unsigned long long flag : {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
                                     CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP})
-      t.push_back(kill_if("clone", 0, SCMP_CMP_MASKED_EQ, flag, flag, "creating namespaces through clone"));
+      t.push_back(rule_if(SeccompAction::Kill, "clone", 0, SCMP_CMP_MASKED_EQ, flag, flag,
+                          "creating namespaces through clone"));
     return t;
   }();
   return table;
@@ -115,7 +119,9 @@ scmp_filter_ctx build_seccomp_filter() {
   for (const auto& rule : seccomp_table()) {
     int nr = seccomp_syscall_resolve_name(rule.syscall);
     if (nr == __NR_SCMP_ERROR) continue;  // not a system call on this architecture
-    uint32_t action = rule.action == SeccompAction::Kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(ENOSYS);
+    uint32_t action = rule.action == SeccompAction::Kill         ? SCMP_ACT_KILL_PROCESS
+                      : rule.action == SeccompAction::ErrnoNoSys ? SCMP_ACT_ERRNO(ENOSYS)
+                                                                 : SCMP_ACT_ERRNO(EACCES);
     int rc;
     if (rule.has_arg) {
       scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ ? SCMP_CMP(rule.arg, rule.op, rule.mask, rule.value)

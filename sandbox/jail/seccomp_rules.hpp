@@ -1,6 +1,8 @@
 // The system-call filter as data: one row per rule and the threat it answers.
 // Everything not listed is allowed; a "kill" row ends the whole process with SIGSYS,
-// which the verdict reports as SecurityViolation.
+// which the verdict reports as SecurityViolation. "errno" rows fail the call instead, for
+// calls that runtimes make innocently at start-up (the JVM probes AF_INET sockets, libuv
+// probes io_uring): the program sees an error, never the resource.
 #pragma once
 
 #include <seccomp.h>
@@ -10,7 +12,7 @@
 
 namespace crucible::sandbox::jail {
 
-enum class SeccompAction { Kill, ErrnoNoSys };
+enum class SeccompAction { Kill, ErrnoNoSys, ErrnoAccess };
 
 struct SeccompRule {
   const char* syscall;

@@ -1,0 +1,16 @@
+// The crucible executable's subcommands: one file each, each thin over the libraries.
+// A command returns the process exit code; bad usage throws InvalidRequest.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace crucible::cli {
+
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);     // crucible run
+int doctor_command(const Args& args);  // crucible doctor
+int demo_command(const Args& args);    // crucible demo
+
+}  // namespace crucible::cli

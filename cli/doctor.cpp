@@ -1,0 +1,36 @@
+// crucible doctor [--json]: checks the host and each language toolchain, with fixes.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "sandbox/doctor.hpp"
+
+namespace crucible::cli {
+
+int doctor_command(const Args& args) {
+  Flags flags(args, {}, {"json", "help"});
+  if (flags.has("help")) {
+    std::puts("usage: crucible doctor [--json]\nChecks namespaces, seccomp, cgroups and every language toolchain.");
+    return 0;
+  }
+  auto checks = sandbox::check_host();
+  bool host_ok = true;
+  for (const auto& c : checks) host_ok = host_ok && c.ok;
+  if (host_ok)
+    for (auto& c : sandbox::check_languages()) checks.push_back(std::move(c));
+  bool all_ok = true;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : checks) {
+    all_ok = all_ok && c.ok;
+    out.push_back({{"check", c.name}, {"ok", c.ok}, {"detail", c.detail}, {"fix", c.ok ? "" : c.fix}});
+    if (!flags.has("json"))
+      std::printf("%-4s %-22s %s%s%s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), c.detail.c_str(),
+                  c.ok ? "" : "\n     fix: ", c.ok ? "" : c.fix.c_str());
+  }
+  if (flags.has("json")) std::cout << out.dump(2) << "\n";
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace crucible::cli

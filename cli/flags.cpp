@@ -1,0 +1,60 @@
+#include "cli/flags.hpp"
+
+#include <cmath>
+
+#include "base/error.hpp"
+
+namespace crucible::cli {
+
+Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_value, std::set<std::string> booleans) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() < 3 || a.rfind("--", 0) != 0) {
+      if (a.size() > 1 && a[0] == '-') throw InvalidRequest("unknown flag '" + a + "'");
+      positionals_.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    bool inline_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (booleans.count(name)) {
+      if (inline_value) throw InvalidRequest("flag --" + name + " takes no value");
+      values_[name] = "true";
+    } else if (with_value.count(name)) {
+      if (!inline_value) {
+        if (i + 1 >= args.size()) throw InvalidRequest("flag --" + name + " needs a value");
+        value = args[++i];
+      }
+      values_[name] = value;
+    } else {
+      throw InvalidRequest("unknown flag '--" + name + "'");
+    }
+  }
+}
+
+std::optional<std::string> Flags::get(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<double> Flags::number(const std::string& name) const {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  size_t used = 0;
+  double d = 0;
+  try {
+    d = std::stod(*v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v->size() || !std::isfinite(d) || d <= 0)
+    throw InvalidRequest("--" + name + " must be a positive number, got '" + *v + "'");
+  return d;
+}
+
+}  // namespace crucible::cli

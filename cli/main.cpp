@@ -1,0 +1,44 @@
+// crucible: the command-line entry point. Dispatches to one file per subcommand and turns
+// errors into one clear line on stderr and a non-zero exit code.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "base/error.hpp"
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: crucible <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run     run a program in the sandbox and print its verdict\n"
+    "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
+    "  demo    run the examples/ programs through the sandbox\n"
+    "\n"
+    "`crucible <command> --help` describes a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  std::string command = argv[1];
+  crucible::cli::Args args(argv + 2, argv + argc);
+  try {
+    if (command == "run") return crucible::cli::run_command(args);
+    if (command == "doctor") return crucible::cli::doctor_command(args);
+    if (command == "demo") return crucible::cli::demo_command(args);
+    std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    return 2;
+  } catch (const crucible::InvalidRequest& e) {
+    std::fprintf(stderr, "crucible %s: %s\n", command.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "crucible %s: error: %s\n", command.c_str(), e.what());
+    return 1;
+  }
+}

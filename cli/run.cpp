@@ -1,0 +1,78 @@
+// crucible run [--lang L|auto] [--stdin FILE] [--time-limit S] [--memory-limit MB] [--json] FILE
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace crucible::cli {
+
+namespace {
+constexpr const char* kHelp =
+    "usage: crucible run [--lang L|auto] [--stdin FILE] [--time-limit S] [--wall-limit S]\n"
+    "                    [--memory-limit MB] [--json] FILE\n"
+    "Runs FILE in the sandbox. Prints the program's stdout, then one verdict line on stderr;\n"
+    "with --json, one JSON object with the full result on stdout. FILE may be - for stdin.\n"
+    "Exit code: 0 when the program ran and exited 0, 1 for any other verdict, 2 for bad usage.\n";
+}
+
+int run_command(const Args& args) {
+  Flags flags(args, {"lang", "stdin", "time-limit", "wall-limit", "memory-limit"}, {"json", "help"});
+  if (flags.has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (flags.positionals().size() != 1) throw InvalidRequest("expected exactly one FILE to run\n" + std::string(kHelp));
+  const std::string& file = flags.positionals()[0];
+
+  sandbox::RunRequest req;
+  req.language = flags.get("lang").value_or("auto");
+  if (file == "-") {
+    req.source.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    try {
+      req.source = read_file(file);
+    } catch (const Error& e) {
+      throw InvalidRequest(e.what());
+    }
+    req.filename = file;
+  }
+  if (auto in = flags.get("stdin")) {
+    try {
+      req.stdin_data = read_file(*in);
+    } catch (const Error& e) {
+      throw InvalidRequest(std::string("--stdin: ") + e.what());
+    }
+  }
+  if (auto t = flags.number("time-limit")) {
+    req.limits.cpu_seconds = *t;
+    req.limits.wall_seconds = std::max(req.limits.wall_seconds, *t * 2 + 1);
+  }
+  if (auto w = flags.number("wall-limit")) req.limits.wall_seconds = *w;
+  if (auto m = flags.number("memory-limit")) req.limits.memory_bytes = static_cast<uint64_t>(*m * 1024 * 1024);
+  try {
+    req.limits.validate();
+  } catch (const InvalidRequest& e) {
+    throw InvalidRequest(std::string(e.what()) + " (check --time-limit/--wall-limit/--memory-limit)");
+  }
+
+  sandbox::Sandbox sandbox;
+  sandbox::Outcome o = sandbox.run(req);
+  if (flags.has("json")) {
+    std::cout << nlohmann::json(o).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << o.stdout_data << std::flush;
+    if (!o.compile_output.empty() && o.verdict == sandbox::Verdict::CompileError) std::cerr << o.compile_output;
+    std::fprintf(stderr, "%s (%s) %s; cpu %.3f s, wall %.3f s, memory %.1f MiB\n", sandbox::verdict_name(o.verdict),
+                 o.language.c_str(), o.message.c_str(), o.cpu_seconds, o.wall_seconds,
+                 o.peak_memory_bytes / (1024.0 * 1024.0));
+  }
+  if (o.verdict == sandbox::Verdict::SandboxError) return 3;
+  return o.verdict == sandbox::Verdict::Accepted ? 0 : 1;
+}
+
+}  // namespace crucible::cli

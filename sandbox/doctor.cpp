@@ -1,0 +1,140 @@
+#include "sandbox/doctor.hpp"
+
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "sandbox/jail/cgroup.hpp"
+#include "sandbox/jail/seccomp_rules.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace crucible::sandbox {
+namespace {
+
+// Runs `probe` in a forked child; returns "" if it exited 0, else its error text.
+template <typename Fn>
+std::string in_child(Fn probe) {
+  int fds[2];
+  if (::pipe(fds) != 0) return std::strerror(errno);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string err = probe();
+    if (!err.empty()) write_all(fds[1], err);
+    ::_exit(err.empty() ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string err;
+  char buf[512];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) err.append(buf, n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (err.empty() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) err = "probe failed";
+  return err;
+}
+
+Check namespace_check(const char* name, int flag, const char* fix) {
+  std::string err = in_child([flag]() -> std::string {
+    return ::unshare(flag) == 0 ? "" : errno_message("unshare", errno);
+  });
+  return {std::string(name) + " namespace", err.empty(), err.empty() ? "available" : err, fix};
+}
+
+}  // namespace
+
+std::vector<Check> check_host() {
+  std::vector<Check> checks;
+  checks.push_back({"privileges", ::geteuid() == 0, ::geteuid() == 0 ? "running as root" : "not root",
+                    "run Crucible as root (in a VM or container of its own): the jail writes uid maps and cgroups"});
+  checks.push_back(namespace_check("user", CLONE_NEWUSER,
+                                   "enable user namespaces: sysctl -w user.max_user_namespaces=15000"));
+  checks.push_back(namespace_check("pid", CLONE_NEWPID, "run as root or with CAP_SYS_ADMIN"));
+  checks.push_back(namespace_check("network", CLONE_NEWNET, "run as root or with CAP_SYS_ADMIN"));
+  checks.push_back(namespace_check("mount", CLONE_NEWNS, "run as root or with CAP_SYS_ADMIN"));
+  checks.push_back(namespace_check("ipc", CLONE_NEWIPC, "run as root or with CAP_SYS_ADMIN"));
+  checks.push_back(namespace_check("uts", CLONE_NEWUTS, "run as root or with CAP_SYS_ADMIN"));
+
+  std::string seccomp_err = in_child([]() -> std::string {
+    try {
+      scmp_filter_ctx ctx = jail::build_seccomp_filter();
+      int rc = seccomp_load(ctx);
+      seccomp_release(ctx);
+      return rc == 0 ? "" : errno_message("seccomp_load", -rc);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  });
+  checks.push_back({"seccomp filter", seccomp_err.empty(),
+                    seccomp_err.empty() ? std::to_string(jail::seccomp_table().size()) + " rules load" : seccomp_err,
+                    "use a kernel with CONFIG_SECCOMP_FILTER and install libseccomp2"});
+
+  try {
+    jail::CgroupHost host = jail::CgroupHost::detect();
+    Limits probe;
+    jail::RunCgroup run = host.create_run("doctor-probe", probe);
+    run.destroy();
+    host.remove_parent();
+    checks.push_back({"cgroups", true, host.describe() + " (memory, pids, cpu accounting writable)", ""});
+  } catch (const std::exception& e) {
+    checks.push_back({"cgroups", false, e.what(),
+                      "mount cgroup v2 with memory+pids+cpu delegated, or cgroup v1 memory, pids and cpuacct, "
+                      "writable by Crucible's user"});
+  }
+  try {
+    jail::find_jail_helper();
+    checks.push_back({"jail helper", true, jail::find_jail_helper(), ""});
+  } catch (const std::exception& e) {
+    checks.push_back({"jail helper", false, e.what(), "build the project (scripts/setup.sh)"});
+  }
+  return checks;
+}
+
+std::vector<Check> check_languages() {
+  std::vector<Check> checks;
+  std::unique_ptr<Sandbox> sb;
+  try {
+    sb = std::make_unique<Sandbox>();
+  } catch (const std::exception& e) {
+    checks.push_back({"jail", false, e.what(), "fix the host checks above first"});
+    return checks;
+  }
+  TempDir box(temp_root(), "crucible-doctor-");
+  ::chmod(box.path().c_str(), 0755);
+  for (const auto& lang : sb->registry().all()) {
+    Check c{"language " + lang.name, false, "", "apt-get install " + lang.package};
+    if (lang.version.empty() || ::access(lang.version[0].c_str(), X_OK) != 0) {
+      c.detail = (lang.version.empty() ? std::string("no version command") : lang.version[0] + " not found");
+      checks.push_back(c);
+      continue;
+    }
+    jail::JailSpec spec;
+    spec.argv = lang.version;
+    spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp"};
+    spec.env.insert(spec.env.end(), lang.env.begin(), lang.env.end());
+    spec.extra_ro_paths = lang.extra_ro_paths;
+    spec.box_dir = box.path();
+    spec.limits = lang.run_limits(lang.compile_limits());
+    try {
+      jail::JailReport r = sb->jail().run(spec);
+      std::string text = r.stdout_data.empty() ? r.stderr_data : r.stdout_data;
+      c.ok = r.setup_error.empty() && r.exited && r.exit_code == 0;
+      text.erase(0, text.find_first_not_of("\n"));
+      c.detail = r.setup_error.empty() ? text.substr(0, text.find('\n')) : r.setup_error;
+    } catch (const std::exception& e) {
+      c.detail = e.what();
+    }
+    checks.push_back(c);
+  }
+  return checks;
+}
+
+}  // namespace crucible::sandbox

@@ -1,0 +1,22 @@
+// Host checks for `crucible doctor`: can this machine run the jail, and which language
+// toolchains work inside it. Each check says what is wrong and the fix.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace crucible::sandbox {
+
+struct Check {
+  std::string name;
+  bool ok = false;
+  std::string detail;  // what was found
+  std::string fix;     // what to do when not ok
+};
+
+// Kernel features: user/pid/net/mount/ipc/uts namespaces, seccomp, cgroups.
+std::vector<Check> check_host();
+// Each registered language's toolchain, run inside the jail (needs a working host).
+std::vector<Check> check_languages();
+
+}  // namespace crucible::sandbox

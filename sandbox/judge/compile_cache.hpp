@@ -1,0 +1,43 @@
+// Content-addressed cache of builds: one directory per (language, compile argv, toolchain,
+// source) holding the source and the compiler's artifacts, plus a small record beside it
+// with the compile result. Builds are staged in a temporary directory and renamed into
+// place, so concurrent compiles of the same source never see a half-written entry. The
+// record lives outside the build directory, where the compiler cannot forge it.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace crucible::sandbox::judge {
+
+struct CachedBuild {
+  std::filesystem::path dir;
+  bool ok = false;
+  std::string output;  // compiler diagnostics
+};
+
+class CompileCache {
+ public:
+  // `dir` empty: $CRUCIBLE_CACHE_DIR, else <tmp>/crucible-cache-<uid>.
+  explicit CompileCache(std::filesystem::path dir = {}, size_t max_entries = 2048);
+
+  std::optional<CachedBuild> lookup(const std::string& key) const;
+  // A fresh staging directory, writable by the sandbox's uid.
+  std::filesystem::path stage() const;
+  // Publishes a staged build under `key` (or discards it if another thread won the race).
+  CachedBuild commit(const std::filesystem::path& staged, const std::string& key, bool ok,
+                     const std::string& output);
+  // Removes a staged directory that will not be committed.
+  void discard(const std::filesystem::path& staged) const;
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  void evict();
+  std::filesystem::path dir_;
+  size_t max_entries_;
+  std::atomic<size_t> commits_{0};
+};
+
+}  // namespace crucible::sandbox::judge

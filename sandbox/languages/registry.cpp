@@ -1,0 +1,148 @@
+#include "sandbox/languages/registry.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+
+namespace crucible::sandbox::languages {
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::vector<std::string> strings(const json& j, const std::string& where) {
+  if (j.is_null()) return {};
+  if (!j.is_array()) throw InvalidRequest(where + " must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& v : j) {
+    if (!v.is_string()) throw InvalidRequest(where + " must be an array of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> limit_overrides(const json& j, const std::string& where) {
+  std::vector<std::pair<std::string, double>> out;
+  if (j.is_null()) return out;
+  if (!j.is_object()) throw InvalidRequest(where + " must be an object");
+  Limits probe;
+  from_json(j, probe);  // rejects unknown limit names
+  for (auto it = j.begin(); it != j.end(); ++it) out.emplace_back(it.key(), it.value().get<double>());
+  return out;
+}
+
+Limits with_overrides(Limits base, const std::vector<std::pair<std::string, double>>& overrides, bool raise_only) {
+  json j = base;
+  for (const auto& [key, value] : overrides)
+    if (!raise_only || value > j[key].get<double>()) j[key] = value;
+  return j.get<Limits>().clamped();
+}
+
+Language parse_language(const json& j, size_t index) {
+  std::string where = "languages[" + std::to_string(index) + "]";
+  if (!j.is_object()) throw InvalidRequest(where + " must be an object");
+  Language l;
+  try {
+    l.name = j.at("name").get<std::string>();
+    where = "language '" + l.name + "'";
+    l.aliases = strings(j.value("aliases", json()), where + ".aliases");
+    l.extensions = strings(j.value("extensions", json()), where + ".extensions");
+    l.package = j.value("package", "");
+    l.source_file = j.at("source_file").get<std::string>();
+    l.entry_pattern = j.value("entry_pattern", "");
+    l.entry_default = j.value("entry_default", "");
+    if (j.contains("compile") && !j["compile"].is_null()) {
+      l.has_compile = true;
+      l.compile.argv = strings(j["compile"].at("argv"), where + ".compile.argv");
+      l.compile.limits = limit_overrides(j["compile"].value("limits", json()), where + ".compile.limits");
+    }
+    l.run = strings(j.at("run"), where + ".run");
+    l.version = strings(j.value("version", json()), where + ".version");
+    l.env = strings(j.value("env", json()), where + ".env");
+    l.extra_ro_paths = strings(j.value("extra_ro_paths", json()), where + ".extra_ro_paths");
+    l.min_limits = limit_overrides(j.value("min_limits", json()), where + ".min_limits");
+    l.memory_error_patterns = strings(j.value("memory_error_patterns", json()), where + ".memory_error_patterns");
+    if (j.contains("detect")) {
+      const json& d = j["detect"];
+      l.shebang_words = strings(d.value("shebang", json()), where + ".detect.shebang");
+      for (const auto& p : d.value("patterns", json::array())) {
+        std::string re = p.at(0).get<std::string>();
+        try {
+          l.detect_patterns.emplace_back(std::regex(re, std::regex::ECMAScript | std::regex::optimize),
+                                         p.at(1).get<double>());
+        } catch (const std::regex_error& e) {
+          throw InvalidRequest(where + ".detect.patterns: bad regex '" + re + "': " + e.what());
+        }
+      }
+    }
+  } catch (const json::exception& e) {
+    throw InvalidRequest(where + ": " + e.what());
+  }
+  if (l.run.empty()) throw InvalidRequest(where + ".run must not be empty");
+  if (l.run[0].empty() || l.run[0][0] != '/') throw InvalidRequest(where + ".run[0] must be an absolute path");
+  return l;
+}
+
+}  // namespace
+
+std::string Language::entry_for(const std::string& source) const {
+  if (entry_pattern.empty()) return entry_default;
+  std::smatch m;
+  // Bounded: regex matching in libstdc++ recurses, so look only at the first 64 KiB.
+  std::string head = source.substr(0, 64 << 10);
+  if (std::regex_search(head, m, std::regex(entry_pattern)) && m.size() > 1) return m[1].str();
+  return entry_default;
+}
+
+Limits Language::run_limits(const Limits& requested) const {
+  return with_overrides(requested, min_limits, /*raise_only=*/true);
+}
+
+Limits Language::compile_limits() const { return with_overrides(Limits{}, compile.limits, false); }
+
+Registry Registry::parse(const std::string& json_text) {
+  json doc = json::parse(json_text, nullptr, false);
+  if (doc.is_discarded()) throw InvalidRequest("languages registry: not valid JSON");
+  if (!doc.contains("languages") || !doc["languages"].is_array())
+    throw InvalidRequest("languages registry: 'languages' must be an array");
+  Registry r;
+  for (size_t i = 0; i < doc["languages"].size(); ++i) r.languages_.push_back(parse_language(doc["languages"][i], i));
+  return r;
+}
+
+const Registry& Registry::builtin() {
+  static const Registry registry = [] {
+    const char* path = std::getenv("CRUCIBLE_LANGUAGES");
+    return parse(path && *path ? read_file(path) : std::string(kEmbeddedLanguagesJson));
+  }();
+  return registry;
+}
+
+const Language& Registry::find(const std::string& name) const {
+  std::string want = lower(name);
+  for (const auto& l : languages_) {
+    if (l.name == want) return l;
+    for (const auto& a : l.aliases)
+      if (a == want) return l;
+  }
+  std::string known;
+  for (const auto& l : languages_) known += (known.empty() ? "" : ", ") + l.name;
+  throw InvalidRequest("unknown language '" + name + "'; known: " + known + " (or auto)");
+}
+
+const Language* Registry::find_by_extension(const std::string& extension) const {
+  std::string want = lower(extension);
+  for (const auto& l : languages_)
+    for (const auto& e : l.extensions)
+      if (e == want) return &l;
+  return nullptr;
+}
+
+}  // namespace crucible::sandbox::languages

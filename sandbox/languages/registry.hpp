@@ -1,0 +1,69 @@
+// The language registry: what languages.json says about each language (how to compile,
+// run, detect it; its limit adjustments), loaded once and immutable afterwards.
+//
+//   const Registry& r = Registry::builtin();
+//   const Language& py = r.find("py");         // by name or alias; throws InvalidRequest
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sandbox/limits.hpp"
+
+namespace crucible::sandbox::languages {
+
+struct Step {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, double>> limits;  // overrides for this step
+};
+
+struct Language {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::vector<std::string> extensions;
+  std::string package;        // the Debian package that provides the toolchain
+  std::string source_file;    // may contain {entry}
+  std::string entry_pattern;  // regex whose group 1 names the entry (Java's public class)
+  std::string entry_default;
+  bool has_compile = false;
+  Step compile;
+  std::vector<std::string> run;
+  std::vector<std::string> version;
+  std::vector<std::string> env;
+  std::vector<std::string> extra_ro_paths;
+  std::vector<std::pair<std::string, double>> min_limits;
+  std::vector<std::string> memory_error_patterns;
+  std::vector<std::string> shebang_words;
+  std::vector<std::pair<std::regex, double>> detect_patterns;
+
+  // The entry name for `source` (entry_pattern's first group, else entry_default).
+  std::string entry_for(const std::string& source) const;
+  // Limits for running: the caller's, raised to min_limits, never above the ceilings.
+  Limits run_limits(const Limits& requested) const;
+  // Limits for compiling: the defaults with the compile step's overrides.
+  Limits compile_limits() const;
+};
+
+class Registry {
+ public:
+  // Parses a registry document; throws InvalidRequest naming the bad field.
+  static Registry parse(const std::string& json_text);
+  // The registry compiled into the binary, or $CRUCIBLE_LANGUAGES if set.
+  static const Registry& builtin();
+
+  // By name or alias, case-insensitive; throws InvalidRequest listing the known names.
+  const Language& find(const std::string& name) const;
+  const Language* find_by_extension(const std::string& extension) const;
+  const std::vector<Language>& all() const { return languages_; }
+
+ private:
+  std::vector<Language> languages_;
+};
+
+// The JSON text of sandbox/languages/languages.json, embedded at build time.
+extern const char* const kEmbeddedLanguagesJson;
+
+}  // namespace crucible::sandbox::languages

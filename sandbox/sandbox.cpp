@@ -1,0 +1,174 @@
+#include "sandbox/sandbox.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/sha256.hpp"
+#include "sandbox/classify.hpp"
+#include "sandbox/languages/detect.hpp"
+
+namespace crucible::sandbox {
+namespace {
+
+const std::vector<std::string> kBaseEnv = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp",
+                                           "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  return s;
+}
+
+struct Placeholders {
+  std::string source_path, entry, heap_mb;
+  std::string apply(const std::string& arg) const {
+    return replace_all(replace_all(replace_all(arg, "{source}", source_path), "{entry}", entry), "{heap_mb}", heap_mb);
+  }
+  std::vector<std::string> apply(const std::vector<std::string>& argv) const {
+    std::vector<std::string> out;
+    for (const auto& a : argv) out.push_back(apply(a));
+    return out;
+  }
+};
+
+Placeholders placeholders(const languages::Language& lang, const std::string& entry, const Limits& limits) {
+  std::string file = replace_all(lang.source_file, "{entry}", entry);
+  return {"/box/" + file, entry, std::to_string(limits.memory_bytes * 3 / 4 >> 20)};
+}
+
+jail::JailSpec base_spec(const languages::Language& lang) {
+  jail::JailSpec spec;
+  spec.env = kBaseEnv;
+  spec.env.insert(spec.env.end(), lang.env.begin(), lang.env.end());
+  spec.extra_ro_paths = lang.extra_ro_paths;
+  return spec;
+}
+
+// Changes to the toolchain binary invalidate its cached builds.
+std::string toolchain_stamp(const std::vector<std::string>& argv) {
+  struct stat st {};
+  if (argv.empty() || ::stat(argv[0].c_str(), &st) != 0) return "missing";
+  return std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_size);
+}
+
+Outcome sandbox_error(const std::string& message) {
+  Outcome o;
+  o.verdict = Verdict::SandboxError;
+  o.reason = "sandbox";
+  o.message = message;
+  return o;
+}
+
+// A toolchain that is not installed is the host's problem, with a fix to name.
+std::string missing_toolchain(const languages::Language& lang, const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0].rfind("/box/", 0) == 0 || ::access(argv[0].c_str(), X_OK) == 0) return "";
+  return "the " + lang.name + " toolchain is not installed (" + argv[0] + " missing); apt-get install " +
+         lang.package + ", or run `crucible doctor`";
+}
+
+}  // namespace
+
+Sandbox::Sandbox(SandboxOptions options)
+    : registry_(languages::Registry::builtin()),
+      jail_(options.helper_path),
+      cache_(options.cache_dir, options.cache_entries) {}
+
+Program Sandbox::prepare(const std::string& language, const std::string& source, const std::string& filename) {
+  if (source.size() > kMaxSourceBytes)
+    throw InvalidRequest("source is " + std::to_string(source.size()) + " bytes; the limit is " +
+                         std::to_string(kMaxSourceBytes));
+  Program p;
+  p.language = (language.empty() || language == "auto") ? languages::detect(registry_, source, filename).language
+                                                         : &registry_.find(language);
+  const auto& lang = *p.language;
+  p.entry = lang.entry_for(source);
+  std::string key = sha256_hex(lang.name + '\0' + nlohmann::json(lang.compile.argv).dump() + '\0' +
+                               lang.source_file + '\0' + p.entry + '\0' + toolchain_stamp(lang.compile.argv) + '\0' +
+                               source);
+  p.compile = compile(lang, source, p.entry, key, p.box_dir);
+  p.compile.language = lang.name;
+  return p;
+}
+
+Outcome Sandbox::compile(const languages::Language& lang, const std::string& source, const std::string& entry,
+                         const std::string& key, std::string& box_dir) {
+  Outcome ok;
+  ok.verdict = Verdict::Accepted;
+  ok.reason = "ok";
+  if (auto hit = cache_.lookup(key)) {
+    box_dir = hit->dir;
+    Outcome o = ok;
+    if (!hit->ok) {
+      o.verdict = Verdict::CompileError;
+      o.reason = "compile";
+      o.message = "the source does not compile";
+    }
+    o.compile_output = hit->output;
+    o.compile_cached = true;
+    return o;
+  }
+  std::string missing = missing_toolchain(lang, lang.has_compile ? lang.compile.argv : lang.run);
+  if (missing.empty() && lang.has_compile) missing = missing_toolchain(lang, lang.run);
+  if (!missing.empty()) return sandbox_error(missing);
+
+  std::filesystem::path staged = cache_.stage();
+  Limits limits = lang.compile_limits();
+  Placeholders ph = placeholders(lang, entry, limits);
+  write_file(staged / ph.source_path.substr(5), source);
+  if (!lang.has_compile) {
+    box_dir = cache_.commit(staged, key, true, "").dir;
+    return ok;
+  }
+  jail::JailSpec spec = base_spec(lang);
+  spec.argv = ph.apply(lang.compile.argv);
+  spec.box_dir = staged;
+  spec.box_writable = true;
+  spec.limits = limits;
+  jail::JailReport report;
+  try {
+    report = jail_.run(spec);
+  } catch (const SandboxFailure& e) {
+    cache_.discard(staged);
+    return sandbox_error(e.what());
+  }
+  Outcome o = classify_compile(report);
+  // Only the compiler's own verdict on the source is cached; a timeout may pass next time.
+  bool cacheable = o.verdict == Verdict::Accepted || o.reason == "compile";
+  if (!cacheable) {
+    cache_.discard(staged);
+    return o;
+  }
+  box_dir = cache_.commit(staged, key, o.verdict == Verdict::Accepted, o.compile_output).dir;
+  return o;
+}
+
+Outcome Sandbox::execute(const Program& program, const std::string& stdin_data, const Limits& limits) {
+  if (!program.ok()) return program.compile;
+  limits.validate();
+  const auto& lang = *program.language;
+  jail::JailSpec spec = base_spec(lang);
+  spec.limits = lang.run_limits(limits);
+  spec.argv = placeholders(lang, program.entry, spec.limits).apply(lang.run);
+  spec.box_dir = program.box_dir;
+  spec.stdin_data = stdin_data;
+  Outcome o;
+  try {
+    o = classify_run(jail_.run(spec), spec.limits, &lang);
+  } catch (const SandboxFailure& e) {
+    o = sandbox_error(e.what());
+  }
+  o.language = lang.name;
+  o.compile_output = program.compile.compile_output;
+  o.compile_cached = program.compile.compile_cached;
+  return o;
+}
+
+Outcome Sandbox::run(const RunRequest& request) {
+  request.limits.validate();
+  return execute(prepare(request.language, request.source, request.filename), request.stdin_data, request.limits);
+}
+
+}  // namespace crucible::sandbox

@@ -1,0 +1,72 @@
+// The sandbox's library API: run untrusted code in any registered language and get a
+// precise verdict. Compile once (prepare), run many times (execute); run() does both.
+//
+//   crucible::sandbox::Sandbox sb;
+//   Outcome o = sb.run({.language = "auto", .source = "print(input())", .stdin_data = "hi\n"});
+//   o.verdict == Verdict::Accepted && o.stdout_data == "hi\n";
+//
+// Thread-safe: call from many threads; each run is its own jail.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sandbox/jail/client.hpp"
+#include "sandbox/judge/compile_cache.hpp"
+#include "sandbox/languages/registry.hpp"
+#include "sandbox/limits.hpp"
+#include "sandbox/outcome.hpp"
+
+namespace crucible::sandbox {
+
+struct RunRequest {
+  std::string language = "auto";  // a name, an alias, or "auto"
+  std::string source;
+  std::string filename;           // optional: its extension helps "auto"
+  std::string stdin_data;
+  Limits limits;
+};
+
+// A submission ready to execute: compiled (or syntax-checked) and cached.
+struct Program {
+  const languages::Language* language = nullptr;
+  std::string box_dir;     // the cached build, bound read-only at /box
+  std::string entry;       // e.g. Java's main class
+  Outcome compile;         // Accepted, CompileError or SandboxError
+  bool ok() const { return compile.verdict == Verdict::Accepted; }
+};
+
+struct SandboxOptions {
+  std::string helper_path;  // empty: find crucible-jail (see JailClient)
+  std::string cache_dir;    // empty: see CompileCache
+  size_t cache_entries = 2048;
+};
+
+class Sandbox {
+ public:
+  explicit Sandbox(SandboxOptions options = {});
+
+  // Resolves the language (detecting it for "auto") and compiles through the cache.
+  // Throws InvalidRequest for an unknown language or an oversized source.
+  Program prepare(const std::string& language, const std::string& source, const std::string& filename = "");
+  // Runs a prepared program; a failed compile comes back as its compile outcome.
+  Outcome execute(const Program& program, const std::string& stdin_data, const Limits& limits);
+  // prepare + execute. Validates the limits (InvalidRequest above a ceiling).
+  Outcome run(const RunRequest& request);
+
+  jail::JailClient& jail() { return jail_; }
+  const languages::Registry& registry() const { return registry_; }
+
+ private:
+  Outcome compile(const languages::Language& lang, const std::string& source, const std::string& entry,
+                  const std::string& key, std::string& box_dir);
+
+  const languages::Registry& registry_;
+  jail::JailClient jail_;
+  judge::CompileCache cache_;
+};
+
+// Largest accepted source, in bytes.
+inline constexpr size_t kMaxSourceBytes = 1 << 20;
+
+}  // namespace crucible::sandbox

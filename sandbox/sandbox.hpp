@@ -56,6 +56,7 @@ class Sandbox {
 
   jail::JailClient& jail() { return jail_; }
   const languages::Registry& registry() const { return registry_; }
+  const judge::CompileCache& cache() const { return cache_; }
 
  private:
   Outcome compile(const languages::Language& lang, const std::string& source, const std::string& entry,

@@ -1,0 +1,3 @@
+#include <stdio.h>
+/* A compile error, reported with the compiler diagnostics. */
+int main(void) { printf("%d\n", undefined_name); }

@@ -1,0 +1,117 @@
+// The crucible executable as a user meets it: exit codes, clear errors, JSON output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "base/files.hpp"
+
+namespace crucible {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+Result crucible(const std::string& args) {
+  std::string cmd = std::string(CRUCIBLE_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  Result r{-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  TempDir dir{temp_root()};
+  std::string file(const std::string& name, const std::string& text) {
+    write_file(dir.path() / name, text);
+    return (dir.path() / name).string();
+  }
+};
+
+TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {
+  auto r = crucible("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("usage"), std::string::npos);
+}
+
+TEST_F(Cli, UnknownCommandIsNamed) {
+  auto r = crucible("frobnicate");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("frobnicate"), std::string::npos);
+}
+
+TEST_F(Cli, BadFlagsAreNamed) {
+  std::string f = file("a.py", "print(1)\n");
+  auto r = crucible("run --bogus " + f);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--bogus"), std::string::npos);
+  r = crucible("run --time-limit abc " + f);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--time-limit"), std::string::npos);
+  r = crucible("run --memory-limit 999999 " + f);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("memory"), std::string::npos);
+}
+
+TEST_F(Cli, UnknownLanguageAndMissingFileAreNamed) {
+  std::string f = file("a.py", "print(1)\n");
+  auto r = crucible("run --lang cobol " + f);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("cobol"), std::string::npos);
+  r = crucible("run /nonexistent/prog.py");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("/nonexistent/prog.py"), std::string::npos);
+}
+
+TEST_F(Cli, RunPrintsOutputThenVerdict) {
+  std::string f = file("a.py", "print(input()[::-1])\n");
+  std::string in = file("in.txt", "abc\n");
+  auto r = crucible("run --stdin " + in + " " + f);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("cba\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("Accepted (python3)"), std::string::npos);
+}
+
+TEST_F(Cli, JsonResultHasEveryField) {
+  std::string f = file("x.c", "#include <stdio.h>\nint main(void){fputs(\"err\",stderr);return 5;}\n");
+  std::string cmd = std::string(CRUCIBLE_BINARY) + " run --json " + f;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["verdict"], "RuntimeError");
+  EXPECT_EQ(j["exit_code"], 5);
+  EXPECT_EQ(j["stderr"], "err");
+  for (const char* key : {"cpu_seconds", "wall_seconds", "peak_memory_bytes", "stdout", "stdout_truncated",
+                          "stderr_truncated", "signal", "compile_output", "language", "reason", "message"})
+    EXPECT_TRUE(j.contains(key)) << key;
+}
+
+TEST_F(Cli, CompileErrorShowsDiagnostics) {
+  std::string f = file("bad.c", "int main(void){ return nope; }\n");
+  auto r = crucible("run " + f);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("nope"), std::string::npos);
+  EXPECT_NE(r.out.find("CompileError"), std::string::npos);
+}
+
+TEST_F(Cli, DoctorPassesOnThisHost) {
+  auto r = crucible("doctor");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("seccomp"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace crucible

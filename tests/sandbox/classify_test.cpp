@@ -1,0 +1,126 @@
+#include "sandbox/classify.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "base/error.hpp"
+
+namespace crucible::sandbox {
+namespace {
+
+using jail::JailReport;
+
+JailReport exited(int code) {
+  JailReport r;
+  r.exited = true;
+  r.exit_code = code;
+  return r;
+}
+
+JailReport signaled(int sig) {
+  JailReport r;
+  r.term_signal = sig;
+  return r;
+}
+
+struct Case {
+  const char* name;
+  JailReport report;
+  Verdict verdict;
+  const char* reason;
+};
+
+TEST(ClassifyRun, Table) {
+  Limits limits;
+  limits.cpu_seconds = 1;
+  auto with = [](JailReport r, auto fn) {
+    fn(r);
+    return r;
+  };
+  std::vector<Case> cases = {
+      {"clean exit", exited(0), Verdict::Accepted, "ok"},
+      {"non-zero exit", exited(3), Verdict::RuntimeError, "exit_code"},
+      {"segfault", signaled(SIGSEGV), Verdict::RuntimeError, "signal"},
+      {"abort", signaled(SIGABRT), Verdict::RuntimeError, "signal"},
+      {"seccomp kill", signaled(SIGSYS), Verdict::SecurityViolation, "seccomp"},
+      {"file too large", signaled(SIGXFSZ), Verdict::OutputLimit, "file_size"},
+      {"rlimit cpu", signaled(SIGXCPU), Verdict::TimeLimit, "cpu"},
+      {"sigkill past cpu limit", with(signaled(SIGKILL), [](JailReport& r) { r.cpu_seconds = 1.5; }),
+       Verdict::TimeLimit, "cpu"},
+      {"sigkill under cpu limit, no oom", signaled(SIGKILL), Verdict::RuntimeError, "signal"},
+      {"exit 137 is not a memory limit", exited(137), Verdict::RuntimeError, "exit_code"},
+      {"oom evidence", with(signaled(SIGKILL), [](JailReport& r) { r.oom_kills = 1; }), Verdict::MemoryLimit, "oom"},
+      {"supervisor cpu kill", with(signaled(SIGKILL), [](JailReport& r) { r.cpu_exceeded = true; }),
+       Verdict::TimeLimit, "cpu"},
+      {"wall kill", with(signaled(SIGKILL), [](JailReport& r) { r.wall_exceeded = true; }), Verdict::TimeLimit,
+       "wall"},
+      {"stdout flood", with(signaled(SIGKILL), [](JailReport& r) { r.stdout_exceeded = true; }),
+       Verdict::OutputLimit, "stdout"},
+      {"stderr flood", with(signaled(SIGKILL), [](JailReport& r) { r.stderr_exceeded = true; }),
+       Verdict::OutputLimit, "stderr"},
+      {"setup error beats all",
+       with(exited(0), [](JailReport& r) { r.setup_error = "jail: x", r.oom_kills = 3, r.stdout_exceeded = true; }),
+       Verdict::SandboxError, "sandbox"},
+      {"output beats oom", with(signaled(SIGKILL), [](JailReport& r) { r.oom_kills = 1, r.stdout_exceeded = true; }),
+       Verdict::OutputLimit, "stdout"},
+  };
+  for (const auto& c : cases) {
+    Outcome o = classify_run(c.report, limits, nullptr);
+    EXPECT_EQ(verdict_name(o.verdict), std::string(verdict_name(c.verdict))) << c.name;
+    EXPECT_EQ(o.reason, c.reason) << c.name;
+    EXPECT_FALSE(o.message.empty()) << c.name;
+  }
+}
+
+TEST(ClassifyRun, RuntimeMemoryErrorNeedsTheLanguagesPattern) {
+  languages::Language lang;
+  lang.memory_error_patterns = {"MemoryError"};
+  JailReport r = exited(1);
+  r.stderr_data = "Traceback...\nMemoryError\n";
+  EXPECT_EQ(classify_run(r, {}, &lang).verdict, Verdict::MemoryLimit);
+  EXPECT_EQ(classify_run(r, {}, nullptr).verdict, Verdict::RuntimeError);
+  r.stderr_data = "ValueError\n";
+  EXPECT_EQ(classify_run(r, {}, &lang).verdict, Verdict::RuntimeError);
+}
+
+TEST(ClassifyRun, KeepsMeasurementsAndOutput) {
+  JailReport r = exited(0);
+  r.cpu_seconds = 0.25;
+  r.wall_seconds = 0.5;
+  r.peak_memory_bytes = 1234;
+  r.stdout_data = "out";
+  r.stderr_data = "err";
+  Outcome o = classify_run(r, {}, nullptr);
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_FALSE(o.signal.has_value());
+  EXPECT_EQ(o.cpu_seconds, 0.25);
+  EXPECT_EQ(o.peak_memory_bytes, 1234u);
+  EXPECT_EQ(o.stdout_data, "out");
+  EXPECT_EQ(o.stderr_data, "err");
+}
+
+TEST(ClassifyCompile, Table) {
+  EXPECT_EQ(classify_compile(exited(0)).verdict, Verdict::Accepted);
+  JailReport bad = exited(1);
+  bad.stderr_data = "main.c:1: error: x";
+  Outcome o = classify_compile(bad);
+  EXPECT_EQ(o.verdict, Verdict::CompileError);
+  EXPECT_EQ(o.compile_output, "main.c:1: error: x");
+  JailReport slow = signaled(SIGKILL);
+  slow.wall_exceeded = true;
+  EXPECT_EQ(classify_compile(slow).reason, "compile_time");
+  JailReport broken = exited(0);
+  broken.setup_error = "jail: mount failed";
+  EXPECT_EQ(classify_compile(broken).verdict, Verdict::SandboxError);
+}
+
+TEST(Verdicts, NamesRoundTrip) {
+  for (int i = 0; i <= static_cast<int>(Verdict::SandboxError); ++i) {
+    auto v = static_cast<Verdict>(i);
+    EXPECT_EQ(verdict_from_name(verdict_name(v)), v);
+  }
+  EXPECT_THROW(verdict_from_name("Accept"), InvalidRequest);
+}
+
+}  // namespace
+}  // namespace crucible::sandbox

@@ -1,0 +1,107 @@
+// Every language end to end through the real jail: hello world, echo of stdin, a compile
+// or syntax error, a runtime error.
+#include <gtest/gtest.h>
+
+#include "base/error.hpp"
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::testing {
+namespace {
+
+using sandbox::Verdict;
+
+struct LanguageCase {
+  const char* language;
+  const char* hello;         // prints "hello"
+  const char* echo;          // copies one stdin line to stdout
+  const char* syntax_error;  // must not compile / parse
+  const char* runtime_error; // must fail at run time
+};
+
+const LanguageCase kCases[] = {
+    {"python3", "print('hello')", "print(input())", "def f(:\n", "raise SystemExit(3)"},
+    {"c", "#include <stdio.h>\nint main(void){puts(\"hello\");return 0;}",
+     "#include <stdio.h>\nint main(void){char s[64];fgets(s,64,stdin);fputs(s,stdout);return 0;}",
+     "int main(void){ return x; }", "#include <stdlib.h>\nint main(void){abort();}"},
+    {"cpp", "#include <iostream>\nint main(){std::cout<<\"hello\\n\";}",
+     "#include <iostream>\n#include <string>\nint main(){std::string s;std::getline(std::cin,s);std::cout<<s<<'\\n';}",
+     "int main(){ undeclared(); }", "#include <stdexcept>\nint main(){throw std::runtime_error(\"x\");}"},
+    {"java", "public class Main{public static void main(String[] a){System.out.println(\"hello\");}}",
+     "public class Echo{public static void main(String[] a)throws Exception{System.out.println(new "
+     "java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine());}}",
+     "public class Main{ void f( }", "public class Main{public static void main(String[] a){int[] x=new int[1];x[2]=1;}}"},
+    {"javascript", "console.log('hello')", "console.log(require('fs').readFileSync(0,'utf8').trim())",
+     "function (", "throw new Error('boom')"},
+    {"bash", "echo hello", "read -r x; echo \"$x\"", "if then fi (", "exit 4"},
+    {"go", "package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"hello\")}",
+     "package main\nimport (\"bufio\";\"fmt\";\"os\")\nfunc main(){s:=bufio.NewScanner(os.Stdin);s.Scan();fmt.Println(s.Text())}",
+     "package main\nfunc main(){ x := }", "package main\nfunc main(){ var a []int; _ = a[3] }"},
+    {"rust", "fn main(){println!(\"hello\");}",
+     "fn main(){let mut s=String::new();std::io::stdin().read_line(&mut s).unwrap();print!(\"{}\",s);}",
+     "fn main(){ let x: i32 = \"s\"; }", "fn main(){ let v: Vec<i32> = vec![]; println!(\"{}\", v[1]); }"},
+    {"ruby", "puts 'hello'", "puts gets", "def f(\n", "raise 'boom'"},
+    {"php", "<?php echo \"hello\\n\";", "<?php echo fgets(STDIN);", "<?php function ( {", "<?php throw new Exception('x');"},
+    {"lua", "print('hello')", "print(io.read('l'))", "local = 1", "error('boom')"},
+    {"perl", "print \"hello\\n\";", "my $l = <STDIN>; print $l;", "sub { ", "die 'boom';"},
+};
+
+class Languages : public ::testing::TestWithParam<LanguageCase> {};
+
+TEST_P(Languages, HelloWorld) {
+  auto o = run(GetParam().language, GetParam().hello);
+  EXPECT_EQ(o.verdict, Verdict::Accepted) << o.message << "\n" << o.stderr_data << o.compile_output;
+  EXPECT_EQ(o.stdout_data, "hello\n");
+  EXPECT_EQ(o.language, GetParam().language);
+}
+
+TEST_P(Languages, EchoesStdin) {
+  auto o = run(GetParam().language, GetParam().echo, "line from stdin\n");
+  EXPECT_EQ(o.verdict, Verdict::Accepted) << o.message << "\n" << o.stderr_data << o.compile_output;
+  EXPECT_EQ(o.stdout_data, "line from stdin\n");
+}
+
+TEST_P(Languages, SyntaxErrorIsACompileErrorWithDiagnostics) {
+  auto o = run(GetParam().language, GetParam().syntax_error);
+  EXPECT_EQ(o.verdict, Verdict::CompileError) << o.message << "\n" << o.stderr_data;
+  EXPECT_FALSE(o.compile_output.empty());
+}
+
+TEST_P(Languages, RuntimeErrorIsARuntimeError) {
+  auto o = run(GetParam().language, GetParam().runtime_error);
+  EXPECT_EQ(o.verdict, Verdict::RuntimeError) << o.message << "\n" << o.stderr_data << o.compile_output;
+  EXPECT_TRUE(o.exit_code.value_or(0) != 0 || o.signal.has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Languages, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.language); });
+
+TEST(LanguagesCache, SecondCompileIsServedFromTheCache) {
+  const char* src = "#include <stdio.h>\nint main(void){puts(\"cached\");return 0;}";
+  auto first = run("c", src);
+  auto second = run("c", src);
+  EXPECT_EQ(second.verdict, Verdict::Accepted);
+  EXPECT_TRUE(second.compile_cached);
+  EXPECT_EQ(second.stdout_data, "cached\n");
+  (void)first;
+}
+
+TEST(LanguagesAuto, DetectsAndRuns) {
+  auto o = run("auto", "package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"auto\")}");
+  EXPECT_EQ(o.language, "go");
+  EXPECT_EQ(o.stdout_data, "auto\n");
+}
+
+TEST(LanguagesLimits, AboveTheCeilingIsAnInvalidRequest) {
+  sandbox::Limits l;
+  l.memory_bytes = 64ull << 30;
+  EXPECT_THROW(run("python3", "print(1)", "", l), InvalidRequest);
+}
+
+TEST(LanguagesOversized, SourceOverTheLimitIsRejected) {
+  EXPECT_THROW(run("python3", std::string(sandbox::kMaxSourceBytes + 1, '#')), InvalidRequest);
+}
+
+TEST(LanguagesClean, NothingLeftBehind) { expect_nothing_left_behind(); }
+
+}  // namespace
+}  // namespace crucible::testing

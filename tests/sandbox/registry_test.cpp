@@ -1,0 +1,83 @@
+#include "sandbox/languages/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "base/error.hpp"
+
+namespace crucible::sandbox::languages {
+namespace {
+
+TEST(Registry, BuiltinHasTheTwelveRequiredLanguages) {
+  std::set<std::string> names;
+  for (const auto& l : Registry::builtin().all()) names.insert(l.name);
+  for (const char* want :
+       {"python3", "c", "cpp", "java", "javascript", "bash", "go", "rust", "ruby", "php", "lua", "perl"})
+    EXPECT_TRUE(names.count(want)) << want;
+}
+
+TEST(Registry, FindsByAliasCaseInsensitively) {
+  const auto& r = Registry::builtin();
+  EXPECT_EQ(r.find("py").name, "python3");
+  EXPECT_EQ(r.find("C++").name, "cpp");
+  EXPECT_EQ(r.find("node").name, "javascript");
+  EXPECT_EQ(r.find_by_extension(".rs")->name, "rust");
+  EXPECT_EQ(r.find_by_extension(".unknown"), nullptr);
+}
+
+TEST(Registry, UnknownLanguageListsTheKnownOnes) {
+  try {
+    Registry::builtin().find("cobol");
+    FAIL();
+  } catch (const InvalidRequest& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("cobol"), std::string::npos);
+    EXPECT_NE(msg.find("python3"), std::string::npos);
+  }
+}
+
+TEST(Registry, JavaEntryComesFromThePublicClass) {
+  const auto& java = Registry::builtin().find("java");
+  EXPECT_EQ(java.entry_for("public class Solver { }"), "Solver");
+  EXPECT_EQ(java.entry_for("class Helper {}"), "Main");
+}
+
+TEST(Registry, RunLimitsRaiseToMinimumsButNeverPastCeilings) {
+  const auto& java = Registry::builtin().find("java");
+  Limits l;
+  l.processes = 8;
+  EXPECT_GE(java.run_limits(l).processes, 128u);
+  l.processes = 1000;
+  EXPECT_EQ(java.run_limits(l).processes, 1000u);
+}
+
+struct BadRegistry {
+  const char* json;
+  const char* mentions;
+};
+
+TEST(Registry, MalformedDocumentsNameTheProblem) {
+  std::vector<BadRegistry> cases = {
+      {"not json", "not valid JSON"},
+      {R"({"langs": []})", "'languages'"},
+      {R"({"languages": [{"name": "x", "source_file": "a"}]})", "language 'x'"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": []}]})", "run must not be empty"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["rel/path"]}]})", "absolute path"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "min_limits": {"cpus": 2}}]})",
+       "cpus"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "detect": {"patterns": [["(", 1]]}}]})",
+       "bad regex"},
+  };
+  for (const auto& c : cases) {
+    try {
+      Registry::parse(c.json);
+      ADD_FAILURE() << "accepted: " << c.json;
+    } catch (const InvalidRequest& e) {
+      EXPECT_NE(std::string(e.what()).find(c.mentions), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::languages

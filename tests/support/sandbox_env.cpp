@@ -1,0 +1,87 @@
+#include "tests/support/sandbox_env.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "base/files.hpp"
+#include "sandbox/jail/identity.hpp"
+
+namespace crucible::testing {
+namespace fs = std::filesystem;
+
+sandbox::Sandbox& shared_sandbox() {
+  static TempDir cache(temp_root(), "crucible-test-cache-");
+  static sandbox::Sandbox sb([] {
+    sandbox::SandboxOptions options;
+    options.cache_dir = cache.path();
+    return options;
+  }());
+  return sb;
+}
+
+std::vector<int> jailed_processes() {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream status(e.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("Uid:", 0) != 0) continue;
+      std::istringstream in(line.substr(4));
+      unsigned real = 0;
+      in >> real;
+      if (real == sandbox::jail::kHostSandboxUid || real == sandbox::jail::kHostInitUid) out.push_back(std::stoi(name));
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> leftover_run_cgroups() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const char* root : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup"}) {
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it.depth() > 4) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_directory(ec)) continue;
+      std::string name = it->path().filename();
+      std::string parent = it->path().parent_path().filename();
+      if (name.rfind("run-", 0) == 0 && parent.rfind("crucible-", 0) == 0) out.push_back(it->path());
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> leftover_staging_dirs() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(shared_sandbox().cache().dir(), ec))
+    if (e.path().filename().string().rfind(".stage-", 0) == 0) out.push_back(e.path());
+  return out;
+}
+
+void expect_nothing_left_behind() {
+  EXPECT_TRUE(jailed_processes().empty()) << "a jailed process outlived its run";
+  EXPECT_TRUE(leftover_run_cgroups().empty()) << "a run's cgroup was not removed";
+  EXPECT_TRUE(leftover_staging_dirs().empty()) << "a compile staging directory was left";
+}
+
+sandbox::Outcome run(const std::string& language, const std::string& source, const std::string& stdin_data,
+                     const sandbox::Limits& limits) {
+  sandbox::RunRequest req;
+  req.language = language;
+  req.source = source;
+  req.stdin_data = stdin_data;
+  req.limits = limits;
+  return shared_sandbox().run(req);
+}
+
+}  // namespace crucible::testing

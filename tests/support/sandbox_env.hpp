@@ -1,0 +1,31 @@
+// Shared pieces for tests that run the real jail: one Sandbox per test binary with a
+// private compile cache, and the checks that a run left nothing behind.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sandbox/sandbox.hpp"
+
+namespace crucible::testing {
+
+// A Sandbox whose compile cache lives in a temporary directory removed at exit.
+sandbox::Sandbox& shared_sandbox();
+
+// Host processes running as the jail's uids (there should be none between runs).
+std::vector<int> jailed_processes();
+// Per-run cgroup directories still present under any crucible-* parent.
+std::vector<std::string> leftover_run_cgroups();
+// Staging directories left in the shared sandbox's compile cache.
+std::vector<std::string> leftover_staging_dirs();
+
+// Fails the current test if anything of a run survived it.
+void expect_nothing_left_behind();
+
+// Runs `source` in `language` with optional stdin and limits.
+sandbox::Outcome run(const std::string& language, const std::string& source, const std::string& stdin_data = "",
+                     const sandbox::Limits& limits = {});
+
+}  // namespace crucible::testing

@@ -79,10 +79,10 @@ std::vector<Check> check_host() {
 
   try {
     jail::CgroupHost host = jail::CgroupHost::detect();
-    Limits probe;
-    jail::RunCgroup run = host.create_run("doctor-probe", probe);
-    run.destroy();
-    host.remove_parent();
+    jail::RunCgroup run = host.slot(0, "doctor-probe");
+    run.prepare(Limits{});
+    run.release();
+    host.remove_parent(1);
     checks.push_back({"cgroups", true, host.describe() + " (memory, pids, cpu accounting writable)", ""});
   } catch (const std::exception& e) {
     checks.push_back({"cgroups", false, e.what(),

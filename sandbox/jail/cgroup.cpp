@@ -95,8 +95,31 @@ bool make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0
 
 }  // namespace
 
-RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs)
-    : version_(version), dirs_(std::move(dirs)) {}
+RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool pooled)
+    : version_(version), pooled_(pooled), dirs_(std::move(dirs)) {}
+
+void RunCgroup::prepare(const Limits& limits) {
+  const std::string mem = std::to_string(limits.memory_bytes);
+  if (version_ == CgroupVersion::V1) {
+    // v1 insists on limit <= memsw limit at every step, and a reused slot may hold a
+    // lower or higher pair from its last run: open memsw, set the limit, close memsw.
+    // Without swap accounting the memsw file is absent and swap is already off.
+    bool memsw = fs::exists(dirs_[0] + "/memory.memsw.limit_in_bytes");
+    if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", "-1");
+    write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+    if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", mem);
+    write_value(dirs_[0] + "/memory.max_usage_in_bytes", "0");
+    write_value(dirs_[1] + "/pids.max", std::to_string(limits.processes));
+    write_value(dirs_[2] + "/cpuacct.usage", "0");
+  } else {
+    write_value(dirs_[0] + "/memory.max", mem);
+    if (fs::exists(dirs_[0] + "/memory.swap.max")) write_value(dirs_[0] + "/memory.swap.max", "0");
+    write_value(dirs_[0] + "/pids.max", std::to_string(limits.processes));
+  }
+  // The OOM-kill counter of a reused slot cannot be reset: count from here.
+  oom_baseline_ = 0;
+  oom_baseline_ = oom_kills();
+}
 
 const std::string& RunCgroup::dir(const char* controller) const {
   if (version_ == CgroupVersion::V2) return dirs_[0];
@@ -120,8 +143,9 @@ uint64_t RunCgroup::peak_memory_bytes() const {
 }
 
 uint64_t RunCgroup::oom_kills() const {
-  if (version_ == CgroupVersion::V2) return read_keyed(dirs_[0] + "/memory.events", "oom_kill");
-  return read_keyed(dir("memory") + "/memory.oom_control", "oom_kill");
+  uint64_t total = version_ == CgroupVersion::V2 ? read_keyed(dirs_[0] + "/memory.events", "oom_kill")
+                                                 : read_keyed(dir("memory") + "/memory.oom_control", "oom_kill");
+  return total - oom_baseline_;
 }
 
 size_t RunCgroup::task_count() const {
@@ -132,12 +156,37 @@ size_t RunCgroup::task_count() const {
   return n;
 }
 
+bool RunCgroup::wait_empty() {
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    bool empty = true;
+    for (const auto& d : dirs_) {
+      std::istringstream in(read_value(d + "/cgroup.procs"));
+      int pid;
+      while (in >> pid) {
+        empty = false;
+        ::kill(pid, SIGKILL);
+      }
+    }
+    if (empty) return true;
+    std::this_thread::sleep_for(std::chrono::microseconds(attempt < 50 ? 100 : 1000));
+  }
+  return false;
+}
+
+bool RunCgroup::release() {
+  if (!pooled_) return destroy();
+  bool empty = wait_empty();
+  // Uncharge the page cache this run left, so the next run's peak starts near zero.
+  if (empty) write_value(dirs_[0] + "/memory.force_empty", "0");
+  return empty;
+}
+
 bool RunCgroup::destroy() {
   bool ok = true;
   for (const auto& d : dirs_) {
     bool removed = false;
     // The kernel may still hold a just-emptied group for a moment.
-    for (int attempt = 0; attempt < 200 && !removed; ++attempt) {
+    for (int attempt = 0; attempt < 2000 && !removed; ++attempt) {
       if (::rmdir(d.c_str()) == 0 || errno == ENOENT) {
         removed = true;
         break;
@@ -147,7 +196,7 @@ bool RunCgroup::destroy() {
         int pid;
         while (in >> pid) ::kill(pid, SIGKILL);
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::this_thread::sleep_for(std::chrono::microseconds(attempt < 50 ? 100 : 1000));
     }
     ok = ok && removed;
   }
@@ -197,30 +246,25 @@ std::string CgroupHost::describe() const {
   return out;
 }
 
-RunCgroup CgroupHost::create_run(const std::string& name, const Limits& limits) const {
+RunCgroup CgroupHost::slot(int index, const std::string& run_name) const {
+  bool pooled = version_ == CgroupVersion::V1;
+  std::string name = pooled ? "slot-" + std::to_string(index) : run_name;
   std::vector<std::string> dirs;
   for (const auto& p : parents_) {
     std::string d = p + "/" + name;
     if (!make_dir(d)) throw SandboxFailure(errno_message("cgroup: cannot create " + d, errno));
     dirs.push_back(d);
   }
-  RunCgroup run(version_, dirs);
-  const std::string mem = std::to_string(limits.memory_bytes);
-  if (version_ == CgroupVersion::V1) {
-    write_value(dirs[0] + "/memory.limit_in_bytes", mem);
-    // Without swap accounting this file is absent and swap is already off.
-    if (fs::exists(dirs[0] + "/memory.memsw.limit_in_bytes"))
-      write_value(dirs[0] + "/memory.memsw.limit_in_bytes", mem);
-    write_value(dirs[1] + "/pids.max", std::to_string(limits.processes));
-  } else {
-    write_value(dirs[0] + "/memory.max", mem);
-    if (fs::exists(dirs[0] + "/memory.swap.max")) write_value(dirs[0] + "/memory.swap.max", "0");
-    write_value(dirs[0] + "/pids.max", std::to_string(limits.processes));
-  }
-  return run;
+  return RunCgroup(version_, dirs, pooled);
 }
 
-void CgroupHost::remove_parent() const {
+void CgroupHost::remove_parent(int slot_count) const {
+  if (version_ == CgroupVersion::V1)
+    for (int i = 0; i < slot_count; ++i) {
+      std::vector<std::string> dirs;
+      for (const auto& p : parents_) dirs.push_back(p + "/slot-" + std::to_string(i));
+      RunCgroup(version_, dirs, true).destroy();
+    }
   for (const auto& p : parents_) ::rmdir(p.c_str());
 }
 
@@ -234,7 +278,7 @@ void CgroupHost::sweep_stale() const {
       if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
       // A helper that died without cleaning up: its runs are gone, remove their groups.
       for (const auto& child : fs::directory_iterator(entry.path(), ec))
-        if (child.is_directory()) RunCgroup(version_, {child.path()}).destroy();
+        if (child.is_directory()) RunCgroup(version_, {child.path()}, false).destroy();
       ::rmdir(entry.path().c_str());
     }
   }

@@ -12,8 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
@@ -51,12 +55,46 @@ int receive_fd(int control) {
   }
 }
 
-[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, scmp_filter_ctx filter) {
-  ::signal(SIGCHLD, SIG_DFL);
+// Cgroup slots in use, by supervisor pid; a slot is free again once its supervisor is reaped.
+class SlotPool {
+ public:
+  int acquire() {
+    reap(WNOHANG);
+    for (size_t i = 0; i < busy_.size(); ++i)
+      if (!busy_[i]) return take(static_cast<int>(i));
+    busy_.push_back(false);
+    return take(static_cast<int>(busy_.size() - 1));
+  }
+  void assign(pid_t pid, int slot) { owner_[pid] = slot; }
+  void release_unassigned(int slot) { busy_[slot] = false; }
+  // Reaps finished supervisors; with flags 0, waits for all of them.
+  void reap(int flags) {
+    for (;;) {
+      int status;
+      pid_t pid = ::waitpid(-1, &status, flags);
+      if (pid <= 0) return;
+      if (auto it = owner_.find(pid); it != owner_.end()) {
+        busy_[it->second] = false;
+        owner_.erase(it);
+      }
+    }
+  }
+  int size() const { return static_cast<int>(busy_.size()); }
+
+ private:
+  int take(int i) {
+    busy_[i] = true;
+    return i;
+  }
+  std::vector<bool> busy_;
+  std::map<pid_t, int> owner_;
+};
+
+[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, int slot, scmp_filter_ctx filter) {
   JailReport report;
   try {
     JailSpec spec = read_spec(fd);
-    report = supervise(spec, cgroups, filter);
+    report = supervise(spec, cgroups, slot, filter);
   } catch (const std::exception& e) {
     report.setup_error = e.what();
   }
@@ -86,20 +124,26 @@ int main() {
   }
   if (!write_frame(kControlFd, hello, {}) || !hello["ok"].get<bool>()) return 1;
 
-  // Supervisors are reaped automatically; each owns and cleans up its own run.
-  ::signal(SIGCHLD, SIG_IGN);
+  // Each supervisor owns its run; the helper only hands out cgroup slots and reaps.
+  SlotPool slots;
   for (;;) {
     int fd = receive_fd(kControlFd);
     if (fd == -1) break;
     if (fd < 0) continue;
+    int slot = slots.acquire();
     pid_t pid = ::fork();
     if (pid == 0) {
       ::close(kControlFd);
-      serve_one(fd, cgroups, filter);
+      serve_one(fd, cgroups, slot, filter);
     }
+    if (pid > 0)
+      slots.assign(pid, slot);
+    else
+      slots.release_unassigned(slot);
     ::close(fd);
   }
+  slots.reap(0);
   seccomp_release(filter);
-  cgroups.remove_parent();
+  cgroups.remove_parent(slots.size());
   return 0;
 }

@@ -84,7 +84,7 @@ void close_all_except(std::initializer_list<int> keep) {
 
 }  // namespace
 
-JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, scmp_filter_ctx filter) {
+JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, scmp_filter_ctx filter) {
   JailReport report;
   if (spec.argv.empty()) {
     report.setup_error = "jail: empty argv";
@@ -92,7 +92,8 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, scmp_filte
   }
   RunCgroup cg;
   try {
-    cg = cgroups.create_run("run-" + std::to_string(::getpid()), spec.limits);
+    cg = cgroups.slot(slot, "run-" + std::to_string(::getpid()));
+    cg.prepare(spec.limits);
   } catch (const std::exception& e) {
     report.setup_error = e.what();
     return report;
@@ -105,7 +106,7 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, scmp_filte
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   if (init < 0) {
     report.setup_error = errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
-    cg.destroy();
+    cg.release();
     return report;
   }
   if (init == 0) {
@@ -253,8 +254,8 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, scmp_filte
   report.cpu_seconds = std::max(0.0, cg.cpu_seconds() - setup_cpu_ns / 1e9);
   report.peak_memory_bytes = cg.peak_memory_bytes();
   report.oom_kills = cg.oom_kills();
-  if (!cg.destroy() && report.setup_error.empty())
-    report.setup_error = "jail: the run's cgroup could not be removed";
+  if (!cg.release() && report.setup_error.empty())
+    report.setup_error = "jail: the run's cgroup could not be emptied";
   return report;
 }
 

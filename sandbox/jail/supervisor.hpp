@@ -10,6 +10,7 @@
 
 namespace crucible::sandbox::jail {
 
-JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, scmp_filter_ctx filter);
+// `slot` is the cgroup slot the helper assigned to this run (see CgroupHost::slot).
+JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, scmp_filter_ctx filter);
 
 }  // namespace crucible::sandbox::jail

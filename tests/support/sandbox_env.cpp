@@ -54,7 +54,11 @@ std::vector<std::string> leftover_run_cgroups() {
       if (!it->is_directory(ec)) continue;
       std::string name = it->path().filename();
       std::string parent = it->path().parent_path().filename();
-      if (name.rfind("run-", 0) == 0 && parent.rfind("crucible-", 0) == 0) out.push_back(it->path());
+      if (parent.rfind("crucible-", 0) != 0) continue;
+      std::ifstream procs(it->path() / "cgroup.procs");
+      std::string pid;
+      bool holds_tasks = static_cast<bool>(procs >> pid);
+      if (name.rfind("run-", 0) == 0 || holds_tasks) out.push_back(it->path());
     }
   }
   return out;

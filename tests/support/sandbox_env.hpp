@@ -16,7 +16,7 @@ sandbox::Sandbox& shared_sandbox();
 
 // Host processes running as the jail's uids (there should be none between runs).
 std::vector<int> jailed_processes();
-// Per-run cgroup directories still present under any crucible-* parent.
+// Crucible cgroups still holding tasks, and per-run (v2) groups not removed.
 std::vector<std::string> leftover_run_cgroups();
 // Staging directories left in the shared sandbox's compile cache.
 std::vector<std::string> leftover_staging_dirs();

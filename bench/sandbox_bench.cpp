@@ -1,0 +1,153 @@
+// Per-run cost of the jail against two baselines measured in the same run: a bare
+// fork+exec (posix_spawn) and bubblewrap (--unshare-all, read-only root) as a peer
+// sandbox. Workloads: a trivial static C binary and `python3 -c pass`. Prints median and
+// p99 wall time per run, the ratios, and the jail's throughput with 2 workers.
+//
+//   build/bin/sandbox_bench [--runs N]
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/files.hpp"
+#include "sandbox/jail/client.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace crucible;
+using Clock = std::chrono::steady_clock;
+
+struct Stats {
+  double median_ms, p99_ms;
+};
+
+Stats measure(int runs, const std::function<bool()>& once) {
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = Clock::now();
+    if (!once()) {
+      std::fprintf(stderr, "bench: a run failed\n");
+      std::exit(1);
+    }
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+}
+
+bool spawn_wait(const std::vector<std::string>& argv) {
+  std::vector<char*> a;
+  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+  a.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1, 0);
+  pid_t pid;
+  int rc = posix_spawn(&pid, a[0], &fa, nullptr, a.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return false;
+  int status;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// The peer gets what the jail gives: a read-only root, fresh /dev, /proc and /tmp, the box.
+std::vector<std::string> bwrap(const std::string& box, std::vector<std::string> argv) {
+  std::vector<std::string> out = {"/usr/bin/bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
+                                  "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", box, box};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+void row(const char* name, Stats s, Stats base) {
+  std::printf("  %-34s median %7.3f ms  p99 %7.3f ms  (x%.2f of bare, +%.3f ms)\n", name, s.median_ms, s.p99_ms,
+              s.median_ms / base.median_ms, s.median_ms - base.median_ms);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 300;
+  for (int i = 1; i + 1 < argc; ++i)
+    if (!std::strcmp(argv[i], "--runs")) runs = std::max(10, std::atoi(argv[i + 1]));
+
+  TempDir box(temp_root(), "crucible-bench-");
+  ::chmod(box.path().c_str(), 0755);
+  write_file(box.path() / "t.c", "int main(void){return 0;}\n");
+  std::string bin = (box.path() / "t").string();
+  if (std::system(("gcc -O2 -static -o " + bin + " " + (box.path() / "t.c").string()).c_str()) != 0) {
+    std::fprintf(stderr, "bench: gcc -static failed (install libc6-dev)\n");
+    return 1;
+  }
+  bool have_bwrap = ::access("/usr/bin/bwrap", X_OK) == 0;
+
+  sandbox::jail::JailClient jail;
+  auto jail_run = [&](std::vector<std::string> argv) {
+    sandbox::jail::JailSpec spec;
+    spec.argv = std::move(argv);
+    spec.env = {"PATH=/usr/bin:/bin"};
+    spec.box_dir = box.path();
+    auto r = jail.run(spec);
+    return r.setup_error.empty() && r.exited && r.exit_code == 0;
+  };
+  jail_run({"/box/t"});  // start the helper outside the measurement
+
+  std::printf("sandbox bench: %d runs per row (python: %d)\n", runs, runs / 4);
+  std::printf("static C binary:\n");
+  Stats bare = measure(runs, [&] { return spawn_wait({bin}); });
+  row("bare fork+exec", bare, bare);
+  Stats bw{0, 0};
+  if (have_bwrap) {
+    bw = measure(runs, [&] { return spawn_wait(bwrap(box.path(), {bin})); });
+    row("bwrap --unshare-all", bw, bare);
+  }
+  Stats jl = measure(runs, [&] { return jail_run({"/box/t"}); });
+  row("crucible jail", jl, bare);
+  if (have_bwrap) std::printf("  jail vs bwrap: x%.2f (below 1 is faster)\n", jl.median_ms / bw.median_ms);
+
+  std::printf("python3 -c pass:\n");
+  int py_runs = runs / 4;
+  Stats pbare = measure(py_runs, [&] { return spawn_wait({"/usr/bin/python3", "-c", "pass"}); });
+  row("bare fork+exec", pbare, pbare);
+  Stats pbw{0, 0};
+  if (have_bwrap) {
+    pbw = measure(py_runs, [&] { return spawn_wait(bwrap(box.path(), {"/usr/bin/python3", "-c", "pass"})); });
+    row("bwrap --unshare-all", pbw, pbare);
+  }
+  Stats pjl = measure(py_runs, [&] { return jail_run({"/usr/bin/python3", "-c", "pass"}); });
+  row("crucible jail", pjl, pbare);
+  if (have_bwrap) std::printf("  jail vs bwrap: x%.2f\n", pjl.median_ms / pbw.median_ms);
+
+  for (int workers : {1, 2}) {
+    std::atomic<int> done{0};
+    std::atomic<bool> failed{false};
+    auto t0 = Clock::now();
+    auto until = t0 + std::chrono::seconds(3);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w)
+      threads.emplace_back([&] {
+        while (Clock::now() < until) {
+          if (!jail_run({"/box/t"})) failed = true;
+          ++done;
+        }
+      });
+    for (auto& t : threads) t.join();
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("throughput, %d worker%s: %.0f trivial runs/s%s\n", workers, workers > 1 ? "s" : "", done / secs,
+                failed ? " (some runs failed)" : "");
+  }
+  return 0;
+}

@@ -1,0 +1,84 @@
+// The jail's measurements and its reuse of pooled cgroup slots across runs.
+#include <gtest/gtest.h>
+
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::testing {
+namespace {
+
+using sandbox::Verdict;
+
+const char* kAllocate50MiB =
+    "#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\n"
+    // The pointer escapes through printf, so the compiler cannot elide the allocation.
+    "int main(void){char*p=malloc(50<<20);memset(p,1,50<<20);printf(\"%p %d\\n\",(void*)p,p[12345]);return 0;}";
+
+TEST(Jail, LimitsMayRiseAndFallBetweenRunsOfTheSameSlot) {
+  for (uint64_t mb : {64, 256, 96, 512, 80}) {
+    sandbox::Limits l;
+    l.memory_bytes = mb << 20;
+    auto o = run("c", kAllocate50MiB, "", l);
+    EXPECT_EQ(o.verdict, Verdict::Accepted) << mb << " MiB: " << o.message;
+  }
+}
+
+TEST(Jail, AnOomKillDoesNotCarryOverToTheNextRun) {
+  sandbox::Limits small;
+  small.memory_bytes = 32 << 20;
+  EXPECT_EQ(run("c", kAllocate50MiB, "", small).verdict, Verdict::MemoryLimit);
+  EXPECT_EQ(run("c", kAllocate50MiB).verdict, Verdict::Accepted);
+}
+
+TEST(Jail, PeakMemoryIsMeasuredPerRun) {
+  auto big = run("c", kAllocate50MiB);
+  ASSERT_EQ(big.verdict, Verdict::Accepted);
+  EXPECT_GE(big.peak_memory_bytes, 50u << 20);
+  EXPECT_LT(big.peak_memory_bytes, 90u << 20);
+  auto tiny = run("c", "int main(void){return 0;}");
+  EXPECT_LT(tiny.peak_memory_bytes, 16u << 20) << "the last run's memory leaked into this one's peak";
+}
+
+TEST(Jail, CpuTimeIsMeasuredForTheWholeTree) {
+  const char* spin_two =
+      "#include <unistd.h>\n#include <time.h>\n#include <sys/wait.h>\n"
+      "static void spin(double s){clock_t t=clock();while((double)(clock()-t)/CLOCKS_PER_SEC<s){}}\n"
+      "int main(void){if(fork()==0){spin(0.3);_exit(0);}spin(0.3);wait(0);return 0;}";
+  auto o = run("c", spin_two);
+  ASSERT_EQ(o.verdict, Verdict::Accepted) << o.message;
+  EXPECT_GE(o.cpu_seconds, 0.55);
+  EXPECT_LT(o.cpu_seconds, 1.5);
+}
+
+TEST(Jail, StdinOfAMegabyteIsDeliveredWhole) {
+  std::string input(1 << 20, 'x');
+  auto o = run("python3", "import sys\nprint(len(sys.stdin.buffer.read()))", input);
+  EXPECT_EQ(o.stdout_data, "1048576\n");
+}
+
+TEST(Jail, BinaryOutputSurvives) {
+  auto o = run("python3", "import sys\nsys.stdout.buffer.write(bytes(range(256)))");
+  ASSERT_EQ(o.stdout_data.size(), 256u);
+  EXPECT_EQ(static_cast<unsigned char>(o.stdout_data[255]), 255);
+}
+
+TEST(Jail, OutputCapIsExactAndFlagged) {
+  sandbox::Limits l;
+  l.output_bytes = 1000;
+  auto o = run("python3", "print('y' * 5000)", "", l);
+  EXPECT_EQ(o.verdict, Verdict::OutputLimit);
+  EXPECT_EQ(o.stdout_data.size(), 1000u);
+  EXPECT_TRUE(o.stdout_truncated);
+}
+
+TEST(Jail, EnvironmentIsCleanAndUnprivileged) {
+  auto o = run("python3",
+               "import os\nprint(os.getuid(), os.getgid(), sorted(k for k in os.environ if k not in "
+               "('PATH','HOME','TMPDIR','LANG','LC_ALL','PYTHONHASHSEED','PYTHONDONTWRITEBYTECODE',"
+               "'PYTHONIOENCODING','LC_CTYPE')), os.uname().nodename, os.getcwd())");
+  EXPECT_EQ(o.stdout_data, "1000 1000 [] crucible /work\n") << o.stderr_data;
+}
+
+TEST(JailClean, NothingLeftBehind) { expect_nothing_left_behind(); }
+
+}  // namespace
+}  // namespace crucible::testing

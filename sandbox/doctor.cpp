@@ -65,10 +65,11 @@ std::vector<Check> check_host() {
 
   std::string seccomp_err = in_child([]() -> std::string {
     try {
-      scmp_filter_ctx ctx = jail::build_seccomp_filter();
-      int rc = seccomp_load(ctx);
-      seccomp_release(ctx);
-      return rc == 0 ? "" : errno_message("seccomp_load", -rc);
+      auto program = jail::compile_seccomp_program();
+      sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
+      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno_message("no_new_privs", errno);
+      int err = jail::install_seccomp_program(fprog);
+      return err == 0 ? "" : errno_message("seccomp", err);
     } catch (const std::exception& e) {
       return e.what();
     }

@@ -176,9 +176,14 @@ bool RunCgroup::wait_empty() {
 bool RunCgroup::release() {
   if (!pooled_) return destroy();
   bool empty = wait_empty();
+  if (!empty) return false;
   // Uncharge the page cache this run left, so the next run's peak starts near zero.
-  if (empty) write_value(dirs_[0] + "/memory.force_empty", "0");
-  return empty;
+  try {
+    write_value(dirs_[0] + "/memory.force_empty", "0");
+  } catch (const SandboxFailure&) {
+    return false;
+  }
+  return true;
 }
 
 bool RunCgroup::destroy() {

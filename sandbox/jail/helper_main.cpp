@@ -66,6 +66,7 @@ class SlotPool {
     return take(static_cast<int>(busy_.size() - 1));
   }
   void assign(pid_t pid, int slot) { owner_[pid] = slot; }
+  // A slot whose supervisor could not empty it is retired, never handed out again.
   void release_unassigned(int slot) { busy_[slot] = false; }
   // Reaps finished supervisors; with flags 0, waits for all of them.
   void reap(int flags) {
@@ -74,7 +75,8 @@ class SlotPool {
       pid_t pid = ::waitpid(-1, &status, flags);
       if (pid <= 0) return;
       if (auto it = owner_.find(pid); it != owner_.end()) {
-        busy_[it->second] = false;
+        bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        busy_[it->second] = !clean;
         owner_.erase(it);
       }
     }
@@ -90,16 +92,21 @@ class SlotPool {
   std::map<pid_t, int> owner_;
 };
 
-[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, int slot, scmp_filter_ctx filter) {
-  JailReport report;
+// Exit status 3 tells the helper that the slot could not be cleaned.
+[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
+  bool clean = true;
   try {
     JailSpec spec = read_spec(fd);
-    report = supervise(spec, cgroups, slot, filter);
+    clean = supervise(spec, cgroups, slot, filter, [fd](const JailReport& r) {
+      write_report(fd, r);
+      ::close(fd);  // the caller has its answer; cleaning the slot happens after
+    });
   } catch (const std::exception& e) {
+    JailReport report;
     report.setup_error = e.what();
+    write_report(fd, report);
   }
-  write_report(fd, report);
-  ::_exit(0);
+  ::_exit(clean ? 0 : 3);
 }
 
 }  // namespace
@@ -109,7 +116,7 @@ int main() {
   ::signal(SIGPIPE, SIG_IGN);
   ::prctl(PR_SET_NAME, "crucible-jail");
   nlohmann::json hello = {{"ok", true}};
-  scmp_filter_ctx filter = nullptr;
+  std::vector<sock_filter> program;
   CgroupHost cgroups;
   try {
     // One empty network namespace for every run: creating one per run is slow and
@@ -118,13 +125,14 @@ int main() {
       throw SandboxFailure(errno_message("cannot create the empty network namespace; run `crucible doctor`", errno));
     cgroups = CgroupHost::detect();
     cgroups.sweep_stale();
-    filter = build_seccomp_filter();
+    program = compile_seccomp_program();
   } catch (const std::exception& e) {
     hello = {{"ok", false}, {"error", e.what()}};
   }
   if (!write_frame(kControlFd, hello, {}) || !hello["ok"].get<bool>()) return 1;
 
   // Each supervisor owns its run; the helper only hands out cgroup slots and reaps.
+  sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
   SlotPool slots;
   for (;;) {
     int fd = receive_fd(kControlFd);
@@ -143,7 +151,6 @@ int main() {
     ::close(fd);
   }
   slots.reap(0);
-  seccomp_release(filter);
   cgroups.remove_parent(slots.size());
   return 0;
 }

@@ -16,6 +16,7 @@
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/mounts.hpp"
 #include "sandbox/jail/rlimits.hpp"
+#include "sandbox/jail/seccomp_rules.hpp"
 
 namespace crucible::sandbox::jail {
 namespace {
@@ -42,7 +43,7 @@ void wait_for_release(int fd) {
 }
 
 // The program's process: stdio, limits, identity, filter, exec. Never returns.
-[[noreturn]] void exec_program(const JailSpec& spec, const InitChannels& ch, scmp_filter_ctx filter) {
+[[noreturn]] void exec_program(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter) {
   try {
     if (::dup2(ch.stdin_fd, 0) < 0 || ::dup2(ch.stdout_fd, 1) < 0 || ::dup2(ch.stderr_fd, 2) < 0)
       throw SandboxFailure(errno_message("jail: dup2", errno));
@@ -53,8 +54,8 @@ void wait_for_release(int fd) {
     if (const char* failed = apply_rlimits(spec.limits))
       throw SandboxFailure(errno_message(std::string("jail: setrlimit ") + failed, errno));
     drop_to_sandbox_user();
-    if (int rc = seccomp_load(filter); rc != 0)
-      throw SandboxFailure(errno_message("jail: seccomp_load", -rc));
+    if (int err = install_seccomp_program(filter); err != 0)
+      throw SandboxFailure(errno_message("jail: cannot install the seccomp filter", err));
 
     std::vector<char*> argv, envp;
     for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -82,7 +83,7 @@ int reap_until(pid_t program) {
 
 }  // namespace
 
-[[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, scmp_filter_ctx filter) {
+[[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter) {
   try {
     // The order is the design: each step relies on the ones above it.
     wait_for_release(ch.release_fd);    // id maps written, cgroups joined (supervisor)

@@ -2,7 +2,7 @@
 // order of the isolation steps; each step lives in the file of its concern.
 #pragma once
 
-#include <seccomp.h>
+#include <linux/filter.h>
 
 #include "sandbox/jail/spec.hpp"
 
@@ -25,6 +25,6 @@ struct StatusMessage {
 };
 
 // Runs in the cloned child; never returns.
-[[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, scmp_filter_ctx filter);
+[[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter);
 
 }  // namespace crucible::sandbox::jail

@@ -1,12 +1,19 @@
 #include "sandbox/jail/seccomp_rules.hpp"
 
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/unique_fd.hpp"
 
 namespace crucible::sandbox::jail {
 namespace {
@@ -136,6 +143,28 @@ scmp_filter_ctx build_seccomp_filter() {
     }
   }
   return ctx;
+}
+
+}  // namespace crucible::sandbox::jail
+
+namespace crucible::sandbox::jail {
+
+std::vector<sock_filter> compile_seccomp_program() {
+  scmp_filter_ctx ctx = build_seccomp_filter();
+  unique_fd mem(::memfd_create("crucible-seccomp", MFD_CLOEXEC));
+  int rc = mem ? seccomp_export_bpf(ctx, mem.get()) : -errno;
+  seccomp_release(ctx);
+  if (rc != 0) throw SandboxFailure(errno_message("seccomp: cannot export the filter", -rc));
+  std::string bytes = read_file("/proc/self/fd/" + std::to_string(mem.get()));
+  if (bytes.empty() || bytes.size() % sizeof(sock_filter) != 0) throw SandboxFailure("seccomp: malformed BPF export");
+  std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
+  std::memcpy(program.data(), bytes.data(), bytes.size());
+  return program;
+}
+
+int install_seccomp_program(const sock_fprog& program) {
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) return errno;
+  return 0;
 }
 
 }  // namespace crucible::sandbox::jail

@@ -5,6 +5,7 @@
 // probes io_uring): the program sees an error, never the resource.
 #pragma once
 
+#include <linux/filter.h>
 #include <seccomp.h>
 
 #include <string>
@@ -31,5 +32,13 @@ const std::vector<SeccompRule>& seccomp_table();
 // Builds the filter from the table; the caller loads it with seccomp_load() and frees it
 // with seccomp_release(). Throws SandboxFailure if libseccomp refuses a rule.
 scmp_filter_ctx build_seccomp_filter();
+
+// The same filter compiled once to a BPF program, so each run only installs it (libseccomp
+// would otherwise regenerate the program in every child).
+std::vector<sock_filter> compile_seccomp_program();
+
+// Installs a compiled program in the calling process (no_new_privs must already be set).
+// Returns 0 or an errno value.
+int install_seccomp_program(const sock_fprog& program);
 
 }  // namespace crucible::sandbox::jail

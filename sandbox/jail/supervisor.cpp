@@ -84,11 +84,13 @@ void close_all_except(std::initializer_list<int> keep) {
 
 }  // namespace
 
-JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, scmp_filter_ctx filter) {
+bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
+               const std::function<void(const JailReport&)>& deliver) {
   JailReport report;
   if (spec.argv.empty()) {
     report.setup_error = "jail: empty argv";
-    return report;
+    deliver(report);
+    return true;
   }
   RunCgroup cg;
   try {
@@ -96,7 +98,8 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, 
     cg.prepare(spec.limits);
   } catch (const std::exception& e) {
     report.setup_error = e.what();
-    return report;
+    deliver(report);
+    return cg.release();
   }
 
   Pipe in = make_pipe(), out = make_pipe(), err = make_pipe(), status = make_pipe(),
@@ -106,8 +109,8 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, 
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   if (init < 0) {
     report.setup_error = errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
-    cg.release();
-    return report;
+    deliver(report);
+    return cg.release();
   }
   if (init == 0) {
     // Keep only init's own ends: a stray copy of the stdin write end would never let the
@@ -227,8 +230,10 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, 
           report.exited = WIFEXITED(msg.wait_status);
           report.exit_code = report.exited ? WEXITSTATUS(msg.wait_status) : 0;
           report.term_signal = WIFSIGNALED(msg.wait_status) ? WTERMSIG(msg.wait_status) : 0;
-          // Init exits right after this, taking any leftover processes with it.
-          if (!killed) deadline = now_ns() + kDrainTimeoutNs;
+          // The program is over: end the namespace now (init would exit anyway), which
+          // takes leftover daemons with it and closes their copies of stdout/stderr.
+          kill_tree();
+          deadline = now_ns() + kDrainTimeoutNs;
         }
       }
     }
@@ -254,9 +259,10 @@ JailReport supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, 
   report.cpu_seconds = std::max(0.0, cg.cpu_seconds() - setup_cpu_ns / 1e9);
   report.peak_memory_bytes = cg.peak_memory_bytes();
   report.oom_kills = cg.oom_kills();
-  if (!cg.release() && report.setup_error.empty())
-    report.setup_error = "jail: the run's cgroup could not be emptied";
-  return report;
+  // Every process of the run is gone (init was reaped, so its pid namespace is empty):
+  // the report is final, and cleaning the slot can happen after the caller has it.
+  deliver(report);
+  return cg.release();
 }
 
 }  // namespace crucible::sandbox::jail

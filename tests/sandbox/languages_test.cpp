@@ -101,7 +101,5 @@ TEST(LanguagesOversized, SourceOverTheLimitIsRejected) {
   EXPECT_THROW(run("python3", std::string(sandbox::kMaxSourceBytes + 1, '#')), InvalidRequest);
 }
 
-TEST(LanguagesClean, NothingLeftBehind) { expect_nothing_left_behind(); }
-
 }  // namespace
 }  // namespace crucible::testing

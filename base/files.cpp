@@ -40,7 +40,8 @@ bool write_all(int fd, std::string_view data) {
 void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode) {
   unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) throw Error(errno_message("cannot create " + path.string(), errno));
-  if (!write_all(fd.get(), data)) throw Error(errno_message("cannot write " + path.string(), errno));
+  if (!write_all(fd.get(), data))
+    throw Error(errno_message("cannot write " + path.string(), errno));
 }
 
 std::filesystem::path temp_root() {
@@ -52,7 +53,8 @@ std::filesystem::path make_temp_dir(const std::filesystem::path& parent, std::st
   std::string pattern = (parent / (std::string(prefix) + "XXXXXX")).string();
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) throw Error(errno_message("cannot create a directory in " + parent.string(), errno));
+  if (!::mkdtemp(buf.data()))
+    throw Error(errno_message("cannot create a directory in " + parent.string(), errno));
   return buf.data();
 }
 

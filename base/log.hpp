@@ -11,9 +11,17 @@ namespace crucible::log {
 enum class Level { Error = 0, Warn = 1, Info = 2, Debug = 3 };
 
 void write(Level level, std::string_view message);
-inline void error(std::string_view m) { write(Level::Error, m); }
-inline void warn(std::string_view m) { write(Level::Warn, m); }
-inline void info(std::string_view m) { write(Level::Info, m); }
-inline void debug(std::string_view m) { write(Level::Debug, m); }
+inline void error(std::string_view m) {
+  write(Level::Error, m);
+}
+inline void warn(std::string_view m) {
+  write(Level::Warn, m);
+}
+inline void info(std::string_view m) {
+  write(Level::Info, m);
+}
+inline void debug(std::string_view m) {
+  write(Level::Debug, m);
+}
 
 }  // namespace crucible::log

@@ -37,7 +37,9 @@ struct Stats {
   double median_ms, p99_ms, cpu_ms;
 };
 
-double tv_ms(const timeval& tv) { return tv.tv_sec * 1e3 + tv.tv_usec / 1e3; }
+double tv_ms(const timeval& tv) {
+  return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
+}
 
 // CPU time of our reaped children plus the jail helper's own and its reaped supervisors'.
 pid_t g_helper = -1;
@@ -101,8 +103,21 @@ bool spawn_wait(const std::vector<std::string>& argv) {
 
 // The peer gets what the jail gives: a read-only root, fresh /dev, /proc and /tmp, the box.
 std::vector<std::string> bwrap(const std::string& box, std::vector<std::string> argv) {
-  std::vector<std::string> out = {"/usr/bin/bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                                  "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", box, box};
+  std::vector<std::string> out = {"/usr/bin/bwrap",
+                                  "--unshare-all",
+                                  "--die-with-parent",
+                                  "--ro-bind",
+                                  "/",
+                                  "/",
+                                  "--dev",
+                                  "/dev",
+                                  "--proc",
+                                  "/proc",
+                                  "--tmpfs",
+                                  "/tmp",
+                                  "--ro-bind",
+                                  box,
+                                  box};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
@@ -110,10 +125,11 @@ std::vector<std::string> bwrap(const std::string& box, std::vector<std::string> 
 // `with_cpu` false for bwrap: processes inside its pid namespace are reaped by its own
 // init and do not all reach our RUSAGE_CHILDREN, so its CPU figure would be too low.
 void row(const char* name, Stats s, Stats base, bool with_cpu = true) {
-  std::printf("  %-22s wall median %7.3f ms p99 %7.3f ms (x%.2f, +%.3f ms)", name, s.median_ms, s.p99_ms,
-              s.median_ms / base.median_ms, s.median_ms - base.median_ms);
+  std::printf("  %-22s wall median %7.3f ms p99 %7.3f ms (x%.2f, +%.3f ms)", name, s.median_ms,
+              s.p99_ms, s.median_ms / base.median_ms, s.median_ms - base.median_ms);
   if (with_cpu)
-    std::printf(" | cpu %6.3f ms/run (x%.2f, +%.3f ms)", s.cpu_ms, s.cpu_ms / base.cpu_ms, s.cpu_ms - base.cpu_ms);
+    std::printf(" | cpu %6.3f ms/run (x%.2f, +%.3f ms)", s.cpu_ms, s.cpu_ms / base.cpu_ms,
+                s.cpu_ms - base.cpu_ms);
   std::printf("\n");
 }
 
@@ -128,7 +144,8 @@ int main(int argc, char** argv) {
   ::chmod(box.path().c_str(), 0755);
   write_file(box.path() / "t.c", "int main(void){return 0;}\n");
   std::string bin = (box.path() / "t").string();
-  if (std::system(("gcc -O2 -static -o " + bin + " " + (box.path() / "t.c").string()).c_str()) != 0) {
+  if (std::system(("gcc -O2 -static -o " + bin + " " + (box.path() / "t.c").string()).c_str()) !=
+      0) {
     std::fprintf(stderr, "bench: gcc -static failed (install libc6-dev)\n");
     return 1;
   }
@@ -166,13 +183,14 @@ int main(int argc, char** argv) {
   row("bare fork+exec", pbare, pbare);
   Stats pbw{0, 0, 0};
   if (have_bwrap) {
-    pbw = measure(py_runs, [&] { return spawn_wait(bwrap(box.path(), {"/usr/bin/python3", "-c", "pass"})); });
+    pbw = measure(py_runs, [&] {
+      return spawn_wait(bwrap(box.path(), {"/usr/bin/python3", "-c", "pass"}));
+    });
     row("bwrap --unshare-all", pbw, pbare, false);
   }
   Stats pjl = measure(py_runs, [&] { return jail_run({"/usr/bin/python3", "-c", "pass"}); });
   row("crucible jail", pjl, pbare);
-  if (have_bwrap)
-    std::printf("  jail vs bwrap: wall x%.2f\n", pjl.median_ms / pbw.median_ms);
+  if (have_bwrap) std::printf("  jail vs bwrap: wall x%.2f\n", pjl.median_ms / pbw.median_ms);
 
   for (int workers : {1, 2}) {
     std::atomic<int> done{0};
@@ -189,8 +207,8 @@ int main(int argc, char** argv) {
       });
     for (auto& t : threads) t.join();
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("throughput, %d worker%s: %.0f trivial runs/s%s\n", workers, workers > 1 ? "s" : "", done / secs,
-                failed ? " (some runs failed)" : "");
+    std::printf("throughput, %d worker%s: %.0f trivial runs/s%s\n", workers, workers > 1 ? "s" : "",
+                done / secs, failed ? " (some runs failed)" : "");
   }
   return 0;
 }

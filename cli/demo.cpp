@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 int demo_command(const Args& args) {
   Flags flags(args, {"dir"}, {"help"});
   if (flags.has("help")) {
-    std::puts("usage: crucible demo [--dir DIR]\nRuns DIR's programs (default examples/programs) in the sandbox.");
+    std::puts(
+        "usage: crucible demo [--dir DIR]\nRuns DIR's programs (default examples/programs) in the "
+        "sandbox.");
     return 0;
   }
   fs::path dir = flags.get("dir").value_or("examples/programs");
@@ -54,7 +56,8 @@ int demo_command(const Args& args) {
                            {"stdout", o.stdout_data.substr(0, 200)}};
     std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   }
-  std::fprintf(stderr, "demo: %d of %zu programs gave their expected verdict\n", matched, programs.size());
+  std::fprintf(stderr, "demo: %d of %zu programs gave their expected verdict\n", matched,
+               programs.size());
   return matched == static_cast<int>(programs.size()) ? 0 : 1;
 }
 

@@ -12,7 +12,9 @@ namespace crucible::cli {
 int doctor_command(const Args& args) {
   Flags flags(args, {}, {"json", "help"});
   if (flags.has("help")) {
-    std::puts("usage: crucible doctor [--json]\nChecks namespaces, seccomp, cgroups and every language toolchain.");
+    std::puts(
+        "usage: crucible doctor [--json]\nChecks namespaces, seccomp, cgroups and every language "
+        "toolchain.");
     return 0;
   }
   auto checks = sandbox::check_host();
@@ -24,7 +26,8 @@ int doctor_command(const Args& args) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : checks) {
     all_ok = all_ok && c.ok;
-    out.push_back({{"check", c.name}, {"ok", c.ok}, {"detail", c.detail}, {"fix", c.ok ? "" : c.fix}});
+    out.push_back(
+        {{"check", c.name}, {"ok", c.ok}, {"detail", c.detail}, {"fix", c.ok ? "" : c.fix}});
     if (!flags.has("json"))
       std::printf("%-4s %-22s %s%s%s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), c.detail.c_str(),
                   c.ok ? "" : "\n     fix: ", c.ok ? "" : c.fix.c_str());

@@ -6,7 +6,8 @@
 
 namespace crucible::cli {
 
-Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_value, std::set<std::string> booleans) {
+Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_value,
+             std::set<std::string> booleans) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.size() < 3 || a.rfind("--", 0) != 0) {

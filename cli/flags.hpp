@@ -14,7 +14,8 @@ namespace crucible::cli {
 class Flags {
  public:
   // `with_value`: flags that take a value; `booleans`: flags that do not.
-  Flags(const std::vector<std::string>& args, std::set<std::string> with_value, std::set<std::string> booleans);
+  Flags(const std::vector<std::string>& args, std::set<std::string> with_value,
+        std::set<std::string> booleans);
   std::optional<std::string> get(const std::string& name) const;
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   // A value parsed as a positive number; InvalidRequest naming the flag otherwise.

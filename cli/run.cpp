@@ -21,12 +21,14 @@ constexpr const char* kHelp =
 }
 
 int run_command(const Args& args) {
-  Flags flags(args, {"lang", "stdin", "time-limit", "wall-limit", "memory-limit"}, {"json", "help"});
+  Flags flags(args, {"lang", "stdin", "time-limit", "wall-limit", "memory-limit"},
+              {"json", "help"});
   if (flags.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
   }
-  if (flags.positionals().size() != 1) throw InvalidRequest("expected exactly one FILE to run\n" + std::string(kHelp));
+  if (flags.positionals().size() != 1)
+    throw InvalidRequest("expected exactly one FILE to run\n" + std::string(kHelp));
   const std::string& file = flags.positionals()[0];
 
   sandbox::RunRequest req;
@@ -53,23 +55,27 @@ int run_command(const Args& args) {
     req.limits.wall_seconds = std::max(req.limits.wall_seconds, *t * 2 + 1);
   }
   if (auto w = flags.number("wall-limit")) req.limits.wall_seconds = *w;
-  if (auto m = flags.number("memory-limit")) req.limits.memory_bytes = static_cast<uint64_t>(*m * 1024 * 1024);
+  if (auto m = flags.number("memory-limit"))
+    req.limits.memory_bytes = static_cast<uint64_t>(*m * 1024 * 1024);
   try {
     req.limits.validate();
   } catch (const InvalidRequest& e) {
-    throw InvalidRequest(std::string(e.what()) + " (check --time-limit/--wall-limit/--memory-limit)");
+    throw InvalidRequest(std::string(e.what()) +
+                         " (check --time-limit/--wall-limit/--memory-limit)");
   }
 
   sandbox::Sandbox sandbox;
   sandbox::Outcome o = sandbox.run(req);
   if (flags.has("json")) {
-    std::cout << nlohmann::json(o).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << nlohmann::json(o).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else {
     std::cout << o.stdout_data << std::flush;
-    if (!o.compile_output.empty() && o.verdict == sandbox::Verdict::CompileError) std::cerr << o.compile_output;
-    std::fprintf(stderr, "%s (%s) %s; cpu %.3f s, wall %.3f s, memory %.1f MiB\n", sandbox::verdict_name(o.verdict),
-                 o.language.c_str(), o.message.c_str(), o.cpu_seconds, o.wall_seconds,
-                 o.peak_memory_bytes / (1024.0 * 1024.0));
+    if (!o.compile_output.empty() && o.verdict == sandbox::Verdict::CompileError)
+      std::cerr << o.compile_output;
+    std::fprintf(stderr, "%s (%s) %s; cpu %.3f s, wall %.3f s, memory %.1f MiB\n",
+                 sandbox::verdict_name(o.verdict), o.language.c_str(), o.message.c_str(),
+                 o.cpu_seconds, o.wall_seconds, o.peak_memory_bytes / (1024.0 * 1024.0));
   }
   if (o.verdict == sandbox::Verdict::SandboxError) return 3;
   return o.verdict == sandbox::Verdict::Accepted ? 0 : 1;

@@ -36,22 +36,28 @@ std::string signal_name(int sig) {
 
 }  // namespace
 
-Outcome classify_run(const jail::JailReport& r, const Limits& limits, const languages::Language* language) {
+Outcome classify_run(const jail::JailReport& r, const Limits& limits,
+                     const languages::Language* language) {
   Outcome o = base_outcome(r);
   if (!r.setup_error.empty()) {
     set(o, Verdict::SandboxError, "sandbox", r.setup_error);
   } else if (r.stdout_exceeded) {
-    set(o, Verdict::OutputLimit, "stdout", "stdout exceeded " + std::to_string(limits.output_bytes) + " bytes");
+    set(o, Verdict::OutputLimit, "stdout",
+        "stdout exceeded " + std::to_string(limits.output_bytes) + " bytes");
   } else if (r.stderr_exceeded) {
-    set(o, Verdict::OutputLimit, "stderr", "stderr exceeded " + std::to_string(limits.output_bytes) + " bytes");
+    set(o, Verdict::OutputLimit, "stderr",
+        "stderr exceeded " + std::to_string(limits.output_bytes) + " bytes");
   } else if (r.oom_kills > 0) {
     set(o, Verdict::MemoryLimit, "oom",
-        "killed by the OOM killer at the memory limit of " + std::to_string(limits.memory_bytes) + " bytes");
+        "killed by the OOM killer at the memory limit of " + std::to_string(limits.memory_bytes) +
+            " bytes");
   } else if (r.cpu_exceeded || (!r.exited && r.term_signal == SIGXCPU) ||
              (!r.exited && r.term_signal == SIGKILL && r.cpu_seconds > limits.cpu_seconds)) {
-    set(o, Verdict::TimeLimit, "cpu", "CPU time exceeded " + std::to_string(limits.cpu_seconds) + " s");
+    set(o, Verdict::TimeLimit, "cpu",
+        "CPU time exceeded " + std::to_string(limits.cpu_seconds) + " s");
   } else if (r.wall_exceeded) {
-    set(o, Verdict::TimeLimit, "wall", "wall time exceeded " + std::to_string(limits.wall_seconds) + " s");
+    set(o, Verdict::TimeLimit, "wall",
+        "wall time exceeded " + std::to_string(limits.wall_seconds) + " s");
   } else if (!r.exited && r.term_signal == SIGSYS) {
     set(o, Verdict::SecurityViolation, "seccomp", "a forbidden system call was blocked (seccomp)");
   } else if (!r.exited && r.term_signal == SIGXFSZ) {
@@ -87,7 +93,8 @@ Outcome classify_compile(const jail::JailReport& r) {
   else if (r.oom_kills > 0)
     set(o, Verdict::CompileError, "compile_memory", "the compiler ran out of memory");
   else if (!r.exited && r.term_signal == SIGSYS)
-    set(o, Verdict::SecurityViolation, "seccomp", "a forbidden system call was blocked during the compile step");
+    set(o, Verdict::SecurityViolation, "seccomp",
+        "a forbidden system call was blocked during the compile step");
   else if (r.stdout_exceeded || r.stderr_exceeded)
     set(o, Verdict::CompileError, "compile_output", "the compiler's output exceeded the limit");
   else

@@ -10,7 +10,8 @@
 namespace crucible::sandbox {
 
 // A program's run. `language` may be null (raw jail runs).
-Outcome classify_run(const jail::JailReport& report, const Limits& limits, const languages::Language* language);
+Outcome classify_run(const jail::JailReport& report, const Limits& limits,
+                     const languages::Language* language);
 
 // A compile (or syntax-check) step: Accepted when it succeeded, CompileError when the
 // compiler rejected the source or ran out of its limits, SandboxError when the jail failed.

@@ -53,10 +53,12 @@ Check namespace_check(const char* name, int flag, const char* fix) {
 
 std::vector<Check> check_host() {
   std::vector<Check> checks;
-  checks.push_back({"privileges", ::geteuid() == 0, ::geteuid() == 0 ? "running as root" : "not root",
-                    "run Crucible as root (in a VM or container of its own): the jail writes uid maps and cgroups"});
-  checks.push_back(namespace_check("user", CLONE_NEWUSER,
-                                   "enable user namespaces: sysctl -w user.max_user_namespaces=15000"));
+  checks.push_back({"privileges", ::geteuid() == 0,
+                    ::geteuid() == 0 ? "running as root" : "not root",
+                    "run Crucible as root (in a VM or container of its own): the jail writes uid "
+                    "maps and cgroups"});
+  checks.push_back(namespace_check(
+      "user", CLONE_NEWUSER, "enable user namespaces: sysctl -w user.max_user_namespaces=15000"));
   checks.push_back(namespace_check("pid", CLONE_NEWPID, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("network", CLONE_NEWNET, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("mount", CLONE_NEWNS, "run as root or with CAP_SYS_ADMIN"));
@@ -67,7 +69,8 @@ std::vector<Check> check_host() {
     try {
       auto program = jail::compile_seccomp_program();
       sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
-      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno_message("no_new_privs", errno);
+      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return errno_message("no_new_privs", errno);
       int err = jail::install_seccomp_program(fprog);
       return err == 0 ? "" : errno_message("seccomp", err);
     } catch (const std::exception& e) {
@@ -75,7 +78,9 @@ std::vector<Check> check_host() {
     }
   });
   checks.push_back({"seccomp filter", seccomp_err.empty(),
-                    seccomp_err.empty() ? std::to_string(jail::seccomp_table().size()) + " rules load" : seccomp_err,
+                    seccomp_err.empty()
+                        ? std::to_string(jail::seccomp_table().size()) + " rules load"
+                        : seccomp_err,
                     "use a kernel with CONFIG_SECCOMP_FILTER and install libseccomp2"});
 
   try {
@@ -84,11 +89,13 @@ std::vector<Check> check_host() {
     run.prepare(Limits{});
     run.release();
     host.remove_parent(1);
-    checks.push_back({"cgroups", true, host.describe() + " (memory, pids, cpu accounting writable)", ""});
+    checks.push_back(
+        {"cgroups", true, host.describe() + " (memory, pids, cpu accounting writable)", ""});
   } catch (const std::exception& e) {
-    checks.push_back({"cgroups", false, e.what(),
-                      "mount cgroup v2 with memory+pids+cpu delegated, or cgroup v1 memory, pids and cpuacct, "
-                      "writable by Crucible's user"});
+    checks.push_back(
+        {"cgroups", false, e.what(),
+         "mount cgroup v2 with memory+pids+cpu delegated, or cgroup v1 memory, pids and cpuacct, "
+         "writable by Crucible's user"});
   }
   try {
     jail::find_jail_helper();
@@ -113,7 +120,8 @@ std::vector<Check> check_languages() {
   for (const auto& lang : sb->registry().all()) {
     Check c{"language " + lang.name, false, "", "apt-get install " + lang.package};
     if (lang.version.empty() || ::access(lang.version[0].c_str(), X_OK) != 0) {
-      c.detail = (lang.version.empty() ? std::string("no version command") : lang.version[0] + " not found");
+      c.detail = (lang.version.empty() ? std::string("no version command")
+                                       : lang.version[0] + " not found");
       checks.push_back(c);
       continue;
     }

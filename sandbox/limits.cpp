@@ -40,7 +40,8 @@ const std::vector<LimitRow>& limit_table() {
   static const std::vector<LimitRow> table = {
       {"cpu_seconds", "s", 2.0, 60.0, "CPU spin, busy loops across many processes"},
       {"wall_seconds", "s", 5.0, 120.0, "sleep, blocking reads, anything that never ends"},
-      {"memory_bytes", "bytes", 256 * kMiB, 4096 * kMiB, "memory bombs, tmpfs filling (charged too)"},
+      {"memory_bytes", "bytes", 256 * kMiB, 4096 * kMiB,
+       "memory bombs, tmpfs filling (charged too)"},
       {"processes", "tasks", 64, 1024, "fork bombs and thread bombs"},
       {"open_files", "fds", 256, 4096, "descriptor exhaustion"},
       {"file_size_bytes", "bytes", 64 * kMiB, 1024 * kMiB, "disk fill in the work dir and /tmp"},
@@ -53,7 +54,8 @@ void Limits::validate() const {
   const auto& table = limit_table();
   for (size_t i = 0; i < std::size(kFields); ++i) {
     double v = kFields[i].get(*this);
-    if (!(v > 0)) throw InvalidRequest(std::string("limits.") + kFields[i].name + " must be positive");
+    if (!(v > 0))
+      throw InvalidRequest(std::string("limits.") + kFields[i].name + " must be positive");
     if (v > table[i].ceiling)
       throw InvalidRequest(std::string("limits.") + kFields[i].name + " = " + std::to_string(v) +
                            " exceeds the ceiling " + std::to_string(table[i].ceiling));
@@ -86,8 +88,7 @@ void from_json(const nlohmann::json& j, Limits& l) {
     for (const auto& f : kFields)
       if (it.key() == f.name) field = &f;
     if (!field) throw InvalidRequest("limits." + it.key() + " is not a known limit");
-    if (!it.value().is_number())
-      throw InvalidRequest("limits." + it.key() + " must be a number");
+    if (!it.value().is_number()) throw InvalidRequest("limits." + it.key() + " must be a number");
     field->set(l, it.value().get<double>());
   }
 }

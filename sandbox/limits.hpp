@@ -14,13 +14,13 @@
 namespace crucible::sandbox {
 
 struct Limits {
-  double cpu_seconds = 2.0;                  // CPU time of the whole process tree
-  double wall_seconds = 5.0;                 // elapsed time from start to exit
-  uint64_t memory_bytes = 256ull << 20;      // whole tree, through the memory cgroup
-  uint32_t processes = 64;                   // tasks (processes and threads), pids cgroup
-  uint32_t open_files = 256;                 // RLIMIT_NOFILE per process
-  uint64_t file_size_bytes = 64ull << 20;    // RLIMIT_FSIZE and size of each writable tmpfs
-  uint64_t output_bytes = 16ull << 20;       // stdout and stderr, each
+  double cpu_seconds = 2.0;                // CPU time of the whole process tree
+  double wall_seconds = 5.0;               // elapsed time from start to exit
+  uint64_t memory_bytes = 256ull << 20;    // whole tree, through the memory cgroup
+  uint32_t processes = 64;                 // tasks (processes and threads), pids cgroup
+  uint32_t open_files = 256;               // RLIMIT_NOFILE per process
+  uint64_t file_size_bytes = 64ull << 20;  // RLIMIT_FSIZE and size of each writable tmpfs
+  uint64_t output_bytes = 16ull << 20;     // stdout and stderr, each
 
   // Throws InvalidRequest naming the first field that is not in (0, ceiling].
   void validate() const;

@@ -7,13 +7,15 @@
 namespace crucible::sandbox {
 namespace {
 
-constexpr const char* kNames[] = {"Accepted",    "WrongAnswer", "CompileError",
-                                  "RuntimeError", "TimeLimit",   "MemoryLimit",
-                                  "OutputLimit", "SecurityViolation", "SandboxError"};
+constexpr const char* kNames[] = {"Accepted",     "WrongAnswer",       "CompileError",
+                                  "RuntimeError", "TimeLimit",         "MemoryLimit",
+                                  "OutputLimit",  "SecurityViolation", "SandboxError"};
 
 }  // namespace
 
-const char* verdict_name(Verdict v) { return kNames[static_cast<int>(v)]; }
+const char* verdict_name(Verdict v) {
+  return kNames[static_cast<int>(v)];
+}
 
 Verdict verdict_from_name(const std::string& name) {
   for (size_t i = 0; i < std::size(kNames); ++i)

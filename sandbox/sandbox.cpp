@@ -14,18 +14,20 @@
 namespace crucible::sandbox {
 namespace {
 
-const std::vector<std::string> kBaseEnv = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp",
-                                           "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
+const std::vector<std::string> kBaseEnv = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp",
+                                           "TMPDIR=/tmp", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
   return s;
 }
 
 struct Placeholders {
   std::string source_path, entry, heap_mb;
   std::string apply(const std::string& arg) const {
-    return replace_all(replace_all(replace_all(arg, "{source}", source_path), "{entry}", entry), "{heap_mb}", heap_mb);
+    return replace_all(replace_all(replace_all(arg, "{source}", source_path), "{entry}", entry),
+                       "{heap_mb}", heap_mb);
   }
   std::vector<std::string> apply(const std::vector<std::string>& argv) const {
     std::vector<std::string> out;
@@ -34,7 +36,8 @@ struct Placeholders {
   }
 };
 
-Placeholders placeholders(const languages::Language& lang, const std::string& entry, const Limits& limits) {
+Placeholders placeholders(const languages::Language& lang, const std::string& entry,
+                          const Limits& limits) {
   std::string file = replace_all(lang.source_file, "{entry}", entry);
   return {"/box/" + file, entry, std::to_string(limits.memory_bytes * 3 / 4 >> 20)};
 }
@@ -63,10 +66,12 @@ Outcome sandbox_error(const std::string& message) {
 }
 
 // A toolchain that is not installed is the host's problem, with a fix to name.
-std::string missing_toolchain(const languages::Language& lang, const std::vector<std::string>& argv) {
-  if (argv.empty() || argv[0].rfind("/box/", 0) == 0 || ::access(argv[0].c_str(), X_OK) == 0) return "";
-  return "the " + lang.name + " toolchain is not installed (" + argv[0] + " missing); apt-get install " +
-         lang.package + ", or run `crucible doctor`";
+std::string missing_toolchain(const languages::Language& lang,
+                              const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0].rfind("/box/", 0) == 0 || ::access(argv[0].c_str(), X_OK) == 0)
+    return "";
+  return "the " + lang.name + " toolchain is not installed (" + argv[0] +
+         " missing); apt-get install " + lang.package + ", or run `crucible doctor`";
 }
 
 }  // namespace
@@ -76,25 +81,27 @@ Sandbox::Sandbox(SandboxOptions options)
       jail_(options.helper_path),
       cache_(options.cache_dir, options.cache_entries) {}
 
-Program Sandbox::prepare(const std::string& language, const std::string& source, const std::string& filename) {
+Program Sandbox::prepare(const std::string& language, const std::string& source,
+                         const std::string& filename) {
   if (source.size() > kMaxSourceBytes)
     throw InvalidRequest("source is " + std::to_string(source.size()) + " bytes; the limit is " +
                          std::to_string(kMaxSourceBytes));
   Program p;
-  p.language = (language.empty() || language == "auto") ? languages::detect(registry_, source, filename).language
-                                                         : &registry_.find(language);
+  p.language = (language.empty() || language == "auto")
+                   ? languages::detect(registry_, source, filename).language
+                   : &registry_.find(language);
   const auto& lang = *p.language;
   p.entry = lang.entry_for(source);
   std::string key = sha256_hex(lang.name + '\0' + nlohmann::json(lang.compile.argv).dump() + '\0' +
-                               lang.source_file + '\0' + p.entry + '\0' + toolchain_stamp(lang.compile.argv) + '\0' +
-                               source);
+                               lang.source_file + '\0' + p.entry + '\0' +
+                               toolchain_stamp(lang.compile.argv) + '\0' + source);
   p.compile = compile(lang, source, p.entry, key, p.box_dir);
   p.compile.language = lang.name;
   return p;
 }
 
-Outcome Sandbox::compile(const languages::Language& lang, const std::string& source, const std::string& entry,
-                         const std::string& key, std::string& box_dir) {
+Outcome Sandbox::compile(const languages::Language& lang, const std::string& source,
+                         const std::string& entry, const std::string& key, std::string& box_dir) {
   Outcome ok;
   ok.verdict = Verdict::Accepted;
   ok.reason = "ok";
@@ -145,7 +152,8 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
   return o;
 }
 
-Outcome Sandbox::execute(const Program& program, const std::string& stdin_data, const Limits& limits) {
+Outcome Sandbox::execute(const Program& program, const std::string& stdin_data,
+                         const Limits& limits) {
   if (!program.ok()) return program.compile;
   limits.validate();
   const auto& lang = *program.language;
@@ -168,7 +176,8 @@ Outcome Sandbox::execute(const Program& program, const std::string& stdin_data, 
 
 Outcome Sandbox::run(const RunRequest& request) {
   request.limits.validate();
-  return execute(prepare(request.language, request.source, request.filename), request.stdin_data, request.limits);
+  return execute(prepare(request.language, request.source, request.filename), request.stdin_data,
+                 request.limits);
 }
 
 }  // namespace crucible::sandbox

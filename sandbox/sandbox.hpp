@@ -22,7 +22,7 @@ namespace crucible::sandbox {
 struct RunRequest {
   std::string language = "auto";  // a name, an alias, or "auto"
   std::string source;
-  std::string filename;           // optional: its extension helps "auto"
+  std::string filename;  // optional: its extension helps "auto"
   std::string stdin_data;
   Limits limits;
 };
@@ -30,9 +30,9 @@ struct RunRequest {
 // A submission ready to execute: compiled (or syntax-checked) and cached.
 struct Program {
   const languages::Language* language = nullptr;
-  std::string box_dir;     // the cached build, bound read-only at /box
-  std::string entry;       // e.g. Java's main class
-  Outcome compile;         // Accepted, CompileError or SandboxError
+  std::string box_dir;  // the cached build, bound read-only at /box
+  std::string entry;    // e.g. Java's main class
+  Outcome compile;      // Accepted, CompileError or SandboxError
   bool ok() const { return compile.verdict == Verdict::Accepted; }
 };
 
@@ -48,7 +48,8 @@ class Sandbox {
 
   // Resolves the language (detecting it for "auto") and compiles through the cache.
   // Throws InvalidRequest for an unknown language or an oversized source.
-  Program prepare(const std::string& language, const std::string& source, const std::string& filename = "");
+  Program prepare(const std::string& language, const std::string& source,
+                  const std::string& filename = "");
   // Runs a prepared program; a failed compile comes back as its compile outcome.
   Outcome execute(const Program& program, const std::string& stdin_data, const Limits& limits);
   // prepare + execute. Validates the limits (InvalidRequest above a ceiling).
@@ -59,8 +60,8 @@ class Sandbox {
   const judge::CompileCache& cache() const { return cache_; }
 
  private:
-  Outcome compile(const languages::Language& lang, const std::string& source, const std::string& entry,
-                  const std::string& key, std::string& box_dir);
+  Outcome compile(const languages::Language& lang, const std::string& source,
+                  const std::string& entry, const std::string& key, std::string& box_dir);
 
   const languages::Registry& registry_;
   jail::JailClient jail_;

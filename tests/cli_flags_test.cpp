@@ -7,7 +7,8 @@ namespace crucible::cli {
 namespace {
 
 TEST(Flags, ParsesValuesBooleansAndPositionals) {
-  Flags f({"--lang", "py", "--json", "--time-limit=2", "prog.py"}, {"lang", "time-limit"}, {"json"});
+  Flags f({"--lang", "py", "--json", "--time-limit=2", "prog.py"}, {"lang", "time-limit"},
+          {"json"});
   EXPECT_EQ(f.get("lang"), "py");
   EXPECT_TRUE(f.has("json"));
   EXPECT_EQ(f.number("time-limit"), 2.0);

@@ -58,7 +58,9 @@ std::string own_path(const std::string& controller) {
     auto a = line.find(':'), b = line.find(':', a + 1);
     if (a == std::string::npos || b == std::string::npos) continue;
     std::string list = line.substr(a + 1, b - a - 1);
-    bool match = controller.empty() ? list.empty() : ("," + list + ",").find("," + controller + ",") != std::string::npos;
+    bool match = controller.empty()
+                     ? list.empty()
+                     : ("," + list + ",").find("," + controller + ",") != std::string::npos;
     if (match) return line.substr(b + 1);
   }
   return "/";
@@ -84,14 +86,17 @@ Mounts find_mounts() {
     if (fstype == "cgroup2" && m.v2.empty()) m.v2 = mountpoint;
     if (fstype != "cgroup") continue;
     for (int i = 0; i < 3; ++i)
-      if (("," + options + ",").find(std::string(",") + kV1Controllers[i] + ",") != std::string::npos &&
+      if (("," + options + ",").find(std::string(",") + kV1Controllers[i] + ",") !=
+              std::string::npos &&
           m.v1[i].empty())
         m.v1[i] = mountpoint;
   }
   return m;
 }
 
-bool make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST; }
+bool make_dir(const std::string& path) {
+  return ::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST;
+}
 
 }  // namespace
 
@@ -143,8 +148,9 @@ uint64_t RunCgroup::peak_memory_bytes() const {
 }
 
 uint64_t RunCgroup::oom_kills() const {
-  uint64_t total = version_ == CgroupVersion::V2 ? read_keyed(dirs_[0] + "/memory.events", "oom_kill")
-                                                 : read_keyed(dir("memory") + "/memory.oom_control", "oom_kill");
+  uint64_t total = version_ == CgroupVersion::V2
+                       ? read_keyed(dirs_[0] + "/memory.events", "oom_kill")
+                       : read_keyed(dir("memory") + "/memory.oom_control", "oom_kill");
   return total - oom_baseline_;
 }
 
@@ -234,12 +240,14 @@ CgroupHost CgroupHost::detect() {
     host.roots_.push_back(root);
     host.parents_.push_back(root + "/" + name);
   } else {
-    throw SandboxFailure("no cgroup v1 (memory, pids, cpuacct) or v2 hierarchy is mounted; run `crucible doctor`");
+    throw SandboxFailure(
+        "no cgroup v1 (memory, pids, cpuacct) or v2 hierarchy is mounted; run `crucible doctor`");
   }
   for (const auto& p : host.parents_)
     if (!make_dir(p))
-      throw SandboxFailure(errno_message("cgroup: cannot create " + p, errno) +
-                           "; Crucible needs a writable cgroup (run as root); run `crucible doctor`");
+      throw SandboxFailure(
+          errno_message("cgroup: cannot create " + p, errno) +
+          "; Crucible needs a writable cgroup (run as root); run `crucible doctor`");
   if (host.version_ == CgroupVersion::V2)
     write_value(host.parents_[0] + "/cgroup.subtree_control", "+memory +pids +cpu");
   return host;

@@ -25,7 +25,8 @@ std::string find_jail_helper() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (fs::path candidate : {self.parent_path() / "crucible-jail", self.parent_path() / "../bin/crucible-jail"})
+    for (fs::path candidate :
+         {self.parent_path() / "crucible-jail", self.parent_path() / "../bin/crucible-jail"})
       if (::access(candidate.c_str(), X_OK) == 0) return candidate.lexically_normal();
   }
 #ifdef CRUCIBLE_JAIL_HELPER_PATH
@@ -74,7 +75,8 @@ void JailClient::start_locked() {
     hello = read_frame(control_.get(), 1 << 20);
   } catch (const std::exception&) {
     stop_locked();
-    throw SandboxFailure("jail: the helper " + helper_path_ + " exited at start; run `crucible doctor`");
+    throw SandboxFailure("jail: the helper " + helper_path_ +
+                         " exited at start; run `crucible doctor`");
   }
   if (!hello.header.value("ok", false)) {
     std::string why = hello.header.value("error", std::string("unknown error"));
@@ -124,7 +126,8 @@ JailReport JailClient::run(const JailSpec& spec) {
   // The supervisor enforces the wall limit; this bound only guards against a stuck helper.
   timeval tv{static_cast<time_t>(spec.limits.wall_seconds) + 60, 0};
   ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (!write_spec(conn.get(), spec)) throw SandboxFailure("jail: the supervisor closed the connection");
+  if (!write_spec(conn.get(), spec))
+    throw SandboxFailure("jail: the supervisor closed the connection");
   return read_report(conn.get());
 }
 

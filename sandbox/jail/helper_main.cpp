@@ -122,7 +122,8 @@ int main() {
     // One empty network namespace for every run: creating one per run is slow and
     // serialised in the kernel. It has only a loopback device, which stays down.
     if (::unshare(CLONE_NEWNET) != 0)
-      throw SandboxFailure(errno_message("cannot create the empty network namespace; run `crucible doctor`", errno));
+      throw SandboxFailure(
+          errno_message("cannot create the empty network namespace; run `crucible doctor`", errno));
     cgroups = CgroupHost::detect();
     cgroups.sweep_stale();
     program = compile_seccomp_program();

@@ -27,8 +27,9 @@ std::string write_proc(pid_t pid, const char* file, const std::string& text) {
 }  // namespace
 
 std::string write_id_maps(pid_t pid) {
-  std::string map = "0 " + std::to_string(kHostInitUid) + " 1\n" + std::to_string(kInsideSandboxUid) +
-                    " " + std::to_string(kHostSandboxUid) + " 1\n";
+  std::string map = "0 " + std::to_string(kHostInitUid) + " 1\n" +
+                    std::to_string(kInsideSandboxUid) + " " + std::to_string(kHostSandboxUid) +
+                    " 1\n";
   std::string err = write_proc(pid, "uid_map", map);
   if (err.empty()) err = write_proc(pid, "gid_map", map);
   return err;
@@ -42,7 +43,8 @@ void become_namespace_root() {
 void drop_to_sandbox_user() {
   for (int cap = 0; cap <= CAP_LAST_CAP; ++cap)
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-      throw SandboxFailure(errno_message("jail: cannot drop capability " + std::to_string(cap), errno));
+      throw SandboxFailure(
+          errno_message("jail: cannot drop capability " + std::to_string(cap), errno));
   if (::setgroups(0, nullptr) != 0) throw SandboxFailure(errno_message("jail: setgroups", errno));
   uid_t id = kInsideSandboxUid;
   if (::setresgid(id, id, id) != 0) throw SandboxFailure(errno_message("jail: setresgid", errno));

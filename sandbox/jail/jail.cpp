@@ -33,7 +33,9 @@ long long own_cpu_ns() {
   return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void send_status(int fd, const StatusMessage& msg) { write_all(fd, {reinterpret_cast<const char*>(&msg), sizeof msg}); }
+void send_status(int fd, const StatusMessage& msg) {
+  write_all(fd, {reinterpret_cast<const char*>(&msg), sizeof msg});
+}
 
 void wait_for_release(int fd) {
   char byte;
@@ -43,7 +45,8 @@ void wait_for_release(int fd) {
 }
 
 // The program's process: stdio, limits, identity, filter, exec. Never returns.
-[[noreturn]] void exec_program(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter) {
+[[noreturn]] void exec_program(const JailSpec& spec, const InitChannels& ch,
+                               const sock_fprog& filter) {
   try {
     if (::dup2(ch.stdin_fd, 0) < 0 || ::dup2(ch.stdout_fd, 1) < 0 || ::dup2(ch.stderr_fd, 2) < 0)
       throw SandboxFailure(errno_message("jail: dup2", errno));
@@ -86,13 +89,14 @@ int reap_until(pid_t program) {
 [[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter) {
   try {
     // The order is the design: each step relies on the ones above it.
-    wait_for_release(ch.release_fd);    // id maps written, cgroups joined (supervisor)
-    int box = open_box(spec.box_dir);   // mounts.cpp: before the staging tmpfs can hide it
-    become_namespace_root();            // identity.cpp
-    if (::sethostname("crucible", 8) != 0) throw SandboxFailure(errno_message("jail: sethostname", errno));
-    build_root(spec, box);             // mounts.cpp: tmpfs root, read-only binds, /proc, /dev, /box
-    enter_root(spec.cwd);               // mounts.cpp: pivot_root, detach host, read-only /
-    ::prctl(PR_SET_DUMPABLE, 0);        // the program (another uid) cannot open /proc/1/*
+    wait_for_release(ch.release_fd);   // id maps written, cgroups joined (supervisor)
+    int box = open_box(spec.box_dir);  // mounts.cpp: before the staging tmpfs can hide it
+    become_namespace_root();           // identity.cpp
+    if (::sethostname("crucible", 8) != 0)
+      throw SandboxFailure(errno_message("jail: sethostname", errno));
+    build_root(spec, box);        // mounts.cpp: tmpfs root, read-only binds, /proc, /dev, /box
+    enter_root(spec.cwd);         // mounts.cpp: pivot_root, detach host, read-only /
+    ::prctl(PR_SET_DUMPABLE, 0);  // the program (another uid) cannot open /proc/1/*
 
     long long start = now_ns();
     pid_t program = ::fork();

@@ -19,9 +19,9 @@ struct InitChannels {
 // What init tells the supervisor: 'S' when the program starts, 'E' when it ends.
 struct StatusMessage {
   char tag;
-  int wait_status;        // 'E': the program's waitpid status
-  long long time_ns;      // CLOCK_MONOTONIC at start ('S') or wall time used ('E')
-  long long setup_cpu_ns; // 'S': CPU the jail's own setup spent, charged to the cgroup
+  int wait_status;         // 'E': the program's waitpid status
+  long long time_ns;       // CLOCK_MONOTONIC at start ('S') or wall time used ('E')
+  long long setup_cpu_ns;  // 'S': CPU the jail's own setup spent, charged to the cgroup
 };
 
 // Runs in the cloned child; never returns.

@@ -23,7 +23,9 @@ void check(int rc, const std::string& what) {
   if (rc != 0) throw SandboxFailure(errno_message("jail: " + what, errno));
 }
 
-std::string staged(const std::string& inside) { return std::string(kStage) + inside; }
+std::string staged(const std::string& inside) {
+  return std::string(kStage) + inside;
+}
 
 void make_dirs(const std::string& path) {
   std::string cur;
@@ -59,7 +61,8 @@ void bind(const std::string& source, const std::string& target, bool writable, b
     int fd = ::open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
     check(fd < 0 ? -1 : ::close(fd), "create mount point " + target);
   }
-  check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind " + target);
+  check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr),
+        "bind " + target);
   unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | locked_flags(flags_from);
   if (!writable) flags |= MS_RDONLY;
   check(::mount(nullptr, target.c_str(), nullptr, flags, nullptr), "remount " + target);
@@ -87,7 +90,8 @@ void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) 
   char mode_text[16];
   std::snprintf(mode_text, sizeof mode_text, "%o", mode);  // tmpfs reads mode in octal
   std::string opts = "size=" + std::to_string(size_bytes) + ",mode=" + mode_text;
-  check(::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()), "tmpfs " + target);
+  check(::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()),
+        "tmpfs " + target);
 }
 
 void write_etc(const char* name, const char* text) {
@@ -130,7 +134,8 @@ void build_root(const JailSpec& spec, int box_fd) {
     if (::access(path.c_str(), F_OK) == 0) replicate(path);
 
   // Our own /etc files: no host accounts, no host names.
-  write_etc("passwd", "root:x:0:0:root:/:/bin/false\nsandbox:x:1000:1000:sandbox:/tmp:/bin/false\n");
+  write_etc("passwd",
+            "root:x:0:0:root:/:/bin/false\nsandbox:x:1000:1000:sandbox:/tmp:/bin/false\n");
   write_etc("group", "root:x:0:\nsandbox:x:1000:\n");
   write_etc("hosts", "127.0.0.1 localhost\n");
   write_etc("nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n");
@@ -162,7 +167,8 @@ void enter_root(const std::string& cwd) {
   check(static_cast<int>(::syscall(SYS_pivot_root, ".", ".")), "pivot_root");
   check(::umount2(".", MNT_DETACH), "detach the host root");
   check(::chdir("/"), "chdir /");
-  check(::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr),
+  check(::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                nullptr),
         "make / read-only");
   check(::chdir(cwd.c_str()), "chdir " + cwd);
 }

@@ -96,9 +96,12 @@ JailReport read_report(int fd) {
 }
 
 void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
-  j = {{"argv", s.argv},         {"env", s.env},
-       {"box_dir", s.box_dir},   {"box_writable", s.box_writable},
-       {"extra_ro_paths", s.extra_ro_paths}, {"cwd", s.cwd},
+  j = {{"argv", s.argv},
+       {"env", s.env},
+       {"box_dir", s.box_dir},
+       {"box_writable", s.box_writable},
+       {"extra_ro_paths", s.extra_ro_paths},
+       {"cwd", s.cwd},
        {"limits", s.limits}};
 }
 

@@ -10,9 +10,11 @@ std::vector<RlimitRow> rlimit_table(const Limits& limits) {
   rlim_t cpu = static_cast<rlim_t>(std::ceil(limits.cpu_seconds)) + 1;
   rlim_t stack = std::min<rlim_t>(limits.memory_bytes, 256ull << 20);
   return {
-      {RLIMIT_CPU, "cpu", cpu, cpu + 1, "a process spinning past its CPU time if the supervisor is late"},
+      {RLIMIT_CPU, "cpu", cpu, cpu + 1,
+       "a process spinning past its CPU time if the supervisor is late"},
       {RLIMIT_NOFILE, "nofile", limits.open_files, limits.open_files, "descriptor exhaustion"},
-      {RLIMIT_FSIZE, "fsize", limits.file_size_bytes, limits.file_size_bytes, "one huge file filling the disk"},
+      {RLIMIT_FSIZE, "fsize", limits.file_size_bytes, limits.file_size_bytes,
+       "one huge file filling the disk"},
       {RLIMIT_CORE, "core", 0, 0, "core dumps filling the disk and leaking memory"},
       {RLIMIT_STACK, "stack", stack, stack, "deep recursion beyond the memory limit"},
       {RLIMIT_MEMLOCK, "memlock", 64 << 10, 64 << 10, "pinning host memory"},

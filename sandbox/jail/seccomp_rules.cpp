@@ -2,11 +2,11 @@
 
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -101,7 +101,8 @@ const std::vector<SeccompRule>& seccomp_table() {
                 "network access (any family but AF_UNIX)"),
         rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCSTI, 0xffffffffu,
                 "injecting input into a terminal"),
-        rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCLINUX, 0xffffffffu, "console control"),
+        rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCLINUX, 0xffffffffu,
+                "console control"),
         // clone3 passes its flags in memory a filter cannot read; glibc falls back to clone.
         nosys("clone3", "creating namespaces through clone3"),
         // Language runtimes probe io_uring and fall back to plain I/O.
@@ -131,8 +132,9 @@ scmp_filter_ctx build_seccomp_filter() {
                                                                  : SCMP_ACT_ERRNO(EACCES);
     int rc;
     if (rule.has_arg) {
-      scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ ? SCMP_CMP(rule.arg, rule.op, rule.mask, rule.value)
-                                                       : SCMP_CMP(rule.arg, rule.op, rule.value);
+      scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ
+                             ? SCMP_CMP(rule.arg, rule.op, rule.mask, rule.value)
+                             : SCMP_CMP(rule.arg, rule.op, rule.value);
       rc = seccomp_rule_add(ctx, action, nr, 1, cmp);
     } else {
       rc = seccomp_rule_add(ctx, action, nr, 0);
@@ -156,7 +158,8 @@ std::vector<sock_filter> compile_seccomp_program() {
   seccomp_release(ctx);
   if (rc != 0) throw SandboxFailure(errno_message("seccomp: cannot export the filter", -rc));
   std::string bytes = read_file("/proc/self/fd/" + std::to_string(mem.get()));
-  if (bytes.empty() || bytes.size() % sizeof(sock_filter) != 0) throw SandboxFailure("seccomp: malformed BPF export");
+  if (bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
+    throw SandboxFailure("seccomp: malformed BPF export");
   std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
   std::memcpy(program.data(), bytes.data(), bytes.size());
   return program;

@@ -25,12 +25,12 @@ struct JailSpec {
 };
 
 struct JailReport {
-  std::string setup_error;       // non-empty: the sandbox failed, the program did not run
-  bool exited = false;           // true: exit_code is valid; false: term_signal is
+  std::string setup_error;  // non-empty: the sandbox failed, the program did not run
+  bool exited = false;      // true: exit_code is valid; false: term_signal is
   int exit_code = 0;
   int term_signal = 0;
-  double cpu_seconds = 0;        // whole tree, from the cgroup
-  double wall_seconds = 0;       // from the program's start to its exit
+  double cpu_seconds = 0;   // whole tree, from the cgroup
+  double wall_seconds = 0;  // from the program's start to its exit
   uint64_t peak_memory_bytes = 0;
   uint64_t oom_kills = 0;        // OOM kills in the run's memory cgroup: the evidence for MLE
   bool cpu_exceeded = false;     // the supervisor killed the tree for CPU time

@@ -43,7 +43,9 @@ Pipe make_pipe(int flags = O_CLOEXEC) {
   return {unique_fd(fds[0]), unique_fd(fds[1])};
 }
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 // Reads what is available into `out` up to `cap`; returns false at EOF. Sets `exceeded`
 // once more than `cap` bytes were offered.
@@ -108,7 +110,8 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
   long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   if (init < 0) {
-    report.setup_error = errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
+    report.setup_error =
+        errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
     deliver(report);
     return cg.release();
   }
@@ -156,7 +159,8 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
   }
   release.write.reset();
 
-  for (int fd : {in.write.get(), out.read.get(), err.read.get(), status.read.get()}) set_nonblocking(fd);
+  for (int fd : {in.write.get(), out.read.get(), err.read.get(), status.read.get()})
+    set_nonblocking(fd);
   size_t stdin_sent = 0;
   if (spec.stdin_data.empty()) in.write.reset();
 
@@ -200,18 +204,21 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
     if (ready <= 0) continue;
 
     if (i_out >= 0 && fds[i_out].revents) {
-      out_open = drain(out.read.get(), report.stdout_data, spec.limits.output_bytes, report.stdout_exceeded);
+      out_open = drain(out.read.get(), report.stdout_data, spec.limits.output_bytes,
+                       report.stdout_exceeded);
       if (report.stdout_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
     }
     if (i_err >= 0 && fds[i_err].revents) {
-      err_open = drain(err.read.get(), report.stderr_data, spec.limits.output_bytes, report.stderr_exceeded);
+      err_open = drain(err.read.get(), report.stderr_data, spec.limits.output_bytes,
+                       report.stderr_exceeded);
       if (report.stderr_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
     }
     if (i_in >= 0 && fds[i_in].revents) {
       ssize_t w = ::write(in.write.get(), spec.stdin_data.data() + stdin_sent,
                           spec.stdin_data.size() - stdin_sent);
       if (w > 0) stdin_sent += static_cast<size_t>(w);
-      if ((w < 0 && errno != EAGAIN && errno != EINTR) || stdin_sent == spec.stdin_data.size()) in.write.reset();
+      if ((w < 0 && errno != EAGAIN && errno != EINTR) || stdin_sent == spec.stdin_data.size())
+        in.write.reset();
     }
     if (i_status >= 0 && fds[i_status].revents) {
       bool ignored = false;
@@ -223,7 +230,8 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
           started = true;
           setup_cpu_ns = msg.setup_cpu_ns;
           program_start_ns = msg.time_ns;
-          if (!killed) deadline = msg.time_ns + static_cast<long long>(spec.limits.wall_seconds * 1e9);
+          if (!killed)
+            deadline = msg.time_ns + static_cast<long long>(spec.limits.wall_seconds * 1e9);
         } else if (msg.tag == 'E' && !ended) {
           ended = true;
           report.wall_seconds = msg.time_ns / 1e9;
@@ -251,7 +259,8 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
     report.exited = false;
     report.term_signal = SIGKILL;
   }
-  if (!ended && (report.wall_exceeded || report.cpu_exceeded || report.stdout_exceeded || report.stderr_exceeded)) {
+  if (!ended && (report.wall_exceeded || report.cpu_exceeded || report.stdout_exceeded ||
+                 report.stderr_exceeded)) {
     report.exited = false;
     report.term_signal = SIGKILL;
   }

@@ -18,12 +18,14 @@ namespace fs = std::filesystem;
 CompileCache::CompileCache(fs::path dir, size_t max_entries) : max_entries_(max_entries) {
   if (dir.empty()) {
     const char* env = std::getenv("CRUCIBLE_CACHE_DIR");
-    dir = env && *env ? fs::path(env) : temp_root() / ("crucible-cache-" + std::to_string(::getuid()));
+    dir = env && *env ? fs::path(env)
+                      : temp_root() / ("crucible-cache-" + std::to_string(::getuid()));
   }
   dir_ = dir;
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  if (ec) throw SandboxFailure("compile cache: cannot create " + dir_.string() + ": " + ec.message());
+  if (ec)
+    throw SandboxFailure("compile cache: cannot create " + dir_.string() + ": " + ec.message());
   // The jail's init looks the box up as an unprivileged uid.
   ::chmod(dir_.c_str(), 0755);
 }
@@ -45,7 +47,8 @@ std::optional<CachedBuild> CompileCache::lookup(const std::string& key) const {
 fs::path CompileCache::stage() const {
   fs::path staged = make_temp_dir(dir_, ".stage-");
   // The compiler runs as the sandbox's uid and writes its artifacts here.
-  if (::chown(staged.c_str(), jail::kHostSandboxUid, jail::kHostSandboxUid) != 0 || ::chmod(staged.c_str(), 0755) != 0)
+  if (::chown(staged.c_str(), jail::kHostSandboxUid, jail::kHostSandboxUid) != 0 ||
+      ::chmod(staged.c_str(), 0755) != 0)
     throw SandboxFailure(errno_message("compile cache: cannot prepare " + staged.string(), errno));
   return staged;
 }
@@ -55,7 +58,8 @@ void CompileCache::discard(const fs::path& staged) const {
   fs::remove_all(staged, ec);
 }
 
-CachedBuild CompileCache::commit(const fs::path& staged, const std::string& key, bool ok, const std::string& output) {
+CachedBuild CompileCache::commit(const fs::path& staged, const std::string& key, bool ok,
+                                 const std::string& output) {
   fs::path final_dir = dir_ / key;
   std::error_code ec;
   fs::rename(staged, final_dir, ec);

@@ -14,8 +14,9 @@ constexpr size_t kMaxScanBytes = 16 << 10;
 // "python3.11" matches the shebang word "python3" or "python"; "bash" matches "bash".
 bool shebang_matches(const std::string& word, const std::string& candidate) {
   if (candidate.rfind(word, 0) != 0) return false;
-  return std::all_of(candidate.begin() + word.size(), candidate.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
+  return std::all_of(candidate.begin() + word.size(), candidate.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  });
 }
 
 // The interpreter named by "#!/usr/bin/env python3" or "#!/bin/bash -e".
@@ -75,7 +76,8 @@ Detection detect(const Registry& registry, const std::string& source, const std:
     }
   }
   if (!d.language)
-    throw InvalidRequest("cannot detect the language of the source; pass --lang (or \"language\") explicitly");
+    throw InvalidRequest(
+        "cannot detect the language of the source; pass --lang (or \"language\") explicitly");
   d.method = "patterns";
   return d;
 }

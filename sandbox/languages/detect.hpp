@@ -15,11 +15,12 @@ namespace crucible::sandbox::languages {
 
 struct Detection {
   const Language* language = nullptr;
-  std::string method;  // "extension", "shebang" or "patterns"
+  std::string method;                                  // "extension", "shebang" or "patterns"
   std::vector<std::pair<std::string, double>> scores;  // per language, for "patterns"
 };
 
 // Throws InvalidRequest when nothing points to a language.
-Detection detect(const Registry& registry, const std::string& source, const std::string& filename = "");
+Detection detect(const Registry& registry, const std::string& source,
+                 const std::string& filename = "");
 
 }  // namespace crucible::sandbox::languages

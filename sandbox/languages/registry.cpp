@@ -28,17 +28,20 @@ std::vector<std::string> strings(const json& j, const std::string& where) {
   return out;
 }
 
-std::vector<std::pair<std::string, double>> limit_overrides(const json& j, const std::string& where) {
+std::vector<std::pair<std::string, double>> limit_overrides(const json& j,
+                                                            const std::string& where) {
   std::vector<std::pair<std::string, double>> out;
   if (j.is_null()) return out;
   if (!j.is_object()) throw InvalidRequest(where + " must be an object");
   Limits probe;
   from_json(j, probe);  // rejects unknown limit names
-  for (auto it = j.begin(); it != j.end(); ++it) out.emplace_back(it.key(), it.value().get<double>());
+  for (auto it = j.begin(); it != j.end(); ++it)
+    out.emplace_back(it.key(), it.value().get<double>());
   return out;
 }
 
-Limits with_overrides(Limits base, const std::vector<std::pair<std::string, double>>& overrides, bool raise_only) {
+Limits with_overrides(Limits base, const std::vector<std::pair<std::string, double>>& overrides,
+                      bool raise_only) {
   json j = base;
   for (const auto& [key, value] : overrides)
     if (!raise_only || value > j[key].get<double>()) j[key] = value;
@@ -61,22 +64,24 @@ Language parse_language(const json& j, size_t index) {
     if (j.contains("compile") && !j["compile"].is_null()) {
       l.has_compile = true;
       l.compile.argv = strings(j["compile"].at("argv"), where + ".compile.argv");
-      l.compile.limits = limit_overrides(j["compile"].value("limits", json()), where + ".compile.limits");
+      l.compile.limits =
+          limit_overrides(j["compile"].value("limits", json()), where + ".compile.limits");
     }
     l.run = strings(j.at("run"), where + ".run");
     l.version = strings(j.value("version", json()), where + ".version");
     l.env = strings(j.value("env", json()), where + ".env");
     l.extra_ro_paths = strings(j.value("extra_ro_paths", json()), where + ".extra_ro_paths");
     l.min_limits = limit_overrides(j.value("min_limits", json()), where + ".min_limits");
-    l.memory_error_patterns = strings(j.value("memory_error_patterns", json()), where + ".memory_error_patterns");
+    l.memory_error_patterns =
+        strings(j.value("memory_error_patterns", json()), where + ".memory_error_patterns");
     if (j.contains("detect")) {
       const json& d = j["detect"];
       l.shebang_words = strings(d.value("shebang", json()), where + ".detect.shebang");
       for (const auto& p : d.value("patterns", json::array())) {
         std::string re = p.at(0).get<std::string>();
         try {
-          l.detect_patterns.emplace_back(std::regex(re, std::regex::ECMAScript | std::regex::optimize),
-                                         p.at(1).get<double>());
+          l.detect_patterns.emplace_back(
+              std::regex(re, std::regex::ECMAScript | std::regex::optimize), p.at(1).get<double>());
         } catch (const std::regex_error& e) {
           throw InvalidRequest(where + ".detect.patterns: bad regex '" + re + "': " + e.what());
         }
@@ -86,7 +91,8 @@ Language parse_language(const json& j, size_t index) {
     throw InvalidRequest(where + ": " + e.what());
   }
   if (l.run.empty()) throw InvalidRequest(where + ".run must not be empty");
-  if (l.run[0].empty() || l.run[0][0] != '/') throw InvalidRequest(where + ".run[0] must be an absolute path");
+  if (l.run[0].empty() || l.run[0][0] != '/')
+    throw InvalidRequest(where + ".run[0] must be an absolute path");
   return l;
 }
 
@@ -105,7 +111,9 @@ Limits Language::run_limits(const Limits& requested) const {
   return with_overrides(requested, min_limits, /*raise_only=*/true);
 }
 
-Limits Language::compile_limits() const { return with_overrides(Limits{}, compile.limits, false); }
+Limits Language::compile_limits() const {
+  return with_overrides(Limits{}, compile.limits, false);
+}
 
 Registry Registry::parse(const std::string& json_text) {
   json doc = json::parse(json_text, nullptr, false);
@@ -113,7 +121,8 @@ Registry Registry::parse(const std::string& json_text) {
   if (!doc.contains("languages") || !doc["languages"].is_array())
     throw InvalidRequest("languages registry: 'languages' must be an array");
   Registry r;
-  for (size_t i = 0; i < doc["languages"].size(); ++i) r.languages_.push_back(parse_language(doc["languages"][i], i));
+  for (size_t i = 0; i < doc["languages"].size(); ++i)
+    r.languages_.push_back(parse_language(doc["languages"][i], i));
   return r;
 }
 

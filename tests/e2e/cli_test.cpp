@@ -81,7 +81,8 @@ TEST_F(Cli, RunPrintsOutputThenVerdict) {
 }
 
 TEST_F(Cli, JsonResultHasEveryField) {
-  std::string f = file("x.c", "#include <stdio.h>\nint main(void){fputs(\"err\",stderr);return 5;}\n");
+  std::string f =
+      file("x.c", "#include <stdio.h>\nint main(void){fputs(\"err\",stderr);return 5;}\n");
   std::string cmd = std::string(CRUCIBLE_BINARY) + " run --json " + f;
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
@@ -94,8 +95,9 @@ TEST_F(Cli, JsonResultHasEveryField) {
   EXPECT_EQ(j["verdict"], "RuntimeError");
   EXPECT_EQ(j["exit_code"], 5);
   EXPECT_EQ(j["stderr"], "err");
-  for (const char* key : {"cpu_seconds", "wall_seconds", "peak_memory_bytes", "stdout", "stdout_truncated",
-                          "stderr_truncated", "signal", "compile_output", "language", "reason", "message"})
+  for (const char* key :
+       {"cpu_seconds", "wall_seconds", "peak_memory_bytes", "stdout", "stdout_truncated",
+        "stderr_truncated", "signal", "compile_output", "language", "reason", "message"})
     EXPECT_TRUE(j.contains(key)) << key;
 }
 

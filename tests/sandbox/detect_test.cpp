@@ -12,7 +12,9 @@
 namespace crucible::sandbox::languages {
 namespace {
 
-const Registry& registry() { return Registry::builtin(); }
+const Registry& registry() {
+  return Registry::builtin();
+}
 
 TEST(Detect, ExtensionWins) {
   EXPECT_EQ(detect(registry(), "print(1)", "x.rb").language->name, "ruby");
@@ -72,10 +74,12 @@ TEST(Detect, CorpusAccuracyIsAtLeast95Percent) {
       if (got == want)
         ++correct;
       else
-        std::cout << "detect miss: expected " << want << ", got " << got << ":\n" << snippet << "\n";
+        std::cout << "detect miss: expected " << want << ", got " << got << ":\n"
+                  << snippet << "\n";
     }
   }
-  for (const auto& l : registry().all()) EXPECT_GE(per_language[l.name], 10) << l.name << " needs 10 snippets";
+  for (const auto& l : registry().all())
+    EXPECT_GE(per_language[l.name], 10) << l.name << " needs 10 snippets";
   std::cout << "detect accuracy: " << correct << " of " << total << "\n";
   EXPECT_GE(correct * 100, total * 95) << correct << " of " << total;
 }

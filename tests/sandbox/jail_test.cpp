@@ -11,7 +11,8 @@ using sandbox::Verdict;
 const char* kAllocate50MiB =
     "#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\n"
     // The pointer escapes through printf, so the compiler cannot elide the allocation.
-    "int main(void){char*p=malloc(50<<20);memset(p,1,50<<20);printf(\"%p %d\\n\",(void*)p,p[12345]);return 0;}";
+    "int main(void){char*p=malloc(50<<20);memset(p,1,50<<20);printf(\"%p "
+    "%d\\n\",(void*)p,p[12345]);return 0;}";
 
 TEST(Jail, LimitsMayRiseAndFallBetweenRunsOfTheSameSlot) {
   for (uint64_t mb : {64, 256, 96, 512, 80}) {
@@ -35,13 +36,15 @@ TEST(Jail, PeakMemoryIsMeasuredPerRun) {
   EXPECT_GE(big.peak_memory_bytes, 50u << 20);
   EXPECT_LT(big.peak_memory_bytes, 90u << 20);
   auto tiny = run("c", "int main(void){return 0;}");
-  EXPECT_LT(tiny.peak_memory_bytes, 16u << 20) << "the last run's memory leaked into this one's peak";
+  EXPECT_LT(tiny.peak_memory_bytes, 16u << 20)
+      << "the last run's memory leaked into this one's peak";
 }
 
 TEST(Jail, CpuTimeIsMeasuredForTheWholeTree) {
   const char* spin_two =
       "#include <unistd.h>\n#include <time.h>\n#include <sys/wait.h>\n"
-      "static void spin(double s){clock_t t=clock();while((double)(clock()-t)/CLOCKS_PER_SEC<s){}}\n"
+      "static void spin(double s){clock_t "
+      "t=clock();while((double)(clock()-t)/CLOCKS_PER_SEC<s){}}\n"
       "int main(void){if(fork()==0){spin(0.3);_exit(0);}spin(0.3);wait(0);return 0;}";
   auto o = run("c", spin_two);
   ASSERT_EQ(o.verdict, Verdict::Accepted) << o.message;
@@ -71,10 +74,11 @@ TEST(Jail, OutputCapIsExactAndFlagged) {
 }
 
 TEST(Jail, EnvironmentIsCleanAndUnprivileged) {
-  auto o = run("python3",
-               "import os\nprint(os.getuid(), os.getgid(), sorted(k for k in os.environ if k not in "
-               "('PATH','HOME','TMPDIR','LANG','LC_ALL','PYTHONHASHSEED','PYTHONDONTWRITEBYTECODE',"
-               "'PYTHONIOENCODING','LC_CTYPE')), os.uname().nodename, os.getcwd())");
+  auto o =
+      run("python3",
+          "import os\nprint(os.getuid(), os.getgid(), sorted(k for k in os.environ if k not in "
+          "('PATH','HOME','TMPDIR','LANG','LC_ALL','PYTHONHASHSEED','PYTHONDONTWRITEBYTECODE',"
+          "'PYTHONIOENCODING','LC_CTYPE')), os.uname().nodename, os.getcwd())");
   EXPECT_EQ(o.stdout_data, "1000 1000 [] crucible /work\n") << o.stderr_data;
 }
 

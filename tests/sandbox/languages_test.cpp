@@ -12,10 +12,10 @@ using sandbox::Verdict;
 
 struct LanguageCase {
   const char* language;
-  const char* hello;         // prints "hello"
-  const char* echo;          // copies one stdin line to stdout
-  const char* syntax_error;  // must not compile / parse
-  const char* runtime_error; // must fail at run time
+  const char* hello;          // prints "hello"
+  const char* echo;           // copies one stdin line to stdout
+  const char* syntax_error;   // must not compile / parse
+  const char* runtime_error;  // must fail at run time
 };
 
 const LanguageCase kCases[] = {
@@ -24,23 +24,32 @@ const LanguageCase kCases[] = {
      "#include <stdio.h>\nint main(void){char s[64];fgets(s,64,stdin);fputs(s,stdout);return 0;}",
      "int main(void){ return x; }", "#include <stdlib.h>\nint main(void){abort();}"},
     {"cpp", "#include <iostream>\nint main(){std::cout<<\"hello\\n\";}",
-     "#include <iostream>\n#include <string>\nint main(){std::string s;std::getline(std::cin,s);std::cout<<s<<'\\n';}",
-     "int main(){ undeclared(); }", "#include <stdexcept>\nint main(){throw std::runtime_error(\"x\");}"},
-    {"java", "public class Main{public static void main(String[] a){System.out.println(\"hello\");}}",
+     "#include <iostream>\n#include <string>\nint main(){std::string "
+     "s;std::getline(std::cin,s);std::cout<<s<<'\\n';}",
+     "int main(){ undeclared(); }",
+     "#include <stdexcept>\nint main(){throw std::runtime_error(\"x\");}"},
+    {"java",
+     "public class Main{public static void main(String[] a){System.out.println(\"hello\");}}",
      "public class Echo{public static void main(String[] a)throws Exception{System.out.println(new "
      "java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine());}}",
-     "public class Main{ void f( }", "public class Main{public static void main(String[] a){int[] x=new int[1];x[2]=1;}}"},
-    {"javascript", "console.log('hello')", "console.log(require('fs').readFileSync(0,'utf8').trim())",
-     "function (", "throw new Error('boom')"},
+     "public class Main{ void f( }",
+     "public class Main{public static void main(String[] a){int[] x=new int[1];x[2]=1;}}"},
+    {"javascript", "console.log('hello')",
+     "console.log(require('fs').readFileSync(0,'utf8').trim())", "function (",
+     "throw new Error('boom')"},
     {"bash", "echo hello", "read -r x; echo \"$x\"", "if then fi (", "exit 4"},
     {"go", "package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"hello\")}",
-     "package main\nimport (\"bufio\";\"fmt\";\"os\")\nfunc main(){s:=bufio.NewScanner(os.Stdin);s.Scan();fmt.Println(s.Text())}",
+     "package main\nimport (\"bufio\";\"fmt\";\"os\")\nfunc "
+     "main(){s:=bufio.NewScanner(os.Stdin);s.Scan();fmt.Println(s.Text())}",
      "package main\nfunc main(){ x := }", "package main\nfunc main(){ var a []int; _ = a[3] }"},
     {"rust", "fn main(){println!(\"hello\");}",
-     "fn main(){let mut s=String::new();std::io::stdin().read_line(&mut s).unwrap();print!(\"{}\",s);}",
-     "fn main(){ let x: i32 = \"s\"; }", "fn main(){ let v: Vec<i32> = vec![]; println!(\"{}\", v[1]); }"},
+     "fn main(){let mut s=String::new();std::io::stdin().read_line(&mut "
+     "s).unwrap();print!(\"{}\",s);}",
+     "fn main(){ let x: i32 = \"s\"; }",
+     "fn main(){ let v: Vec<i32> = vec![]; println!(\"{}\", v[1]); }"},
     {"ruby", "puts 'hello'", "puts gets", "def f(\n", "raise 'boom'"},
-    {"php", "<?php echo \"hello\\n\";", "<?php echo fgets(STDIN);", "<?php function ( {", "<?php throw new Exception('x');"},
+    {"php", "<?php echo \"hello\\n\";", "<?php echo fgets(STDIN);", "<?php function ( {",
+     "<?php throw new Exception('x');"},
     {"lua", "print('hello')", "print(io.read('l'))", "local = 1", "error('boom')"},
     {"perl", "print \"hello\\n\";", "my $l = <STDIN>; print $l;", "sub { ", "die 'boom';"},
 };
@@ -68,7 +77,8 @@ TEST_P(Languages, SyntaxErrorIsACompileErrorWithDiagnostics) {
 
 TEST_P(Languages, RuntimeErrorIsARuntimeError) {
   auto o = run(GetParam().language, GetParam().runtime_error);
-  EXPECT_EQ(o.verdict, Verdict::RuntimeError) << o.message << "\n" << o.stderr_data << o.compile_output;
+  EXPECT_EQ(o.verdict, Verdict::RuntimeError) << o.message << "\n"
+                                              << o.stderr_data << o.compile_output;
   EXPECT_TRUE(o.exit_code.value_or(0) != 0 || o.signal.has_value());
 }
 

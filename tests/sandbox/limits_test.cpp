@@ -9,7 +9,9 @@
 namespace crucible::sandbox {
 namespace {
 
-TEST(Limits, DefaultsAreValid) { EXPECT_NO_THROW(Limits{}.validate()); }
+TEST(Limits, DefaultsAreValid) {
+  EXPECT_NO_THROW(Limits{}.validate());
+}
 
 void expect_invalid(const Limits& l, const std::string& field) {
   try {

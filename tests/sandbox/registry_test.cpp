@@ -12,8 +12,8 @@ namespace {
 TEST(Registry, BuiltinHasTheTwelveRequiredLanguages) {
   std::set<std::string> names;
   for (const auto& l : Registry::builtin().all()) names.insert(l.name);
-  for (const char* want :
-       {"python3", "c", "cpp", "java", "javascript", "bash", "go", "rust", "ruby", "php", "lua", "perl"})
+  for (const char* want : {"python3", "c", "cpp", "java", "javascript", "bash", "go", "rust",
+                           "ruby", "php", "lua", "perl"})
     EXPECT_TRUE(names.count(want)) << want;
 }
 
@@ -63,7 +63,8 @@ TEST(Registry, MalformedDocumentsNameTheProblem) {
       {R"({"langs": []})", "'languages'"},
       {R"({"languages": [{"name": "x", "source_file": "a"}]})", "language 'x'"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": []}]})", "run must not be empty"},
-      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["rel/path"]}]})", "absolute path"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["rel/path"]}]})",
+       "absolute path"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "min_limits": {"cpus": 2}}]})",
        "cpus"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "detect": {"patterns": [["(", 1]]}}]})",

@@ -42,134 +42,178 @@ struct Hostile {
 };
 
 // C programs include what they need; the prelude keeps rows short.
-#define C_PRELUDE                                                                                     \
-  "#define _GNU_SOURCE\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include "      \
-  "<unistd.h>\n#include <errno.h>\n#include <fcntl.h>\n#include <signal.h>\n#include <sched.h>\n"       \
-  "#include <sys/syscall.h>\n#include <sys/mount.h>\n#include <sys/ptrace.h>\n#include "               \
+#define C_PRELUDE                                                                                 \
+  "#define _GNU_SOURCE\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include "  \
+  "<unistd.h>\n#include <errno.h>\n#include <fcntl.h>\n#include <signal.h>\n#include <sched.h>\n" \
+  "#include <sys/syscall.h>\n#include <sys/mount.h>\n#include <sys/ptrace.h>\n#include "          \
   "<sys/resource.h>\n#include <sys/stat.h>\n#include <sys/socket.h>\n#include <pthread.h>\n"
 
 const Hostile kHostile[] = {
     {"fork_bomb", "c", C_PRELUDE "int main(void){for(;;)fork();}", Verdict::TimeLimit, "cpu", ""},
-    {"memory_bomb_c", "c", C_PRELUDE "int main(void){for(;;){char*p=malloc(1<<20);if(p)memset(p,1,1<<20);}}",
+    {"memory_bomb_c", "c",
+     C_PRELUDE "int main(void){for(;;){char*p=malloc(1<<20);if(p)memset(p,1,1<<20);}}",
      Verdict::MemoryLimit, "oom", ""},
-    {"memory_bomb_python", "python3", "x=[]\nwhile True: x.append(bytearray(8<<20))", Verdict::MemoryLimit, "", ""},
-    {"cpu_spin", "c", C_PRELUDE "int main(void){volatile unsigned long i=0;for(;;)i++;}", Verdict::TimeLimit, "cpu",
-     ""},
+    {"memory_bomb_python", "python3", "x=[]\nwhile True: x.append(bytearray(8<<20))",
+     Verdict::MemoryLimit, "", ""},
+    {"cpu_spin", "c", C_PRELUDE "int main(void){volatile unsigned long i=0;for(;;)i++;}",
+     Verdict::TimeLimit, "cpu", ""},
     {"cpu_spin_threads", "c",
-     C_PRELUDE "void*s(void*a){volatile long i=0;for(;;)i++;return a;}int main(void){pthread_t t;for(int "
-               "k=0;k<4;k++)pthread_create(&t,0,s,0);s(0);}",
+     C_PRELUDE
+     "void*s(void*a){volatile long i=0;for(;;)i++;return a;}int main(void){pthread_t t;for(int "
+     "k=0;k<4;k++)pthread_create(&t,0,s,0);s(0);}",
      Verdict::TimeLimit, "cpu", ""},
     {"sleep_past_wall", "python3", "import time\ntime.sleep(60)", Verdict::TimeLimit, "wall", ""},
-    {"blocked_on_stdin_forever", "c", C_PRELUDE "int main(void){int p[2];pipe(p);char c;read(p[0],&c,1);}",
-     Verdict::TimeLimit, "wall", ""},
-    {"stdout_flood", "c", C_PRELUDE "int main(void){for(;;)fputs(\"flood flood flood\\n\",stdout);}",
+    {"blocked_on_stdin_forever", "c",
+     C_PRELUDE "int main(void){int p[2];pipe(p);char c;read(p[0],&c,1);}", Verdict::TimeLimit,
+     "wall", ""},
+    {"stdout_flood", "c",
+     C_PRELUDE "int main(void){for(;;)fputs(\"flood flood flood\\n\",stdout);}",
      Verdict::OutputLimit, "stdout", ""},
-    {"stderr_flood", "python3", "import sys\nwhile True: sys.stderr.write('x'*4096)", Verdict::OutputLimit, "stderr",
-     ""},
+    {"stderr_flood", "python3", "import sys\nwhile True: sys.stderr.write('x'*4096)",
+     Verdict::OutputLimit, "stderr", ""},
     {"disk_fill_one_file", "c",
-     C_PRELUDE "int main(void){int fd=open(\"/work/big\",O_CREAT|O_WRONLY,0644);char b[65536]={0};for(;;)write(fd,b,"
+     C_PRELUDE "int main(void){int fd=open(\"/work/big\",O_CREAT|O_WRONLY,0644);char "
+               "b[65536]={0};for(;;)write(fd,b,"
                "sizeof b);}",
      Verdict::OutputLimit, "file_size", ""},
     {"disk_fill_many_files", "c",
-     C_PRELUDE "int main(void){char b[65536]={0};char n[64];for(int i=0;;i++){snprintf(n,64,\"/tmp/f%d\",i);int "
-               "fd=open(n,O_CREAT|O_WRONLY,0644);if(fd<0){puts(\"full\");return 0;}for(int k=0;k<100;k++)if(write(fd,b,"
+     C_PRELUDE "int main(void){char b[65536]={0};char n[64];for(int "
+               "i=0;;i++){snprintf(n,64,\"/tmp/f%d\",i);int "
+               "fd=open(n,O_CREAT|O_WRONLY,0644);if(fd<0){puts(\"full\");return 0;}for(int "
+               "k=0;k<100;k++)if(write(fd,b,"
                "sizeof b)<0){puts(\"full\");return 0;}close(fd);}}",
      Verdict::Accepted, "", "full"},
     {"write_outside_work_dir", "c",
-     C_PRELUDE "int main(void){const char*p[]={\"/usr/bin/crucible-evil\",\"/etc/passwd\",\"/box/evil\",\"/evil\","
+     C_PRELUDE "int main(void){const "
+               "char*p[]={\"/usr/bin/crucible-evil\",\"/etc/passwd\",\"/box/evil\",\"/evil\","
                "\"/proc/sys/kernel/hostname\",\"/dev/evil\"};int ok=0;for(int i=0;i<6;i++){int "
-               "fd=open(p[i],O_CREAT|O_WRONLY,0644);if(fd>=0){printf(\"wrote %s\\n\",p[i]);ok=1;}}puts(ok?\"breach\":"
+               "fd=open(p[i],O_CREAT|O_WRONLY,0644);if(fd>=0){printf(\"wrote "
+               "%s\\n\",p[i]);ok=1;}}puts(ok?\"breach\":"
                "\"denied\");}",
      Verdict::Accepted, "", "denied"},
     {"read_host_files", "python3",
-     "import os\nleaks=[p for p in ['/etc/shadow','/root','/home','/work/main','/var/log','/sys/kernel','/etc/hostname'] "
+     "import os\nleaks=[p for p in "
+     "['/etc/shadow','/root','/home','/work/main','/var/log','/sys/kernel','/etc/hostname'] "
      "if os.path.exists(p)]\nprint('leaks', leaks)",
      Verdict::Accepted, "", "leaks []"},
     {"ptrace", "c", C_PRELUDE "int main(void){ptrace(PTRACE_TRACEME,0,0,0);puts(\"traced\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"mount", "c", C_PRELUDE "int main(void){mount(\"none\",\"/tmp\",\"tmpfs\",0,0);puts(\"mounted\");}",
+    {"mount", "c",
+     C_PRELUDE "int main(void){mount(\"none\",\"/tmp\",\"tmpfs\",0,0);puts(\"mounted\");}",
      Verdict::SecurityViolation, "seccomp", ""},
     {"unshare_user_ns", "c", C_PRELUDE "int main(void){unshare(CLONE_NEWUSER);puts(\"unshared\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"setns", "c", C_PRELUDE "int main(void){int fd=open(\"/proc/1/ns/mnt\",O_RDONLY);setns(fd,0);puts(\"joined\");}",
+    {"setns", "c",
+     C_PRELUDE
+     "int main(void){int fd=open(\"/proc/1/ns/mnt\",O_RDONLY);setns(fd,0);puts(\"joined\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"clone_new_namespace", "c", C_PRELUDE "int main(void){syscall(SYS_clone,CLONE_NEWNS|SIGCHLD,0,0,0,0);puts(\"x\");}",
+    {"clone_new_namespace", "c",
+     C_PRELUDE "int main(void){syscall(SYS_clone,CLONE_NEWNS|SIGCHLD,0,0,0,0);puts(\"x\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"chroot", "c", C_PRELUDE "int main(void){chroot(\"/tmp\");puts(\"chrooted\");}", Verdict::SecurityViolation,
-     "seccomp", ""},
-    {"bpf", "c", C_PRELUDE "int main(void){syscall(SYS_bpf,0,0,0);puts(\"bpf\");}", Verdict::SecurityViolation,
-     "seccomp", ""},
-    {"perf_event_open", "c", C_PRELUDE "int main(void){syscall(SYS_perf_event_open,0,0,-1,-1,0);puts(\"perf\");}",
+    {"chroot", "c", C_PRELUDE "int main(void){chroot(\"/tmp\");puts(\"chrooted\");}",
+     Verdict::SecurityViolation, "seccomp", ""},
+    {"bpf", "c", C_PRELUDE "int main(void){syscall(SYS_bpf,0,0,0);puts(\"bpf\");}",
+     Verdict::SecurityViolation, "seccomp", ""},
+    {"perf_event_open", "c",
+     C_PRELUDE "int main(void){syscall(SYS_perf_event_open,0,0,-1,-1,0);puts(\"perf\");}",
      Verdict::SecurityViolation, "seccomp", ""},
     {"keyctl", "c", C_PRELUDE "int main(void){syscall(SYS_keyctl,0,0,0,0,0);puts(\"keys\");}",
      Verdict::SecurityViolation, "seccomp", ""},
     {"userfaultfd", "c", C_PRELUDE "int main(void){syscall(SYS_userfaultfd,0);puts(\"uffd\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"kexec_load", "c", C_PRELUDE "int main(void){syscall(SYS_kexec_load,0,0,0,0);puts(\"kexec\");}",
+    {"kexec_load", "c",
+     C_PRELUDE "int main(void){syscall(SYS_kexec_load,0,0,0,0);puts(\"kexec\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"init_module", "c", C_PRELUDE "int main(void){syscall(SYS_init_module,0,0,\"\");puts(\"module\");}",
+    {"init_module", "c",
+     C_PRELUDE "int main(void){syscall(SYS_init_module,0,0,\"\");puts(\"module\");}",
      Verdict::SecurityViolation, "seccomp", ""},
     {"reboot", "c", C_PRELUDE "int main(void){syscall(SYS_reboot,0,0,0,0);puts(\"reboot\");}",
      Verdict::SecurityViolation, "seccomp", ""},
     {"swapon", "c", C_PRELUDE "int main(void){syscall(SYS_swapon,\"/dev/null\",0);puts(\"swap\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"x32_int80_syscall", "c", C_PRELUDE "int main(void){__asm__ volatile(\"mov $20,%%eax; int $0x80\":::\"eax\");puts(\"x\");}",
+    {"x32_int80_syscall", "c",
+     C_PRELUDE
+     "int main(void){__asm__ volatile(\"mov $20,%%eax; int $0x80\":::\"eax\");puts(\"x\");}",
      Verdict::SecurityViolation, "seccomp", ""},
     {"io_uring_is_unavailable", "c",
-     C_PRELUDE "int main(void){long r=syscall(SYS_io_uring_setup,1,0);printf(\"%s\\n\",r<0&&errno==ENOSYS?\"enosys\":\"ring\");}",
+     C_PRELUDE
+     "int main(void){long "
+     "r=syscall(SYS_io_uring_setup,1,0);printf(\"%s\\n\",r<0&&errno==ENOSYS?\"enosys\":\"ring\");}",
      Verdict::Accepted, "", "enosys"},
     {"raw_and_netlink_sockets", "c",
-     C_PRELUDE "int main(void){int a=socket(AF_PACKET,SOCK_RAW,0),b=socket(AF_NETLINK,SOCK_RAW,0),c=socket(AF_INET,SOCK_"
-               "DGRAM,0);printf(\"%s\\n\",a<0&&b<0&&c<0?\"denied\":\"open\");}",
+     C_PRELUDE
+     "int main(void){int "
+     "a=socket(AF_PACKET,SOCK_RAW,0),b=socket(AF_NETLINK,SOCK_RAW,0),c=socket(AF_INET,SOCK_"
+     "DGRAM,0);printf(\"%s\\n\",a<0&&b<0&&c<0?\"denied\":\"open\");}",
      Verdict::Accepted, "", "denied"},
     {"kill_everything", "c",
-     C_PRELUDE "int main(void){kill(-1,SIGKILL);kill(1,SIGKILL);kill(getppid(),SIGKILL);puts(\"survived\");}",
+     C_PRELUDE
+     "int main(void){kill(-1,SIGKILL);kill(1,SIGKILL);kill(getppid(),SIGKILL);puts(\"survived\");}",
      Verdict::Accepted, "", "survived"},
     {"setsid_double_fork_daemon", "c",
-     C_PRELUDE "int main(void){if(fork()==0){setsid();if(fork()==0){close(1);for(;;)pause();}_exit(0);}sleep(1);puts("
+     C_PRELUDE "int "
+               "main(void){if(fork()==0){setsid();if(fork()==0){close(1);for(;;)pause();}_exit(0);}"
+               "sleep(1);puts("
                "\"parent done\");}",
      Verdict::Accepted, "", "parent done"},
     {"fd_exhaustion", "c",
-     C_PRELUDE "int main(void){int n=0;while(open(\"/dev/null\",O_RDONLY)>=0)n++;printf(\"%s\\n\",n<300?\"capped\":"
+     C_PRELUDE "int main(void){int "
+               "n=0;while(open(\"/dev/null\",O_RDONLY)>=0)n++;printf(\"%s\\n\",n<300?\"capped\":"
                "\"unbounded\");}",
      Verdict::Accepted, "", "capped"},
     {"thread_bomb", "c",
-     C_PRELUDE "void*s(void*a){pause();return a;}int main(void){int n=0;pthread_t t;while(pthread_create(&t,0,s,0)==0&&"
+     C_PRELUDE "void*s(void*a){pause();return a;}int main(void){int n=0;pthread_t "
+               "t;while(pthread_create(&t,0,s,0)==0&&"
                "n<100000)n++;printf(\"%s\\n\",n<64?\"capped\":\"unbounded\");return 0;}",
      Verdict::Accepted, "", "capped"},
     {"huge_argv_and_env", "c",
-     C_PRELUDE "int main(int c,char**v){if(c>1){puts(\"ran\");return 0;}size_t n=64<<20;char*big=malloc(n);memset(big,"
-               "'a',n-1);big[n-1]=0;char*a[]={v[0],big,0};char*e[]={big,0};execve(v[0],a,e);printf(\"%s\\n\",errno=="
+     C_PRELUDE "int main(int c,char**v){if(c>1){puts(\"ran\");return 0;}size_t "
+               "n=64<<20;char*big=malloc(n);memset(big,"
+               "'a',n-1);big[n-1]=0;char*a[]={v[0],big,0};char*e[]={big,0};execve(v[0],a,e);printf("
+               "\"%s\\n\",errno=="
                "E2BIG?\"e2big\":strerror(errno));}",
      Verdict::Accepted, "", "e2big"},
     {"symlink_tricks", "c",
-     C_PRELUDE "int main(void){symlink(\"/proc/1/root\",\"/work/r\");symlink(\"/etc/shadow\",\"/work/s\");symlink(\"/proc/"
-               "1/cwd\",\"/work/c\");int ok=open(\"/work/r/etc/hostname\",O_RDONLY)>=0||open(\"/work/s\",O_RDONLY)>=0||"
+     C_PRELUDE "int "
+               "main(void){symlink(\"/proc/1/root\",\"/work/r\");symlink(\"/etc/shadow\",\"/work/"
+               "s\");symlink(\"/proc/"
+               "1/cwd\",\"/work/c\");int "
+               "ok=open(\"/work/r/etc/hostname\",O_RDONLY)>=0||open(\"/work/s\",O_RDONLY)>=0||"
                "open(\"/work/c\",O_RDONLY|O_DIRECTORY)>=0;puts(ok?\"escaped\":\"contained\");}",
      Verdict::Accepted, "", "contained"},
     {"host_proc", "python3",
-     "import os\npids=[p for p in os.listdir('/proc') if p.isdigit()]\ntry:\n  open('/proc/1/environ').read(); e='read'\n"
+     "import os\npids=[p for p in os.listdir('/proc') if p.isdigit()]\ntry:\n  "
+     "open('/proc/1/environ').read(); e='read'\n"
      "except OSError: e='denied'\nprint(len(pids)<=3, e)",
      Verdict::Accepted, "", "True denied"},
     {"raise_limits", "c",
-     C_PRELUDE "int main(void){struct rlimit r={RLIM_INFINITY,RLIM_INFINITY};int a=setrlimit(RLIMIT_CPU,&r),b=setrlimit("
-               "RLIMIT_NOFILE,&r),c=setrlimit(RLIMIT_FSIZE,&r);puts(a&&b&&c?\"refused\":\"raised\");}",
+     C_PRELUDE
+     "int main(void){struct rlimit r={RLIM_INFINITY,RLIM_INFINITY};int "
+     "a=setrlimit(RLIMIT_CPU,&r),b=setrlimit("
+     "RLIMIT_NOFILE,&r),c=setrlimit(RLIMIT_FSIZE,&r);puts(a&&b&&c?\"refused\":\"raised\");}",
      Verdict::Accepted, "", "refused"},
     {"chmod_chown_setuid", "c",
-     C_PRELUDE "int main(void){int f=open(\"/work/x\",O_CREAT|O_WRONLY,0755);close(f);int a=chown(\"/work/x\",0,0),b="
-               "setuid(0),c=setgid(0),d=chmod(\"/usr/bin/passwd\",04777);puts(a&&b&&c&&d?\"refused\":\"changed\");}",
+     C_PRELUDE "int main(void){int f=open(\"/work/x\",O_CREAT|O_WRONLY,0755);close(f);int "
+               "a=chown(\"/work/x\",0,0),b="
+               "setuid(0),c=setgid(0),d=chmod(\"/usr/bin/"
+               "passwd\",04777);puts(a&&b&&c&&d?\"refused\":\"changed\");}",
      Verdict::Accepted, "", "refused"},
-    {"terminal_injection", "c", C_PRELUDE "#include <sys/ioctl.h>\nint main(void){char c='x';ioctl(0,TIOCSTI,&c);puts(\"x\");}",
+    {"terminal_injection", "c",
+     C_PRELUDE
+     "#include <sys/ioctl.h>\nint main(void){char c='x';ioctl(0,TIOCSTI,&c);puts(\"x\");}",
      Verdict::SecurityViolation, "seccomp", ""},
-    {"sethostname", "c", C_PRELUDE "int main(void){sethostname(\"pwned\",5);puts(\"x\");}", Verdict::SecurityViolation,
-     "seccomp", ""},
+    {"sethostname", "c", C_PRELUDE "int main(void){sethostname(\"pwned\",5);puts(\"x\");}",
+     Verdict::SecurityViolation, "seccomp", ""},
     // The stack may grow to the memory limit, so runaway recursion is a memory verdict.
-    {"stack_overflow", "c", C_PRELUDE "int f(int n){volatile char b[4096];b[0]=n;return f(n+1)+b[0];}int main(void){return f(0);}",
+    {"stack_overflow", "c",
+     C_PRELUDE
+     "int f(int n){volatile char b[4096];b[0]=n;return f(n+1)+b[0];}int main(void){return f(0);}",
      Verdict::MemoryLimit, "oom", ""},
-    {"null_dereference", "c", C_PRELUDE "int main(void){volatile int*p=0;return *p;}", Verdict::RuntimeError, "signal",
-     ""},
+    {"null_dereference", "c", C_PRELUDE "int main(void){volatile int*p=0;return *p;}",
+     Verdict::RuntimeError, "signal", ""},
     {"java_memory_bomb", "java",
-     "import java.util.*;public class Main{public static void main(String[] a){List<long[]> x=new ArrayList<>();for(;;)"
+     "import java.util.*;public class Main{public static void main(String[] a){List<long[]> x=new "
+     "ArrayList<>();for(;;)"
      "x.add(new long[1<<20]);}}",
      Verdict::MemoryLimit, "", ""},
 };
@@ -182,7 +226,8 @@ TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {
   if (std::string(h.language) == "java") limits.memory_bytes = 256 << 20;
   auto o = run(h.language, h.source, "", limits);
   EXPECT_EQ(sandbox::verdict_name(o.verdict), std::string(sandbox::verdict_name(h.verdict)))
-      << o.message << "\nstdout: " << o.stdout_data.substr(0, 300) << "\nstderr: " << o.stderr_data.substr(0, 300)
+      << o.message << "\nstdout: " << o.stdout_data.substr(0, 300)
+      << "\nstderr: " << o.stderr_data.substr(0, 300)
       << "\ncompile: " << o.compile_output.substr(0, 500);
   if (*h.reason) {
     EXPECT_EQ(o.reason, h.reason) << o.message;
@@ -208,8 +253,8 @@ TEST(HostileNetwork, CannotReachAServerOnHostLoopback) {
   socklen_t len = sizeof addr;
   ::getsockname(server.get(), reinterpret_cast<sockaddr*>(&addr), &len);
   int port = ntohs(addr.sin_port);
-  std::string src = "import socket\ns=socket.create_connection(('127.0.0.1'," + std::to_string(port) +
-                    "),timeout=1)\nprint('connected')";
+  std::string src = "import socket\ns=socket.create_connection(('127.0.0.1'," +
+                    std::to_string(port) + "),timeout=1)\nprint('connected')";
   auto o = run("python3", src, "", fast_limits());
   EXPECT_EQ(o.verdict, Verdict::RuntimeError) << o.message << o.stderr_data;
   EXPECT_EQ(o.stdout_data.find("connected"), std::string::npos);
@@ -222,16 +267,19 @@ TEST(HostileNetwork, CannotReachAServerOnHostLoopback) {
 TEST(HostileSignals, KillAllCannotReachHostProcessesOfTheSameUid) {
   pid_t sentinel = ::fork();
   if (sentinel == 0) {
-    if (::setresuid(sandbox::jail::kHostSandboxUid, sandbox::jail::kHostSandboxUid, sandbox::jail::kHostSandboxUid))
+    if (::setresuid(sandbox::jail::kHostSandboxUid, sandbox::jail::kHostSandboxUid,
+                    sandbox::jail::kHostSandboxUid))
       ::_exit(1);
     ::pause();
     ::_exit(0);
   }
   ::usleep(100000);
-  auto o = run("c", "#include <signal.h>\nint main(void){kill(-1,SIGKILL);return 0;}", "", fast_limits());
+  auto o = run("c", "#include <signal.h>\nint main(void){kill(-1,SIGKILL);return 0;}", "",
+               fast_limits());
   EXPECT_EQ(o.verdict, Verdict::Accepted) << o.message;
   int status = 0;
-  EXPECT_EQ(::waitpid(sentinel, &status, WNOHANG), 0) << "the host process was killed from the jail";
+  EXPECT_EQ(::waitpid(sentinel, &status, WNOHANG), 0)
+      << "the host process was killed from the jail";
   ::kill(sentinel, SIGKILL);
   ::waitpid(sentinel, &status, 0);
   expect_nothing_left_behind();
@@ -239,7 +287,8 @@ TEST(HostileSignals, KillAllCannotReachHostProcessesOfTheSameUid) {
 
 TEST(HostileHost, WritesNeverReachTheHost) {
   run("c",
-      "#include <fcntl.h>\nint main(void){open(\"/tmp/crucible-escape-marker\",O_CREAT|O_WRONLY,0644);"
+      "#include <fcntl.h>\nint "
+      "main(void){open(\"/tmp/crucible-escape-marker\",O_CREAT|O_WRONLY,0644);"
       "open(\"/work/crucible-escape-marker\",O_CREAT|O_WRONLY,0644);return 0;}",
       "", fast_limits());
   EXPECT_FALSE(std::filesystem::exists("/tmp/crucible-escape-marker"));

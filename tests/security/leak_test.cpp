@@ -11,7 +11,8 @@ TEST(Leaks, TwoHundredRunsLeaveNothingBehind) {
       "int main(void){return 0;}",
       "int main(void){return 3;}",
       "#include <stdlib.h>\nint main(void){abort();}",
-      "#include <unistd.h>\nint main(void){if(fork()==0){setsid();if(fork()==0)for(;;)pause();}return 0;}",
+      "#include <unistd.h>\nint "
+      "main(void){if(fork()==0){setsid();if(fork()==0)for(;;)pause();}return 0;}",
       "#include <stdio.h>\nint main(void){puts(\"hi\");return 0;}",
   };
   sandbox::Limits l;

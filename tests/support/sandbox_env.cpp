@@ -34,7 +34,8 @@ std::vector<int> jailed_processes() {
       std::istringstream in(line.substr(4));
       unsigned real = 0;
       in >> real;
-      if (real == sandbox::jail::kHostSandboxUid || real == sandbox::jail::kHostInitUid) out.push_back(std::stoi(name));
+      if (real == sandbox::jail::kHostSandboxUid || real == sandbox::jail::kHostInitUid)
+        out.push_back(std::stoi(name));
       break;
     }
   }
@@ -44,8 +45,10 @@ std::vector<int> jailed_processes() {
 std::vector<std::string> leftover_run_cgroups() {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const char* root : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup"}) {
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+  for (const char* root : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct",
+                           "/sys/fs/cgroup"}) {
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec),
+        end;
     for (; !ec && it != end; it.increment(ec)) {
       if (it.depth() > 4) {
         it.disable_recursion_pending();
@@ -78,8 +81,8 @@ void expect_nothing_left_behind() {
   EXPECT_TRUE(leftover_staging_dirs().empty()) << "a compile staging directory was left";
 }
 
-sandbox::Outcome run(const std::string& language, const std::string& source, const std::string& stdin_data,
-                     const sandbox::Limits& limits) {
+sandbox::Outcome run(const std::string& language, const std::string& source,
+                     const std::string& stdin_data, const sandbox::Limits& limits) {
   sandbox::RunRequest req;
   req.language = language;
   req.source = source;

@@ -25,7 +25,7 @@ std::vector<std::string> leftover_staging_dirs();
 void expect_nothing_left_behind();
 
 // Runs `source` in `language` with optional stdin and limits.
-sandbox::Outcome run(const std::string& language, const std::string& source, const std::string& stdin_data = "",
-                     const sandbox::Limits& limits = {});
+sandbox::Outcome run(const std::string& language, const std::string& source,
+                     const std::string& stdin_data = "", const sandbox::Limits& limits = {});
 
 }  // namespace crucible::testing

@@ -54,6 +54,9 @@ const LanguageCase kCases[] = {
     {"perl", "print \"hello\\n\";", "my $l = <STDIN>; print $l;", "sub { ", "die 'boom';"},
 };
 
+// Names the parameter in test output instead of dumping its bytes.
+void PrintTo(const LanguageCase& c, std::ostream* os) { *os << c.language; }
+
 class Languages : public ::testing::TestWithParam<LanguageCase> {};
 
 TEST_P(Languages, HelloWorld) {

@@ -218,6 +218,8 @@ const Hostile kHostile[] = {
      Verdict::MemoryLimit, "", ""},
 };
 
+void PrintTo(const Hostile& h, std::ostream* os) { *os << h.name; }
+
 class HostilePrograms : public ::testing::TestWithParam<Hostile> {};
 
 TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {

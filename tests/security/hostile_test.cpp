@@ -243,6 +243,17 @@ TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {
 INSTANTIATE_TEST_SUITE_P(Jail, HostilePrograms, ::testing::ValuesIn(kHostile),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// The project's own source tree (wherever this checkout is) is invisible in the jail.
+TEST(HostileFiles, CannotReadTheProjectsSource) {
+  std::string probe = std::string(CRUCIBLE_SOURCE_DIR) + "/sandbox/jail/jail.cpp";
+  ASSERT_TRUE(std::filesystem::exists(probe));
+  auto o = run("python3", "import os\nprint(os.path.exists('" + probe + "'), os.path.exists('" +
+                              std::string(CRUCIBLE_SOURCE_DIR) + "'))",
+               "", fast_limits());
+  EXPECT_EQ(o.stdout_data, "False False\n") << o.stderr_data;
+  expect_nothing_left_behind();
+}
+
 // A server on the host's loopback must see no connection from the jail.
 TEST(HostileNetwork, CannotReachAServerOnHostLoopback) {
   unique_fd server(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -93,7 +93,7 @@ const Hostile kHostile[] = {
      Verdict::Accepted, "", "denied"},
     {"read_host_files", "python3",
      "import os\nleaks=[p for p in "
-     "['/etc/shadow','/root','/home','/work/main','/var/log','/sys/kernel','/etc/hostname'] "
+     "['/etc/shadow','/root','/home','/var/log','/sys/kernel','/etc/hostname'] "
      "if os.path.exists(p)]\nprint('leaks', leaks)",
      Verdict::Accepted, "", "leaks []"},
     {"ptrace", "c", C_PRELUDE "int main(void){ptrace(PTRACE_TRACEME,0,0,0);puts(\"traced\");}",

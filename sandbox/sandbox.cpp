@@ -153,13 +153,15 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
 }
 
 Outcome Sandbox::execute(const Program& program, const std::string& stdin_data,
-                         const Limits& limits) {
+                         const Limits& limits, const ExecuteOptions& options) {
   if (!program.ok()) return program.compile;
   limits.validate();
   const auto& lang = *program.language;
   jail::JailSpec spec = base_spec(lang);
   spec.limits = lang.run_limits(limits);
   spec.argv = placeholders(lang, program.entry, spec.limits).apply(lang.run);
+  spec.argv.insert(spec.argv.end(), options.extra_args.begin(), options.extra_args.end());
+  spec.data_dir = options.data_dir;
   spec.box_dir = program.box_dir;
   spec.stdin_data = stdin_data;
   Outcome o;
@@ -172,6 +174,20 @@ Outcome Sandbox::execute(const Program& program, const std::string& stdin_data,
   o.compile_output = program.compile.compile_output;
   o.compile_cached = program.compile.compile_cached;
   return o;
+}
+
+Outcome Sandbox::run_tool(const Program& program, const std::vector<std::string>& argv,
+                          const Limits& limits) {
+  const auto& lang = *program.language;
+  jail::JailSpec spec = base_spec(lang);
+  spec.limits = limits;
+  spec.argv = placeholders(lang, program.entry, limits).apply(argv);
+  spec.box_dir = program.box_dir;
+  try {
+    return classify_run(jail_.run(spec), limits, nullptr);
+  } catch (const SandboxFailure& e) {
+    return sandbox_error(e.what());
+  }
 }
 
 Outcome Sandbox::run(const RunRequest& request) {

@@ -36,6 +36,13 @@ struct Program {
   bool ok() const { return compile.verdict == Verdict::Accepted; }
 };
 
+// Extra pieces for one execution (used by checkers): arguments appended to the language's
+// run argv, and a host directory bound read-only at /data inside the jail.
+struct ExecuteOptions {
+  std::vector<std::string> extra_args;
+  std::string data_dir;
+};
+
 struct SandboxOptions {
   std::string helper_path;  // empty: find crucible-jail (see JailClient)
   std::string cache_dir;    // empty: see CompileCache
@@ -51,9 +58,14 @@ class Sandbox {
   Program prepare(const std::string& language, const std::string& source,
                   const std::string& filename = "");
   // Runs a prepared program; a failed compile comes back as its compile outcome.
-  Outcome execute(const Program& program, const std::string& stdin_data, const Limits& limits);
+  Outcome execute(const Program& program, const std::string& stdin_data, const Limits& limits,
+                  const ExecuteOptions& options = {});
   // prepare + execute. Validates the limits (InvalidRequest above a ceiling).
   Outcome run(const RunRequest& request);
+
+  // Runs an arbitrary argv (an analysis tool, say) over a prepared program's box.
+  Outcome run_tool(const Program& program, const std::vector<std::string>& argv,
+                   const Limits& limits);
 
   jail::JailClient& jail() { return jail_; }
   const languages::Registry& registry() const { return registry_; }

@@ -91,10 +91,11 @@ int reap_until(pid_t program) {
     // The order is the design: each step relies on the ones above it.
     wait_for_release(ch.release_fd);   // id maps written, cgroups joined (supervisor)
     int box = open_box(spec.box_dir);  // mounts.cpp: before the staging tmpfs can hide it
-    become_namespace_root();           // identity.cpp
+    int data = spec.data_dir.empty() ? -1 : open_box(spec.data_dir);
+    become_namespace_root();  // identity.cpp
     if (::sethostname("crucible", 8) != 0)
       throw SandboxFailure(errno_message("jail: sethostname", errno));
-    build_root(spec, box);        // mounts.cpp: tmpfs root, read-only binds, /proc, /dev, /box
+    build_root(spec, box, data);  // mounts.cpp: tmpfs root, read-only binds, /proc, /dev, /box
     enter_root(spec.cwd);         // mounts.cpp: pivot_root, detach host, read-only /
     ::prctl(PR_SET_DUMPABLE, 0);  // the program (another uid) cannot open /proc/1/*
 

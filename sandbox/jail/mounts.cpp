@@ -122,7 +122,7 @@ int open_box(const std::string& box_dir) {
   return fd;
 }
 
-void build_root(const JailSpec& spec, int box_fd) {
+void build_root(const JailSpec& spec, int box_fd, int data_fd) {
   // Nothing we mount may propagate back to the host.
   check(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make mounts private");
   mount_tmpfs(kStage, 4 << 20, 0755);
@@ -159,6 +159,10 @@ void build_root(const JailSpec& spec, int box_fd) {
 
   std::string box_source = "/proc/self/fd/" + std::to_string(box_fd);
   bind(box_source, staged("/box"), spec.box_writable, true, box_source);
+  if (data_fd >= 0) {
+    std::string data_source = "/proc/self/fd/" + std::to_string(data_fd);
+    bind(data_source, staged("/data"), false, true, data_source);
+  }
 }
 
 void enter_root(const std::string& cwd) {

@@ -26,7 +26,8 @@ int open_box(const std::string& box_dir);
 // Builds the new root under the staging directory. `box_fd` is an O_PATH descriptor of the
 // host box directory, opened before the staging tmpfs could hide its path.
 // Throws SandboxFailure naming the mount that failed.
-void build_root(const JailSpec& spec, int box_fd);
+// `data_fd` (or -1) is the same for spec.data_dir, bound read-only at /data.
+void build_root(const JailSpec& spec, int box_fd, int data_fd);
 
 // pivot_root into the staging root, detach the host tree, make / read-only, chdir(cwd).
 void enter_root(const std::string& cwd);

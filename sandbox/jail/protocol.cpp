@@ -101,6 +101,7 @@ void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
        {"box_dir", s.box_dir},
        {"box_writable", s.box_writable},
        {"extra_ro_paths", s.extra_ro_paths},
+       {"data_dir", s.data_dir},
        {"cwd", s.cwd},
        {"limits", s.limits}};
 }
@@ -111,6 +112,7 @@ void spec_header_from_json(const nlohmann::json& j, JailSpec& s) {
   s.box_dir = j.at("box_dir").get<std::string>();
   s.box_writable = j.at("box_writable").get<bool>();
   s.extra_ro_paths = j.at("extra_ro_paths").get<std::vector<std::string>>();
+  s.data_dir = j.at("data_dir").get<std::string>();
   s.cwd = j.at("cwd").get<std::string>();
   s.limits = j.at("limits").get<Limits>();
 }

@@ -19,6 +19,7 @@ struct JailSpec {
   std::string box_dir;                      // host directory bound at /box
   bool box_writable = false;                // compile steps write their artifacts there
   std::vector<std::string> extra_ro_paths;  // host paths also bound read-only (per language)
+  std::string data_dir;                     // optional host directory bound read-only at /data
   std::string cwd = "/work";                // a private tmpfs
   Limits limits;
   std::string stdin_data;

@@ -11,10 +11,12 @@
 namespace crucible::sandbox::judge {
 namespace {
 
-constexpr const char* kNames[] = {"exact", "whitespace", "float", "case_insensitive", "unordered_lines",
-                                  "unordered_tokens"};
+constexpr const char* kNames[] = {"exact",           "whitespace",      "float", "case_insensitive",
+                                  "unordered_lines", "unordered_tokens"};
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::vector<std::string_view> tokens(std::string_view s) {
   std::vector<std::string_view> out;
@@ -50,7 +52,8 @@ std::string clip(std::string_view s) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -79,14 +82,18 @@ bool tokens_equal(std::string_view want, std::string_view got, const CompareOpti
   }
 }
 
-CompareResult line_by_line(std::string_view expected, std::string_view actual, const CompareOptions& o) {
+CompareResult line_by_line(std::string_view expected, std::string_view actual,
+                           const CompareOptions& o) {
   auto want = lines(expected), got = lines(actual);
   for (size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
-    if (i >= got.size()) return {false, "line " + std::to_string(i + 1) + ": expected more output, got end of output"};
-    if (i >= want.size()) return {false, "line " + std::to_string(i + 1) + ": unexpected extra output"};
+    if (i >= got.size())
+      return {false, "line " + std::to_string(i + 1) + ": expected more output, got end of output"};
+    if (i >= want.size())
+      return {false, "line " + std::to_string(i + 1) + ": unexpected extra output"};
     const auto &w = want[i], &g = got[i];
     for (size_t k = 0; k < std::max(w.size(), g.size()); ++k) {
-      std::string where = "line " + std::to_string(i + 1) + ", token " + std::to_string(k + 1) + ": ";
+      std::string where =
+          "line " + std::to_string(i + 1) + ", token " + std::to_string(k + 1) + ": ";
       if (k >= g.size()) return {false, where + "expected '" + clip(w[k]) + "', got end of line"};
       if (k >= w.size()) return {false, where + "unexpected '" + clip(g[k]) + "'"};
       if (!tokens_equal(w[k], g[k], o))
@@ -99,7 +106,8 @@ CompareResult line_by_line(std::string_view expected, std::string_view actual, c
 template <typename Item>
 CompareResult same_multiset(std::vector<Item> want, std::vector<Item> got, const char* what) {
   if (want.size() != got.size())
-    return {false, "expected " + std::to_string(want.size()) + " " + what + ", got " + std::to_string(got.size())};
+    return {false, "expected " + std::to_string(want.size()) + " " + what + ", got " +
+                       std::to_string(got.size())};
   std::sort(want.begin(), want.end());
   std::sort(got.begin(), got.end());
   if (want != got) return {false, std::string("the ") + what + " differ (compared in any order)"};
@@ -115,7 +123,8 @@ CompareResult compare(std::string_view expected, std::string_view actual, const 
       size_t i = 0;
       while (i < expected.size() && i < actual.size() && expected[i] == actual[i]) ++i;
       return {false, "outputs differ at byte " + std::to_string(i) + " (expected " +
-                         std::to_string(expected.size()) + " bytes, got " + std::to_string(actual.size()) + ")"};
+                         std::to_string(expected.size()) + " bytes, got " +
+                         std::to_string(actual.size()) + ")"};
     }
     case Comparator::UnorderedLines: {
       std::vector<std::vector<std::string_view>> w = lines(expected), g = lines(actual);
@@ -128,13 +137,16 @@ CompareResult compare(std::string_view expected, std::string_view actual, const 
   }
 }
 
-const char* comparator_name(Comparator c) { return kNames[static_cast<int>(c)]; }
+const char* comparator_name(Comparator c) {
+  return kNames[static_cast<int>(c)];
+}
 
 Comparator comparator_from_name(const std::string& name) {
   for (size_t i = 0; i < std::size(kNames); ++i)
     if (name == kNames[i]) return static_cast<Comparator>(i);
-  throw InvalidRequest("unknown comparator '" + name +
-                       "'; use exact, whitespace, float, case_insensitive, unordered_lines or unordered_tokens");
+  throw InvalidRequest(
+      "unknown comparator '" + name +
+      "'; use exact, whitespace, float, case_insensitive, unordered_lines or unordered_tokens");
 }
 
 void to_json(nlohmann::json& j, const CompareOptions& o) {

@@ -31,7 +31,8 @@ struct CompareResult {
   std::string message;  // for a mismatch: where and how, e.g. "line 3: expected '5', got '6'"
 };
 
-CompareResult compare(std::string_view expected, std::string_view actual, const CompareOptions& options);
+CompareResult compare(std::string_view expected, std::string_view actual,
+                      const CompareOptions& options);
 
 // "exact", "whitespace", "float", "case_insensitive", "unordered_lines", "unordered_tokens".
 const char* comparator_name(Comparator c);

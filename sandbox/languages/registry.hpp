@@ -36,6 +36,8 @@ struct Language {
   std::vector<std::string> extra_ro_paths;
   std::vector<std::pair<std::string, double>> min_limits;
   std::vector<std::string> memory_error_patterns;
+  std::string analysis_tool;               // static analyzer's name ("pyflakes"), if any
+  std::vector<std::string> analysis_argv;  // its argv, with the same placeholders
   std::vector<std::string> shebang_words;
   std::vector<std::pair<std::regex, double>> detect_patterns;
 

@@ -55,7 +55,9 @@ const LanguageCase kCases[] = {
 };
 
 // Names the parameter in test output instead of dumping its bytes.
-void PrintTo(const LanguageCase& c, std::ostream* os) { *os << c.language; }
+void PrintTo(const LanguageCase& c, std::ostream* os) {
+  *os << c.language;
+}
 
 class Languages : public ::testing::TestWithParam<LanguageCase> {};
 

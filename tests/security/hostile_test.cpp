@@ -218,7 +218,9 @@ const Hostile kHostile[] = {
      Verdict::MemoryLimit, "", ""},
 };
 
-void PrintTo(const Hostile& h, std::ostream* os) { *os << h.name; }
+void PrintTo(const Hostile& h, std::ostream* os) {
+  *os << h.name;
+}
 
 class HostilePrograms : public ::testing::TestWithParam<Hostile> {};
 
@@ -247,8 +249,9 @@ INSTANTIATE_TEST_SUITE_P(Jail, HostilePrograms, ::testing::ValuesIn(kHostile),
 TEST(HostileFiles, CannotReadTheProjectsSource) {
   std::string probe = std::string(CRUCIBLE_SOURCE_DIR) + "/sandbox/jail/jail.cpp";
   ASSERT_TRUE(std::filesystem::exists(probe));
-  auto o = run("python3", "import os\nprint(os.path.exists('" + probe + "'), os.path.exists('" +
-                              std::string(CRUCIBLE_SOURCE_DIR) + "'))",
+  auto o = run("python3",
+               "import os\nprint(os.path.exists('" + probe + "'), os.path.exists('" +
+                   std::string(CRUCIBLE_SOURCE_DIR) + "'))",
                "", fast_limits());
   EXPECT_EQ(o.stdout_data, "False False\n") << o.stderr_data;
   expect_nothing_left_behind();

@@ -1,0 +1,299 @@
+#include "sandbox/judge/judge.hpp"
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+
+std::string cap(const std::string& s) {
+  return s.size() <= kFailureCapBytes ? s : s.substr(0, kFailureCapBytes) + "\n[truncated]";
+}
+
+const json& field(const json& j, const char* name, json::value_t type, const char* what) {
+  const json& v = j.at(name);
+  if (v.type() != type && !(type == json::value_t::number_float && v.is_number()))
+    throw InvalidRequest(std::string(name) + " must be " + what);
+  return v;
+}
+
+void reject_unknown(const json& j, const std::string& where, std::initializer_list<const char*> known) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) throw InvalidRequest(where + it.key() + " is not a known field");
+  }
+}
+
+std::vector<IoTest> parse_tests(const json& j) {
+  if (!j.is_array()) throw InvalidRequest("tests must be an array of {input, output}");
+  std::vector<IoTest> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const json& t = j[i];
+    std::string where = "tests[" + std::to_string(i) + "].";
+    if (!t.is_object()) throw InvalidRequest("tests[" + std::to_string(i) + "] must be an object");
+    reject_unknown(t, where, {"input", "output"});
+    IoTest test;
+    if (t.contains("input")) {
+      if (!t["input"].is_string()) throw InvalidRequest(where + "input must be a string");
+      test.input = t["input"];
+    }
+    if (!t.contains("output") || !t["output"].is_string()) throw InvalidRequest(where + "output must be a string");
+    test.expected = t["output"];
+    out.push_back(std::move(test));
+  }
+  return out;
+}
+
+TestResult result_from(size_t index, const Outcome& o) {
+  TestResult t;
+  t.index = index;
+  t.verdict = o.verdict;
+  t.reason = o.reason;
+  t.message = o.message;
+  t.cpu_seconds = o.cpu_seconds;
+  t.wall_seconds = o.wall_seconds;
+  t.peak_memory_bytes = o.peak_memory_bytes;
+  return t;
+}
+
+void fail(TestResult& t, Verdict v, const std::string& reason, const std::string& message) {
+  t.verdict = v;
+  t.reason = reason;
+  t.message = message;
+}
+
+// Aggregates per-test results into the verdict and score.
+void aggregate(JudgeResult& r) {
+  r.passed = 0;
+  r.first_failure.reset();
+  bool sandbox_error = false;
+  for (const auto& t : r.tests) {
+    if (t.verdict == Verdict::Accepted)
+      ++r.passed;
+    else if (!r.first_failure)
+      r.first_failure = t.index;
+    sandbox_error = sandbox_error || t.verdict == Verdict::SandboxError;
+  }
+  r.score = r.total ? static_cast<double>(r.passed) / r.total : 0;
+  if (sandbox_error) {
+    r.verdict = Verdict::SandboxError;
+    for (const auto& t : r.tests)
+      if (t.verdict == Verdict::SandboxError) r.message = t.message;
+  } else if (r.first_failure) {
+    const auto& t = r.tests[*r.first_failure];
+    r.verdict = t.verdict;
+    r.message = "test " + std::to_string(t.index) + ": " + t.message;
+  } else if (r.passed == r.total) {
+    r.verdict = Verdict::Accepted;
+    r.message = "all " + std::to_string(r.total) + " tests passed";
+  }
+}
+
+}  // namespace
+
+Submission Submission::from_json(const json& j) {
+  if (!j.is_object()) throw InvalidRequest("the submission must be a JSON object");
+  reject_unknown(j, "", {"language", "source", "tests", "checker", "harness", "limits", "options"});
+  Submission s;
+  if (j.contains("language")) s.language = field(j, "language", json::value_t::string, "a string").get<std::string>();
+  if (!j.contains("source")) throw InvalidRequest("source is required");
+  s.source = field(j, "source", json::value_t::string, "a string").get<std::string>();
+  if (j.contains("tests")) s.tests = parse_tests(j["tests"]);
+  if (j.contains("checker")) {
+    const json& c = j["checker"];
+    if (!c.is_object()) throw InvalidRequest("checker must be an object {language, source}");
+    reject_unknown(c, "checker.", {"language", "source"});
+    if (!c.contains("source") || !c["source"].is_string()) throw InvalidRequest("checker.source must be a string");
+    s.checker = CheckerSpec{c.value("language", "auto"), c["source"]};
+  }
+  if (j.contains("harness")) {
+    const json& h = j["harness"];
+    if (!h.is_object()) throw InvalidRequest("harness must be an object {entry_point, setup, tests}");
+    reject_unknown(h, "harness.", {"entry_point", "setup", "tests"});
+    HarnessSpec spec;
+    if (h.contains("entry_point")) {
+      if (!h["entry_point"].is_string()) throw InvalidRequest("harness.entry_point must be a string");
+      spec.entry_point = h["entry_point"];
+    }
+    if (h.contains("setup")) {
+      if (!h["setup"].is_string()) throw InvalidRequest("harness.setup must be a string");
+      spec.setup = h["setup"];
+    }
+    if (!h.contains("tests") || !h["tests"].is_array()) throw InvalidRequest("harness.tests must be an array of strings");
+    for (const auto& item : h["tests"]) {
+      if (!item.is_string()) throw InvalidRequest("harness.tests must be an array of strings");
+      spec.items.push_back(item);
+    }
+    s.harness = spec;
+  }
+  if (j.contains("limits")) s.limits = j["limits"].get<Limits>();
+  if (j.contains("options")) {
+    const json& o = j["options"];
+    if (!o.is_object()) throw InvalidRequest("options must be an object");
+    reject_unknown(o, "options.", {"stop_on_first_failure", "compare", "analysis"});
+    if (o.contains("stop_on_first_failure")) {
+      if (!o["stop_on_first_failure"].is_boolean()) throw InvalidRequest("options.stop_on_first_failure must be a boolean");
+      s.options.stop_on_first_failure = o["stop_on_first_failure"];
+    }
+    if (o.contains("compare")) s.options.compare = o["compare"].get<CompareOptions>();
+    if (o.contains("analysis")) {
+      if (!o["analysis"].is_boolean()) throw InvalidRequest("options.analysis must be a boolean");
+      s.options.analysis = o["analysis"];
+    }
+  }
+  if (s.harness && (!s.tests.empty() || s.checker))
+    throw InvalidRequest("harness cannot be combined with tests or checker");
+  if (s.checker && s.tests.empty()) throw InvalidRequest("checker needs tests to check");
+  s.limits.validate();
+  return s;
+}
+
+JudgeResult Judge::run(const Submission& s) {
+  s.limits.validate();
+  JudgeResult r;
+  Program program;
+  std::string nonce;
+  if (s.harness) {
+    // The harness wraps the candidate; the language must be known to pick the wrapper.
+    std::string language = s.language;
+    if (language.empty() || language == "auto") language = sandbox_.prepare("auto", s.source).language->name;
+    language = sandbox_.registry().find(language).name;
+    HarnessProgram h = build_harness(language, s.source, *s.harness);
+    program = sandbox_.prepare(h.language, h.source);
+    r.total = s.harness->items.size();
+  } else {
+    program = sandbox_.prepare(s.language, s.source);
+    r.total = s.tests.size();
+  }
+  r.language = program.language->name;
+  r.compile = program.compile;
+  if (!program.ok()) {
+    r.verdict = program.compile.verdict;
+    r.message = program.compile.message;
+    return r;
+  }
+  if (s.options.analysis) r.analysis = analyze(sandbox_, program);
+
+  if (s.harness) {
+    nonce = make_nonce();
+    Outcome o = sandbox_.execute(program, nonce + "\n", s.limits);
+    bool done = false;
+    auto items = parse_harness_output(o.stdout_data, nonce, r.total, done);
+    for (size_t i = 0; i < items.size(); ++i) {
+      TestResult t = result_from(i, o);
+      t.input = cap(s.harness->items[i]);
+      switch (items[i].status) {
+        case ItemResult::Status::Pass:
+          fail(t, Verdict::Accepted, "ok", "passed");
+          break;
+        case ItemResult::Status::Fail:
+          fail(t, Verdict::WrongAnswer, "assertion", items[i].message);
+          break;
+        case ItemResult::Status::Error:
+          fail(t, Verdict::RuntimeError, "exception", items[i].message);
+          break;
+        case ItemResult::Status::Missing:
+          if (o.verdict == Verdict::Accepted)
+            fail(t, Verdict::RuntimeError, "harness_incomplete",
+                 "the program ended before this test ran (an early exit cannot pass)");
+          break;
+      }
+      t.stderr_data = t.verdict == Verdict::Accepted ? "" : cap(o.stderr_data);
+      r.tests.push_back(std::move(t));
+    }
+    if (o.verdict == Verdict::SandboxError)
+      for (auto& t : r.tests) fail(t, Verdict::SandboxError, o.reason, o.message);
+    aggregate(r);
+    return r;
+  }
+
+  std::optional<Program> checker;
+  if (s.checker) {
+    checker = sandbox_.prepare(s.checker->language, s.checker->source);
+    if (!checker->ok()) {
+      r.verdict = Verdict::SandboxError;
+      r.message = "the checker does not compile: " + checker->compile.message + "\n" + checker->compile.compile_output;
+      return r;
+    }
+  }
+  for (size_t i = 0; i < s.tests.size(); ++i) {
+    const IoTest& test = s.tests[i];
+    Outcome o = sandbox_.execute(program, test.input, s.limits);
+    TestResult t = result_from(i, o);
+    if (o.verdict == Verdict::Accepted) {
+      if (checker) {
+        TempDir files(temp_root(), "crucible-check-");
+        ::chmod(files.path().c_str(), 0755);
+        write_file(files.path() / "input", test.input);
+        write_file(files.path() / "expected", test.expected);
+        write_file(files.path() / "actual", o.stdout_data);
+        ExecuteOptions opts{{"/data/input", "/data/expected", "/data/actual"}, files.path()};
+        Outcome c = sandbox_.execute(*checker, "", Limits{}, opts);
+        std::string said = c.stdout_data + c.stderr_data;
+        if (c.verdict == Verdict::RuntimeError && (c.exit_code == 1 || c.exit_code == 2))
+          fail(t, Verdict::WrongAnswer, "checker", said.empty() ? "rejected by the checker" : cap(said));
+        else if (c.verdict != Verdict::Accepted)
+          fail(t, Verdict::SandboxError, "checker_failed", "the checker failed: " + c.message + " " + cap(said));
+        else
+          t.message = said.empty() ? "accepted by the checker" : cap(said);
+      } else {
+        CompareResult cmp = compare(test.expected, o.stdout_data, s.options.compare);
+        if (!cmp.ok) fail(t, Verdict::WrongAnswer, "mismatch", cmp.message);
+      }
+    }
+    if (t.verdict != Verdict::Accepted) {
+      t.input = cap(test.input);
+      t.expected = cap(test.expected);
+      t.actual = cap(o.stdout_data);
+      t.stderr_data = cap(o.stderr_data);
+    }
+    bool failed = t.verdict != Verdict::Accepted;
+    r.tests.push_back(std::move(t));
+    if (failed && s.options.stop_on_first_failure) break;
+  }
+  aggregate(r);
+  return r;
+}
+
+void to_json(json& j, const TestResult& t) {
+  j = {{"index", t.index},
+       {"verdict", verdict_name(t.verdict)},
+       {"reason", t.reason},
+       {"message", t.message},
+       {"cpu_seconds", t.cpu_seconds},
+       {"wall_seconds", t.wall_seconds},
+       {"peak_memory_bytes", t.peak_memory_bytes}};
+  if (t.verdict != Verdict::Accepted) {
+    j["input"] = t.input;
+    j["expected"] = t.expected;
+    j["actual"] = t.actual;
+    j["stderr"] = t.stderr_data;
+  }
+}
+
+void to_json(json& j, const JudgeResult& r) {
+  j = {{"verdict", verdict_name(r.verdict)},
+       {"accepted", r.verdict == Verdict::Accepted},
+       {"message", r.message},
+       {"language", r.language},
+       {"passed", r.passed},
+       {"total", r.total},
+       {"score", r.score},
+       {"first_failure", r.first_failure ? json(*r.first_failure) : json(nullptr)},
+       {"compile",
+        {{"verdict", verdict_name(r.compile.verdict)},
+         {"cached", r.compile.compile_cached},
+         {"output", r.compile.compile_output},
+         {"diagnostics", parse_diagnostics("compiler", r.compile.compile_output)}}},
+       {"tests", r.tests},
+       {"analysis", r.analysis}};
+}
+
+}  // namespace crucible::sandbox::judge

@@ -1,0 +1,300 @@
+// The judge end to end through the real jail: stdin/stdout tests, checkers, harnesses,
+// and the tricks a reward-hacking program would try against each.
+#include "sandbox/judge/judge.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+using testing::shared_sandbox;
+
+JudgeResult judge(const json& request) { return Judge(shared_sandbox()).run(Submission::from_json(request)); }
+
+const char* kSum = "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}";
+const char* kSumWrongOnZero =
+    "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<(a==0?-1:a+b)<<\"\\n\";}";
+
+json sum_tests() {
+  return json::array({{{"input", "1 2\n"}, {"output", "3\n"}},
+                      {{"input", "0 5\n"}, {"output", "5\n"}},
+                      {{"input", "10 20\n"}, {"output", "30"}}});
+}
+
+TEST(JudgeIo, AllPass) {
+  auto r = judge({{"language", "cpp"}, {"source", kSum}, {"tests", sum_tests()}});
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+  EXPECT_EQ(r.passed, 3u);
+  EXPECT_EQ(r.total, 3u);
+  EXPECT_DOUBLE_EQ(r.score, 1.0);
+  EXPECT_FALSE(r.first_failure.has_value());
+}
+
+TEST(JudgeIo, StopsAtFirstFailureWithDetails) {
+  auto r = judge({{"language", "cpp"}, {"source", kSumWrongOnZero}, {"tests", sum_tests()}});
+  EXPECT_EQ(r.verdict, Verdict::WrongAnswer);
+  ASSERT_EQ(r.tests.size(), 2u);  // the third never ran
+  EXPECT_EQ(r.first_failure, 1u);
+  EXPECT_EQ(r.tests[1].input, "0 5\n");
+  EXPECT_EQ(r.tests[1].expected, "5\n");
+  EXPECT_EQ(r.tests[1].actual, "-1\n");
+  EXPECT_NE(r.tests[1].message.find("expected '5', got '-1'"), std::string::npos);
+  EXPECT_DOUBLE_EQ(r.score, 1.0 / 3);
+}
+
+TEST(JudgeIo, RunAllGivesAGradedScore) {
+  auto r = judge({{"language", "cpp"},
+                  {"source", kSumWrongOnZero},
+                  {"tests", sum_tests()},
+                  {"options", {{"stop_on_first_failure", false}}}});
+  EXPECT_EQ(r.tests.size(), 3u);
+  EXPECT_EQ(r.passed, 2u);
+  EXPECT_DOUBLE_EQ(r.score, 2.0 / 3);
+  json j = r;
+  EXPECT_EQ(j["verdict"], "WrongAnswer");
+  EXPECT_EQ(j["first_failure"], 1);
+  EXPECT_FALSE(j["tests"][0].contains("expected")) << "passing tests carry no payload";
+}
+
+TEST(JudgeIo, CompileErrorComesWithDiagnostics) {
+  auto r = judge({{"language", "c"}, {"source", "int main(void){ return nope; }"}, {"tests", sum_tests()}});
+  EXPECT_EQ(r.verdict, Verdict::CompileError);
+  json j = r;
+  ASSERT_FALSE(j["compile"]["diagnostics"].empty());
+  EXPECT_EQ(j["compile"]["diagnostics"][0]["line"], 1);
+  EXPECT_EQ(j["score"], 0.0);
+}
+
+TEST(JudgeIo, LimitVerdictsPropagate) {
+  auto r = judge({{"language", "python3"},
+                  {"source", "while True: pass"},
+                  {"tests", json::array({{{"input", ""}, {"output", "x"}}})},
+                  {"limits", {{"cpu_seconds", 0.5}, {"wall_seconds", 2}}}});
+  EXPECT_EQ(r.verdict, Verdict::TimeLimit);
+}
+
+TEST(JudgeIo, FloatComparator) {
+  json req = {{"language", "python3"},
+              {"source", "print(1/3)"},
+              {"tests", json::array({{{"input", ""}, {"output", "0.333333"}}})}};
+  EXPECT_EQ(judge(req).verdict, Verdict::WrongAnswer);
+  req["options"] = {{"compare", {{"comparator", "float"}, {"abs_tol", 1e-5}}}};
+  EXPECT_EQ(judge(req).verdict, Verdict::Accepted);
+}
+
+TEST(JudgeIo, ExpectedOutputNeverEntersTheJail) {
+  // The program looks everywhere it could for the expected answer.
+  auto r = judge({{"language", "python3"},
+                  {"source",
+                   "import os\nfound=[]\nfor root in ['/box','/work','/tmp','/data']:\n"
+                   "  for d,_,fs in os.walk(root):\n    for f in fs:\n"
+                   "      try:\n        if 'SECRET-' + 'EXPECTED' in open(os.path.join(d,f)).read(): found.append(f)\n"
+                   "      except Exception: pass\nprint(found)"},
+                  {"tests", json::array({{{"input", ""}, {"output", "SECRET-EXPECTED"}}})}});
+  ASSERT_EQ(r.tests.size(), 1u);
+  EXPECT_EQ(r.tests[0].actual, "[]\n");
+}
+
+TEST(JudgeChecker, AcceptsAndRejectsThroughTheChecker) {
+  const char* checker =
+      "import sys\nexp=int(open(sys.argv[2]).read()); got=int(open(sys.argv[3]).read())\n"
+      "if abs(exp-got)<=1: print('ok within 1'); sys.exit(0)\nprint('off by', got-exp); sys.exit(1)";
+  json req = {{"language", "python3"},
+              {"source", "print(int(input())+1)"},
+              {"tests", json::array({{{"input", "5\n"}, {"output", "5"}}, {{"input", "5\n"}, {"output", "9"}}})},
+              {"checker", {{"language", "python3"}, {"source", checker}}},
+              {"options", {{"stop_on_first_failure", false}}}};
+  auto r = judge(req);
+  ASSERT_EQ(r.tests.size(), 2u);
+  EXPECT_EQ(r.tests[0].verdict, Verdict::Accepted) << r.tests[0].message;
+  EXPECT_EQ(r.tests[0].message, "ok within 1\n");
+  EXPECT_EQ(r.tests[1].verdict, Verdict::WrongAnswer);
+  EXPECT_NE(r.tests[1].message.find("off by -3"), std::string::npos);
+}
+
+TEST(JudgeChecker, BrokenCheckerIsASandboxErrorNotAProgramFault) {
+  auto r = judge({{"language", "python3"},
+                  {"source", "print(1)"},
+                  {"tests", json::array({{{"input", ""}, {"output", "1"}}})},
+                  {"checker", {{"language", "python3"}, {"source", "import sys\nsys.exit(3)"}}}});
+  EXPECT_EQ(r.verdict, Verdict::SandboxError) << "testlib's FAIL (exit 3) is the checker's own failure";
+  auto crashed = judge({{"language", "python3"},
+                        {"source", "print(1)"},
+                        {"tests", json::array({{{"input", ""}, {"output", "1"}}})},
+                        {"checker", {{"language", "python3"}, {"source", "import os\nos.abort()"}}}});
+  EXPECT_EQ(crashed.verdict, Verdict::SandboxError);
+  auto r2 = judge({{"language", "python3"},
+                   {"source", "print(1)"},
+                   {"tests", json::array({{{"input", ""}, {"output", "1"}}})},
+                   {"checker", {{"language", "c"}, {"source", "int main( {"}}}});
+  EXPECT_EQ(r2.verdict, Verdict::SandboxError);
+  EXPECT_NE(r2.message.find("checker does not compile"), std::string::npos);
+}
+
+// ---- function-call harnesses ----
+
+json humaneval(const std::string& language, const std::string& source, std::vector<std::string> items,
+               const std::string& entry = "add") {
+  return {{"language", language}, {"source", source}, {"harness", {{"entry_point", entry}, {"tests", items}}}};
+}
+
+const std::vector<std::string> kPyAddTests = {"assert candidate(1, 2) == 3", "assert candidate(-1, 1) == 0",
+                                              "assert add(2, 2) == 4"};
+
+TEST(HarnessPython, CorrectPassesWrongFails) {
+  auto ok = judge(humaneval("python3", "def add(a, b):\n    return a + b\n", kPyAddTests));
+  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.message;
+  EXPECT_EQ(ok.passed, 3u);
+  auto bad = judge(humaneval("python3", "def add(a, b):\n    return a - b\n", kPyAddTests));
+  EXPECT_EQ(bad.verdict, Verdict::WrongAnswer);
+  EXPECT_EQ(bad.passed, 0u);  // 1 - 2, -1 - 1 and 2 - 2 are all wrong
+}
+
+TEST(HarnessPython, HumanEvalCheckFunctionShape) {
+  json req = {{"language", "python3"},
+              {"source", "def add(a, b):\n    return a + b\n"},
+              {"harness",
+               {{"entry_point", "add"},
+                {"setup", "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(0, 0) == 0\n"},
+                {"tests", {"check(candidate)"}}}}};
+  EXPECT_EQ(judge(req).verdict, Verdict::Accepted);
+}
+
+TEST(HarnessPython, MbppStyleNamesWithoutEntryPoint) {
+  json req = {{"language", "python3"},
+              {"source", "def square(x):\n    return x * x\n\ndef cube(x):\n    return x ** 3\n"},
+              {"harness", {{"setup", "import math"}, {"tests", {"assert square(3) == 9", "assert cube(2) == 8"}}}}};
+  auto r = judge(req);
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+}
+
+struct Trick {
+  const char* name;
+  const char* source;
+};
+
+// Each trick must not pass: the function itself is wrong or absent in all of them.
+TEST(HarnessPython, TricksNeverPass) {
+  const Trick tricks[] = {
+      {"sys.exit at import", "import sys\nsys.exit(0)\ndef add(a, b): return 0\n"},
+      {"os._exit inside the call", "import os\ndef add(a, b):\n    os._exit(0)\n"},
+      {"SystemExit inside the call", "def add(a, b):\n    raise SystemExit(0)\n"},
+      {"object equal to everything",
+       "class Any:\n    def __eq__(self, o): return True\n    def __ne__(self, o): return False\n"
+       "def add(a, b):\n    return Any()\n"},
+      {"int subclass equal to everything",
+       "class I(int):\n    def __eq__(self, o): return True\ndef add(a, b):\n    return I(0)\n"},
+      {"patched builtins",
+       "import builtins\nbuiltins.AssertionError = type('X', (Exception,), {})\n"
+       "builtins.all = lambda *a: True\ndef add(a, b): return 0\n"},
+      {"fake result lines",
+       "import sys\nfor i in range(3): print('0' * 32, i, 'pass')\nprint('0'*32, 'done')\n"
+       "sys.stdout.flush()\ndef add(a, b): return 0\n"},
+      {"steal the nonce from stdin",
+       "import os, sys\ndef add(a, b):\n    n = os.read(0, 100).decode().strip()\n"
+       "    os.write(1, (n + ' 0 pass\\n' + n + ' 1 pass\\n' + n + ' 2 pass\\n' + n + ' done\\n').encode())\n"
+       "    os._exit(0)\n"},
+      {"walk the frames for the nonce",
+       "import sys, os\ndef add(a, b):\n    f = sys._getframe()\n    while f:\n"
+       "        n = f.f_locals.get('nonce')\n        if n:\n"
+       "            os.write(1, (n+' 0 pass\\n'+n+' 1 pass\\n'+n+' 2 pass\\n'+n+' done\\n').encode()); os._exit(0)\n"
+       "        f = f.f_back\n    return 0\n"},
+      {"read the parent's memory",
+       "import os\ndef add(a, b):\n    try:\n        open('/proc/%d/mem' % os.getppid(), 'rb')\n"
+       "        return a + b\n    except OSError:\n        return 0\n"},
+      {"kill the parent", "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n"},
+  };
+  for (const auto& t : tricks) {
+    auto r = judge(humaneval("python3", t.source, kPyAddTests));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << t.name;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << t.name << ": " << r.message;
+    EXPECT_LT(r.passed, 3u) << t.name;
+  }
+}
+
+const std::vector<std::string> kJsTests = {"assert.strictEqual(candidate(1, 2), 3);",
+                                           "assert.deepStrictEqual(add(0, 0), 0);"};
+
+TEST(HarnessJavaScript, CorrectPassesWrongFails) {
+  EXPECT_EQ(judge(humaneval("javascript", "function add(a, b) { return a + b; }", kJsTests)).verdict,
+            Verdict::Accepted);
+  EXPECT_EQ(judge(humaneval("javascript", "const add = (a, b) => a + b;", kJsTests)).verdict, Verdict::Accepted);
+  EXPECT_EQ(judge(humaneval("javascript", "function add(a, b) { return a * b; }", kJsTests)).verdict,
+            Verdict::WrongAnswer);
+  auto arrays = judge(humaneval("javascript", "function pair(a) { return [a, a]; }",
+                                {"assert.deepStrictEqual(candidate(2), [2, 2]);"}, "pair"));
+  EXPECT_EQ(arrays.verdict, Verdict::Accepted) << arrays.message;
+}
+
+TEST(HarnessJavaScript, TricksNeverPass) {
+  const Trick tricks[] = {
+      {"process.exit", "function add(a, b) { process.exit(0); }"},
+      {"patch Object.is", "Object.is = () => true; function add(a, b) { return 0; }"},
+      {"constructor escape",
+       "function add(a, b) { const p = this.constructor.constructor('return process')(); p.exit(0); }"},
+      {"fake lines", "function add(a, b) { console.log('x 0 pass'); return 0; }"},
+      {"throw at load", "throw new Error('no'); function add(a, b) { return a + b; }"},
+  };
+  for (const auto& t : tricks) {
+    auto r = judge(humaneval("javascript", t.source, kJsTests));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << t.name;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << t.name << ": " << r.message;
+  }
+}
+
+const std::vector<std::string> kCppTests = {"assert(candidate(1, 2) == 3);", "assert(add(-1, 1) == 0);"};
+
+TEST(HarnessCpp, CorrectPassesWrongFails) {
+  EXPECT_EQ(judge(humaneval("cpp", "int add(int a, int b) { return a + b; }", kCppTests)).verdict,
+            Verdict::Accepted);
+  EXPECT_EQ(judge(humaneval("cpp", "int add(int a, int b) { return a - b; }", kCppTests)).verdict,
+            Verdict::WrongAnswer);
+}
+
+TEST(HarnessCpp, TricksNeverPass) {
+  const Trick tricks[] = {
+      {"exit inside the call", "#include <cstdlib>\nint add(int a, int b) { std::exit(0); }"},
+      {"redefine assert", "#define assert(x) ((void)0)\nint add(int a, int b) { return 0; }"},
+      {"equal-to-everything type",
+       "struct Any { template <class T> bool operator==(T) const { return true; } };\n"
+       "Any add(int, int) { return {}; }"},
+      {"exit in a static initializer", "#include <cstdlib>\nstatic int x = (std::exit(0), 0);\nint add(int a, int b) { return 0; }"},
+  };
+  for (const auto& t : tricks) {
+    auto r = judge(humaneval("cpp", t.source, kCppTests));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << t.name;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << t.name << ": " << r.message;
+  }
+}
+
+TEST(JudgeRequests, MalformedRequestsNameTheField) {
+  auto message = [](const json& j) {
+    try {
+      Submission::from_json(j);
+    } catch (const InvalidRequest& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message({{"language", "c"}}).find("source"), std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"extra", 1}}).find("extra"), std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"tests", json::array({{{"input", 1}, {"output", "x"}}})}}).find("tests[0].input"),
+            std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"tests", json::array({{{"in", "1"}}})}}).find("tests[0].in"), std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"limits", {{"cpu_seconds", 1000}}}}).find("cpu_seconds"), std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"options", {{"compare", {{"comparator", "fuzzy"}}}}}}).find("fuzzy"),
+            std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"harness", {{"tests", "assert 1"}}}}).find("harness.tests"), std::string::npos);
+  EXPECT_NE(message(json::array()).find("object"), std::string::npos);
+  EXPECT_THROW(judge(humaneval("go", "package main", {"x"})), InvalidRequest);
+  EXPECT_THROW(judge(humaneval("python3", "x", {"x"}, "not an identifier")), InvalidRequest);
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

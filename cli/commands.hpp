@@ -12,5 +12,6 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);     // crucible run
 int doctor_command(const Args& args);  // crucible doctor
 int demo_command(const Args& args);    // crucible demo
+int judge_command(const Args& args);   // crucible judge
 
 }  // namespace crucible::cli

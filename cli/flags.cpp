@@ -9,7 +9,11 @@ namespace crucible::cli {
 Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_value,
              std::set<std::string> booleans) {
   for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
+    std::string a = args[i];
+    // Single-letter flags also take the short form: "-j 4" is "--j 4".
+    if (a.size() == 2 && a[0] == '-' && a[1] != '-' &&
+        (with_value.count(a.substr(1)) || booleans.count(a.substr(1))))
+      a = "-" + a;
     if (a.size() < 3 || a.rfind("--", 0) != 0) {
       if (a.size() > 1 && a[0] == '-') throw InvalidRequest("unknown flag '" + a + "'");
       positionals_.push_back(a);

@@ -1,6 +1,6 @@
 // A small flag parser shared by the subcommands: "--name value", "--name=value", boolean
-// "--name", and positionals. Unknown flags and missing values are InvalidRequest errors
-// that name the flag.
+// "--name", "-x value" for single-letter names, and positionals. Unknown flags and missing values
+// are InvalidRequest errors that name the flag.
 #pragma once
 
 #include <map>

@@ -14,6 +14,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run     run a program in the sandbox and print its verdict\n"
+    "  judge   judge a submission against test cases (or a JSONL batch)\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return crucible::cli::run_command(args);
     if (command == "doctor") return crucible::cli::doctor_command(args);
+    if (command == "judge") return crucible::cli::judge_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

@@ -24,7 +24,8 @@ std::string basename_of(const std::string& path) {
 }  // namespace
 
 std::vector<Diagnostic> parse_diagnostics(const std::string& tool, const std::string& text) {
-  static const std::regex gcc(R"re(^([^:\s][^:]*):(\d+):(?:(\d+):)?\s*(?:(fatal error|error|warning|note|style|performance|portability|information):\s*)?(.*)$)re");
+  static const std::regex gcc(
+      R"re(^([^:\s][^:]*):(\d+):(?:(\d+):)?\s*(?:(fatal error|error|warning|note|style|performance|portability|information):\s*)?(.*)$)re");
   static const std::regex rust_head(R"re(^(error|warning)(?:\[\w+\])?:\s*(.*)$)re");
   static const std::regex rust_loc(R"re(^\s*-->\s*([^:]+):(\d+):(\d+))re");
   static const std::regex py_loc(R"re(^\s*File "([^"]+)", line (\d+))re");
@@ -85,8 +86,8 @@ std::vector<Diagnostic> analyze(Sandbox& sandbox, const Program& program) {
 }
 
 void to_json(nlohmann::json& j, const Diagnostic& d) {
-  j = {{"tool", d.tool},         {"file", d.file},         {"line", d.line},
-       {"column", d.column},     {"severity", d.severity}, {"message", d.message}};
+  j = {{"tool", d.tool},     {"file", d.file},         {"line", d.line},
+       {"column", d.column}, {"severity", d.severity}, {"message", d.message}};
 }
 
 }  // namespace crucible::sandbox::judge

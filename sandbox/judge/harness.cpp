@@ -20,7 +20,8 @@ std::string literal_list(const std::vector<std::string>& v) {
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
   return s;
 }
 
@@ -247,7 +248,7 @@ write(1, nonce + ' done\n');
 )JS";
 
 constexpr const char* kCpp = R"CPP(
-// ---- Crucible harness: everything below runs the tests ----
+  // ---- Crucible harness: everything below runs the tests ----
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -259,54 +260,64 @@ constexpr const char* kCpp = R"CPP(
 #include <unistd.h>
 #include <vector>
 
-namespace crucible_harness {
-struct Failure {
-  const char* expr;
-};
-template <class T> struct plain : std::bool_constant<std::is_arithmetic_v<T>> {};
-template <> struct plain<std::string> : std::true_type {};
-template <class T> struct plain<std::vector<T>> : plain<T> {};
-template <class T> struct plain<std::set<T>> : plain<T> {};
-template <class K, class V> struct plain<std::map<K, V>> : std::bool_constant<plain<K>::value && plain<V>::value> {};
-template <class A, class B> struct plain<std::pair<A, B>> : std::bool_constant<plain<A>::value && plain<B>::value> {};
-template <class T> decltype(auto) check_plain(T&& value) {
-  static_assert(plain<std::decay_t<T>>::value, "the candidate must return a plain type (numbers, strings, containers)");
-  return std::forward<T>(value);
-}
-static char nonce[80];
-static void report(int index, const char* status, const char* message) {
-  std::string line = std::string(nonce) + " " + std::to_string(index) + " " + status + " " + message + "\n";
-  (void)!::write(1, line.data(), line.size());
-}
-}  // namespace crucible_harness
+  namespace crucible_harness {
+  struct Failure {
+    const char* expr;
+  };
+  template <class T>
+  struct plain : std::bool_constant<std::is_arithmetic_v<T>> {};
+  template <>
+  struct plain<std::string> : std::true_type {};
+  template <class T>
+  struct plain<std::vector<T>> : plain<T> {};
+  template <class T>
+  struct plain<std::set<T>> : plain<T> {};
+  template <class K, class V>
+  struct plain<std::map<K, V>> : std::bool_constant<plain<K>::value && plain<V>::value> {};
+  template <class A, class B>
+  struct plain<std::pair<A, B>> : std::bool_constant<plain<A>::value && plain<B>::value> {};
+  template <class T>
+  decltype(auto) check_plain(T&& value) {
+    static_assert(plain<std::decay_t<T>>::value,
+                  "the candidate must return a plain type (numbers, strings, containers)");
+    return std::forward<T>(value);
+  }
+  static char nonce[80];
+  static void report(int index, const char* status, const char* message) {
+    std::string line =
+        std::string(nonce) + " " + std::to_string(index) + " " + status + " " + message + "\n";
+    (void)!::write(1, line.data(), line.size());
+  }
+  }  // namespace crucible_harness
 
 #undef NDEBUG
 #undef assert
 #define assert(e) ((e) ? (void)0 : throw ::crucible_harness::Failure{#e})
-#define candidate(...) ::crucible_harness::check_plain(@ENTRY@(__VA_ARGS__))
+#define candidate(...) ::crucible_harness::check_plain(@ENTRY @(__VA_ARGS__))
 
-int main() {
-  if (!std::fgets(crucible_harness::nonce, sizeof crucible_harness::nonce, stdin)) return 3;
-  crucible_harness::nonce[std::strcspn(crucible_harness::nonce, "\r\n")] = 0;
-  try {
-    @SETUP@
-  } catch (...) {
-    return 4;
+  int main() {
+    if (!std::fgets(crucible_harness::nonce, sizeof crucible_harness::nonce, stdin)) return 3;
+    crucible_harness::nonce[std::strcspn(crucible_harness::nonce, "\r\n")] = 0;
+    try {
+      @SETUP @
+    } catch (...) {
+      return 4;
+    } @
+    ITEMS @std::string done = std::string(crucible_harness::nonce) + " done\n";
+    (void)!::write(1, done.data(), done.size());
+    ::_exit(0);
   }
-@ITEMS@
-  std::string done = std::string(crucible_harness::nonce) + " done\n";
-  (void)!::write(1, done.data(), done.size());
-  ::_exit(0);
-}
 )CPP";
 
 std::string cpp_items(const std::vector<std::string>& items) {
   std::ostringstream out;
   for (size_t i = 0; i < items.size(); ++i) {
-    out << "  try {\n    " << items[i] << "\n    crucible_harness::report(" << i << ", \"pass\", \"\");\n"
+    out << "  try {\n    " << items[i] << "\n    crucible_harness::report(" << i
+        << ", \"pass\", \"\");\n"
         << "  } catch (const crucible_harness::Failure& f) {\n    crucible_harness::report(" << i
-        << ", \"fail\", f.expr);\n  } catch (const std::exception& e) {\n    crucible_harness::report(" << i
-        << ", \"error\", e.what());\n  } catch (...) {\n    crucible_harness::report(" << i
+        << ", \"fail\", f.expr);\n  } catch (const std::exception& e) {\n    "
+           "crucible_harness::report("
+        << i << ", \"error\", e.what());\n  } catch (...) {\n    crucible_harness::report(" << i
         << ", \"error\", \"unknown exception\");\n  }\n";
   }
   return out.str();
@@ -318,7 +329,8 @@ bool harness_supports(const std::string& language) {
   return language == "python3" || language == "javascript" || language == "cpp";
 }
 
-HarnessProgram build_harness(const std::string& language, const std::string& candidate, const HarnessSpec& spec) {
+HarnessProgram build_harness(const std::string& language, const std::string& candidate,
+                             const HarnessSpec& spec) {
   static const std::regex identifier("[A-Za-z_$][A-Za-z0-9_$]*");
   if (!spec.entry_point.empty() && !std::regex_match(spec.entry_point, identifier))
     throw InvalidRequest("harness.entry_point '" + spec.entry_point + "' is not an identifier");
@@ -336,7 +348,8 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     t = replace_all(t, "@SETUP@", spec.setup);
     p.source = candidate + "\n" + replace_all(t, "@ITEMS@", cpp_items(spec.items));
   } else {
-    throw InvalidRequest("a function-call harness needs python3, javascript or cpp, not '" + language + "'");
+    throw InvalidRequest("a function-call harness needs python3, javascript or cpp, not '" +
+                         language + "'");
   }
   return p;
 }
@@ -352,8 +365,8 @@ std::string make_nonce() {
   return out;
 }
 
-std::vector<ItemResult> parse_harness_output(const std::string& stdout_data, const std::string& nonce, size_t items,
-                                             bool& done) {
+std::vector<ItemResult> parse_harness_output(const std::string& stdout_data,
+                                             const std::string& nonce, size_t items, bool& done) {
   std::vector<ItemResult> results(items);
   done = false;
   std::istringstream in(stdout_data);

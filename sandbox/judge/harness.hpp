@@ -37,7 +37,8 @@ bool harness_supports(const std::string& language);
 
 // Builds the harness program around `candidate`; throws InvalidRequest for an unsupported
 // language or an entry point that is not an identifier.
-HarnessProgram build_harness(const std::string& language, const std::string& candidate, const HarnessSpec& spec);
+HarnessProgram build_harness(const std::string& language, const std::string& candidate,
+                             const HarnessSpec& spec);
 
 // A fresh random nonce (128 bits, hex).
 std::string make_nonce();
@@ -48,7 +49,7 @@ struct ItemResult {
 };
 
 // Parses the harness's stdout for `nonce`; `done` tells whether the harness finished.
-std::vector<ItemResult> parse_harness_output(const std::string& stdout_data, const std::string& nonce, size_t items,
-                                             bool& done);
+std::vector<ItemResult> parse_harness_output(const std::string& stdout_data,
+                                             const std::string& nonce, size_t items, bool& done);
 
 }  // namespace crucible::sandbox::judge

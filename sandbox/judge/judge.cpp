@@ -23,7 +23,8 @@ const json& field(const json& j, const char* name, json::value_t type, const cha
   return v;
 }
 
-void reject_unknown(const json& j, const std::string& where, std::initializer_list<const char*> known) {
+void reject_unknown(const json& j, const std::string& where,
+                    std::initializer_list<const char*> known) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool ok = false;
     for (const char* k : known) ok = ok || it.key() == k;
@@ -44,7 +45,8 @@ std::vector<IoTest> parse_tests(const json& j) {
       if (!t["input"].is_string()) throw InvalidRequest(where + "input must be a string");
       test.input = t["input"];
     }
-    if (!t.contains("output") || !t["output"].is_string()) throw InvalidRequest(where + "output must be a string");
+    if (!t.contains("output") || !t["output"].is_string())
+      throw InvalidRequest(where + "output must be a string");
     test.expected = t["output"];
     out.push_back(std::move(test));
   }
@@ -102,7 +104,8 @@ Submission Submission::from_json(const json& j) {
   if (!j.is_object()) throw InvalidRequest("the submission must be a JSON object");
   reject_unknown(j, "", {"language", "source", "tests", "checker", "harness", "limits", "options"});
   Submission s;
-  if (j.contains("language")) s.language = field(j, "language", json::value_t::string, "a string").get<std::string>();
+  if (j.contains("language"))
+    s.language = field(j, "language", json::value_t::string, "a string").get<std::string>();
   if (!j.contains("source")) throw InvalidRequest("source is required");
   s.source = field(j, "source", json::value_t::string, "a string").get<std::string>();
   if (j.contains("tests")) s.tests = parse_tests(j["tests"]);
@@ -110,23 +113,27 @@ Submission Submission::from_json(const json& j) {
     const json& c = j["checker"];
     if (!c.is_object()) throw InvalidRequest("checker must be an object {language, source}");
     reject_unknown(c, "checker.", {"language", "source"});
-    if (!c.contains("source") || !c["source"].is_string()) throw InvalidRequest("checker.source must be a string");
+    if (!c.contains("source") || !c["source"].is_string())
+      throw InvalidRequest("checker.source must be a string");
     s.checker = CheckerSpec{c.value("language", "auto"), c["source"]};
   }
   if (j.contains("harness")) {
     const json& h = j["harness"];
-    if (!h.is_object()) throw InvalidRequest("harness must be an object {entry_point, setup, tests}");
+    if (!h.is_object())
+      throw InvalidRequest("harness must be an object {entry_point, setup, tests}");
     reject_unknown(h, "harness.", {"entry_point", "setup", "tests"});
     HarnessSpec spec;
     if (h.contains("entry_point")) {
-      if (!h["entry_point"].is_string()) throw InvalidRequest("harness.entry_point must be a string");
+      if (!h["entry_point"].is_string())
+        throw InvalidRequest("harness.entry_point must be a string");
       spec.entry_point = h["entry_point"];
     }
     if (h.contains("setup")) {
       if (!h["setup"].is_string()) throw InvalidRequest("harness.setup must be a string");
       spec.setup = h["setup"];
     }
-    if (!h.contains("tests") || !h["tests"].is_array()) throw InvalidRequest("harness.tests must be an array of strings");
+    if (!h.contains("tests") || !h["tests"].is_array())
+      throw InvalidRequest("harness.tests must be an array of strings");
     for (const auto& item : h["tests"]) {
       if (!item.is_string()) throw InvalidRequest("harness.tests must be an array of strings");
       spec.items.push_back(item);
@@ -139,7 +146,8 @@ Submission Submission::from_json(const json& j) {
     if (!o.is_object()) throw InvalidRequest("options must be an object");
     reject_unknown(o, "options.", {"stop_on_first_failure", "compare", "analysis"});
     if (o.contains("stop_on_first_failure")) {
-      if (!o["stop_on_first_failure"].is_boolean()) throw InvalidRequest("options.stop_on_first_failure must be a boolean");
+      if (!o["stop_on_first_failure"].is_boolean())
+        throw InvalidRequest("options.stop_on_first_failure must be a boolean");
       s.options.stop_on_first_failure = o["stop_on_first_failure"];
     }
     if (o.contains("compare")) s.options.compare = o["compare"].get<CompareOptions>();
@@ -163,7 +171,8 @@ JudgeResult Judge::run(const Submission& s) {
   if (s.harness) {
     // The harness wraps the candidate; the language must be known to pick the wrapper.
     std::string language = s.language;
-    if (language.empty() || language == "auto") language = sandbox_.prepare("auto", s.source).language->name;
+    if (language.empty() || language == "auto")
+      language = sandbox_.prepare("auto", s.source).language->name;
     language = sandbox_.registry().find(language).name;
     HarnessProgram h = build_harness(language, s.source, *s.harness);
     program = sandbox_.prepare(h.language, h.source);
@@ -219,7 +228,8 @@ JudgeResult Judge::run(const Submission& s) {
     checker = sandbox_.prepare(s.checker->language, s.checker->source);
     if (!checker->ok()) {
       r.verdict = Verdict::SandboxError;
-      r.message = "the checker does not compile: " + checker->compile.message + "\n" + checker->compile.compile_output;
+      r.message = "the checker does not compile: " + checker->compile.message + "\n" +
+                  checker->compile.compile_output;
       return r;
     }
   }
@@ -238,9 +248,11 @@ JudgeResult Judge::run(const Submission& s) {
         Outcome c = sandbox_.execute(*checker, "", Limits{}, opts);
         std::string said = c.stdout_data + c.stderr_data;
         if (c.verdict == Verdict::RuntimeError && (c.exit_code == 1 || c.exit_code == 2))
-          fail(t, Verdict::WrongAnswer, "checker", said.empty() ? "rejected by the checker" : cap(said));
+          fail(t, Verdict::WrongAnswer, "checker",
+               said.empty() ? "rejected by the checker" : cap(said));
         else if (c.verdict != Verdict::Accepted)
-          fail(t, Verdict::SandboxError, "checker_failed", "the checker failed: " + c.message + " " + cap(said));
+          fail(t, Verdict::SandboxError, "checker_failed",
+               "the checker failed: " + c.message + " " + cap(said));
         else
           t.message = said.empty() ? "accepted by the checker" : cap(said);
       } else {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "base/files.hpp"
 
@@ -107,6 +108,43 @@ TEST_F(Cli, CompileErrorShowsDiagnostics) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("nope"), std::string::npos);
   EXPECT_NE(r.out.find("CompileError"), std::string::npos);
+}
+
+TEST_F(Cli, JudgeBatchWritesOneLinePerInputInOrder) {
+  std::string in =
+      file("in.jsonl",
+           "{\"language\":\"python3\",\"source\":\"print(int(input())*2)\",\"tests\":"
+           "[{\"input\":\"2\\n\",\"output\":\"4\"}]}\n"
+           "{not json\n"
+           "\n"
+           "{\"source\":\"x\",\"mystery\":1}\n"
+           "{\"task_id\":\"T/1\",\"prompt\":\"def f(x):\\n\",\"completion\":\"    return x\\n\","
+           "\"test\":\"def check(c):\\n    assert c(1) == 2\\n\",\"entry_point\":\"f\"}\n");
+  std::string out = (dir.path() / "out.jsonl").string();
+  auto r = crucible("judge --batch " + in + " --out " + out + " -j 2");
+  EXPECT_EQ(r.code, 0) << r.out;
+  std::vector<nlohmann::json> lines;
+  std::istringstream text(read_file(out));
+  for (std::string l; std::getline(text, l);) lines.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(lines.size(), 5u);
+  for (size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i]["line"], i + 1);
+  EXPECT_EQ(lines[0]["verdict"], "Accepted");
+  EXPECT_NE(lines[1]["error"].get<std::string>().find("malformed JSON"), std::string::npos);
+  EXPECT_EQ(lines[2]["error"], "empty line");
+  EXPECT_NE(lines[3]["error"].get<std::string>().find("mystery"), std::string::npos);
+  EXPECT_EQ(lines[4]["id"], "T/1");
+  EXPECT_EQ(lines[4]["verdict"], "WrongAnswer");
+}
+
+TEST_F(Cli, JudgeSingleSubmission) {
+  std::string f = file("s.json",
+                       "{\"language\":\"python3\",\"source\":\"print(input())\",\"tests\":"
+                       "[{\"input\":\"hi\\n\",\"output\":\"hi\"}]}");
+  auto r = crucible("judge " + f);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"accepted\": true"), std::string::npos);
+  EXPECT_EQ(crucible("judge " + file("bad.json", "{")).code, 2);
+  EXPECT_EQ(crucible("judge --batch " + f).code, 2) << "--batch needs --out";
 }
 
 TEST_F(Cli, DoctorPassesOnThisHost) {

@@ -50,8 +50,8 @@ TEST(Compare, Table) {
     CompareOptions o;
     o.kind = c.kind;
     auto r = compare(c.expected, c.actual, o);
-    EXPECT_EQ(r.ok, c.ok) << comparator_name(c.kind) << ": '" << c.expected << "' vs '" << c.actual << "' "
-                          << r.message;
+    EXPECT_EQ(r.ok, c.ok) << comparator_name(c.kind) << ": '" << c.expected << "' vs '" << c.actual
+                          << "' " << r.message;
     if (!r.ok) {
       EXPECT_FALSE(r.message.empty());
     }
@@ -74,7 +74,8 @@ TEST(Compare, ToleranceIsConfigurable) {
 }
 
 TEST(Compare, JsonNamesBadFields) {
-  EXPECT_EQ(nlohmann::json({{"comparator", "float"}, {"abs_tol", 0.1}}).get<CompareOptions>().kind, Comparator::Float);
+  EXPECT_EQ(nlohmann::json({{"comparator", "float"}, {"abs_tol", 0.1}}).get<CompareOptions>().kind,
+            Comparator::Float);
   EXPECT_THROW(nlohmann::json({{"comparator", "fuzzy"}}).get<CompareOptions>(), InvalidRequest);
   EXPECT_THROW(nlohmann::json({{"abs_tol", -1}}).get<CompareOptions>(), InvalidRequest);
   EXPECT_THROW(nlohmann::json({{"tolerance", 1}}).get<CompareOptions>(), InvalidRequest);

@@ -6,10 +6,11 @@ namespace crucible::sandbox::judge {
 namespace {
 
 TEST(Diagnostics, Gcc) {
-  auto d = parse_diagnostics("gcc",
-                             "/box/main.c: In function 'main':\n"
-                             "/box/main.c:3:10: error: 'x' undeclared (first use in this function)\n"
-                             "/box/main.c:5:1: warning: control reaches end of non-void function\n");
+  auto d =
+      parse_diagnostics("gcc",
+                        "/box/main.c: In function 'main':\n"
+                        "/box/main.c:3:10: error: 'x' undeclared (first use in this function)\n"
+                        "/box/main.c:5:1: warning: control reaches end of non-void function\n");
   ASSERT_EQ(d.size(), 2u);
   EXPECT_EQ(d[0].file, "main.c");
   EXPECT_EQ(d[0].line, 3);
@@ -20,7 +21,8 @@ TEST(Diagnostics, Gcc) {
 }
 
 TEST(Diagnostics, Javac) {
-  auto d = parse_diagnostics("javac", "/box/Main.java:4: error: ';' expected\n  int x = 1\n           ^\n1 error\n");
+  auto d = parse_diagnostics(
+      "javac", "/box/Main.java:4: error: ';' expected\n  int x = 1\n           ^\n1 error\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].file, "Main.java");
   EXPECT_EQ(d[0].line, 4);
@@ -28,9 +30,10 @@ TEST(Diagnostics, Javac) {
 }
 
 TEST(Diagnostics, Rustc) {
-  auto d = parse_diagnostics("rustc",
-                             "error[E0308]: mismatched types\n --> /box/main.rs:1:22\n  |\n1 | fn main(){ let x: i32 "
-                             "= \"s\"; }\n");
+  auto d = parse_diagnostics(
+      "rustc",
+      "error[E0308]: mismatched types\n --> /box/main.rs:1:22\n  |\n1 | fn main(){ let x: i32 "
+      "= \"s\"; }\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].file, "main.rs");
   EXPECT_EQ(d[0].line, 1);
@@ -39,8 +42,9 @@ TEST(Diagnostics, Rustc) {
 }
 
 TEST(Diagnostics, PythonSyntaxError) {
-  auto d = parse_diagnostics("python3",
-                             "  File \"/box/main.py\", line 2\n    def f(:\n          ^\nSyntaxError: invalid syntax\n");
+  auto d = parse_diagnostics(
+      "python3",
+      "  File \"/box/main.py\", line 2\n    def f(:\n          ^\nSyntaxError: invalid syntax\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].line, 2);
   EXPECT_EQ(d[0].message, "SyntaxError: invalid syntax");
@@ -50,7 +54,8 @@ TEST(Diagnostics, GoAndShellcheckAndPyflakes) {
   auto go = parse_diagnostics("go", "./main.go:3:5: undefined: x\n");
   ASSERT_EQ(go.size(), 1u);
   EXPECT_EQ(go[0].line, 3);
-  auto sc = parse_diagnostics("shellcheck", "/box/main.sh:1:6: warning: Double quote to prevent globbing [SC2086]\n");
+  auto sc = parse_diagnostics(
+      "shellcheck", "/box/main.sh:1:6: warning: Double quote to prevent globbing [SC2086]\n");
   ASSERT_EQ(sc.size(), 1u);
   EXPECT_EQ(sc[0].severity, "warning");
   auto pf = parse_diagnostics("pyflakes", "/box/main.py:1:1: 'os' imported but unused\n");

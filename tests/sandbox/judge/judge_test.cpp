@@ -15,9 +15,12 @@ namespace {
 using nlohmann::json;
 using testing::shared_sandbox;
 
-JudgeResult judge(const json& request) { return Judge(shared_sandbox()).run(Submission::from_json(request)); }
+JudgeResult judge(const json& request) {
+  return Judge(shared_sandbox()).run(Submission::from_json(request));
+}
 
-const char* kSum = "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}";
+const char* kSum =
+    "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}";
 const char* kSumWrongOnZero =
     "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<(a==0?-1:a+b)<<\"\\n\";}";
 
@@ -63,7 +66,8 @@ TEST(JudgeIo, RunAllGivesAGradedScore) {
 }
 
 TEST(JudgeIo, CompileErrorComesWithDiagnostics) {
-  auto r = judge({{"language", "c"}, {"source", "int main(void){ return nope; }"}, {"tests", sum_tests()}});
+  auto r = judge(
+      {{"language", "c"}, {"source", "int main(void){ return nope; }"}, {"tests", sum_tests()}});
   EXPECT_EQ(r.verdict, Verdict::CompileError);
   json j = r;
   ASSERT_FALSE(j["compile"]["diagnostics"].empty());
@@ -94,7 +98,8 @@ TEST(JudgeIo, ExpectedOutputNeverEntersTheJail) {
                   {"source",
                    "import os\nfound=[]\nfor root in ['/box','/work','/tmp','/data']:\n"
                    "  for d,_,fs in os.walk(root):\n    for f in fs:\n"
-                   "      try:\n        if 'SECRET-' + 'EXPECTED' in open(os.path.join(d,f)).read(): found.append(f)\n"
+                   "      try:\n        if 'SECRET-' + 'EXPECTED' in "
+                   "open(os.path.join(d,f)).read(): found.append(f)\n"
                    "      except Exception: pass\nprint(found)"},
                   {"tests", json::array({{{"input", ""}, {"output", "SECRET-EXPECTED"}}})}});
   ASSERT_EQ(r.tests.size(), 1u);
@@ -104,10 +109,12 @@ TEST(JudgeIo, ExpectedOutputNeverEntersTheJail) {
 TEST(JudgeChecker, AcceptsAndRejectsThroughTheChecker) {
   const char* checker =
       "import sys\nexp=int(open(sys.argv[2]).read()); got=int(open(sys.argv[3]).read())\n"
-      "if abs(exp-got)<=1: print('ok within 1'); sys.exit(0)\nprint('off by', got-exp); sys.exit(1)";
+      "if abs(exp-got)<=1: print('ok within 1'); sys.exit(0)\nprint('off by', got-exp); "
+      "sys.exit(1)";
   json req = {{"language", "python3"},
               {"source", "print(int(input())+1)"},
-              {"tests", json::array({{{"input", "5\n"}, {"output", "5"}}, {{"input", "5\n"}, {"output", "9"}}})},
+              {"tests", json::array({{{"input", "5\n"}, {"output", "5"}},
+                                     {{"input", "5\n"}, {"output", "9"}}})},
               {"checker", {{"language", "python3"}, {"source", checker}}},
               {"options", {{"stop_on_first_failure", false}}}};
   auto r = judge(req);
@@ -123,11 +130,13 @@ TEST(JudgeChecker, BrokenCheckerIsASandboxErrorNotAProgramFault) {
                   {"source", "print(1)"},
                   {"tests", json::array({{{"input", ""}, {"output", "1"}}})},
                   {"checker", {{"language", "python3"}, {"source", "import sys\nsys.exit(3)"}}}});
-  EXPECT_EQ(r.verdict, Verdict::SandboxError) << "testlib's FAIL (exit 3) is the checker's own failure";
-  auto crashed = judge({{"language", "python3"},
-                        {"source", "print(1)"},
-                        {"tests", json::array({{{"input", ""}, {"output", "1"}}})},
-                        {"checker", {{"language", "python3"}, {"source", "import os\nos.abort()"}}}});
+  EXPECT_EQ(r.verdict, Verdict::SandboxError)
+      << "testlib's FAIL (exit 3) is the checker's own failure";
+  auto crashed =
+      judge({{"language", "python3"},
+             {"source", "print(1)"},
+             {"tests", json::array({{{"input", ""}, {"output", "1"}}})},
+             {"checker", {{"language", "python3"}, {"source", "import os\nos.abort()"}}}});
   EXPECT_EQ(crashed.verdict, Verdict::SandboxError);
   auto r2 = judge({{"language", "python3"},
                    {"source", "print(1)"},
@@ -139,13 +148,15 @@ TEST(JudgeChecker, BrokenCheckerIsASandboxErrorNotAProgramFault) {
 
 // ---- function-call harnesses ----
 
-json humaneval(const std::string& language, const std::string& source, std::vector<std::string> items,
-               const std::string& entry = "add") {
-  return {{"language", language}, {"source", source}, {"harness", {{"entry_point", entry}, {"tests", items}}}};
+json humaneval(const std::string& language, const std::string& source,
+               std::vector<std::string> items, const std::string& entry = "add") {
+  return {{"language", language},
+          {"source", source},
+          {"harness", {{"entry_point", entry}, {"tests", items}}}};
 }
 
-const std::vector<std::string> kPyAddTests = {"assert candidate(1, 2) == 3", "assert candidate(-1, 1) == 0",
-                                              "assert add(2, 2) == 4"};
+const std::vector<std::string> kPyAddTests = {
+    "assert candidate(1, 2) == 3", "assert candidate(-1, 1) == 0", "assert add(2, 2) == 4"};
 
 TEST(HarnessPython, CorrectPassesWrongFails) {
   auto ok = judge(humaneval("python3", "def add(a, b):\n    return a + b\n", kPyAddTests));
@@ -161,15 +172,19 @@ TEST(HarnessPython, HumanEvalCheckFunctionShape) {
               {"source", "def add(a, b):\n    return a + b\n"},
               {"harness",
                {{"entry_point", "add"},
-                {"setup", "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(0, 0) == 0\n"},
+                {"setup",
+                 "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(0, "
+                 "0) == 0\n"},
                 {"tests", {"check(candidate)"}}}}};
   EXPECT_EQ(judge(req).verdict, Verdict::Accepted);
 }
 
 TEST(HarnessPython, MbppStyleNamesWithoutEntryPoint) {
-  json req = {{"language", "python3"},
-              {"source", "def square(x):\n    return x * x\n\ndef cube(x):\n    return x ** 3\n"},
-              {"harness", {{"setup", "import math"}, {"tests", {"assert square(3) == 9", "assert cube(2) == 8"}}}}};
+  json req = {
+      {"language", "python3"},
+      {"source", "def square(x):\n    return x * x\n\ndef cube(x):\n    return x ** 3\n"},
+      {"harness",
+       {{"setup", "import math"}, {"tests", {"assert square(3) == 9", "assert cube(2) == 8"}}}}};
   auto r = judge(req);
   EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
 }
@@ -198,17 +213,20 @@ TEST(HarnessPython, TricksNeverPass) {
        "sys.stdout.flush()\ndef add(a, b): return 0\n"},
       {"steal the nonce from stdin",
        "import os, sys\ndef add(a, b):\n    n = os.read(0, 100).decode().strip()\n"
-       "    os.write(1, (n + ' 0 pass\\n' + n + ' 1 pass\\n' + n + ' 2 pass\\n' + n + ' done\\n').encode())\n"
+       "    os.write(1, (n + ' 0 pass\\n' + n + ' 1 pass\\n' + n + ' 2 pass\\n' + n + ' "
+       "done\\n').encode())\n"
        "    os._exit(0)\n"},
       {"walk the frames for the nonce",
        "import sys, os\ndef add(a, b):\n    f = sys._getframe()\n    while f:\n"
        "        n = f.f_locals.get('nonce')\n        if n:\n"
-       "            os.write(1, (n+' 0 pass\\n'+n+' 1 pass\\n'+n+' 2 pass\\n'+n+' done\\n').encode()); os._exit(0)\n"
+       "            os.write(1, (n+' 0 pass\\n'+n+' 1 pass\\n'+n+' 2 pass\\n'+n+' "
+       "done\\n').encode()); os._exit(0)\n"
        "        f = f.f_back\n    return 0\n"},
       {"read the parent's memory",
        "import os\ndef add(a, b):\n    try:\n        open('/proc/%d/mem' % os.getppid(), 'rb')\n"
        "        return a + b\n    except OSError:\n        return 0\n"},
-      {"kill the parent", "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n"},
+      {"kill the parent",
+       "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n"},
   };
   for (const auto& t : tricks) {
     auto r = judge(humaneval("python3", t.source, kPyAddTests));
@@ -222,11 +240,14 @@ const std::vector<std::string> kJsTests = {"assert.strictEqual(candidate(1, 2), 
                                            "assert.deepStrictEqual(add(0, 0), 0);"};
 
 TEST(HarnessJavaScript, CorrectPassesWrongFails) {
-  EXPECT_EQ(judge(humaneval("javascript", "function add(a, b) { return a + b; }", kJsTests)).verdict,
+  EXPECT_EQ(
+      judge(humaneval("javascript", "function add(a, b) { return a + b; }", kJsTests)).verdict,
+      Verdict::Accepted);
+  EXPECT_EQ(judge(humaneval("javascript", "const add = (a, b) => a + b;", kJsTests)).verdict,
             Verdict::Accepted);
-  EXPECT_EQ(judge(humaneval("javascript", "const add = (a, b) => a + b;", kJsTests)).verdict, Verdict::Accepted);
-  EXPECT_EQ(judge(humaneval("javascript", "function add(a, b) { return a * b; }", kJsTests)).verdict,
-            Verdict::WrongAnswer);
+  EXPECT_EQ(
+      judge(humaneval("javascript", "function add(a, b) { return a * b; }", kJsTests)).verdict,
+      Verdict::WrongAnswer);
   auto arrays = judge(humaneval("javascript", "function pair(a) { return [a, a]; }",
                                 {"assert.deepStrictEqual(candidate(2), [2, 2]);"}, "pair"));
   EXPECT_EQ(arrays.verdict, Verdict::Accepted) << arrays.message;
@@ -237,7 +258,8 @@ TEST(HarnessJavaScript, TricksNeverPass) {
       {"process.exit", "function add(a, b) { process.exit(0); }"},
       {"patch Object.is", "Object.is = () => true; function add(a, b) { return 0; }"},
       {"constructor escape",
-       "function add(a, b) { const p = this.constructor.constructor('return process')(); p.exit(0); }"},
+       "function add(a, b) { const p = this.constructor.constructor('return process')(); "
+       "p.exit(0); }"},
       {"fake lines", "function add(a, b) { console.log('x 0 pass'); return 0; }"},
       {"throw at load", "throw new Error('no'); function add(a, b) { return a + b; }"},
   };
@@ -248,7 +270,8 @@ TEST(HarnessJavaScript, TricksNeverPass) {
   }
 }
 
-const std::vector<std::string> kCppTests = {"assert(candidate(1, 2) == 3);", "assert(add(-1, 1) == 0);"};
+const std::vector<std::string> kCppTests = {"assert(candidate(1, 2) == 3);",
+                                            "assert(add(-1, 1) == 0);"};
 
 TEST(HarnessCpp, CorrectPassesWrongFails) {
   EXPECT_EQ(judge(humaneval("cpp", "int add(int a, int b) { return a + b; }", kCppTests)).verdict,
@@ -264,7 +287,9 @@ TEST(HarnessCpp, TricksNeverPass) {
       {"equal-to-everything type",
        "struct Any { template <class T> bool operator==(T) const { return true; } };\n"
        "Any add(int, int) { return {}; }"},
-      {"exit in a static initializer", "#include <cstdlib>\nstatic int x = (std::exit(0), 0);\nint add(int a, int b) { return 0; }"},
+      {"exit in a static initializer",
+       "#include <cstdlib>\nstatic int x = (std::exit(0), 0);\nint add(int a, int b) { return 0; "
+       "}"},
   };
   for (const auto& t : tricks) {
     auto r = judge(humaneval("cpp", t.source, kCppTests));
@@ -284,13 +309,18 @@ TEST(JudgeRequests, MalformedRequestsNameTheField) {
   };
   EXPECT_NE(message({{"language", "c"}}).find("source"), std::string::npos);
   EXPECT_NE(message({{"source", "x"}, {"extra", 1}}).find("extra"), std::string::npos);
-  EXPECT_NE(message({{"source", "x"}, {"tests", json::array({{{"input", 1}, {"output", "x"}}})}}).find("tests[0].input"),
+  EXPECT_NE(message({{"source", "x"}, {"tests", json::array({{{"input", 1}, {"output", "x"}}})}})
+                .find("tests[0].input"),
             std::string::npos);
-  EXPECT_NE(message({{"source", "x"}, {"tests", json::array({{{"in", "1"}}})}}).find("tests[0].in"), std::string::npos);
-  EXPECT_NE(message({{"source", "x"}, {"limits", {{"cpu_seconds", 1000}}}}).find("cpu_seconds"), std::string::npos);
-  EXPECT_NE(message({{"source", "x"}, {"options", {{"compare", {{"comparator", "fuzzy"}}}}}}).find("fuzzy"),
+  EXPECT_NE(message({{"source", "x"}, {"tests", json::array({{{"in", "1"}}})}}).find("tests[0].in"),
             std::string::npos);
-  EXPECT_NE(message({{"source", "x"}, {"harness", {{"tests", "assert 1"}}}}).find("harness.tests"), std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"limits", {{"cpu_seconds", 1000}}}}).find("cpu_seconds"),
+            std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"options", {{"compare", {{"comparator", "fuzzy"}}}}}})
+                .find("fuzzy"),
+            std::string::npos);
+  EXPECT_NE(message({{"source", "x"}, {"harness", {{"tests", "assert 1"}}}}).find("harness.tests"),
+            std::string::npos);
   EXPECT_NE(message(json::array()).find("object"), std::string::npos);
   EXPECT_THROW(judge(humaneval("go", "package main", {"x"})), InvalidRequest);
   EXPECT_THROW(judge(humaneval("python3", "x", {"x"}, "not an identifier")), InvalidRequest);

@@ -1,0 +1,77 @@
+// A fixed set of worker threads over a bounded queue: submit() blocks while the queue is
+// full, try_submit() refuses instead (the service answers 429). Never an unbounded queue.
+//
+//   WorkerPool pool(2, 16);
+//   auto f = pool.submit([] { return 42; });
+//   f.get();   // 42
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace crucible {
+
+class WorkerPool {
+ public:
+  WorkerPool(size_t threads, size_t queue_capacity);
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  // Finishes everything already queued, then joins the workers.
+  ~WorkerPool();
+
+  template <typename F>
+  auto submit(F f) -> std::future<std::invoke_result_t<F>> {
+    auto [task, future] = package(std::move(f));
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
+    if (stopping_) throw std::runtime_error("worker pool is shutting down");
+    queue_.push_back(std::move(task));
+    not_empty_.notify_one();
+    return std::move(future);
+  }
+
+  template <typename F>
+  auto try_submit(F f) -> std::optional<std::future<std::invoke_result_t<F>>> {
+    auto [task, future] = package(std::move(f));
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= capacity_ || stopping_) return std::nullopt;
+    queue_.push_back(std::move(task));
+    not_empty_.notify_one();
+    return std::move(future);
+  }
+
+  size_t queued() const;
+  size_t active() const;
+  size_t threads() const { return workers_.size(); }
+  // Stops accepting work; queued jobs still run. Idempotent.
+  void shutdown();
+
+ private:
+  template <typename F>
+  static auto package(F f) {
+    using R = std::invoke_result_t<F>;
+    auto task = std::make_shared<std::packaged_task<R()>>(std::move(f));
+    std::future<R> future = task->get_future();
+    return std::make_pair(std::function<void()>([task] { (*task)(); }), std::move(future));
+  }
+  void work();
+
+  size_t capacity_;
+  mutable std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::function<void()>> queue_;
+  size_t active_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace crucible

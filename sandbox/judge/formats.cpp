@@ -1,0 +1,107 @@
+#include "sandbox/judge/formats.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+
+std::string text(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string()) throw InvalidRequest(std::string(key) + " must be a string");
+  return j[key];
+}
+
+std::string id_of(const json& j) {
+  for (const char* key : {"id", "task_id"}) {
+    if (!j.contains(key)) continue;
+    return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+  }
+  return "";
+}
+
+std::string program_of(const json& j) {
+  for (const char* key : {"source", "completion", "solution", "code"})
+    if (j.contains(key) && j[key].is_string()) return j[key];
+  throw InvalidRequest("the record has no program: give source, completion, solution or code");
+}
+
+// Converts a test value to stdin/stdout text: strings stay, lists become lines.
+std::string as_text(const json& v, const std::string& where) {
+  if (v.is_string()) return v;
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& x : v) out += (x.is_string() ? x.get<std::string>() : x.dump()) + "\n";
+    return out;
+  }
+  if (v.is_number() || v.is_boolean()) return v.dump() + "\n";
+  throw InvalidRequest(where + " must be a string or a list");
+}
+
+void add_io(Submission& s, const json& inputs, const json& outputs, const std::string& where) {
+  if (!inputs.is_array() || !outputs.is_array() || inputs.size() != outputs.size())
+    throw InvalidRequest(where + ": inputs and outputs must be lists of the same length");
+  for (size_t i = 0; i < inputs.size(); ++i)
+    s.tests.push_back({as_text(inputs[i], where + ".inputs[" + std::to_string(i) + "]"),
+                       as_text(outputs[i], where + ".outputs[" + std::to_string(i) + "]")});
+}
+
+}  // namespace
+
+Record record_from_json(const json& j) {
+  if (!j.is_object()) throw InvalidRequest("each record must be a JSON object");
+  Record r;
+  r.id = id_of(j);
+  if (j.contains("prompt") && j.contains("test") && j.contains("entry_point")) {
+    r.format = "humaneval";
+    std::string body = j.contains("completion") ? text(j, "completion") : text(j, "canonical_solution");
+    r.submission.language = j.value("language", "python3");
+    r.submission.source = text(j, "prompt") + body;
+    r.submission.harness = HarnessSpec{text(j, "entry_point"), text(j, "test"), {"check(candidate)"}};
+    return r;
+  }
+  if (j.contains("test_list")) {
+    r.format = "mbpp";
+    r.submission.language = j.value("language", "python3");
+    r.submission.source = j.contains("completion") ? text(j, "completion") : text(j, "code");
+    HarnessSpec h;
+    h.setup = j.contains("test_setup_code") && j["test_setup_code"].is_string() ? j["test_setup_code"] : "";
+    if (!j["test_list"].is_array() || j["test_list"].empty()) throw InvalidRequest("test_list must be a non-empty list");
+    for (const auto& t : j["test_list"]) {
+      if (!t.is_string()) throw InvalidRequest("test_list must hold strings");
+      h.items.push_back(t);
+    }
+    r.submission.harness = h;
+    return r;
+  }
+  bool apps = j.contains("inputs") || j.contains("input_output") || j.contains("public_tests") ||
+              j.contains("private_tests");
+  if (apps && !j.contains("tests")) {
+    r.format = "apps";
+    r.submission.language = j.value("language", "auto");
+    r.submission.source = program_of(j);
+    if (j.contains("inputs")) add_io(r.submission, j["inputs"], j.value("outputs", json()), "inputs/outputs");
+    if (j.contains("input_output")) {
+      json io = j["input_output"].is_string() ? json::parse(j["input_output"].get<std::string>(), nullptr, false)
+                                              : j["input_output"];
+      if (io.is_discarded() || !io.is_object()) throw InvalidRequest("input_output must be a JSON object");
+      add_io(r.submission, io.value("inputs", json()), io.value("outputs", json()), "input_output");
+    }
+    for (const char* key : {"public_tests", "private_tests", "generated_tests"})
+      if (j.contains(key)) add_io(r.submission, j[key].value("input", json()), j[key].value("output", json()), key);
+    if (r.submission.tests.empty()) throw InvalidRequest("the record has no test cases");
+    if (j.contains("limits")) r.submission.limits = j["limits"].get<Limits>();
+    r.submission.limits.validate();
+    return r;
+  }
+  r.format = "native";
+  json native = j;
+  native.erase("id");
+  native.erase("task_id");
+  r.submission = Submission::from_json(native);
+  return r;
+}
+
+}  // namespace crucible::sandbox::judge

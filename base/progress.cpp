@@ -7,7 +7,10 @@
 namespace crucible {
 
 Progress::Progress(std::string label, size_t total)
-    : label_(std::move(label)), total_(total), visible_(::isatty(2)), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      total_(total),
+      visible_(::isatty(2)),
+      start_(std::chrono::steady_clock::now()) {}
 
 void Progress::advance(const std::string& note) {
   ++done_;
@@ -20,8 +23,8 @@ void Progress::advance(const std::string& note) {
   int filled = total_ ? static_cast<int>(kWidth * done_ / total_) : 0;
   std::string bar(filled, '=');
   bar.resize(kWidth, ' ');
-  std::fprintf(stderr, "\r%s [%s] %zu/%zu %.1f/s %s\x1b[K", label_.c_str(), bar.c_str(), done_, total_,
-               secs > 0 ? done_ / secs : 0.0, note.c_str());
+  std::fprintf(stderr, "\r%s [%s] %zu/%zu %.1f/s %s\x1b[K", label_.c_str(), bar.c_str(), done_,
+               total_, secs > 0 ? done_ / secs : 0.0, note.c_str());
 }
 
 void Progress::finish() {

@@ -2,7 +2,8 @@
 
 namespace crucible {
 
-WorkerPool::WorkerPool(size_t threads, size_t queue_capacity) : capacity_(queue_capacity ? queue_capacity : 1) {
+WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
+    : capacity_(queue_capacity ? queue_capacity : 1) {
   if (threads == 0) threads = 1;
   for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
 }

@@ -13,5 +13,6 @@ int run_command(const Args& args);     // crucible run
 int doctor_command(const Args& args);  // crucible doctor
 int demo_command(const Args& args);    // crucible demo
 int judge_command(const Args& args);   // crucible judge
+int serve_command(const Args& args);   // crucible serve
 
 }  // namespace crucible::cli

@@ -31,13 +31,17 @@ constexpr const char* kHelp =
     "       crucible judge --batch IN.jsonl --out OUT.jsonl [-j N]\n"
     "Judges a submission (native, HumanEval, MBPP or APPS/CodeContests shape) and prints the\n"
     "result as JSON. Batch mode writes one result line per input line, in order.\n"
-    "Exit code: 0 accepted (batch: every line judged), 1 not accepted, 2 bad usage, 3 sandbox error.\n";
+    "Exit code: 0 accepted (batch: every line judged), 1 not accepted, 2 bad usage, 3 sandbox "
+    "error.\n";
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 // Judges one JSONL line; never throws.
 json judge_line(Judge& judge, const std::string& line, size_t number) {
-  if (line.find_first_not_of(" \t\r") == std::string::npos) return {{"line", number}, {"error", "empty line"}};
+  if (line.find_first_not_of(" \t\r") == std::string::npos)
+    return {{"line", number}, {"error", "empty line"}};
   try {
     json j = json::parse(line);
     auto record = record_from_json(j);
@@ -84,14 +88,15 @@ int batch(const Flags& flags) {
   };
   for (size_t i = 0; i < lines.size(); ++i) {
     // Blank lines still get their record so line numbers stay aligned.
-    pending.push_back(pool.submit([&judge, line = lines[i], n = i + 1] { return judge_line(judge, line, n); }));
+    pending.push_back(
+        pool.submit([&judge, line = lines[i], n = i + 1] { return judge_line(judge, line, n); }));
     while (pending.size() > jobs * 2) write_front();
   }
   while (!pending.empty()) write_front();
   progress.finish();
   out.flush();
-  std::fprintf(stderr, "judge: %zu lines, %zu accepted, %zu errors -> %s\n", lines.size(), accepted, errors,
-               out_path->c_str());
+  std::fprintf(stderr, "judge: %zu lines, %zu accepted, %zu errors -> %s\n", lines.size(), accepted,
+               errors, out_path->c_str());
   return out ? 0 : 1;
 }
 
@@ -104,7 +109,8 @@ int judge_command(const Args& args) {
     return 0;
   }
   if (flags.has("batch")) return batch(flags);
-  if (flags.positionals().size() != 1) throw InvalidRequest(std::string("expected one SUBMISSION.json\n") + kHelp);
+  if (flags.positionals().size() != 1)
+    throw InvalidRequest(std::string("expected one SUBMISSION.json\n") + kHelp);
   std::string text;
   try {
     text = flags.positionals()[0] == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})

@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run     run a program in the sandbox and print its verdict\n"
     "  judge   judge a submission against test cases (or a JSONL batch)\n"
+    "  serve   serve the sandbox over HTTP (native, SandboxFusion and Piston APIs)\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     if (command == "run") return crucible::cli::run_command(args);
     if (command == "doctor") return crucible::cli::doctor_command(args);
     if (command == "judge") return crucible::cli::judge_command(args);
+    if (command == "serve") return crucible::cli::serve_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

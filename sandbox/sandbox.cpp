@@ -9,6 +9,7 @@
 #include "base/files.hpp"
 #include "base/sha256.hpp"
 #include "sandbox/classify.hpp"
+#include "sandbox/jail/mounts.hpp"
 #include "sandbox/languages/detect.hpp"
 
 namespace crucible::sandbox {
@@ -162,6 +163,10 @@ Outcome Sandbox::execute(const Program& program, const std::string& stdin_data,
   spec.argv = placeholders(lang, program.entry, spec.limits).apply(lang.run);
   spec.argv.insert(spec.argv.end(), options.extra_args.begin(), options.extra_args.end());
   spec.data_dir = options.data_dir;
+  for (const auto& [name, content] : options.work_files)
+    if (!jail::valid_work_file_name(name))
+      throw InvalidRequest("file name '" + name + "' must be a relative path without ..");
+  spec.work_files = options.work_files;
   spec.box_dir = program.box_dir;
   spec.stdin_data = stdin_data;
   Outcome o;

@@ -41,6 +41,7 @@ struct Program {
 struct ExecuteOptions {
   std::vector<std::string> extra_args;
   std::string data_dir;
+  std::vector<std::pair<std::string, std::string>> work_files;  // written into /work first
 };
 
 struct SandboxOptions {

@@ -116,6 +116,19 @@ const std::vector<RootEntry>& root_table() {
   return table;
 }
 
+bool valid_work_file_name(const std::string& name) {
+  if (name.empty() || name.size() > 255 || name[0] == '/' || name.back() == '/') return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('/', start);
+    if (end == std::string::npos) end = name.size();
+    std::string part = name.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return name.find('\0') == std::string::npos;
+}
+
 int open_box(const std::string& box_dir) {
   int fd = ::open(box_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   check(fd < 0 ? -1 : 0, "cannot open the box directory " + box_dir);
@@ -155,6 +168,13 @@ void build_root(const JailSpec& spec, int box_fd, int data_fd) {
 
   uint64_t scratch = spec.limits.file_size_bytes;
   mount_tmpfs(staged("/work"), scratch, 01777);
+  for (const auto& [name, content] : spec.work_files) {
+    if (!valid_work_file_name(name))
+      throw SandboxFailure("jail: bad work file name '" + name + "'");
+    std::string path = staged("/work/" + name);
+    make_dirs(path.substr(0, path.rfind('/')));
+    write_file(path, content, 0644);
+  }
   mount_tmpfs(staged("/tmp"), scratch, 01777);
 
   std::string box_source = "/proc/self/fd/" + std::to_string(box_fd);

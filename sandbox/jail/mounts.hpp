@@ -18,6 +18,9 @@ struct RootEntry {
 };
 const std::vector<RootEntry>& root_table();
 
+// A relative path with no empty, "." or ".." parts: safe to create under /work.
+bool valid_work_file_name(const std::string& name);
+
 // Opens the host box directory as an O_PATH descriptor. Called in the new mount namespace
 // (a descriptor from the old one cannot be bound) while still host uid 0, so a box under
 // a root-only directory is reachable. Throws SandboxFailure.

@@ -102,6 +102,7 @@ void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
        {"box_writable", s.box_writable},
        {"extra_ro_paths", s.extra_ro_paths},
        {"data_dir", s.data_dir},
+       {"work_files", s.work_files},
        {"cwd", s.cwd},
        {"limits", s.limits}};
 }
@@ -113,6 +114,7 @@ void spec_header_from_json(const nlohmann::json& j, JailSpec& s) {
   s.box_writable = j.at("box_writable").get<bool>();
   s.extra_ro_paths = j.at("extra_ro_paths").get<std::vector<std::string>>();
   s.data_dir = j.at("data_dir").get<std::string>();
+  s.work_files = j.at("work_files").get<std::vector<std::pair<std::string, std::string>>>();
   s.cwd = j.at("cwd").get<std::string>();
   s.limits = j.at("limits").get<Limits>();
 }

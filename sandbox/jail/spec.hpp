@@ -20,7 +20,10 @@ struct JailSpec {
   bool box_writable = false;                // compile steps write their artifacts there
   std::vector<std::string> extra_ro_paths;  // host paths also bound read-only (per language)
   std::string data_dir;                     // optional host directory bound read-only at /data
-  std::string cwd = "/work";                // a private tmpfs
+  // Files written into /work before the program starts (relative names, no ".."), so
+  // requests can ship inputs; they count against the memory and file-size limits.
+  std::vector<std::pair<std::string, std::string>> work_files;
+  std::string cwd = "/work";  // a private tmpfs
   Limits limits;
   std::string stdin_data;
 };

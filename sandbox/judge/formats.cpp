@@ -10,7 +10,8 @@ namespace {
 using nlohmann::json;
 
 std::string text(const json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_string()) throw InvalidRequest(std::string(key) + " must be a string");
+  if (!j.contains(key) || !j[key].is_string())
+    throw InvalidRequest(std::string(key) + " must be a string");
   return j[key];
 }
 
@@ -56,10 +57,12 @@ Record record_from_json(const json& j) {
   r.id = id_of(j);
   if (j.contains("prompt") && j.contains("test") && j.contains("entry_point")) {
     r.format = "humaneval";
-    std::string body = j.contains("completion") ? text(j, "completion") : text(j, "canonical_solution");
+    std::string body =
+        j.contains("completion") ? text(j, "completion") : text(j, "canonical_solution");
     r.submission.language = j.value("language", "python3");
     r.submission.source = text(j, "prompt") + body;
-    r.submission.harness = HarnessSpec{text(j, "entry_point"), text(j, "test"), {"check(candidate)"}};
+    r.submission.harness =
+        HarnessSpec{text(j, "entry_point"), text(j, "test"), {"check(candidate)"}};
     return r;
   }
   if (j.contains("test_list")) {
@@ -67,8 +70,11 @@ Record record_from_json(const json& j) {
     r.submission.language = j.value("language", "python3");
     r.submission.source = j.contains("completion") ? text(j, "completion") : text(j, "code");
     HarnessSpec h;
-    h.setup = j.contains("test_setup_code") && j["test_setup_code"].is_string() ? j["test_setup_code"] : "";
-    if (!j["test_list"].is_array() || j["test_list"].empty()) throw InvalidRequest("test_list must be a non-empty list");
+    h.setup = j.contains("test_setup_code") && j["test_setup_code"].is_string()
+                  ? j["test_setup_code"]
+                  : "";
+    if (!j["test_list"].is_array() || j["test_list"].empty())
+      throw InvalidRequest("test_list must be a non-empty list");
     for (const auto& t : j["test_list"]) {
       if (!t.is_string()) throw InvalidRequest("test_list must hold strings");
       h.items.push_back(t);
@@ -82,15 +88,19 @@ Record record_from_json(const json& j) {
     r.format = "apps";
     r.submission.language = j.value("language", "auto");
     r.submission.source = program_of(j);
-    if (j.contains("inputs")) add_io(r.submission, j["inputs"], j.value("outputs", json()), "inputs/outputs");
+    if (j.contains("inputs"))
+      add_io(r.submission, j["inputs"], j.value("outputs", json()), "inputs/outputs");
     if (j.contains("input_output")) {
-      json io = j["input_output"].is_string() ? json::parse(j["input_output"].get<std::string>(), nullptr, false)
-                                              : j["input_output"];
-      if (io.is_discarded() || !io.is_object()) throw InvalidRequest("input_output must be a JSON object");
+      json io = j["input_output"].is_string()
+                    ? json::parse(j["input_output"].get<std::string>(), nullptr, false)
+                    : j["input_output"];
+      if (io.is_discarded() || !io.is_object())
+        throw InvalidRequest("input_output must be a JSON object");
       add_io(r.submission, io.value("inputs", json()), io.value("outputs", json()), "input_output");
     }
     for (const char* key : {"public_tests", "private_tests", "generated_tests"})
-      if (j.contains(key)) add_io(r.submission, j[key].value("input", json()), j[key].value("output", json()), key);
+      if (j.contains(key))
+        add_io(r.submission, j[key].value("input", json()), j[key].value("output", json()), key);
     if (r.submission.tests.empty()) throw InvalidRequest("the record has no test cases");
     if (j.contains("limits")) r.submission.limits = j["limits"].get<Limits>();
     r.submission.limits.validate();

@@ -244,7 +244,9 @@ JudgeResult Judge::run(const Submission& s) {
         write_file(files.path() / "input", test.input);
         write_file(files.path() / "expected", test.expected);
         write_file(files.path() / "actual", o.stdout_data);
-        ExecuteOptions opts{{"/data/input", "/data/expected", "/data/actual"}, files.path()};
+        ExecuteOptions opts;
+        opts.extra_args = {"/data/input", "/data/expected", "/data/actual"};
+        opts.data_dir = files.path();
         Outcome c = sandbox_.execute(*checker, "", Limits{}, opts);
         std::string said = c.stdout_data + c.stderr_data;
         if (c.verdict == Verdict::RuntimeError && (c.exit_code == 1 || c.exit_code == 2))

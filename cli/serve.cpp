@@ -1,0 +1,58 @@
+// crucible serve [--host 127.0.0.1] [--port N] [--workers N] [--queue N] [--token-file F]
+// Prints {"listening": "host:port"} on stdout once ready; SIGTERM or SIGINT stops it
+// gracefully (no new connections, running and queued jobs finish and are answered).
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "sandbox/service/server.hpp"
+
+namespace crucible::cli {
+
+int serve_command(const Args& args) {
+  Flags flags(args, {"host", "port", "workers", "queue", "token-file", "max-body-mb"}, {"help"});
+  if (flags.has("help")) {
+    std::puts(
+        "usage: crucible serve [--host 127.0.0.1] [--port 8080] [--workers 2] [--queue 64]\n"
+        "                      [--token-file FILE] [--max-body-mb 16]\n"
+        "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
+        "/v1/health, /metrics, SandboxFusion's /run_code and Piston's /api/v2/execute.");
+    return 0;
+  }
+  sandbox::service::ServeOptions options;
+  options.host = flags.get("host").value_or("127.0.0.1");
+  if (flags.has("port")) {
+    std::string p = *flags.get("port");
+    if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) > 65535)
+      throw InvalidRequest("--port must be a number from 0 to 65535, got '" + p + "'");
+    options.port = static_cast<uint16_t>(std::stoul(p));
+  }
+  if (auto w = flags.number("workers")) options.workers = static_cast<size_t>(*w);
+  if (auto q = flags.number("queue")) options.queue = static_cast<size_t>(*q);
+  if (auto m = flags.number("max-body-mb")) options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));
+  options.token_file = flags.get("token-file").value_or("");
+
+  // Signals are taken by sigwait below, not by whichever thread happens to run.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  sandbox::service::SandboxServer server(options);
+  server.start();
+  std::cout << nlohmann::json({{"listening", options.host + ":" + std::to_string(server.port())}}).dump() << std::endl;
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "crucible serve: %s received, finishing running jobs\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.stop();
+  std::fprintf(stderr, "crucible serve: stopped\n");
+  return 0;
+}
+
+}  // namespace crucible::cli

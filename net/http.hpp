@@ -1,0 +1,34 @@
+// Transport-neutral HTTP request/response values. Handlers are functions of these, so
+// they are tested without sockets; http_server.hpp and http_client.hpp move them over TCP.
+#pragma once
+
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace crucible::net {
+
+struct HttpRequest {
+  std::string method;                         // "GET", "POST", ...
+  std::string path;                           // without the query string
+  std::string query;                          // after '?', may be empty
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string header(const std::string& lower_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A JSON body (invalid UTF-8 in strings is replaced, never thrown).
+HttpResponse json_response(int status, const nlohmann::json& body);
+// {"error": message, "field": field} with the given status; `field` omitted when empty.
+HttpResponse error_response(int status, const std::string& message, const std::string& field = "");
+
+}  // namespace crucible::net

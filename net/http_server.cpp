@@ -1,0 +1,245 @@
+#include "net/http_server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <mutex>
+#include <condition_variable>
+#include <map>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "base/error.hpp"
+#include "base/log.hpp"
+
+namespace crucible::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class Session;
+
+struct Shared {
+  ServerOptions options;
+  Handler handler;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};
+  std::mutex mu;
+  std::map<Session*, std::weak_ptr<Session>> idle;  // waiting for a request: closed at stop
+  // Requests handed to the handler and not yet written back: stop() waits for them.
+  size_t in_flight = 0;
+  std::condition_variable drained;
+  void begin_request() {
+    std::lock_guard lock(mu);
+    ++in_flight;
+  }
+  void end_request() {
+    std::lock_guard lock(mu);
+    if (--in_flight == 0) drained.notify_all();
+  }
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {
+    ++shared_->connections;
+  }
+  ~Session() {
+    finish_request();
+    set_idle(false);
+    --shared_->connections;
+  }
+  void start() { read(); }
+  // Called from stop(): closes the connection if it is waiting for a request.
+  void close_if_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void set_idle(bool idle) {
+    std::lock_guard lock(shared_->mu);
+    idle_ = idle;
+    if (idle)
+      shared_->idle[this] = weak_from_this();
+    else
+      shared_->idle.erase(this);
+  }
+
+  void read() {
+    if (shared_->stopping) return close();
+    parser_.emplace();
+    parser_->body_limit(shared_->options.max_body_bytes);
+    parser_->header_limit(64 << 10);
+    stream_.expires_after(shared_->options.read_timeout);
+    set_idle(true);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    set_idle(false);
+    if (ec == http::error::body_limit) {
+      keep_alive_ = false;
+      return write(error_response(413, "request body exceeds " + std::to_string(shared_->options.max_body_bytes) +
+                                           " bytes"));
+    }
+    if (ec) return close();  // timeout, reset, end of stream, malformed HTTP
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    std::string target(msg.target());
+    auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.query = target.substr(q + 1);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      req.headers[name] = std::string(field.value());
+    }
+    req.body = std::move(msg.body());
+    stream_.expires_never();  // the handler may take as long as its job's limits allow
+    shared_->begin_request();
+    in_request_ = true;
+    auto self = shared_from_this();
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Respond respond = [self, answered](HttpResponse resp) {
+      if (answered->exchange(true)) return;
+      asio::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+    };
+    try {
+      shared_->handler(std::move(req), respond);
+    } catch (const std::exception& e) {
+      log::error(std::string("http handler failed: ") + e.what());
+      respond(error_response(500, "internal error"));
+    }
+  }
+
+  void write(HttpResponse resp) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(resp.status), 11);
+    res->set(http::field::server, "crucible");
+    res->set(http::field::content_type, resp.content_type);
+    for (const auto& [k, v] : resp.headers) res->set(k, v);
+    res->body() = std::move(resp.body);
+    res->keep_alive(keep_alive_ && !shared_->stopping);
+    res->prepare_payload();
+    stream_.expires_after(shared_->options.read_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      self->finish_request();
+      if (ec || !res->keep_alive()) return self->close();
+      self->read();
+    });
+  }
+
+  void finish_request() {
+    if (in_request_) shared_->end_request();
+    in_request_ = false;
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Shared> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = false;
+  bool idle_ = false;
+  bool in_request_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+  std::vector<std::thread> threads;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  bool started = false, stopped = false;
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) return;  // the acceptor was closed
+      if (shared->connections >= shared->options.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session>(std::move(socket), shared)->start();
+      }
+      accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->shared->options = options;
+  impl_->shared->handler = std::move(handler);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options.host, ec);
+  if (ec) throw InvalidRequest("--host " + options.host + " is not an IP address");
+  tcp::endpoint endpoint(address, options.port);
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(endpoint, ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+size_t HttpServer::open_connections() const { return impl_->shared->connections; }
+
+void HttpServer::start() {
+  if (impl_->started) return;
+  impl_->started = true;
+  impl_->work.emplace(impl_->ioc.get_executor());
+  impl_->accept();
+  for (size_t i = 0; i < std::max<size_t>(1, impl_->shared->options.io_threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void HttpServer::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->shared->stopping = true;
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  std::vector<std::shared_ptr<Session>> idle;
+  {
+    std::lock_guard lock(impl_->shared->mu);
+    for (auto& [raw, weak] : impl_->shared->idle)
+      if (auto s = weak.lock()) idle.push_back(std::move(s));
+  }
+  // Outside the lock: dropping the last reference runs ~Session, which takes it.
+  for (auto& s : idle) s->close_if_idle();
+  idle.clear();
+  // Requests in progress finish and are written back; then the context runs out of work.
+  {
+    std::unique_lock lock(impl_->shared->mu);
+    impl_->shared->drained.wait(lock, [this] { return impl_->shared->in_flight == 0; });
+  }
+  impl_->work.reset();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace crucible::net

@@ -1,0 +1,131 @@
+// Piston's POST /api/v2/execute and GET /api/v2/runtimes, so its clients work unchanged:
+//   request  {language, version, files: [{name?, content, encoding?}], stdin, args,
+//             compile_timeout, run_timeout (ms), compile_memory_limit, run_memory_limit
+//             (bytes, -1 for the default), run_cpu_time (ms)}
+//   response {language, version, run: {stdout, stderr, output, code, signal}, compile?}
+// Errors use Piston's {"message": ...} body.
+#include <nlohmann/json.hpp>
+
+#include "base/base64.hpp"
+#include "base/error.hpp"
+#include "sandbox/service/service.hpp"
+
+namespace crucible::sandbox::service {
+namespace {
+
+using nlohmann::json;
+
+net::HttpResponse piston_error(int status, const std::string& message) {
+  return net::json_response(status, {{"message", message}});
+}
+
+// Piston's names for our languages, where they differ.
+std::string piston_name(const std::string& ours) {
+  if (ours == "python3") return "python";
+  if (ours == "cpp") return "c++";
+  return ours;
+}
+
+json stage(const std::string& out, const std::string& err, const Outcome& o) {
+  json code = o.exit_code ? json(*o.exit_code) : json(nullptr);
+  json signal = nullptr;
+  if (o.signal) signal = "SIG" + std::string(sigabbrev_np(*o.signal) ? sigabbrev_np(*o.signal) : "KILL");
+  return {{"stdout", out}, {"stderr", err}, {"output", out + err}, {"code", code}, {"signal", signal}};
+}
+
+double number(const json& j, const char* key, double fallback) {
+  if (!j.contains(key) || j[key].is_null()) return fallback;
+  if (!j[key].is_number()) throw InvalidRequest(std::string(key) + " must be a number");
+  double v = j[key].get<double>();
+  return v < 0 ? fallback : v;
+}
+
+}  // namespace
+
+net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return piston_error(400, "the body must be a JSON object");
+  try {
+    static const char* known[] = {"language",        "version",          "files",        "stdin",
+                                  "args",            "compile_timeout",  "run_timeout",  "compile_memory_limit",
+                                  "run_memory_limit", "compile_cpu_time", "run_cpu_time"};
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || it.key() == k;
+      if (!ok) return piston_error(400, it.key() + " is not a known field");
+    }
+    if (!j.contains("language") || !j["language"].is_string()) return piston_error(400, "language is required as a string");
+    if (!j.contains("files") || !j["files"].is_array() || j["files"].empty())
+      return piston_error(400, "files must be a non-empty array");
+    std::vector<std::pair<std::string, std::string>> files;
+    for (size_t i = 0; i < j["files"].size(); ++i) {
+      const json& f = j["files"][i];
+      std::string where = "files[" + std::to_string(i) + "]";
+      if (!f.is_object() || !f.contains("content") || !f["content"].is_string())
+        return piston_error(400, where + ".content is required as a string");
+      std::string content = f["content"];
+      std::string encoding = f.value("encoding", "utf8");
+      if (encoding == "base64") {
+        auto decoded = base64_decode(content);
+        if (!decoded) return piston_error(400, where + ".content is not valid base64");
+        content = *decoded;
+      } else if (encoding != "utf8") {
+        return piston_error(400, where + ".encoding must be utf8 or base64");
+      }
+      files.emplace_back(f.value("name", "file" + std::to_string(i)), content);
+    }
+    const languages::Language* lang = nullptr;
+    try {
+      lang = &sandbox_.registry().find(j["language"].get<std::string>() == "python" ? "python3" : j["language"].get<std::string>());
+    } catch (const InvalidRequest&) {
+      return piston_error(400, j["language"].get<std::string>() + "-" + j.value("version", "*") + " runtime is unknown");
+    }
+    Limits limits;
+    limits.wall_seconds = number(j, "run_timeout", 3000) / 1000;
+    limits.cpu_seconds = number(j, "run_cpu_time", limits.wall_seconds * 1000) / 1000;
+    if (number(j, "run_memory_limit", 0) > 0) limits.memory_bytes = static_cast<uint64_t>(number(j, "run_memory_limit", 0));
+    limits.validate();
+    ExecuteOptions opts;
+    if (j.contains("args")) {
+      if (!j["args"].is_array()) return piston_error(400, "args must be an array of strings");
+      for (const auto& a : j["args"]) {
+        if (!a.is_string()) return piston_error(400, "args must be an array of strings");
+        opts.extra_args.push_back(a);
+      }
+    }
+    // The first file is the program; the others are placed in its working directory.
+    for (size_t i = 1; i < files.size(); ++i) opts.work_files.push_back(files[i]);
+    std::string stdin_data = j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
+
+    Program program = sandbox_.prepare(lang->name, files[0].second, files[0].first);
+    std::string version = toolchain_version(sandbox_, *lang);
+    json out = {{"language", piston_name(lang->name)}, {"version", version}};
+    bool compiled = lang->has_compile && (lang->run[0].rfind("/box/", 0) == 0 || lang->name == "java");
+    if (program.compile.verdict == Verdict::SandboxError) return piston_error(500, program.compile.message);
+    if (compiled || !program.ok()) out["compile"] = stage("", program.compile.compile_output, program.compile);
+    if (!program.ok()) {
+      if (out["compile"]["code"].is_null()) out["compile"]["code"] = 1;
+      metrics_.count_verdict(verdict_name(program.compile.verdict));
+      return net::json_response(200, out);
+    }
+    Outcome o = sandbox_.execute(program, stdin_data, limits, opts);
+    metrics_.count_verdict(verdict_name(o.verdict));
+    if (o.verdict == Verdict::SandboxError) return piston_error(500, o.message);
+    out["run"] = stage(o.stdout_data, o.stderr_data, o);
+    return net::json_response(200, out);
+  } catch (const InvalidRequest& e) {
+    return piston_error(400, e.what());
+  }
+}
+
+net::HttpResponse SandboxService::piston_runtimes() {
+  json out = json::array();
+  for (const auto& l : sandbox_.registry().all()) {
+    json aliases = l.aliases;
+    if (piston_name(l.name) != l.name) aliases.push_back(l.name);
+    out.push_back({{"language", piston_name(l.name)}, {"version", toolchain_version(sandbox_, l)}, {"aliases", aliases}});
+  }
+  return net::json_response(200, out);
+}
+
+}  // namespace crucible::sandbox::service

@@ -1,0 +1,114 @@
+// SandboxFusion's POST /run_code, so its clients work unchanged:
+//   request  {code, language, compile_timeout, run_timeout, memory_limit_MB, stdin,
+//             files: {path: base64}, fetch_files}
+//   response {status: Success|Failed|SandboxError, message,
+//             compile_result: {status: Finished|Error|TimeLimitExceeded, execution_time,
+//                              return_code, stdout, stderr} | null,
+//             run_result: {...same...} | null, files: {}}
+#include <nlohmann/json.hpp>
+
+#include "base/base64.hpp"
+#include "base/error.hpp"
+#include "sandbox/service/service.hpp"
+
+namespace crucible::sandbox::service {
+namespace {
+
+using nlohmann::json;
+
+// SandboxFusion's language names that differ from ours.
+std::string our_language(const std::string& name) {
+  if (name == "python") return "python3";
+  if (name == "nodejs") return "javascript";
+  return name;
+}
+
+json command_result(const Outcome& o, bool compile_step) {
+  const char* status = o.verdict == Verdict::TimeLimit      ? "TimeLimitExceeded"
+                       : o.verdict == Verdict::SandboxError ? "Error"
+                                                            : "Finished";
+  json rc = o.exit_code ? json(*o.exit_code) : o.signal ? json(-*o.signal) : json(nullptr);
+  if (compile_step && o.verdict == Verdict::CompileError && rc.is_null()) rc = 1;
+  return {{"status", status},
+          {"execution_time", o.wall_seconds},
+          {"return_code", rc},
+          {"stdout", compile_step ? "" : o.stdout_data},
+          {"stderr", compile_step ? o.compile_output : o.stderr_data}};
+}
+
+double seconds(const json& j, const char* key, double fallback) {
+  if (!j.contains(key) || j[key].is_null()) return fallback;
+  if (!j[key].is_number()) throw InvalidRequest(std::string(key) + " must be a number of seconds");
+  return j[key].get<double>();
+}
+
+}  // namespace
+
+net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InvalidRequest("the body must be a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    static const char* known[] = {"code", "language", "compile_timeout", "run_timeout", "memory_limit_MB",
+                                  "stdin", "files", "fetch_files"};
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) throw InvalidRequest(it.key() + " is not a known field");
+  }
+  if (!j.contains("code") || !j["code"].is_string()) throw InvalidRequest("code must be a string");
+  if (!j.contains("language") || !j["language"].is_string()) throw InvalidRequest("language must be a string");
+  if (j.contains("fetch_files") && !j["fetch_files"].empty())
+    throw InvalidRequest("fetch_files is not supported: the work directory is discarded after the run");
+
+  Limits limits;
+  limits.wall_seconds = seconds(j, "run_timeout", 10);
+  limits.cpu_seconds = limits.wall_seconds;
+  if (j.contains("memory_limit_MB") && j["memory_limit_MB"].is_number() && j["memory_limit_MB"].get<double>() > 0)
+    limits.memory_bytes = static_cast<uint64_t>(j["memory_limit_MB"].get<double>() * (1 << 20));
+  try {
+    limits.validate();
+  } catch (const InvalidRequest& e) {
+    throw InvalidRequest(std::string(e.what()) + " (from run_timeout/memory_limit_MB)");
+  }
+  ExecuteOptions opts;
+  if (j.contains("files") && !j["files"].is_null()) {
+    if (!j["files"].is_object()) throw InvalidRequest("files must map paths to base64 content");
+    for (auto it = j["files"].begin(); it != j["files"].end(); ++it) {
+      auto content = it->is_string() ? base64_decode(it->get<std::string>()) : std::nullopt;
+      if (!content) throw InvalidRequest("files." + it.key() + " is not valid base64");
+      opts.work_files.emplace_back(it.key(), *content);
+    }
+  }
+  std::string stdin_data = j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
+
+  Program program = sandbox_.prepare(our_language(j["language"]), j["code"]);
+  const auto& lang = *program.language;
+  bool compiled = lang.has_compile && (lang.run[0].rfind("/box/", 0) == 0 || lang.name == "java");
+  json out = {{"status", "Failed"}, {"message", ""}, {"compile_result", nullptr}, {"run_result", nullptr},
+              {"files", json::object()}};
+  if (program.compile.verdict == Verdict::SandboxError) {
+    out["status"] = "SandboxError";
+    out["message"] = program.compile.message;
+    metrics_.count_verdict("SandboxError");
+    return net::json_response(200, out);
+  }
+  if (compiled || !program.ok()) out["compile_result"] = command_result(program.compile, true);
+  if (!program.ok()) {
+    out["message"] = program.compile.message;
+    metrics_.count_verdict(verdict_name(program.compile.verdict));
+    return net::json_response(200, out);
+  }
+  Outcome o = sandbox_.execute(program, stdin_data, limits, opts);
+  metrics_.count_verdict(verdict_name(o.verdict));
+  out["run_result"] = command_result(o, false);
+  if (o.verdict == Verdict::SandboxError) {
+    out["status"] = "SandboxError";
+    out["message"] = o.message;
+  } else if (o.verdict == Verdict::Accepted) {
+    out["status"] = "Success";
+  } else {
+    out["message"] = o.message;
+  }
+  return net::json_response(200, out);
+}
+
+}  // namespace crucible::sandbox::service

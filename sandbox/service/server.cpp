@@ -1,0 +1,65 @@
+#include "sandbox/service/server.hpp"
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+
+namespace crucible::sandbox::service {
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)) {
+  ServiceOptions service_options;
+  if (!options_.token_file.empty()) {
+    std::string token;
+    try {
+      token = read_file(options_.token_file);
+    } catch (const Error& e) {
+      throw InvalidRequest(std::string("--token-file: ") + e.what());
+    }
+    token.erase(token.find_last_not_of(" \t\r\n") + 1);
+    token.erase(0, token.find_first_not_of(" \t\r\n"));
+    if (token.empty()) throw InvalidRequest("--token-file " + options_.token_file + " is empty");
+    service_options.token = token;
+  } else if (!is_loopback(options_.host)) {
+    throw InvalidRequest("binding to " + options_.host + " (not loopback) requires --token-file");
+  }
+  if (options_.workers == 0) throw InvalidRequest("--workers must be at least 1");
+  if (options_.queue == 0) throw InvalidRequest("--queue must be at least 1");
+  sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
+  service_ = std::make_unique<SandboxService>(*sandbox_, service_options);
+  pool_ = std::make_unique<WorkerPool>(options_.workers, options_.queue);
+  service_->metrics().set_queue_depth_source([this] { return pool_->queued(); });
+  net::ServerOptions http_options;
+  http_options.host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
+  http_options.port = options_.port;
+  http_options.max_body_bytes = options_.max_body_bytes;
+  http_options.io_threads = 1;
+  http_ = std::make_unique<net::HttpServer>(http_options, [this](net::HttpRequest req, net::Respond respond) {
+    if (auto denied = service_->authorize(req)) {
+      service_->metrics().count_request(req.path, denied->status);
+      return respond(*denied);
+    }
+    if (!service_->is_job(req)) return respond(service_->handle(req));
+    auto request = std::make_shared<net::HttpRequest>(std::move(req));
+    auto queued = pool_->try_submit([this, request, respond] { respond(service_->handle(*request)); });
+    if (!queued) {
+      net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
+      busy.headers.emplace_back("Retry-After", "1");
+      service_->metrics().count_request(request->path, 429);
+      respond(busy);
+    }
+  });
+}
+
+SandboxServer::~SandboxServer() { stop(); }
+
+void SandboxServer::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  http_->stop();  // waits for every request handed out, queued jobs included
+  pool_->shutdown();
+}
+
+}  // namespace crucible::sandbox::service

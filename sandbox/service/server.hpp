@@ -1,0 +1,53 @@
+// `crucible serve`: the sandbox service on an HTTP server with a bounded job queue.
+// Requests that run code wait for one of `workers`; when `queue` are already waiting the
+// answer is 429 with Retry-After. Binding to a non-loopback address requires a token.
+//
+//   SandboxServer server({.port = 0, .workers = 2});
+//   server.start();  ... server.port() ...  server.stop();   // graceful
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/worker_pool.hpp"
+#include "net/http_server.hpp"
+#include "sandbox/service/service.hpp"
+
+namespace crucible::sandbox::service {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  size_t workers = 2;
+  size_t queue = 64;
+  std::string token_file;  // empty: no auth (allowed on loopback only)
+  size_t max_body_bytes = 16 << 20;
+  SandboxOptions sandbox;
+};
+
+bool is_loopback(const std::string& host);
+
+class SandboxServer {
+ public:
+  // Throws InvalidRequest for a bad option (non-loopback without a token, unreadable
+  // token file) and Error when the address cannot be bound.
+  explicit SandboxServer(ServeOptions options);
+  ~SandboxServer();
+  uint16_t port() const { return http_->port(); }
+  void start() { http_->start(); }
+  // Stops accepting, finishes queued and running jobs, answers them, then returns.
+  void stop();
+  SandboxService& service() { return *service_; }
+  WorkerPool& pool() { return *pool_; }
+
+ private:
+  ServeOptions options_;
+  std::unique_ptr<Sandbox> sandbox_;
+  std::unique_ptr<SandboxService> service_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<net::HttpServer> http_;
+  bool stopped_ = false;
+};
+
+}  // namespace crucible::sandbox::service

@@ -1,0 +1,229 @@
+#include "sandbox/service/service.hpp"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "sandbox/judge/formats.hpp"
+
+namespace crucible::sandbox::service {
+namespace {
+
+using nlohmann::json;
+using net::error_response;
+using net::HttpRequest;
+using net::HttpResponse;
+using net::json_response;
+
+// Parses a JSON body; InvalidRequest names the problem.
+json parse_body(const HttpRequest& req) {
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) throw InvalidRequest("the body is not valid JSON");
+  if (!j.is_object()) throw InvalidRequest("the body must be a JSON object");
+  return j;
+}
+
+// The first quoted or dotted name in a message ("limits.cpu_seconds ...") as the field.
+std::string field_of(const std::string& message) {
+  static const std::regex dotted(R"re(^([A-Za-z_][\w]*(?:\[\d+\])?(?:\.[A-Za-z_][\w]*(?:\[\d+\])?)*)\b)re");
+  std::smatch m;
+  if (std::regex_search(message, m, dotted) && m[1].str().find_first_of(".[_") != std::string::npos) return m[1];
+  return "";
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+std::string toolchain_version(Sandbox& sandbox, const languages::Language& language) {
+  static std::mutex mu;
+  static std::map<std::string, std::string> cache;
+  {
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(language.name); it != cache.end()) return it->second;
+  }
+  std::string version;
+  try {
+    TempDir box(temp_root(), "crucible-version-");
+    jail::JailSpec spec;
+    spec.argv = language.version;
+    spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp"};
+    spec.env.insert(spec.env.end(), language.env.begin(), language.env.end());
+    spec.extra_ro_paths = language.extra_ro_paths;
+    spec.box_dir = box.path();
+    auto r = sandbox.jail().run(spec);
+    static const std::regex number(R"re((\d+\.\d+(?:\.\d+)?))re");
+    std::smatch m;
+    std::string text = r.stdout_data + r.stderr_data;
+    if (std::regex_search(text, m, number)) version = m[1];
+  } catch (const std::exception&) {
+  }
+  std::lock_guard lock(mu);
+  cache[language.name] = version;
+  return version;
+}
+
+SandboxService::SandboxService(Sandbox& sandbox, ServiceOptions options)
+    : sandbox_(sandbox), options_(std::move(options)) {}
+
+bool SandboxService::is_job(const HttpRequest& r) const {
+  return r.method == "POST" && (r.path == "/v1/run" || r.path == "/v1/judge" || r.path == "/v1/judge/batch" ||
+                                r.path == "/run_code" || r.path == "/api/v2/execute");
+}
+
+std::optional<HttpResponse> SandboxService::authorize(const HttpRequest& r) const {
+  if (!options_.token || r.path == "/v1/health") return std::nullopt;
+  std::string header = r.header("authorization");
+  if (header.rfind("Bearer ", 0) == 0 && constant_time_equal(header.substr(7), *options_.token)) return std::nullopt;
+  HttpResponse resp = error_response(401, "missing or wrong bearer token", "authorization");
+  resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return resp;
+}
+
+HttpResponse SandboxService::handle(const HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  HttpResponse resp;
+  if (auto denied = authorize(request)) {
+    resp = *denied;
+  } else {
+    try {
+      resp = route(request);
+    } catch (const InvalidRequest& e) {
+      resp = error_response(400, e.what(), field_of(e.what()));
+    } catch (const SandboxFailure& e) {
+      resp = error_response(500, std::string("sandbox failure: ") + e.what());
+    } catch (const json::exception& e) {
+      resp = error_response(400, std::string("bad request: ") + e.what());
+    } catch (const std::exception& e) {
+      resp = error_response(500, std::string("internal error: ") + e.what());
+    }
+  }
+  // Unknown paths share one label: a client must not be able to grow the metrics at will.
+  metrics_.count_request(resp.status == 404 ? "other" : request.path, resp.status);
+  if (is_job(request))
+    metrics_.observe_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return resp;
+}
+
+HttpResponse SandboxService::route(const HttpRequest& r) {
+  struct Route {
+    const char* path;
+    const char* method;
+  };
+  static const Route routes[] = {{"/v1/run", "POST"},         {"/v1/judge", "POST"},    {"/v1/judge/batch", "POST"},
+                                 {"/v1/languages", "GET"},    {"/v1/health", "GET"},    {"/metrics", "GET"},
+                                 {"/run_code", "POST"},       {"/api/v2/execute", "POST"}, {"/api/v2/runtimes", "GET"}};
+  const Route* found = nullptr;
+  for (const auto& route : routes)
+    if (r.path == route.path) found = &route;
+  if (!found) return error_response(404, "no such endpoint: " + r.path);
+  if (r.method != found->method) {
+    HttpResponse resp = error_response(405, r.path + " takes " + found->method);
+    resp.headers.emplace_back("Allow", found->method);
+    return resp;
+  }
+  if (r.path == "/v1/run") return run(r);
+  if (r.path == "/v1/judge") return judge(r);
+  if (r.path == "/v1/judge/batch") return judge_batch(r);
+  if (r.path == "/v1/languages") return languages();
+  if (r.path == "/v1/health") return json_response(200, {{"status", "ok"}});
+  if (r.path == "/metrics") {
+    HttpResponse resp;
+    resp.content_type = "text/plain; version=0.0.4";
+    resp.body = metrics_.prometheus_text();
+    return resp;
+  }
+  if (r.path == "/run_code") return run_code(r);
+  if (r.path == "/api/v2/execute") return piston_execute(r);
+  return piston_runtimes();
+}
+
+HttpResponse SandboxService::run(const HttpRequest& r) {
+  json j = parse_body(r);
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "language" && it.key() != "source" && it.key() != "stdin" && it.key() != "limits" &&
+        it.key() != "filename" && it.key() != "files")
+      throw InvalidRequest(it.key() + " is not a known field");
+  if (!j.contains("source") || !j["source"].is_string()) throw InvalidRequest("source must be a string");
+  RunRequest req;
+  req.source = j["source"];
+  if (j.contains("language")) {
+    if (!j["language"].is_string()) throw InvalidRequest("language must be a string");
+    req.language = j["language"];
+  }
+  if (j.contains("stdin")) {
+    if (!j["stdin"].is_string()) throw InvalidRequest("stdin must be a string");
+    req.stdin_data = j["stdin"];
+  }
+  if (j.contains("filename")) req.filename = j["filename"].get<std::string>();
+  if (j.contains("limits")) req.limits = j["limits"].get<Limits>();
+  req.limits.validate();
+  ExecuteOptions opts;
+  if (j.contains("files")) {
+    if (!j["files"].is_object()) throw InvalidRequest("files must be an object {name: content}");
+    for (auto it = j["files"].begin(); it != j["files"].end(); ++it) {
+      if (!it->is_string()) throw InvalidRequest("files." + it.key() + " must be a string");
+      opts.work_files.emplace_back(it.key(), it->get<std::string>());
+    }
+  }
+  Program program = sandbox_.prepare(req.language, req.source, req.filename);
+  Outcome o = sandbox_.execute(program, req.stdin_data, req.limits, opts);
+  metrics_.count_verdict(verdict_name(o.verdict));
+  return json_response(o.verdict == Verdict::SandboxError ? 500 : 200, o);
+}
+
+HttpResponse SandboxService::judge(const HttpRequest& r) {
+  auto record = judge::record_from_json(parse_body(r));
+  auto result = judge::Judge(sandbox_).run(record.submission);
+  metrics_.count_verdict(verdict_name(result.verdict));
+  json body = result;
+  if (!record.id.empty()) body["id"] = record.id;
+  return json_response(result.verdict == Verdict::SandboxError ? 500 : 200, body);
+}
+
+HttpResponse SandboxService::judge_batch(const HttpRequest& r) {
+  json j = parse_body(r);
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "submissions") throw InvalidRequest(it.key() + " is not a known field");
+  if (!j.contains("submissions") || !j["submissions"].is_array())
+    throw InvalidRequest("submissions must be an array");
+  if (j["submissions"].size() > options_.max_batch)
+    throw InvalidRequest("submissions holds " + std::to_string(j["submissions"].size()) + " items; the limit is " +
+                         std::to_string(options_.max_batch));
+  json results = json::array();
+  judge::Judge judge(sandbox_);
+  for (size_t i = 0; i < j["submissions"].size(); ++i) {
+    try {
+      auto record = judge::record_from_json(j["submissions"][i]);
+      json out = judge.run(record.submission);
+      metrics_.count_verdict(out["verdict"]);
+      if (!record.id.empty()) out["id"] = record.id;
+      results.push_back(out);
+    } catch (const InvalidRequest& e) {
+      results.push_back({{"index", i}, {"error", e.what()}});
+    }
+  }
+  return json_response(200, {{"results", results}});
+}
+
+HttpResponse SandboxService::languages() {
+  json out = json::array();
+  for (const auto& l : sandbox_.registry().all())
+    out.push_back({{"name", l.name},
+                   {"aliases", l.aliases},
+                   {"extensions", l.extensions},
+                   {"compiled", l.has_compile && l.run[0].rfind("/box/", 0) == 0},
+                   {"version", toolchain_version(sandbox_, l)}});
+  return json_response(200, out);
+}
+
+}  // namespace crucible::sandbox::service

@@ -28,13 +28,15 @@ int serve_command(const Args& args) {
   options.host = flags.get("host").value_or("127.0.0.1");
   if (flags.has("port")) {
     std::string p = *flags.get("port");
-    if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) > 65535)
+    if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(p) > 65535)
       throw InvalidRequest("--port must be a number from 0 to 65535, got '" + p + "'");
     options.port = static_cast<uint16_t>(std::stoul(p));
   }
   if (auto w = flags.number("workers")) options.workers = static_cast<size_t>(*w);
   if (auto q = flags.number("queue")) options.queue = static_cast<size_t>(*q);
-  if (auto m = flags.number("max-body-mb")) options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));
+  if (auto m = flags.number("max-body-mb"))
+    options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));
   options.token_file = flags.get("token-file").value_or("");
 
   // Signals are taken by sigwait below, not by whichever thread happens to run.
@@ -46,10 +48,13 @@ int serve_command(const Args& args) {
 
   sandbox::service::SandboxServer server(options);
   server.start();
-  std::cout << nlohmann::json({{"listening", options.host + ":" + std::to_string(server.port())}}).dump() << std::endl;
+  std::cout
+      << nlohmann::json({{"listening", options.host + ":" + std::to_string(server.port())}}).dump()
+      << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  std::fprintf(stderr, "crucible serve: %s received, finishing running jobs\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  std::fprintf(stderr, "crucible serve: %s received, finishing running jobs\n",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.stop();
   std::fprintf(stderr, "crucible serve: stopped\n");
   return 0;

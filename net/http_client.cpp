@@ -49,15 +49,18 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(std::chrono::milliseconds timeout) : impl_(std::make_unique<Impl>()), timeout_(timeout) {}
+HttpClient::HttpClient(std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()), timeout_(timeout) {}
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::request(const std::string& method, const std::string& url, const std::string& body,
+HttpResponse HttpClient::request(const std::string& method, const std::string& url,
+                                 const std::string& body,
                                  const std::vector<std::pair<std::string, std::string>>& headers) {
   Url u = parse_url(url);
   std::string key = u.host + ":" + std::to_string(u.port);
   http::request<http::string_body> req(http::string_to_verb(method), u.target, 11);
-  if (req.method() == http::verb::unknown) throw InvalidRequest("unknown HTTP method '" + method + "'");
+  if (req.method() == http::verb::unknown)
+    throw InvalidRequest("unknown HTTP method '" + method + "'");
   req.set(http::field::host, u.host);
   req.set(http::field::user_agent, "crucible");
   req.set(http::field::content_type, "application/json");
@@ -96,17 +99,19 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     }
     if (ec) {
       impl_->connections.erase(key);
-      bool stale = !fresh && (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                              ec == asio::error::broken_pipe || ec == asio::error::eof);
+      bool stale =
+          !fresh && (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+                     ec == asio::error::broken_pipe || ec == asio::error::eof);
       if (stale) continue;
-      throw Error(std::string(ec == beast::error::timeout ? "timed out" : "request failed") + " on " + url + ": " +
-                  ec.message());
+      throw Error(std::string(ec == beast::error::timeout ? "timed out" : "request failed") +
+                  " on " + url + ": " + ec.message());
     }
     auto& res = parser.get();
     HttpResponse out;
     out.status = res.result_int();
     out.content_type = std::string(res[http::field::content_type]);
-    for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : res)
+      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     out.body = std::move(res.body());
     if (!res.keep_alive()) impl_->connections.erase(key);
     return out;

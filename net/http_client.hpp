@@ -33,7 +33,8 @@ class HttpClient {
 
   // Throws Error (with the reason) on connection failure or timeout; any HTTP status is a
   // response, not an error.
-  HttpResponse request(const std::string& method, const std::string& url, const std::string& body = "",
+  HttpResponse request(const std::string& method, const std::string& url,
+                       const std::string& body = "",
                        const std::vector<std::pair<std::string, std::string>>& headers = {});
   void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
 

@@ -4,9 +4,9 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
-#include <mutex>
 #include <condition_variable>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -46,7 +46,8 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
     ++shared_->connections;
   }
   ~Session() {
@@ -83,16 +84,18 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(64 << 10);
     stream_.expires_after(shared_->options.read_timeout);
     set_idle(true);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
     set_idle(false);
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
-      return write(error_response(413, "request body exceeds " + std::to_string(shared_->options.max_body_bytes) +
-                                           " bytes"));
+      return write(error_response(
+          413,
+          "request body exceeds " + std::to_string(shared_->options.max_body_bytes) + " bytes"));
     }
     if (ec) return close();  // timeout, reset, end of stream, malformed HTTP
     auto& msg = parser_->get();
@@ -105,7 +108,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (q != std::string::npos) req.query = target.substr(q + 1);
     for (const auto& field : msg) {
       std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       req.headers[name] = std::string(field.value());
     }
     req.body = std::move(msg.body());
@@ -116,7 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     Respond respond = [self, answered](HttpResponse resp) {
       if (answered->exchange(true)) return;
-      asio::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+      asio::post(self->stream_.get_executor(),
+                 [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
     };
     try {
       shared_->handler(std::move(req), respond);
@@ -127,7 +132,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(HttpResponse resp) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(resp.status), 11);
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(resp.status), 11);
     res->set(http::field::server, "crucible");
     res->set(http::field::content_type, resp.content_type);
     for (const auto& [k, v] : resp.headers) res->set(k, v);
@@ -135,11 +141,12 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_ && !shared_->stopping);
     res->prepare_payload();
     stream_.expires_after(shared_->options.read_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      self->finish_request();
-      if (ec || !res->keep_alive()) return self->close();
-      self->read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        self->finish_request();
+                        if (ec || !res->keep_alive()) return self->close();
+                        self->read();
+                      });
   }
 
   void finish_request() {
@@ -197,14 +204,22 @@ HttpServer::HttpServer(ServerOptions options, Handler handler) : impl_(std::make
   if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  if (ec)
+    throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                ec.message());
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t HttpServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
-size_t HttpServer::open_connections() const { return impl_->shared->connections; }
+size_t HttpServer::open_connections() const {
+  return impl_->shared->connections;
+}
 
 void HttpServer::start() {
   if (impl_->started) return;

@@ -19,11 +19,11 @@ namespace crucible::net {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 0;                  // 0: an ephemeral port (see HttpServer::port)
-  size_t max_body_bytes = 16 << 20;   // larger bodies get 413
+  uint16_t port = 0;                 // 0: an ephemeral port (see HttpServer::port)
+  size_t max_body_bytes = 16 << 20;  // larger bodies get 413
   std::chrono::seconds read_timeout{30};
   size_t io_threads = 1;
-  size_t max_connections = 512;       // beyond this, new connections are closed at once
+  size_t max_connections = 512;  // beyond this, new connections are closed at once
 };
 
 // Called exactly once per request, from any thread.

@@ -8,7 +8,8 @@
 namespace crucible::sandbox::service {
 
 SandboxClient::SandboxClient(ClientOptions options) : options_(std::move(options)) {
-  if (options_.endpoints.empty()) throw InvalidRequest("the sandbox client needs at least one endpoint");
+  if (options_.endpoints.empty())
+    throw InvalidRequest("the sandbox client needs at least one endpoint");
   for (auto& e : options_.endpoints) {
     while (!e.empty() && e.back() == '/') e.pop_back();
     net::parse_url(e);  // validates
@@ -29,7 +30,8 @@ void SandboxClient::give(std::unique_ptr<net::HttpClient> client) {
   idle_.push_back(std::move(client));
 }
 
-net::HttpResponse SandboxClient::send(const std::string& method, const std::string& path, const std::string& body) {
+net::HttpResponse SandboxClient::send(const std::string& method, const std::string& path,
+                                      const std::string& body) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (options_.token) headers.emplace_back("Authorization", "Bearer " + *options_.token);
   thread_local std::mt19937 rng(std::random_device{}());
@@ -47,7 +49,8 @@ net::HttpResponse SandboxClient::send(const std::string& method, const std::stri
     }
     if (resp) {
       if (resp->status < 500 && resp->status != 429) return *resp;
-      last_problem = endpoint + " answered " + std::to_string(resp->status) + ": " + resp->body.substr(0, 300);
+      last_problem =
+          endpoint + " answered " + std::to_string(resp->status) + ": " + resp->body.substr(0, 300);
       if (resp->status == 429)
         for (const auto& [k, v] : resp->headers)
           if (k == "Retry-After" || k == "retry-after")
@@ -59,21 +62,28 @@ net::HttpResponse SandboxClient::send(const std::string& method, const std::stri
       delay *= 2;
     }
   }
-  throw SandboxFailure("sandbox service failed after " + std::to_string(options_.attempts) + " attempts: " + last_problem);
+  throw SandboxFailure("sandbox service failed after " + std::to_string(options_.attempts) +
+                       " attempts: " + last_problem);
 }
 
 nlohmann::json SandboxClient::post_json(const std::string& path, const nlohmann::json& body) {
-  auto resp = send("POST", path, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  auto resp =
+      send("POST", path, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   auto j = nlohmann::json::parse(resp.body, nullptr, false);
   if (resp.status >= 400) {
-    std::string message = !j.is_discarded() && j.contains("error") ? j["error"].get<std::string>() : resp.body;
+    std::string message =
+        !j.is_discarded() && j.contains("error") ? j["error"].get<std::string>() : resp.body;
     throw InvalidRequest(path + ": " + message);
   }
   if (j.is_discarded()) throw SandboxFailure(path + ": the service answered with invalid JSON");
   return j;
 }
 
-nlohmann::json SandboxClient::run(const nlohmann::json& request) { return post_json("/v1/run", request); }
-nlohmann::json SandboxClient::judge(const nlohmann::json& submission) { return post_json("/v1/judge", submission); }
+nlohmann::json SandboxClient::run(const nlohmann::json& request) {
+  return post_json("/v1/run", request);
+}
+nlohmann::json SandboxClient::judge(const nlohmann::json& submission) {
+  return post_json("/v1/judge", submission);
+}
 
 }  // namespace crucible::sandbox::service

@@ -22,19 +22,20 @@ namespace crucible::sandbox::service {
 struct ClientOptions {
   std::vector<std::string> endpoints;  // "http://host:port"
   std::chrono::milliseconds timeout{120000};
-  int attempts = 4;                    // tries per request, spread over the endpoints
+  int attempts = 4;  // tries per request, spread over the endpoints
   std::chrono::milliseconds backoff{100};
   std::optional<std::string> token;
 };
 
 class SandboxClient {
  public:
-  explicit SandboxClient(ClientOptions options);  // throws InvalidRequest without endpoints
-  nlohmann::json run(const nlohmann::json& request);      // POST /v1/run
+  explicit SandboxClient(ClientOptions options);      // throws InvalidRequest without endpoints
+  nlohmann::json run(const nlohmann::json& request);  // POST /v1/run
   nlohmann::json judge(const nlohmann::json& submission);  // POST /v1/judge
   // Any request with retries; returns the final response (a 4xx is returned, not thrown).
   // Throws SandboxFailure when every attempt failed for retryable reasons.
-  net::HttpResponse send(const std::string& method, const std::string& path, const std::string& body = "");
+  net::HttpResponse send(const std::string& method, const std::string& path,
+                         const std::string& body = "");
 
  private:
   std::unique_ptr<net::HttpClient> take();

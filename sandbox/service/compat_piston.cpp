@@ -29,8 +29,10 @@ std::string piston_name(const std::string& ours) {
 json stage(const std::string& out, const std::string& err, const Outcome& o) {
   json code = o.exit_code ? json(*o.exit_code) : json(nullptr);
   json signal = nullptr;
-  if (o.signal) signal = "SIG" + std::string(sigabbrev_np(*o.signal) ? sigabbrev_np(*o.signal) : "KILL");
-  return {{"stdout", out}, {"stderr", err}, {"output", out + err}, {"code", code}, {"signal", signal}};
+  if (o.signal)
+    signal = "SIG" + std::string(sigabbrev_np(*o.signal) ? sigabbrev_np(*o.signal) : "KILL");
+  return {
+      {"stdout", out}, {"stderr", err}, {"output", out + err}, {"code", code}, {"signal", signal}};
 }
 
 double number(const json& j, const char* key, double fallback) {
@@ -44,17 +46,27 @@ double number(const json& j, const char* key, double fallback) {
 
 net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
   json j = json::parse(r.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return piston_error(400, "the body must be a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return piston_error(400, "the body must be a JSON object");
   try {
-    static const char* known[] = {"language",        "version",          "files",        "stdin",
-                                  "args",            "compile_timeout",  "run_timeout",  "compile_memory_limit",
-                                  "run_memory_limit", "compile_cpu_time", "run_cpu_time"};
+    static const char* known[] = {"language",
+                                  "version",
+                                  "files",
+                                  "stdin",
+                                  "args",
+                                  "compile_timeout",
+                                  "run_timeout",
+                                  "compile_memory_limit",
+                                  "run_memory_limit",
+                                  "compile_cpu_time",
+                                  "run_cpu_time"};
     for (auto it = j.begin(); it != j.end(); ++it) {
       bool ok = false;
       for (const char* k : known) ok = ok || it.key() == k;
       if (!ok) return piston_error(400, it.key() + " is not a known field");
     }
-    if (!j.contains("language") || !j["language"].is_string()) return piston_error(400, "language is required as a string");
+    if (!j.contains("language") || !j["language"].is_string())
+      return piston_error(400, "language is required as a string");
     if (!j.contains("files") || !j["files"].is_array() || j["files"].empty())
       return piston_error(400, "files must be a non-empty array");
     std::vector<std::pair<std::string, std::string>> files;
@@ -76,14 +88,18 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
     }
     const languages::Language* lang = nullptr;
     try {
-      lang = &sandbox_.registry().find(j["language"].get<std::string>() == "python" ? "python3" : j["language"].get<std::string>());
+      lang = &sandbox_.registry().find(j["language"].get<std::string>() == "python"
+                                           ? "python3"
+                                           : j["language"].get<std::string>());
     } catch (const InvalidRequest&) {
-      return piston_error(400, j["language"].get<std::string>() + "-" + j.value("version", "*") + " runtime is unknown");
+      return piston_error(400, j["language"].get<std::string>() + "-" + j.value("version", "*") +
+                                   " runtime is unknown");
     }
     Limits limits;
     limits.wall_seconds = number(j, "run_timeout", 3000) / 1000;
     limits.cpu_seconds = number(j, "run_cpu_time", limits.wall_seconds * 1000) / 1000;
-    if (number(j, "run_memory_limit", 0) > 0) limits.memory_bytes = static_cast<uint64_t>(number(j, "run_memory_limit", 0));
+    if (number(j, "run_memory_limit", 0) > 0)
+      limits.memory_bytes = static_cast<uint64_t>(number(j, "run_memory_limit", 0));
     limits.validate();
     ExecuteOptions opts;
     if (j.contains("args")) {
@@ -95,14 +111,18 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
     }
     // The first file is the program; the others are placed in its working directory.
     for (size_t i = 1; i < files.size(); ++i) opts.work_files.push_back(files[i]);
-    std::string stdin_data = j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
+    std::string stdin_data =
+        j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
 
     Program program = sandbox_.prepare(lang->name, files[0].second, files[0].first);
     std::string version = toolchain_version(sandbox_, *lang);
     json out = {{"language", piston_name(lang->name)}, {"version", version}};
-    bool compiled = lang->has_compile && (lang->run[0].rfind("/box/", 0) == 0 || lang->name == "java");
-    if (program.compile.verdict == Verdict::SandboxError) return piston_error(500, program.compile.message);
-    if (compiled || !program.ok()) out["compile"] = stage("", program.compile.compile_output, program.compile);
+    bool compiled =
+        lang->has_compile && (lang->run[0].rfind("/box/", 0) == 0 || lang->name == "java");
+    if (program.compile.verdict == Verdict::SandboxError)
+      return piston_error(500, program.compile.message);
+    if (compiled || !program.ok())
+      out["compile"] = stage("", program.compile.compile_output, program.compile);
     if (!program.ok()) {
       if (out["compile"]["code"].is_null()) out["compile"]["code"] = 1;
       metrics_.count_verdict(verdict_name(program.compile.verdict));
@@ -123,7 +143,9 @@ net::HttpResponse SandboxService::piston_runtimes() {
   for (const auto& l : sandbox_.registry().all()) {
     json aliases = l.aliases;
     if (piston_name(l.name) != l.name) aliases.push_back(l.name);
-    out.push_back({{"language", piston_name(l.name)}, {"version", toolchain_version(sandbox_, l)}, {"aliases", aliases}});
+    out.push_back({{"language", piston_name(l.name)},
+                   {"version", toolchain_version(sandbox_, l)},
+                   {"aliases", aliases}});
   }
   return net::json_response(200, out);
 }

@@ -48,21 +48,25 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
   json j = json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw InvalidRequest("the body must be a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
-    static const char* known[] = {"code", "language", "compile_timeout", "run_timeout", "memory_limit_MB",
-                                  "stdin", "files", "fetch_files"};
+    static const char* known[] = {"code",        "language",        "compile_timeout",
+                                  "run_timeout", "memory_limit_MB", "stdin",
+                                  "files",       "fetch_files"};
     bool ok = false;
     for (const char* k : known) ok = ok || it.key() == k;
     if (!ok) throw InvalidRequest(it.key() + " is not a known field");
   }
   if (!j.contains("code") || !j["code"].is_string()) throw InvalidRequest("code must be a string");
-  if (!j.contains("language") || !j["language"].is_string()) throw InvalidRequest("language must be a string");
+  if (!j.contains("language") || !j["language"].is_string())
+    throw InvalidRequest("language must be a string");
   if (j.contains("fetch_files") && !j["fetch_files"].empty())
-    throw InvalidRequest("fetch_files is not supported: the work directory is discarded after the run");
+    throw InvalidRequest(
+        "fetch_files is not supported: the work directory is discarded after the run");
 
   Limits limits;
   limits.wall_seconds = seconds(j, "run_timeout", 10);
   limits.cpu_seconds = limits.wall_seconds;
-  if (j.contains("memory_limit_MB") && j["memory_limit_MB"].is_number() && j["memory_limit_MB"].get<double>() > 0)
+  if (j.contains("memory_limit_MB") && j["memory_limit_MB"].is_number() &&
+      j["memory_limit_MB"].get<double>() > 0)
     limits.memory_bytes = static_cast<uint64_t>(j["memory_limit_MB"].get<double>() * (1 << 20));
   try {
     limits.validate();
@@ -78,12 +82,16 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
       opts.work_files.emplace_back(it.key(), *content);
     }
   }
-  std::string stdin_data = j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
+  std::string stdin_data =
+      j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
 
   Program program = sandbox_.prepare(our_language(j["language"]), j["code"]);
   const auto& lang = *program.language;
   bool compiled = lang.has_compile && (lang.run[0].rfind("/box/", 0) == 0 || lang.name == "java");
-  json out = {{"status", "Failed"}, {"message", ""}, {"compile_result", nullptr}, {"run_result", nullptr},
+  json out = {{"status", "Failed"},
+              {"message", ""},
+              {"compile_result", nullptr},
+              {"run_result", nullptr},
               {"files", json::object()}};
   if (program.compile.verdict == Verdict::SandboxError) {
     out["status"] = "SandboxError";

@@ -34,10 +34,12 @@ std::string Metrics::prometheus_text() const {
   out << "# HELP crucible_requests_total HTTP requests by route and status.\n"
          "# TYPE crucible_requests_total counter\n";
   for (const auto& [key, n] : requests_)
-    out << "crucible_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << n << "\n";
+    out << "crucible_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} "
+        << n << "\n";
   out << "# HELP crucible_verdicts_total Verdicts of runs and judged submissions.\n"
          "# TYPE crucible_verdicts_total counter\n";
-  for (const auto& [verdict, n] : verdicts_) out << "crucible_verdicts_total{verdict=\"" << verdict << "\"} " << n << "\n";
+  for (const auto& [verdict, n] : verdicts_)
+    out << "crucible_verdicts_total{verdict=\"" << verdict << "\"} " << n << "\n";
   out << "# HELP crucible_queue_depth Jobs waiting for a worker.\n"
          "# TYPE crucible_queue_depth gauge\n"
       << "crucible_queue_depth " << (queue_depth_ ? queue_depth_() : 0) << "\n";

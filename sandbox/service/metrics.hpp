@@ -22,7 +22,7 @@ class Metrics {
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                       0.5,   1,    2.5,   5,    10,  30};
+                                                      0.5,   1,    2.5,   5,    10,  30};
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::string, uint64_t> verdicts_;

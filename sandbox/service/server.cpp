@@ -36,24 +36,28 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   http_options.port = options_.port;
   http_options.max_body_bytes = options_.max_body_bytes;
   http_options.io_threads = 1;
-  http_ = std::make_unique<net::HttpServer>(http_options, [this](net::HttpRequest req, net::Respond respond) {
-    if (auto denied = service_->authorize(req)) {
-      service_->metrics().count_request(req.path, denied->status);
-      return respond(*denied);
-    }
-    if (!service_->is_job(req)) return respond(service_->handle(req));
-    auto request = std::make_shared<net::HttpRequest>(std::move(req));
-    auto queued = pool_->try_submit([this, request, respond] { respond(service_->handle(*request)); });
-    if (!queued) {
-      net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
-      busy.headers.emplace_back("Retry-After", "1");
-      service_->metrics().count_request(request->path, 429);
-      respond(busy);
-    }
-  });
+  http_ = std::make_unique<net::HttpServer>(
+      http_options, [this](net::HttpRequest req, net::Respond respond) {
+        if (auto denied = service_->authorize(req)) {
+          service_->metrics().count_request(req.path, denied->status);
+          return respond(*denied);
+        }
+        if (!service_->is_job(req)) return respond(service_->handle(req));
+        auto request = std::make_shared<net::HttpRequest>(std::move(req));
+        auto queued =
+            pool_->try_submit([this, request, respond] { respond(service_->handle(*request)); });
+        if (!queued) {
+          net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
+          busy.headers.emplace_back("Retry-After", "1");
+          service_->metrics().count_request(request->path, 429);
+          respond(busy);
+        }
+      });
 }
 
-SandboxServer::~SandboxServer() { stop(); }
+SandboxServer::~SandboxServer() {
+  stop();
+}
 
 void SandboxServer::stop() {
   if (stopped_) return;

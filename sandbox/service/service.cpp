@@ -13,11 +13,11 @@
 namespace crucible::sandbox::service {
 namespace {
 
-using nlohmann::json;
 using net::error_response;
 using net::HttpRequest;
 using net::HttpResponse;
 using net::json_response;
+using nlohmann::json;
 
 // Parses a JSON body; InvalidRequest names the problem.
 json parse_body(const HttpRequest& req) {
@@ -29,9 +29,11 @@ json parse_body(const HttpRequest& req) {
 
 // The first quoted or dotted name in a message ("limits.cpu_seconds ...") as the field.
 std::string field_of(const std::string& message) {
-  static const std::regex dotted(R"re(^([A-Za-z_][\w]*(?:\[\d+\])?(?:\.[A-Za-z_][\w]*(?:\[\d+\])?)*)\b)re");
+  static const std::regex dotted(
+      R"re(^([A-Za-z_][\w]*(?:\[\d+\])?(?:\.[A-Za-z_][\w]*(?:\[\d+\])?)*)\b)re");
   std::smatch m;
-  if (std::regex_search(message, m, dotted) && m[1].str().find_first_of(".[_") != std::string::npos) return m[1];
+  if (std::regex_search(message, m, dotted) && m[1].str().find_first_of(".[_") != std::string::npos)
+    return m[1];
   return "";
 }
 
@@ -76,14 +78,16 @@ SandboxService::SandboxService(Sandbox& sandbox, ServiceOptions options)
     : sandbox_(sandbox), options_(std::move(options)) {}
 
 bool SandboxService::is_job(const HttpRequest& r) const {
-  return r.method == "POST" && (r.path == "/v1/run" || r.path == "/v1/judge" || r.path == "/v1/judge/batch" ||
-                                r.path == "/run_code" || r.path == "/api/v2/execute");
+  return r.method == "POST" &&
+         (r.path == "/v1/run" || r.path == "/v1/judge" || r.path == "/v1/judge/batch" ||
+          r.path == "/run_code" || r.path == "/api/v2/execute");
 }
 
 std::optional<HttpResponse> SandboxService::authorize(const HttpRequest& r) const {
   if (!options_.token || r.path == "/v1/health") return std::nullopt;
   std::string header = r.header("authorization");
-  if (header.rfind("Bearer ", 0) == 0 && constant_time_equal(header.substr(7), *options_.token)) return std::nullopt;
+  if (header.rfind("Bearer ", 0) == 0 && constant_time_equal(header.substr(7), *options_.token))
+    return std::nullopt;
   HttpResponse resp = error_response(401, "missing or wrong bearer token", "authorization");
   resp.headers.emplace_back("WWW-Authenticate", "Bearer");
   return resp;
@@ -110,7 +114,8 @@ HttpResponse SandboxService::handle(const HttpRequest& request) {
   // Unknown paths share one label: a client must not be able to grow the metrics at will.
   metrics_.count_request(resp.status == 404 ? "other" : request.path, resp.status);
   if (is_job(request))
-    metrics_.observe_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    metrics_.observe_latency(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return resp;
 }
 
@@ -119,9 +124,10 @@ HttpResponse SandboxService::route(const HttpRequest& r) {
     const char* path;
     const char* method;
   };
-  static const Route routes[] = {{"/v1/run", "POST"},         {"/v1/judge", "POST"},    {"/v1/judge/batch", "POST"},
-                                 {"/v1/languages", "GET"},    {"/v1/health", "GET"},    {"/metrics", "GET"},
-                                 {"/run_code", "POST"},       {"/api/v2/execute", "POST"}, {"/api/v2/runtimes", "GET"}};
+  static const Route routes[] = {
+      {"/v1/run", "POST"},      {"/v1/judge", "POST"},       {"/v1/judge/batch", "POST"},
+      {"/v1/languages", "GET"}, {"/v1/health", "GET"},       {"/metrics", "GET"},
+      {"/run_code", "POST"},    {"/api/v2/execute", "POST"}, {"/api/v2/runtimes", "GET"}};
   const Route* found = nullptr;
   for (const auto& route : routes)
     if (r.path == route.path) found = &route;
@@ -150,10 +156,11 @@ HttpResponse SandboxService::route(const HttpRequest& r) {
 HttpResponse SandboxService::run(const HttpRequest& r) {
   json j = parse_body(r);
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "language" && it.key() != "source" && it.key() != "stdin" && it.key() != "limits" &&
-        it.key() != "filename" && it.key() != "files")
+    if (it.key() != "language" && it.key() != "source" && it.key() != "stdin" &&
+        it.key() != "limits" && it.key() != "filename" && it.key() != "files")
       throw InvalidRequest(it.key() + " is not a known field");
-  if (!j.contains("source") || !j["source"].is_string()) throw InvalidRequest("source must be a string");
+  if (!j.contains("source") || !j["source"].is_string())
+    throw InvalidRequest("source must be a string");
   RunRequest req;
   req.source = j["source"];
   if (j.contains("language")) {
@@ -197,8 +204,8 @@ HttpResponse SandboxService::judge_batch(const HttpRequest& r) {
   if (!j.contains("submissions") || !j["submissions"].is_array())
     throw InvalidRequest("submissions must be an array");
   if (j["submissions"].size() > options_.max_batch)
-    throw InvalidRequest("submissions holds " + std::to_string(j["submissions"].size()) + " items; the limit is " +
-                         std::to_string(options_.max_batch));
+    throw InvalidRequest("submissions holds " + std::to_string(j["submissions"].size()) +
+                         " items; the limit is " + std::to_string(options_.max_batch));
   json results = json::array();
   judge::Judge judge(sandbox_);
   for (size_t i = 0; i < j["submissions"].size(); ++i) {

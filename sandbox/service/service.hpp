@@ -43,7 +43,7 @@ class SandboxService {
   net::HttpResponse judge(const net::HttpRequest& request);
   net::HttpResponse judge_batch(const net::HttpRequest& request);
   net::HttpResponse languages();
-  net::HttpResponse run_code(const net::HttpRequest& request);     // compat_sandboxfusion.cpp
+  net::HttpResponse run_code(const net::HttpRequest& request);        // compat_sandboxfusion.cpp
   net::HttpResponse piston_execute(const net::HttpRequest& request);  // compat_piston.cpp
   net::HttpResponse piston_runtimes();
 

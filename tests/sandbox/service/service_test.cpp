@@ -51,21 +51,30 @@ TEST_F(Service, HealthAndLanguages) {
 }
 
 TEST_F(Service, RunGivesTheOutcomeAnd200EvenWhenTheProgramFails) {
-  json ok = call(post("/v1/run", R"j({"language":"python3","source":"print(input()[::-1])","stdin":"abc\n"})j"), 200);
+  json ok =
+      call(post("/v1/run",
+                R"j({"language":"python3","source":"print(input()[::-1])","stdin":"abc\n"})j"),
+           200);
   EXPECT_EQ(ok["verdict"], "Accepted");
   EXPECT_EQ(ok["stdout"], "cba\n");
-  json crash = call(post("/v1/run", R"j({"language":"python3","source":"raise ValueError('x')"})j"), 200);
+  json crash =
+      call(post("/v1/run", R"j({"language":"python3","source":"raise ValueError('x')"})j"), 200);
   EXPECT_EQ(crash["verdict"], "RuntimeError");
-  json slow = call(post("/v1/run", R"j({"language":"python3","source":"while 1: pass","limits":{"cpu_seconds":0.3}})j"), 200);
+  json slow = call(
+      post("/v1/run",
+           R"j({"language":"python3","source":"while 1: pass","limits":{"cpu_seconds":0.3}})j"),
+      200);
   EXPECT_EQ(slow["verdict"], "TimeLimit");
 }
 
 TEST_F(Service, RunPlacesFilesInTheWorkDirectory) {
-  json r = call(post("/v1/run", R"j({"language":"python3","source":"print(open('data/in.txt').read())",
+  json r =
+      call(post("/v1/run", R"j({"language":"python3","source":"print(open('data/in.txt').read())",
                                     "files":{"data/in.txt":"payload"}})j"),
-                200);
+           200);
   EXPECT_EQ(r["stdout"], "payload\n");
-  json bad = call(post("/v1/run", R"j({"language":"python3","source":"x","files":{"../escape":"x"}})j"), 400);
+  json bad = call(
+      post("/v1/run", R"j({"language":"python3","source":"x","files":{"../escape":"x"}})j"), 400);
   EXPECT_NE(bad["error"].get<std::string>().find("../escape"), std::string::npos);
 }
 
@@ -83,8 +92,8 @@ TEST_F(Service, EveryClientErrorNamesItsCause) {
       {"/v1/run", R"j({"language":"python3"})j", 400, "source"},
       {"/v1/run", R"j({"source":"x","colour":"red"})j", 400, "colour"},
       {"/v1/run", R"j({"source":"x","language":"cobol"})j", 400, "cobol"},
-      {"/v1/run", R"j({"source":"x","language":"python3","limits":{"memory_bytes":99999999999}})j", 400,
-       "limits.memory_bytes"},
+      {"/v1/run", R"j({"source":"x","language":"python3","limits":{"memory_bytes":99999999999}})j",
+       400, "limits.memory_bytes"},
       {"/v1/run", R"j({"source":"x","language":"python3","limits":{"cpu":1}})j", 400, "limits.cpu"},
       {"/v1/run", R"j({"source":5})j", 400, "source"},
       {"/v1/judge", R"j({"source":"x","tests":[{"input":"1"}]})j", 400, "tests[0].output"},
@@ -93,10 +102,13 @@ TEST_F(Service, EveryClientErrorNamesItsCause) {
   for (const auto& c : cases) {
     json r = call(post(c.path, c.body), c.status);
     ASSERT_TRUE(r.contains("error")) << c.body;
-    EXPECT_NE(r["error"].get<std::string>().find(c.mentions), std::string::npos) << c.body << " -> " << r["error"];
+    EXPECT_NE(r["error"].get<std::string>().find(c.mentions), std::string::npos)
+        << c.body << " -> " << r["error"];
   }
-  EXPECT_EQ(call(post("/v1/run", R"j({"source":"x","language":"python3","limits":{"cpu_seconds":99}})j"), 400)["field"],
-            "limits.cpu_seconds");
+  EXPECT_EQ(
+      call(post("/v1/run", R"j({"source":"x","language":"python3","limits":{"cpu_seconds":99}})j"),
+           400)["field"],
+      "limits.cpu_seconds");
   EXPECT_EQ(service.handle(get("/v1/nope")).status, 404);
   auto wrong_method = service.handle(get("/v1/run"));
   EXPECT_EQ(wrong_method.status, 405);
@@ -122,7 +134,8 @@ TEST_F(Service, JudgeAndBatch) {
   EXPECT_EQ(b["results"][2]["verdict"], "WrongAnswer");
   json many = {{"submissions", json::array()}};
   for (int i = 0; i < 300; ++i) many["submissions"].push_back({{"source", "x"}});
-  EXPECT_NE(call(post("/v1/judge/batch", many.dump()), 400)["error"].get<std::string>().find("256"), std::string::npos);
+  EXPECT_NE(call(post("/v1/judge/batch", many.dump()), 400)["error"].get<std::string>().find("256"),
+            std::string::npos);
 }
 
 TEST_F(Service, MetricsCountRequestsAndVerdicts) {
@@ -131,10 +144,14 @@ TEST_F(Service, MetricsCountRequestsAndVerdicts) {
   service.handle(get("/v1/random-path-2"));
   auto m = service.handle(get("/metrics"));
   EXPECT_EQ(m.content_type.rfind("text/plain", 0), 0u);
-  EXPECT_NE(m.body.find("crucible_requests_total{route=\"/v1/run\",status=\"200\"} 1"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("crucible_requests_total{route=\"/v1/run\",status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
   EXPECT_NE(m.body.find("crucible_verdicts_total{verdict=\"Accepted\"} 1"), std::string::npos);
-  EXPECT_NE(m.body.find("crucible_requests_total{route=\"other\",status=\"404\"} 2"), std::string::npos);
-  EXPECT_EQ(m.body.find("random-path"), std::string::npos) << "unknown paths must not become labels";
+  EXPECT_NE(m.body.find("crucible_requests_total{route=\"other\",status=\"404\"} 2"),
+            std::string::npos);
+  EXPECT_EQ(m.body.find("random-path"), std::string::npos)
+      << "unknown paths must not become labels";
   EXPECT_NE(m.body.find("crucible_job_seconds_count 1"), std::string::npos);
   EXPECT_NE(m.body.find("crucible_queue_depth 0"), std::string::npos);
 }
@@ -163,18 +180,24 @@ TEST(ServiceFailure, ASandboxFailureIsA5xxNeverAVerdictOfTheProgram) {
   auto resp = service.handle(post("/v1/run", R"j({"language":"python3","source":"print(1)"})j"));
   EXPECT_EQ(resp.status, 500) << resp.body;
   EXPECT_EQ(json::parse(resp.body)["verdict"], "SandboxError");
-  auto fusion = json::parse(service.handle(post("/run_code", R"j({"code":"print(1)","language":"python"})j")).body);
+  auto fusion = json::parse(
+      service.handle(post("/run_code", R"j({"code":"print(1)","language":"python"})j")).body);
   EXPECT_EQ(fusion["status"], "SandboxError");
-  EXPECT_EQ(service.handle(post("/api/v2/execute", R"j({"language":"python","version":"*","files":[{"content":"print(1)"}]})j")).status,
-            500);
+  EXPECT_EQ(
+      service
+          .handle(post("/api/v2/execute",
+                       R"j({"language":"python","version":"*","files":[{"content":"print(1)"}]})j"))
+          .status,
+      500);
 }
 
 // ---- SandboxFusion /run_code, in its documented request and response shapes ----
 
 TEST_F(Service, SandboxFusionRunCode) {
-  json ok = call(post("/run_code", R"j({"code":"print(input()+'!')","language":"python","stdin":"hi",
+  json ok =
+      call(post("/run_code", R"j({"code":"print(input()+'!')","language":"python","stdin":"hi",
                                        "compile_timeout":10,"run_timeout":10,"memory_limit_MB":256})j"),
-                 200);
+           200);
   EXPECT_EQ(ok["status"], "Success");
   EXPECT_EQ(ok["message"], "");
   EXPECT_TRUE(ok["compile_result"].is_null());
@@ -184,7 +207,10 @@ TEST_F(Service, SandboxFusionRunCode) {
   EXPECT_TRUE(ok["run_result"]["execution_time"].is_number());
   EXPECT_TRUE(ok["files"].is_object());
 
-  json compiled = call(post("/run_code", R"j({"code":"#include <cstdio>\nint main(){puts(\"c\");}","language":"cpp"})j"), 200);
+  json compiled =
+      call(post("/run_code",
+                R"j({"code":"#include <cstdio>\nint main(){puts(\"c\");}","language":"cpp"})j"),
+           200);
   EXPECT_EQ(compiled["status"], "Success");
   EXPECT_EQ(compiled["compile_result"]["status"], "Finished");
   EXPECT_EQ(compiled["compile_result"]["return_code"], 0);
@@ -195,19 +221,26 @@ TEST_F(Service, SandboxFusionRunCode) {
   EXPECT_FALSE(broken["compile_result"]["stderr"].get<std::string>().empty());
   EXPECT_TRUE(broken["run_result"].is_null());
 
-  json slow = call(post("/run_code", R"j({"code":"import time\ntime.sleep(5)","language":"python","run_timeout":1})j"), 200);
+  json slow =
+      call(post("/run_code",
+                R"j({"code":"import time\ntime.sleep(5)","language":"python","run_timeout":1})j"),
+           200);
   EXPECT_EQ(slow["status"], "Failed");
   EXPECT_EQ(slow["run_result"]["status"], "TimeLimitExceeded");
 
-  json failed = call(post("/run_code", R"j({"code":"import sys\nsys.exit(3)","language":"python"})j"), 200);
+  json failed =
+      call(post("/run_code", R"j({"code":"import sys\nsys.exit(3)","language":"python"})j"), 200);
   EXPECT_EQ(failed["status"], "Failed");
   EXPECT_EQ(failed["run_result"]["return_code"], 3);
 
-  std::string files = R"j({"code":"print(open('input.txt').read())","language":"python","files":{"input.txt":")j" +
-                      base64_encode("from a file") + "\"}}";
+  std::string files =
+      R"j({"code":"print(open('input.txt').read())","language":"python","files":{"input.txt":")j" +
+      base64_encode("from a file") + "\"}}";
   EXPECT_EQ(call(post("/run_code", files), 200)["run_result"]["stdout"], "from a file\n");
-  EXPECT_EQ(call(post("/run_code", R"j({"code":"x","language":"python","files":{"a":"!!notbase64"}})j"), 400)["field"],
-            "files.a");
+  EXPECT_EQ(
+      call(post("/run_code", R"j({"code":"x","language":"python","files":{"a":"!!notbase64"}})j"),
+           400)["field"],
+      "files.a");
   call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":["out.txt"]})j"), 400);
   call(post("/run_code", R"j({"language":"python"})j"), 400);
 }
@@ -227,24 +260,35 @@ TEST_F(Service, PistonExecuteAndRuntimes) {
   EXPECT_TRUE(run["run"]["signal"].is_null());
   EXPECT_EQ(run["run"]["output"], "['1', '2'] in\n");
 
-  json c = call(post("/api/v2/execute",
-                     R"j({"language":"c++","version":"*","files":[{"content":"int main(){ return 7; }"}]})j"),
-                200);
+  json c = call(
+      post("/api/v2/execute",
+           R"j({"language":"c++","version":"*","files":[{"content":"int main(){ return 7; }"}]})j"),
+      200);
   EXPECT_EQ(c["compile"]["code"], 0);
   EXPECT_EQ(c["run"]["code"], 7);
 
-  json bad = call(post("/api/v2/execute", R"j({"language":"c","version":"*","files":[{"content":"int main( {"}]})j"), 200);
+  json bad = call(post("/api/v2/execute",
+                       R"j({"language":"c","version":"*","files":[{"content":"int main( {"}]})j"),
+                  200);
   EXPECT_NE(bad["compile"]["code"], 0);
   EXPECT_FALSE(bad.contains("run"));
 
-  json killed = call(post("/api/v2/execute", R"j({"language":"python","version":"*","files":[{"content":"import os\nos.abort()"}]})j"),
-                     200);
+  json killed = call(
+      post(
+          "/api/v2/execute",
+          R"j({"language":"python","version":"*","files":[{"content":"import os\nos.abort()"}]})j"),
+      200);
   EXPECT_TRUE(killed["run"]["code"].is_null());
   EXPECT_EQ(killed["run"]["signal"], "SIGABRT");
 
-  json unknown = call(post("/api/v2/execute", R"j({"language":"brainfuck","version":"2.7.3","files":[{"content":"+"}]})j"), 400);
+  json unknown =
+      call(post("/api/v2/execute",
+                R"j({"language":"brainfuck","version":"2.7.3","files":[{"content":"+"}]})j"),
+           400);
   EXPECT_EQ(unknown["message"], "brainfuck-2.7.3 runtime is unknown");
-  EXPECT_TRUE(call(post("/api/v2/execute", R"j({"language":"python","version":"*","files":[]})j"), 400).contains("message"));
+  EXPECT_TRUE(
+      call(post("/api/v2/execute", R"j({"language":"python","version":"*","files":[]})j"), 400)
+          .contains("message"));
 
   json runtimes = call(get("/api/v2/runtimes"), 200);
   bool python = false;

@@ -1,0 +1,158 @@
+// The service over real sockets on 127.0.0.1 with ephemeral ports: body cap, backpressure,
+// auth, graceful shutdown, and the client spreading and retrying across two servers.
+#include "sandbox/service/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "net/http_client.hpp"
+#include "sandbox/service/client.hpp"
+
+namespace crucible::sandbox::service {
+namespace {
+
+using nlohmann::json;
+
+class Server : public ::testing::Test {
+ protected:
+  TempDir cache{temp_root()};
+  ServeOptions options(size_t workers = 2, size_t queue = 16) {
+    ServeOptions o;
+    o.port = 0;
+    o.workers = workers;
+    o.queue = queue;
+    o.sandbox.cache_dir = cache.path();
+    return o;
+  }
+  static std::string url(const SandboxServer& s, const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(s.port()) + path;
+  }
+};
+
+const std::string kSleep = R"j({"language":"python3","source":"import time\ntime.sleep(1)\nprint('slept')"})j";
+
+TEST_F(Server, AnswersOverHttpWithKeepAlive) {
+  SandboxServer server(options());
+  server.start();
+  net::HttpClient client;
+  for (int i = 0; i < 3; ++i) {
+    auto r = client.request("POST", url(server, "/v1/run"), R"j({"language":"python3","source":"print(7)"})j");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body)["stdout"], "7\n");
+  }
+  EXPECT_EQ(client.request("GET", url(server, "/v1/health")).status, 200);
+  server.stop();
+}
+
+TEST_F(Server, OversizedBodiesGet413) {
+  auto o = options();
+  o.max_body_bytes = 1024;
+  SandboxServer server(o);
+  server.start();
+  net::HttpClient client;
+  auto r = client.request("POST", url(server, "/v1/run"), std::string(4096, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(json::parse(r.body)["error"].get<std::string>().find("1024"), std::string::npos);
+  server.stop();
+}
+
+TEST_F(Server, AFullQueueAnswers429WithRetryAfter) {
+  SandboxServer server(options(1, 1));
+  server.start();
+  std::vector<std::future<net::HttpResponse>> calls;
+  for (int i = 0; i < 4; ++i)
+    calls.push_back(std::async(std::launch::async, [&] {
+      net::HttpClient c;
+      return c.request("POST", url(server, "/v1/run"), kSleep);
+    }));
+  int ok = 0, busy = 0;
+  for (auto& f : calls) {
+    auto r = f.get();
+    if (r.status == 200) ++ok;
+    if (r.status == 429) {
+      ++busy;
+      bool retry_after = false;
+      for (const auto& [k, v] : r.headers) retry_after = retry_after || (k == "Retry-After" && v == "1");
+      EXPECT_TRUE(retry_after);
+    }
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(busy, 1);
+  EXPECT_EQ(ok + busy, 4);
+  server.stop();
+}
+
+TEST_F(Server, TokenFileTurnsOnAuth) {
+  TempDir dir(temp_root());
+  write_file(dir.path() / "token", "  t0ken\n");
+  auto o = options();
+  o.token_file = dir.path() / "token";
+  SandboxServer server(o);
+  server.start();
+  net::HttpClient client;
+  std::string body = R"j({"language":"python3","source":"print(1)"})j";
+  EXPECT_EQ(client.request("POST", url(server, "/v1/run"), body).status, 401);
+  EXPECT_EQ(client.request("POST", url(server, "/v1/run"), body, {{"Authorization", "Bearer t0ken"}}).status, 200);
+  server.stop();
+}
+
+TEST_F(Server, NonLoopbackNeedsAToken) {
+  auto o = options();
+  o.host = "0.0.0.0";
+  EXPECT_THROW(SandboxServer{o}, InvalidRequest);
+  o.host = "127.0.0.1";
+  o.token_file = "/nonexistent/token";
+  EXPECT_THROW(SandboxServer{o}, InvalidRequest);
+}
+
+TEST_F(Server, StopFinishesRunningJobsAndAnswersThem) {
+  auto server = std::make_unique<SandboxServer>(options());
+  server->start();
+  std::string target = url(*server, "/v1/run");
+  auto running = std::async(std::launch::async, [&] {
+    net::HttpClient c;
+    return c.request("POST", target, kSleep);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  server->stop();  // returns only after the running job was answered
+  auto r = running.get();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["stdout"], "slept\n");
+  net::HttpClient late(std::chrono::seconds(2));
+  EXPECT_THROW(late.request("GET", target.substr(0, target.rfind('/')) + "/health"), Error);
+}
+
+TEST_F(Server, ClientSpreadsLoadAndSurvivesALostEndpoint) {
+  SandboxServer a(options()), b(options());
+  a.start();
+  b.start();
+  ClientOptions co;
+  co.endpoints = {"http://127.0.0.1:" + std::to_string(a.port()), "http://127.0.0.1:" + std::to_string(b.port())};
+  co.backoff = std::chrono::milliseconds(10);
+  SandboxClient client(co);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(client.run({{"language", "python3"}, {"source", "print(" + std::to_string(i) + ")"}})["stdout"],
+              std::to_string(i) + "\n");
+  std::string metrics_a = net::HttpClient().request("GET", co.endpoints[0] + "/metrics").body;
+  EXPECT_NE(metrics_a.find("route=\"/v1/run\",status=\"200\"} 3"), std::string::npos) << metrics_a;
+  b.stop();
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(client.run({{"language", "python3"}, {"source", "print(1)"}})["verdict"], "Accepted");
+  EXPECT_THROW(client.run({{"language", "cobol"}, {"source", "x"}}), InvalidRequest) << "4xx is not retried";
+  a.stop();
+  EXPECT_THROW(client.run({{"language", "python3"}, {"source", "print(1)"}}), SandboxFailure);
+}
+
+TEST(Client, NeedsEndpoints) {
+  EXPECT_THROW(SandboxClient(ClientOptions{}), InvalidRequest);
+  ClientOptions bad;
+  bad.endpoints = {"ftp://x"};
+  EXPECT_THROW(SandboxClient{bad}, InvalidRequest);
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::service

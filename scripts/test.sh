@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite through CTest:
 #  1. Release build: every test (unit, e2e, security, slow).
-#  2. AddressSanitizer + UndefinedBehaviorSanitizer build: the unit and e2e tests.
+#  2. AddressSanitizer + UndefinedBehaviorSanitizer build: the unit and e2e tests (not slow).
 # Also checks formatting with the repository's .clang-format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,5 +14,5 @@ bash scripts/format.sh --check
 if [ "${CRUCIBLE_SKIP_SANITIZERS:-0}" != 1 ]; then
   BUILD_DIR=build-asan bash scripts/setup.sh -DCMAKE_BUILD_TYPE=Debug -DCRUCIBLE_SANITIZE=ON \
     -DCRUCIBLE_BUILD_BENCH=OFF
-  (cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600 -L 'unit|e2e')
+  (cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600 -L 'unit|e2e' -LE slow)
 fi

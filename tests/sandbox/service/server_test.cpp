@@ -34,14 +34,16 @@ class Server : public ::testing::Test {
   }
 };
 
-const std::string kSleep = R"j({"language":"python3","source":"import time\ntime.sleep(1)\nprint('slept')"})j";
+const std::string kSleep =
+    R"j({"language":"python3","source":"import time\ntime.sleep(1)\nprint('slept')"})j";
 
 TEST_F(Server, AnswersOverHttpWithKeepAlive) {
   SandboxServer server(options());
   server.start();
   net::HttpClient client;
   for (int i = 0; i < 3; ++i) {
-    auto r = client.request("POST", url(server, "/v1/run"), R"j({"language":"python3","source":"print(7)"})j");
+    auto r = client.request("POST", url(server, "/v1/run"),
+                            R"j({"language":"python3","source":"print(7)"})j");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(json::parse(r.body)["stdout"], "7\n");
   }
@@ -77,7 +79,8 @@ TEST_F(Server, AFullQueueAnswers429WithRetryAfter) {
     if (r.status == 429) {
       ++busy;
       bool retry_after = false;
-      for (const auto& [k, v] : r.headers) retry_after = retry_after || (k == "Retry-After" && v == "1");
+      for (const auto& [k, v] : r.headers)
+        retry_after = retry_after || (k == "Retry-After" && v == "1");
       EXPECT_TRUE(retry_after);
     }
   }
@@ -97,7 +100,10 @@ TEST_F(Server, TokenFileTurnsOnAuth) {
   net::HttpClient client;
   std::string body = R"j({"language":"python3","source":"print(1)"})j";
   EXPECT_EQ(client.request("POST", url(server, "/v1/run"), body).status, 401);
-  EXPECT_EQ(client.request("POST", url(server, "/v1/run"), body, {{"Authorization", "Bearer t0ken"}}).status, 200);
+  EXPECT_EQ(
+      client.request("POST", url(server, "/v1/run"), body, {{"Authorization", "Bearer t0ken"}})
+          .status,
+      200);
   server.stop();
 }
 
@@ -132,17 +138,21 @@ TEST_F(Server, ClientSpreadsLoadAndSurvivesALostEndpoint) {
   a.start();
   b.start();
   ClientOptions co;
-  co.endpoints = {"http://127.0.0.1:" + std::to_string(a.port()), "http://127.0.0.1:" + std::to_string(b.port())};
+  co.endpoints = {"http://127.0.0.1:" + std::to_string(a.port()),
+                  "http://127.0.0.1:" + std::to_string(b.port())};
   co.backoff = std::chrono::milliseconds(10);
   SandboxClient client(co);
   for (int i = 0; i < 6; ++i)
-    EXPECT_EQ(client.run({{"language", "python3"}, {"source", "print(" + std::to_string(i) + ")"}})["stdout"],
+    EXPECT_EQ(client.run({{"language", "python3"},
+                          {"source", "print(" + std::to_string(i) + ")"}})["stdout"],
               std::to_string(i) + "\n");
   std::string metrics_a = net::HttpClient().request("GET", co.endpoints[0] + "/metrics").body;
   EXPECT_NE(metrics_a.find("route=\"/v1/run\",status=\"200\"} 3"), std::string::npos) << metrics_a;
   b.stop();
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(client.run({{"language", "python3"}, {"source", "print(1)"}})["verdict"], "Accepted");
-  EXPECT_THROW(client.run({{"language", "cobol"}, {"source", "x"}}), InvalidRequest) << "4xx is not retried";
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(client.run({{"language", "python3"}, {"source", "print(1)"}})["verdict"], "Accepted");
+  EXPECT_THROW(client.run({{"language", "cobol"}, {"source", "x"}}), InvalidRequest)
+      << "4xx is not retried";
   a.stop();
   EXPECT_THROW(client.run({{"language", "python3"}, {"source", "print(1)"}}), SandboxFailure);
 }

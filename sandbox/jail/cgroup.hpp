@@ -49,6 +49,7 @@ class RunCgroup {
   CgroupVersion version_ = CgroupVersion::V1;
   bool pooled_ = false;
   uint64_t oom_baseline_ = 0;
+  uint64_t memory_baseline_ = 0;  // page cache a reused slot still holds at prepare()
   // v1: memory, pids, cpuacct directories; v2: the one directory.
   std::vector<std::string> dirs_;
 };

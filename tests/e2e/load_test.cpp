@@ -34,20 +34,22 @@ struct Kind {
 };
 
 std::vector<Kind> kinds() {
-  json fast = {{"cpu_seconds", 0.3}, {"wall_seconds", 1}, {"memory_bytes", 64 << 20}, {"processes", 16}};
+  json fast = {
+      {"cpu_seconds", 0.3}, {"wall_seconds", 1}, {"memory_bytes", 64 << 20}, {"processes", 16}};
   auto run = [&](const std::string& lang, const std::string& src, const std::string& in = "") {
     return json({{"language", lang}, {"source", src}, {"stdin", in}, {"limits", fast}}).dump();
   };
   return {
       {run("python3", "print(int(input())*2)", "21\n"), 200, "Accepted", "42\n"},
-      {run("c", "#include <stdio.h>\nint main(void){puts(\"c\");return 0;}"), 200, "Accepted", "c\n"},
+      {run("c", "#include <stdio.h>\nint main(void){puts(\"c\");return 0;}"), 200, "Accepted",
+       "c\n"},
       {run("bash", "echo sh"), 200, "Accepted", "sh\n"},
       {run("javascript", "console.log(1+1)"), 200, "Accepted", "2\n"},
       {run("python3", "raise SystemExit(4)"), 200, "RuntimeError", ""},
       {run("c", "#include <unistd.h>\nint main(void){for(;;)fork();}"), 200, "TimeLimit", ""},
       {run("python3", "x=[]\nwhile True: x.append(bytearray(8<<20))"), 200, "MemoryLimit", ""},
-      {run("c", "#include <sys/ptrace.h>\nint main(void){ptrace(PTRACE_TRACEME,0,0,0);return 0;}"), 200,
-       "SecurityViolation", ""},
+      {run("c", "#include <sys/ptrace.h>\nint main(void){ptrace(PTRACE_TRACEME,0,0,0);return 0;}"),
+       200, "SecurityViolation", ""},
       {"{not json", 400, "", ""},
       {R"j({"language":"python3","source":"print(1)","bogus":true})j", 400, "", ""},
       {R"j({"language":"cobol","source":"x"})j", 400, "", ""},
@@ -94,12 +96,15 @@ TEST(Load, TwoThousandRequestsFrom32ClientsAllAnsweredCorrectly) {
         bool ok = r.status == k.status;
         if (ok && !k.verdict.empty()) {
           auto j = json::parse(r.body, nullptr, false);
-          ok = !j.is_discarded() && j["verdict"] == k.verdict && (k.stdout_data.empty() || j["stdout"] == k.stdout_data);
+          ok = !j.is_discarded() && j["verdict"] == k.verdict &&
+               (k.stdout_data.empty() || j["stdout"] == k.stdout_data);
         }
         if (!ok) {
           ++wrong;
           std::lock_guard lock(mu);
-          if (problems.size() < 5) problems.push_back(k.body.substr(0, 80) + " -> " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+          if (problems.size() < 5)
+            problems.push_back(k.body.substr(0, 80) + " -> " + std::to_string(r.status) + " " +
+                               r.body.substr(0, 200));
         }
       }
     });
@@ -110,8 +115,8 @@ TEST(Load, TwoThousandRequestsFrom32ClientsAllAnsweredCorrectly) {
   EXPECT_EQ(answered, kClients * kPerClient);
   EXPECT_EQ(wrong, 0) << (problems.empty() ? "" : problems[0]);
   EXPECT_EQ(server_errors, 0);
-  EXPECT_LT(rss_after, rss_before + (64u << 20)) << "server memory grew by " << (rss_after - rss_before) / (1 << 20)
-                                                 << " MiB";
+  EXPECT_LT(rss_after, rss_before + (64u << 20))
+      << "server memory grew by " << (rss_after - rss_before) / (1 << 20) << " MiB";
   std::cout << "load: " << answered << " answered, " << retried << " retries after 429, RSS "
             << rss_before / (1 << 20) << " -> " << rss_after / (1 << 20) << " MiB\n";
   testing::expect_nothing_left_behind();

@@ -28,7 +28,9 @@ using namespace crucible;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 // Runs `binary` with `input` on stdin and waits for it.
 bool bare_run(const std::string& binary, const std::string& input) {
@@ -66,10 +68,12 @@ int main(int argc, char** argv) {
   sandbox::Sandbox sb(so);
 
   const std::string source =
-      "#include <cstdio>\nint main(){long x; if(std::scanf(\"%ld\",&x)!=1) return 1; std::printf(\"%ld\\n\", x + 1);}\n";
+      "#include <cstdio>\nint main(){long x; if(std::scanf(\"%ld\",&x)!=1) return 1; "
+      "std::printf(\"%ld\\n\", x + 1);}\n";
   json submission = {{"language", "cpp"}, {"source", source}, {"tests", json::array()}};
   for (int i = 0; i < tests; ++i)
-    submission["tests"].push_back({{"input", std::to_string(i) + "\n"}, {"output", std::to_string(i + 1) + "\n"}});
+    submission["tests"].push_back(
+        {{"input", std::to_string(i) + "\n"}, {"output", std::to_string(i + 1) + "\n"}});
   auto parsed = sandbox::judge::Submission::from_json(submission);
 
   auto t0 = Clock::now();
@@ -82,7 +86,8 @@ int main(int argc, char** argv) {
 
   t0 = Clock::now();
   for (int i = 0; i < tests; ++i)
-    if (!bare_run(binary, std::to_string(i) + "\n")) return std::fprintf(stderr, "bench: bare run failed\n"), 1;
+    if (!bare_run(binary, std::to_string(i) + "\n"))
+      return std::fprintf(stderr, "bench: bare run failed\n"), 1;
   double bare_ms = ms_since(t0) / tests;
 
   t0 = Clock::now();
@@ -94,10 +99,10 @@ int main(int argc, char** argv) {
   std::printf("judge bench: C++ submission, %d stdin/stdout tests\n", tests);
   std::printf("  compile once (cold cache):        %8.1f ms\n", compile_ms);
   std::printf("  bare fork+exec per test:          %8.3f ms\n", bare_ms);
-  std::printf("  judge per test (jail + compare):  %8.3f ms  (x%.2f, +%.3f ms over bare)\n", judge_ms,
-              judge_ms / bare_ms, judge_ms - bare_ms);
-  std::printf("  whole submission: %.0f ms judged vs %.0f ms bare (+ %.0f ms compile)\n", judge_ms * tests,
-              bare_ms * tests, compile_ms);
+  std::printf("  judge per test (jail + compare):  %8.3f ms  (x%.2f, +%.3f ms over bare)\n",
+              judge_ms, judge_ms / bare_ms, judge_ms - bare_ms);
+  std::printf("  whole submission: %.0f ms judged vs %.0f ms bare (+ %.0f ms compile)\n",
+              judge_ms * tests, bare_ms * tests, compile_ms);
 
   // Service throughput: trivial runs over HTTP, 2 workers, 8 client connections.
   sandbox::service::ServeOptions o;
@@ -128,7 +133,7 @@ int main(int argc, char** argv) {
   for (auto& t : clients) t.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   server.stop();
-  std::printf("service: %.0f trivial runs/s over HTTP with 2 workers (%d answered, %d not 200)\n", done / elapsed,
-              done.load(), failed.load());
+  std::printf("service: %.0f trivial runs/s over HTTP with 2 workers (%d answered, %d not 200)\n",
+              done / elapsed, done.load(), failed.load());
   return 0;
 }

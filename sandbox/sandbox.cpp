@@ -155,30 +155,53 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
 
 Outcome Sandbox::execute(const Program& program, const std::string& stdin_data,
                          const Limits& limits, const ExecuteOptions& options) {
-  if (!program.ok()) return program.compile;
+  return execute_batch(program, {stdin_data}, limits, options).front();
+}
+
+std::vector<Outcome> Sandbox::execute_batch(const Program& program,
+                                            const std::vector<std::string>& inputs,
+                                            const Limits& limits, const ExecuteOptions& options) {
+  if (!program.ok())
+    return std::vector<Outcome>(std::max<size_t>(1, inputs.size()), program.compile);
   limits.validate();
+  for (const auto& [name, content] : options.work_files)
+    if (!jail::valid_work_file_name(name))
+      throw InvalidRequest("file name '" + name + "' must be a relative path without ..");
   const auto& lang = *program.language;
   jail::JailSpec spec = base_spec(lang);
   spec.limits = lang.run_limits(limits);
   spec.argv = placeholders(lang, program.entry, spec.limits).apply(lang.run);
   spec.argv.insert(spec.argv.end(), options.extra_args.begin(), options.extra_args.end());
   spec.data_dir = options.data_dir;
-  for (const auto& [name, content] : options.work_files)
-    if (!jail::valid_work_file_name(name))
-      throw InvalidRequest("file name '" + name + "' must be a relative path without ..");
   spec.work_files = options.work_files;
   spec.box_dir = program.box_dir;
-  spec.stdin_data = stdin_data;
-  Outcome o;
-  try {
-    o = classify_run(jail_.run(spec), spec.limits, &lang);
-  } catch (const SandboxFailure& e) {
-    o = sandbox_error(e.what());
+
+  std::vector<Outcome> out;
+  size_t total = std::max<size_t>(1, inputs.size());
+  while (out.size() < total) {
+    // A run that hits a limit ends its jail: carry on from the next input in a fresh one.
+    spec.inputs.assign(inputs.begin() + std::min(out.size(), inputs.size()), inputs.end());
+    std::vector<jail::JailReport> reports;
+    try {
+      reports = jail_.run_all(spec);
+    } catch (const SandboxFailure& e) {
+      reports.clear();
+      jail::JailReport failed;
+      failed.setup_error = e.what();
+      reports.push_back(failed);
+    }
+    for (const auto& r : reports) {
+      Outcome o = classify_run(r, spec.limits, &lang);
+      o.language = lang.name;
+      o.compile_output = program.compile.compile_output;
+      o.compile_cached = program.compile.compile_cached;
+      out.push_back(std::move(o));
+    }
+    // A sandbox failure is not the program's: every remaining run shares it.
+    if (out.back().verdict == Verdict::SandboxError)
+      while (out.size() < total) out.push_back(out.back());
   }
-  o.language = lang.name;
-  o.compile_output = program.compile.compile_output;
-  o.compile_cached = program.compile.compile_cached;
-  return o;
+  return out;
 }
 
 Outcome Sandbox::run_tool(const Program& program, const std::vector<std::string>& argv,

@@ -61,6 +61,10 @@ class Sandbox {
   // Runs a prepared program; a failed compile comes back as its compile outcome.
   Outcome execute(const Program& program, const std::string& stdin_data, const Limits& limits,
                   const ExecuteOptions& options = {});
+  // Runs a prepared program once per input, all in one jail where possible (a run that
+  // hits a limit ends its jail; the next input starts a fresh one). One outcome per input.
+  std::vector<Outcome> execute_batch(const Program& program, const std::vector<std::string>& inputs,
+                                     const Limits& limits, const ExecuteOptions& options = {});
   // prepare + execute. Validates the limits (InvalidRequest above a ceiling).
   Outcome run(const RunRequest& request);
 

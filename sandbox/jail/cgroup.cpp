@@ -136,6 +136,23 @@ const std::string& RunCgroup::dir(const char* controller) const {
   return dirs_[0];
 }
 
+void RunCgroup::start_next_run() {
+  if (version_ == CgroupVersion::V1) {
+    write_value(dirs_[0] + "/memory.max_usage_in_bytes", "0");  // resets to the current usage
+    memory_baseline_ = read_u64(dirs_[0] + "/memory.usage_in_bytes");
+  } else {
+    if (fs::exists(dirs_[0] + "/memory.peak")) {
+      try {
+        write_value(dirs_[0] + "/memory.peak", "reset");  // newer kernels only
+      } catch (const SandboxFailure&) {
+      }
+    }
+    memory_baseline_ = read_u64(dirs_[0] + "/memory.current");
+  }
+  oom_baseline_ = 0;
+  oom_baseline_ = oom_kills();
+}
+
 void RunCgroup::add(pid_t pid) const {
   for (const auto& d : dirs_) write_value(d + "/cgroup.procs", std::to_string(pid));
 }

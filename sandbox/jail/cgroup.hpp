@@ -29,6 +29,8 @@ class RunCgroup {
   RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool pooled);
   // Applies a run's limits and zeroes the counters left by an earlier run of the slot.
   void prepare(const Limits& limits);
+  // Between two runs of one jail: the next run's peak memory and OOM kills count from here.
+  void start_next_run();
   // Moves `pid` (and so its future children) into the group.
   void add(pid_t pid) const;
   double cpu_seconds() const;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -109,6 +110,11 @@ int JailClient::send_request_locked() {
 }
 
 JailReport JailClient::run(const JailSpec& spec) {
+  if (spec.inputs.size() > 1) throw SandboxFailure("jail: run() takes one input; use run_all()");
+  return run_all(spec).front();
+}
+
+std::vector<JailReport> JailClient::run_all(const JailSpec& spec) {
   unique_fd conn;
   {
     std::lock_guard lock(mu_);
@@ -123,12 +129,15 @@ JailReport JailClient::run(const JailSpec& spec) {
     }
     if (!conn) throw SandboxFailure("jail: the helper does not accept requests");
   }
-  // The supervisor enforces the wall limit; this bound only guards against a stuck helper.
-  timeval tv{static_cast<time_t>(spec.limits.wall_seconds) + 60, 0};
+  // The supervisor enforces the wall limits; this bound only guards against a stuck helper.
+  size_t runs = std::max<size_t>(1, spec.inputs.size());
+  timeval tv{static_cast<time_t>(spec.limits.wall_seconds * runs) + 60, 0};
   ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   if (!write_spec(conn.get(), spec))
     throw SandboxFailure("jail: the supervisor closed the connection");
-  return read_report(conn.get());
+  auto reports = read_reports(conn.get());
+  if (reports.empty()) throw SandboxFailure("jail: the supervisor sent no report");
+  return reports;
 }
 
 }  // namespace crucible::sandbox::jail

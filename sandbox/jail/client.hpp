@@ -3,12 +3,14 @@
 //
 //   JailClient jail;                         // finds the helper beside the executable
 //   JailReport r = jail.run(spec);           // throws SandboxFailure if the helper fails
+//   std::vector<JailReport> rs = jail.run_all(spec);   // one per input; may stop early
 #pragma once
 
 #include <sys/types.h>
 
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/spec.hpp"
@@ -24,6 +26,10 @@ class JailClient {
   JailClient& operator=(const JailClient&) = delete;
   ~JailClient();
 
+  // One report per input of `spec`, in order; fewer when a run hit a limit (the jail
+  // ends there). Never empty.
+  std::vector<JailReport> run_all(const JailSpec& spec);
+  // A spec with at most one input: its one report.
   JailReport run(const JailSpec& spec);
   const std::string& helper_path() const { return helper_path_; }
   pid_t helper_pid() const { return helper_pid_; }

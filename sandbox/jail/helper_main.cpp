@@ -97,14 +97,14 @@ class SlotPool {
   bool clean = true;
   try {
     JailSpec spec = read_spec(fd);
-    clean = supervise(spec, cgroups, slot, filter, [fd](const JailReport& r) {
-      write_report(fd, r);
+    clean = supervise(spec, cgroups, slot, filter, [fd](const std::vector<JailReport>& reports) {
+      write_reports(fd, reports);
       ::close(fd);  // the caller has its answer; cleaning the slot happens after
     });
   } catch (const std::exception& e) {
     JailReport report;
     report.setup_error = e.what();
-    write_report(fd, report);
+    write_reports(fd, {report});
   }
   ::_exit(clean ? 0 : 3);
 }

@@ -10,18 +10,20 @@ namespace crucible::sandbox::jail {
 
 // Descriptors init inherits from the supervisor.
 struct InitChannels {
-  int release_fd;  // read: one byte once the id maps and cgroups are in place
-  int status_fd;   // write: StatusMessage records
-  int error_fd;    // write: a setup error message (close-on-exec, so exec closes it)
-  int stdin_fd, stdout_fd, stderr_fd;
+  int go_fd;      // read: one byte before each run (the first once id maps and cgroups exist)
+  int status_fd;  // write: StatusMessage records
+  int error_fd;   // write: a setup error message (close-on-exec, so exec closes it)
+  int stdout_fd, stderr_fd;
 };
 
-// What init tells the supervisor: 'S' when the program starts, 'E' when it ends.
+// What init tells the supervisor, per run: 'S' when the program starts, 'E' when it and
+// everything it started are gone.
 struct StatusMessage {
   char tag;
-  int wait_status;         // 'E': the program's waitpid status
-  long long time_ns;       // CLOCK_MONOTONIC at start ('S') or wall time used ('E')
-  long long setup_cpu_ns;  // 'S': CPU the jail's own setup spent, charged to the cgroup
+  int wait_status;          // 'E': the program's waitpid status
+  long long time_ns;        // CLOCK_MONOTONIC at start ('S') or wall time used ('E')
+  long long init_cpu_ns;    // init's own CPU so far (charged to the cgroup, not the program's)
+  long long max_rss_bytes;  // 'E': the program's own high-water RSS (from wait4)
 };
 
 // Runs in the cloned child; never returns.

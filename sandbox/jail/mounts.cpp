@@ -99,6 +99,20 @@ void write_etc(const char* name, const char* text) {
   write_file(staged(std::string("/etc/") + name), text);
 }
 
+// /work (with the request's files) and /tmp as fresh size-capped tmpfs under `root`.
+void mount_scratch(const JailSpec& spec, const std::string& root) {
+  uint64_t scratch = spec.limits.file_size_bytes;
+  mount_tmpfs(root + "/work", scratch, 01777);
+  for (const auto& [name, content] : spec.work_files) {
+    if (!valid_work_file_name(name))
+      throw SandboxFailure("jail: bad work file name '" + name + "'");
+    std::string path = root + "/work/" + name;
+    make_dirs(path.substr(0, path.rfind('/')));
+    write_file(path, content, 0644);
+  }
+  mount_tmpfs(root + "/tmp", scratch, 01777);
+}
+
 }  // namespace
 
 const std::vector<RootEntry>& root_table() {
@@ -166,16 +180,7 @@ void build_root(const JailSpec& spec, int box_fd, int data_fd) {
   check(::mount("proc", staged("/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
         "mount /proc");
 
-  uint64_t scratch = spec.limits.file_size_bytes;
-  mount_tmpfs(staged("/work"), scratch, 01777);
-  for (const auto& [name, content] : spec.work_files) {
-    if (!valid_work_file_name(name))
-      throw SandboxFailure("jail: bad work file name '" + name + "'");
-    std::string path = staged("/work/" + name);
-    make_dirs(path.substr(0, path.rfind('/')));
-    write_file(path, content, 0644);
-  }
-  mount_tmpfs(staged("/tmp"), scratch, 01777);
+  mount_scratch(spec, kStage);
 
   std::string box_source = "/proc/self/fd/" + std::to_string(box_fd);
   bind(box_source, staged("/box"), spec.box_writable, true, box_source);
@@ -195,6 +200,14 @@ void enter_root(const std::string& cwd) {
                 nullptr),
         "make / read-only");
   check(::chdir(cwd.c_str()), "chdir " + cwd);
+}
+
+void reset_scratch(const JailSpec& spec) {
+  check(::chdir("/"), "chdir /");
+  // Detaching drops the old contents with the mount; nothing of a run reaches the next.
+  check(::umount2("/work", MNT_DETACH), "detach /work");
+  check(::umount2("/tmp", MNT_DETACH), "detach /tmp");
+  mount_scratch(spec, "");
 }
 
 }  // namespace crucible::sandbox::jail

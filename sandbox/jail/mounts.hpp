@@ -35,4 +35,7 @@ void build_root(const JailSpec& spec, int box_fd, int data_fd);
 // pivot_root into the staging root, detach the host tree, make / read-only, chdir(cwd).
 void enter_root(const std::string& cwd);
 
+// Between two runs of one jail: fresh /work (with the request's files) and /tmp.
+void reset_scratch(const JailSpec& spec);
+
 }  // namespace crucible::sandbox::jail

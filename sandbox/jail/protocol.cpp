@@ -67,32 +67,42 @@ Frame read_frame(int fd, uint64_t max_bytes) {
 bool write_spec(int fd, const JailSpec& spec) {
   nlohmann::json header;
   spec_header_to_json(header, spec);
-  return write_frame(fd, std::move(header), {spec.stdin_data});
+  return write_frame(fd, std::move(header), spec.inputs);
 }
 
 JailSpec read_spec(int fd) {
   Frame f = read_frame(fd, 1ull << 30);
   JailSpec spec;
   spec_header_from_json(f.header, spec);
-  if (f.blobs.size() != 1) throw SandboxFailure("jail protocol: spec needs one stdin blob");
-  spec.stdin_data = std::move(f.blobs[0]);
+  spec.inputs = std::move(f.blobs);
   return spec;
 }
 
-bool write_report(int fd, const JailReport& report) {
-  nlohmann::json header;
-  report_header_to_json(header, report);
-  return write_frame(fd, std::move(header), {report.stdout_data, report.stderr_data});
+bool write_reports(int fd, const std::vector<JailReport>& reports) {
+  nlohmann::json runs = nlohmann::json::array();
+  std::vector<std::string> blobs;
+  for (const auto& r : reports) {
+    nlohmann::json h;
+    report_header_to_json(h, r);
+    runs.push_back(std::move(h));
+    blobs.push_back(r.stdout_data);
+    blobs.push_back(r.stderr_data);
+  }
+  return write_frame(fd, {{"runs", runs}}, blobs);
 }
 
-JailReport read_report(int fd) {
-  Frame f = read_frame(fd, 2ull << 30);
-  JailReport report;
-  report_header_from_json(f.header, report);
-  if (f.blobs.size() != 2) throw SandboxFailure("jail protocol: report needs two blobs");
-  report.stdout_data = std::move(f.blobs[0]);
-  report.stderr_data = std::move(f.blobs[1]);
-  return report;
+std::vector<JailReport> read_reports(int fd) {
+  Frame f = read_frame(fd, 4ull << 30);
+  if (!f.header.contains("runs") || !f.header["runs"].is_array() ||
+      f.blobs.size() != 2 * f.header["runs"].size())
+    throw SandboxFailure("jail protocol: malformed reports");
+  std::vector<JailReport> out(f.header["runs"].size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    report_header_from_json(f.header["runs"][i], out[i]);
+    out[i].stdout_data = std::move(f.blobs[2 * i]);
+    out[i].stderr_data = std::move(f.blobs[2 * i + 1]);
+  }
+  return out;
 }
 
 void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {

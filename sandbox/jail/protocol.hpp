@@ -24,7 +24,8 @@ Frame read_frame(int fd, uint64_t max_bytes);
 
 bool write_spec(int fd, const JailSpec& spec);
 JailSpec read_spec(int fd);
-bool write_report(int fd, const JailReport& report);
-JailReport read_report(int fd);
+// One report per run, in input order.
+bool write_reports(int fd, const std::vector<JailReport>& reports);
+std::vector<JailReport> read_reports(int fd);
 
 }  // namespace crucible::sandbox::jail

@@ -1,5 +1,10 @@
 // What the jail is asked to run (JailSpec) and what it measured (JailReport).
 //
+// One spec may hold several inputs: the program then runs once per input inside the same
+// namespaces (the judge's tests), each run with a fresh /work and /tmp, its input as stdin,
+// and its own measurements. A run that hits a limit ends the jail; the reports then stop
+// there and the caller resumes with the remaining inputs.
+//
 // The report holds raw facts only (exit status, times, memory, which limit fired);
 // turning them into a Verdict is classify.hpp's job, a pure function tested on its own.
 #pragma once
@@ -25,7 +30,9 @@ struct JailSpec {
   std::vector<std::pair<std::string, std::string>> work_files;
   std::string cwd = "/work";  // a private tmpfs
   Limits limits;
-  std::string stdin_data;
+  // One run per input (its stdin; it counts against the memory limit). Empty: one run
+  // with empty stdin.
+  std::vector<std::string> inputs;
 };
 
 struct JailReport {

@@ -68,7 +68,6 @@ bool drain(int fd, std::string& out, uint64_t cap, bool& exceeded) {
 std::string read_all_nonblocking(int fd) {
   std::string out;
   bool ignored = false;
-  set_nonblocking(fd);
   drain(fd, out, 64 << 10, ignored);
   return out;
 }
@@ -87,11 +86,16 @@ void close_all_except(std::initializer_list<int> keep) {
 }  // namespace
 
 bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
-               const std::function<void(const JailReport&)>& deliver) {
-  JailReport report;
+               const std::function<void(const std::vector<JailReport>&)>& deliver) {
+  std::vector<JailReport> reports;
+  auto fail_setup = [&](const std::string& why) {
+    JailReport r;
+    r.setup_error = why;
+    reports.push_back(std::move(r));
+  };
   if (spec.argv.empty()) {
-    report.setup_error = "jail: empty argv";
-    deliver(report);
+    fail_setup("jail: empty argv");
+    deliver(reports);
     return true;
   }
   RunCgroup cg;
@@ -99,42 +103,39 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
     cg = cgroups.slot(slot, "run-" + std::to_string(::getpid()));
     cg.prepare(spec.limits);
   } catch (const std::exception& e) {
-    report.setup_error = e.what();
-    deliver(report);
+    fail_setup(e.what());
+    deliver(reports);
     return cg.release();
   }
 
-  Pipe in = make_pipe(), out = make_pipe(), err = make_pipe(), status = make_pipe(),
-       error = make_pipe(), release = make_pipe();
+  Pipe out = make_pipe(), err = make_pipe(), status = make_pipe(), error = make_pipe(),
+       go = make_pipe();
   // clone with fork semantics (no new stack): the child continues here as the jail's init.
   long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   if (init < 0) {
-    report.setup_error =
-        errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
-    deliver(report);
+    fail_setup(errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno));
+    deliver(reports);
     return cg.release();
   }
   if (init == 0) {
-    // Keep only init's own ends: a stray copy of the stdin write end would never let the
-    // program see EOF, and the helper's sockets are none of the jail's business.
-    in.write.release(), out.read.release(), err.read.release(), status.read.release();
-    error.read.release(), release.write.release();
-    close_all_except({release.read.get(), status.write.get(), error.write.get(), in.read.get(),
-                      out.write.get(), err.write.get()});
-    InitChannels ch{release.read.get(), status.write.get(), error.write.get(),
-                    in.read.get(),      out.write.get(),    err.write.get()};
+    // Keep only init's own ends: the helper's sockets are none of the jail's business.
+    out.read.release(), err.read.release(), status.read.release(), error.read.release(),
+        go.write.release();
+    close_all_except(
+        {go.read.get(), status.write.get(), error.write.get(), out.write.get(), err.write.get()});
+    InitChannels ch{go.read.get(), status.write.get(), error.write.get(), out.write.get(),
+                    err.write.get()};
     run_init(spec, ch, filter);
   }
-  in.read.reset();
   out.write.reset();
   err.write.reset();
   status.write.reset();
   error.write.reset();
-  release.read.reset();
+  go.read.reset();
 
   bool killed = false;
-  long long program_start_ns = 0, kill_ns = 0;
+  long long kill_ns = 0;
   auto kill_tree = [&] {
     if (killed) return;
     ::kill(init, SIGKILL);  // init is the pid namespace's init: all die with it
@@ -150,127 +151,129 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
       map_error = e.what();
     }
   }
-  if (!map_error.empty()) {
-    kill_tree();
-    report.setup_error = map_error;
-  } else {
-    char go = 'g';
-    if (::write(release.write.get(), &go, 1) != 1) report.setup_error = "jail: cannot release init";
-  }
-  release.write.reset();
-
-  for (int fd : {in.write.get(), out.read.get(), err.read.get(), status.read.get()})
+  for (int fd : {out.read.get(), err.read.get(), status.read.get(), error.read.get()})
     set_nonblocking(fd);
-  size_t stdin_sent = 0;
-  if (spec.stdin_data.empty()) in.write.reset();
 
-  StatusMessage msg{};
+  // Counters at the end of the previous run: each run is measured from there.
+  double cpu_before = 0;
+  long long init_cpu_before = 0;
+  size_t runs = std::max<size_t>(1, spec.inputs.size());
   std::string status_buf;
-  bool started = false, ended = false, out_open = true, err_open = true, status_open = true;
-  long long deadline = now_ns() + kSetupTimeoutNs, next_cpu_check = 0, setup_cpu_ns = 0;
-  double cpu_limit = spec.limits.cpu_seconds;
-
-  while (out_open || err_open || status_open) {
-    long long now = now_ns();
-    if (now >= deadline) {
-      if (killed) break;  // drained long enough after the kill
-      if (!started)
-        report.setup_error = "jail: setup did not finish in time";
-      else if (!ended)
-        report.wall_exceeded = true;
+  bool status_open = true;
+  for (size_t run = 0; run < runs && !killed; ++run) {
+    JailReport report;
+    if (run == 0 && !map_error.empty()) {
       kill_tree();
-      deadline = now + kDrainTimeoutNs;
+      report.setup_error = map_error;
+    } else {
+      if (run > 0) cg.start_next_run();  // peak and OOM counted from here
+      char byte = 'g';
+      if (::write(go.write.get(), &byte, 1) != 1) report.setup_error = "jail: cannot release init";
     }
-    if (started && !ended && !killed && now >= next_cpu_check) {
-      if (cg.cpu_seconds() - setup_cpu_ns / 1e9 > cpu_limit) {
-        report.cpu_exceeded = true;
+    StatusMessage msg{};
+    bool started = false, ended = false, out_open = true, err_open = true;
+    long long deadline = now_ns() + kSetupTimeoutNs, next_cpu_check = 0, program_start_ns = 0;
+    long long init_cpu_at_start = init_cpu_before;
+    auto program_cpu = [&] {
+      return cg.cpu_seconds() - cpu_before - (init_cpu_at_start - init_cpu_before) / 1e9;
+    };
+    while (!ended && report.setup_error.empty() && (out_open || err_open || status_open)) {
+      long long now = now_ns();
+      if (now >= deadline) {
+        if (killed) break;  // drained long enough after the kill
+        if (!started)
+          report.setup_error = "jail: setup did not finish in time";
+        else
+          report.wall_exceeded = true;
         kill_tree();
         deadline = now + kDrainTimeoutNs;
       }
-      next_cpu_check = now + kCpuPollNs;
-    }
-    pollfd fds[4];
-    int n = 0;
-    int i_out = -1, i_err = -1, i_status = -1, i_in = -1;
-    if (out_open) fds[i_out = n++] = {out.read.get(), POLLIN, 0};
-    if (err_open) fds[i_err = n++] = {err.read.get(), POLLIN, 0};
-    if (status_open) fds[i_status = n++] = {status.read.get(), POLLIN, 0};
-    if (in.write) fds[i_in = n++] = {in.write.get(), POLLOUT, 0};
-    long long wait_ns = deadline - now;
-    if (started && !ended && !killed) wait_ns = std::min(wait_ns, next_cpu_check - now);
-    int timeout_ms = static_cast<int>(std::max(0LL, (wait_ns + 999'999) / 1'000'000));
-    int ready = ::poll(fds, n, timeout_ms);
-    if (ready < 0 && errno != EINTR) break;
-    if (ready <= 0) continue;
-
-    if (i_out >= 0 && fds[i_out].revents) {
-      out_open = drain(out.read.get(), report.stdout_data, spec.limits.output_bytes,
-                       report.stdout_exceeded);
-      if (report.stdout_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
-    }
-    if (i_err >= 0 && fds[i_err].revents) {
-      err_open = drain(err.read.get(), report.stderr_data, spec.limits.output_bytes,
-                       report.stderr_exceeded);
-      if (report.stderr_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
-    }
-    if (i_in >= 0 && fds[i_in].revents) {
-      ssize_t w = ::write(in.write.get(), spec.stdin_data.data() + stdin_sent,
-                          spec.stdin_data.size() - stdin_sent);
-      if (w > 0) stdin_sent += static_cast<size_t>(w);
-      if ((w < 0 && errno != EAGAIN && errno != EINTR) || stdin_sent == spec.stdin_data.size())
-        in.write.reset();
-    }
-    if (i_status >= 0 && fds[i_status].revents) {
-      bool ignored = false;
-      status_open = drain(status.read.get(), status_buf, 1 << 16, ignored);
-      while (status_buf.size() >= sizeof msg) {
-        std::memcpy(&msg, status_buf.data(), sizeof msg);
-        status_buf.erase(0, sizeof msg);
-        if (msg.tag == 'S' && !started) {
-          started = true;
-          setup_cpu_ns = msg.setup_cpu_ns;
-          program_start_ns = msg.time_ns;
-          if (!killed)
-            deadline = msg.time_ns + static_cast<long long>(spec.limits.wall_seconds * 1e9);
-        } else if (msg.tag == 'E' && !ended) {
-          ended = true;
-          report.wall_seconds = msg.time_ns / 1e9;
-          report.exited = WIFEXITED(msg.wait_status);
-          report.exit_code = report.exited ? WEXITSTATUS(msg.wait_status) : 0;
-          report.term_signal = WIFSIGNALED(msg.wait_status) ? WTERMSIG(msg.wait_status) : 0;
-          // The program is over: end the namespace now (init would exit anyway), which
-          // takes leftover daemons with it and closes their copies of stdout/stderr.
+      if (started && !killed && now >= next_cpu_check) {
+        if (program_cpu() > spec.limits.cpu_seconds) {
+          report.cpu_exceeded = true;
           kill_tree();
-          deadline = now_ns() + kDrainTimeoutNs;
+          deadline = now + kDrainTimeoutNs;
+        }
+        next_cpu_check = now + kCpuPollNs;
+      }
+      pollfd fds[3];
+      int n = 0, i_out = -1, i_err = -1, i_status = -1;
+      if (out_open) fds[i_out = n++] = {out.read.get(), POLLIN, 0};
+      if (err_open) fds[i_err = n++] = {err.read.get(), POLLIN, 0};
+      if (status_open) fds[i_status = n++] = {status.read.get(), POLLIN, 0};
+      long long wait_ns = deadline - now;
+      if (started && !killed) wait_ns = std::min(wait_ns, next_cpu_check - now);
+      int timeout_ms = static_cast<int>(std::max(0LL, (wait_ns + 999'999) / 1'000'000));
+      int ready = ::poll(fds, n, timeout_ms);
+      if (ready < 0 && errno != EINTR) break;
+      if (ready <= 0) continue;
+      if (i_out >= 0 && fds[i_out].revents) {
+        out_open = drain(out.read.get(), report.stdout_data, spec.limits.output_bytes,
+                         report.stdout_exceeded);
+        if (report.stdout_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
+      }
+      if (i_err >= 0 && fds[i_err].revents) {
+        err_open = drain(err.read.get(), report.stderr_data, spec.limits.output_bytes,
+                         report.stderr_exceeded);
+        if (report.stderr_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
+      }
+      if (i_status >= 0 && fds[i_status].revents) {
+        bool ignored = false;
+        status_open = drain(status.read.get(), status_buf, 1 << 16, ignored);
+        while (!ended && status_buf.size() >= sizeof msg) {
+          std::memcpy(&msg, status_buf.data(), sizeof msg);
+          status_buf.erase(0, sizeof msg);
+          if (msg.tag == 'S' && !started) {
+            started = true;
+            program_start_ns = msg.time_ns;
+            init_cpu_at_start = msg.init_cpu_ns;
+            if (!killed)
+              deadline = msg.time_ns + static_cast<long long>(spec.limits.wall_seconds * 1e9);
+          } else if (msg.tag == 'E') {
+            ended = true;
+            report.wall_seconds = msg.time_ns / 1e9;
+            report.exited = WIFEXITED(msg.wait_status);
+            report.exit_code = report.exited ? WEXITSTATUS(msg.wait_status) : 0;
+            report.term_signal = WIFSIGNALED(msg.wait_status) ? WTERMSIG(msg.wait_status) : 0;
+            report.cpu_seconds = std::max(
+                0.0, cg.cpu_seconds() - cpu_before - (msg.init_cpu_ns - init_cpu_before) / 1e9);
+            cpu_before = cg.cpu_seconds();
+            init_cpu_before = msg.init_cpu_ns;
+          }
         }
       }
     }
+    if (ended) {
+      // Every process of this run is gone: what it wrote is already in the pipes.
+      if (out_open)
+        drain(out.read.get(), report.stdout_data, spec.limits.output_bytes, report.stdout_exceeded);
+      if (err_open)
+        drain(err.read.get(), report.stderr_data, spec.limits.output_bytes, report.stderr_exceeded);
+      if ((report.stdout_exceeded || report.stderr_exceeded) && !killed) kill_tree();
+    } else {
+      kill_tree();
+      if (started) report.wall_seconds = std::max(0LL, kill_ns - program_start_ns) / 1e9;
+      report.cpu_seconds = std::max(0.0, program_cpu());
+      report.exited = false;
+      report.term_signal = SIGKILL;  // the supervisor's kill, or init died under it
+    }
+    std::string setup_message = read_all_nonblocking(error.read.get());
+    if (report.setup_error.empty() && !setup_message.empty()) report.setup_error = setup_message;
+    // The cgroup's figure covers the whole tree but can come out low when an earlier run's
+    // pages are freed late; the program's own RSS is an exact lower bound.
+    report.peak_memory_bytes =
+        std::max<uint64_t>(cg.peak_memory_bytes(), ended ? msg.max_rss_bytes : 0);
+    report.oom_kills = cg.oom_kills();
+    reports.push_back(std::move(report));
   }
+  go.write.reset();  // init sees EOF and exits, or was killed already
   kill_tree();
   int wstatus = 0;
   while (::waitpid(init, &wstatus, 0) < 0 && errno == EINTR) {
   }
-
-  std::string setup_message = read_all_nonblocking(error.read.get());
-  if (report.setup_error.empty() && !setup_message.empty()) report.setup_error = setup_message;
-  if (report.setup_error.empty() && !ended && !report.wall_exceeded && !report.cpu_exceeded &&
-      !report.stdout_exceeded && !report.stderr_exceeded) {
-    // Init was killed from outside our control (e.g. the OOM killer picked it).
-    report.exited = false;
-    report.term_signal = SIGKILL;
-  }
-  if (!ended && (report.wall_exceeded || report.cpu_exceeded || report.stdout_exceeded ||
-                 report.stderr_exceeded)) {
-    report.exited = false;
-    report.term_signal = SIGKILL;
-  }
-  if (started && !ended) report.wall_seconds = std::max(0LL, kill_ns - program_start_ns) / 1e9;
-  report.cpu_seconds = std::max(0.0, cg.cpu_seconds() - setup_cpu_ns / 1e9);
-  report.peak_memory_bytes = cg.peak_memory_bytes();
-  report.oom_kills = cg.oom_kills();
-  // Every process of the run is gone (init was reaped, so its pid namespace is empty):
-  // the report is final, and cleaning the slot can happen after the caller has it.
-  deliver(report);
+  // Every process of the jail is gone (init was reaped, so its pid namespace is empty):
+  // the reports are final, and cleaning the slot can happen after the caller has them.
+  deliver(reports);
   return cg.release();
 }
 

@@ -6,18 +6,19 @@
 #include <linux/filter.h>
 
 #include <functional>
+#include <vector>
 
 #include "sandbox/jail/cgroup.hpp"
 #include "sandbox/jail/spec.hpp"
 
 namespace crucible::sandbox::jail {
 
-// `slot` is the cgroup slot the helper assigned to this run (see CgroupHost::slot); `filter`
-// is the seccomp program compiled once by the helper. `deliver` is called with the report
-// as soon as it is complete, before the slot is cleaned for its next run (off the
-// caller's critical path); a slot that cannot be emptied is reported through the return.
+// Runs every input of `spec` in one jail (see spec.hpp) and calls `deliver` with one report
+// per run as soon as they are complete, before the slot is cleaned (off the caller's
+// critical path). Reports stop early when a run hit a limit. `slot` is the cgroup slot the
+// helper assigned (see CgroupHost::slot); `filter` the seccomp program compiled once.
 // Returns false if the slot could not be cleaned (the helper must not reuse it).
 bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
-               const std::function<void(const JailReport&)>& deliver);
+               const std::function<void(const std::vector<JailReport>&)>& deliver);
 
 }  // namespace crucible::sandbox::jail

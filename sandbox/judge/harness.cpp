@@ -25,6 +25,8 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
+// The templates are programs in other languages: the formatter must not touch them.
+// clang-format off
 constexpr const char* kPython = R"PY(import ctypes, marshal, os, sys
 
 _SOURCE = @SOURCE@
@@ -247,8 +249,8 @@ try {
 write(1, nonce + ' done\n');
 )JS";
 
-constexpr const char* kCpp = R"CPP(
-  // ---- Crucible harness: everything below runs the tests ----
+constexpr const char* kCpp = R"HARNESS(
+// ---- Crucible harness: everything below runs the tests ----
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -260,54 +262,47 @@ constexpr const char* kCpp = R"CPP(
 #include <unistd.h>
 #include <vector>
 
-  namespace crucible_harness {
-  struct Failure {
-    const char* expr;
-  };
-  template <class T>
-  struct plain : std::bool_constant<std::is_arithmetic_v<T>> {};
-  template <>
-  struct plain<std::string> : std::true_type {};
-  template <class T>
-  struct plain<std::vector<T>> : plain<T> {};
-  template <class T>
-  struct plain<std::set<T>> : plain<T> {};
-  template <class K, class V>
-  struct plain<std::map<K, V>> : std::bool_constant<plain<K>::value && plain<V>::value> {};
-  template <class A, class B>
-  struct plain<std::pair<A, B>> : std::bool_constant<plain<A>::value && plain<B>::value> {};
-  template <class T>
-  decltype(auto) check_plain(T&& value) {
-    static_assert(plain<std::decay_t<T>>::value,
-                  "the candidate must return a plain type (numbers, strings, containers)");
-    return std::forward<T>(value);
-  }
-  static char nonce[80];
-  static void report(int index, const char* status, const char* message) {
-    std::string line =
-        std::string(nonce) + " " + std::to_string(index) + " " + status + " " + message + "\n";
-    (void)!::write(1, line.data(), line.size());
-  }
-  }  // namespace crucible_harness
+namespace crucible_harness {
+struct Failure {
+  const char* expr;
+};
+template <class T> struct plain : std::bool_constant<std::is_arithmetic_v<T>> {};
+template <> struct plain<std::string> : std::true_type {};
+template <class T> struct plain<std::vector<T>> : plain<T> {};
+template <class T> struct plain<std::set<T>> : plain<T> {};
+template <class K, class V> struct plain<std::map<K, V>> : std::bool_constant<plain<K>::value && plain<V>::value> {};
+template <class A, class B> struct plain<std::pair<A, B>> : std::bool_constant<plain<A>::value && plain<B>::value> {};
+template <class T> decltype(auto) check_plain(T&& value) {
+  static_assert(plain<std::decay_t<T>>::value, "the candidate must return a plain type (numbers, strings, containers)");
+  return std::forward<T>(value);
+}
+static char nonce[80];
+static void report(int index, const char* status, const char* message) {
+  std::string line = std::string(nonce) + " " + std::to_string(index) + " " + status + " " + message + "\n";
+  (void)!::write(1, line.data(), line.size());
+}
+}  // namespace crucible_harness
 
 #undef NDEBUG
 #undef assert
 #define assert(e) ((e) ? (void)0 : throw ::crucible_harness::Failure{#e})
-#define candidate(...) ::crucible_harness::check_plain(@ENTRY @(__VA_ARGS__))
+#define candidate(...) ::crucible_harness::check_plain(@ENTRY@(__VA_ARGS__))
 
-  int main() {
-    if (!std::fgets(crucible_harness::nonce, sizeof crucible_harness::nonce, stdin)) return 3;
-    crucible_harness::nonce[std::strcspn(crucible_harness::nonce, "\r\n")] = 0;
-    try {
-      @SETUP @
-    } catch (...) {
-      return 4;
-    } @
-    ITEMS @std::string done = std::string(crucible_harness::nonce) + " done\n";
-    (void)!::write(1, done.data(), done.size());
-    ::_exit(0);
+int main() {
+  if (!std::fgets(crucible_harness::nonce, sizeof crucible_harness::nonce, stdin)) return 3;
+  crucible_harness::nonce[std::strcspn(crucible_harness::nonce, "\r\n")] = 0;
+  try {
+    @SETUP@
+  } catch (...) {
+    return 4;
   }
-)CPP";
+@ITEMS@
+  std::string done = std::string(crucible_harness::nonce) + " done\n";
+  (void)!::write(1, done.data(), done.size());
+  ::_exit(0);
+}
+)HARNESS";
+// clang-format on
 
 std::string cpp_items(const std::vector<std::string>& items) {
   std::ostringstream out;

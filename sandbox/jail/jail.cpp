@@ -1,5 +1,6 @@
 #include "sandbox/jail/jail.hpp"
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -70,6 +71,9 @@ int make_input(const std::string& data) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::chdir(spec.cwd.c_str()) != 0)
       throw SandboxFailure(errno_message("jail: chdir " + spec.cwd, errno));
+    // A fresh IPC namespace per run: System V objects of one run never reach the next.
+    if (::unshare(CLONE_NEWIPC) != 0)
+      throw SandboxFailure(errno_message("jail: unshare ipc", errno));
     if (const char* failed = apply_rlimits(spec.limits))
       throw SandboxFailure(errno_message(std::string("jail: setrlimit ") + failed, errno));
     drop_to_sandbox_user();

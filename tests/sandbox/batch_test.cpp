@@ -85,6 +85,19 @@ TEST(Batch, AnOomKillIsChargedToItsOwnRun) {
   EXPECT_EQ(out[2].verdict, Verdict::Accepted);
 }
 
+TEST(Batch, SystemVIpcObjectsDoNotCrossRuns) {
+  const char* src =
+      "#include <stdio.h>\n#include <string.h>\n#include <sys/shm.h>\n"
+      "int main(void){char w[8]; if(scanf(\"%7s\",w)!=1) return 1;\n"
+      "  if(!strcmp(w,\"make\")){int id=shmget(4242,4096,IPC_CREAT|0666); char*p=shmat(id,0,0);"
+      "strcpy(p,\"secret\"); puts(id>=0?\"made\":\"fail\"); return 0;}\n"
+      "  int id=shmget(4242,0,0); puts(id<0?\"gone\":\"found\"); return 0;}";
+  auto out = batch("c", src, {"make\n", "look\n"});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].stdout_data, "made\n");
+  EXPECT_EQ(out[1].stdout_data, "gone\n");
+}
+
 TEST(Batch, LargeStdinArrivesWhole) {
   std::string big(3 << 20, 'y');
   auto out = batch("python3", "import sys\nprint(len(sys.stdin.buffer.read()))", {big, "", big});

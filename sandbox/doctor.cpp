@@ -115,32 +115,13 @@ std::vector<Check> check_languages() {
     checks.push_back({"jail", false, e.what(), "fix the host checks above first"});
     return checks;
   }
-  TempDir box(temp_root(), "crucible-doctor-");
-  ::chmod(box.path().c_str(), 0755);
   for (const auto& lang : sb->registry().all()) {
     Check c{"language " + lang.name, false, "", "apt-get install " + lang.package};
-    if (lang.version.empty() || ::access(lang.version[0].c_str(), X_OK) != 0) {
-      c.detail = (lang.version.empty() ? std::string("no version command")
-                                       : lang.version[0] + " not found");
-      checks.push_back(c);
-      continue;
-    }
-    jail::JailSpec spec;
-    spec.argv = lang.version;
-    spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp"};
-    spec.env.insert(spec.env.end(), lang.env.begin(), lang.env.end());
-    spec.extra_ro_paths = lang.extra_ro_paths;
-    spec.box_dir = box.path();
-    spec.limits = lang.run_limits(lang.compile_limits());
-    try {
-      jail::JailReport r = sb->jail().run(spec);
-      std::string text = r.stdout_data.empty() ? r.stderr_data : r.stdout_data;
-      c.ok = r.setup_error.empty() && r.exited && r.exit_code == 0;
-      text.erase(0, text.find_first_not_of("\n"));
-      c.detail = r.setup_error.empty() ? text.substr(0, text.find('\n')) : r.setup_error;
-    } catch (const std::exception& e) {
-      c.detail = e.what();
-    }
+    Outcome o = sb->probe_version(lang);
+    std::string text = o.stdout_data.empty() ? o.stderr_data : o.stdout_data;
+    text.erase(0, text.find_first_not_of("\n"));
+    c.ok = o.verdict == Verdict::Accepted;
+    c.detail = o.verdict == Verdict::SandboxError ? o.message : text.substr(0, text.find('\n'));
     checks.push_back(c);
   }
   return checks;

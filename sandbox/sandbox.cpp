@@ -218,6 +218,23 @@ Outcome Sandbox::run_tool(const Program& program, const std::vector<std::string>
   }
 }
 
+Outcome Sandbox::probe_version(const languages::Language& language) {
+  if (language.version.empty()) return sandbox_error(language.name + " has no version command");
+  if (std::string missing = missing_toolchain(language, language.version); !missing.empty())
+    return sandbox_error(missing);
+  TempDir box(temp_root(), "crucible-version-");
+  ::chmod(box.path().c_str(), 0755);  // the jail's init looks it up as an unprivileged uid
+  jail::JailSpec spec = base_spec(language);
+  spec.argv = language.version;
+  spec.box_dir = box.path();
+  spec.limits = language.run_limits(language.compile_limits());
+  try {
+    return classify_run(jail_.run(spec), spec.limits, nullptr);
+  } catch (const SandboxFailure& e) {
+    return sandbox_error(e.what());
+  }
+}
+
 Outcome Sandbox::run(const RunRequest& request) {
   request.limits.validate();
   return execute(prepare(request.language, request.source, request.filename), request.stdin_data,

@@ -68,6 +68,10 @@ class Sandbox {
   // prepare + execute. Validates the limits (InvalidRequest above a ceiling).
   Outcome run(const RunRequest& request);
 
+  // Runs the language's version command in the jail (an empty box) and returns its
+  // outcome; `doctor` and the service's runtime lists read the version from it.
+  Outcome probe_version(const languages::Language& language);
+
   // Runs an arbitrary argv (an analysis tool, say) over a prepared program's box.
   Outcome run_tool(const Program& program, const std::vector<std::string>& argv,
                    const Limits& limits);

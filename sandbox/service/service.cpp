@@ -54,21 +54,11 @@ std::string toolchain_version(Sandbox& sandbox, const languages::Language& langu
     if (auto it = cache.find(language.name); it != cache.end()) return it->second;
   }
   std::string version;
-  try {
-    TempDir box(temp_root(), "crucible-version-");
-    jail::JailSpec spec;
-    spec.argv = language.version;
-    spec.env = {"PATH=/usr/bin:/bin", "HOME=/tmp"};
-    spec.env.insert(spec.env.end(), language.env.begin(), language.env.end());
-    spec.extra_ro_paths = language.extra_ro_paths;
-    spec.box_dir = box.path();
-    auto r = sandbox.jail().run(spec);
-    static const std::regex number(R"re((\d+\.\d+(?:\.\d+)?))re");
-    std::smatch m;
-    std::string text = r.stdout_data + r.stderr_data;
-    if (std::regex_search(text, m, number)) version = m[1];
-  } catch (const std::exception&) {
-  }
+  Outcome o = sandbox.probe_version(language);
+  static const std::regex number(R"re((\d+\.\d+(?:\.\d+)?))re");
+  std::smatch m;
+  std::string text = o.stdout_data + o.stderr_data;
+  if (o.verdict == Verdict::Accepted && std::regex_search(text, m, number)) version = m[1];
   std::lock_guard lock(mu);
   cache[language.name] = version;
   return version;

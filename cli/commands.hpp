@@ -14,5 +14,6 @@ int doctor_command(const Args& args);  // crucible doctor
 int demo_command(const Args& args);    // crucible demo
 int judge_command(const Args& args);   // crucible judge
 int serve_command(const Args& args);   // crucible serve
+int tasks_command(const Args& args);   // crucible tasks
 
 }  // namespace crucible::cli

@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "  run     run a program in the sandbox and print its verdict\n"
     "  judge   judge a submission against test cases (or a JSONL batch)\n"
     "  serve   serve the sandbox over HTTP (native, SandboxFusion and Piston APIs)\n"
+    "  tasks   import, validate, summarise, deduplicate, decontaminate and split task files\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (command == "doctor") return crucible::cli::doctor_command(args);
     if (command == "judge") return crucible::cli::judge_command(args);
     if (command == "serve") return crucible::cli::serve_command(args);
+    if (command == "tasks") return crucible::cli::tasks_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

@@ -147,6 +147,37 @@ TEST_F(Cli, JudgeSingleSubmission) {
   EXPECT_EQ(crucible("judge --batch " + f).code, 2) << "--batch needs --out";
 }
 
+TEST_F(Cli, TasksImportValidateStatsSplit) {
+  std::string fixtures = std::string(CRUCIBLE_SOURCE_DIR) + "/tests/fixtures/tasks/";
+  std::string out = (dir.path() / "gsm8k.jsonl").string();
+  auto r = crucible("tasks import --format gsm8k " + fixtures + "gsm8k.jsonl --out " + out);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(crucible("tasks validate " + out).code, 0);
+  auto apps = crucible("tasks import --format apps " + fixtures + "apps.jsonl --out " +
+                       (dir.path() / "a.jsonl").string());
+  EXPECT_EQ(apps.code, 1) << "a rejected row is reported";
+  EXPECT_NE(apps.out.find("apps.jsonl:2: input_output.fn_name"), std::string::npos) << apps.out;
+  EXPECT_EQ(crucible("tasks import --format nope " + out + " --out x").code, 2);
+
+  std::string bad = file("bad.jsonl",
+                         "{\"id\":\"ok\",\"kind\":\"math\",\"prompt\":\"p\",\"answer\":\"1\"}\n"
+                         "{\"id\":\"x\",\"kind\":\"math\",\"prompt\":\"p\"}\n"
+                         "not json\n");
+  auto v = crucible("tasks validate " + bad);
+  EXPECT_EQ(v.code, 1);
+  EXPECT_NE(v.out.find("bad.jsonl:2: answer:"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("bad.jsonl:3: not valid JSON"), std::string::npos) << v.out;
+  EXPECT_EQ(crucible("tasks stats " + bad).code, 2)
+      << "stats refuses an invalid file, naming the line";
+
+  auto stats = crucible("tasks stats " + out);
+  EXPECT_EQ(stats.code, 0);
+  EXPECT_NE(stats.out.find("\"tasks\": 2"), std::string::npos) << stats.out;
+  auto split = crucible("tasks split " + out + " --train " + (dir.path() / "tr.jsonl").string() +
+                        " --eval " + (dir.path() / "ev.jsonl").string() + " --eval-fraction 0.5");
+  EXPECT_EQ(split.code, 0) << split.out;
+}
+
 TEST_F(Cli, DoctorPassesOnThisHost) {
   auto r = crucible("doctor");
   EXPECT_EQ(r.code, 0) << r.out;

@@ -1,0 +1,207 @@
+// crucible tasks import --format F IN --out OUT.jsonl
+// crucible tasks validate FILE.jsonl
+// crucible tasks stats FILE.jsonl
+// crucible tasks dedup IN --out OUT [--ngram N] [--threshold X]
+// crucible tasks decontaminate --train T --eval E --out OUT [--ngram N] [--threshold X]
+// crucible tasks split IN --train OUT --eval OUT [--eval-fraction F]
+// Files are JSON Lines, plain or .gz. Every problem is reported with its line number.
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "tasks/hygiene.hpp"
+#include "tasks/jsonl.hpp"
+#include "tasks/loaders.hpp"
+
+namespace crucible::cli {
+namespace {
+
+using nlohmann::json;
+using tasks::Task;
+
+constexpr const char* kHelp =
+    "usage: crucible tasks import --format F IN --out OUT.jsonl\n"
+    "       crucible tasks validate FILE.jsonl\n"
+    "       crucible tasks stats FILE.jsonl\n"
+    "       crucible tasks dedup IN --out OUT [--ngram 8] [--threshold 0.8]\n"
+    "       crucible tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold "
+    "0.5]\n"
+    "       crucible tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]\n"
+    "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible\n";
+
+// Reads a Crucible task file; a bad line is an InvalidRequest naming the file and line.
+std::vector<Task> read_tasks(const std::string& path) {
+  std::vector<Task> out;
+  tasks::for_each_line(path, [&](size_t line, const std::string& text) {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded())
+      throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
+    try {
+      out.push_back(Task::from_json(j));
+    } catch (const InvalidRequest& e) {
+      throw InvalidRequest(path + ":" + std::to_string(line) + ": " + e.what());
+    }
+  });
+  return out;
+}
+
+void write_tasks(const std::string& path, const std::vector<Task>& ts) {
+  std::vector<json> rows(ts.begin(), ts.end());
+  tasks::write_jsonl(path, rows);
+}
+
+std::string one_input(const Flags& flags) {
+  if (flags.positionals().size() != 2)
+    throw InvalidRequest(std::string("expected one input file\n") + kHelp);
+  return flags.positionals()[1];
+}
+
+std::string required(const Flags& flags, const char* name) {
+  auto v = flags.get(name);
+  if (!v) throw InvalidRequest(std::string("--") + name + " is required\n" + kHelp);
+  return *v;
+}
+
+int import_tasks(const Flags& flags) {
+  std::string format = required(flags, "format"), in = one_input(flags),
+              out = required(flags, "out");
+  std::vector<Task> ok;
+  size_t bad = 0;
+  tasks::for_each_line(in, [&](size_t line, const std::string& text) {
+    try {
+      json row = json::parse(text, nullptr, false);
+      if (row.is_discarded()) throw InvalidRequest("not valid JSON");
+      ok.push_back(tasks::load_record(format, row, line));
+    } catch (const InvalidRequest& e) {
+      if (std::string(e.what()).rfind("unknown format", 0) == 0) throw;
+      ++bad;
+      std::fprintf(stderr, "%s:%zu: %s\n", in.c_str(), line, e.what());
+    }
+  });
+  write_tasks(out, ok);
+  std::fprintf(stderr, "tasks import: %zu tasks written to %s, %zu rows rejected\n", ok.size(),
+               out.c_str(), bad);
+  return bad ? 1 : 0;
+}
+
+int validate_tasks(const Flags& flags) {
+  std::string in = one_input(flags);
+  size_t rows = 0, bad = 0;
+  tasks::for_each_line(in, [&](size_t line, const std::string& text) {
+    ++rows;
+    json j = json::parse(text, nullptr, false);
+    std::vector<std::string> errors =
+        j.is_discarded() ? std::vector<std::string>{"not valid JSON"} : tasks::validate(j);
+    for (const auto& e : errors) std::printf("%s:%zu: %s\n", in.c_str(), line, e.c_str());
+    bad += !errors.empty();
+  });
+  std::fprintf(stderr, "tasks validate: %zu rows, %zu invalid\n", rows, bad);
+  return bad ? 1 : 0;
+}
+
+int stats(const Flags& flags) {
+  auto ts = read_tasks(one_input(flags));
+  std::map<std::string, size_t> kinds, sources, buckets;
+  size_t min_len = ts.empty() ? 0 : SIZE_MAX, max_len = 0, total_len = 0;
+  for (const auto& t : ts) {
+    ++kinds[tasks::kind_name(t.kind)];
+    ++sources[t.source.empty() ? "(none)" : t.source];
+    ++buckets[!t.difficulty_bucket.empty() ? t.difficulty_bucket
+              : t.difficulty               ? std::to_string(static_cast<int>(*t.difficulty))
+                                           : "(none)"];
+    min_len = std::min(min_len, t.prompt.size());
+    max_len = std::max(max_len, t.prompt.size());
+    total_len += t.prompt.size();
+  }
+  json out = {{"tasks", ts.size()},
+              {"by_kind", kinds},
+              {"by_source", sources},
+              {"by_difficulty", buckets},
+              {"prompt_chars",
+               {{"min", min_len},
+                {"mean", ts.empty() ? 0.0 : double(total_len) / ts.size()},
+                {"max", max_len}}}};
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+int dedup(const Flags& flags) {
+  tasks::DedupOptions o;
+  if (auto n = flags.number("ngram")) o.ngram = static_cast<size_t>(*n);
+  if (auto t = flags.number("threshold")) o.threshold = *t;
+  auto ts = read_tasks(one_input(flags));
+  auto r = tasks::deduplicate(ts, o);
+  write_tasks(required(flags, "out"), r.kept);
+  std::cout << json({{"read", ts.size()},
+                     {"kept", r.kept.size()},
+                     {"exact_duplicates", r.exact_duplicates},
+                     {"near_duplicates", r.near_duplicates},
+                     {"ngram", o.ngram},
+                     {"threshold", o.threshold}})
+                   .dump()
+            << "\n";
+  return 0;
+}
+
+int decontaminate(const Flags& flags) {
+  tasks::DecontaminationOptions o;
+  if (auto n = flags.number("ngram")) o.ngram = static_cast<size_t>(*n);
+  if (auto t = flags.number("threshold")) o.threshold = *t;
+  auto train = read_tasks(required(flags, "train"));
+  auto eval = read_tasks(required(flags, "eval"));
+  auto r = tasks::decontaminate(train, eval, o);
+  write_tasks(required(flags, "out"), r.kept);
+  std::cout << json({{"train", train.size()},
+                     {"eval", eval.size()},
+                     {"overlapping", r.removed_ids.size()},
+                     {"removed_ids", r.removed_ids},
+                     {"ngram", o.ngram},
+                     {"threshold", o.threshold}})
+                   .dump()
+            << "\n";
+  return 0;
+}
+
+int split(const Flags& flags) {
+  double fraction = flags.number("eval-fraction").value_or(0.1);
+  if (fraction >= 1) throw InvalidRequest("--eval-fraction must be below 1");
+  auto ts = read_tasks(one_input(flags));
+  std::vector<Task> train, eval;
+  for (const auto& t : ts) (tasks::in_eval_split(t.id, fraction) ? eval : train).push_back(t);
+  write_tasks(required(flags, "train"), train);
+  write_tasks(required(flags, "eval"), eval);
+  std::cout
+      << json({{"train", train.size()}, {"eval", eval.size()}, {"eval_fraction", fraction}}).dump()
+      << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int tasks_command(const Args& args) {
+  Flags flags(args, {"format", "out", "ngram", "threshold", "train", "eval", "eval-fraction"},
+              {"help"});
+  if (flags.has("help") || flags.positionals().empty()) {
+    std::fputs(kHelp, flags.has("help") ? stdout : stderr);
+    return flags.has("help") ? 0 : 2;
+  }
+  const std::string& verb = flags.positionals()[0];
+  try {
+    if (verb == "import") return import_tasks(flags);
+    if (verb == "validate") return validate_tasks(flags);
+    if (verb == "stats") return stats(flags);
+    if (verb == "dedup") return dedup(flags);
+    if (verb == "decontaminate") return decontaminate(flags);
+    if (verb == "split") return split(flags);
+  } catch (const Error& e) {
+    if (dynamic_cast<const InvalidRequest*>(&e)) throw;
+    throw InvalidRequest(e.what());  // unreadable files are the caller's to fix
+  }
+  throw InvalidRequest("unknown tasks verb '" + verb + "'\n" + kHelp);
+}
+
+}  // namespace crucible::cli

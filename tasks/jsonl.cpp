@@ -1,0 +1,47 @@
+#include "tasks/jsonl.hpp"
+
+#include <zlib.h>
+
+#include <fstream>
+
+#include "base/error.hpp"
+
+namespace crucible::tasks {
+
+void for_each_line(const std::string& path,
+                   const std::function<void(size_t, const std::string&)>& row) {
+  // zlib reads plain files transparently too, so one path serves both.
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) throw Error("cannot open " + path);
+  std::string line;
+  size_t number = 0;
+  char buf[1 << 16];
+  for (;;) {
+    char* got = gzgets(f, buf, sizeof buf);
+    if (!got) break;
+    line += got;
+    if (line.empty() || line.back() != '\n') {
+      if (!gzeof(f)) continue;  // a line longer than the buffer
+    }
+    ++number;
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    if (line.find_first_not_of(" \t") != std::string::npos) row(number, line);
+    line.clear();
+  }
+  int err = 0;
+  const char* message = gzerror(f, &err);
+  std::string why = err < 0 ? message : "";
+  gzclose(f);
+  if (!why.empty()) throw Error(path + ": " + why);
+  if (!line.empty()) row(++number, line);
+}
+
+void write_jsonl(const std::string& path, const std::vector<nlohmann::json>& rows) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw Error("cannot write " + path);
+  for (const auto& r : rows)
+    out << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (!out.flush()) throw Error("cannot write " + path);
+}
+
+}  // namespace crucible::tasks

@@ -11,8 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/progress.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "sandbox/sandbox.hpp"
+#include "tasks/generators.hpp"
 #include "tasks/hygiene.hpp"
 #include "tasks/jsonl.hpp"
 #include "tasks/loaders.hpp"
@@ -31,6 +34,8 @@ constexpr const char* kHelp =
     "       crucible tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold "
     "0.5]\n"
     "       crucible tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]\n"
+    "       crucible tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]\n"
+    "families: arithmetic, countdown, linear, code\n"
     "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible\n";
 
 // Reads a Crucible task file; a bad line is an InvalidRequest naming the file and line.
@@ -180,11 +185,54 @@ int split(const Flags& flags) {
   return 0;
 }
 
+int gen(const Flags& flags) {
+  tasks::GeneratorOptions o;
+  o.family = required(flags, "family");
+  o.count = static_cast<size_t>(flags.number("n").value_or(100));
+  double difficulty = flags.number("difficulty").value_or(1);
+  if (difficulty != static_cast<int>(difficulty))
+    throw InvalidRequest("--difficulty must be a whole number from 1 to 5");
+  o.difficulty = static_cast<int>(difficulty);
+  if (auto seed = flags.get("seed")) {
+    if (seed->empty() || seed->find_first_not_of("0123456789") != std::string::npos)
+      throw InvalidRequest("--seed must be a non-negative integer, got '" + *seed + "'");
+    o.seed = std::stoull(*seed);
+  }
+  o.reversed = flags.has("reversed");
+  auto ts = tasks::generate(o);
+  if (o.family == "code") {
+    // Expected outputs come from running each reference solution in the sandbox.
+    sandbox::Sandbox sandbox;
+    Progress progress("gen", ts.size());
+    tasks::complete_code_tests(ts, [&](const std::string& language, const std::string& source,
+                                       const std::vector<std::string>& inputs) {
+      auto program = sandbox.prepare(language, source);
+      std::vector<std::string> outputs;
+      for (const auto& run : sandbox.execute_batch(program, inputs, sandbox::Limits{})) {
+        if (run.verdict != sandbox::Verdict::Accepted)
+          throw SandboxFailure("a reference solution failed (" +
+                               std::string(sandbox::verdict_name(run.verdict)) + ": " +
+                               run.message + ")");
+        outputs.push_back(run.stdout_data);
+      }
+      progress.advance();
+      return outputs;
+    });
+    progress.finish();
+  }
+  write_tasks(required(flags, "out"), ts);
+  std::fprintf(stderr, "tasks gen: %zu %s tasks (difficulty %d, seed %llu)\n", ts.size(),
+               o.family.c_str(), o.difficulty, static_cast<unsigned long long>(o.seed));
+  return 0;
+}
+
 }  // namespace
 
 int tasks_command(const Args& args) {
-  Flags flags(args, {"format", "out", "ngram", "threshold", "train", "eval", "eval-fraction"},
-              {"help"});
+  Flags flags(args,
+              {"format", "out", "ngram", "threshold", "train", "eval", "eval-fraction", "family",
+               "n", "difficulty", "seed"},
+              {"help", "reversed"});
   if (flags.has("help") || flags.positionals().empty()) {
     std::fputs(kHelp, flags.has("help") ? stdout : stderr);
     return flags.has("help") ? 0 : 2;
@@ -197,6 +245,7 @@ int tasks_command(const Args& args) {
     if (verb == "dedup") return dedup(flags);
     if (verb == "decontaminate") return decontaminate(flags);
     if (verb == "split") return split(flags);
+    if (verb == "gen") return gen(flags);
   } catch (const Error& e) {
     if (dynamic_cast<const InvalidRequest*>(&e)) throw;
     throw InvalidRequest(e.what());  // unreadable files are the caller's to fix

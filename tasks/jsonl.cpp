@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <memory>
 
 #include "base/error.hpp"
 
@@ -10,8 +11,10 @@ namespace crucible::tasks {
 
 void for_each_line(const std::string& path,
                    const std::function<void(size_t, const std::string&)>& row) {
-  // zlib reads plain files transparently too, so one path serves both.
-  gzFile f = gzopen(path.c_str(), "rb");
+  // zlib reads plain files transparently too, so one path serves both. The file closes on
+  // every path, a throwing `row` included.
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
+  gzFile f = file.get();
   if (!f) throw Error("cannot open " + path);
   std::string line;
   size_t number = 0;
@@ -30,9 +33,7 @@ void for_each_line(const std::string& path,
   }
   int err = 0;
   const char* message = gzerror(f, &err);
-  std::string why = err < 0 ? message : "";
-  gzclose(f);
-  if (!why.empty()) throw Error(path + ": " + why);
+  if (err < 0) throw Error(path + ": " + message);
   if (!line.empty()) row(++number, line);
 }
 

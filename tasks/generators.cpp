@@ -1,0 +1,387 @@
+#include "tasks/generators.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+#include "base/error.hpp"
+#include "base/rng.hpp"
+
+namespace crucible::tasks {
+namespace {
+
+using nlohmann::json;
+
+std::string task_id(const GeneratorOptions& o, size_t i) {
+  return o.family + "-d" + std::to_string(o.difficulty) + "-s" + std::to_string(o.seed) + "-" +
+         std::to_string(i);
+}
+
+Task base_task(const GeneratorOptions& o, size_t i, Kind kind) {
+  Task t;
+  t.id = task_id(o, i);
+  t.kind = kind;
+  t.difficulty = o.difficulty;
+  t.difficulty_bucket = o.difficulty <= 2 ? "easy" : o.difficulty <= 3 ? "medium" : "hard";
+  t.source = "crucible/" + o.family;
+  t.metadata = {{"generator", o.family}, {"seed", o.seed}};
+  return t;
+}
+
+int64_t with_digits(Rng& rng, int digits) {
+  int64_t lo = 1;
+  for (int i = 1; i < digits; ++i) lo *= 10;
+  return rng.uniform(digits == 1 ? 0 : lo, lo * 10 - 1);
+}
+
+std::string reversed(const std::string& s) {
+  bool negative = !s.empty() && s[0] == '-';
+  std::string digits = s.substr(negative ? 1 : 0);
+  std::reverse(digits.begin(), digits.end());
+  return (negative ? "-" : "") + digits;
+}
+
+// Column-by-column addition with carries, least significant digit first.
+std::string add_steps(int64_t a, int64_t b) {
+  std::ostringstream out;
+  int64_t carry = 0, place = 0;
+  const char* names[] = {
+      "units", "tens", "hundreds", "thousands", "ten-thousands", "hundred-thousands", "millions"};
+  while (a > 0 || b > 0 || carry > 0) {
+    int64_t da = a % 10, db = b % 10, sum = da + db + carry;
+    out << names[std::min<int64_t>(place, 6)] << ": " << da << " + " << db;
+    if (carry) out << " + " << carry << " (carry)";
+    out << " = " << sum << ", write " << sum % 10;
+    carry = sum / 10;
+    if (carry) out << ", carry " << carry;
+    out << "\n";
+    a /= 10, b /= 10, ++place;
+  }
+  return out.str();
+}
+
+std::string subtract_steps(int64_t a, int64_t b) {  // a >= b
+  std::ostringstream out;
+  int64_t borrow = 0, place = 0;
+  while (a > 0 || b > 0) {
+    int64_t da = a % 10 - borrow, db = b % 10;
+    borrow = da < db;
+    if (borrow) da += 10;
+    out << "column " << place + 1 << ": " << da << " - " << db << " = " << da - db;
+    if (borrow) out << " (borrowed 1 from the next column)";
+    out << "\n";
+    a /= 10, b /= 10, ++place;
+  }
+  return out.str();
+}
+
+std::string multiply_steps(int64_t a, int64_t b) {
+  std::ostringstream out;
+  int64_t place = 1, total = 0;
+  for (int64_t rest = b; rest > 0; rest /= 10, place *= 10) {
+    int64_t partial = a * (rest % 10) * place;
+    out << a << " * " << (rest % 10) * place << " = " << partial << "\n";
+    total += partial;
+  }
+  out << "sum of the partial products = " << total << "\n";
+  return out.str();
+}
+
+Task arithmetic(const GeneratorOptions& o, size_t i, Rng& rng) {
+  Task t = base_task(o, i, Kind::Math);
+  int digits = o.difficulty + 1;
+  int op_count = o.difficulty == 1 ? 1 : o.difficulty == 2 ? 2 : 3;
+  char op = "+-*"[rng.uniform(0, op_count - 1)];
+  int64_t a = with_digits(rng, digits),
+          b = with_digits(rng, op == '*' ? std::max(1, digits / 2) : digits);
+  if (op == '-' && a < b) std::swap(a, b);
+  int64_t result = op == '+' ? a + b : op == '-' ? a - b : a * b;
+  const std::string sym(1, op), shown = std::to_string(a) + " " + sym + " " + std::to_string(b);
+  t.prompt = "What is " + shown + "?";
+  t.solution = op == '+'   ? add_steps(a, b)
+               : op == '-' ? subtract_steps(a, b)
+                           : multiply_steps(a, b);
+  t.solution += "So " + shown + " = " + std::to_string(result) + ".";
+  t.answer = o.reversed ? reversed(std::to_string(result)) : std::to_string(result);
+  t.metadata["operands"] = {a, b};
+  t.metadata["op"] = sym;
+  if (o.reversed) {
+    t.metadata["reversed"] = true;
+    t.prompt += " Write the answer with its digits reversed.";
+  }
+  return t;
+}
+
+Task countdown(const GeneratorOptions& o, size_t i, Rng& rng) {
+  static const int64_t kLarge[] = {25, 50, 75, 100};
+  size_t count = std::min<size_t>(6, 2 + o.difficulty);
+  for (int attempt = 0;; ++attempt) {
+    std::vector<int64_t> numbers;
+    for (size_t k = 0; k < count; ++k)
+      numbers.push_back(o.difficulty >= 3 && rng.chance(0.3) ? kLarge[rng.uniform(0, 3)]
+                                                             : rng.uniform(1, 10));
+    // Combine a random subset pairwise; every step keeps positive integers.
+    struct Item {
+      int64_t value;
+      std::string expr;
+    };
+    std::vector<Item> pool;
+    for (auto n : numbers) pool.push_back({n, std::to_string(n)});
+    std::vector<Item> use;
+    size_t take = static_cast<size_t>(rng.uniform(2, static_cast<int64_t>(count)));
+    std::vector<size_t> order(count);
+    std::iota(order.begin(), order.end(), 0);
+    for (size_t k = count - 1; k > 0; --k)
+      std::swap(order[k], order[rng.uniform(0, static_cast<int64_t>(k))]);
+    for (size_t k = 0; k < take; ++k) use.push_back(pool[order[k]]);
+    while (use.size() > 1) {
+      size_t x = rng.uniform(0, use.size() - 1), y;
+      do y = rng.uniform(0, use.size() - 1);
+      while (y == x);
+      Item a = use[x], b = use[y];
+      char op = "+-*/"[rng.uniform(0, 3)];
+      if (op == '-' && a.value <= b.value) std::swap(a, b);
+      if (op == '-' && a.value == b.value) op = '+';
+      if (op == '/' && (b.value <= 1 || a.value % b.value != 0)) op = '*';
+      int64_t v = op == '+'   ? a.value + b.value
+                  : op == '-' ? a.value - b.value
+                  : op == '*' ? a.value * b.value
+                              : a.value / b.value;
+      std::string expr = "(";
+      expr.append(a.expr).append(" ").append(1, op).append(" ").append(b.expr).append(")");
+      Item c{v, expr};
+      use.erase(use.begin() + std::max(x, y));
+      use.erase(use.begin() + std::min(x, y));
+      use.push_back(c);
+    }
+    int64_t target = use[0].value;
+    if ((target < 10 || target > 999) && attempt < 1000) continue;
+    Task t = base_task(o, i, Kind::Math);
+    std::string list;
+    for (size_t k = 0; k < numbers.size(); ++k)
+      list += (k ? ", " : "") + std::to_string(numbers[k]);
+    t.prompt = "Using the numbers " + list + " (each at most once) and + - * /, make " +
+               std::to_string(target) + ". Give an expression.";
+    t.answer = std::to_string(target);
+    std::string expr = use[0].expr;
+    if (expr.size() > 2 && expr.front() == '(' && expr.back() == ')')
+      expr = expr.substr(1, expr.size() - 2);
+    t.solution = expr + " = " + std::to_string(target);
+    t.metadata["numbers"] = numbers;
+    t.metadata["target"] = target;
+    t.metadata["expression"] = expr;
+    return t;
+  }
+}
+
+std::string fraction(int64_t p, int64_t q) {
+  if (q < 0) p = -p, q = -q;
+  int64_t g = std::gcd(p < 0 ? -p : p, q);
+  p /= g, q /= g;
+  return q == 1 ? std::to_string(p) : std::to_string(p) + "/" + std::to_string(q);
+}
+
+std::string term(int64_t coef, bool first) {
+  std::string sign = coef < 0 ? (first ? "-" : " - ") : (first ? "" : " + ");
+  int64_t m = coef < 0 ? -coef : coef;
+  return sign + (m == 1 ? "" : std::to_string(m)) + "x";
+}
+
+std::string constant(int64_t v) {
+  return v < 0 ? " - " + std::to_string(-v) : " + " + std::to_string(v);
+}
+
+Task linear(const GeneratorOptions& o, size_t i, Rng& rng) {
+  Task t = base_task(o, i, Kind::Math);
+  int64_t range = 3 + 3 * o.difficulty;
+  int64_t a, b, c, d;
+  do {
+    a = rng.uniform(-range, range);
+    c = o.difficulty <= 1 ? 0 : rng.uniform(-range, range);
+    b = rng.uniform(-5 * range, 5 * range);
+    if (o.difficulty <= 2) {
+      // Integer answer: pick x, then d.
+      int64_t x = rng.uniform(-range, range);
+      d = (a - c) * x + b;
+    } else {
+      d = rng.uniform(-5 * range, 5 * range);
+    }
+  } while (a == 0 || a == c);
+  std::string lhs = term(a, true) + (b ? constant(b) : "");
+  std::string rhs = c ? term(c, true) + (d ? constant(d) : "") : std::to_string(d);
+  t.prompt = "Solve for x: " + lhs + " = " + rhs + ".";
+  int64_t k = a - c, r = d - b;
+  std::ostringstream steps;
+  if (c)
+    steps << "Move the x terms to the left: " << term(k, true) << (b ? constant(b) : "") << " = "
+          << d << ".\n";
+  if (b) steps << "Move the constant to the right: " << term(k, true) << " = " << r << ".\n";
+  steps << "Divide by " << k << ": x = " << fraction(r, k) << ".";
+  t.solution = steps.str();
+  t.answer = fraction(r, k);
+  t.metadata["coefficients"] = {a, b, c, d};
+  return t;
+}
+
+// ---- code tasks: templates with parameters, a Python reference, random inputs ----
+
+struct CodeTemplate {
+  const char* name;
+  std::function<void(Task&, Rng&, int)> build;
+};
+
+std::string ints(Rng& rng, size_t n, int64_t lo, int64_t hi) {
+  std::string s;
+  for (size_t k = 0; k < n; ++k) {
+    if (k) s += ' ';
+    s += std::to_string(rng.uniform(lo, hi));
+  }
+  return s;
+}
+
+const std::vector<CodeTemplate>& code_templates() {
+  static const std::vector<CodeTemplate> templates = {
+      {"sum_mod",
+       [](Task& t, Rng& rng, int d) {
+         int64_t m = rng.uniform(7, 1000 * d);
+         t.prompt = "Read an integer n, then n integers on the next line. Print their sum modulo " +
+                    std::to_string(m) + " (a number from 0 to " + std::to_string(m - 1) + ").";
+         t.solution = "n = int(input())\nxs = list(map(int, input().split()))\nprint(sum(xs) % " +
+                      std::to_string(m) + ")\n";
+         for (int k = 0; k < 5; ++k) {
+           size_t n = rng.uniform(1, 5 * d + 3);
+           t.tests["tests"].push_back(
+               {{"input", std::to_string(n) + "\n" + ints(rng, n, -1000, 1000) + "\n"},
+                {"output", ""}});
+         }
+       }},
+      {"reverse_words",
+       [](Task& t, Rng& rng, int d) {
+         static const char* seps[] = {" ", ",", "-", " | "};
+         std::string sep = seps[rng.uniform(0, 3)];
+         static const char* words[] = {"alpha", "beta",  "gamma", "delta", "sun",
+                                       "moon",  "river", "stone", "tree",  "cloud"};
+         t.prompt =
+             "Read one line of words separated by spaces. Print the words in reverse order, joined "
+             "by \"" +
+             sep + "\".";
+         t.solution = "print(" + json(sep).dump() + ".join(input().split()[::-1]))\n";
+         for (int k = 0; k < 5; ++k) {
+           std::string line;
+           for (int64_t w = rng.uniform(1, 3 + 2 * d); w > 0; --w) {
+             if (!line.empty()) line += ' ';
+             line += words[rng.uniform(0, 9)];
+           }
+           t.tests["tests"].push_back({{"input", line + "\n"}, {"output", ""}});
+         }
+       }},
+      {"count_primes",
+       [](Task& t, Rng& rng, int d) {
+         t.prompt = "Read an integer n. Print how many prime numbers are smaller than n.";
+         t.solution =
+             "n = int(input())\nsieve = [True] * max(n, 2)\nsieve[0] = sieve[1] = False\n"
+             "for i in range(2, int(n ** 0.5) + 1):\n    if sieve[i]:\n        sieve[i*i::i] = "
+             "[False] * len(sieve[i*i::i])\n"
+             "print(sum(sieve[:n]) if n > 2 else 0)\n";
+         int64_t top = 1;
+         for (int k = 0; k < d + 1; ++k) top *= 10;
+         for (int k = 0; k < 5; ++k)
+           t.tests["tests"].push_back(
+               {{"input", std::to_string(rng.uniform(0, top)) + "\n"}, {"output", ""}});
+       }},
+      {"gcd_list",
+       [](Task& t, Rng& rng, int d) {
+         t.prompt =
+             "Read an integer n, then n positive integers on the next line. Print their greatest "
+             "common divisor.";
+         t.solution =
+             "import math\nn = int(input())\nprint(math.gcd(*map(int, input().split())))\n";
+         for (int k = 0; k < 5; ++k) {
+           int64_t g = rng.uniform(1, 12 * d);
+           size_t n = rng.uniform(1, 2 + 2 * d);
+           std::string line;
+           for (size_t m = 0; m < n; ++m) {
+             if (m) line += ' ';
+             line += std::to_string(g * rng.uniform(1, 50 * d));
+           }
+           t.tests["tests"].push_back(
+               {{"input", std::to_string(n) + "\n" + line + "\n"}, {"output", ""}});
+         }
+       }},
+      {"kth_largest",
+       [](Task& t, Rng& rng, int d) {
+         int64_t k = rng.uniform(1, 3);
+         t.prompt = "Read an integer n (n >= " + std::to_string(k) +
+                    "), then n integers on the next line. Print the " +
+                    std::string(k == 1   ? "largest"
+                                : k == 2 ? "second largest"
+                                         : "third largest") +
+                    " of them (counting repeated values separately).";
+         t.solution =
+             "n = int(input())\nxs = sorted(map(int, input().split()), reverse=True)\nprint(xs[" +
+             std::to_string(k - 1) + "])\n";
+         for (int c = 0; c < 5; ++c) {
+           size_t n = rng.uniform(k, k + 4 * d);
+           t.tests["tests"].push_back(
+               {{"input", std::to_string(n) + "\n" + ints(rng, n, -100 * d, 100 * d) + "\n"},
+                {"output", ""}});
+         }
+       }},
+  };
+  return templates;
+}
+
+Task code(const GeneratorOptions& o, size_t i, Rng& rng) {
+  Task t = base_task(o, i, Kind::Code);
+  const auto& templates = code_templates();
+  const auto& tpl = templates[rng.uniform(0, static_cast<int64_t>(templates.size()) - 1)];
+  t.language = "python3";
+  t.tests = {{"tests", json::array()}};
+  tpl.build(t, rng, o.difficulty);
+  t.metadata["template"] = tpl.name;
+  return t;
+}
+
+}  // namespace
+
+const std::vector<std::string>& generator_families() {
+  static const std::vector<std::string> families = {"arithmetic", "countdown", "linear", "code"};
+  return families;
+}
+
+std::vector<Task> generate(const GeneratorOptions& o) {
+  if (o.difficulty < 1 || o.difficulty > 5)
+    throw InvalidRequest("difficulty must be from 1 to 5, got " + std::to_string(o.difficulty));
+  auto family = std::find(generator_families().begin(), generator_families().end(), o.family);
+  if (family == generator_families().end())
+    throw InvalidRequest("unknown generator family '" + o.family +
+                         "'; known: arithmetic, countdown, linear, code");
+  Rng rng(o.seed, o.family + "/" + std::to_string(o.difficulty));
+  std::vector<Task> out;
+  out.reserve(o.count);
+  for (size_t i = 0; i < o.count; ++i) {
+    if (o.family == "arithmetic")
+      out.push_back(arithmetic(o, i, rng));
+    else if (o.family == "countdown")
+      out.push_back(countdown(o, i, rng));
+    else if (o.family == "linear")
+      out.push_back(linear(o, i, rng));
+    else
+      out.push_back(code(o, i, rng));
+  }
+  return out;
+}
+
+void complete_code_tests(std::vector<Task>& tasks, const ReferenceRunner& run) {
+  for (auto& t : tasks) {
+    if (t.kind != Kind::Code || !t.tests.contains("tests")) continue;
+    std::vector<std::string> inputs;
+    for (const auto& test : t.tests["tests"]) inputs.push_back(test["input"]);
+    auto outputs = run(t.language, t.solution, inputs);
+    if (outputs.size() != inputs.size())
+      throw SandboxFailure("reference run for " + t.id + " returned too few outputs");
+    for (size_t k = 0; k < outputs.size(); ++k) t.tests["tests"][k]["output"] = outputs[k];
+  }
+}
+
+}  // namespace crucible::tasks

@@ -35,7 +35,7 @@ constexpr const char* kHelp =
     "0.5]\n"
     "       crucible tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]\n"
     "       crucible tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]\n"
-    "families: arithmetic, countdown, linear, code\n"
+    "families: arithmetic, countdown, linear, word, code\n"
     "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible\n";
 
 // Reads a Crucible task file; a bad line is an InvalidRequest naming the file and line.

@@ -223,6 +223,60 @@ Task linear(const GeneratorOptions& o, size_t i, Rng& rng) {
   return t;
 }
 
+// Small word problems with exact rational answers; the parameters stay in metadata.
+Task word(const GeneratorOptions& o, size_t i, Rng& rng) {
+  Task t = base_task(o, i, Kind::Math);
+  int64_t scale = o.difficulty;
+  std::ostringstream steps;
+  switch (rng.uniform(0, 3)) {
+    case 0: {
+      int64_t a = rng.uniform(2, 5 + 5 * scale), h = rng.uniform(2, 3 + 2 * scale),
+              s = rng.uniform(1, a * h);
+      t.prompt = "A baker makes " + std::to_string(a) + " loaves an hour for " + std::to_string(h) +
+                 " hours and sells " + std::to_string(s) + " of them. How many loaves are left?";
+      steps << "Baked: " << a << " * " << h << " = " << a * h << ".\nLeft: " << a * h << " - " << s
+            << " = " << a * h - s << ".";
+      t.answer = std::to_string(a * h - s);
+      t.metadata["template"] = "bakery";
+      t.metadata["params"] = {a, h, s};
+      break;
+    }
+    case 1: {
+      int64_t m = rng.uniform(1, 3 + 3 * scale), n = rng.uniform(2, 4 + 2 * scale);
+      t.prompt = std::to_string(m) + " pizzas are shared equally among " + std::to_string(n) +
+                 " friends. How much pizza does each friend get?";
+      t.answer = fraction(m, n);
+      steps << "Each friend gets " << m << "/" << n << " = " << t.answer << " of a pizza.";
+      t.metadata["template"] = "pizza";
+      t.metadata["params"] = {m, n};
+      break;
+    }
+    case 2: {
+      int64_t d = rng.uniform(10, 60 * scale + 40), h = rng.uniform(2, 2 + 2 * scale);
+      t.prompt = "A cyclist rides " + std::to_string(d) + " km in " + std::to_string(h) +
+                 " hours at a steady pace. What is the speed in km per hour?";
+      t.answer = fraction(d, h);
+      steps << "Speed = distance / time = " << d << " / " << h << " = " << t.answer
+            << " km per hour.";
+      t.metadata["template"] = "speed";
+      t.metadata["params"] = {d, h};
+      break;
+    }
+    default: {
+      int64_t p = rng.uniform(10, 100 * scale), r = rng.uniform(1, 50);
+      t.prompt = "An item costs " + std::to_string(p) + " dollars. Its price rises by " +
+                 std::to_string(r) + " percent. What is the new price in dollars?";
+      t.answer = fraction(p * (100 + r), 100);
+      steps << "New price = " << p << " * (100 + " << r << ") / 100 = " << t.answer << " dollars.";
+      t.metadata["template"] = "price";
+      t.metadata["params"] = {p, r};
+      break;
+    }
+  }
+  t.solution = steps.str();
+  return t;
+}
+
 // ---- code tasks: templates with parameters, a Python reference, random inputs ----
 
 struct CodeTemplate {
@@ -345,7 +399,8 @@ Task code(const GeneratorOptions& o, size_t i, Rng& rng) {
 }  // namespace
 
 const std::vector<std::string>& generator_families() {
-  static const std::vector<std::string> families = {"arithmetic", "countdown", "linear", "code"};
+  static const std::vector<std::string> families = {"arithmetic", "countdown", "linear", "word",
+                                                    "code"};
   return families;
 }
 

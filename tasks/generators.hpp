@@ -7,6 +7,7 @@
 //   countdown   reach a target from given numbers with + - * / (each at most once); the
 //               target is built from the numbers, so a reference solution always exists
 //   linear      a*x + b = c*x + d with an exact rational answer and a step-by-step solution
+//   word        small word problems (sharing, rates, percentages) with exact rational answers
 //   code        stdin/stdout programming tasks from templates with random parameters and
 //               a Python reference solution; test outputs come from running it (the
 //               caller's runner: the sandbox), so every task is solvable by construction

@@ -165,6 +165,29 @@ TEST(Generators, LinearAnswersSatisfyTheEquation) {
   EXPECT_GT(fractional, 0u) << "harder levels include fractional answers";
 }
 
+TEST(Generators, WordProblemAnswersFollowFromTheirParameters) {
+  std::map<std::string, int> seen;
+  size_t checked = 0;
+  for (int d = 1; d <= 5; ++d)
+    for (const auto& t : generate({"word", 220, d, 4})) {
+      auto p = t.metadata["params"];
+      std::string kind = t.metadata["template"];
+      auto n = [&](size_t i) { return p[i].get<int64_t>(); };
+      Q want = kind == "bakery"  ? Q{n(0) * n(1) - n(2), 1}
+               : kind == "pizza" ? Q{n(0), n(1)}.norm()
+               : kind == "speed" ? Q{n(0), n(1)}.norm()
+                                 : Q{n(0) * (100 + n(1)), 100}.norm();
+      EXPECT_TRUE(parse_fraction(t.answer) == want) << t.prompt << " -> " << t.answer;
+      for (size_t i = 0; i < p.size(); ++i)
+        EXPECT_NE(t.prompt.find(std::to_string(n(i))), std::string::npos)
+            << "the prompt states every parameter";
+      ++seen[kind];
+      ++checked;
+    }
+  EXPECT_GE(checked, 1000u);
+  EXPECT_EQ(seen.size(), 4u);
+}
+
 std::vector<Task> completed_code_tasks(size_t n, int difficulty, uint64_t seed) {
   auto& sb = testing::shared_sandbox();
   auto ts = generate({"code", n, difficulty, seed});

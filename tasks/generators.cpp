@@ -410,7 +410,7 @@ std::vector<Task> generate(const GeneratorOptions& o) {
   auto family = std::find(generator_families().begin(), generator_families().end(), o.family);
   if (family == generator_families().end())
     throw InvalidRequest("unknown generator family '" + o.family +
-                         "'; known: arithmetic, countdown, linear, code");
+                         "'; known: arithmetic, countdown, linear, word, code");
   Rng rng(o.seed, o.family + "/" + std::to_string(o.difficulty));
   std::vector<Task> out;
   out.reserve(o.count);
@@ -421,6 +421,8 @@ std::vector<Task> generate(const GeneratorOptions& o) {
       out.push_back(countdown(o, i, rng));
     else if (o.family == "linear")
       out.push_back(linear(o, i, rng));
+    else if (o.family == "word")
+      out.push_back(word(o, i, rng));
     else
       out.push_back(code(o, i, rng));
   }

@@ -7,6 +7,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "sandbox/languages/detect.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -171,10 +172,11 @@ JudgeResult Judge::run(const Submission& s) {
   std::string nonce;
   if (s.harness) {
     // The harness wraps the candidate; the language must be known to pick the wrapper.
-    std::string language = s.language;
-    if (language.empty() || language == "auto")
-      language = sandbox_.prepare("auto", s.source).language->name;
-    language = sandbox_.registry().find(language).name;
+    // Detection only: the bare candidate is never compiled, the harness around it is.
+    const auto& registry = sandbox_.registry();
+    std::string language = s.language.empty() || s.language == "auto"
+                               ? languages::detect(registry, s.source).language->name
+                               : registry.find(s.language).name;
     HarnessProgram h = build_harness(language, s.source, *s.harness);
     program = sandbox_.prepare(h.language, h.source);
     r.total = s.harness->items.size();

@@ -167,6 +167,12 @@ TEST(HarnessPython, CorrectPassesWrongFails) {
   EXPECT_EQ(bad.passed, 0u);  // 1 - 2, -1 - 1 and 2 - 2 are all wrong
 }
 
+TEST(HarnessPython, AutoDetectsTheCandidatesLanguage) {
+  auto r = judge(humaneval("auto", "def add(a, b):\n    return a + b\n", kPyAddTests));
+  EXPECT_EQ(r.language, "python3");
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+}
+
 TEST(HarnessPython, HumanEvalCheckFunctionShape) {
   json req = {{"language", "python3"},
               {"source", "def add(a, b):\n    return a + b\n"},

@@ -107,6 +107,13 @@ std::string Language::entry_for(const std::string& source) const {
   return entry_default;
 }
 
+bool Language::compiled() const {
+  if (!has_compile) return false;
+  for (const auto& arg : run)
+    if (arg.find("{source}") != std::string::npos) return false;
+  return true;
+}
+
 Limits Language::run_limits(const Limits& requested) const {
   return with_overrides(requested, min_limits, /*raise_only=*/true);
 }

@@ -43,6 +43,9 @@ struct Language {
 
   // The entry name for `source` (entry_pattern's first group, else entry_default).
   std::string entry_for(const std::string& source) const;
+  // True when a build step produces what runs (C, Java, Go, ...): the run argv never names
+  // {source}. Interpreted languages run their source; their compile step only checks it.
+  bool compiled() const;
   // Limits for running: the caller's, raised to min_limits, never above the ceilings.
   Limits run_limits(const Limits& requested) const;
   // Limits for compiling: the defaults with the compile step's overrides.

@@ -117,11 +117,9 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
     Program program = sandbox_.prepare(lang->name, files[0].second, files[0].first);
     std::string version = toolchain_version(sandbox_, *lang);
     json out = {{"language", piston_name(lang->name)}, {"version", version}};
-    bool compiled =
-        lang->has_compile && (lang->run[0].rfind("/box/", 0) == 0 || lang->name == "java");
     if (program.compile.verdict == Verdict::SandboxError)
       return piston_error(500, program.compile.message);
-    if (compiled || !program.ok())
+    if (lang->compiled() || !program.ok())
       out["compile"] = stage("", program.compile.compile_output, program.compile);
     if (!program.ok()) {
       if (out["compile"]["code"].is_null()) out["compile"]["code"] = 1;

@@ -87,7 +87,6 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
 
   Program program = sandbox_.prepare(our_language(j["language"]), j["code"]);
   const auto& lang = *program.language;
-  bool compiled = lang.has_compile && (lang.run[0].rfind("/box/", 0) == 0 || lang.name == "java");
   json out = {{"status", "Failed"},
               {"message", ""},
               {"compile_result", nullptr},
@@ -99,7 +98,8 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
     metrics_.count_verdict("SandboxError");
     return net::json_response(200, out);
   }
-  if (compiled || !program.ok()) out["compile_result"] = command_result(program.compile, true);
+  if (lang.compiled() || !program.ok())
+    out["compile_result"] = command_result(program.compile, true);
   if (!program.ok()) {
     out["message"] = program.compile.message;
     metrics_.count_verdict(verdict_name(program.compile.verdict));

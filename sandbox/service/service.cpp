@@ -218,7 +218,7 @@ HttpResponse SandboxService::languages() {
     out.push_back({{"name", l.name},
                    {"aliases", l.aliases},
                    {"extensions", l.extensions},
-                   {"compiled", l.has_compile && l.run[0].rfind("/box/", 0) == 0},
+                   {"compiled", l.compiled()},
                    {"version", toolchain_version(sandbox_, l)}});
   return json_response(200, out);
 }

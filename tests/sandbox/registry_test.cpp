@@ -37,6 +37,14 @@ TEST(Registry, UnknownLanguageListsTheKnownOnes) {
   }
 }
 
+TEST(Registry, CompiledMeansTheBuildIsWhatRuns) {
+  const auto& r = Registry::builtin();
+  for (const char* name : {"c", "cpp", "java", "go", "rust"})
+    EXPECT_TRUE(r.find(name).compiled()) << name;
+  for (const char* name : {"python3", "javascript", "bash", "ruby", "php", "lua", "perl"})
+    EXPECT_FALSE(r.find(name).compiled()) << name;
+}
+
 TEST(Registry, JavaEntryComesFromThePublicClass) {
   const auto& java = Registry::builtin().find("java");
   EXPECT_EQ(java.entry_for("public class Solver { }"), "Solver");

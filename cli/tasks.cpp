@@ -206,15 +206,7 @@ int gen(const Flags& flags) {
     Progress progress("gen", ts.size());
     tasks::complete_code_tests(ts, [&](const std::string& language, const std::string& source,
                                        const std::vector<std::string>& inputs) {
-      auto program = sandbox.prepare(language, source);
-      std::vector<std::string> outputs;
-      for (const auto& run : sandbox.execute_batch(program, inputs, sandbox::Limits{})) {
-        if (run.verdict != sandbox::Verdict::Accepted)
-          throw SandboxFailure("a reference solution failed (" +
-                               std::string(sandbox::verdict_name(run.verdict)) + ": " +
-                               run.message + ")");
-        outputs.push_back(run.stdout_data);
-      }
+      auto outputs = sandbox.reference_outputs(language, source, inputs);
       progress.advance();
       return outputs;
     });

@@ -204,6 +204,20 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
   return out;
 }
 
+std::vector<std::string> Sandbox::reference_outputs(const std::string& language,
+                                                    const std::string& source,
+                                                    const std::vector<std::string>& inputs,
+                                                    const Limits& limits) {
+  std::vector<std::string> outputs;
+  for (const auto& run : execute_batch(prepare(language, source), inputs, limits)) {
+    if (run.verdict != Verdict::Accepted)
+      throw SandboxFailure("a reference solution failed (" +
+                           std::string(verdict_name(run.verdict)) + ": " + run.message + ")");
+    outputs.push_back(run.stdout_data);
+  }
+  return outputs;
+}
+
 Outcome Sandbox::run_tool(const Program& program, const std::vector<std::string>& argv,
                           const Limits& limits) {
   const auto& lang = *program.language;

@@ -65,6 +65,11 @@ class Sandbox {
   // hits a limit ends its jail; the next input starts a fresh one). One outcome per input.
   std::vector<Outcome> execute_batch(const Program& program, const std::vector<std::string>& inputs,
                                      const Limits& limits, const ExecuteOptions& options = {});
+  // The stdout of a trusted reference program on each input (expected outputs for generated
+  // tests). Throws SandboxFailure naming the verdict unless every run was Accepted.
+  std::vector<std::string> reference_outputs(const std::string& language, const std::string& source,
+                                             const std::vector<std::string>& inputs,
+                                             const Limits& limits = {});
   // prepare + execute. Validates the limits (InvalidRequest above a ceiling).
   Outcome run(const RunRequest& request);
 

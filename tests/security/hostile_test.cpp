@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/identity.hpp"
@@ -39,6 +40,8 @@ struct Hostile {
   Verdict verdict;
   const char* reason;           // "" = any
   const char* stdout_contains;  // "" = no check
+  // A second verdict that is equally honest for this program, when the kernel decides.
+  std::optional<Verdict> also_allowed = std::nullopt;
 };
 
 // C programs include what they need; the prelude keeps rows short.
@@ -49,7 +52,10 @@ struct Hostile {
   "<sys/resource.h>\n#include <sys/stat.h>\n#include <sys/socket.h>\n#include <pthread.h>\n"
 
 const Hostile kHostile[] = {
-    {"fork_bomb", "c", C_PRELUDE "int main(void){for(;;)fork();}", Verdict::TimeLimit, "cpu", ""},
+    // Failed forks charge kernel memory freed only after an RCU grace period; on a loaded
+    // host that backlog may hit the memory limit before the CPU limit ends the bomb.
+    {"fork_bomb", "c", C_PRELUDE "int main(void){for(;;)fork();}", Verdict::TimeLimit, "cpu", "",
+     Verdict::MemoryLimit},
     {"memory_bomb_c", "c",
      C_PRELUDE "int main(void){for(;;){char*p=malloc(1<<20);if(p)memset(p,1,1<<20);}}",
      Verdict::MemoryLimit, "oom", ""},
@@ -229,6 +235,10 @@ TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {
   sandbox::Limits limits = fast_limits();
   if (std::string(h.language) == "java") limits.memory_bytes = 256 << 20;
   auto o = run(h.language, h.source, "", limits);
+  if (h.also_allowed && o.verdict == *h.also_allowed) {
+    expect_nothing_left_behind();
+    return;
+  }
   EXPECT_EQ(sandbox::verdict_name(o.verdict), std::string(sandbox::verdict_name(h.verdict)))
       << o.message << "\nstdout: " << o.stdout_data.substr(0, 300)
       << "\nstderr: " << o.stderr_data.substr(0, 300)

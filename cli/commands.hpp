@@ -15,5 +15,6 @@ int demo_command(const Args& args);    // crucible demo
 int judge_command(const Args& args);   // crucible judge
 int serve_command(const Args& args);   // crucible serve
 int tasks_command(const Args& args);   // crucible tasks
+int verify_command(const Args& args);  // crucible verify
 
 }  // namespace crucible::cli

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  judge   judge a submission against test cases (or a JSONL batch)\n"
     "  serve   serve the sandbox over HTTP (native, SandboxFusion and Piston APIs)\n"
     "  tasks   import, validate, summarise, deduplicate, decontaminate and split task files\n"
+    "  verify  check a math answer against a reference (or a JSONL batch)\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "judge") return crucible::cli::judge_command(args);
     if (command == "serve") return crucible::cli::serve_command(args);
     if (command == "tasks") return crucible::cli::tasks_command(args);
+    if (command == "verify") return crucible::cli::verify_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

@@ -1,0 +1,534 @@
+#include "rewards/math/lexer.hpp"
+
+#include <array>
+#include <cctype>
+#include <unordered_map>
+
+namespace crucible::rewards::math {
+namespace {
+
+// Unicode and LaTeX spellings that become plain ones before lexing.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kRewrites{{
+    {"^{\\circ}", ""},
+    {"^\\circ", ""},
+    {"\xC2\xB0", ""},
+    {"\\degree", ""},
+    {"\xCF\x80", "\\pi "},
+    {"\xE2\x88\x9E", "\\infty "},
+    {"\xE2\x88\x9A", "\\sqrt "},
+    {"\xC3\x97", "*"},
+    {"\xC2\xB7", "*"},
+    {"\xE2\x8B\x85", "*"},
+    {"\xC3\xB7", "/"},
+    {"\xE2\x88\x92", "-"},
+    {"\xE2\x80\x93", "-"},
+    {"\xE2\x89\xA4", "<="},
+    {"\xE2\x89\xA5", ">="},
+    {"\xE2\x89\xA0", "!="},
+    {"\xE2\x88\xAA", "\\cup "},
+    {"\xE2\x88\x85", "\\emptyset "},
+    {"\xC2\xB1", "\\pm "},
+    {"\xE2\x84\x9D", "\\mathbb{R}"},
+    {"\xE2\x82\xAC", ""},
+    {"\xC2\xA3", ""},
+    {"\xC2\xA5", ""},
+    {"\xC2\xA0", " "},
+    {"+/-", "\\pm "},
+    {"**", "^"},
+    {"\\left.", ""},
+}};
+
+std::string rewritten(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size();) {
+    bool hit = false;
+    for (const auto& [from, to] : kRewrites) {
+      if (in.compare(i, from.size(), from) == 0) {
+        out += to;
+        i += from.size();
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) out += in[i++];
+  }
+  // "\right." closes an invisible delimiter; drop it as well.
+  for (size_t p; (p = out.find("\\right.")) != std::string::npos;) out.erase(p, 7);
+  return out;
+}
+
+enum class Cmd {
+  Ignore,
+  Op,
+  Ident,
+  Func,
+  TextArg,
+  Text,
+  SetOpen,
+  SetClose,
+  RowSep,
+  Begin,
+  End,
+  Blackboard,
+  Open,
+  Close,
+  Word
+};
+
+struct CmdInfo {
+  Cmd cmd;
+  const char* canon;
+};
+
+const std::unordered_map<std::string_view, CmdInfo>& commands() {
+  static const std::unordered_map<std::string_view, CmdInfo> table = [] {
+    std::unordered_map<std::string_view, CmdInfo> t;
+    for (const char* n : {"left",
+                          "right",
+                          "big",
+                          "Big",
+                          "bigg",
+                          "Bigg",
+                          "bigl",
+                          "bigr",
+                          "Bigl",
+                          "Bigr",
+                          "biggl",
+                          "biggr",
+                          "displaystyle",
+                          "textstyle",
+                          "scriptstyle",
+                          "limits",
+                          "nolimits",
+                          ",",
+                          ";",
+                          ":",
+                          "!",
+                          " ",
+                          "quad",
+                          "qquad",
+                          "$",
+                          "mathrm",
+                          "mathbf",
+                          "mathit",
+                          "mathsf",
+                          "boldsymbol",
+                          "bm",
+                          "operatorname",
+                          "&",
+                          "circ",
+                          "phantom"})
+      t[n] = {Cmd::Ignore, ""};
+    for (auto [n, c] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"cdot", "*"},  {"times", "*"},     {"ast", "*"},  {"div", "/"},       {"pm", "pm"},
+             {"mp", "pm"},   {"le", "<="},       {"leq", "<="}, {"leqslant", "<="}, {"ge", ">="},
+             {"geq", ">="},  {"geqslant", ">="}, {"ne", "!="},  {"neq", "!="},      {"lt", "<"},
+             {"gt", ">"},    {"cup", "U"},       {"in", "in"},  {"approx", "="},    {"%", "%"},
+             {"colon", ":"}, {"mid", "|"},       {"vert", "|"}})
+      t[n] = {Cmd::Op, c};
+    for (const char* n : {"alpha",  "beta",  "gamma",    "delta", "epsilon", "varepsilon", "zeta",
+                          "eta",    "theta", "vartheta", "iota",  "kappa",   "lambda",     "mu",
+                          "nu",     "xi",    "rho",      "sigma", "tau",     "upsilon",    "phi",
+                          "varphi", "chi",   "psi",      "omega", "Gamma",   "Delta",      "Theta",
+                          "Lambda", "Xi",    "Sigma",    "Phi",   "Psi",     "Omega"})
+      t[n] = {Cmd::Ident, n};
+    t["pi"] = {Cmd::Ident, "pi"};
+    t["infty"] = {Cmd::Ident, "inf"};
+    t["infinity"] = {Cmd::Ident, "inf"};
+    t["emptyset"] = {Cmd::Ident, "emptyset"};
+    t["varnothing"] = {Cmd::Ident, "emptyset"};
+    for (auto [n, c] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"frac", "frac"},     {"dfrac", "frac"},  {"tfrac", "frac"},    {"cfrac", "frac"},
+             {"sqrt", "sqrt"},     {"binom", "binom"}, {"dbinom", "binom"},  {"tbinom", "binom"},
+             {"sin", "sin"},       {"cos", "cos"},     {"tan", "tan"},       {"sec", "sec"},
+             {"csc", "csc"},       {"cot", "cot"},     {"arcsin", "arcsin"}, {"arccos", "arccos"},
+             {"arctan", "arctan"}, {"sinh", "sinh"},   {"cosh", "cosh"},     {"tanh", "tanh"},
+             {"log", "log"},       {"ln", "ln"},       {"exp", "exp"},       {"gcd", "gcd"},
+             {"max", "max"},       {"min", "min"}})
+      t[n] = {Cmd::Func, c};
+    for (const char* n : {"text", "textbf", "textit", "textrm", "textsf", "texttt", "mbox", "hbox",
+                          "textnormal", "emph"})
+      t[n] = {Cmd::TextArg, ""};
+    t["{"] = {Cmd::SetOpen, ""};
+    t["}"] = {Cmd::SetClose, ""};
+    t["lbrace"] = {Cmd::SetOpen, ""};
+    t["rbrace"] = {Cmd::SetClose, ""};
+    t["\\"] = {Cmd::RowSep, ""};
+    t["begin"] = {Cmd::Begin, ""};
+    t["end"] = {Cmd::End, ""};
+    t["mathbb"] = {Cmd::Blackboard, ""};
+    t["lfloor"] = {Cmd::Open, "lfloor"};
+    t["lceil"] = {Cmd::Open, "lceil"};
+    t["langle"] = {Cmd::Open, "("};
+    t["lvert"] = {Cmd::Op, "|"};
+    t["rfloor"] = {Cmd::Close, "rfloor"};
+    t["rceil"] = {Cmd::Close, "rceil"};
+    t["rangle"] = {Cmd::Close, ")"};
+    t["rvert"] = {Cmd::Op, "|"};
+    t["dots"] = {Cmd::Word, "dots"};
+    t["ldots"] = {Cmd::Word, "dots"};
+    t["cdots"] = {Cmd::Word, "dots"};
+    t["and"] = {Cmd::Word, "and"};
+    t["text"] = {Cmd::TextArg, ""};
+    return t;
+  }();
+  return table;
+}
+
+// Letter runs that are math, not words.
+const std::unordered_map<std::string_view, std::pair<TokKind, const char*>>& named_words() {
+  static const std::unordered_map<std::string_view, std::pair<TokKind, const char*>> table = {
+      {"pi", {TokKind::Ident, "pi"}},        {"inf", {TokKind::Ident, "inf"}},
+      {"infty", {TokKind::Ident, "inf"}},    {"infinity", {TokKind::Ident, "inf"}},
+      {"sqrt", {TokKind::Func, "sqrt"}},     {"sin", {TokKind::Func, "sin"}},
+      {"cos", {TokKind::Func, "cos"}},       {"tan", {TokKind::Func, "tan"}},
+      {"log", {TokKind::Func, "log"}},       {"ln", {TokKind::Func, "ln"}},
+      {"exp", {TokKind::Func, "exp"}},       {"arcsin", {TokKind::Func, "arcsin"}},
+      {"arccos", {TokKind::Func, "arccos"}}, {"arctan", {TokKind::Func, "arctan"}},
+      {"theta", {TokKind::Ident, "theta"}},  {"alpha", {TokKind::Ident, "alpha"}},
+      {"beta", {TokKind::Ident, "beta"}},    {"abs", {TokKind::Func, "abs"}},
+  };
+  return table;
+}
+
+// Two-letter runs read as a word (a unit), not as a product of two variables.
+bool two_letter_word(std::string_view w) {
+  static constexpr std::array<std::string_view, 19> kUnits{"cm", "mm", "km", "kg", "mg", "ml", "mL",
+                                                           "ft", "yd", "mi", "lb", "oz", "hr", "in",
+                                                           "am", "pm", "or", "is", "to"};
+  for (auto u : kUnits)
+    if (u == w) return true;
+  return false;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// "12,5" alone reads as 12.5: one comma, digits either side, not a group of three.
+bool decimal_comma_answer(std::string_view s) {
+  size_t a = s.find_first_not_of(' '), b = s.find_last_not_of(' ');
+  if (a == std::string_view::npos) return false;
+  s = s.substr(a, b - a + 1);
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  size_t comma = s.find(',');
+  if (comma == std::string_view::npos || comma == 0 || comma + 1 >= s.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (i != comma && !is_digit(s[i])) return false;
+  return s.size() - comma - 1 != 3;
+}
+
+class Lexer {
+ public:
+  Lexer(std::string text, const ParseLimits& limits)
+      : s_(std::move(text)), limits_(limits), decimal_comma_(decimal_comma_answer(s_)) {}
+
+  std::vector<Token> run() {
+    while (true) {
+      bool space = skip_space();
+      if (i_ >= s_.size()) break;
+      if (out_.size() >= limits_.max_tokens)
+        throw ParseError("answer has more than " + std::to_string(limits_.max_tokens) + " tokens");
+      size_t start = i_;
+      char c = s_[i_];
+      if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1])))
+        number();
+      else if (is_letter(c))
+        letters();
+      else if (c == '\\')
+        command();
+      else
+        punct();
+      if (out_.size() && out_.back().pos == npos_) {
+        out_.back().pos = start;
+        out_.back().space_before = space;
+      }
+    }
+    Token end;
+    end.kind = TokKind::End;
+    end.pos = s_.size();
+    out_.push_back(end);
+    return std::move(out_);
+  }
+
+ private:
+  static constexpr size_t npos_ = static_cast<size_t>(-1);
+
+  bool skip_space() {
+    bool any = false;
+    while (i_ < s_.size() && (std::isspace(static_cast<unsigned char>(s_[i_])) || s_[i_] == '~')) {
+      ++i_;
+      any = true;
+    }
+    return any;
+  }
+
+  void push(TokKind kind, std::string text) {
+    Token t;
+    t.kind = kind;
+    t.text = std::move(text);
+    t.pos = npos_;
+    out_.push_back(std::move(t));
+  }
+
+  void open(TokKind kind, std::string text) {
+    if (++depth_ > limits_.max_depth)
+      throw ParseError("nesting deeper than " + std::to_string(limits_.max_depth) + " at byte " +
+                       std::to_string(i_));
+    push(kind, std::move(text));
+  }
+
+  void close(TokKind kind, std::string text) {
+    if (depth_) --depth_;
+    push(kind, std::move(text));
+  }
+
+  size_t digits_at(size_t p) const {
+    size_t n = 0;
+    while (p + n < s_.size() && is_digit(s_[p + n])) ++n;
+    return n;
+  }
+
+  // Length of a thousands separator at p followed by exactly three digits, or 0.
+  size_t group_separator(size_t p) const {
+    for (std::string_view sep : {"{,}", "\\,", "\\ ", ",", " "}) {
+      if (s_.compare(p, sep.size(), sep) != 0) continue;
+      bool braced = sep == "{,}";
+      if (!braced && depth_ > 0) return 0;  // "(1,234)" is a pair
+      if (sep == "," && decimal_comma_) return 0;
+      if (digits_at(p + sep.size()) == 3) return sep.size();
+    }
+    return 0;
+  }
+
+  void number() {
+    std::string digits;
+    size_t frac = 0;
+    size_t lead = digits_at(i_);
+    digits.append(s_, i_, lead);
+    i_ += lead;
+    if (lead > 0 && lead <= 3) {
+      for (size_t sep; (sep = group_separator(i_)) != 0;) {
+        digits.append(s_, i_ + sep, 3);
+        i_ += sep + 3;
+      }
+    }
+    bool decimal = false;
+    if (i_ + 1 < s_.size() && (s_[i_] == '.' || (s_[i_] == ',' && decimal_comma_)) &&
+        is_digit(s_[i_ + 1])) {
+      ++i_;
+      frac = digits_at(i_);
+      digits.append(s_, i_, frac);
+      i_ += frac;
+      decimal = true;
+    }
+    long exponent = 0;
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      size_t p = i_ + 1;
+      bool negative = false;
+      if (p < s_.size() && (s_[p] == '+' || s_[p] == '-')) negative = s_[p++] == '-';
+      size_t n = digits_at(p);
+      if (n > 0) {
+        if (n > 4)
+          throw ParseError("exponent of the number at byte " + std::to_string(i_) +
+                           " is too large");
+        exponent = std::stol(s_.substr(p, n)) * (negative ? -1 : 1);
+        i_ = p + n;
+        decimal = true;
+      }
+    }
+    if (digits.size() > limits_.max_digits)
+      throw ParseError("number with more than " + std::to_string(limits_.max_digits) + " digits");
+    long scale = exponent - static_cast<long>(frac);
+    if (scale > 4000 || scale < -4000)
+      throw ParseError("exponent of the number at byte " + std::to_string(i_) + " is too large");
+    // Leading zeros would make the integer parser read octal.
+    size_t nonzero = digits.find_first_not_of('0');
+    Rational v{Integer(nonzero == std::string::npos ? std::string("0") : digits.substr(nonzero))};
+    if (scale != 0) {
+      Integer ten_pow =
+          boost::multiprecision::pow(Integer(10), static_cast<unsigned>(std::labs(scale)));
+      v = scale > 0 ? Rational(v * ten_pow) : Rational(v / ten_pow);
+    }
+    push(TokKind::Number, "");
+    out_.back().value = std::move(v);
+    out_.back().decimal = decimal;
+  }
+
+  void letters() {
+    size_t start = i_;
+    while (i_ < s_.size() && is_letter(s_[i_])) ++i_;
+    std::string_view w(s_.data() + start, i_ - start);
+    auto named = named_words().find(w);
+    if (named != named_words().end()) {
+      push(named->second.first, named->second.second);
+    } else if (w.size() == 1) {
+      push(TokKind::Ident, std::string(w));
+    } else if (w.size() == 2 && !two_letter_word(w) && static_cast<unsigned char>(w[0]) < 0x80 &&
+               static_cast<unsigned char>(w[1]) < 0x80) {
+      push(TokKind::Ident, std::string(1, w[0]));  // "xy" is x times y
+      out_.back().pos = start;
+      push(TokKind::Ident, std::string(1, w[1]));
+      out_.back().pos = start + 1;
+    } else {
+      push(TokKind::Word, std::string(w));
+    }
+  }
+
+  std::string braced_raw() {
+    skip_space();
+    if (i_ >= s_.size() || s_[i_] != '{') return {};
+    size_t depth = 0, start = i_ + 1;
+    for (; i_ < s_.size(); ++i_) {
+      if (s_[i_] == '\\') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == '{') ++depth;
+      if (s_[i_] == '}' && --depth == 0) {
+        std::string inner = s_.substr(start, i_ - start);
+        ++i_;
+        return inner;
+      }
+    }
+    throw ParseError("unbalanced braces after byte " + std::to_string(start - 1));
+  }
+
+  void command() {
+    size_t start = i_++;
+    std::string name;
+    if (i_ < s_.size() && !std::isalpha(static_cast<unsigned char>(s_[i_]))) {
+      name = s_.substr(i_++, 1);
+    } else {
+      while (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) name += s_[i_++];
+    }
+    auto it = commands().find(name);
+    if (it == commands().end())
+      throw ParseError("unknown command \\" + name + " at byte " + std::to_string(start));
+    const CmdInfo& info = it->second;
+    switch (info.cmd) {
+      case Cmd::Ignore:
+        break;
+      case Cmd::Op:
+        push(TokKind::Op, info.canon);
+        break;
+      case Cmd::Ident:
+        push(TokKind::Ident, info.canon);
+        break;
+      case Cmd::Func:
+        push(TokKind::Func, info.canon);
+        break;
+      case Cmd::Word:
+        push(TokKind::Word, info.canon);
+        break;
+      case Cmd::TextArg: {
+        std::string inner = braced_raw();
+        if (inner.find_first_not_of(" \t") != std::string::npos) push(TokKind::Text, inner);
+        break;
+      }
+      case Cmd::Text:
+        break;
+      case Cmd::SetOpen:
+        open(TokKind::SetOpen, "{");
+        break;
+      case Cmd::SetClose:
+        close(TokKind::SetClose, "}");
+        break;
+      case Cmd::RowSep:
+        push(TokKind::RowSep, "\\\\");
+        break;
+      case Cmd::Open:
+        open(TokKind::Open, info.canon);
+        break;
+      case Cmd::Close:
+        close(TokKind::Close, info.canon);
+        break;
+      case Cmd::Begin: {
+        std::string env = braced_raw();
+        if (env == "array") braced_raw();  // the column spec
+        push(TokKind::Func, "begin:" + env);
+        break;
+      }
+      case Cmd::End:
+        push(TokKind::Func, "end:" + braced_raw());
+        break;
+      case Cmd::Blackboard: {
+        std::string set = braced_raw();
+        if (set.empty() && i_ < s_.size()) set = s_.substr(i_++, 1);
+        push(TokKind::Ident, set == "R" ? "reals" : "set:" + set);
+        break;
+      }
+    }
+  }
+
+  void punct() {
+    char c = s_[i_];
+    auto next_is = [&](char n) { return i_ + 1 < s_.size() && s_[i_ + 1] == n; };
+    if ((c == '<' || c == '>' || c == '!') && next_is('=')) {
+      push(TokKind::Op, std::string{c, '='});
+      i_ += 2;
+      return;
+    }
+    ++i_;
+    switch (c) {
+      case '(':
+      case '[':
+      case '{':
+        open(TokKind::Open, std::string(1, c));
+        return;
+      case ')':
+      case ']':
+      case '}':
+        close(TokKind::Close, std::string(1, c));
+        return;
+      case '&':
+        push(TokKind::Amp, "&");
+        return;
+      case '$':
+        return;  // a stray math delimiter or a currency sign
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '^':
+      case '_':
+      case '!':
+      case '=':
+      case '<':
+      case '>':
+      case ',':
+      case ';':
+      case '|':
+      case '%':
+      case ':':
+        push(TokKind::Op, std::string(1, c));
+        return;
+      case '.':
+        return;  // a trailing full stop
+      default:
+        throw ParseError(std::string("unexpected character '") + c + "' at byte " +
+                         std::to_string(i_ - 1));
+    }
+  }
+
+  std::string s_;
+  const ParseLimits& limits_;
+  bool decimal_comma_;
+  size_t i_ = 0, depth_ = 0;
+  std::vector<Token> out_;
+};
+
+}  // namespace
+
+std::vector<Token> lex(std::string_view input, const ParseLimits& limits) {
+  if (input.size() > limits.max_chars)
+    throw ParseError("answer is " + std::to_string(input.size()) + " bytes; the limit is " +
+                     std::to_string(limits.max_chars));
+  return Lexer(rewritten(input), limits).run();
+}
+
+}  // namespace crucible::rewards::math

@@ -1,0 +1,218 @@
+#include "rewards/math/verifier.hpp"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "rewards/math/equivalence.hpp"
+#include "rewards/math/extract.hpp"
+#include "rewards/math/parser.hpp"
+
+namespace crucible::rewards::math {
+namespace {
+
+// Byte offset of the first invalid UTF-8 sequence, if any.
+std::optional<size_t> invalid_utf8_at(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    if (n == 2 && c < 0xC2) return i;  // overlong
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return i;
+    i += n;
+  }
+  return std::nullopt;
+}
+
+// A comparison key for answers read as text: case, spacing and typesetting dropped.
+std::string text_key(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\') {
+      size_t j = i + 1;
+      while (j < s.size() && std::isalpha(static_cast<unsigned char>(s[j]))) ++j;
+      std::string_view name = s.substr(i + 1, j - i - 1);
+      if (name == "text" || name == "textbf" || name == "mathrm" || name == "mbox" ||
+          name == "textit" || name == "left" || name == "right" || name == "displaystyle") {
+        i = j - 1;
+        continue;
+      }
+    }
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '{' || c == '}' || c == '$') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+// A gold answer that is nothing but a choice letter: "C", "(C)", "\text{(C)}".
+std::optional<char> gold_choice(std::string_view gold) {
+  auto letter = choice_letter(gold);
+  std::string key = text_key(gold);
+  std::erase_if(key, [](char c) { return c == '(' || c == ')'; });
+  if (letter && key.size() == 1) return letter;
+  return std::nullopt;
+}
+
+// The last "(X)" in the output, for multiple-choice answers not stated as such.
+std::optional<char> last_parenthesised_letter(std::string_view s) {
+  for (size_t i = s.size(); i >= 3; --i) {
+    if (s[i - 1] == ')' && s[i - 3] == '(' && s[i - 2] >= 'A' && s[i - 2] <= 'J') return s[i - 2];
+  }
+  return std::nullopt;
+}
+
+Verification finish(Verification v, VerifyStatus status, std::string reason,
+                    std::string message = {}) {
+  v.status = status;
+  v.correct = status == VerifyStatus::Correct;
+  v.reason = std::move(reason);
+  v.message = std::move(message);
+  return v;
+}
+
+}  // namespace
+
+const char* status_name(VerifyStatus s) {
+  switch (s) {
+    case VerifyStatus::Correct:
+      return "correct";
+    case VerifyStatus::Wrong:
+      return "wrong";
+    case VerifyStatus::NoAnswer:
+      return "no_answer";
+    case VerifyStatus::UnparseablePred:
+      return "unparseable";
+    case VerifyStatus::UnparseableGold:
+      return "unparseable_gold";
+    case VerifyStatus::Timeout:
+      return "timeout";
+  }
+  return "?";
+}
+
+Verification verify(std::string_view gold, std::string_view pred, const VerifyOptions& o) {
+  Verification v;
+  if (pred.size() > o.max_output_bytes)
+    return finish(v, VerifyStatus::UnparseablePred, "too_long",
+                  "output is " + std::to_string(pred.size()) + " bytes; the limit is " +
+                      std::to_string(o.max_output_bytes));
+  if (gold.size() > o.max_output_bytes)
+    return finish(v, VerifyStatus::UnparseableGold, "too_long",
+                  "reference is " + std::to_string(gold.size()) + " bytes");
+  if (auto at = invalid_utf8_at(gold))
+    return finish(v, VerifyStatus::UnparseableGold, "invalid_utf8",
+                  "reference: invalid UTF-8 at byte " + std::to_string(*at));
+  if (auto at = invalid_utf8_at(pred))
+    return finish(v, VerifyStatus::UnparseablePred, "invalid_utf8",
+                  "output: invalid UTF-8 at byte " + std::to_string(*at));
+
+  Extracted g = extract_gold(gold);
+  v.gold_answer = g.answer;
+  if (g.answer.empty())
+    return finish(v, VerifyStatus::UnparseableGold, "empty", "the reference answer is empty");
+  Extracted p = extract_answer(pred, ExtractOptions{o.join_boxes});
+  v.pred_answer = p.answer;
+  v.extraction = p.method;
+
+  if (auto letter = gold_choice(g.answer)) {
+    v.gold_parsed = std::string("choice(") + *letter + ")";
+    auto chosen = p.method.empty() ? std::nullopt : choice_letter(p.answer);
+    if (!chosen) chosen = last_parenthesised_letter(pred);
+    if (!chosen)
+      return finish(v, VerifyStatus::NoAnswer, "no_choice", "no choice letter A-J in the output");
+    v.pred_parsed = std::string("choice(") + *chosen + ")";
+    return finish(v, *chosen == *letter ? VerifyStatus::Correct : VerifyStatus::Wrong,
+                  *chosen == *letter ? "choice" : "not_equal");
+  }
+  if (p.method.empty())
+    return finish(v, VerifyStatus::NoAnswer, "no_answer", "no answer found in the output");
+
+  bool same_text = text_key(g.answer) == text_key(p.answer);
+  Expr gold_expr, pred_expr;
+  try {
+    gold_expr = parse_answer(g.answer, o.parse);
+  } catch (const ParseError& e) {
+    if (same_text) return finish(v, VerifyStatus::Correct, "text");
+    return finish(v, VerifyStatus::UnparseableGold, "unparseable_gold",
+                  std::string("reference: ") + e.what());
+  }
+  v.gold_parsed = to_text(gold_expr);
+  try {
+    pred_expr = parse_answer(p.answer, o.parse);
+  } catch (const ParseError& e) {
+    if (same_text) return finish(v, VerifyStatus::Correct, "text");
+    return finish(v, VerifyStatus::UnparseablePred, "unparseable",
+                  std::string("prediction: ") + e.what());
+  }
+  v.pred_parsed = to_text(pred_expr);
+
+  Budget budget(o.timeout, o.max_steps);
+  Comparison c = compare(gold_expr, pred_expr, o, budget);
+  if (budget.exhausted() && !c.equal)
+    return finish(v, VerifyStatus::Timeout, "timeout",
+                  "the verification budget ran out before a decision");
+  return finish(v, c.equal ? VerifyStatus::Correct : VerifyStatus::Wrong, c.reason);
+}
+
+void to_json(nlohmann::json& j, const Verification& v) {
+  j = {{"correct", v.correct},         {"status", status_name(v.status)},
+       {"reason", v.reason},           {"gold_answer", v.gold_answer},
+       {"pred_answer", v.pred_answer}, {"gold_parsed", v.gold_parsed},
+       {"pred_parsed", v.pred_parsed}, {"extraction", v.extraction}};
+  if (!v.message.empty()) j["message"] = v.message;
+}
+
+VerifyOptions VerifyOptions::from_json(const nlohmann::json& j) {
+  VerifyOptions o;
+  if (j.is_null()) return o;
+  if (!j.is_object()) throw InvalidRequest("options: must be an object");
+  auto number = [&](const std::string& key, double lo, double hi) {
+    const auto& x = j.at(key);
+    if (!x.is_number()) throw InvalidRequest("options." + key + ": must be a number");
+    double d = x.get<double>();
+    if (!(d >= lo && d <= hi))
+      throw InvalidRequest("options." + key + ": must be between " + std::to_string(lo) + " and " +
+                           std::to_string(hi));
+    return d;
+  };
+  auto boolean = [&](const std::string& key) {
+    if (!j.at(key).is_boolean()) throw InvalidRequest("options." + key + ": must be true or false");
+    return j.at(key).get<bool>();
+  };
+  for (const auto& [key, value] : j.items()) {
+    if (key == "significant_digits")
+      o.significant_digits = static_cast<int>(number(key, 1, 15));
+    else if (key == "tolerance")
+      o.tolerance = number(key, 1e-15, 0.1);
+    else if (key == "random_points")
+      o.random_points = static_cast<int>(number(key, 1, 50));
+    else if (key == "timeout_ms")
+      o.timeout = std::chrono::microseconds(static_cast<int64_t>(number(key, 1, 10000) * 1000));
+    else if (key == "join_boxes")
+      o.join_boxes = boolean(key);
+    else if (key == "inequality_for_interval")
+      o.inequality_for_interval = boolean(key);
+    else if (key == "percent") {
+      std::string p = value.is_string() ? value.get<std::string>() : "";
+      if (p == "either")
+        o.percent = PercentReading::Either;
+      else if (p == "fraction")
+        o.percent = PercentReading::Fraction;
+      else if (p == "value")
+        o.percent = PercentReading::Value;
+      else
+        throw InvalidRequest("options.percent: must be \"either\", \"fraction\" or \"value\"");
+    } else {
+      throw InvalidRequest(
+          "options." + key +
+          ": unknown option (known: significant_digits, tolerance, "
+          "random_points, timeout_ms, join_boxes, inequality_for_interval, percent)");
+    }
+  }
+  return o;
+}
+
+}  // namespace crucible::rewards::math

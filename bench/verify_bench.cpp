@@ -100,23 +100,40 @@ std::vector<Pair> corpus(size_t n) {
       out.push_back(lp[static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(lp.size()) - 1))]);
       continue;
     }
-    const tasks::Task& t = pool[static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(pool.size()) - 1))];
+    const tasks::Task& t =
+        pool[static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(pool.size()) - 1))];
     std::string a = t.answer;
     std::string think = "<think>" + t.solution + "</think>\n";
     switch (rng.uniform(0, 6)) {
-      case 0: out.push_back({a, think + "The answer is \\boxed{" + a + "}."}); break;
-      case 1: out.push_back({a, think + "The answer is \\boxed{" + off_by_one(a) + "}.", false}); break;
-      case 2: out.push_back({a, think + "\\boxed{" + decimal_form(a) + "}"}); break;
-      case 3: out.push_back({a, "So the final answer is $" + latex_form(a) + "$."}); break;
-      case 4: out.push_back({a, t.solution + "\n#### " + a}); break;
-      case 5: out.push_back({a, think + "Hence $x = " + latex_form(a) + "$."}); break;
-      default: out.push_back({a, t.solution}); break;  // the rationale itself: its last number
+      case 0:
+        out.push_back({a, think + "The answer is \\boxed{" + a + "}."});
+        break;
+      case 1:
+        out.push_back({a, think + "The answer is \\boxed{" + off_by_one(a) + "}.", false});
+        break;
+      case 2:
+        out.push_back({a, think + "\\boxed{" + decimal_form(a) + "}"});
+        break;
+      case 3:
+        out.push_back({a, "So the final answer is $" + latex_form(a) + "$."});
+        break;
+      case 4:
+        out.push_back({a, t.solution + "\n#### " + a});
+        break;
+      case 5:
+        out.push_back({a, think + "Hence $x = " + latex_form(a) + "$."});
+        break;
+      default:
+        out.push_back({a, t.solution});
+        break;  // the rationale itself: its last number
     }
   }
   return out;
 }
 
-double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double us(Clock::duration d) {
+  return std::chrono::duration<double, std::micro>(d).count();
+}
 
 }  // namespace
 
@@ -149,11 +166,14 @@ int main(int argc, char** argv) {
     if (v.correct != p.expected && ++disagree <= 3)
       std::printf("disagrees with its label: gold %s | pred ...%s\n", p.gold.c_str(),
                   p.pred.substr(p.pred.size() > 80 ? p.pred.size() - 80 : 0).c_str());
-    undecided += v.status == math::VerifyStatus::Timeout || v.status == math::VerifyStatus::UnparseableGold;
+    undecided +=
+        v.status == math::VerifyStatus::Timeout || v.status == math::VerifyStatus::UnparseableGold;
   }
   double single_s = std::chrono::duration<double>(Clock::now() - t0).count();
   std::sort(latency.begin(), latency.end());
-  auto pct = [&](double q) { return latency[std::min(latency.size() - 1, static_cast<size_t>(q * latency.size()))]; };
+  auto pct = [&](double q) {
+    return latency[std::min(latency.size() - 1, static_cast<size_t>(q * latency.size()))];
+  };
 
   // Several threads, throughput.
   std::atomic<size_t> next{0};
@@ -161,22 +181,26 @@ int main(int argc, char** argv) {
   std::vector<std::thread> pool;
   for (size_t t = 0; t < threads; ++t)
     pool.emplace_back([&] {
-      for (size_t i; (i = next.fetch_add(1)) < pairs.size();) (void)math::verify(pairs[i].gold, pairs[i].pred, options);
+      for (size_t i; (i = next.fetch_add(1)) < pairs.size();)
+        (void)math::verify(pairs[i].gold, pairs[i].pred, options);
     });
   for (auto& t : pool) t.join();
   double multi_s = std::chrono::duration<double>(Clock::now() - m0).count();
 
-  std::printf("pairs: %zu (%zu judged correct, %zu disagree with their labels, %zu undecided; string equality "
-              "agreed on %zu)\n",
-              pairs.size(), correct, disagree, undecided, same);
+  std::printf(
+      "pairs: %zu (%zu judged correct, %zu disagree with their labels, %zu undecided; string "
+      "equality "
+      "agreed on %zu)\n",
+      pairs.size(), correct, disagree, undecided, same);
   std::printf("baseline (extract + string compare): %.0f pairs/s\n", pairs.size() / baseline_s);
   std::printf("verifier, 1 thread:  %.0f verifications/s  (%.2fx the baseline's time per pair)\n",
               pairs.size() / single_s, single_s / baseline_s);
-  std::printf("latency: p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us\n", pct(0.5), pct(0.9), pct(0.99),
-              latency.back());
-  std::printf("verifier, %zu threads: %.0f verifications/s  (%.2fx one thread)\n", threads, pairs.size() / multi_s,
-              single_s / multi_s);
-  std::printf("targets: p99 < 1000 us: %s; >= 20000/s on one core: %s\n", pct(0.99) < 1000 ? "met" : "MISSED",
+  std::printf("latency: p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us\n", pct(0.5), pct(0.9),
+              pct(0.99), latency.back());
+  std::printf("verifier, %zu threads: %.0f verifications/s  (%.2fx one thread)\n", threads,
+              pairs.size() / multi_s, single_s / multi_s);
+  std::printf("targets: p99 < 1000 us: %s; >= 20000/s on one core: %s\n",
+              pct(0.99) < 1000 ? "met" : "MISSED",
               pairs.size() / single_s >= 20000 ? "met" : "MISSED");
   return 0;
 }

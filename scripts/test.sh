@@ -2,6 +2,7 @@
 # Installs what is missing, builds, and runs the whole test suite through CTest:
 #  1. Release build: every test (unit, e2e, security, slow).
 #  2. AddressSanitizer + UndefinedBehaviorSanitizer build: the unit and e2e tests (not slow).
+#  3. The math verifier's libFuzzer target for 30 s, when clang with libFuzzer is present.
 # Also checks formatting with the repository's .clang-format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +17,5 @@ if [ "${CRUCIBLE_SKIP_SANITIZERS:-0}" != 1 ]; then
     -DCRUCIBLE_BUILD_BENCH=OFF
   (cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600 -L 'unit|e2e' -LE slow)
 fi
+
+bash scripts/fuzz.sh "${CRUCIBLE_FUZZ_SECONDS:-30}"

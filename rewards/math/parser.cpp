@@ -59,7 +59,7 @@ std::vector<Token> without_units(std::vector<Token> t) {
       out.push_back(comma);
       continue;
     }
-    if (is_wordish(t[i]) && !out.empty()) {
+    if (is_wordish(t[i]) && !is_separator_word(t[i]) && !out.empty()) {
       size_t j = i;
       while (is_wordish(t[j]) && !is_separator_word(t[j])) ++j;
       const Token& before = out.back();

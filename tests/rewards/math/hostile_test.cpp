@@ -67,6 +67,8 @@ std::vector<Row> rows() {
       {"nul_bytes", "1", std::string("\\boxed{1\0}", 10), VerifyStatus::UnparseablePred,
        "unexpected character"},
       {"only_punctuation", "1", "?!?", VerifyStatus::NoAnswer, ""},
+      // Found by the fuzzer: a separator word at the end of an answer looped forever.
+      {"trailing_separator_word", "1", "\\boxed{-0\\%or}", VerifyStatus::Wrong, ""},
   };
 }
 

@@ -165,8 +165,8 @@ class Comparer {
       if (assigned_name(g).name != assigned_name(p).name) return decide(false, "variables_differ");
       return eq(assigned_value(g), assigned_value(p));
     }
-    if (is_assignment(g) && p.kind != ExprKind::Relation) return eq(assigned_value(g), p);
-    if (is_assignment(p) && g.kind != ExprKind::Relation) return eq(g, assigned_value(p));
+    if (is_equality_chain(g) && p.kind != ExprKind::Relation) return chain_matches(g, p, true);
+    if (is_equality_chain(p) && g.kind != ExprKind::Relation) return chain_matches(p, g, false);
     if (g.kind != ExprKind::Relation && contains(g, ExprKind::PlusMinus)) return eq(expanded(g), p);
     if (p.kind != ExprKind::Relation && contains(p, ExprKind::PlusMinus)) return eq(g, expanded(p));
     if (g.kind == ExprKind::Text || p.kind == ExprKind::Text)
@@ -175,6 +175,23 @@ class Comparer {
     if (g.kind == ExprKind::Relation || p.kind == ExprKind::Relation) return relation(g, p);
     if (is_collection(g) || is_collection(p)) return collection(g, p);
     return scalar(g, p);
+  }
+
+  static bool is_equality_chain(const Expr& e) {
+    return e.kind == ExprKind::Relation &&
+           std::all_of(e.ops.begin(), e.ops.end(), [](RelOp op) { return op == RelOp::Eq; });
+  }
+
+  // "x = 3" and "3 \cdot 5 = 15" against a value: every side that is not a bare variable
+  // must equal it (so a false equation never matches), and there must be such a side.
+  bool chain_matches(const Expr& chain, const Expr& value, bool chain_is_gold) {
+    size_t compared = 0;
+    for (const auto& side : chain.kids) {
+      if (side.kind == ExprKind::Symbol) continue;
+      ++compared;
+      if (!(chain_is_gold ? eq(side, value) : eq(value, side))) return false;
+    }
+    return compared > 0 ? true : decide(false, "shape_mismatch");
   }
 
   static Expr expanded(const Expr& e) {

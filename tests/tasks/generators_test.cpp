@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "base/error.hpp"
+#include "rewards/math/verifier.hpp"
 #include "sandbox/judge/judge.hpp"
 #include "tests/support/sandbox_env.hpp"
 
@@ -41,6 +42,27 @@ Q parse_fraction(const std::string& s) {
   auto slash = s.find('/');
   if (slash == std::string::npos) return Q{std::stoll(s), 1}.norm();
   return Q{std::stoll(s.substr(0, slash)), std::stoll(s.substr(slash + 1))}.norm();
+}
+
+std::string latex(Q q) {
+  auto str = [](__int128 v) { return std::to_string(static_cast<long long>(v)); };
+  if (q.d == 1) return str(q.n);
+  return (q.n < 0 ? "-\\frac{" + str(-q.n) : "\\frac{" + str(q.n)) + "}{" + str(q.d) + "}";
+}
+
+// The project's own verifier agrees with the independent check: the task's answer equals
+// the independently computed value (written as a policy would, in LaTeX), differs from a
+// wrong one, and the reference rationale ends in the answer.
+void expect_verifier_agrees(const Task& t, Q independent, bool rationale_ends_in_answer = true) {
+  rewards::math::VerifyOptions o;
+  auto right = rewards::math::verify(t.answer, "so \\boxed{" + latex(independent) + "}", o);
+  EXPECT_TRUE(right.correct) << t.answer << " vs " << latex(independent) << ": " << right.reason;
+  auto wrong = rewards::math::verify(t.answer, "\\boxed{" + latex(independent + Q{1, 1}) + "}", o);
+  EXPECT_FALSE(wrong.correct) << t.answer;
+  if (rationale_ends_in_answer) {
+    auto rationale = rewards::math::verify(t.answer, t.solution, o);
+    EXPECT_TRUE(rationale.correct) << t.solution << " -> " << rationale.pred_answer;
+  }
 }
 
 // A small recursive-descent evaluator for countdown expressions; records numbers used.
@@ -120,6 +142,7 @@ TEST(Generators, ArithmeticAnswersMatchThePromptAcrossDifficulties) {
             << "digits follow difficulty";
         EXPECT_NE(t.solution.find("= " + std::to_string(static_cast<long long>(r))),
                   std::string::npos);
+        if (!reversed) expect_verifier_agrees(t, Q{r, 1});
         ++checked;
       }
     }
@@ -134,6 +157,7 @@ TEST(Generators, CountdownReferenceSolutionsReachTheTarget) {
       Eval e{expr, 0, {}};
       Q v = e.sum();
       EXPECT_TRUE(v == (Q{std::stoll(t.answer), 1})) << expr << " vs " << t.answer;
+      expect_verifier_agrees(t, v);
       std::multiset<int64_t> allowed;
       for (const auto& n : t.metadata["numbers"]) allowed.insert(n.get<int64_t>());
       for (int64_t n : e.used) {
@@ -155,6 +179,9 @@ TEST(Generators, LinearAnswersSatisfyTheEquation) {
       Q lhs = Q{c[0].get<int64_t>(), 1} * x + Q{c[1].get<int64_t>(), 1};
       Q rhs = Q{c[2].get<int64_t>(), 1} * x + Q{c[3].get<int64_t>(), 1};
       EXPECT_TRUE(lhs == rhs) << t.prompt << " x=" << t.answer;
+      // The answer solves the equation, checked again by substitution through the verifier.
+      expect_verifier_agrees(t, (Q{c[3].get<int64_t>(), 1} - Q{c[1].get<int64_t>(), 1}) /
+                                    (Q{c[0].get<int64_t>(), 1} - Q{c[2].get<int64_t>(), 1}));
       if (d <= 2) {
         EXPECT_EQ(t.answer.find('/'), std::string::npos) << "easy levels have integer answers";
       }
@@ -178,6 +205,7 @@ TEST(Generators, WordProblemAnswersFollowFromTheirParameters) {
                : kind == "speed" ? Q{n(0), n(1)}.norm()
                                  : Q{n(0) * (100 + n(1)), 100}.norm();
       EXPECT_TRUE(parse_fraction(t.answer) == want) << t.prompt << " -> " << t.answer;
+      expect_verifier_agrees(t, want);
       for (size_t i = 0; i < p.size(); ++i)
         EXPECT_NE(t.prompt.find(std::to_string(n(i))), std::string::npos)
             << "the prompt states every parameter";

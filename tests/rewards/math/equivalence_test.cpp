@@ -139,6 +139,11 @@ const Row kRows[] = {
     {"x^2+y^2=1", "2x^2+2y^2=2", true},
     {"x^2+y^2=1", "x^2+y^2=2", false},
     {"k = \\frac{1}{2}", "0.5", true},
+    {"15", "3 \\cdot 5 = 15", true},
+    {"15", "3 \\cdot 5 = 16", false},
+    {"15", "x = 3 \\cdot 5 = 15", true},
+    {"15", "x = 3 \\cdot 5 = 14", false},
+    {"3 \\cdot 5 = 15", "15", true},
     // Inequalities: flipped sides match.
     {"x > 3", "3 < x", true},
     {"x > 3", "x > 3", true},

@@ -120,7 +120,7 @@ OverlongSpec OverlongSpec::from_json(const nlohmann::json& j) {
   if (j.is_null()) return s;
   if (!j.is_object()) throw InvalidRequest("overlong: must be an object");
   for (const auto& [key, value] : j.items()) {
-    if (!value.is_number_unsigned())
+    if (!value.is_number_integer() || value.get<int64_t>() < 0)
       throw InvalidRequest("overlong." + key + ": must be a non-negative integer");
     if (key == "max_tokens")
       s.max_tokens = value.get<size_t>();

@@ -1,0 +1,270 @@
+#include "policy/model/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "base/error.hpp"
+#include "base/rng.hpp"
+#include "policy/model/layers.hpp"
+
+namespace crucible::policy {
+
+KvCache::KvCache(const ModelConfig& c, size_t slots)
+    : slots_(slots), stride_(c.max_seq * c.dim), k_(c.layers * slots * stride_), v_(k_.size()) {}
+
+void decode_step(const Transformer<float>& model, KvCache& cache, const std::vector<size_t>& slots,
+                 const std::vector<int>& tokens, const std::vector<size_t>& positions,
+                 std::vector<float>& logits) {
+  const ModelConfig& c = model.config();
+  const ParamLayout& lay = model.layout();
+  const size_t n = slots.size(), d = c.dim, f = c.mlp_dim, heads = c.heads, hd = c.head_dim();
+  const float eps = static_cast<float>(c.norm_eps), theta = static_cast<float>(c.rope_theta);
+  const float* P = model.params.data();
+  const Backend be = model.backend();
+  std::vector<int> pos(n);
+  for (size_t i = 0; i < n; ++i) pos[i] = static_cast<int>(positions[i]);
+  std::vector<float> x(n * d), xn(n * d), rstd(n), q(n * d), k(n * d), v(n * d), att_out(n * d),
+      y(n * d);
+  std::vector<float> a(n * f), b(n * f), h(n * f), scores(c.max_seq);
+  embedding_forward(x.data(), tokens.data(), P + lay.embedding, n, d);
+  const float scale = 1.f / std::sqrt(static_cast<float>(hd));
+  for (size_t l = 0; l < c.layers; ++l) {
+    const auto& L = lay.layers[l];
+    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.attn_norm, n, d, eps);
+    matmul_forward(be, q.data(), xn.data(), P + L.wq, n, d, d);
+    matmul_forward(be, k.data(), xn.data(), P + L.wk, n, d, d);
+    matmul_forward(be, v.data(), xn.data(), P + L.wv, n, d, d);
+    rope_apply(q.data(), pos.data(), n, heads, hd, theta, 1);
+    rope_apply(k.data(), pos.data(), n, heads, hd, theta, 1);
+    for (size_t i = 0; i < n; ++i) {
+      float* K = cache.keys(l, slots[i]);
+      float* V = cache.values(l, slots[i]);
+      std::copy(k.begin() + static_cast<long>(i * d), k.begin() + static_cast<long>((i + 1) * d),
+                K + positions[i] * d);
+      std::copy(v.begin() + static_cast<long>(i * d), v.begin() + static_cast<long>((i + 1) * d),
+                V + positions[i] * d);
+      for (size_t hh = 0; hh < heads; ++hh) {
+        const float* qi = q.data() + i * d + hh * hd;
+        float mx = -INFINITY;
+        for (size_t s = 0; s <= positions[i]; ++s) {
+          const float* ks = K + s * d + hh * hd;
+          float dot = 0;
+          for (size_t e = 0; e < hd; ++e) dot += qi[e] * ks[e];
+          scores[s] = dot * scale;
+          mx = std::max(mx, scores[s]);
+        }
+        float sum = 0;
+        for (size_t s = 0; s <= positions[i]; ++s) sum += scores[s] = std::exp(scores[s] - mx);
+        float* o = att_out.data() + i * d + hh * hd;
+        std::fill(o, o + hd, 0.f);
+        for (size_t s = 0; s <= positions[i]; ++s) {
+          const float* vs = V + s * d + hh * hd;
+          float w = scores[s] / sum;
+          for (size_t e = 0; e < hd; ++e) o[e] += w * vs[e];
+        }
+      }
+    }
+    matmul_forward(be, y.data(), att_out.data(), P + L.wo, n, d, d);
+    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
+    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.mlp_norm, n, d, eps);
+    matmul_forward(be, a.data(), xn.data(), P + L.w1, n, d, f);
+    if (c.swiglu) {
+      matmul_forward(be, b.data(), xn.data(), P + L.w3, n, d, f);
+      swiglu_forward(h.data(), a.data(), b.data(), n * f);
+    } else {
+      gelu_forward(h.data(), a.data(), n * f);
+    }
+    matmul_forward(be, y.data(), h.data(), P + L.w2, n, f, d);
+    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
+  }
+  rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + lay.final_norm, n, d, eps);
+  logits.resize(n * c.vocab);
+  matmul_forward(be, logits.data(), xn.data(), P + lay.embedding, n, d, c.vocab);
+}
+
+namespace {
+
+// A uniform number that depends only on (seed, sample, position).
+double uniform_at(uint64_t seed, size_t sample, size_t position) {
+  Rng rng(seed ^ (0x9e3779b97f4a7c15ULL * (sample + 1)) ^ (0xbf58476d1ce4e5b9ULL * (position + 1)));
+  rng.next();
+  return rng.uniform01();
+}
+
+struct Choice {
+  int token;
+  float logprob, raw_logprob;
+};
+
+float log_softmax_at(const float* row, size_t vocab, int token) {
+  float mx = *std::max_element(row, row + vocab);
+  double sum = 0;
+  for (size_t i = 0; i < vocab; ++i) sum += std::exp(static_cast<double>(row[i] - mx));
+  return static_cast<float>(row[token] - mx - std::log(sum));
+}
+
+Choice choose(const float* row, size_t vocab, const SamplingParams& p, double u) {
+  if (p.temperature <= 0) {
+    int best = static_cast<int>(std::max_element(row, row + vocab) - row);
+    return {best, 0.f, log_softmax_at(row, vocab, best)};
+  }
+  std::vector<int> order(vocab);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](int x, int y) { return row[x] > row[y] || (row[x] == row[y] && x < y); });
+  size_t keep = p.top_k > 0 ? std::min(p.top_k, vocab) : vocab;
+  std::vector<double> prob(keep);
+  double mx = row[order[0]] / p.temperature, sum = 0;
+  for (size_t i = 0; i < keep; ++i) sum += prob[i] = std::exp(row[order[i]] / p.temperature - mx);
+  for (auto& q : prob) q /= sum;
+  if (p.top_p < 1) {
+    double cum = 0;
+    size_t n = 0;
+    while (n < keep && cum < p.top_p) cum += prob[n++];
+    keep = std::max<size_t>(n, 1);
+    prob.resize(keep);
+    double s = std::accumulate(prob.begin(), prob.end(), 0.0);
+    for (auto& q : prob) q /= s;
+  }
+  size_t pick = keep - 1;
+  double cum = 0;
+  for (size_t i = 0; i < keep; ++i) {
+    cum += prob[i];
+    if (u < cum) {
+      pick = i;
+      break;
+    }
+  }
+  int token = order[pick];
+  return {token, static_cast<float>(std::log(prob[pick])), log_softmax_at(row, vocab, token)};
+}
+
+bool ends_with_stop(const std::string& text, const std::vector<std::string>& stops) {
+  for (const auto& s : stops)
+    if (!s.empty() && text.size() >= s.size() &&
+        text.compare(text.size() - s.size(), s.size(), s) == 0)
+      return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<Sample> Sampler::generate(const std::vector<std::string>& prompts,
+                                      const SamplingParams& params) {
+  std::vector<std::vector<int>> ids;
+  for (const auto& p : prompts) {
+    auto t = tokenizer_.encode(p);
+    t.insert(t.begin(), tokenizer_.bos());
+    ids.push_back(std::move(t));
+  }
+  return generate_tokens(ids, params);
+}
+
+std::vector<Sample> Sampler::generate_tokens(const std::vector<std::vector<int>>& prompts,
+                                             const SamplingParams& params) {
+  std::vector<Sample> samples(prompts.size());
+  std::vector<Sample*> run_list;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    if (prompts[i].empty()) throw InvalidRequest("prompt " + std::to_string(i) + " is empty");
+    if (prompts[i].size() >= model_.config().max_seq)
+      throw InvalidRequest("prompt " + std::to_string(i) + " has " +
+                           std::to_string(prompts[i].size()) + " tokens; the model's context is " +
+                           std::to_string(model_.config().max_seq));
+    samples[i].index = i;
+    samples[i].prompt_tokens = prompts[i];
+    samples[i].params = params;
+    run_list.push_back(&samples[i]);
+  }
+  run(run_list, params.max_tokens);
+  return samples;
+}
+
+void Sampler::force(Sample& sample, const std::string& text) const {
+  for (int t : tokenizer_.encode(text)) {
+    sample.tokens.push_back(t);
+    sample.forced.push_back(1);
+  }
+  sample.text = tokenizer_.decode(sample.tokens);
+  sample.finish_reason = "length";
+}
+
+void Sampler::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
+  std::vector<Sample*> run_list;
+  for (auto& s : samples)
+    if (s.finish_reason == "length" || s.logprobs.size() < s.tokens.size()) run_list.push_back(&s);
+  run(run_list, max_new_tokens);
+}
+
+void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
+  const ModelConfig& c = model_.config();
+  if (samples.empty()) return;
+  KvCache cache(c, samples.size());
+  // Each slot first replays its prompt and existing completion (scoring forced tokens that
+  // have no log-prob yet), then samples.
+  std::vector<size_t> fed(samples.size(), 0), budget(samples.size(), max_new_tokens);
+  std::vector<bool> done(samples.size(), false);
+  std::vector<float> logits;
+  while (true) {
+    std::vector<size_t> slots, positions;
+    std::vector<int> tokens;
+    for (size_t i = 0; i < samples.size(); ++i) {
+      if (done[i]) continue;
+      const Sample& s = *samples[i];
+      size_t total = s.prompt_tokens.size() + s.tokens.size();
+      if (fed[i] >= total) continue;  // waiting for a sampled token (set below)
+      slots.push_back(i);
+      positions.push_back(fed[i]);
+      tokens.push_back(fed[i] < s.prompt_tokens.size() ? s.prompt_tokens[fed[i]]
+                                                       : s.tokens[fed[i] - s.prompt_tokens.size()]);
+    }
+    if (slots.empty()) break;
+    decode_step(model_, cache, slots, tokens, positions, logits);
+    for (size_t r = 0; r < slots.size(); ++r) {
+      size_t i = slots[r];
+      Sample& s = *samples[i];
+      const float* row = logits.data() + r * c.vocab;
+      ++fed[i];
+      size_t next =
+          fed[i] - s.prompt_tokens.size();  // index of the completion token this row predicts
+      if (fed[i] < s.prompt_tokens.size()) continue;
+      if (next < s.tokens.size()) {
+        if (next >= s.logprobs.size()) {  // a forced token: score it under the model
+          float lp = log_softmax_at(row, c.vocab, s.tokens[next]);
+          s.logprobs.push_back(lp);
+          s.raw_logprobs.push_back(lp);
+        }
+        continue;
+      }
+      if (budget[i] == 0) {
+        s.finish_reason = "length";
+        done[i] = true;
+        continue;
+      }
+      if (fed[i] >= c.max_seq) {
+        s.finish_reason = "max_seq";
+        done[i] = true;
+        continue;
+      }
+      Choice ch = choose(row, c.vocab, s.params, uniform_at(s.params.seed, s.index, next));
+      s.tokens.push_back(ch.token);
+      s.logprobs.push_back(ch.logprob);
+      s.raw_logprobs.push_back(ch.raw_logprob);
+      s.forced.push_back(0);
+      s.text += tokenizer_.decode_one(ch.token);
+      --budget[i];
+      bool stop_token = std::find(s.params.stop_tokens.begin(), s.params.stop_tokens.end(),
+                                  ch.token) != s.params.stop_tokens.end();
+      if (stop_token || ends_with_stop(s.text, s.params.stop)) {
+        s.finish_reason = "stop";
+        done[i] = true;
+      } else if (budget[i] == 0) {
+        s.finish_reason = "length";
+        done[i] = true;
+      }
+    }
+  }
+  for (auto* s : samples) s->text = tokenizer_.decode(s->tokens);
+}
+
+}  // namespace crucible::policy

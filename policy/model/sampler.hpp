@@ -1,0 +1,85 @@
+// Sampling from the native model with a KV cache, batched. Every sample carries its token
+// ids, the log-prob of each chosen token under the sampling distribution and under the
+// raw model, which tokens were forced (prefilled), and why it finished.
+//
+//   Sampler sampler(model, tokenizer);
+//   auto samples = sampler.generate({"What is 2+3? "}, {.max_tokens = 16, .seed = 7});
+//   sampler.resume(samples, 16);            // continues those that hit max_tokens
+//   sampler.force(samples[0], "</think>");  // prefill text mid-sample, then resume
+//
+// Randomness is a function of (seed, sample index, completion position), so a sample
+// resumed in segments gets the same tokens as one generated in a single run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "policy/model/tokenizer.hpp"
+#include "policy/model/transformer.hpp"
+
+namespace crucible::policy {
+
+struct SamplingParams {
+  double temperature = 1.0;       // 0: greedy
+  size_t top_k = 0;               // 0: off
+  double top_p = 1.0;             // 1: off
+  size_t max_tokens = 64;         // new tokens in this call
+  std::vector<std::string> stop;  // stop strings (the completion text ends with one)
+  std::vector<int> stop_tokens;   // e.g. the tokenizer's eos
+  uint64_t seed = 0;
+};
+
+struct Sample {
+  size_t index = 0;  // position in its batch: part of the random stream
+  std::vector<int> prompt_tokens;
+  std::vector<int> tokens;      // the completion
+  std::vector<float> logprobs;  // per completion token, under the sampling distribution
+  std::vector<float>
+      raw_logprobs;             // per completion token, under the raw model (T = 1, no filtering)
+  std::vector<uint8_t> forced;  // 1 where the token was prefilled, not sampled
+  std::string text;             // decoded completion
+  std::string finish_reason;    // stop | length | max_seq
+  SamplingParams params;
+};
+
+// Per-step inference with a cache of keys and values per sequence slot.
+class KvCache {
+ public:
+  KvCache(const ModelConfig& config, size_t slots);
+  float* keys(size_t layer, size_t slot) { return k_.data() + (layer * slots_ + slot) * stride_; }
+  float* values(size_t layer, size_t slot) { return v_.data() + (layer * slots_ + slot) * stride_; }
+  size_t slots() const { return slots_; }
+
+ private:
+  size_t slots_, stride_;
+  std::vector<float> k_, v_;
+};
+
+// Runs one position for each listed slot: tokens[i] at positions[i]; logits [n, vocab].
+void decode_step(const Transformer<float>& model, KvCache& cache, const std::vector<size_t>& slots,
+                 const std::vector<int>& tokens, const std::vector<size_t>& positions,
+                 std::vector<float>& logits);
+
+class Sampler {
+ public:
+  Sampler(const Transformer<float>& model, const Tokenizer& tokenizer)
+      : model_(model), tokenizer_(tokenizer) {}
+
+  std::vector<Sample> generate(const std::vector<std::string>& prompts,
+                               const SamplingParams& params);
+  std::vector<Sample> generate_tokens(const std::vector<std::vector<int>>& prompts,
+                                      const SamplingParams& params);
+  // Continues every sample whose finish_reason is "length" (or that has forced tokens
+  // waiting) by up to max_new_tokens.
+  void resume(std::vector<Sample>& samples, size_t max_new_tokens);
+  // Appends text to a sample as forced tokens; the next resume scores and continues it.
+  void force(Sample& sample, const std::string& text) const;
+
+ private:
+  void run(std::vector<Sample*>& samples, size_t max_new_tokens);
+  const Transformer<float>& model_;
+  const Tokenizer& tokenizer_;
+};
+
+}  // namespace crucible::policy

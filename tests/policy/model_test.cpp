@@ -15,6 +15,7 @@
 #include "policy/model/losses.hpp"
 #include "policy/model/optimizer.hpp"
 #include "policy/model/sampler.hpp"
+#include "policy/model/sft.hpp"
 
 namespace crucible::policy {
 namespace {
@@ -281,14 +282,6 @@ TEST(Backends, BlasMatchesNaiveForwardAndBackward) {
   for (size_t i = 0; i < blas.grads.size(); ++i)
     gworst = std::max(gworst, std::abs(blas.grads[i] - naive.grads[i]));
   EXPECT_LT(gworst, 1e-4f);
-}
-
-std::vector<uint8_t> decay_mask(const Transformer<float>& m) {
-  std::vector<uint8_t> mask(m.params.size(), 0);
-  for (const auto& t : m.layout().tensors(m.config()))
-    std::fill(mask.begin() + static_cast<long>(t.offset),
-              mask.begin() + static_cast<long>(t.offset + t.rows * t.cols), t.decays);
-  return mask;
 }
 
 TEST(Training, OverfitsAFixedBatch) {

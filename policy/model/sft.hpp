@@ -1,0 +1,44 @@
+// Supervised fine-tuning: batches of (prompt, completion) token sequences, loss on the
+// completion tokens only, one AdamW step per batch.
+//
+//   SftTrainer trainer(model, optimizer);
+//   LossResult r = trainer.step(examples);   // pads to the longest sequence
+#pragma once
+
+#include <vector>
+
+#include "policy/model/losses.hpp"
+#include "policy/model/optimizer.hpp"
+#include "policy/model/tokenizer.hpp"
+#include "policy/model/transformer.hpp"
+#include "tasks/task.hpp"
+
+namespace crucible::policy {
+
+struct SftExample {
+  std::vector<int> prompt;      // starts with <bos>
+  std::vector<int> completion;  // ends with <eos>
+};
+
+// The training text of a task: prompt, then "Answer: " and the reference answer (after
+// the worked rationale when `with_rationale` and the task has one).
+SftExample sft_example(const tasks::Task& task, const Tokenizer& tokenizer, bool with_rationale);
+// The prompt the model sees for a task at sampling time (matches sft_example's prompt).
+std::string sft_prompt(const tasks::Task& task);
+
+// The AdamW decay mask of a model: matrices decay, norm gains do not.
+std::vector<uint8_t> decay_mask(const Transformer<float>& model);
+
+class SftTrainer {
+ public:
+  SftTrainer(Transformer<float>& model, AdamW& optimizer) : model_(model), optimizer_(optimizer) {}
+  // One optimizer step on the batch; sequences longer than the context are truncated.
+  LossResult step(const std::vector<SftExample>& batch);
+
+ private:
+  Transformer<float>& model_;
+  AdamW& optimizer_;
+  std::vector<float> dlogits_;
+};
+
+}  // namespace crucible::policy

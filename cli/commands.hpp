@@ -16,5 +16,7 @@ int judge_command(const Args& args);   // crucible judge
 int serve_command(const Args& args);   // crucible serve
 int tasks_command(const Args& args);   // crucible tasks
 int verify_command(const Args& args);  // crucible verify
+int sft_command(const Args& args);     // crucible sft
+int sample_command(const Args& args);  // crucible sample
 
 }  // namespace crucible::cli

@@ -18,6 +18,8 @@ constexpr const char* kUsage =
     "  serve   serve the sandbox over HTTP (native, SandboxFusion and Piston APIs)\n"
     "  tasks   import, validate, summarise, deduplicate, decontaminate and split task files\n"
     "  verify  check a math answer against a reference (or a JSONL batch)\n"
+    "  sft     train the native policy on task answers (supervised)\n"
+    "  sample  sample from a native policy checkpoint\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
     if (command == "serve") return crucible::cli::serve_command(args);
     if (command == "tasks") return crucible::cli::tasks_command(args);
     if (command == "verify") return crucible::cli::verify_command(args);
+    if (command == "sft") return crucible::cli::sft_command(args);
+    if (command == "sample") return crucible::cli::sample_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

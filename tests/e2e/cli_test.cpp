@@ -37,6 +37,53 @@ class Cli : public ::testing::Test {
   }
 };
 
+TEST_F(Cli, VerifyPrintsTheDecisionAndExitsByIt) {
+  auto ok = crucible("verify --gold '\\frac{1}{2}' --pred 'so the answer is $0.5$.'");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("\"correct\":true"), std::string::npos) << ok.out;
+  auto wrong = crucible("verify --gold 2 --pred 3");
+  EXPECT_EQ(wrong.code, 1);
+  std::string batch =
+      file("pairs.jsonl", "{\"gold\": \"1\", \"pred\": \"1.0\"}\nnot json\n{\"gold\": \"1\"}\n");
+  auto b = crucible("verify --batch " + batch);
+  EXPECT_EQ(b.code, 1) << "malformed lines fail the batch";
+  EXPECT_NE(b.out.find("\"line\":2}"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("pred: must be a string"), std::string::npos) << b.out;
+  auto bad = crucible("verify --gold 1 --pred 1 --options '{\"percent\": \"half\"}'");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("options.percent"), std::string::npos) << bad.out;
+}
+
+TEST_F(Cli, SftTrainsResumesAndSamples) {
+  auto gen = crucible("tasks gen --family arithmetic --n 50 --difficulty 1 --seed 3 --out " +
+                      (dir.path() / "t.jsonl").string());
+  ASSERT_EQ(gen.code, 0) << gen.out;
+  std::string config =
+      file("m.json", R"({"dim": 16, "layers": 1, "heads": 2, "mlp_dim": 32, "max_seq": 64})");
+  std::string ck = (dir.path() / "ck").string();
+  auto first = crucible("sft --tasks " + (dir.path() / "t.jsonl").string() + " --config " + config +
+                        " --steps 10 --batch 4 --out " + ck);
+  ASSERT_EQ(first.code, 0) << first.out;
+  auto resumed = crucible("sft --tasks " + (dir.path() / "t.jsonl").string() +
+                          " --steps 15 --batch 4 --out " + ck + " --resume");
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
+  EXPECT_NE(resumed.out.find("step 15/15"), std::string::npos) << resumed.out;
+  EXPECT_EQ(resumed.out.find("step 10/15"), std::string::npos)
+      << "resume starts after the saved step";
+  auto s =
+      crucible("sample --ckpt " + ck + " --prompt 'What is 1 + 2?' --n 2 --max-tokens 4 --seed 1");
+  ASSERT_EQ(s.code, 0) << s.out;
+  EXPECT_NE(s.out.find("\"logprobs\""), std::string::npos) << s.out;
+  auto bad =
+      crucible("sft --tasks " + (dir.path() / "t.jsonl").string() + " --config " +
+               file("bad.json", R"({"dim": 10, "heads": 4})") + " --steps 1 --out " + ck + "2");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("dim must be a multiple of heads"), std::string::npos) << bad.out;
+  auto missing = crucible("sample --ckpt " + (dir.path() / "none").string() + " --prompt x");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.out.find("does not exist"), std::string::npos) << missing.out;
+}
+
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {
   auto r = crucible("");
   EXPECT_EQ(r.code, 2);

@@ -55,17 +55,20 @@ void rmsnorm_backward(T* dx, T* dg, const T* dy, const T* x, const T* g, const T
 // turns by pos[n] * theta^(-2j/hd). Backward turns the gradient back (sign = -1).
 template <typename T>
 void rope_apply(T* x, const int* pos, size_t n, size_t heads, size_t hd, T theta, int sign) {
+  std::vector<T> freq(hd / 2);
+  for (size_t j = 0; j < hd / 2; ++j)
+    freq[j] = std::pow(theta, -static_cast<T>(2 * j) / static_cast<T>(hd));
   for (size_t r = 0; r < n; ++r)
-    for (size_t h = 0; h < heads; ++h)
-      for (size_t j = 0; j < hd / 2; ++j) {
-        T freq = std::pow(theta, -static_cast<T>(2 * j) / static_cast<T>(hd));
-        T angle = static_cast<T>(pos[r]) * freq;
-        T c = std::cos(angle), s = static_cast<T>(sign) * std::sin(angle);
+    for (size_t j = 0; j < hd / 2; ++j) {
+      T angle = static_cast<T>(pos[r]) * freq[j];
+      T c = std::cos(angle), s = static_cast<T>(sign) * std::sin(angle);
+      for (size_t h = 0; h < heads; ++h) {  // every head turns by the same angle
         T* p = x + r * heads * hd + h * hd + 2 * j;
         T a = p[0], b = p[1];
         p[0] = a * c - b * s;
         p[1] = a * s + b * c;
       }
+    }
 }
 
 // Causal multi-head attention over B sequences of S positions each (rows b*S + t).

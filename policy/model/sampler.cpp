@@ -109,6 +109,22 @@ Choice choose(const float* row, size_t vocab, const SamplingParams& p, double u)
     int best = static_cast<int>(std::max_element(row, row + vocab) - row);
     return {best, 0.f, log_softmax_at(row, vocab, best)};
   }
+  if (p.top_k == 0 && p.top_p >= 1) {  // plain temperature sampling: no sort needed
+    double mx = *std::max_element(row, row + vocab) / p.temperature, sum = 0;
+    for (size_t i = 0; i < vocab; ++i) sum += std::exp(row[i] / p.temperature - mx);
+    double target = u * sum, cum = 0;
+    size_t pick = vocab - 1;
+    for (size_t i = 0; i < vocab; ++i) {
+      cum += std::exp(row[i] / p.temperature - mx);
+      if (target < cum) {
+        pick = i;
+        break;
+      }
+    }
+    int token = static_cast<int>(pick);
+    double logq = row[pick] / p.temperature - mx - std::log(sum);
+    return {token, static_cast<float>(logq), log_softmax_at(row, vocab, token)};
+  }
   std::vector<int> order(vocab);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),

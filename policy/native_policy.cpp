@@ -1,0 +1,50 @@
+#include "policy/native_policy.hpp"
+
+#include <filesystem>
+
+#include "policy/model/checkpoint.hpp"
+
+namespace crucible::policy {
+
+namespace {
+std::shared_ptr<Transformer<float>> load_model(const Checkpoint& c) {
+  auto m = std::make_shared<Transformer<float>>(c.config);
+  m->params = c.params;
+  return m;
+}
+}  // namespace
+
+NativePolicy::NativePolicy(const std::string& dir) {
+  Checkpoint c = load_checkpoint(dir);
+  model_ = load_model(c);
+  tokenizer_ = c.tokenizer;
+  name_ = std::filesystem::path(dir).filename().string();
+  if (name_.empty()) name_ = "native";
+}
+
+NativePolicy::NativePolicy(std::shared_ptr<Transformer<float>> model, Tokenizer tokenizer,
+                           std::string name)
+    : model_(std::move(model)), tokenizer_(std::move(tokenizer)), name_(std::move(name)) {}
+
+std::vector<Sample> NativePolicy::generate(const std::vector<std::string>& prompts,
+                                           const SamplingParams& params) {
+  std::lock_guard lock(mu_);
+  return Sampler(*model_, tokenizer_).generate(prompts, params);
+}
+
+void NativePolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
+  std::lock_guard lock(mu_);
+  Sampler(*model_, tokenizer_).resume(samples, max_new_tokens);
+}
+
+std::string NativePolicy::version() const {
+  std::lock_guard lock(mu_);
+  return name_ + "@" + std::to_string(updates_);
+}
+
+void NativePolicy::updated() {
+  std::lock_guard lock(mu_);
+  ++updates_;
+}
+
+}  // namespace crucible::policy

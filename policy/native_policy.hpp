@@ -1,0 +1,39 @@
+// The native transformer behind the Policy interface. Thread-safe (one generation at a
+// time); `updated()` marks a weight update, which changes version().
+//
+//   NativePolicy p(checkpoint_dir);   or   NativePolicy p(model, tokenizer, "name");
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "policy/model/sampler.hpp"
+#include "policy/policy.hpp"
+
+namespace crucible::policy {
+
+class NativePolicy : public Policy {
+ public:
+  explicit NativePolicy(const std::string& checkpoint_dir);
+  NativePolicy(std::shared_ptr<Transformer<float>> model, Tokenizer tokenizer, std::string name);
+
+  std::vector<Sample> generate(const std::vector<std::string>& prompts,
+                               const SamplingParams& params) override;
+  void resume(std::vector<Sample>& samples, size_t max_new_tokens) override;
+  std::string version() const override;
+
+  void updated();
+  Transformer<float>& model() { return *model_; }
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::shared_ptr<Transformer<float>> model_;
+  Tokenizer tokenizer_;
+  std::string name_;
+  size_t updates_ = 0;
+  mutable std::mutex mu_;
+};
+
+}  // namespace crucible::policy

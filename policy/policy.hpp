@@ -1,0 +1,27 @@
+// The one interface every policy implements, native (policy/native_policy.hpp) or over
+// HTTP (policy/remote/http_policy.hpp), so rollouts and training loops do not care which.
+//
+//   std::vector<Sample> s = policy.generate({"What is 2+3?"}, params);
+//   policy.resume(s, 256);   // continue the unfinished ones (segmented rollouts)
+//   policy.version();        // changes with every weight update
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "policy/sample.hpp"
+
+namespace crucible::policy {
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  // One sample per prompt; sample i's random stream is (params.seed, i).
+  virtual std::vector<Sample> generate(const std::vector<std::string>& prompts,
+                                       const SamplingParams& params) = 0;
+  // Continues every sample that finished by length (or has forced tokens waiting).
+  virtual void resume(std::vector<Sample>& samples, size_t max_new_tokens) = 0;
+  virtual std::string version() const = 0;
+};
+
+}  // namespace crucible::policy

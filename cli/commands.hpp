@@ -9,14 +9,15 @@ namespace crucible::cli {
 
 using Args = std::vector<std::string>;
 
-int run_command(const Args& args);     // crucible run
-int doctor_command(const Args& args);  // crucible doctor
-int demo_command(const Args& args);    // crucible demo
-int judge_command(const Args& args);   // crucible judge
-int serve_command(const Args& args);   // crucible serve
-int tasks_command(const Args& args);   // crucible tasks
-int verify_command(const Args& args);  // crucible verify
-int sft_command(const Args& args);     // crucible sft
-int sample_command(const Args& args);  // crucible sample
+int run_command(const Args& args);           // crucible run
+int doctor_command(const Args& args);        // crucible doctor
+int demo_command(const Args& args);          // crucible demo
+int judge_command(const Args& args);         // crucible judge
+int serve_command(const Args& args);         // crucible serve
+int tasks_command(const Args& args);         // crucible tasks
+int verify_command(const Args& args);        // crucible verify
+int sft_command(const Args& args);           // crucible sft
+int sample_command(const Args& args);        // crucible sample
+int serve_policy_command(const Args& args);  // crucible serve-policy
 
 }  // namespace crucible::cli

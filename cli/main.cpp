@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  verify  check a math answer against a reference (or a JSONL batch)\n"
     "  sft     train the native policy on task answers (supervised)\n"
     "  sample  sample from a native policy checkpoint\n"
+    "  serve-policy  serve a native policy over the OpenAI-compatible completions API\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     if (command == "verify") return crucible::cli::verify_command(args);
     if (command == "sft") return crucible::cli::sft_command(args);
     if (command == "sample") return crucible::cli::sample_command(args);
+    if (command == "serve-policy") return crucible::cli::serve_policy_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

@@ -19,7 +19,8 @@ struct SamplingParams {
 };
 
 struct Sample {
-  size_t index = 0;  // position in its batch: part of the random stream
+  size_t index = 0;    // position in its batch: part of the random stream
+  std::string prompt;  // the prompt text, when the sample was asked for by text
   std::vector<int> prompt_tokens;
   std::vector<int> tokens;      // the completion
   std::vector<float> logprobs;  // per completion token, under the sampling distribution

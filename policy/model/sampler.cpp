@@ -174,7 +174,9 @@ std::vector<Sample> Sampler::generate(const std::vector<std::string>& prompts,
     t.insert(t.begin(), tokenizer_.bos());
     ids.push_back(std::move(t));
   }
-  return generate_tokens(ids, params);
+  auto samples = generate_tokens(ids, params);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i].prompt = prompts[i];
+  return samples;
 }
 
 std::vector<Sample> Sampler::generate_tokens(const std::vector<std::vector<int>>& prompts,

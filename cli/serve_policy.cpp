@@ -1,0 +1,57 @@
+// crucible serve-policy --ckpt CKPT [--port P] [--host H] [--name NAME] [--queue N]
+//
+// Serves a native checkpoint over the OpenAI-compatible completions API until SIGINT or
+// SIGTERM; prints {"url": ...} once listening.
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "policy/native_policy.hpp"
+#include "policy/remote/policy_server.hpp"
+
+namespace crucible::cli {
+namespace {
+
+constexpr const char* kHelp =
+    "usage: crucible serve-policy --ckpt CKPT [--port P] [--host H] [--name NAME] [--queue N]\n"
+    "Serves a native policy checkpoint: POST /v1/completions, GET /v1/models (OpenAI-compatible,\n"
+    "token ids and log-probs in every choice).\n";
+
+}  // namespace
+
+int serve_policy_command(const Args& args) {
+  Flags f(args, {"ckpt", "port", "host", "name", "queue"}, {"help"});
+  if (f.has("help")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  if (!f.has("ckpt")) throw InvalidRequest("--ckpt is required\n" + std::string(kHelp));
+  policy::NativePolicy native(*f.get("ckpt"));
+  policy::PolicyServerOptions o;
+  o.http.host = f.get("host").value_or("127.0.0.1");
+  o.http.port = static_cast<uint16_t>(f.number("port").value_or(8000));
+  o.queue = static_cast<size_t>(f.number("queue").value_or(16));
+  std::string name = f.get("name").value_or(native.name());
+  policy::set_blas_threads(2);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // every thread started below inherits the mask
+  policy::PolicyServer server(native, name, o);
+  server.start();
+  std::cout << nlohmann::json(
+                   {{"url", "http://" + o.http.host + ":" + std::to_string(server.port())},
+                    {"model", name}})
+                   .dump()
+            << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  server.stop();
+  return 0;
+}
+
+}  // namespace crucible::cli

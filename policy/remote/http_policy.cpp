@@ -1,0 +1,166 @@
+#include "policy/remote/http_policy.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "base/error.hpp"
+#include "net/http_client.hpp"
+
+namespace crucible::policy {
+
+using nlohmann::json;
+
+namespace {
+thread_local std::unique_ptr<net::HttpClient> tl_client;
+
+net::HttpClient& client(std::chrono::milliseconds timeout) {
+  if (!tl_client) tl_client = std::make_unique<net::HttpClient>(timeout);
+  tl_client->set_timeout(timeout);
+  return *tl_client;
+}
+}  // namespace
+
+HttpPolicy::HttpPolicy(HttpPolicyOptions options) : options_(std::move(options)) {
+  net::parse_url(options_.base_url);  // InvalidRequest naming a bad URL, now rather than later
+  if (options_.model.empty()) throw InvalidRequest("http policy: model is required");
+  if (options_.concurrency == 0)
+    throw InvalidRequest("http policy: concurrency must be at least 1");
+}
+
+void HttpPolicy::complete(Sample& sample, const std::string& prompt, const SamplingParams& p,
+                          uint64_t seed) const {
+  json body = {{"model", options_.model},
+               {"prompt", prompt},
+               {"max_tokens", p.max_tokens},
+               {"temperature", p.temperature},
+               {"top_p", p.top_p},
+               {"seed", seed},
+               {"logprobs", 1},
+               {"n", 1}};
+  if (p.top_k > 0) body["top_k"] = p.top_k;
+  if (!p.stop.empty()) body["stop"] = p.stop;
+  std::string url = options_.base_url + "/v1/completions";
+  std::string last_error;
+  auto wait = options_.backoff;
+  for (int attempt = 0; attempt <= options_.retries; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(wait);
+      wait *= 2;
+    }
+    net::HttpResponse r;
+    try {
+      r = client(options_.timeout).request("POST", url, body.dump());
+    } catch (const std::exception& e) {
+      tl_client.reset();  // a broken connection is not reused
+      last_error = e.what();
+      continue;
+    }
+    if (r.status == 429 || r.status >= 500) {
+      last_error = "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+      continue;
+    }
+    json j = json::parse(r.body, nullptr, false);
+    if (r.status != 200)
+      throw InvalidRequest("policy server refused the request (HTTP " + std::to_string(r.status) +
+                           "): " + r.body.substr(0, 300));
+    if (j.is_discarded() || !j.contains("choices") || !j["choices"].is_array() ||
+        j["choices"].empty())
+      throw Error("policy server answered without choices: " + r.body.substr(0, 300));
+    const json& c = j["choices"][0];
+    std::string text = c.value("text", "");
+    sample.text += text;
+    std::vector<int> ids;
+    if (c.contains("token_ids") && c["token_ids"].is_array()) {
+      ids = c["token_ids"].get<std::vector<int>>();
+    } else if (c.contains("logprobs") && c["logprobs"].is_object() &&
+               c["logprobs"].contains("tokens")) {
+      for (const auto& t : c["logprobs"]["tokens"]) {
+        std::string s = t.is_string() ? t.get<std::string>() : "";
+        if (s.rfind("token_id:", 0) != 0) {
+          ids.clear();  // tokens as text: ids unknown, keep text only
+          break;
+        }
+        ids.push_back(std::stoi(s.substr(9)));
+      }
+    }
+    if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
+        c["prompt_token_ids"].is_array())
+      sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();
+    std::vector<float> lps;
+    if (c.contains("logprobs") && c["logprobs"].is_object() &&
+        c["logprobs"].contains("token_logprobs"))
+      for (const auto& v : c["logprobs"]["token_logprobs"])
+        lps.push_back(v.is_number() ? v.get<float>() : 0.f);
+    std::vector<float> raw;
+    if (c.contains("logprobs") && c["logprobs"].is_object() &&
+        c["logprobs"].contains("raw_logprobs"))
+      raw = c["logprobs"]["raw_logprobs"].get<std::vector<float>>();
+    sample.tokens.insert(sample.tokens.end(), ids.begin(), ids.end());
+    sample.logprobs.insert(sample.logprobs.end(), lps.begin(), lps.end());
+    sample.raw_logprobs.insert(sample.raw_logprobs.end(), raw.begin(), raw.end());
+    sample.forced.insert(sample.forced.end(), ids.size(), 0);
+    sample.finish_reason = c.value("finish_reason", "length") == "stop" ? "stop" : "length";
+    return;
+  }
+  throw Error("policy server " + options_.base_url + " failed after " +
+              std::to_string(options_.retries + 1) + " attempts: " + last_error);
+}
+
+std::vector<Sample> HttpPolicy::generate(const std::vector<std::string>& prompts,
+                                         const SamplingParams& params) {
+  std::vector<Sample> samples(prompts.size());
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    samples[i].index = i;
+    samples[i].prompt = prompts[i];
+    samples[i].params = params;
+  }
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < std::min(options_.concurrency, prompts.size()); ++t)
+    threads.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < samples.size();) {
+        try {
+          complete(samples[i], prompts[i], params, params.seed + i);
+        } catch (...) {
+          std::lock_guard lock(mu);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+  return samples;
+}
+
+void HttpPolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
+  std::vector<Sample*> open;
+  for (auto& s : samples)
+    if (s.finish_reason == "length") open.push_back(&s);
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < std::min(options_.concurrency, open.size()); ++t)
+    threads.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < open.size();) {
+        Sample& s = *open[i];
+        SamplingParams p = s.params;
+        p.max_tokens = max_new_tokens;
+        try {
+          // The server continues from the text so far; a new seed offset keeps streams apart.
+          complete(s, s.prompt + s.text, p, p.seed + s.index + 7919 * s.tokens.size());
+        } catch (...) {
+          std::lock_guard lock(mu);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace crucible::policy

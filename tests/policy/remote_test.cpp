@@ -1,0 +1,165 @@
+// The OpenAI-compatible completions API (as a pure handler and over loopback) and the
+// HTTP policy against `crucible serve-policy`'s server: token ids and log-probs survive
+// the trip unchanged, bad requests are named, an unreachable server is a clear error.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "policy/native_policy.hpp"
+#include "policy/remote/http_policy.hpp"
+#include "policy/remote/policy_server.hpp"
+
+namespace crucible::policy {
+namespace {
+
+using nlohmann::json;
+
+std::shared_ptr<Transformer<float>> tiny_model() {
+  ModelConfig c;
+  c.vocab = Tokenizer().vocab_size();
+  c.dim = 16;
+  c.layers = 2;
+  c.heads = 2;
+  c.mlp_dim = 32;
+  c.max_seq = 64;
+  auto m = std::make_shared<Transformer<float>>(c);
+  m->init(3);
+  return m;
+}
+
+net::HttpRequest post(const json& body) {
+  net::HttpRequest r;
+  r.method = "POST";
+  r.path = "/v1/completions";
+  r.body = body.dump();
+  return r;
+}
+
+TEST(CompletionsApi, AnswersWithTokenIdsLogProbsAndUsage) {
+  NativePolicy policy(tiny_model(), Tokenizer(), "tiny");
+  auto r = handle_policy_request(post({{"model", "tiny"},
+                                       {"prompt", {"a", "b"}},
+                                       {"n", 2},
+                                       {"max_tokens", 5},
+                                       {"seed", 3},
+                                       {"logprobs", 1}}),
+                                 policy, "tiny", {});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  ASSERT_EQ(j["choices"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const json& c = j["choices"][i];
+    EXPECT_EQ(c["index"], i);
+    EXPECT_EQ(c["token_ids"].size(), 5u);
+    EXPECT_EQ(c["logprobs"]["token_logprobs"].size(), 5u);
+    EXPECT_EQ(c["finish_reason"], "length");
+  }
+  EXPECT_EQ(j["usage"]["completion_tokens"], 20);
+  EXPECT_EQ(j["usage"]["prompt_tokens"], 4);  // "<bos>a" and "<bos>b"
+  EXPECT_EQ(j["object"], "text_completion");
+  EXPECT_EQ(j["system_fingerprint"], "tiny@0");
+  net::HttpRequest models;
+  models.method = "GET";
+  models.path = "/v1/models";
+  EXPECT_EQ(json::parse(handle_policy_request(models, policy, "tiny", {}).body)["data"][0]["id"],
+            "tiny");
+}
+
+TEST(CompletionsApi, BadRequestsNameTheField) {
+  NativePolicy policy(tiny_model(), Tokenizer(), "tiny");
+  struct Bad {
+    json body;
+    int status;
+    const char* message;
+  };
+  for (const Bad& b :
+       {Bad{{{"prompt", "x"}, {"temperature", -1}}, 400, "temperature"},
+        Bad{{{"prompt", "x"}, {"max_tokens", 100000}}, 400, "max_tokens"},
+        Bad{{{"prompt", "x"}, {"stream", true}}, 400, "streaming is not supported"},
+        Bad{{{"prompt", "x"}, {"frequency_penalty", 1}}, 400, "frequency_penalty: unknown field"},
+        Bad{{{"prompt", 5}}, 400, "prompt: must be a string"},
+        Bad{{{"max_tokens", 5}}, 400, "prompt: required"},
+        Bad{{{"prompt", "x"}, {"n", 100}}, 400, "n:"},
+        Bad{{{"prompt", "x"}, {"model", "other"}}, 404, "not served here"}}) {
+    auto r = handle_policy_request(post(b.body), policy, "tiny", {});
+    EXPECT_EQ(r.status, b.status) << b.body.dump() << " -> " << r.body;
+    EXPECT_NE(r.body.find(b.message), std::string::npos) << r.body;
+  }
+  net::HttpRequest junk = post({});
+  junk.body = "{nope";
+  EXPECT_EQ(handle_policy_request(junk, policy, "tiny", {}).status, 400);
+  junk.path = "/v1/chat";
+  EXPECT_EQ(handle_policy_request(junk, policy, "tiny", {}).status, 404);
+}
+
+TEST(HttpPolicyTest, KeepsTheServersTokensAndLogProbs) {
+  auto model = tiny_model();
+  NativePolicy native(model, Tokenizer(), "tiny");
+  PolicyServerOptions o;
+  o.http.port = 0;
+  PolicyServer server(native, "tiny", o);
+  server.start();
+  HttpPolicy remote(
+      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "tiny"});
+  SamplingParams p;
+  p.max_tokens = 8;
+  p.seed = 21;
+  p.temperature = 0.8;
+  std::vector<std::string> prompts{"one", "two", "three"};
+  auto over_http = remote.generate(prompts, p);
+  ASSERT_EQ(over_http.size(), 3u);
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    SamplingParams local = p;
+    local.seed = p.seed + i;  // the HTTP policy gives sample i the seed + i
+    auto direct = native.generate({prompts[i]}, local)[0];
+    EXPECT_EQ(over_http[i].tokens, direct.tokens) << i;
+    EXPECT_EQ(over_http[i].logprobs, direct.logprobs) << i;
+    EXPECT_EQ(over_http[i].raw_logprobs, direct.raw_logprobs) << i;
+    EXPECT_EQ(over_http[i].prompt_tokens, direct.prompt_tokens) << i;
+    // Text crosses as JSON (an untrained model's invalid UTF-8 becomes U+FFFD); the token
+    // ids are the authority, which is why they travel.
+    EXPECT_EQ(over_http[i].text.empty(), direct.text.empty()) << i;
+  }
+  remote.resume(over_http, 4);
+  EXPECT_EQ(over_http[0].tokens.size(), 12u);
+  EXPECT_EQ(over_http[0].logprobs.size(), 12u);
+  EXPECT_EQ(remote.version(), "http:tiny");
+  server.stop();
+}
+
+TEST(HttpPolicyTest, AnUnreachableServerIsAClearErrorAfterRetries) {
+  HttpPolicy remote({.base_url = "http://127.0.0.1:9",
+                     .model = "m",
+                     .concurrency = 1,
+                     .timeout = std::chrono::seconds(2),
+                     .retries = 1,
+                     .backoff = std::chrono::milliseconds(10)});
+  try {
+    remote.generate({"x"}, {});
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("failed after 2 attempts"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(HttpPolicy({.base_url = "ftp://x", .model = "m"}), InvalidRequest);
+}
+
+TEST(HttpPolicyTest, ServerRefusalsAreNotRetriedAndNameTheProblem) {
+  NativePolicy native(tiny_model(), Tokenizer(), "tiny");
+  PolicyServerOptions o;
+  o.http.port = 0;
+  PolicyServer server(native, "tiny", o);
+  server.start();
+  HttpPolicy wrong_model(
+      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "other"});
+  try {
+    wrong_model.generate({"x"}, {});
+    ADD_FAILURE();
+  } catch (const InvalidRequest& e) {
+    EXPECT_NE(std::string(e.what()).find("HTTP 404"), std::string::npos) << e.what();
+  }
+  server.stop();
+}
+
+}  // namespace
+}  // namespace crucible::policy

@@ -108,6 +108,26 @@ void HttpPolicy::complete(Sample& sample, const std::string& prompt, const Sampl
               std::to_string(options_.retries + 1) + " attempts: " + last_error);
 }
 
+void HttpPolicy::concurrently(size_t count, const std::function<void(size_t)>& job) const {
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < std::min(options_.concurrency, count); ++t)
+    threads.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < count;) {
+        try {
+          job(i);
+        } catch (...) {
+          std::lock_guard lock(mu);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 std::vector<Sample> HttpPolicy::generate(const std::vector<std::string>& prompts,
                                          const SamplingParams& params) {
   std::vector<Sample> samples(prompts.size());
@@ -116,23 +136,8 @@ std::vector<Sample> HttpPolicy::generate(const std::vector<std::string>& prompts
     samples[i].prompt = prompts[i];
     samples[i].params = params;
   }
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex mu;
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < std::min(options_.concurrency, prompts.size()); ++t)
-    threads.emplace_back([&] {
-      for (size_t i; (i = next.fetch_add(1)) < samples.size();) {
-        try {
-          complete(samples[i], prompts[i], params, params.seed + i);
-        } catch (...) {
-          std::lock_guard lock(mu);
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    });
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
+  concurrently(samples.size(),
+               [&](size_t i) { complete(samples[i], prompts[i], params, params.seed + i); });
   return samples;
 }
 
@@ -140,27 +145,13 @@ void HttpPolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
   std::vector<Sample*> open;
   for (auto& s : samples)
     if (s.finish_reason == "length") open.push_back(&s);
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex mu;
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < std::min(options_.concurrency, open.size()); ++t)
-    threads.emplace_back([&] {
-      for (size_t i; (i = next.fetch_add(1)) < open.size();) {
-        Sample& s = *open[i];
-        SamplingParams p = s.params;
-        p.max_tokens = max_new_tokens;
-        try {
-          // The server continues from the text so far; a new seed offset keeps streams apart.
-          complete(s, s.prompt + s.text, p, p.seed + s.index + 7919 * s.tokens.size());
-        } catch (...) {
-          std::lock_guard lock(mu);
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    });
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
+  concurrently(open.size(), [&](size_t i) {
+    Sample& s = *open[i];
+    SamplingParams p = s.params;
+    p.max_tokens = max_new_tokens;
+    // The server continues from the text so far; a new seed offset keeps streams apart.
+    complete(s, s.prompt + s.text, p, p.seed + s.index + 7919 * s.tokens.size());
+  });
 }
 
 }  // namespace crucible::policy

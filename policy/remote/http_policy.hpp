@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "policy/policy.hpp"
@@ -37,6 +38,8 @@ class HttpPolicy : public Policy {
   // One completion for `prompt`, appended to `sample`.
   void complete(Sample& sample, const std::string& prompt, const SamplingParams& params,
                 uint64_t seed) const;
+  // Runs job(0..count-1) on up to `concurrency` threads; rethrows the first failure.
+  void concurrently(size_t count, const std::function<void(size_t)>& job) const;
   HttpPolicyOptions options_;
 };
 

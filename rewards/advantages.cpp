@@ -84,17 +84,17 @@ DecaySchedule DecaySchedule::from_json(const nlohmann::json& j) {
   return s;
 }
 
-double DecaySchedule::value(size_t i, size_t n) const {
+double DecaySchedule::value(size_t k, size_t n) const {
   switch (kind) {
     case DecayKind::Exponential:
-      return std::pow(base, static_cast<double>(i - 1));
+      return std::pow(base, static_cast<double>(k - 1));
     case DecayKind::Linear:
-      return 1.0 - static_cast<double>(i - 1) / static_cast<double>(n);
+      return 1.0 - static_cast<double>(k - 1) / static_cast<double>(n);
     case DecayKind::Custom:
-      if (i > custom.size())
+      if (k > custom.size())
         throw InvalidRequest("decay.values: has " + std::to_string(custom.size()) +
                              " values but the group has " + std::to_string(n) + " exits");
-      return custom[i - 1];
+      return custom[k - 1];
   }
   return 0;
 }
@@ -102,8 +102,9 @@ double DecaySchedule::value(size_t i, size_t n) const {
 std::vector<double> serial_rewards(const std::vector<bool>& correct,
                                    const DecaySchedule& schedule) {
   std::vector<double> r(correct.size(), 0.0);
+  size_t correct_so_far = 0;
   for (size_t i = 0; i < correct.size(); ++i)
-    if (correct[i]) r[i] = schedule.value(i + 1, correct.size());
+    if (correct[i]) r[i] = schedule.value(++correct_so_far, correct.size());
   return r;
 }
 

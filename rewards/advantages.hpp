@@ -2,11 +2,11 @@
 // of S-GRPO (early exit).
 //
 //   auto a = group_advantages({1, 0, 1, 1}, AdvantageMode::Standard);   // (r - mean) / (std + eps)
-//   auto r = serial_rewards({false, true, true}, DecaySchedule{});       // {0, 0.5, 0.25}
+//   auto r = serial_rewards({true, false, true, true}, DecaySchedule{});  // {1, 0, 0.5, 0.25}
 //
-// Serial groups: exits are ordered from earliest to latest; a correct exit at position i
-// (1-based) gets r_i = 2^-(i-1), so the earliest correct exit earns the most; a wrong
-// exit gets 0.
+// Serial groups (S-GRPO): exits are ordered from earliest to latest; a correct exit gets
+// 1 / 2^(k-1), where k counts the correct exits so far including this one, so the
+// earliest correct answer earns the most; a wrong exit gets 0.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -37,16 +37,16 @@ enum class DecayKind { Exponential, Linear, Custom };
 struct DecaySchedule {
   DecayKind kind = DecayKind::Exponential;
   double base = 0.5;           // exponential: r_i = base^(i-1)
-  std::vector<double> custom;  // custom: r_i = custom[i-1]; must cover every exit
+  std::vector<double> custom;  // custom: the k-th correct exit gets custom[k-1]
 
   // {"kind": "exponential"|"linear"|"custom", "base": 0.5, "values": [...]}
   static DecaySchedule from_json(const nlohmann::json& j);
-  // The reward of a correct i-th exit (1-based) of a group of n exits.
-  double value(size_t i, size_t n) const;
+  // The reward of the k-th correct exit (1-based) of a group of n exits.
+  double value(size_t k, size_t n) const;
 };
 
-// S-GRPO serial-group rewards: exits ordered earliest to latest; a correct exit i gets
-// schedule.value(i, n) (2^-(i-1) by default), a wrong exit gets 0.
+// S-GRPO serial-group rewards: exits ordered earliest to latest; the k-th correct exit
+// gets schedule.value(k, n) (2^-(k-1) by default), a wrong exit gets 0.
 std::vector<double> serial_rewards(const std::vector<bool>& correct, const DecaySchedule& schedule);
 
 }  // namespace crucible::rewards

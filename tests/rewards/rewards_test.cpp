@@ -120,9 +120,14 @@ TEST(SerialDecay, ExponentialByDefault) {
   EXPECT_EQ(r, (std::vector<double>{1, 0.5, 0.25, 0.125}));
 }
 
-TEST(SerialDecay, WrongExitsGetZeroAndDecayIsByPosition) {
-  auto r = serial_rewards({false, true, false, true}, DecaySchedule{});
-  EXPECT_EQ(r, (std::vector<double>{0, 0.5, 0, 0.125}));
+TEST(SerialDecay, WrongExitsGetZeroAndDecayCountsCorrectAnswers) {
+  // k counts the correct exits so far: the first correct answer gets 1 wherever it is.
+  EXPECT_EQ(serial_rewards({true, false, true, true}, DecaySchedule{}),
+            (std::vector<double>{1, 0, 0.5, 0.25}));
+  EXPECT_EQ(serial_rewards({false, true, false, true}, DecaySchedule{}),
+            (std::vector<double>{0, 1, 0, 0.5}));
+  EXPECT_EQ(serial_rewards({false, false, false, true}, DecaySchedule{}),
+            (std::vector<double>{0, 0, 0, 1}));
 }
 
 TEST(SerialDecay, IsMonotonicForEverySchedule) {
@@ -140,12 +145,13 @@ TEST(SerialDecay, IsMonotonicForEverySchedule) {
 }
 
 TEST(SerialDecay, AdvantagesOnAWorkedExample) {
-  // Exits 1..4, correct at 2 and 3: rewards {0, 0.5, 0.25, 0}, mean 0.1875.
+  // Exits 1..4, correct at 2 and 3: rewards {0, 1, 0.5, 0}, mean 0.375.
   auto r = serial_rewards({false, true, true, false}, DecaySchedule{});
   auto a = group_advantages(r, AdvantageMode::NoStd);
-  EXPECT_DOUBLE_EQ(a[0], -0.1875);
-  EXPECT_DOUBLE_EQ(a[1], 0.3125);
-  EXPECT_DOUBLE_EQ(a[2], 0.0625);
+  EXPECT_DOUBLE_EQ(a[0], -0.375);
+  EXPECT_DOUBLE_EQ(a[1], 0.625);
+  EXPECT_DOUBLE_EQ(a[2], 0.125);
+  EXPECT_DOUBLE_EQ(a[3], -0.375);
   // Earlier correct exit, larger advantage.
   EXPECT_GT(a[1], a[2]);
   auto none = group_advantages(serial_rewards({false, false, false}, DecaySchedule{}),

@@ -226,7 +226,7 @@ tasks::Task math_task(const std::string& answer) {
   tasks::Task t;
   t.id = "m1";
   t.kind = tasks::Kind::Math;
-  t.prompt = "?";
+  t.prompt.assign(1, '?');  // (= "?" trips a GCC 12 -Wrestrict false positive)
   t.answer = answer;
   return t;
 }

@@ -1,0 +1,85 @@
+#include "rollout/parallel.hpp"
+
+#include <chrono>
+
+#include "base/error.hpp"
+#include "tasks/prompts.hpp"
+
+namespace crucible::rollout {
+
+using Clock = std::chrono::steady_clock;
+
+TaskCursor::TaskCursor(const std::vector<tasks::Task>& tasks) : tasks_(tasks) {
+  if (tasks_.empty()) throw InvalidRequest("rollout: no tasks");
+}
+
+const tasks::Task& TaskCursor::next() {
+  return tasks_[taken_++ % tasks_.size()];
+}
+
+GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward& reward,
+                               sandbox::judge::Judge* judge, TaskCursor& cursor,
+                               const GroupOptions& o) {
+  if (o.group_size == 0 || o.groups_per_batch == 0)
+    throw InvalidRequest("rollout: group_size and groups_per_batch must be positive");
+  const auto& templates = tasks::PromptTemplates::builtin();
+  GroupBatch batch;
+  while (batch.groups.size() < o.groups_per_batch &&
+         batch.rounds < std::max<size_t>(1, o.max_rounds)) {
+    size_t needed = o.groups_per_batch - batch.groups.size();
+    std::vector<const tasks::Task*> round_tasks;
+    std::vector<std::string> prompts;
+    for (size_t g = 0; g < needed; ++g) {
+      const tasks::Task& t = cursor.next();
+      round_tasks.push_back(&t);
+      std::string prompt = templates.render(t, o.prompt_template).text;
+      for (size_t i = 0; i < o.group_size; ++i) prompts.push_back(prompt);
+    }
+    policy::SamplingParams params = o.sampling;
+    params.seed = o.sampling.seed +
+                  1000003ULL * (batch.rounds + 1000 * cursor.taken());  // a fresh stream per round
+    auto t0 = Clock::now();
+    std::vector<policy::Sample> samples = policy.generate(prompts, params);
+    double generate_seconds = std::chrono::duration<double>(Clock::now() - t0).count() /
+                              std::max<size_t>(1, samples.size());
+    std::string version = policy.version();
+    ++batch.rounds;
+    for (size_t g = 0; g < needed; ++g) {
+      const tasks::Task& t = *round_tasks[g];
+      std::vector<SampleRecord> group;
+      std::vector<rewards::Reward> group_rewards;
+      std::string group_id = t.id + "#" + std::to_string(batch.groups_generated++);
+      for (size_t i = 0; i < o.group_size; ++i) {
+        const policy::Sample& s = samples[g * o.group_size + i];
+        SampleRecord r = SampleRecord::from_sample(s, t.id, version);
+        auto r0 = Clock::now();
+        r.reward = reward.score(t, {s.text, s.tokens.size()}, judge);
+        r.reward_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
+        r.generate_seconds = generate_seconds;
+        r.group_id = group_id;
+        r.role = "sample";
+        group_rewards.push_back(r.reward);
+        group.push_back(std::move(r));
+      }
+      auto advantages = rewards::group_advantages(group_rewards, o.advantage);
+      bool all_equal = true, any_valid = false;
+      double first = 0;
+      for (const auto& rw : group_rewards) {
+        if (!rw.valid) continue;
+        if (!any_valid) first = rw.value;
+        all_equal &= rw.value == first;
+        any_valid = true;
+      }
+      if (o.dynamic_sampling && (all_equal || !any_valid)) {
+        ++batch.dropped_equal;
+        continue;
+      }
+      for (size_t i = 0; i < group.size(); ++i) group[i].advantage = advantages[i];
+      batch.groups.push_back(std::move(group));
+    }
+  }
+  batch.full = batch.groups.size() == o.groups_per_batch;
+  return batch;
+}
+
+}  // namespace crucible::rollout

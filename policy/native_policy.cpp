@@ -42,6 +42,23 @@ std::string NativePolicy::version() const {
   return name_ + "@" + std::to_string(updates_);
 }
 
+Sample NativePolicy::prefix(const Sample& sample, size_t n) const {
+  Sample s = sample;
+  n = std::min(n, s.tokens.size());
+  s.tokens.resize(n);
+  s.logprobs.resize(std::min(n, s.logprobs.size()));
+  s.raw_logprobs.resize(std::min(n, s.raw_logprobs.size()));
+  s.forced.resize(n);
+  s.text = tokenizer_.decode(s.tokens);
+  s.finish_reason = "length";
+  return s;
+}
+
+void NativePolicy::force(Sample& sample, const std::string& text) const {
+  std::lock_guard lock(mu_);
+  Sampler(*model_, tokenizer_).force(sample, text);
+}
+
 void NativePolicy::updated() {
   std::lock_guard lock(mu_);
   ++updates_;

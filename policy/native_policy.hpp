@@ -22,6 +22,8 @@ class NativePolicy : public Policy {
                                const SamplingParams& params) override;
   void resume(std::vector<Sample>& samples, size_t max_new_tokens) override;
   std::string version() const override;
+  Sample prefix(const Sample& sample, size_t completion_tokens) const override;
+  void force(Sample& sample, const std::string& text) const override;
 
   void updated();
   Transformer<float>& model() { return *model_; }

@@ -22,6 +22,13 @@ class Policy {
   // Continues every sample that finished by length (or has forced tokens waiting).
   virtual void resume(std::vector<Sample>& samples, size_t max_new_tokens) = 0;
   virtual std::string version() const = 0;
+
+  // The first `completion_tokens` tokens of a sample, with their log-probs and text
+  // (serial early-exit groups cut reasoning paths). Policies whose token text is unknown
+  // (remote servers) refuse with InvalidRequest.
+  virtual Sample prefix(const Sample& sample, size_t completion_tokens) const;
+  // Appends text as forced tokens; the next resume scores and continues the sample.
+  virtual void force(Sample& sample, const std::string& text) const;
 };
 
 }  // namespace crucible::policy

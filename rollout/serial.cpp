@@ -1,0 +1,118 @@
+#include "rollout/serial.hpp"
+
+#include <algorithm>
+
+#include "base/error.hpp"
+#include "base/rng.hpp"
+
+namespace crucible::rollout {
+
+namespace {
+
+// The completion-token range [begin, end) of the thinking: the tokens after "<think>" (or
+// from the start) and wholly before "</think>" (or to the end). Token boundaries come
+// from the lengths of decoded prefixes.
+std::pair<size_t, size_t> thinking_range(const policy::Policy& policy, const policy::Sample& full) {
+  const size_t n = full.tokens.size();
+  std::vector<size_t> length(n + 1, 0);  // length[k]: characters of the first k tokens
+  for (size_t k = 1; k <= n; ++k) length[k] = policy.prefix(full, k).text.size();
+  size_t begin = 0, end = n;
+  size_t open = full.text.find("<think>");
+  size_t from = 0;
+  if (open != std::string::npos) {
+    from = open + 7;
+    while (begin < n && length[begin] < from) ++begin;
+  }
+  size_t close = full.text.find("</think>", from);
+  if (close != std::string::npos) {
+    end = begin;
+    while (end < n && length[end + 1] <= close) ++end;
+  }
+  return {begin, std::max(begin, end)};
+}
+
+std::vector<size_t> choose_exits(size_t begin, size_t end, const SerialOptions& o, uint64_t seed) {
+  std::vector<size_t> positions;
+  size_t span = end - begin;
+  if (span == 0 || o.exits == 0) return positions;
+  size_t m = std::min(o.exits, span);
+  if (o.evenly_spaced) {
+    for (size_t j = 1; j <= m; ++j) positions.push_back(begin + span * j / (m + 1));
+  } else {
+    // m distinct positions, uniform over the thinking tokens (partial Fisher-Yates).
+    std::vector<size_t> all(span);
+    for (size_t i = 0; i < span; ++i)
+      all[i] = begin + i + 1;  // cut after at least one thinking token
+    Rng rng(seed, "serial-exits");
+    for (size_t i = 0; i < m; ++i)
+      std::swap(all[i], all[static_cast<size_t>(
+                            rng.uniform(static_cast<int64_t>(i), static_cast<int64_t>(span - 1)))]);
+    positions.assign(all.begin(), all.begin() + static_cast<long>(m));
+  }
+  std::sort(positions.begin(), positions.end());
+  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  return positions;
+}
+
+}  // namespace
+
+SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
+                             const std::string& prompt, const SerialOptions& o,
+                             const Scorer& score) {
+  SerialGroup group;
+  policy::Sample full = policy.generate({prompt}, o.sampling).at(0);
+  group.full_path_tokens = full.tokens.size();
+  const std::string version = policy.version();
+  auto [begin, end] = thinking_range(policy, full);
+  group.exit_positions = choose_exits(begin, end, o, o.sampling.seed);
+
+  std::vector<policy::Sample> exits;
+  std::vector<size_t> forced_from;
+  for (size_t p : group.exit_positions) {
+    policy::Sample s = policy.prefix(full, p);
+    policy.force(s, o.answer_forcing);
+    forced_from.push_back(p);
+    exits.push_back(std::move(s));
+  }
+  std::vector<size_t> before(exits.size());
+  for (size_t i = 0; i < exits.size(); ++i) before[i] = exits[i].tokens.size();
+  if (!exits.empty()) policy.resume(exits, o.answer_tokens);
+
+  std::vector<bool> correct;
+  std::string group_id = task.id + "#serial" + std::to_string(o.sampling.seed);
+  for (size_t i = 0; i < exits.size(); ++i) {
+    SampleRecord r = SampleRecord::from_sample(exits[i], task.id, version);
+    // The loss is on this exit's answer only: the reused prefix and the forcing text are masked.
+    for (size_t t = 0; t < before[i] && t < r.loss_mask.size(); ++t) r.loss_mask[t] = 0;
+    group.exit_answer_tokens += exits[i].tokens.size() - before[i];
+    r.role = "exit:" + std::to_string(i + 1);
+    r.group_id = group_id;
+    r.reward = score(task, exits[i].text);
+    correct.push_back(r.reward.valid && r.reward.value >= 1);
+    group.members.push_back(std::move(r));
+  }
+  SampleRecord whole = SampleRecord::from_sample(full, task.id, version);
+  whole.role = "full";
+  whole.group_id = group_id;
+  whole.reward = score(task, full.text);
+  correct.push_back(whole.reward.valid && whole.reward.value >= 1);
+  group.members.push_back(std::move(whole));
+
+  // Decayed rewards replace the plain correctness values; invalid members stay invalid.
+  std::vector<double> decayed = rewards::serial_rewards(correct, o.decay);
+  std::vector<rewards::Reward> scored;
+  for (size_t i = 0; i < group.members.size(); ++i) {
+    auto& r = group.members[i].reward;
+    if (r.valid) {
+      r.details["correct"] = static_cast<bool>(correct[i]);
+      r.value = decayed[i];
+      r.reason = "serial_decay";
+    }
+    scored.push_back(r);
+  }
+  auto advantages = rewards::group_advantages(scored, rewards::AdvantageMode::NoStd);
+  for (size_t i = 0; i < group.members.size(); ++i) group.members[i].advantage = advantages[i];
+  return group;
+}
+
+}  // namespace crucible::rollout

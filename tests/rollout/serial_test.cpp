@@ -1,0 +1,177 @@
+// S-GRPO serial groups with a scripted policy: exit positions, the forced suffix, the
+// decode of answers only, rewards by the count of correct members, advantages and masks
+// exactly as the method prescribes.
+#include <gtest/gtest.h>
+
+#include "policy/native_policy.hpp"
+#include "rewards/math_reward.hpp"
+#include "rollout/serial.hpp"
+
+namespace crucible::rollout {
+namespace {
+
+constexpr const char* kThinking = "<think>abcdefghij</think>\n\n";
+
+// Byte tokens. The full path thinks "abcdefghij" then answers; each resumed exit answers
+// right or wrong by `exit_pattern`, in the order the exits are given.
+class ScriptedPolicy : public policy::Policy {
+ public:
+  ScriptedPolicy(std::vector<bool> exit_pattern, bool full_right)
+      : exit_pattern_(std::move(exit_pattern)), full_right_(full_right) {}
+
+  std::vector<policy::Sample> generate(const std::vector<std::string>& prompts,
+                                       const policy::SamplingParams& params) override {
+    policy::Sample s;
+    s.prompt = prompts.at(0);
+    s.params = params;
+    append(s, std::string(kThinking) + (full_right_ ? "\\boxed{7}" : "\\boxed{8}"), 0);
+    s.finish_reason = "stop";
+    return {s};
+  }
+  void resume(std::vector<policy::Sample>& samples, size_t max_new_tokens) override {
+    resumed_calls++;
+    for (size_t i = 0; i < samples.size(); ++i) {
+      std::string answer = exit_pattern_.at(i) ? "\\boxed{7}" : "\\boxed{9}";
+      EXPECT_LE(answer.size(), max_new_tokens);
+      append(samples[i], answer, 0);
+      samples[i].finish_reason = "stop";
+    }
+  }
+  std::string version() const override { return "scripted@1"; }
+  policy::Sample prefix(const policy::Sample& s, size_t n) const override {
+    policy::Sample p = s;
+    p.tokens.resize(n);
+    p.logprobs.resize(n);
+    p.raw_logprobs.resize(n);
+    p.forced.resize(n);
+    p.text = p.text.substr(0, n);
+    return p;
+  }
+  void force(policy::Sample& s, const std::string& text) const override { append(s, text, 1); }
+  int resumed_calls = 0;
+
+ private:
+  static void append(policy::Sample& s, const std::string& text, uint8_t forced) {
+    for (char c : text) {
+      s.tokens.push_back(static_cast<unsigned char>(c));
+      s.logprobs.push_back(-0.25f);
+      s.raw_logprobs.push_back(-0.25f);
+      s.forced.push_back(forced);
+    }
+    s.text += text;
+  }
+  std::vector<bool> exit_pattern_;
+  bool full_right_;
+};
+
+tasks::Task seven() {
+  tasks::Task t;
+  t.id = "t7";
+  t.kind = tasks::Kind::Math;
+  t.prompt = "3 + 4?";
+  t.answer = "7";
+  return t;
+}
+
+Scorer verifier() {
+  return [](const tasks::Task& t, const std::string& completion) {
+    return rewards::math_reward(t.answer, completion, {});
+  };
+}
+
+TEST(SerialGroups, ExitsSuffixesRewardsAndMasksAreExact) {
+  ScriptedPolicy policy({true, false, true}, true);  // members: exits 1..3, then the full path
+  SerialOptions o;
+  o.exits = 3;
+  o.evenly_spaced = true;
+  SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, verifier());
+  // Thinking tokens are bytes 7..16 ("abcdefghij"); evenly spaced cuts at 7 + 10j/4.
+  EXPECT_EQ(g.exit_positions, (std::vector<size_t>{9, 12, 14}));
+  ASSERT_EQ(g.members.size(), 4u);
+  EXPECT_EQ(policy.resumed_calls, 1) << "all exits decode their answers in one batch";
+  const std::string forcing = o.answer_forcing;
+  EXPECT_EQ(g.members[0].text, "<think>ab" + forcing + "\\boxed{7}");
+  EXPECT_EQ(g.members[1].text, "<think>abcde" + forcing + "\\boxed{9}");
+  EXPECT_EQ(g.members[2].text, "<think>abcdefg" + forcing + "\\boxed{7}");
+  EXPECT_EQ(g.members[3].role, "full");
+  // Pattern [1, 0, 1, 1] -> rewards [1, 0, 0.5, 0.25]; advantages r - mean (0.4375).
+  std::vector<double> rewards, advantages;
+  for (const auto& m : g.members) {
+    rewards.push_back(m.reward.value);
+    advantages.push_back(*m.advantage);
+  }
+  EXPECT_EQ(rewards, (std::vector<double>{1, 0, 0.5, 0.25}));
+  EXPECT_EQ(advantages, (std::vector<double>{0.5625, -0.4375, 0.0625, -0.1875}));
+  // An exit's loss is on its answer tokens only: the prefix and the forcing are masked.
+  const auto& mask = g.members[1].loss_mask;
+  const size_t masked = 12 + forcing.size();  // exit 2 cuts after 12 tokens
+  ASSERT_EQ(mask.size(), masked + 9);
+  for (size_t t = 0; t < mask.size(); ++t) EXPECT_EQ(mask[t], t < masked ? 0 : 1) << t;
+  EXPECT_EQ(g.members[3].loss_mask, std::vector<uint8_t>(g.members[3].completion_tokens.size(), 1));
+  // Cost: the exits sampled only their answers (3 x 9 tokens), not 3 full paths.
+  EXPECT_EQ(g.exit_answer_tokens, 27u);
+  EXPECT_EQ(g.full_path_tokens, std::string(kThinking).size() + 9);
+}
+
+TEST(SerialGroups, RandomExitsAreDistinctSortedAndInsideTheThinking) {
+  ScriptedPolicy policy({false, false, false, false, false}, false);
+  SerialOptions o;
+  o.exits = 5;
+  o.sampling.seed = 11;
+  SerialGroup g = run_serial_group(policy, seven(), "q", o, verifier());
+  ASSERT_EQ(g.exit_positions.size(), 5u);
+  for (size_t i = 0; i < g.exit_positions.size(); ++i) {
+    EXPECT_GE(g.exit_positions[i], 8u);
+    EXPECT_LE(g.exit_positions[i], 17u);
+    if (i) {
+      EXPECT_LT(g.exit_positions[i - 1], g.exit_positions[i]);
+    }
+  }
+  for (const auto& m : g.members) EXPECT_EQ(m.reward.value, 0);  // all wrong: all zero
+  for (const auto& m : g.members) EXPECT_EQ(*m.advantage, 0);
+  o.sampling.seed = 12;
+  EXPECT_NE(run_serial_group(policy, seven(), "q", o, verifier()).exit_positions, g.exit_positions);
+}
+
+}  // namespace
+}  // namespace crucible::rollout
+
+namespace crucible::rollout {
+namespace {
+
+// With the native policy: each exit reuses the full path's prefix token for token (not
+// re-generated), its forcing text is marked forced, and only its answer is new.
+TEST(SerialGroups, NativePolicyReusesThePrefixAndDecodesOnlyAnswers) {
+  policy::ModelConfig c;
+  c.vocab = policy::Tokenizer().vocab_size();
+  c.dim = 16;
+  c.layers = 1;
+  c.heads = 2;
+  c.mlp_dim = 32;
+  c.max_seq = 256;
+  auto model = std::make_shared<policy::Transformer<float>>(c);
+  model->init(5);
+  policy::NativePolicy native(model, policy::Tokenizer(), "tiny");
+  SerialOptions o;
+  o.exits = 4;
+  o.answer_tokens = 6;
+  o.sampling.max_tokens = 40;
+  o.sampling.seed = 3;
+  SerialGroup g = run_serial_group(native, seven(), "<think>", o, verifier());
+  ASSERT_EQ(g.members.size(), 5u);
+  const auto& full = g.members.back().completion_tokens;
+  const size_t forcing = policy::Tokenizer().encode(o.answer_forcing).size();
+  for (size_t i = 0; i + 1 < g.members.size(); ++i) {
+    const auto& m = g.members[i];
+    size_t p = g.exit_positions[i];
+    ASSERT_GE(m.completion_tokens.size(), p + forcing);
+    EXPECT_TRUE(
+        std::equal(full.begin(), full.begin() + static_cast<long>(p), m.completion_tokens.begin()));
+    EXPECT_LE(m.completion_tokens.size(), p + forcing + 6);
+    EXPECT_EQ(m.logprobs.size(), m.completion_tokens.size());
+  }
+  EXPECT_LE(g.exit_answer_tokens, 4u * 6u);
+}
+
+}  // namespace
+}  // namespace crucible::rollout

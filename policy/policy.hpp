@@ -16,7 +16,7 @@ namespace crucible::policy {
 class Policy {
  public:
   virtual ~Policy() = default;
-  // One sample per prompt; sample i's random stream is (params.seed, i).
+  // One sample per prompt; sample i's random stream is (params.seed, params.first_index + i).
   virtual std::vector<Sample> generate(const std::vector<std::string>& prompts,
                                        const SamplingParams& params) = 0;
   // Continues every sample that finished by length (or has forced tokens waiting).

@@ -16,6 +16,9 @@ struct SamplingParams {
   std::vector<std::string> stop;  // stop strings (the completion text ends with one)
   std::vector<int> stop_tokens;   // e.g. the tokenizer's eos
   uint64_t seed = 0;
+  // Sample i of a call draws from the stream (seed, first_index + i), so a prompt keeps
+  // its stream whichever call starts it (segmented rollouts start prompts over many calls).
+  size_t first_index = 0;
 };
 
 struct Sample {

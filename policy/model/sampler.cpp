@@ -189,7 +189,7 @@ std::vector<Sample> Sampler::generate_tokens(const std::vector<std::vector<int>>
       throw InvalidRequest("prompt " + std::to_string(i) + " has " +
                            std::to_string(prompts[i].size()) + " tokens; the model's context is " +
                            std::to_string(model_.config().max_seq));
-    samples[i].index = i;
+    samples[i].index = params.first_index + i;
     samples[i].prompt_tokens = prompts[i];
     samples[i].params = params;
     run_list.push_back(&samples[i]);

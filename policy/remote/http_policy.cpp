@@ -132,12 +132,13 @@ std::vector<Sample> HttpPolicy::generate(const std::vector<std::string>& prompts
                                          const SamplingParams& params) {
   std::vector<Sample> samples(prompts.size());
   for (size_t i = 0; i < prompts.size(); ++i) {
-    samples[i].index = i;
+    samples[i].index = params.first_index + i;
     samples[i].prompt = prompts[i];
     samples[i].params = params;
   }
-  concurrently(samples.size(),
-               [&](size_t i) { complete(samples[i], prompts[i], params, params.seed + i); });
+  concurrently(samples.size(), [&](size_t i) {
+    complete(samples[i], prompts[i], params, params.seed + samples[i].index);
+  });
   return samples;
 }
 

@@ -6,7 +6,8 @@
 // sample carries text only and says so (tokens empty).
 //
 //   HttpPolicy policy({.base_url = "http://127.0.0.1:8000", .model = "qwen"});
-//   auto samples = policy.generate(prompts, params);   // sample i uses seed params.seed + i
+//   auto samples = policy.generate(prompts, params);   // sample i: seed params.seed + first_index
+//   + i
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,100 @@
+#include "rollout/segmented.hpp"
+
+#include "base/error.hpp"
+#include "tasks/prompts.hpp"
+
+namespace crucible::rollout {
+
+SegmentedRollout::SegmentedRollout(policy::Policy& policy, const std::vector<tasks::Task>& tasks,
+                                   SegmentOptions options, Scorer score)
+    : policy_(policy), tasks_(tasks), options_(std::move(options)), score_(std::move(score)) {
+  if (options_.segments == 0 || options_.max_tokens < options_.segments)
+    throw InvalidRequest("segmented rollout: segments must be between 1 and max_tokens");
+  if (options_.active == 0) throw InvalidRequest("segmented rollout: active must be positive");
+}
+
+SampleRecord SegmentedRollout::finish(InFlight& f, bool truncated) {
+  const tasks::Task& task = tasks_[f.task];
+  SampleRecord r = SampleRecord::from_sample(f.sample, task.id,
+                                             f.versions.empty() ? "" : f.versions.back().second);
+  r.versions = f.versions;
+  r.role = "sample";
+  r.group_id = task.id;
+  if (truncated) {
+    r.finish_reason = "overlong";
+    if (options_.overlong_zero) {
+      r.reward.value = 0;
+      r.reward.verdict = "overlong";
+      r.reward.reason = "truncated at max_tokens";
+      return r;
+    }
+  }
+  r.reward = score_(task, f.sample.text);
+  return r;
+}
+
+std::vector<SampleRecord> SegmentedRollout::step() {
+  const size_t segment = segment_tokens();
+  const std::string version = policy_.version();
+  std::vector<SampleRecord> done;
+  auto note_version = [&](InFlight& f) {
+    if (f.versions.empty() || f.versions.back().second != version)
+      f.versions.push_back({f.sample.tokens.size(), version});
+  };
+  // Unfinished samples first: one more segment each (never past L).
+  std::vector<InFlight> continuing;
+  while (!unfinished_.empty() && continuing.size() < options_.active) {
+    continuing.push_back(std::move(unfinished_.front()));
+    unfinished_.pop_front();
+  }
+  if (!continuing.empty()) {
+    std::vector<policy::Sample> samples;
+    for (auto& f : continuing) {
+      note_version(f);
+      samples.push_back(std::move(f.sample));
+    }
+    // Budgets differ only at the very end (L not a multiple of the segment): resume by group.
+    policy_.resume(samples, segment);
+    for (size_t i = 0; i < continuing.size(); ++i) continuing[i].sample = std::move(samples[i]);
+  }
+  // New prompts fill the rest of the active slots.
+  size_t start = next_prompt_;
+  std::vector<std::string> prompts;
+  const auto& templates = tasks::PromptTemplates::builtin();
+  while (continuing.size() + prompts.size() < options_.active && next_prompt_ < tasks_.size())
+    prompts.push_back(templates.render(tasks_[next_prompt_++], options_.prompt_template).text);
+  std::vector<InFlight> fresh;
+  if (!prompts.empty()) {
+    policy::SamplingParams p = options_.sampling;
+    p.max_tokens = segment;
+    p.first_index = start;
+    auto samples = policy_.generate(prompts, p);
+    for (size_t i = 0; i < samples.size(); ++i) {
+      InFlight f{start + i, std::move(samples[i]), {}};
+      f.versions.push_back({0, version});
+      fresh.push_back(std::move(f));
+    }
+  }
+  for (auto* group : {&continuing, &fresh})
+    for (auto& f : *group) {
+      bool ended = f.sample.finish_reason != "length";
+      bool at_limit =
+          f.sample.tokens.size() >= segment * options_.segments;  // L, rounded down to segments
+      if (ended)
+        done.push_back(finish(f, false));
+      else if (at_limit)
+        done.push_back(finish(f, true));
+      else
+        unfinished_.push_back(std::move(f));
+    }
+  return done;
+}
+
+std::vector<float> old_logprobs(const SampleRecord& record, const std::vector<float>& recomputed,
+                                ImportanceMode mode) {
+  if (recomputed.size() != record.completion_tokens.size())
+    throw InvalidRequest("old_logprobs: one recomputed log-prob per completion token is needed");
+  return mode == ImportanceMode::Pois ? recomputed : record.logprobs;
+}
+
+}  // namespace crucible::rollout

@@ -1,0 +1,97 @@
+#include "rollout/repeated.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "rewards/math/extract.hpp"
+#include "rewards/math/verifier.hpp"
+
+namespace crucible::rollout {
+
+double pass_at_k(size_t n, size_t c, size_t k) {
+  if (k == 0 || k > n)
+    throw InvalidRequest("pass@k: k must be between 1 and n (" + std::to_string(n) + ")");
+  if (c > n) throw InvalidRequest("pass@k: more correct samples than samples");
+  if (n - c < k) return 1.0;
+  // C(n-c, k) / C(n, k) = prod_{i=n-c+1}^{n} (1 - k / i), stable for large n.
+  double miss = 1.0;
+  for (size_t i = n - c + 1; i <= n; ++i)
+    miss *= 1.0 - static_cast<double>(k) / static_cast<double>(i);
+  return 1.0 - miss;
+}
+
+namespace {
+
+// The majority answer's correctness: answers are grouped when the verifier calls them
+// equal; the largest group wins, ties to the group seen first.
+bool majority_correct(const TaskSamples& t, const rewards::math::VerifyOptions& o) {
+  std::vector<std::string> answers;
+  for (const auto& c : t.completions) {
+    auto x = rewards::math::extract_answer(c, {});
+    if (!x.method.empty()) answers.push_back(x.answer);
+  }
+  if (answers.empty()) return false;
+  std::vector<std::pair<std::string, size_t>> groups;  // representative, count
+  for (const auto& a : answers) {
+    bool placed = false;
+    for (auto& [rep, count] : groups)
+      if (rep == a || rewards::math::verify(rep, a, o).correct) {
+        ++count;
+        placed = true;
+        break;
+      }
+    if (!placed) groups.push_back({a, 1});
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < groups.size(); ++i)
+    if (groups[i].second > groups[best].second) best = i;
+  return rewards::math::verify(t.gold, groups[best].first, o).correct;
+}
+
+}  // namespace
+
+std::map<std::string, BucketReport> repeated_sampling(const std::vector<TaskSamples>& tasks,
+                                                      const std::vector<size_t>& ks,
+                                                      const rewards::math::VerifyOptions& o) {
+  std::map<std::string, BucketReport> out;
+  std::map<std::string, size_t> voted;
+  for (const auto& t : tasks) {
+    if (t.correct.size() != t.completions.size() || t.tokens.size() != t.completions.size())
+      throw InvalidRequest("repeated sampling: task " + t.task_id + " has mismatched sample lists");
+    if (t.correct.empty()) continue;
+    BucketReport& b = out[t.bucket];
+    ++b.tasks;
+    size_t n = t.correct.size(),
+           c = static_cast<size_t>(std::count(t.correct.begin(), t.correct.end(), true));
+    for (size_t k : ks)
+      if (k <= n) b.pass_at[k] += pass_at_k(n, c, k);
+    b.coverage += c > 0;
+    size_t shortest =
+        static_cast<size_t>(std::min_element(t.tokens.begin(), t.tokens.end()) - t.tokens.begin());
+    b.first_finished += t.correct[shortest];
+    if (!t.gold.empty()) {
+      b.majority += majority_correct(t, o);
+      ++voted[t.bucket];
+    }
+  }
+  for (auto& [bucket, b] : out) {
+    double n = static_cast<double>(b.tasks);
+    for (auto& [k, v] : b.pass_at) v /= n;
+    b.coverage /= n;
+    b.first_finished /= n;
+    b.majority = voted[bucket] ? b.majority / static_cast<double>(voted[bucket]) : 0;
+  }
+  return out;
+}
+
+void to_json(nlohmann::json& j, const BucketReport& r) {
+  nlohmann::json pass = nlohmann::json::object();
+  for (const auto& [k, v] : r.pass_at) pass["pass@" + std::to_string(k)] = v;
+  j = {{"tasks", r.tasks},
+       {"pass_at", pass},
+       {"coverage", r.coverage},
+       {"majority", r.majority},
+       {"first_finished", r.first_finished}};
+}
+
+}  // namespace crucible::rollout

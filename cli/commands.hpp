@@ -19,5 +19,6 @@ int verify_command(const Args& args);        // crucible verify
 int sft_command(const Args& args);           // crucible sft
 int sample_command(const Args& args);        // crucible sample
 int serve_policy_command(const Args& args);  // crucible serve-policy
+int label_command(const Args& args);         // crucible label
 
 }  // namespace crucible::cli

@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  sft     train the native policy on task answers (supervised)\n"
     "  sample  sample from a native policy checkpoint\n"
     "  serve-policy  serve a native policy over the OpenAI-compatible completions API\n"
+    "  label   sample and reward tasks into a reward-labeled JSONL dataset\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
     "\n"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (command == "sft") return crucible::cli::sft_command(args);
     if (command == "sample") return crucible::cli::sample_command(args);
     if (command == "serve-policy") return crucible::cli::serve_policy_command(args);
+    if (command == "label") return crucible::cli::label_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

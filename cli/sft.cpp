@@ -29,9 +29,10 @@ using namespace crucible::policy;
 
 constexpr const char* kSftHelp =
     "usage: crucible sft --tasks T.jsonl --config model.json --steps N --out CKPT [--batch B]\n"
-    "                    [--lr X] [--seed S] [--rationale] [--resume]\n"
-    "Trains the native policy on the tasks' reference answers (and rationales with\n"
-    "--rationale). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n";
+    "                    [--lr X] [--seed S] [--template NAME] [--rationale] [--resume]\n"
+    "Trains the native policy on the tasks' reference answers as \\boxed{...} (after their\n"
+    "rationales with --rationale), prompted as `crucible label --template NAME` prompts them\n"
+    "(default plain). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n";
 
 constexpr const char* kSampleHelp =
     "usage: crucible sample --ckpt CKPT --prompt TEXT [--n N] [--max-tokens M]\n"
@@ -62,7 +63,7 @@ size_t count_flag(const Flags& f, const std::string& name, size_t fallback) {
 }  // namespace
 
 int sft_command(const Args& args) {
-  Flags f(args, {"tasks", "config", "steps", "out", "batch", "lr", "seed"},
+  Flags f(args, {"tasks", "config", "steps", "out", "batch", "lr", "seed", "template"},
           {"rationale", "resume", "help"});
   if (f.has("help")) {
     std::cout << kSftHelp;
@@ -77,7 +78,9 @@ int sft_command(const Args& args) {
   Tokenizer tok;
   auto task_list = load_tasks(*f.get("tasks"));
   std::vector<SftExample> examples;
-  for (const auto& t : task_list) examples.push_back(sft_example(t, tok, f.has("rationale")));
+  for (const auto& t : task_list)
+    examples.push_back(
+        sft_example(t, tok, f.has("rationale"), f.get("template").value_or("plain")));
   set_blas_threads(2);
 
   std::unique_ptr<Transformer<float>> model;

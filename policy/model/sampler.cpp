@@ -222,6 +222,14 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
   // have no log-prob yet), then samples.
   std::vector<size_t> fed(samples.size(), 0), budget(samples.size(), max_new_tokens);
   std::vector<bool> done(samples.size(), false);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    // A sample that no longer fits the context (e.g. forced text past it) cannot be
+    // continued: it ends here rather than writing past the cache.
+    if (samples[i]->prompt_tokens.size() + samples[i]->tokens.size() > c.max_seq) {
+      samples[i]->finish_reason = "max_seq";
+      done[i] = true;
+    }
+  }
   std::vector<float> logits;
   while (true) {
     std::vector<size_t> slots, positions;

@@ -20,11 +20,13 @@ struct SftExample {
   std::vector<int> completion;  // ends with <eos>
 };
 
-// The training text of a task: prompt, then "Answer: " and the reference answer (after
-// the worked rationale when `with_rationale` and the task has one).
-SftExample sft_example(const tasks::Task& task, const Tokenizer& tokenizer, bool with_rationale);
-// The prompt the model sees for a task at sampling time (matches sft_example's prompt).
-std::string sft_prompt(const tasks::Task& task);
+// The training text of a task: the prompt exactly as `crucible label` and rollouts render
+// it with `prompt_template` (tasks/prompt_templates.json), then the reference answer in
+// the verifier's favourite form, "\boxed{answer}" (after the worked rationale when
+// `with_rationale`; inside <think> ... </think> for "think" templates). Code tasks get
+// their reference program in a code fence.
+SftExample sft_example(const tasks::Task& task, const Tokenizer& tokenizer, bool with_rationale,
+                       const std::string& prompt_template = "plain");
 
 // The AdamW decay mask of a model: matrices decay, norm gains do not.
 std::vector<uint8_t> decay_mask(const Transformer<float>& model);

@@ -461,6 +461,16 @@ TEST_F(SamplingFixture, ForcedTextIsScoredMarkedAndContinued) {
   EXPECT_LT(s[0].raw_logprobs[5], 0.f);
 }
 
+TEST_F(SamplingFixture, ForcingPastTheContextEndsTheSampleInsteadOfOverflowing) {
+  SamplingParams p;
+  p.max_tokens = 10;
+  auto s = sampler.generate({std::string(40, 'a')}, p);
+  sampler.force(s[0], std::string(30, 'b'));  // 1 + 40 + 10 + 30 > 64
+  sampler.resume(s, 5);
+  EXPECT_EQ(s[0].finish_reason, "max_seq");
+  EXPECT_EQ(s[0].tokens.size(), 40u);
+}
+
 TEST_F(SamplingFixture, PromptsBeyondTheContextAreRefused) {
   EXPECT_THROW(sampler.generate({std::string(100, 'a')}, {}), InvalidRequest);
   SamplingParams long_run;

@@ -1,0 +1,128 @@
+// crucible label --tasks T.jsonl --policy native:CKPT|openai:URL --out D.jsonl [--n 8]
+//                [--mode parallel|serial] [--segments S] [--config C.json] [--model NAME]
+//                [--max-tokens N] [--temperature T] [--seed S] [--template NAME]
+//                [--export-sft F] [--export-verl F]
+//
+// Samples every task, rewards every sample (math: the verifier; code: the judge in the
+// sandbox), and appends one JSONL record per sample, a whole task at a time; rerunning
+// the same command resumes. Ends with a JSON summary on stdout.
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/progress.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "policy/native_policy.hpp"
+#include "policy/remote/http_policy.hpp"
+#include "rollout/dataset.hpp"
+#include "sandbox/judge/judge.hpp"
+#include "tasks/jsonl.hpp"
+
+namespace crucible::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kHelp =
+    "usage: crucible label --tasks T.jsonl --policy native:CKPT|openai:URL --out D.jsonl [--n 8]\n"
+    "                      [--mode parallel|serial] [--segments S] [--config C.json] [--model "
+    "NAME]\n"
+    "                      [--max-tokens N] [--temperature T] [--seed S] [--template NAME]\n"
+    "                      [--export-sft F] [--export-verl F]\n"
+    "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
+    "rerunning resumes. --config takes the same settings as JSON (flags win).\n";
+
+std::unique_ptr<policy::Policy> make_policy(const std::string& spec, const std::string& model) {
+  if (spec.rfind("native:", 0) == 0) return std::make_unique<policy::NativePolicy>(spec.substr(7));
+  if (spec.rfind("openai:", 0) == 0) {
+    if (model.empty()) throw InvalidRequest("--policy openai:URL needs --model NAME");
+    return std::make_unique<policy::HttpPolicy>(
+        policy::HttpPolicyOptions{.base_url = spec.substr(7), .model = model});
+  }
+  throw InvalidRequest("--policy must be native:CKPT or openai:URL (got '" + spec + "')");
+}
+
+std::vector<tasks::Task> read_tasks(const std::string& path) {
+  std::vector<tasks::Task> out;
+  tasks::for_each_line(path, [&](size_t line, const std::string& text) {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded())
+      throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
+    try {
+      out.push_back(tasks::Task::from_json(j));
+    } catch (const InvalidRequest& e) {
+      throw InvalidRequest(path + ":" + std::to_string(line) + ": " + e.what());
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
+int label_command(const Args& args) {
+  Flags f(args,
+          {"tasks", "policy", "out", "n", "mode", "segments", "config", "model", "max-tokens",
+           "temperature", "seed", "template", "export-sft", "export-verl"},
+          {"help"});
+  if (f.has("help")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  for (const char* required : {"tasks", "policy", "out"})
+    if (!f.has(required))
+      throw InvalidRequest(std::string("--") + required + " is required\n" + kHelp);
+  json config = json::object();
+  if (auto c = f.get("config")) {
+    config = json::parse(read_file(*c), nullptr, false);
+    if (config.is_discarded() || !config.is_object())
+      throw InvalidRequest("--config: not a JSON object");
+  }
+  auto set_count = [&](const char* flag, const char* key) {
+    if (auto v = f.number(flag)) config[key] = static_cast<int64_t>(*v);
+  };
+  set_count("n", "n");
+  set_count("segments", "segments");
+  set_count("max-tokens", "max_tokens");
+  set_count("seed", "seed");
+  if (auto v = f.get("temperature")) config["temperature"] = std::stod(*v);
+  if (auto v = f.get("mode")) config["mode"] = *v;
+  if (auto v = f.get("template")) config["template"] = *v;
+  rollout::LabelOptions options = rollout::LabelOptions::from_json(config);
+  options.policy_id = *f.get("policy");
+  options.sampling.stop_tokens = {policy::Tokenizer().eos()};
+
+  auto task_list = read_tasks(*f.get("tasks"));
+  auto pol = make_policy(*f.get("policy"), f.get("model").value_or(""));
+  std::unique_ptr<sandbox::Sandbox> sandbox;
+  std::unique_ptr<sandbox::judge::Judge> judge;
+  for (const auto& t : task_list)
+    if (t.kind == tasks::Kind::Code && !judge) {
+      sandbox = std::make_unique<sandbox::Sandbox>();
+      judge = std::make_unique<sandbox::judge::Judge>(*sandbox);
+    }
+  rewards::CompositeReward reward;
+  Progress progress("label", task_list.size());
+  size_t samples = 0, accepted = 0;
+  auto summary = rollout::label_dataset(
+      *pol, task_list, reward, judge.get(), options, *f.get("out"),
+      [&](const std::vector<rollout::SampleRecord>& group) {
+        for (const auto& r : group) {
+          ++samples;
+          accepted += r.reward.valid && r.reward.value >= 1;
+        }
+        progress.advance("accepted " + std::to_string(samples ? 100 * accepted / samples : 0) +
+                         "%");
+      });
+  progress.finish();
+  json out = summary;
+  if (auto e = f.get("export-sft")) out["exported_sft"] = rollout::export_sft(*f.get("out"), *e);
+  if (auto e = f.get("export-verl"))
+    out["exported_verl"] = rollout::export_verl(*f.get("out"), task_list, *e);
+  std::cout << out.dump() << "\n";
+  return 0;
+}
+
+}  // namespace crucible::cli

@@ -1,0 +1,326 @@
+#include "rollout/dataset.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "rollout/parallel.hpp"
+#include "rollout/segmented.hpp"
+#include "rollout/serial.hpp"
+#include "tasks/prompts.hpp"
+
+namespace crucible::rollout {
+
+using nlohmann::json;
+
+LabelOptions LabelOptions::from_json(const json& j) {
+  LabelOptions o;
+  if (j.is_null()) return o;
+  if (!j.is_object()) throw InvalidRequest("label config: must be a JSON object");
+  for (const auto& [key, v] : j.items()) {
+    auto count = [&](size_t lo, size_t hi) {
+      if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(lo) ||
+          v.get<int64_t>() > static_cast<int64_t>(hi))
+        throw InvalidRequest("label config: " + key + " must be an integer from " +
+                             std::to_string(lo) + " to " + std::to_string(hi));
+      return v.get<size_t>();
+    };
+    auto number = [&](double lo, double hi) {
+      if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi)
+        throw InvalidRequest("label config: " + key + " must be a number from " +
+                             std::to_string(lo) + " to " + std::to_string(hi));
+      return v.get<double>();
+    };
+    if (key == "mode") {
+      o.mode = v.is_string() ? v.get<std::string>() : "";
+      if (o.mode != "parallel" && o.mode != "serial")
+        throw InvalidRequest("label config: mode must be \"parallel\" or \"serial\"");
+    } else if (key == "n")
+      o.n = count(1, 1024);
+    else if (key == "segments")
+      o.segments = count(1, 64);
+    else if (key == "batch_tasks")
+      o.batch_tasks = count(1, 1024);
+    else if (key == "template")
+      o.prompt_template = v.is_string() ? v.get<std::string>() : "";
+    else if (key == "advantage") {
+      std::string a = v.is_string() ? v.get<std::string>() : "";
+      if (a == "standard")
+        o.advantage = rewards::AdvantageMode::Standard;
+      else if (a == "no_std")
+        o.advantage = rewards::AdvantageMode::NoStd;
+      else if (a == "leave_one_out")
+        o.advantage = rewards::AdvantageMode::LeaveOneOut;
+      else
+        throw InvalidRequest("label config: advantage must be standard, no_std or leave_one_out");
+    } else if (key == "max_tokens")
+      o.sampling.max_tokens = count(1, 1 << 20);
+    else if (key == "temperature")
+      o.sampling.temperature = number(0, 10);
+    else if (key == "top_p")
+      o.sampling.top_p = number(1e-9, 1);
+    else if (key == "top_k")
+      o.sampling.top_k = count(0, 1 << 20);
+    else if (key == "seed")
+      o.sampling.seed = count(0, static_cast<size_t>(1) << 52);
+    else
+      throw InvalidRequest(
+          "label config: unknown field '" + key +
+          "' (known: mode, n, segments, batch_tasks, template, advantage, max_tokens, temperature, "
+          "top_p, top_k, seed)");
+  }
+  if (o.mode == "serial" && o.n < 2)
+    throw InvalidRequest("label config: serial mode needs n >= 2 (exits + full path)");
+  return o;
+}
+
+void to_json(json& j, const LabelSummary& s) {
+  j = {{"tasks", s.tasks},
+       {"resumed_tasks", s.resumed_tasks},
+       {"samples", s.samples},
+       {"accuracy", s.samples > s.invalid ? static_cast<double>(s.correct) /
+                                                static_cast<double>(s.samples - s.invalid)
+                                          : 0.0},
+       {"invalid", s.invalid},
+       {"verdicts", s.verdicts},
+       {"mean_tokens", s.mean_tokens},
+       {"seconds", s.seconds},
+       {"samples_per_second", s.seconds > 0 ? static_cast<double>(s.samples) / s.seconds : 0.0},
+       {"repeated", s.repeated}};
+}
+
+std::set<std::string> recover_dataset(const std::string& path, size_t group_size) {
+  std::set<std::string> done;
+  if (!std::filesystem::exists(path)) return done;
+  std::string content = read_file(path);
+  size_t keep = content.rfind('\n');
+  content.resize(keep == std::string::npos ? 0 : keep + 1);  // a torn last line is cut
+  std::map<std::string, size_t> counts, expected;            // records seen, records the group has
+  std::vector<std::pair<std::string, std::string>> lines;    // task id, line
+  size_t start = 0;
+  while (start < content.size()) {
+    size_t end = content.find('\n', start);
+    std::string line = content.substr(start, end - start);
+    start = end + 1;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("task_id"))
+      throw InvalidRequest(path + ": a line is not a sample record; refusing to append to it");
+    std::string id = j["task_id"].get<std::string>();
+    ++counts[id];
+    expected[id] = j.value("group_size", group_size);
+    lines.push_back({id, std::move(line)});
+  }
+  std::string kept;
+  for (const auto& [id, line] : lines)
+    if (counts[id] >= expected[id]) kept += line + "\n";
+  for (const auto& [id, c] : counts)
+    if (c >= expected[id]) done.insert(id);
+  if (kept.size() != content.size() || content.size() != std::filesystem::file_size(path))
+    write_file(path, kept);
+  return done;
+}
+
+namespace {
+
+// Appends a whole group in one write and syncs it, so a task is on disk whole or not at all.
+void append_group(int fd, const std::vector<json>& lines) {
+  std::string block;
+  for (const auto& l : lines)
+    block += l.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  if (!write_all(fd, block)) throw Error(errno_message("appending to the dataset", errno));
+  ::fdatasync(fd);
+}
+
+bool accepted(const SampleRecord& r) {
+  return r.reward.valid && r.reward.value >= 1;
+}
+
+}  // namespace
+
+LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task>& all_tasks,
+                           rewards::CompositeReward& reward, sandbox::judge::Judge* judge,
+                           const LabelOptions& o, const std::string& out_path,
+                           const std::function<void(const std::vector<SampleRecord>&)>& on_group) {
+  auto t0 = std::chrono::steady_clock::now();
+  LabelSummary summary;
+  std::set<std::string> done = recover_dataset(out_path, o.n);
+  std::vector<tasks::Task> pending;
+  for (const auto& t : all_tasks) {
+    if (done.count(t.id)) {
+      ++summary.resumed_tasks;
+    } else {
+      pending.push_back(t);
+      ++summary.tasks;
+    }
+  }
+  int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw InvalidRequest(errno_message("cannot open --out " + out_path, errno));
+  json sampling = {{"max_tokens", o.sampling.max_tokens},
+                   {"temperature", o.sampling.temperature},
+                   {"top_p", o.sampling.top_p},
+                   {"top_k", o.sampling.top_k},
+                   {"seed", o.sampling.seed},
+                   {"template", o.prompt_template},
+                   {"mode", o.mode},
+                   {"n", o.n},
+                   {"segments", o.segments}};
+  std::vector<TaskSamples> per_task;
+  size_t total_tokens = 0;
+  std::map<std::string, const tasks::Task*> by_id;
+  for (const auto& t : pending) by_id[t.id] = &t;
+  auto write = [&](std::vector<SampleRecord>& group) {
+    std::vector<json> lines;
+    const tasks::Task& task = *by_id.at(group.front().task_id);
+    TaskSamples ts{
+        task.id, task.difficulty_bucket, task.kind == tasks::Kind::Math ? task.answer : "", {}, {},
+        {}};
+    for (auto& r : group) {
+      json j = r;
+      j["policy"] = o.policy_id;
+      j["sampling"] = sampling;
+      j["group_size"] = group.size();
+      lines.push_back(std::move(j));
+      ++summary.samples;
+      summary.correct += accepted(r);
+      summary.invalid += !r.reward.valid;
+      ++summary.verdicts[r.reward.verdict];
+      total_tokens += r.completion_tokens.size();
+      ts.completions.push_back(r.text);
+      ts.correct.push_back(accepted(r));
+      ts.tokens.push_back(r.completion_tokens.size());
+    }
+    append_group(fd, lines);
+    per_task.push_back(std::move(ts));
+    if (on_group) on_group(group);
+  };
+  try {
+    if (o.mode == "serial") {
+      const auto& templates = tasks::PromptTemplates::builtin();
+      SerialOptions so;
+      so.exits = o.n - 1;
+      so.sampling = o.sampling;
+      Scorer score = [&](const tasks::Task& t, const std::string& c) {
+        return rewards::correctness_reward(t, c, {}, judge);
+      };
+      for (const auto& t : pending) {
+        SerialGroup g =
+            run_serial_group(policy, t, templates.render(t, o.prompt_template).text, so, score);
+        write(g.members);  // fewer than n members when the path had fewer thinking tokens
+      }
+    } else if (o.segments > 1) {
+      std::vector<tasks::Task> repeated;
+      for (const auto& t : pending)
+        for (size_t i = 0; i < o.n; ++i) repeated.push_back(t);
+      SegmentOptions so;
+      so.max_tokens = o.sampling.max_tokens;
+      so.segments = o.segments;
+      so.active = o.batch_tasks * o.n;
+      so.sampling = o.sampling;
+      so.prompt_template = o.prompt_template;
+      Scorer score = [&](const tasks::Task& t, const std::string& c) {
+        return reward.score(t, {c, 0}, judge);
+      };
+      SegmentedRollout rollout(policy, repeated, so, score);
+      std::map<std::string, std::vector<SampleRecord>> open;
+      while (!rollout.exhausted())
+        for (auto& r : rollout.step()) {
+          auto& group = open[r.task_id];
+          group.push_back(std::move(r));
+          if (group.size() == o.n) {
+            std::vector<rewards::Reward> rs;
+            for (const auto& m : group) rs.push_back(m.reward);
+            auto adv = rewards::group_advantages(rs, o.advantage);
+            for (size_t i = 0; i < group.size(); ++i) group[i].advantage = adv[i];
+            std::string id = group.front().task_id;  // erase must not read the node it frees
+            write(group);
+            open.erase(id);
+          }
+        }
+    } else {
+      for (size_t start = 0; start < pending.size(); start += o.batch_tasks) {
+        std::vector<tasks::Task> chunk(
+            pending.begin() + static_cast<long>(start),
+            pending.begin() + static_cast<long>(std::min(pending.size(), start + o.batch_tasks)));
+        TaskCursor cursor(chunk);
+        GroupOptions go;
+        go.group_size = o.n;
+        go.groups_per_batch = chunk.size();
+        go.advantage = o.advantage;
+        go.sampling = o.sampling;
+        go.sampling.seed = o.sampling.seed + start;
+        go.prompt_template = o.prompt_template;
+        go.max_rounds = 1;
+        GroupBatch b = run_parallel_groups(policy, reward, judge, cursor, go);
+        for (auto& g : b.groups) write(g);
+      }
+    }
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  summary.mean_tokens =
+      summary.samples ? static_cast<double>(total_tokens) / static_cast<double>(summary.samples)
+                      : 0;
+  std::vector<size_t> ks;
+  for (size_t k = 1; k <= o.n; k *= 2) ks.push_back(k);
+  summary.repeated = repeated_sampling(per_task, ks, {});
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+size_t export_sft(const std::string& dataset, const std::string& out) {
+  std::ifstream in(dataset);
+  if (!in) throw InvalidRequest("cannot read " + dataset);
+  std::string lines;
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded()) continue;
+    if (!j["reward"].value("valid", false) || j["reward"].value("value", 0.0) < 1) continue;
+    lines += json({{"prompt", j["prompt"]}, {"completion", j["text"]}, {"task_id", j["task_id"]}})
+                 .dump(-1, ' ', false, json::error_handler_t::replace) +
+             "\n";
+    ++n;
+  }
+  write_file(out, lines);
+  return n;
+}
+
+size_t export_verl(const std::string& dataset, const std::vector<tasks::Task>& tasks,
+                   const std::string& out) {
+  std::map<std::string, const tasks::Task*> by_id;
+  for (const auto& t : tasks) by_id[t.id] = &t;
+  std::ifstream in(dataset);
+  if (!in) throw InvalidRequest("cannot read " + dataset);
+  std::string lines;
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j["reward"].value("valid", false) ||
+        j["reward"].value("value", 0.0) < 1)
+      continue;
+    auto it = by_id.find(j["task_id"].get<std::string>());
+    if (it == by_id.end()) continue;
+    const tasks::Task& t = *it->second;
+    json row = {{"data_source", t.source.empty() ? "crucible" : t.source},
+                {"prompt", json::array({{{"role", "user"}, {"content", j["prompt"]}}})},
+                {"ability", tasks::kind_name(t.kind)},
+                {"reward_model",
+                 {{"style", "rule"},
+                  {"ground_truth", t.kind == tasks::Kind::Math ? json(t.answer) : t.tests}}},
+                {"extra_info",
+                 {{"task_id", t.id}, {"response", j["text"]}, {"reward", j["reward"]["value"]}}}};
+    lines += row.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    ++n;
+  }
+  write_file(out, lines);
+  return n;
+}
+
+}  // namespace crucible::rollout

@@ -242,6 +242,8 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
           }
         }
     } else {
+      // Samples are scored two at a time with a hard timeout each (rewards in flight).
+      RewardPool pool(2, std::max<size_t>(16, o.batch_tasks * o.n), std::chrono::seconds(120));
       for (size_t start = 0; start < pending.size(); start += o.batch_tasks) {
         std::vector<tasks::Task> chunk(
             pending.begin() + static_cast<long>(start),
@@ -255,6 +257,7 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
         go.sampling.seed = o.sampling.seed + start;
         go.prompt_template = o.prompt_template;
         go.max_rounds = 1;
+        go.reward_pool = &pool;
         GroupBatch b = run_parallel_groups(policy, reward, judge, cursor, go);
         for (auto& g : b.groups) write(g);
       }

@@ -1,6 +1,7 @@
 #include "rollout/parallel.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "base/error.hpp"
 #include "tasks/prompts.hpp"
@@ -44,6 +45,17 @@ GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward&
                               std::max<size_t>(1, samples.size());
     std::string version = policy.version();
     ++batch.rounds;
+    // Every sample of the round is scored by the pool at once (when given one).
+    RewardPool* pool = o.reward_pool;
+    std::vector<std::optional<RewardPool::Pending>> pending(samples.size());
+    if (pool)
+      for (size_t k = 0; k < samples.size(); ++k) {
+        const tasks::Task* task = round_tasks[k / o.group_size];
+        const policy::Sample* s = &samples[k];
+        pending[k] = pool->submit([&reward, judge, task, s] {
+          return reward.score(*task, {s->text, s->tokens.size()}, judge);
+        });
+      }
     for (size_t g = 0; g < needed; ++g) {
       const tasks::Task& t = *round_tasks[g];
       std::vector<SampleRecord> group;
@@ -53,7 +65,9 @@ GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward&
         const policy::Sample& s = samples[g * o.group_size + i];
         SampleRecord r = SampleRecord::from_sample(s, t.id, version);
         auto r0 = Clock::now();
-        r.reward = reward.score(t, {s.text, s.tokens.size()}, judge);
+        r.reward = pending[g * o.group_size + i]
+                       ? pool->collect(*pending[g * o.group_size + i])
+                       : reward.score(t, {s.text, s.tokens.size()}, judge);
         r.reward_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
         r.generate_seconds = generate_seconds;
         r.group_id = group_id;

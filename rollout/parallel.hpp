@@ -15,6 +15,7 @@
 #include "rewards/advantages.hpp"
 #include "rewards/composite.hpp"
 #include "rollout/record.hpp"
+#include "rollout/reward_pool.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -39,6 +40,7 @@ struct GroupOptions {
   rewards::AdvantageMode advantage = rewards::AdvantageMode::Standard;
   policy::SamplingParams sampling;
   std::string prompt_template = "boxed";
+  RewardPool* reward_pool = nullptr;  // score concurrently, with timeouts (else inline)
 };
 
 struct GroupBatch {

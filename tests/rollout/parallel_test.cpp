@@ -124,6 +124,27 @@ TEST(ParallelGroups, DynamicSamplingDropsEqualGroupsAndRefills) {
   EXPECT_EQ(capped.dropped_equal, 2u);
 }
 
+TEST(ParallelGroups, APoolScoresTheSameRewardsAsInline) {
+  ScriptedPolicy policy({{"Q1", {true, false, true}}, {"Q2", {false, true, true}}}, 3);
+  rewards::CompositeReward reward;
+  auto tasks = tasks_q(2);
+  GroupOptions o;
+  o.group_size = 3;
+  o.groups_per_batch = 2;
+  TaskCursor inline_cursor(tasks);
+  GroupBatch inline_batch = run_parallel_groups(policy, reward, nullptr, inline_cursor, o);
+  RewardPool pool(2, 16, std::chrono::seconds(30));
+  o.reward_pool = &pool;
+  TaskCursor pooled_cursor(tasks);
+  GroupBatch pooled = run_parallel_groups(policy, reward, nullptr, pooled_cursor, o);
+  ASSERT_EQ(pooled.groups.size(), 2u);
+  for (size_t g = 0; g < 2; ++g)
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(pooled.groups[g][i].reward.value, inline_batch.groups[g][i].reward.value);
+      EXPECT_EQ(*pooled.groups[g][i].advantage, *inline_batch.groups[g][i].advantage);
+    }
+}
+
 TEST(ParallelGroups, InvalidRewardsAreExcludedNotScoredZero) {
   ScriptedPolicy policy({{"Q1", {true, false}}}, 2);
   rewards::CompositeReward reward;

@@ -83,6 +83,50 @@ void decode_step(const Transformer<float>& model, KvCache& cache, const std::vec
   matmul_forward(be, logits.data(), xn.data(), P + lay.embedding, n, d, c.vocab);
 }
 
+void prefill(const Transformer<float>& model, KvCache& cache, size_t slot, const int* tokens,
+             size_t n, std::vector<float>& logits) {
+  const ModelConfig& c = model.config();
+  const ParamLayout& lay = model.layout();
+  const size_t d = c.dim, f = c.mlp_dim, heads = c.heads, hd = c.head_dim();
+  const float eps = static_cast<float>(c.norm_eps), theta = static_cast<float>(c.rope_theta);
+  const float* P = model.params.data();
+  const Backend be = model.backend();
+  std::vector<int> pos(n);
+  for (size_t i = 0; i < n; ++i) pos[i] = static_cast<int>(i);
+  // Shapes: x, xn, q, k, v, att_out, y [n, D]; a, b, h [n, F]; att [H, n, n].
+  std::vector<float> x(n * d), xn(n * d), rstd(n), q(n * d), k(n * d), v(n * d), att_out(n * d),
+      y(n * d);
+  std::vector<float> a(n * f), b(n * f), h(n * f), att(heads * n * n);
+  embedding_forward(x.data(), tokens, P + lay.embedding, n, d);
+  for (size_t l = 0; l < c.layers; ++l) {
+    const auto& L = lay.layers[l];
+    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.attn_norm, n, d, eps);
+    matmul_forward(be, q.data(), xn.data(), P + L.wq, n, d, d);
+    matmul_forward(be, k.data(), xn.data(), P + L.wk, n, d, d);
+    matmul_forward(be, v.data(), xn.data(), P + L.wv, n, d, d);
+    rope_apply(q.data(), pos.data(), n, heads, hd, theta, 1);
+    rope_apply(k.data(), pos.data(), n, heads, hd, theta, 1);
+    std::copy(k.begin(), k.end(), cache.keys(l, slot));
+    std::copy(v.begin(), v.end(), cache.values(l, slot));
+    attention_forward(att_out.data(), att.data(), q.data(), k.data(), v.data(), 1, n, heads, hd);
+    matmul_forward(be, y.data(), att_out.data(), P + L.wo, n, d, d);
+    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
+    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.mlp_norm, n, d, eps);
+    matmul_forward(be, a.data(), xn.data(), P + L.w1, n, d, f);
+    if (c.swiglu) {
+      matmul_forward(be, b.data(), xn.data(), P + L.w3, n, d, f);
+      swiglu_forward(h.data(), a.data(), b.data(), n * f);
+    } else {
+      gelu_forward(h.data(), a.data(), n * f);
+    }
+    matmul_forward(be, y.data(), h.data(), P + L.w2, n, f, d);
+    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
+  }
+  rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + lay.final_norm, n, d, eps);
+  logits.resize(n * c.vocab);
+  matmul_forward(be, logits.data(), xn.data(), P + lay.embedding, n, d, c.vocab);
+}
+
 namespace {
 
 // A uniform number that depends only on (seed, sample, position).
@@ -231,6 +275,27 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
     }
   }
   std::vector<float> logits;
+  // Everything already known but the last token is prefilled in one pass per sample (one
+  // product over all its rows instead of one step per token); rows that predict forced
+  // completion tokens score them. The last known token then goes through decode_step.
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (done[i]) continue;
+    Sample& s = *samples[i];
+    std::vector<int> known = s.prompt_tokens;
+    known.insert(known.end(), s.tokens.begin(), s.tokens.end());
+    if (known.size() < 2 || s.prompt_tokens.empty()) continue;
+    size_t n = known.size() - 1;
+    prefill(model_, cache, i, known.data(), n, logits);
+    for (size_t r = s.prompt_tokens.size() - 1; r < n; ++r) {
+      size_t next = r + 1 - s.prompt_tokens.size();  // completion token predicted by row r
+      if (next >= s.logprobs.size()) {
+        float lp = log_softmax_at(logits.data() + r * c.vocab, c.vocab, s.tokens[next]);
+        s.logprobs.push_back(lp);
+        s.raw_logprobs.push_back(lp);
+      }
+    }
+    fed[i] = n;
+  }
   while (true) {
     std::vector<size_t> slots, positions;
     std::vector<int> tokens;

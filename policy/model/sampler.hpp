@@ -39,6 +39,12 @@ void decode_step(const Transformer<float>& model, KvCache& cache, const std::vec
                  const std::vector<int>& tokens, const std::vector<size_t>& positions,
                  std::vector<float>& logits);
 
+// Runs positions 0..n-1 of one sequence in a single pass (prompt prefill), filling the
+// slot's cache; logits [n, vocab]. With the naive kernels it gives exactly the values
+// decode_step would, position by position.
+void prefill(const Transformer<float>& model, KvCache& cache, size_t slot, const int* tokens,
+             size_t n, std::vector<float>& logits);
+
 class Sampler {
  public:
   Sampler(const Transformer<float>& model, const Tokenizer& tokenizer)

@@ -357,6 +357,30 @@ TEST(KvCache, StepByStepLogitsEqualFullRecomputation) {
   EXPECT_LT(worst, 1e-5f);
 }
 
+TEST(KvCache, PrefillEqualsStepByStep) {
+  ModelConfig c = tiny(true, 30);
+  for (Backend backend : {Backend::Naive, Backend::Blas}) {
+    Transformer<float> m(c, backend);
+    m.init(6);
+    std::vector<int> tokens{3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
+    KvCache stepped(c, 1), filled(c, 1);
+    std::vector<float> step_logits, all_logits;
+    prefill(m, filled, 0, tokens.data(), tokens.size(), all_logits);
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      decode_step(m, stepped, {0}, {tokens[t]}, {t}, step_logits);
+      for (size_t v = 0; v < 30; ++v) {
+        if (backend == Backend::Naive) {
+          EXPECT_EQ(step_logits[v], all_logits[t * 30 + v]) << "naive kernels: bit for bit";
+        } else {
+          EXPECT_NEAR(step_logits[v], all_logits[t * 30 + v], 1e-5);
+        }
+      }
+    }
+    for (size_t i = 0; i < tokens.size() * c.dim; ++i)
+      EXPECT_NEAR(stepped.keys(0, 0)[i], filled.keys(0, 0)[i], 1e-5);
+  }
+}
+
 struct SamplingFixture : ::testing::Test {
   Tokenizer tok;
   ModelConfig c = [] {

@@ -13,30 +13,90 @@ namespace crucible::policy {
 KvCache::KvCache(const ModelConfig& c, size_t slots)
     : slots_(slots), stride_(c.max_seq * c.dim), k_(c.layers * slots * stride_), v_(k_.size()) {}
 
+namespace {
+
+// Inference-time pieces shared by decode_step and prefill (training keeps its own
+// activations in Transformer::forward). Shapes: x, xn, y [n, D]; a, b, h [n, F].
+struct Scratch {
+  std::vector<float> xn, rstd, y, a, b, h;
+  Scratch(size_t n, const ModelConfig& c)
+      : xn(n * c.dim),
+        rstd(n),
+        y(n * c.dim),
+        a(n * c.mlp_dim),
+        b(n * c.mlp_dim),
+        h(n * c.mlp_dim) {}
+};
+
+// q, k, v [n, D] of layer L for x, rotated to their positions.
+void attention_inputs(const Transformer<float>& model, const ParamLayout::Layer& L,
+                      const std::vector<float>& x, const std::vector<int>& pos, size_t n,
+                      Scratch& s, std::vector<float>& q, std::vector<float>& k,
+                      std::vector<float>& v) {
+  const ModelConfig& c = model.config();
+  const float* P = model.params.data();
+  const size_t d = c.dim;
+  rmsnorm_forward(s.xn.data(), s.rstd.data(), x.data(), P + L.attn_norm, n, d,
+                  static_cast<float>(c.norm_eps));
+  matmul_forward(model.backend(), q.data(), s.xn.data(), P + L.wq, n, d, d);
+  matmul_forward(model.backend(), k.data(), s.xn.data(), P + L.wk, n, d, d);
+  matmul_forward(model.backend(), v.data(), s.xn.data(), P + L.wv, n, d, d);
+  const float theta = static_cast<float>(c.rope_theta);
+  rope_apply(q.data(), pos.data(), n, c.heads, c.head_dim(), theta, 1);
+  rope_apply(k.data(), pos.data(), n, c.heads, c.head_dim(), theta, 1);
+}
+
+// x += attn_out Wo; then x += MLP(rmsnorm(x)): the rest of layer L.
+void finish_layer(const Transformer<float>& model, const ParamLayout::Layer& L,
+                  const std::vector<float>& attn_out, std::vector<float>& x, size_t n, Scratch& s) {
+  const ModelConfig& c = model.config();
+  const float* P = model.params.data();
+  const Backend be = model.backend();
+  const size_t d = c.dim, f = c.mlp_dim;
+  matmul_forward(be, s.y.data(), attn_out.data(), P + L.wo, n, d, d);
+  for (size_t i = 0; i < n * d; ++i) x[i] += s.y[i];
+  rmsnorm_forward(s.xn.data(), s.rstd.data(), x.data(), P + L.mlp_norm, n, d,
+                  static_cast<float>(c.norm_eps));
+  matmul_forward(be, s.a.data(), s.xn.data(), P + L.w1, n, d, f);
+  if (c.swiglu) {
+    matmul_forward(be, s.b.data(), s.xn.data(), P + L.w3, n, d, f);
+    swiglu_forward(s.h.data(), s.a.data(), s.b.data(), n * f);
+  } else {
+    gelu_forward(s.h.data(), s.a.data(), n * f);
+  }
+  matmul_forward(be, s.y.data(), s.h.data(), P + L.w2, n, f, d);
+  for (size_t i = 0; i < n * d; ++i) x[i] += s.y[i];
+}
+
+// logits [n, vocab] from the final residual stream (tied embedding).
+void output_logits(const Transformer<float>& model, const std::vector<float>& x, size_t n,
+                   Scratch& s, std::vector<float>& logits) {
+  const ModelConfig& c = model.config();
+  const ParamLayout& lay = model.layout();
+  const float* P = model.params.data();
+  rmsnorm_forward(s.xn.data(), s.rstd.data(), x.data(), P + lay.final_norm, n, c.dim,
+                  static_cast<float>(c.norm_eps));
+  logits.resize(n * c.vocab);
+  matmul_forward(model.backend(), logits.data(), s.xn.data(), P + lay.embedding, n, c.dim, c.vocab);
+}
+
+}  // namespace
+
 void decode_step(const Transformer<float>& model, KvCache& cache, const std::vector<size_t>& slots,
                  const std::vector<int>& tokens, const std::vector<size_t>& positions,
                  std::vector<float>& logits) {
   const ModelConfig& c = model.config();
-  const ParamLayout& lay = model.layout();
-  const size_t n = slots.size(), d = c.dim, f = c.mlp_dim, heads = c.heads, hd = c.head_dim();
-  const float eps = static_cast<float>(c.norm_eps), theta = static_cast<float>(c.rope_theta);
-  const float* P = model.params.data();
-  const Backend be = model.backend();
+  const size_t n = slots.size(), d = c.dim, heads = c.heads, hd = c.head_dim();
   std::vector<int> pos(n);
   for (size_t i = 0; i < n; ++i) pos[i] = static_cast<int>(positions[i]);
-  std::vector<float> x(n * d), xn(n * d), rstd(n), q(n * d), k(n * d), v(n * d), att_out(n * d),
-      y(n * d);
-  std::vector<float> a(n * f), b(n * f), h(n * f), scores(c.max_seq);
-  embedding_forward(x.data(), tokens.data(), P + lay.embedding, n, d);
+  Scratch s(n, c);
+  std::vector<float> x(n * d), q(n * d), k(n * d), v(n * d), att_out(n * d), scores(c.max_seq);
+  embedding_forward(x.data(), tokens.data(), model.params.data() + model.layout().embedding, n, d);
   const float scale = 1.f / std::sqrt(static_cast<float>(hd));
   for (size_t l = 0; l < c.layers; ++l) {
-    const auto& L = lay.layers[l];
-    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.attn_norm, n, d, eps);
-    matmul_forward(be, q.data(), xn.data(), P + L.wq, n, d, d);
-    matmul_forward(be, k.data(), xn.data(), P + L.wk, n, d, d);
-    matmul_forward(be, v.data(), xn.data(), P + L.wv, n, d, d);
-    rope_apply(q.data(), pos.data(), n, heads, hd, theta, 1);
-    rope_apply(k.data(), pos.data(), n, heads, hd, theta, 1);
+    const auto& L = model.layout().layers[l];
+    attention_inputs(model, L, x, pos, n, s, q, k, v);
+    // Each row attends over its own slot's cache, up to its own position.
     for (size_t i = 0; i < n; ++i) {
       float* K = cache.keys(l, slots[i]);
       float* V = cache.values(l, slots[i]);
@@ -47,84 +107,49 @@ void decode_step(const Transformer<float>& model, KvCache& cache, const std::vec
       for (size_t hh = 0; hh < heads; ++hh) {
         const float* qi = q.data() + i * d + hh * hd;
         float mx = -INFINITY;
-        for (size_t s = 0; s <= positions[i]; ++s) {
-          const float* ks = K + s * d + hh * hd;
+        for (size_t t = 0; t <= positions[i]; ++t) {
+          const float* ks = K + t * d + hh * hd;
           float dot = 0;
           for (size_t e = 0; e < hd; ++e) dot += qi[e] * ks[e];
-          scores[s] = dot * scale;
-          mx = std::max(mx, scores[s]);
+          scores[t] = dot * scale;
+          mx = std::max(mx, scores[t]);
         }
         float sum = 0;
-        for (size_t s = 0; s <= positions[i]; ++s) sum += scores[s] = std::exp(scores[s] - mx);
+        for (size_t t = 0; t <= positions[i]; ++t) sum += scores[t] = std::exp(scores[t] - mx);
         float* o = att_out.data() + i * d + hh * hd;
         std::fill(o, o + hd, 0.f);
-        for (size_t s = 0; s <= positions[i]; ++s) {
-          const float* vs = V + s * d + hh * hd;
-          float w = scores[s] / sum;
+        for (size_t t = 0; t <= positions[i]; ++t) {
+          const float* vs = V + t * d + hh * hd;
+          float w = scores[t] / sum;
           for (size_t e = 0; e < hd; ++e) o[e] += w * vs[e];
         }
       }
     }
-    matmul_forward(be, y.data(), att_out.data(), P + L.wo, n, d, d);
-    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
-    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.mlp_norm, n, d, eps);
-    matmul_forward(be, a.data(), xn.data(), P + L.w1, n, d, f);
-    if (c.swiglu) {
-      matmul_forward(be, b.data(), xn.data(), P + L.w3, n, d, f);
-      swiglu_forward(h.data(), a.data(), b.data(), n * f);
-    } else {
-      gelu_forward(h.data(), a.data(), n * f);
-    }
-    matmul_forward(be, y.data(), h.data(), P + L.w2, n, f, d);
-    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
+    finish_layer(model, L, att_out, x, n, s);
   }
-  rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + lay.final_norm, n, d, eps);
-  logits.resize(n * c.vocab);
-  matmul_forward(be, logits.data(), xn.data(), P + lay.embedding, n, d, c.vocab);
+  output_logits(model, x, n, s, logits);
 }
 
 void prefill(const Transformer<float>& model, KvCache& cache, size_t slot, const int* tokens,
              size_t n, std::vector<float>& logits) {
   const ModelConfig& c = model.config();
-  const ParamLayout& lay = model.layout();
-  const size_t d = c.dim, f = c.mlp_dim, heads = c.heads, hd = c.head_dim();
-  const float eps = static_cast<float>(c.norm_eps), theta = static_cast<float>(c.rope_theta);
-  const float* P = model.params.data();
-  const Backend be = model.backend();
+  const size_t d = c.dim;
   std::vector<int> pos(n);
   for (size_t i = 0; i < n; ++i) pos[i] = static_cast<int>(i);
-  // Shapes: x, xn, q, k, v, att_out, y [n, D]; a, b, h [n, F]; att [H, n, n].
-  std::vector<float> x(n * d), xn(n * d), rstd(n), q(n * d), k(n * d), v(n * d), att_out(n * d),
-      y(n * d);
-  std::vector<float> a(n * f), b(n * f), h(n * f), att(heads * n * n);
-  embedding_forward(x.data(), tokens, P + lay.embedding, n, d);
+  Scratch s(n, c);
+  // Shapes: x, q, k, v, att_out [n, D]; att [H, n, n].
+  std::vector<float> x(n * d), q(n * d), k(n * d), v(n * d), att_out(n * d), att(c.heads * n * n);
+  embedding_forward(x.data(), tokens, model.params.data() + model.layout().embedding, n, d);
   for (size_t l = 0; l < c.layers; ++l) {
-    const auto& L = lay.layers[l];
-    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.attn_norm, n, d, eps);
-    matmul_forward(be, q.data(), xn.data(), P + L.wq, n, d, d);
-    matmul_forward(be, k.data(), xn.data(), P + L.wk, n, d, d);
-    matmul_forward(be, v.data(), xn.data(), P + L.wv, n, d, d);
-    rope_apply(q.data(), pos.data(), n, heads, hd, theta, 1);
-    rope_apply(k.data(), pos.data(), n, heads, hd, theta, 1);
+    const auto& L = model.layout().layers[l];
+    attention_inputs(model, L, x, pos, n, s, q, k, v);
     std::copy(k.begin(), k.end(), cache.keys(l, slot));
     std::copy(v.begin(), v.end(), cache.values(l, slot));
-    attention_forward(att_out.data(), att.data(), q.data(), k.data(), v.data(), 1, n, heads, hd);
-    matmul_forward(be, y.data(), att_out.data(), P + L.wo, n, d, d);
-    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
-    rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + L.mlp_norm, n, d, eps);
-    matmul_forward(be, a.data(), xn.data(), P + L.w1, n, d, f);
-    if (c.swiglu) {
-      matmul_forward(be, b.data(), xn.data(), P + L.w3, n, d, f);
-      swiglu_forward(h.data(), a.data(), b.data(), n * f);
-    } else {
-      gelu_forward(h.data(), a.data(), n * f);
-    }
-    matmul_forward(be, y.data(), h.data(), P + L.w2, n, f, d);
-    for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
+    attention_forward(att_out.data(), att.data(), q.data(), k.data(), v.data(), 1, n, c.heads,
+                      c.head_dim());
+    finish_layer(model, L, att_out, x, n, s);
   }
-  rmsnorm_forward(xn.data(), rstd.data(), x.data(), P + lay.final_norm, n, d, eps);
-  logits.resize(n * c.vocab);
-  matmul_forward(be, logits.data(), xn.data(), P + lay.embedding, n, d, c.vocab);
+  output_logits(model, x, n, s, logits);
 }
 
 namespace {
@@ -262,11 +287,14 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
   const ModelConfig& c = model_.config();
   if (samples.empty()) return;
   KvCache cache(c, samples.size());
-  // Each slot first replays its prompt and existing completion (scoring forced tokens that
-  // have no log-prob yet), then samples.
+  // Each slot prefills what it already has (scoring forced tokens that have no log-prob
+  // yet), then feeds its last known token and samples one token per step.
   std::vector<size_t> fed(samples.size(), 0), budget(samples.size(), max_new_tokens);
   std::vector<bool> done(samples.size(), false);
   for (size_t i = 0; i < samples.size(); ++i) {
+    if (samples[i]->prompt_tokens.empty())
+      throw InvalidRequest("sample " + std::to_string(samples[i]->index) +
+                           " has no prompt tokens to continue from");
     // A sample that no longer fits the context (e.g. forced text past it) cannot be
     // continued: it ends here rather than writing past the cache.
     if (samples[i]->prompt_tokens.size() + samples[i]->tokens.size() > c.max_seq) {
@@ -283,7 +311,7 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
     Sample& s = *samples[i];
     std::vector<int> known = s.prompt_tokens;
     known.insert(known.end(), s.tokens.begin(), s.tokens.end());
-    if (known.size() < 2 || s.prompt_tokens.empty()) continue;
+    if (known.size() < 2) continue;
     size_t n = known.size() - 1;
     prefill(model_, cache, i, known.data(), n, logits);
     for (size_t r = s.prompt_tokens.size() - 1; r < n; ++r) {
@@ -316,17 +344,9 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
       Sample& s = *samples[i];
       const float* row = logits.data() + r * c.vocab;
       ++fed[i];
-      size_t next =
-          fed[i] - s.prompt_tokens.size();  // index of the completion token this row predicts
-      if (fed[i] < s.prompt_tokens.size()) continue;
-      if (next < s.tokens.size()) {
-        if (next >= s.logprobs.size()) {  // a forced token: score it under the model
-          float lp = log_softmax_at(row, c.vocab, s.tokens[next]);
-          s.logprobs.push_back(lp);
-          s.raw_logprobs.push_back(lp);
-        }
-        continue;
-      }
+      // After the prefill every fed token is the last known one: this row predicts the
+      // next completion token.
+      size_t next = fed[i] - s.prompt_tokens.size();
       if (budget[i] == 0) {
         s.finish_reason = "length";
         done[i] = true;

@@ -45,21 +45,6 @@ std::unique_ptr<policy::Policy> make_policy(const std::string& spec, const std::
   throw InvalidRequest("--policy must be native:CKPT or openai:URL (got '" + spec + "')");
 }
 
-std::vector<tasks::Task> read_tasks(const std::string& path) {
-  std::vector<tasks::Task> out;
-  tasks::for_each_line(path, [&](size_t line, const std::string& text) {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded())
-      throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
-    try {
-      out.push_back(tasks::Task::from_json(j));
-    } catch (const InvalidRequest& e) {
-      throw InvalidRequest(path + ":" + std::to_string(line) + ": " + e.what());
-    }
-  });
-  return out;
-}
-
 }  // namespace
 
 int label_command(const Args& args) {
@@ -94,7 +79,7 @@ int label_command(const Args& args) {
   options.policy_id = *f.get("policy");
   options.sampling.stop_tokens = {policy::Tokenizer().eos()};
 
-  auto task_list = read_tasks(*f.get("tasks"));
+  auto task_list = tasks::read_tasks(*f.get("tasks"));
   auto pol = make_policy(*f.get("policy"), f.get("model").value_or(""));
   std::unique_ptr<sandbox::Sandbox> sandbox;
   std::unique_ptr<sandbox::judge::Judge> judge;

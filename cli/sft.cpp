@@ -39,22 +39,6 @@ constexpr const char* kSampleHelp =
     "                       [--temperature T] [--top-k K] [--top-p P] [--seed S]\n"
     "Samples from a native checkpoint; one JSON line per sample.\n";
 
-std::vector<tasks::Task> load_tasks(const std::string& path) {
-  std::vector<tasks::Task> out;
-  tasks::for_each_line(path, [&](size_t line, const std::string& text) {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded())
-      throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
-    try {
-      out.push_back(tasks::Task::from_json(j));
-    } catch (const InvalidRequest& e) {
-      throw InvalidRequest(path + ":" + std::to_string(line) + ": " + e.what());
-    }
-  });
-  if (out.empty()) throw InvalidRequest(path + ": no tasks");
-  return out;
-}
-
 size_t count_flag(const Flags& f, const std::string& name, size_t fallback) {
   auto v = f.number(name);
   return v ? static_cast<size_t>(*v) : fallback;
@@ -76,7 +60,8 @@ int sft_command(const Args& args) {
   size_t steps = count_flag(f, "steps", 0), batch_size = count_flag(f, "batch", 16);
   uint64_t seed = count_flag(f, "seed", 0);
   Tokenizer tok;
-  auto task_list = load_tasks(*f.get("tasks"));
+  auto task_list = tasks::read_tasks(*f.get("tasks"));
+  if (task_list.empty()) throw InvalidRequest(*f.get("tasks") + ": no tasks");
   std::vector<SftExample> examples;
   for (const auto& t : task_list)
     examples.push_back(

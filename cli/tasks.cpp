@@ -24,6 +24,7 @@ namespace crucible::cli {
 namespace {
 
 using nlohmann::json;
+using tasks::read_tasks;
 using tasks::Task;
 
 constexpr const char* kHelp =
@@ -37,22 +38,6 @@ constexpr const char* kHelp =
     "       crucible tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]\n"
     "families: arithmetic, countdown, linear, word, code\n"
     "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible\n";
-
-// Reads a Crucible task file; a bad line is an InvalidRequest naming the file and line.
-std::vector<Task> read_tasks(const std::string& path) {
-  std::vector<Task> out;
-  tasks::for_each_line(path, [&](size_t line, const std::string& text) {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded())
-      throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
-    try {
-      out.push_back(Task::from_json(j));
-    } catch (const InvalidRequest& e) {
-      throw InvalidRequest(path + ":" + std::to_string(line) + ": " + e.what());
-    }
-  });
-  return out;
-}
 
 void write_tasks(const std::string& path, const std::vector<Task>& ts) {
   std::vector<json> rows(ts.begin(), ts.end());

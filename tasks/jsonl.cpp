@@ -45,4 +45,19 @@ void write_jsonl(const std::string& path, const std::vector<nlohmann::json>& row
   if (!out.flush()) throw Error("cannot write " + path);
 }
 
+std::vector<Task> read_tasks(const std::string& path) {
+  std::vector<Task> out;
+  for_each_line(path, [&](size_t line, const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded())
+      throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
+    try {
+      out.push_back(Task::from_json(j));
+    } catch (const InvalidRequest& e) {
+      throw InvalidRequest(path + ":" + std::to_string(line) + ": " + e.what());
+    }
+  });
+  return out;
+}
+
 }  // namespace crucible::tasks

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -277,28 +278,12 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
   return summary;
 }
 
-size_t export_sft(const std::string& dataset, const std::string& out) {
-  std::ifstream in(dataset);
-  if (!in) throw InvalidRequest("cannot read " + dataset);
-  std::string lines;
-  size_t n = 0;
-  for (std::string line; std::getline(in, line);) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded()) continue;
-    if (!j["reward"].value("valid", false) || j["reward"].value("value", 0.0) < 1) continue;
-    lines += json({{"prompt", j["prompt"]}, {"completion", j["text"]}, {"task_id", j["task_id"]}})
-                 .dump(-1, ' ', false, json::error_handler_t::replace) +
-             "\n";
-    ++n;
-  }
-  write_file(out, lines);
-  return n;
-}
+namespace {
 
-size_t export_verl(const std::string& dataset, const std::vector<tasks::Task>& tasks,
-                   const std::string& out) {
-  std::map<std::string, const tasks::Task*> by_id;
-  for (const auto& t : tasks) by_id[t.id] = &t;
+// Writes row(record) for every accepted record (valid, reward >= 1) of `dataset`; a null
+// row is skipped. Returns how many rows were written.
+size_t export_accepted(const std::string& dataset, const std::string& out,
+                       const std::function<json(json&)>& row) {
   std::ifstream in(dataset);
   if (!in) throw InvalidRequest("cannot read " + dataset);
   std::string lines;
@@ -308,22 +293,40 @@ size_t export_verl(const std::string& dataset, const std::vector<tasks::Task>& t
     if (j.is_discarded() || !j["reward"].value("valid", false) ||
         j["reward"].value("value", 0.0) < 1)
       continue;
-    auto it = by_id.find(j["task_id"].get<std::string>());
-    if (it == by_id.end()) continue;
-    const tasks::Task& t = *it->second;
-    json row = {{"data_source", t.source.empty() ? "crucible" : t.source},
-                {"prompt", json::array({{{"role", "user"}, {"content", j["prompt"]}}})},
-                {"ability", tasks::kind_name(t.kind)},
-                {"reward_model",
-                 {{"style", "rule"},
-                  {"ground_truth", t.kind == tasks::Kind::Math ? json(t.answer) : t.tests}}},
-                {"extra_info",
-                 {{"task_id", t.id}, {"response", j["text"]}, {"reward", j["reward"]["value"]}}}};
-    lines += row.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    json r = row(j);
+    if (r.is_null()) continue;
+    lines += r.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     ++n;
   }
   write_file(out, lines);
   return n;
+}
+
+}  // namespace
+
+size_t export_sft(const std::string& dataset, const std::string& out) {
+  return export_accepted(dataset, out, [](json& j) {
+    return json({{"prompt", j["prompt"]}, {"completion", j["text"]}, {"task_id", j["task_id"]}});
+  });
+}
+
+size_t export_verl(const std::string& dataset, const std::vector<tasks::Task>& tasks,
+                   const std::string& out) {
+  std::map<std::string, const tasks::Task*> by_id;
+  for (const auto& t : tasks) by_id[t.id] = &t;
+  return export_accepted(dataset, out, [&](json& j) -> json {
+    auto it = by_id.find(j["task_id"].get<std::string>());
+    if (it == by_id.end()) return nullptr;
+    const tasks::Task& t = *it->second;
+    return {{"data_source", t.source.empty() ? "crucible" : t.source},
+            {"prompt", json::array({{{"role", "user"}, {"content", j["prompt"]}}})},
+            {"ability", tasks::kind_name(t.kind)},
+            {"reward_model",
+             {{"style", "rule"},
+              {"ground_truth", t.kind == tasks::Kind::Math ? json(t.answer) : t.tests}}},
+            {"extra_info",
+             {{"task_id", t.id}, {"response", j["text"]}, {"reward", j["reward"]["value"]}}}};
+  });
 }
 
 }  // namespace crucible::rollout

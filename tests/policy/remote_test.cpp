@@ -9,24 +9,12 @@
 #include "policy/native_policy.hpp"
 #include "policy/remote/http_policy.hpp"
 #include "policy/remote/policy_server.hpp"
+#include "tests/support/tiny_model.hpp"
 
 namespace crucible::policy {
 namespace {
 
 using nlohmann::json;
-
-std::shared_ptr<Transformer<float>> tiny_model() {
-  ModelConfig c;
-  c.vocab = Tokenizer().vocab_size();
-  c.dim = 16;
-  c.layers = 2;
-  c.heads = 2;
-  c.mlp_dim = 32;
-  c.max_seq = 64;
-  auto m = std::make_shared<Transformer<float>>(c);
-  m->init(3);
-  return m;
-}
 
 net::HttpRequest post(const json& body) {
   net::HttpRequest r;
@@ -37,7 +25,7 @@ net::HttpRequest post(const json& body) {
 }
 
 TEST(CompletionsApi, AnswersWithTokenIdsLogProbsAndUsage) {
-  NativePolicy policy(tiny_model(), Tokenizer(), "tiny");
+  NativePolicy policy(testing::tiny_model(2, 64, 3), Tokenizer(), "tiny");
   auto r = handle_policy_request(post({{"model", "tiny"},
                                        {"prompt", {"a", "b"}},
                                        {"n", 2},
@@ -67,7 +55,7 @@ TEST(CompletionsApi, AnswersWithTokenIdsLogProbsAndUsage) {
 }
 
 TEST(CompletionsApi, BadRequestsNameTheField) {
-  NativePolicy policy(tiny_model(), Tokenizer(), "tiny");
+  NativePolicy policy(testing::tiny_model(2, 64, 3), Tokenizer(), "tiny");
   struct Bad {
     json body;
     int status;
@@ -94,7 +82,7 @@ TEST(CompletionsApi, BadRequestsNameTheField) {
 }
 
 TEST(HttpPolicyTest, KeepsTheServersTokensAndLogProbs) {
-  auto model = tiny_model();
+  auto model = testing::tiny_model(2, 64, 3);
   NativePolicy native(model, Tokenizer(), "tiny");
   PolicyServerOptions o;
   o.http.port = 0;
@@ -145,7 +133,7 @@ TEST(HttpPolicyTest, AnUnreachableServerIsAClearErrorAfterRetries) {
 }
 
 TEST(HttpPolicyTest, ServerRefusalsAreNotRetriedAndNameTheProblem) {
-  NativePolicy native(tiny_model(), Tokenizer(), "tiny");
+  NativePolicy native(testing::tiny_model(2, 64, 3), Tokenizer(), "tiny");
   PolicyServerOptions o;
   o.http.port = 0;
   PolicyServer server(native, "tiny", o);

@@ -11,24 +11,12 @@
 #include "policy/remote/http_policy.hpp"
 #include "policy/remote/policy_server.hpp"
 #include "rollout/dataset.hpp"
+#include "tests/support/tiny_model.hpp"
 
 namespace crucible::rollout {
 namespace {
 
 using nlohmann::json;
-
-std::shared_ptr<policy::Transformer<float>> tiny() {
-  policy::ModelConfig c;
-  c.vocab = policy::Tokenizer().vocab_size();
-  c.dim = 16;
-  c.layers = 1;
-  c.heads = 2;
-  c.mlp_dim = 32;
-  c.max_seq = 160;
-  auto m = std::make_shared<policy::Transformer<float>>(c);
-  m->init(4);
-  return m;
-}
 
 std::vector<tasks::Task> five_tasks() {
   std::vector<tasks::Task> out;
@@ -78,7 +66,7 @@ LabelOptions options(size_t n) {
 TEST(Label, WritesEveryGroupAndResumesWithoutDuplicates) {
   TempDir dir(temp_root());
   std::string out = dir.path().string() + "/d.jsonl";
-  policy::NativePolicy native(tiny(), policy::Tokenizer(), "tiny");
+  policy::NativePolicy native(testing::tiny_model(1, 160, 4), policy::Tokenizer(), "tiny");
   rewards::CompositeReward reward;
   auto tasks = five_tasks();
   LabelSummary s = label_dataset(native, tasks, reward, nullptr, options(3), out);
@@ -116,7 +104,7 @@ TEST(Label, WritesEveryGroupAndResumesWithoutDuplicates) {
 
 TEST(Label, SerialAndSegmentedModes) {
   TempDir dir(temp_root());
-  policy::NativePolicy native(tiny(), policy::Tokenizer(), "tiny");
+  policy::NativePolicy native(testing::tiny_model(1, 160, 4), policy::Tokenizer(), "tiny");
   rewards::CompositeReward reward;
   auto tasks = five_tasks();
   LabelOptions serial = options(4);
@@ -158,7 +146,7 @@ TEST(Label, ExportsAcceptedSamplesOnly) {
 
 TEST(Label, AnHttpPolicyAgainstTheProjectsServer) {
   TempDir dir(temp_root());
-  policy::NativePolicy native(tiny(), policy::Tokenizer(), "tiny");
+  policy::NativePolicy native(testing::tiny_model(1, 160, 4), policy::Tokenizer(), "tiny");
   policy::PolicyServerOptions so;
   so.http.port = 0;
   policy::PolicyServer server(native, "tiny", so);

@@ -10,22 +10,10 @@
 #include "rewards/math_reward.hpp"
 #include "rollout/segmented.hpp"
 #include "tasks/prompts.hpp"
+#include "tests/support/tiny_model.hpp"
 
 namespace crucible::rollout {
 namespace {
-
-std::shared_ptr<policy::Transformer<float>> tiny() {
-  policy::ModelConfig c;
-  c.vocab = policy::Tokenizer().vocab_size();
-  c.dim = 16;
-  c.layers = 2;
-  c.heads = 2;
-  c.mlp_dim = 32;
-  c.max_seq = 128;
-  auto m = std::make_shared<policy::Transformer<float>>(c);
-  m->init(9);
-  return m;
-}
 
 std::vector<tasks::Task> some_tasks(size_t n) {
   std::vector<tasks::Task> out;
@@ -53,7 +41,7 @@ Scorer verifier() {
 class SegmentedRollouts : public ::testing::TestWithParam<policy::Backend> {};
 
 TEST_P(SegmentedRollouts, MatchAnUnsegmentedRollout) {
-  auto model = tiny();
+  auto model = testing::tiny_model(2, 128, 9);
   model->set_backend(GetParam());
   policy::NativePolicy native(model, policy::Tokenizer(), "tiny");
   auto tasks = some_tasks(7);
@@ -106,7 +94,7 @@ INSTANTIATE_TEST_SUITE_P(Kernels, SegmentedRollouts,
                          });
 
 TEST(SegmentedPools, UnfinishedSamplesGoFirstAndVersionsAreRecordedPerToken) {
-  auto model = tiny();
+  auto model = testing::tiny_model(2, 128, 9);
   policy::NativePolicy native(model, policy::Tokenizer(), "tiny");
   auto tasks = some_tasks(4);
   SegmentOptions o;

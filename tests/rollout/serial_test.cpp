@@ -6,6 +6,7 @@
 #include "policy/native_policy.hpp"
 #include "rewards/math_reward.hpp"
 #include "rollout/serial.hpp"
+#include "tests/support/tiny_model.hpp"
 
 namespace crucible::rollout {
 namespace {
@@ -142,15 +143,7 @@ namespace {
 // With the native policy: each exit reuses the full path's prefix token for token (not
 // re-generated), its forcing text is marked forced, and only its answer is new.
 TEST(SerialGroups, NativePolicyReusesThePrefixAndDecodesOnlyAnswers) {
-  policy::ModelConfig c;
-  c.vocab = policy::Tokenizer().vocab_size();
-  c.dim = 16;
-  c.layers = 1;
-  c.heads = 2;
-  c.mlp_dim = 32;
-  c.max_seq = 256;
-  auto model = std::make_shared<policy::Transformer<float>>(c);
-  model->init(5);
+  auto model = testing::tiny_model(1, 256, 5);
   policy::NativePolicy native(model, policy::Tokenizer(), "tiny");
   SerialOptions o;
   o.exits = 4;

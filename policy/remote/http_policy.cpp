@@ -15,6 +15,39 @@ using nlohmann::json;
 namespace {
 thread_local std::unique_ptr<net::HttpClient> tl_client;
 
+// Appends a completions choice to a sample: its text, and the server's token ids and
+// log-probs when it gives them ("token_ids", or "token_id:N" log-prob tokens).
+void append_choice(Sample& sample, const json& c) {
+  sample.text += c.value("text", "");
+  const json* lp = c.contains("logprobs") && c["logprobs"].is_object() ? &c["logprobs"] : nullptr;
+  std::vector<int> ids;
+  if (c.contains("token_ids") && c["token_ids"].is_array()) {
+    ids = c["token_ids"].get<std::vector<int>>();
+  } else if (lp && lp->contains("tokens")) {
+    for (const auto& t : (*lp)["tokens"]) {
+      std::string s = t.is_string() ? t.get<std::string>() : "";
+      if (s.rfind("token_id:", 0) != 0) {
+        ids.clear();  // tokens as text: ids unknown, keep text only
+        break;
+      }
+      ids.push_back(std::stoi(s.substr(9)));
+    }
+  }
+  if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
+      c["prompt_token_ids"].is_array())
+    sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();
+  if (lp && lp->contains("token_logprobs"))
+    for (const auto& v : (*lp)["token_logprobs"])
+      sample.logprobs.push_back(v.is_number() ? v.get<float>() : 0.f);
+  if (lp && lp->contains("raw_logprobs")) {
+    auto raw = (*lp)["raw_logprobs"].get<std::vector<float>>();
+    sample.raw_logprobs.insert(sample.raw_logprobs.end(), raw.begin(), raw.end());
+  }
+  sample.tokens.insert(sample.tokens.end(), ids.begin(), ids.end());
+  sample.forced.insert(sample.forced.end(), ids.size(), 0);
+  sample.finish_reason = c.value("finish_reason", "length") == "stop" ? "stop" : "length";
+}
+
 net::HttpClient& client(std::chrono::milliseconds timeout) {
   if (!tl_client) tl_client = std::make_unique<net::HttpClient>(timeout);
   tl_client->set_timeout(timeout);
@@ -61,47 +94,14 @@ void HttpPolicy::complete(Sample& sample, const std::string& prompt, const Sampl
       last_error = "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
       continue;
     }
-    json j = json::parse(r.body, nullptr, false);
     if (r.status != 200)
       throw InvalidRequest("policy server refused the request (HTTP " + std::to_string(r.status) +
                            "): " + r.body.substr(0, 300));
+    json j = json::parse(r.body, nullptr, false);
     if (j.is_discarded() || !j.contains("choices") || !j["choices"].is_array() ||
         j["choices"].empty())
       throw Error("policy server answered without choices: " + r.body.substr(0, 300));
-    const json& c = j["choices"][0];
-    std::string text = c.value("text", "");
-    sample.text += text;
-    std::vector<int> ids;
-    if (c.contains("token_ids") && c["token_ids"].is_array()) {
-      ids = c["token_ids"].get<std::vector<int>>();
-    } else if (c.contains("logprobs") && c["logprobs"].is_object() &&
-               c["logprobs"].contains("tokens")) {
-      for (const auto& t : c["logprobs"]["tokens"]) {
-        std::string s = t.is_string() ? t.get<std::string>() : "";
-        if (s.rfind("token_id:", 0) != 0) {
-          ids.clear();  // tokens as text: ids unknown, keep text only
-          break;
-        }
-        ids.push_back(std::stoi(s.substr(9)));
-      }
-    }
-    if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
-        c["prompt_token_ids"].is_array())
-      sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();
-    std::vector<float> lps;
-    if (c.contains("logprobs") && c["logprobs"].is_object() &&
-        c["logprobs"].contains("token_logprobs"))
-      for (const auto& v : c["logprobs"]["token_logprobs"])
-        lps.push_back(v.is_number() ? v.get<float>() : 0.f);
-    std::vector<float> raw;
-    if (c.contains("logprobs") && c["logprobs"].is_object() &&
-        c["logprobs"].contains("raw_logprobs"))
-      raw = c["logprobs"]["raw_logprobs"].get<std::vector<float>>();
-    sample.tokens.insert(sample.tokens.end(), ids.begin(), ids.end());
-    sample.logprobs.insert(sample.logprobs.end(), lps.begin(), lps.end());
-    sample.raw_logprobs.insert(sample.raw_logprobs.end(), raw.begin(), raw.end());
-    sample.forced.insert(sample.forced.end(), ids.size(), 0);
-    sample.finish_reason = c.value("finish_reason", "length") == "stop" ? "stop" : "length";
+    append_choice(sample, j["choices"][0]);
     return;
   }
   throw Error("policy server " + options_.base_url + " failed after " +

@@ -9,8 +9,13 @@ WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
 }
 
 WorkerPool::~WorkerPool() {
+  join();
+}
+
+void WorkerPool::join() {
   shutdown();
-  for (auto& t : workers_) t.join();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
 }
 
 void WorkerPool::shutdown() {

@@ -54,6 +54,9 @@ class WorkerPool {
   size_t threads() const { return workers_.size(); }
   // Stops accepting work; queued jobs still run. Idempotent.
   void shutdown();
+  // shutdown(), then waits until every worker has run its last job and dropped it
+  // (captured state is released before join() returns). Idempotent.
+  void join();
 
  private:
   template <typename F>

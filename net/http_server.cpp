@@ -24,6 +24,11 @@ namespace {
 
 class Session;
 
+struct PendingAnswer {
+  std::mutex mu;
+  std::shared_ptr<Session> session;  // null once answered
+};
+
 struct Shared {
   ServerOptions options;
   Handler handler;
@@ -116,11 +121,19 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();  // the handler may take as long as its job's limits allow
     shared_->begin_request();
     in_request_ = true;
-    auto self = shared_from_this();
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    Respond respond = [self, answered](HttpResponse resp) {
-      if (answered->exchange(true)) return;
-      asio::post(self->stream_.get_executor(),
+    // The first answer takes the session out: a handler's copy of `respond` may outlive the
+    // server (a worker thread drops its job late) and must not keep the connection alive.
+    auto pending = std::make_shared<PendingAnswer>();
+    pending->session = shared_from_this();
+    Respond respond = [pending](HttpResponse resp) {
+      std::shared_ptr<Session> self;
+      {
+        std::lock_guard lock(pending->mu);
+        self = std::move(pending->session);
+      }
+      if (!self) return;  // answered already
+      auto executor = self->stream_.get_executor();
+      asio::post(executor,
                  [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
     };
     try {

@@ -63,7 +63,7 @@ void SandboxServer::stop() {
   if (stopped_) return;
   stopped_ = true;
   http_->stop();  // waits for every request handed out, queued jobs included
-  pool_->shutdown();
+  pool_->join();  // jobs hold answers for connections: none may outlive the HTTP server
 }
 
 }  // namespace crucible::sandbox::service

@@ -1,0 +1,65 @@
+#include "base/worker_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+
+namespace crucible {
+namespace {
+
+TEST(WorkerPool, RunsEveryJobAndReturnsItsValue) {
+  WorkerPool pool(2, 4);
+  std::vector<std::future<int>> results;
+  for (int i = 0; i < 20; ++i) results.push_back(pool.submit([i] { return i * i; }));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(results[i].get(), i * i);
+}
+
+TEST(WorkerPool, AJobsExceptionArrivesThroughItsFuture) {
+  WorkerPool pool(1, 1);
+  auto f = pool.submit([]() -> int { throw std::invalid_argument("bad job"); });
+  EXPECT_THROW(f.get(), std::invalid_argument);
+  EXPECT_EQ(pool.submit([] { return 7; }).get(), 7);  // the worker survived
+}
+
+TEST(WorkerPool, TrySubmitRefusesWhenTheQueueIsFull) {
+  WorkerPool pool(1, 1);
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::promise<void> started;
+  auto running = pool.submit([gate, &started] {
+    started.set_value();
+    gate.wait();
+  });
+  started.get_future().wait();  // the only worker is busy
+  auto queued = pool.try_submit([] {});
+  ASSERT_TRUE(queued.has_value());
+  EXPECT_FALSE(pool.try_submit([] {}).has_value());  // queue of one is full
+  release.set_value();
+  running.get();
+  queued->get();
+}
+
+TEST(WorkerPool, ShutdownRefusesNewWorkButFinishesQueuedJobs) {
+  std::atomic<int> done{0};
+  WorkerPool pool(1, 8);
+  for (int i = 0; i < 5; ++i) pool.submit([&done] { ++done; });
+  pool.shutdown();
+  EXPECT_FALSE(pool.try_submit([] {}).has_value());
+  EXPECT_THROW(pool.submit([] {}), std::runtime_error);
+  pool.join();
+  EXPECT_EQ(done.load(), 5);
+}
+
+TEST(WorkerPool, JoinReleasesWhatJobsCapturedBeforeReturning) {
+  // A server hands jobs callbacks that own connections; after join() none may remain.
+  auto owned = std::make_shared<int>(1);
+  WorkerPool pool(2, 8);
+  for (int i = 0; i < 6; ++i) pool.submit([owned] { return *owned; });
+  pool.join();
+  EXPECT_EQ(owned.use_count(), 1);
+  pool.join();  // idempotent
+}
+
+}  // namespace
+}  // namespace crucible

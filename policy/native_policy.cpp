@@ -29,17 +29,23 @@ NativePolicy::NativePolicy(std::shared_ptr<Transformer<float>> model, Tokenizer 
 std::vector<Sample> NativePolicy::generate(const std::vector<std::string>& prompts,
                                            const SamplingParams& params) {
   std::lock_guard lock(mu_);
-  return Sampler(*model_, tokenizer_).generate(prompts, params);
+  return Sampler(*model_, tokenizer_, stamp()).generate(prompts, params);
 }
 
 void NativePolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
   std::lock_guard lock(mu_);
-  Sampler(*model_, tokenizer_).resume(samples, max_new_tokens);
+  Sampler(*model_, tokenizer_, stamp()).resume(samples, max_new_tokens);
+}
+
+std::vector<Sample> NativePolicy::start(const std::vector<std::string>& prompts,
+                                        const SamplingParams& params) {
+  std::lock_guard lock(mu_);
+  return Sampler(*model_, tokenizer_, stamp()).start(prompts, params);
 }
 
 std::string NativePolicy::version() const {
   std::lock_guard lock(mu_);
-  return name_ + "@" + std::to_string(updates_);
+  return stamp();
 }
 
 Sample NativePolicy::prefix(const Sample& sample, size_t n) const {

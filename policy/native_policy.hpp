@@ -1,5 +1,6 @@
 // The native transformer behind the Policy interface. Thread-safe (one generation at a
-// time); `updated()` marks a weight update, which changes version().
+// time); `updated()` marks a weight update, which changes version() and retires the KV
+// states that unfinished samples keep for resume (they are prefilled again).
 //
 //   NativePolicy p(checkpoint_dir);   or   NativePolicy p(model, tokenizer, "name");
 #pragma once
@@ -21,6 +22,8 @@ class NativePolicy : public Policy {
   std::vector<Sample> generate(const std::vector<std::string>& prompts,
                                const SamplingParams& params) override;
   void resume(std::vector<Sample>& samples, size_t max_new_tokens) override;
+  std::vector<Sample> start(const std::vector<std::string>& prompts,
+                            const SamplingParams& params) override;
   std::string version() const override;
   Sample prefix(const Sample& sample, size_t completion_tokens) const override;
   void force(Sample& sample, const std::string& text) const override;
@@ -34,6 +37,8 @@ class NativePolicy : public Policy {
   std::shared_ptr<Transformer<float>> model_;
   Tokenizer tokenizer_;
   std::string name_;
+  // Samples keep KV states stamped with this: states from other weights are not reused.
+  std::string stamp() const { return name_ + "@" + std::to_string(updates_); }
   size_t updates_ = 0;
   mutable std::mutex mu_;
 };

@@ -4,6 +4,18 @@
 
 namespace crucible::policy {
 
+std::vector<Sample> Policy::start(const std::vector<std::string>& prompts,
+                                  const SamplingParams& params) {
+  std::vector<Sample> samples(prompts.size());
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    samples[i].index = params.first_index + i;
+    samples[i].prompt = prompts[i];
+    samples[i].params = params;
+    samples[i].finish_reason = "length";
+  }
+  return samples;
+}
+
 Sample Policy::prefix(const Sample&, size_t) const {
   throw InvalidRequest("this policy cannot cut samples at a token (its token text is unknown)");
 }

@@ -21,6 +21,10 @@ class Policy {
                                        const SamplingParams& params) = 0;
   // Continues every sample that finished by length (or has forced tokens waiting).
   virtual void resume(std::vector<Sample>& samples, size_t max_new_tokens) = 0;
+  // Samples for these prompts with nothing generated yet (finish_reason "length"): a
+  // resume then starts them in the same batch as samples already under way.
+  virtual std::vector<Sample> start(const std::vector<std::string>& prompts,
+                                    const SamplingParams& params);
   virtual std::string version() const = 0;
 
   // The first `completion_tokens` tokens of a sample, with their log-probs and text

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace crucible::policy {
+
+struct KvState;  // policy/model/sampler.hpp
 
 struct SamplingParams {
   double temperature = 1.0;       // 0: greedy
@@ -19,6 +22,9 @@ struct SamplingParams {
   // Sample i of a call draws from the stream (seed, first_index + i), so a prompt keeps
   // its stream whichever call starts it (segmented rollouts start prompts over many calls).
   size_t first_index = 0;
+  // Native policy: samples keep their KV state (memory: layers x context x dim x 2 floats
+  // each) so that resume, also of a cut copy (Policy::prefix), does not prefill again.
+  bool keep_kv_cache = false;
 };
 
 struct Sample {
@@ -33,6 +39,9 @@ struct Sample {
   std::string text;             // decoded completion
   std::string finish_reason;    // stop | length | max_seq
   SamplingParams params;
+  // The native policy's keys and values of this sample's known tokens, kept while it may
+  // be resumed so that the next segment does not prefill them again; null otherwise.
+  std::shared_ptr<KvState> kv;
 };
 
 }  // namespace crucible::policy

@@ -41,52 +41,47 @@ std::vector<SampleRecord> SegmentedRollout::step() {
     if (f.versions.empty() || f.versions.back().second != version)
       f.versions.push_back({f.sample.tokens.size(), version});
   };
-  // Unfinished samples first: one more segment each (never past L).
-  std::vector<InFlight> continuing;
-  while (!unfinished_.empty() && continuing.size() < options_.active) {
-    continuing.push_back(std::move(unfinished_.front()));
+  // Unfinished samples first, then new prompts in the free slots: one batch, at most one
+  // segment each (never past L).
+  std::vector<InFlight> batch;
+  while (!unfinished_.empty() && batch.size() < options_.active) {
+    batch.push_back(std::move(unfinished_.front()));
     unfinished_.pop_front();
+    note_version(batch.back());
   }
-  if (!continuing.empty()) {
-    std::vector<policy::Sample> samples;
-    for (auto& f : continuing) {
-      note_version(f);
-      samples.push_back(std::move(f.sample));
-    }
-    // Budgets differ only at the very end (L not a multiple of the segment): resume by group.
-    policy_.resume(samples, segment);
-    for (size_t i = 0; i < continuing.size(); ++i) continuing[i].sample = std::move(samples[i]);
-  }
-  // New prompts fill the rest of the active slots.
   size_t start = next_prompt_;
   std::vector<std::string> prompts;
   const auto& templates = tasks::PromptTemplates::builtin();
-  while (continuing.size() + prompts.size() < options_.active && next_prompt_ < tasks_.size())
+  while (batch.size() + prompts.size() < options_.active && next_prompt_ < tasks_.size())
     prompts.push_back(templates.render(tasks_[next_prompt_++], options_.prompt_template).text);
-  std::vector<InFlight> fresh;
   if (!prompts.empty()) {
     policy::SamplingParams p = options_.sampling;
-    p.max_tokens = segment;
     p.first_index = start;
-    auto samples = policy_.generate(prompts, p);
+    p.keep_kv_cache = true;  // the next segment continues from the kept keys and values
+    auto samples = policy_.start(prompts, p);
     for (size_t i = 0; i < samples.size(); ++i) {
       InFlight f{start + i, std::move(samples[i]), {}};
       f.versions.push_back({0, version});
-      fresh.push_back(std::move(f));
+      batch.push_back(std::move(f));
     }
   }
-  for (auto* group : {&continuing, &fresh})
-    for (auto& f : *group) {
-      bool ended = f.sample.finish_reason != "length";
-      bool at_limit =
-          f.sample.tokens.size() >= segment * options_.segments;  // L, rounded down to segments
-      if (ended)
-        done.push_back(finish(f, false));
-      else if (at_limit)
-        done.push_back(finish(f, true));
-      else
-        unfinished_.push_back(std::move(f));
+  std::vector<policy::Sample> samples;
+  for (auto& f : batch) samples.push_back(std::move(f.sample));
+  policy_.resume(samples, segment);
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].sample = std::move(samples[i]);
+  for (auto& f : batch) {
+    bool ended = f.sample.finish_reason != "length";
+    bool at_limit =
+        f.sample.tokens.size() >= segment * options_.segments;  // L, rounded down to segments
+    if (ended) {
+      done.push_back(finish(f, false));
+    } else if (at_limit) {
+      f.sample.kv.reset();
+      done.push_back(finish(f, true));
+    } else {
+      unfinished_.push_back(std::move(f));
     }
+  }
   return done;
 }
 

@@ -60,7 +60,9 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
                              const std::string& prompt, const SerialOptions& o,
                              const Scorer& score) {
   SerialGroup group;
-  policy::Sample full = policy.generate({prompt}, o.sampling).at(0);
+  policy::SamplingParams path_params = o.sampling;
+  path_params.keep_kv_cache = true;  // exits continue from the path's keys and values
+  policy::Sample full = policy.generate({prompt}, path_params).at(0);
   group.full_path_tokens = full.tokens.size();
   const std::string version = policy.version();
   auto [begin, end] = thinking_range(policy, full);
@@ -76,6 +78,8 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
   }
   std::vector<size_t> before(exits.size());
   for (size_t i = 0; i < exits.size(); ++i) before[i] = exits[i].tokens.size();
+  full.kv.reset();  // the exits hold it now; each writes to its own copy
+  for (auto& e : exits) e.params.keep_kv_cache = false;
   if (!exits.empty()) policy.resume(exits, o.answer_tokens);
 
   std::vector<bool> correct;

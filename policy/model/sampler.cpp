@@ -10,8 +10,20 @@
 
 namespace crucible::policy {
 
-KvCache::KvCache(const ModelConfig& c, size_t slots)
-    : slots_(slots), stride_(c.max_seq * c.dim), k_(c.layers * slots * stride_), v_(k_.size()) {}
+namespace {
+
+std::shared_ptr<KvState> empty_kv_state(const ModelConfig& c) {
+  auto s = std::make_shared<KvState>();
+  s->k.resize(c.layers * c.max_seq * c.dim);
+  s->v.resize(s->k.size());
+  return s;
+}
+
+}  // namespace
+
+KvCache::KvCache(const ModelConfig& c, size_t slots) : stride_(c.max_seq * c.dim) {
+  for (size_t i = 0; i < slots; ++i) slots_.push_back(empty_kv_state(c));
+}
 
 namespace {
 
@@ -235,23 +247,20 @@ bool ends_with_stop(const std::string& text, const std::vector<std::string>& sto
 
 }  // namespace
 
-std::vector<Sample> Sampler::generate(const std::vector<std::string>& prompts,
-                                      const SamplingParams& params) {
+std::vector<std::vector<int>> Sampler::encode_prompts(
+    const std::vector<std::string>& prompts) const {
   std::vector<std::vector<int>> ids;
   for (const auto& p : prompts) {
     auto t = tokenizer_.encode(p);
     t.insert(t.begin(), tokenizer_.bos());
     ids.push_back(std::move(t));
   }
-  auto samples = generate_tokens(ids, params);
-  for (size_t i = 0; i < samples.size(); ++i) samples[i].prompt = prompts[i];
-  return samples;
+  return ids;
 }
 
-std::vector<Sample> Sampler::generate_tokens(const std::vector<std::vector<int>>& prompts,
-                                             const SamplingParams& params) {
+std::vector<Sample> Sampler::unstarted(const std::vector<std::vector<int>>& prompts,
+                                       const SamplingParams& params) const {
   std::vector<Sample> samples(prompts.size());
-  std::vector<Sample*> run_list;
   for (size_t i = 0; i < prompts.size(); ++i) {
     if (prompts[i].empty()) throw InvalidRequest("prompt " + std::to_string(i) + " is empty");
     if (prompts[i].size() >= model_.config().max_seq)
@@ -261,8 +270,30 @@ std::vector<Sample> Sampler::generate_tokens(const std::vector<std::vector<int>>
     samples[i].index = params.first_index + i;
     samples[i].prompt_tokens = prompts[i];
     samples[i].params = params;
-    run_list.push_back(&samples[i]);
+    samples[i].finish_reason = "length";
   }
+  return samples;
+}
+
+std::vector<Sample> Sampler::generate(const std::vector<std::string>& prompts,
+                                      const SamplingParams& params) {
+  auto samples = generate_tokens(encode_prompts(prompts), params);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i].prompt = prompts[i];
+  return samples;
+}
+
+std::vector<Sample> Sampler::start(const std::vector<std::string>& prompts,
+                                   const SamplingParams& params) {
+  auto samples = unstarted(encode_prompts(prompts), params);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i].prompt = prompts[i];
+  return samples;
+}
+
+std::vector<Sample> Sampler::generate_tokens(const std::vector<std::vector<int>>& prompts,
+                                             const SamplingParams& params) {
+  std::vector<Sample> samples = unstarted(prompts, params);
+  std::vector<Sample*> run_list;
+  for (auto& s : samples) run_list.push_back(&s);
   run(run_list, params.max_tokens);
   return samples;
 }
@@ -283,10 +314,19 @@ void Sampler::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
   run(run_list, max_new_tokens);
 }
 
+size_t Sampler::reusable_positions(const Sample& s, const std::vector<int>& known, size_t n) const {
+  if (stamp_.empty() || !s.kv || s.kv->model != &model_ || s.kv->stamp != stamp_) return 0;
+  size_t common = 0, m = std::min(n, s.kv->tokens.size());
+  while (common < m && s.kv->tokens[common] == known[common]) ++common;
+  // Rows that predict completion tokens not yet scored (forced ones) must be computed.
+  size_t first_unscored_row = s.prompt_tokens.size() + s.logprobs.size() - 1;
+  return std::min(common, first_unscored_row);
+}
+
 void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
   const ModelConfig& c = model_.config();
   if (samples.empty()) return;
-  KvCache cache(c, samples.size());
+  KvCache cache(c, 0);  // slot i is sample i's, adopted below
   // Each slot prefills what it already has (scoring forced tokens that have no log-prob
   // yet), then feeds its last known token and samples one token per step.
   std::vector<size_t> fed(samples.size(), 0), budget(samples.size(), max_new_tokens);
@@ -299,25 +339,45 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
     // continued: it ends here rather than writing past the cache.
     if (samples[i]->prompt_tokens.size() + samples[i]->tokens.size() > c.max_seq) {
       samples[i]->finish_reason = "max_seq";
+      samples[i]->kv.reset();
       done[i] = true;
     }
   }
   std::vector<float> logits;
   // Everything already known but the last token is prefilled in one pass per sample (one
-  // product over all its rows instead of one step per token); rows that predict forced
-  // completion tokens score them. The last known token then goes through decode_step.
+  // product over all its rows instead of one step per token), or taken from the sample's
+  // kept KV state as far as it matches; rows that predict forced completion tokens score
+  // them. The last known token then goes through decode_step.
   for (size_t i = 0; i < samples.size(); ++i) {
-    if (done[i]) continue;
     Sample& s = *samples[i];
+    std::shared_ptr<KvState> kept = std::move(s.kv);
+    if (done[i]) {
+      cache.adopt(nullptr);  // never decoded
+      continue;
+    }
     std::vector<int> known = s.prompt_tokens;
     known.insert(known.end(), s.tokens.begin(), s.tokens.end());
-    if (known.size() < 2) continue;
     size_t n = known.size() - 1;
-    prefill(model_, cache, i, known.data(), n, logits);
-    for (size_t r = s.prompt_tokens.size() - 1; r < n; ++r) {
+    s.kv = kept;
+    size_t reuse = reusable_positions(s, known, n);
+    s.kv.reset();
+    if (reuse > 0 && kept.use_count() > 1)  // another sample shares it: write to a copy
+      kept = std::make_shared<KvState>(*kept);
+    cache.adopt(reuse > 0 ? std::move(kept) : empty_kv_state(c));
+    if (reuse > 0 && reuse < n) {
+      // The known tokens past the kept state: rows of one slot, in order, in one step.
+      std::vector<size_t> slot(n - reuse, i), positions(n - reuse);
+      std::iota(positions.begin(), positions.end(), reuse);
+      std::vector<int> rows(known.begin() + static_cast<long>(reuse),
+                            known.begin() + static_cast<long>(n));
+      decode_step(model_, cache, slot, rows, positions, logits);
+    } else if (reuse == 0 && n > 0) {
+      prefill(model_, cache, i, known.data(), n, logits);
+    }
+    for (size_t r = std::max(s.prompt_tokens.size() - 1, reuse); r < n; ++r) {
       size_t next = r + 1 - s.prompt_tokens.size();  // completion token predicted by row r
       if (next >= s.logprobs.size()) {
-        float lp = log_softmax_at(logits.data() + r * c.vocab, c.vocab, s.tokens[next]);
+        float lp = log_softmax_at(logits.data() + (r - reuse) * c.vocab, c.vocab, s.tokens[next]);
         s.logprobs.push_back(lp);
         s.raw_logprobs.push_back(lp);
       }
@@ -375,7 +435,21 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
       }
     }
   }
-  for (auto* s : samples) s->text = tokenizer_.decode(s->tokens);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    Sample& s = *samples[i];
+    s.text = tokenizer_.decode(s.tokens);
+    // A sample that asked for it keeps its keys and values of positions 0..fed-1 (also when
+    // it stopped: serial groups resume cut copies of a finished path).
+    auto& state = cache.state(i);
+    if (state && s.params.keep_kv_cache && !stamp_.empty()) {
+      state->tokens = s.prompt_tokens;
+      state->tokens.insert(state->tokens.end(), s.tokens.begin(), s.tokens.end());
+      state->tokens.resize(fed[i]);
+      state->model = &model_;
+      state->stamp = stamp_;
+      s.kv = state;
+    }
+  }
 }
 
 }  // namespace crucible::policy

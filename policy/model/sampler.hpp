@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,17 +22,31 @@
 
 namespace crucible::policy {
 
-// Per-step inference with a cache of keys and values per sequence slot.
+// One sequence's keys and values: [layers, max_seq, D] each. `tokens` are the tokens at
+// the positions stored, and `stamp` names the weights that computed them: a cache is
+// reused only by the same model at the same stamp, for a sequence that starts with
+// exactly these tokens.
+struct KvState {
+  std::vector<float> k, v;
+  std::vector<int> tokens;
+  const void* model = nullptr;
+  std::string stamp;
+};
+
+// Per-step inference with a cache of keys and values per sequence slot. Each slot owns a
+// KvState, so a slot can be handed to a sample and adopted again by a later call.
 class KvCache {
  public:
   KvCache(const ModelConfig& config, size_t slots);
-  float* keys(size_t layer, size_t slot) { return k_.data() + (layer * slots_ + slot) * stride_; }
-  float* values(size_t layer, size_t slot) { return v_.data() + (layer * slots_ + slot) * stride_; }
-  size_t slots() const { return slots_; }
+  float* keys(size_t layer, size_t slot) { return slots_[slot]->k.data() + layer * stride_; }
+  float* values(size_t layer, size_t slot) { return slots_[slot]->v.data() + layer * stride_; }
+  size_t slots() const { return slots_.size(); }
+  std::shared_ptr<KvState>& state(size_t slot) { return slots_[slot]; }
+  void adopt(std::shared_ptr<KvState> state) { slots_.push_back(std::move(state)); }
 
  private:
-  size_t slots_, stride_;
-  std::vector<float> k_, v_;
+  size_t stride_;
+  std::vector<std::shared_ptr<KvState>> slots_;
 };
 
 // Runs one position for each listed slot: tokens[i] at positions[i]; logits [n, vocab].
@@ -47,8 +62,12 @@ void prefill(const Transformer<float>& model, KvCache& cache, size_t slot, const
 
 class Sampler {
  public:
-  Sampler(const Transformer<float>& model, const Tokenizer& tokenizer)
-      : model_(model), tokenizer_(tokenizer) {}
+  // `cache_stamp` names the current weights: when set, samples that ask for it
+  // (SamplingParams::keep_kv_cache) keep their KV state and a later resume under the same stamp
+  // continues from it instead of prefilling again. Empty: nothing is kept (the weights may change
+  // between calls).
+  Sampler(const Transformer<float>& model, const Tokenizer& tokenizer, std::string cache_stamp = "")
+      : model_(model), tokenizer_(tokenizer), stamp_(std::move(cache_stamp)) {}
 
   std::vector<Sample> generate(const std::vector<std::string>& prompts,
                                const SamplingParams& params);
@@ -57,13 +76,22 @@ class Sampler {
   // Continues every sample whose finish_reason is "length" (or that has forced tokens
   // waiting) by up to max_new_tokens.
   void resume(std::vector<Sample>& samples, size_t max_new_tokens);
+  // Samples for these prompts with nothing generated yet (finish_reason "length"), so that
+  // one resume call can start them together with samples already under way.
+  std::vector<Sample> start(const std::vector<std::string>& prompts, const SamplingParams& params);
   // Appends text to a sample as forced tokens; the next resume scores and continues it.
   void force(Sample& sample, const std::string& text) const;
 
  private:
   void run(std::vector<Sample*>& samples, size_t max_new_tokens);
+  std::vector<Sample> unstarted(const std::vector<std::vector<int>>& prompts,
+                                const SamplingParams& params) const;
+  std::vector<std::vector<int>> encode_prompts(const std::vector<std::string>& prompts) const;
+  // Positions 0..n-1 of the sample's cache that can be taken as they are.
+  size_t reusable_positions(const Sample& s, const std::vector<int>& known, size_t n) const;
   const Transformer<float>& model_;
   const Tokenizer& tokenizer_;
+  std::string stamp_;
 };
 
 }  // namespace crucible::policy

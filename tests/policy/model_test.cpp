@@ -485,6 +485,86 @@ TEST_F(SamplingFixture, ForcedTextIsScoredMarkedAndContinued) {
   EXPECT_LT(s[0].raw_logprobs[5], 0.f);
 }
 
+// Kept KV states (segmented rollouts, serial exits) must change nothing but the cost:
+// with the naive kernels a resume from a kept state equals one that prefills, bit for bit.
+struct KeptKvState : SamplingFixture {
+  Transformer<float> naive{c, Backend::Naive};
+  void SetUp() override { naive.init(4); }
+  SamplingParams keep(size_t max_tokens) {
+    SamplingParams p;
+    p.max_tokens = max_tokens;
+    p.seed = 21;
+    p.keep_kv_cache = true;
+    return p;
+  }
+  // The same samples resumed with their states dropped: everything is prefilled.
+  std::vector<Sample> prefilled(std::vector<Sample> samples, size_t n, const std::string& stamp) {
+    for (auto& s : samples) s.kv.reset();
+    Sampler(naive, tok, stamp).resume(samples, n);
+    return samples;
+  }
+  void expect_same(const std::vector<Sample>& a, const std::vector<Sample>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].tokens, b[i].tokens) << i;
+      EXPECT_EQ(a[i].logprobs, b[i].logprobs) << i;
+      EXPECT_EQ(a[i].raw_logprobs, b[i].raw_logprobs) << i;
+      EXPECT_EQ(a[i].forced, b[i].forced) << i;
+      EXPECT_EQ(a[i].finish_reason, b[i].finish_reason) << i;
+    }
+  }
+};
+
+TEST_F(KeptKvState, ResumingFromAKeptStateEqualsPrefilling) {
+  Sampler sampler_w1(naive, tok, "w1");
+  auto parts = sampler_w1.generate({"abc", "the answer is"}, keep(6));
+  ASSERT_TRUE(parts[0].kv && parts[1].kv);
+  sampler_w1.force(parts[1], "</think>");  // forced tokens are scored from the kept state
+  auto expected = prefilled(parts, 9, "w1");
+  sampler_w1.resume(parts, 9);
+  expect_same(parts, expected);
+  SamplingParams plain = keep(6);
+  plain.keep_kv_cache = false;
+  EXPECT_FALSE(sampler_w1.generate({"abc"}, plain)[0].kv) << "kept only when asked";
+}
+
+TEST_F(KeptKvState, AStateFromOtherWeightsIsNotUsed) {
+  auto parts = Sampler(naive, tok, "w1").generate({"abc", "xyz"}, keep(6));
+  for (size_t i = 0; i < naive.params.size(); ++i)  // a weight update
+    naive.params[i] += 0.05f * std::sin(static_cast<float>(i));
+  auto expected = prefilled(parts, 8, "w2");
+  Sampler(naive, tok, "w2").resume(parts, 8);
+  expect_same(parts, expected);
+  auto unstamped = parts;
+  Sampler(naive, tok).resume(unstamped, 4);  // no stamp: nothing is reused or kept
+  EXPECT_FALSE(unstamped[0].kv);
+}
+
+TEST_F(KeptKvState, EditedOrSharedSamplesAreStillExact) {
+  Sampler sampler_w1(naive, tok, "w1");
+  auto path = sampler_w1.generate({"q"}, keep(12))[0];
+  // Two cut copies share the path's state and run in one batch; a third was edited
+  // mid-way after its state was kept.
+  Sample early = path, late = path, edited = path;
+  early.tokens.resize(4);
+  early.logprobs.resize(4);
+  early.raw_logprobs.resize(4);
+  early.forced.resize(4);
+  sampler_w1.force(early, "</think>");
+  sampler_w1.force(late, "</think>");
+  edited.tokens[3] = 'Z';
+  edited.logprobs.resize(3);
+  edited.raw_logprobs.resize(3);
+  std::vector<Sample> batch{early, late, edited};
+  auto expected = prefilled(batch, 5, "w1");
+  sampler_w1.resume(batch, 5);
+  expect_same(batch, expected);
+  auto again = prefilled({path}, 3, "w1");  // the shared path's state was not written to
+  std::vector<Sample> resumed{path};
+  sampler_w1.resume(resumed, 3);
+  expect_same(resumed, again);
+}
+
 TEST_F(SamplingFixture, ForcingPastTheContextEndsTheSampleInsteadOfOverflowing) {
   SamplingParams p;
   p.max_tokens = 10;

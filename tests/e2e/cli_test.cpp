@@ -1,8 +1,14 @@
 // The crucible executable as a user meets it: exit codes, clear errors, JSON output.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -82,6 +88,75 @@ TEST_F(Cli, SftTrainsResumesAndSamples) {
   auto missing = crucible("sample --ckpt " + (dir.path() / "none").string() + " --prompt x");
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.out.find("does not exist"), std::string::npos) << missing.out;
+}
+
+// Starts the executable with these arguments, its output discarded; returns the pid.
+pid_t spawn(const std::vector<std::string>& args) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::vector<char*> argv{const_cast<char*>(CRUCIBLE_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(CRUCIBLE_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+size_t count_lines(const std::filesystem::path& p) {
+  if (!std::filesystem::exists(p)) return 0;
+  std::string text = read_file(p);
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST_F(Cli, LabelKilledMidRunResumesLosingAndDuplicatingNothing) {
+  std::string tasks = (dir.path() / "t.jsonl").string();
+  ASSERT_EQ(
+      crucible("tasks gen --family arithmetic --n 300 --difficulty 1 --seed 5 --out " + tasks).code,
+      0);
+  std::string ck = (dir.path() / "ck").string();
+  auto sft = crucible("sft --tasks " + tasks + " --steps 1 --batch 2 --out " + ck + " --config " +
+                      file("m.json", R"({"dim": 32, "layers": 2, "heads": 2, "mlp_dim": 64,
+                                        "max_seq": 192})"));
+  ASSERT_EQ(sft.code, 0) << sft.out;
+  std::filesystem::path out = dir.path() / "d.jsonl";
+  std::vector<std::string> args{"label", "--tasks", tasks,   "--policy",   "native:" + ck,
+                                "--n",   "4",       "--out", out.string(), "--max-tokens",
+                                "64",    "--seed",  "2"};
+  pid_t pid = spawn(args);
+  // SIGKILL once a few tasks are on disk: no handler runs, the last line may be torn.
+  for (int i = 0; i < 60000 && count_lines(out) < 24; ++i) ::usleep(1000);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run must have been interrupted, not finished";
+  std::string before = read_file(out);
+  ASSERT_LT(count_lines(out), 1200u);
+
+  auto rerun = crucible("label --tasks " + tasks + " --policy native:" + ck + " --n 4 --out " +
+                        out.string() + " --max-tokens 64 --seed 2");
+  ASSERT_EQ(rerun.code, 0) << rerun.out;
+  std::string after = read_file(out);
+  // Every whole line written before the kill is still there, in place.
+  std::string whole_before = before.substr(0, before.rfind('\n') + 1);
+  EXPECT_EQ(after.compare(0, std::min(whole_before.size(), after.size()), whole_before), 0)
+      << "complete records from the killed run are kept";
+  std::map<std::string, int> per_task;
+  std::istringstream lines(after);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "line " << n + 1 << " is not JSON";
+    ++per_task[j["task_id"].get<std::string>()];
+    ++n;
+  }
+  EXPECT_EQ(n, 1200u);
+  EXPECT_EQ(per_task.size(), 300u);
+  for (const auto& [id, count] : per_task) EXPECT_EQ(count, 4) << id;
 }
 
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {

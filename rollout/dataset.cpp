@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -243,9 +245,11 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
           }
         }
     } else {
-      // Samples are scored two at a time with a hard timeout each (rewards in flight).
-      RewardPool pool(2, std::max<size_t>(16, o.batch_tasks * o.n), std::chrono::seconds(120));
-      for (size_t start = 0; start < pending.size(); start += o.batch_tasks) {
+      // Samples are scored two at a time with a hard timeout each (rewards in flight), and
+      // the next chunk generates while this one's rewards finish: two chunks in flight
+      // (the policy serialises generation), written back in order.
+      RewardPool pool(2, std::max<size_t>(16, 2 * o.batch_tasks * o.n), std::chrono::seconds(120));
+      auto run_chunk = [&, o](size_t start) {
         std::vector<tasks::Task> chunk(
             pending.begin() + static_cast<long>(start),
             pending.begin() + static_cast<long>(std::min(pending.size(), start + o.batch_tasks)));
@@ -259,8 +263,17 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
         go.prompt_template = o.prompt_template;
         go.max_rounds = 1;
         go.reward_pool = &pool;
-        GroupBatch b = run_parallel_groups(policy, reward, judge, cursor, go);
-        for (auto& g : b.groups) write(g);
+        return run_parallel_groups(policy, reward, judge, cursor, go);
+      };
+      std::deque<std::future<GroupBatch>> in_flight;
+      for (size_t start = 0; start < pending.size() || !in_flight.empty(); start += o.batch_tasks) {
+        if (start < pending.size())
+          in_flight.push_back(std::async(std::launch::async, run_chunk, start));
+        if (in_flight.size() == 2 || start >= pending.size()) {
+          GroupBatch b = in_flight.front().get();
+          in_flight.pop_front();
+          for (auto& g : b.groups) write(g);
+        }
       }
     }
   } catch (...) {

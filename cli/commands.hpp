@@ -20,5 +20,7 @@ int sft_command(const Args& args);           // crucible sft
 int sample_command(const Args& args);        // crucible sample
 int serve_policy_command(const Args& args);  // crucible serve-policy
 int label_command(const Args& args);         // crucible label
+int train_command(const Args& args);         // crucible train
+int report_command(const Args& args);        // crucible report
 
 }  // namespace crucible::cli

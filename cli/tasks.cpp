@@ -185,7 +185,7 @@ int gen(const Flags& flags) {
   }
   o.reversed = flags.has("reversed");
   auto ts = tasks::generate(o);
-  if (o.family == "code") {
+  if (o.family == "code" || o.family == "expression") {
     // Expected outputs come from running each reference solution in the sandbox.
     sandbox::Sandbox sandbox;
     Progress progress("gen", ts.size());

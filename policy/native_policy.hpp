@@ -29,6 +29,10 @@ class NativePolicy : public Policy {
   void force(Sample& sample, const std::string& text) const override;
 
   void updated();
+  size_t updates() const {
+    std::lock_guard lock(mu_);
+    return updates_;
+  }
   Transformer<float>& model() { return *model_; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
   const std::string& name() const { return name_; }

@@ -396,11 +396,28 @@ Task code(const GeneratorOptions& o, size_t i, Rng& rng) {
   return t;
 }
 
+// A program that prints the value of an integer expression: the policy must carry the
+// expression into code, and only running that code (in the sandbox) says whether it did.
+Task expression(const GeneratorOptions& o, size_t i, Rng& rng) {
+  Task t = base_task(o, i, Kind::Code);
+  std::string expr;
+  for (int k = 0; k <= o.difficulty; ++k) {
+    if (k > 0) expr += rng.chance(0.5) ? " + " : " - ";
+    expr += std::to_string(rng.uniform(10, 99));
+  }
+  t.prompt = "Write a Python program that prints the value of " + expr + ".";
+  t.language = "python3";
+  t.solution = "print(" + expr + ")";
+  t.tests = {{"tests", json::array({{{"input", ""}, {"output", ""}}})}};
+  t.metadata["expression"] = expr;
+  return t;
+}
+
 }  // namespace
 
 const std::vector<std::string>& generator_families() {
-  static const std::vector<std::string> families = {"arithmetic", "countdown", "linear", "word",
-                                                    "code"};
+  static const std::vector<std::string> families = {"arithmetic", "countdown", "linear",
+                                                    "word",       "code",      "expression"};
   return families;
 }
 
@@ -410,7 +427,7 @@ std::vector<Task> generate(const GeneratorOptions& o) {
   auto family = std::find(generator_families().begin(), generator_families().end(), o.family);
   if (family == generator_families().end())
     throw InvalidRequest("unknown generator family '" + o.family +
-                         "'; known: arithmetic, countdown, linear, word, code");
+                         "'; known: arithmetic, countdown, linear, word, code, expression");
   Rng rng(o.seed, o.family + "/" + std::to_string(o.difficulty));
   std::vector<Task> out;
   out.reserve(o.count);
@@ -423,6 +440,8 @@ std::vector<Task> generate(const GeneratorOptions& o) {
       out.push_back(linear(o, i, rng));
     else if (o.family == "word")
       out.push_back(word(o, i, rng));
+    else if (o.family == "expression")
+      out.push_back(expression(o, i, rng));
     else
       out.push_back(code(o, i, rng));
   }

@@ -11,6 +11,8 @@
 //   code        stdin/stdout programming tasks from templates with random parameters and
 //               a Python reference solution; test outputs come from running it (the
 //               caller's runner: the sandbox), so every task is solvable by construction
+//   expression  write a Python program printing an expression of (difficulty + 1)
+//               two-digit operands; the expected output comes from the sandbox as for code
 //
 //   auto tasks = generate({.family = "linear", .count = 100, .difficulty = 3, .seed = 7});
 #pragma once

@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <regex>
+#include <sstream>
 
 #include "base/error.hpp"
 #include "rewards/math/verifier.hpp"
@@ -240,6 +241,32 @@ void expect_reference_solutions_accepted(const std::vector<Task>& ts) {
     ++templates[t.metadata["template"]];
   }
   EXPECT_GE(templates.size(), 5u) << "every template appears";
+}
+
+TEST(Generators, ExpressionTasksExpectWhatTheSandboxPrintsForTheExpression) {
+  auto& sb = testing::shared_sandbox();
+  for (int d = 1; d <= 3; ++d) {
+    auto ts = generate({"expression", 8, d, 4});
+    complete_code_tests(ts, [&](const std::string& lang, const std::string& src,
+                                const std::vector<std::string>& inputs) {
+      return sb.reference_outputs(lang, src, inputs);
+    });
+    for (const auto& t : ts) {
+      // The value computed here, independently: operands and signs from the expression.
+      std::istringstream in(t.metadata["expression"].get<std::string>());
+      long value = 0, operand = 0, operands = 0;
+      std::string sign = "+";
+      while (in >> operand) {
+        value += sign == "+" ? operand : -operand;
+        ++operands;
+        in >> sign;
+      }
+      EXPECT_EQ(operands, d + 1) << t.prompt;
+      EXPECT_NE(t.prompt.find(t.metadata["expression"].get<std::string>()), std::string::npos);
+      std::string out = t.tests["tests"][0]["output"];
+      EXPECT_EQ(std::stol(out), value) << t.prompt;
+    }
+  }
 }
 
 TEST(Generators, CodeTasksAreSolvableByConstruction) {

@@ -1,0 +1,496 @@
+#include "rollout/train/self_train.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/rng.hpp"
+#include "policy/model/checkpoint.hpp"
+#include "policy/model/sft.hpp"
+#include "rollout/parallel.hpp"
+#include "rollout/repeated.hpp"
+#include "rollout/serial.hpp"
+#include "tasks/generators.hpp"
+#include "tasks/jsonl.hpp"
+#include "tasks/prompts.hpp"
+
+namespace crucible::rollout {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// One seed per (run seed, purpose, index): runs are reproducible and streams independent.
+uint64_t mix(uint64_t seed, uint64_t purpose, uint64_t index) {
+  uint64_t x = seed * 0x9e3779b97f4a7c15ULL + purpose * 0xbf58476d1ce4e5b9ULL + index;
+  x ^= x >> 31;
+  return x * 0x94d049bb133111ebULL;
+}
+
+// Appends lines and makes them durable before returning.
+void append_durably(const fs::path& path, const std::string& lines) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error("cannot open " + path.string() + " for appending");
+  size_t off = 0;
+  while (off < lines.size()) {
+    ssize_t n = ::write(fd, lines.data() + off, lines.size() - off);
+    if (n <= 0) {
+      ::close(fd);
+      throw Error("cannot write " + path.string());
+    }
+    off += static_cast<size_t>(n);
+  }
+  ::fdatasync(fd);
+  ::close(fd);
+}
+
+// Keeps the lines whose "iteration" is at most `last` (what the checkpoint covers).
+void keep_iterations_up_to(const fs::path& path, size_t last) {
+  if (!fs::exists(path)) return;
+  std::ifstream in(path);
+  std::string kept;
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("iteration")) continue;  // a torn last line
+    if (j["iteration"].get<size_t>() <= last) kept += line + "\n";
+  }
+  write_file(path, kept);
+}
+
+const std::vector<std::string>& csv_columns() {
+  static const std::vector<std::string> c = {
+      "iteration",      "heldout_accuracy",   "reward_mean",     "accept_rate",
+      "pass_at_k",      "completion_tokens",  "thinking_tokens", "entropy",
+      "loss",           "clipped_fraction",   "masked_mastered", "trained_sequences",
+      "samples",        "samples_per_second", "tasks_solved",    "ever_solved",
+      "mastered_tasks", "dropped_groups",     "seconds",         "elapsed"};
+  return c;
+}
+
+void write_csv(const fs::path& metrics_jsonl, const fs::path& csv) {
+  std::string out;
+  for (const auto& c : csv_columns()) out += (out.empty() ? "" : ",") + c;
+  out += "\n";
+  std::ifstream in(metrics_jsonl);
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded()) continue;
+    std::string row;
+    for (size_t i = 0; i < csv_columns().size(); ++i) {
+      if (i) row += ",";
+      const json& v = j.contains(csv_columns()[i]) ? j[csv_columns()[i]] : json();
+      if (v.is_number()) row += v.dump();
+    }
+    out += row + "\n";
+  }
+  write_file(csv, out);
+}
+
+size_t thinking_tokens(const std::vector<int>& tokens, const policy::Tokenizer& tok) {
+  size_t n = 0;
+  bool inside = false;
+  for (int t : tokens) {
+    if (t == tok.think()) {
+      inside = true;
+      continue;
+    }
+    if (t == tok.end_think()) break;
+    n += inside;
+  }
+  return n;
+}
+
+bool accepted(const SampleRecord& r) {
+  return r.reward.valid && r.reward.value >= 1;
+}
+
+json nullable(std::optional<double> v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+}  // namespace
+
+struct SelfTrainer::Rollout {
+  std::vector<std::vector<SampleRecord>> groups;
+  size_t dropped = 0;
+  double seconds = 0;
+};
+
+SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
+                         sandbox::Sandbox* sandbox)
+    : config_(std::move(config)), dir_(std::move(run_dir)), sandbox_(sandbox) {
+  const fs::path config_file = dir_ / "config.json";
+  if (resume) {
+    if (!fs::exists(dir_ / "checkpoint"))
+      throw InvalidRequest("--resume: " + dir_.string() + " has no checkpoint to resume from");
+    config_ = TrainConfig::from_json(json::parse(read_file(config_file)));
+  } else {
+    if (fs::exists(config_file))
+      throw InvalidRequest(dir_.string() +
+                           " already holds a run; pass --resume to continue it, or another --out");
+    fs::create_directories(dir_);
+    write_file(config_file, config_.to_json().dump(2) + "\n");
+  }
+  if (sandbox_) judge_ = std::make_unique<sandbox::judge::Judge>(*sandbox_);
+  tasks_ = load(config_.tasks, 2, true);
+  eval_ = load(config_.eval_tasks, 3, true);
+  // Held out means never trained on: prompts of training and warm-up tasks are dropped.
+  std::set<std::string> seen;
+  for (const auto& t : tasks_) seen.insert(t.prompt);
+  if (!resume)
+    for (const auto& t : load(config_.warmup_tasks, 1, false)) seen.insert(t.prompt);
+  std::erase_if(eval_, [&](const tasks::Task& t) { return seen.count(t.prompt) > 0; });
+  if (eval_.empty())
+    throw InvalidRequest("every held-out task also occurs in training; use other eval_tasks");
+
+  if (config_.update.rule == policy::UpdateRule::Dapo)  // DAPO's soft overlong penalty
+    reward_ = rewards::CompositeReward::from_json(
+        {{"terms",
+          {{{"name", "correctness"}, {"weight", 1}},
+           {{"name", "overlong"},
+            {"weight", 1},
+            {"overlong",
+             {{"max_tokens", config_.max_tokens},
+              {"cache_tokens", std::max<size_t>(1, config_.max_tokens / 4)}}}}}}});
+  pool_ = std::make_unique<RewardPool>(2, 1024, std::chrono::seconds(60));
+  curriculum_ = std::make_unique<Curriculum>(
+      tasks_.size(), CurriculumOptions{.balance = config_.balance,
+                                       .mastered_pass_rate = config_.mastered_pass_rate});
+
+  for (size_t i = 0; i < tasks_.size(); ++i)
+    if (!index_of_.emplace(tasks_[i].id, i).second)
+      throw InvalidRequest("two training tasks share the id '" + tasks_[i].id + "'");
+  policy::Tokenizer tok;
+  if (resume || !config_.init.empty()) {
+    policy::Checkpoint c =
+        policy::load_checkpoint(resume ? (dir_ / "checkpoint").string() : config_.init);
+    auto model = std::make_shared<policy::Transformer<float>>(c.config);
+    model->params = c.params;
+    policy_ = std::make_unique<policy::NativePolicy>(model, c.tokenizer, "policy");
+  } else {
+    policy::ModelConfig mc = config_.model;
+    mc.vocab = tok.vocab_size();
+    auto model = std::make_shared<policy::Transformer<float>>(mc);
+    model->init(mix(config_.seed, 0, 0));
+    policy_ = std::make_unique<policy::NativePolicy>(model, tok, "policy");
+  }
+  policy::OptimizerConfig oc;
+  oc.lr = config_.lr;
+  optimizer_ = std::make_unique<policy::AdamW>(policy_->model().params.size(),
+                                               policy::decay_mask(policy_->model()), oc);
+  if (resume) restore();
+}
+
+SelfTrainer::~SelfTrainer() = default;
+
+std::vector<tasks::Task> SelfTrainer::load(const std::vector<TaskSource>& sources, uint64_t purpose,
+                                           bool need_tests) {
+  std::vector<tasks::Task> out;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const TaskSource& s = sources[i];
+    std::vector<tasks::Task> ts =
+        s.file.empty() ? tasks::generate({.family = s.family,
+                                          .count = s.count,
+                                          .difficulty = s.difficulty,
+                                          .seed = mix(config_.seed, purpose, i) % 1000000007ULL})
+                       : tasks::read_tasks(s.file);
+    bool code = std::any_of(ts.begin(), ts.end(),
+                            [](const tasks::Task& t) { return t.kind == tasks::Kind::Code; });
+    if (code && !sandbox_)
+      throw InvalidRequest("code tasks need the sandbox (source " + std::to_string(i) + ")");
+    if (code && need_tests && !s.family.empty())
+      tasks::complete_code_tests(ts, [&](const std::string& language, const std::string& source,
+                                         const std::vector<std::string>& inputs) {
+        return sandbox_->reference_outputs(language, source, inputs);
+      });
+    out.insert(out.end(), ts.begin(), ts.end());
+  }
+  return out;
+}
+
+void SelfTrainer::warm_start() {
+  if (config_.warmup_steps == 0) return;
+  auto warm = load(config_.warmup_tasks, 1, false);
+  policy::OptimizerConfig oc;
+  oc.lr = config_.warmup_lr;
+  oc.warmup = std::min<size_t>(20, config_.warmup_steps / 10);
+  oc.total = config_.warmup_steps;
+  auto& model = policy_->model();
+  policy::AdamW opt(model.params.size(), policy::decay_mask(model), oc);
+  policy::SftTrainer trainer(model, opt);
+  std::vector<policy::SftExample> examples;
+  for (const auto& t : warm)
+    examples.push_back(
+        policy::sft_example(t, policy_->tokenizer(), false, config_.prompt_template));
+  Rng rng(mix(config_.seed, 4, 0));
+  for (size_t step = 0; step < config_.warmup_steps; ++step) {
+    std::vector<policy::SftExample> batch;
+    for (size_t b = 0; b < config_.warmup_batch; ++b)
+      batch.push_back(examples[rng.uniform(0, static_cast<int64_t>(examples.size()) - 1)]);
+    double loss = trainer.step(batch).loss;
+    if (warmup_progress_) warmup_progress_(step + 1, loss);
+  }
+  policy_->updated();
+}
+
+double SelfTrainer::evaluate() {
+  policy::SamplingParams greedy;
+  greedy.temperature = 0;
+  greedy.max_tokens = config_.max_tokens;
+  greedy.stop_tokens = {policy_->tokenizer().eos()};
+  const auto& templates = tasks::PromptTemplates::builtin();
+  size_t right = 0;
+  for (size_t start = 0; start < eval_.size(); start += 64) {
+    size_t end = std::min(eval_.size(), start + 64);
+    std::vector<std::string> prompts;
+    for (size_t i = start; i < end; ++i)
+      prompts.push_back(templates.render(eval_[i], config_.prompt_template).text);
+    auto samples = policy_->generate(prompts, greedy);
+    std::vector<RewardPool::Pending> pending;
+    for (size_t i = start; i < end; ++i) {
+      const tasks::Task* t = &eval_[i];
+      const policy::Sample* s = &samples[i - start];
+      pending.push_back(pool_->submit([this, t, s] {
+        return reward_.score(*t, {s->text, s->tokens.size()}, judge_.get());
+      }));
+    }
+    for (auto& p : pending) {
+      rewards::Reward r = pool_->collect(p);
+      right += r.valid && r.value >= 1;
+    }
+  }
+  return static_cast<double>(right) / static_cast<double>(eval_.size());
+}
+
+SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<size_t>& order) {
+  Rollout out;
+  auto t0 = Clock::now();
+  policy::SamplingParams sampling;
+  sampling.temperature = config_.temperature;
+  sampling.max_tokens = config_.max_tokens;
+  sampling.stop_tokens = {policy_->tokenizer().eos()};
+  sampling.seed = mix(config_.seed, 5, iteration);
+  size_t wanted = std::min(config_.tasks_per_iteration, order.size());
+  std::vector<tasks::Task> ordered;
+  for (size_t i : order) ordered.push_back(tasks_[i]);
+  if (config_.mode == "serial") {
+    SerialOptions so;
+    so.exits = config_.exits;
+    so.answer_tokens = std::max<size_t>(8, config_.max_tokens / 4);
+    so.sampling = sampling;
+    Scorer score = [this](const tasks::Task& t, const std::string& text) {
+      return reward_.score(t, {text, 0}, judge_.get());
+    };
+    const auto& templates = tasks::PromptTemplates::builtin();
+    for (size_t k = 0; k < wanted; ++k) {
+      so.sampling.seed = mix(config_.seed, 6, iteration * 100003 + k);
+      SerialGroup g =
+          run_serial_group(*policy_, ordered[k],
+                           templates.render(ordered[k], config_.prompt_template).text, so, score);
+      out.groups.push_back(std::move(g.members));
+    }
+  } else {
+    TaskCursor cursor(ordered);  // dynamic sampling replaces groups from further tasks
+    GroupOptions go;
+    go.group_size = config_.group_size;
+    go.groups_per_batch = wanted;
+    go.dynamic_sampling = config_.dynamic_sampling;
+    go.max_rounds = config_.dynamic_sampling ? config_.max_rounds : 1;
+    go.advantage = config_.update.rule == policy::UpdateRule::DrGrpo
+                       ? rewards::AdvantageMode::NoStd
+                       : rewards::AdvantageMode::Standard;
+    go.sampling = sampling;
+    go.prompt_template = config_.prompt_template;
+    go.reward_pool = pool_.get();
+    GroupBatch b = run_parallel_groups(*policy_, reward_, judge_.get(), cursor, go);
+    out.dropped = b.dropped_equal;
+    out.groups = std::move(b.groups);
+    // GSI: tasks never solved get extra samples (rejection sampling needs a first success).
+    if (config_.extra_samples > 0) {
+      std::vector<tasks::Task> unsolved;
+      for (const auto& g : out.groups) {
+        size_t task = index_of_.at(g.front().task_id);
+        if (std::none_of(g.begin(), g.end(), accepted) && !curriculum_->solved_ever(task))
+          unsolved.push_back(tasks_[task]);
+      }
+      if (!unsolved.empty()) {
+        TaskCursor extra_cursor(unsolved);
+        GroupOptions extra = go;
+        extra.group_size = config_.extra_samples;
+        extra.groups_per_batch = unsolved.size();
+        extra.dynamic_sampling = false;
+        extra.max_rounds = 1;
+        extra.sampling.seed = mix(config_.seed, 7, iteration);
+        GroupBatch e = run_parallel_groups(*policy_, reward_, judge_.get(), extra_cursor, extra);
+        for (auto& g : e.groups) out.groups.push_back(std::move(g));
+      }
+    }
+  }
+  out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return out;
+}
+
+json SelfTrainer::iterate(size_t iteration) {
+  auto t0 = Clock::now();
+  std::vector<size_t> order = curriculum_->pick(tasks_.size(), mix(config_.seed, 8, iteration));
+  Rollout r = roll_out(iteration, order);
+
+  // Outcomes: the curriculum's history, and what the iteration reports.
+  size_t samples = 0, valid = 0, correct = 0, completion = 0, thinking = 0, solved = 0;
+  double reward_sum = 0, pass_sum = 0;
+  std::map<size_t, std::pair<size_t, size_t>> per_task;  // attempts, correct
+  std::string lines;
+  for (const auto& g : r.groups) {
+    size_t g_valid = 0, g_correct = 0;
+    for (const auto& rec : g) {
+      ++samples;
+      completion += rec.completion_tokens.size();
+      thinking += thinking_tokens(rec.completion_tokens, policy_->tokenizer());
+      json j = rec;
+      j["iteration"] = iteration;
+      lines += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      if (!rec.reward.valid) continue;
+      ++valid, ++g_valid;
+      reward_sum += rec.reward.value;
+      g_correct += accepted(rec);
+    }
+    correct += g_correct;
+    solved += g_correct > 0;
+    if (g_valid >= config_.pass_k) pass_sum += pass_at_k(g_valid, g_correct, config_.pass_k);
+    auto& pt = per_task[index_of_.at(g.front().task_id)];
+    pt.first += g_valid;
+    pt.second += g_correct;
+  }
+  for (const auto& [task, ac] : per_task) curriculum_->record(task, ac.first, ac.second);
+
+  // The update.
+  std::vector<policy::ScoredSequence> batch;
+  for (const auto& g : r.groups) {
+    std::set<std::vector<int>> kept;
+    for (const auto& rec : g) {
+      policy::ScoredSequence s{rec.prompt_tokens, rec.completion_tokens,     rec.loss_mask,
+                               rec.logprobs,      rec.advantage.value_or(0), rec.reward.value};
+      if (config_.update.rule == policy::UpdateRule::Rft) {
+        // Verified-correct samples only, distinct, at most max_accepted_per_task per task.
+        if (!accepted(rec) || kept.size() >= config_.max_accepted_per_task ||
+            !kept.insert(rec.completion_tokens).second)
+          continue;
+        s.advantage = 1;
+      } else if (!rec.advantage) {
+        continue;  // invalid: excluded from its group
+      }
+      batch.push_back(std::move(s));
+    }
+  }
+  policy::PgTrainer trainer(policy_->model(), *optimizer_, config_.update);
+  policy::UpdateStats u = trainer.step(batch);
+  if (u.steps > 0) policy_->updated();
+
+  std::optional<double> accuracy;
+  if (iteration % config_.eval_every == 0 || iteration == config_.iterations) {
+    accuracy = evaluate();
+    accuracy_last_ = *accuracy;
+  }
+  size_t ever = 0;
+  for (size_t i = 0; i < tasks_.size(); ++i) ever += curriculum_->solved_ever(i);
+  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  elapsed_ += seconds;
+  auto ratio = [](double a, size_t b) { return b ? a / static_cast<double>(b) : 0.0; };
+  json m = {{"iteration", iteration},
+            {"heldout_accuracy", nullable(accuracy)},
+            {"reward_mean", ratio(reward_sum, valid)},
+            {"accept_rate", ratio(static_cast<double>(correct), valid)},
+            {"pass_at_k", ratio(pass_sum, r.groups.size())},
+            {"k", config_.pass_k},
+            {"completion_tokens", ratio(static_cast<double>(completion), samples)},
+            {"thinking_tokens", ratio(static_cast<double>(thinking), samples)},
+            {"entropy", u.steps ? json(u.entropy) : json(nullptr)},
+            {"loss", u.steps ? json(u.loss) : json(nullptr)},
+            {"clipped_fraction", u.steps ? json(u.clipped_fraction) : json(nullptr)},
+            {"masked_mastered", u.masked_mastered},
+            {"trained_sequences", u.sequences},
+            {"samples", samples},
+            {"invalid_samples", samples - valid},
+            {"samples_per_second", r.seconds > 0 ? static_cast<double>(samples) / r.seconds : 0},
+            {"tasks_solved", ratio(static_cast<double>(solved), r.groups.size())},
+            {"ever_solved", ratio(static_cast<double>(ever), tasks_.size())},
+            {"mastered_tasks", curriculum_->mastered_count()},
+            {"dropped_groups", r.dropped},
+            {"seconds", seconds},
+            {"elapsed", elapsed_}};
+  append_durably(dir_ / "samples.jsonl", lines);
+  return m;
+}
+
+void SelfTrainer::save(size_t iteration) {
+  json state = {{"iteration", iteration},
+                {"curriculum", curriculum_->to_json()},
+                {"accuracy_before", nullable(accuracy_before_)},
+                {"accuracy_last", accuracy_last_},
+                {"elapsed", elapsed_},
+                {"policy_updates", policy_->updates()}};
+  policy::save_checkpoint((dir_ / "checkpoint").string(), policy_->model(), policy_->tokenizer(),
+                          optimizer_.get(), state);
+}
+
+void SelfTrainer::restore() {
+  policy::Checkpoint c = policy::load_checkpoint((dir_ / "checkpoint").string());
+  if (c.adam_m.size() != optimizer_->m().size())
+    throw InvalidRequest("--resume: the checkpoint has no optimizer state for this model");
+  optimizer_->m() = c.adam_m;
+  optimizer_->v() = c.adam_v;
+  optimizer_->set_steps(c.optimizer_steps);
+  const json& s = c.trainer_state;
+  done_ = s.at("iteration").get<size_t>();
+  curriculum_->load(s.at("curriculum"));
+  if (!s.at("accuracy_before").is_null()) accuracy_before_ = s["accuracy_before"].get<double>();
+  accuracy_last_ = s.at("accuracy_last").get<double>();
+  elapsed_ = s.at("elapsed").get<double>();
+  // Lines written after the checkpoint (an interrupted iteration) are redone.
+  keep_iterations_up_to(dir_ / "metrics.jsonl", done_);
+  keep_iterations_up_to(dir_ / "samples.jsonl", done_);
+  write_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
+  // Versions continue where they were: the records of a resumed run name the same ones.
+  for (size_t k = s.at("policy_updates").get<size_t>(); k > 0; --k) policy_->updated();
+}
+
+TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iteration) {
+  auto t0 = Clock::now();
+  auto emit = [&](const json& m) {
+    append_durably(dir_ / "metrics.jsonl", m.dump() + "\n");
+    write_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
+    if (on_iteration) on_iteration(m);
+  };
+  if (!accuracy_before_) {  // a fresh run: warm start, then the "before" measurement
+    warm_start();
+    accuracy_before_ = evaluate();
+    accuracy_last_ = *accuracy_before_;
+    elapsed_ += std::chrono::duration<double>(Clock::now() - t0).count();
+    emit({{"iteration", 0}, {"heldout_accuracy", *accuracy_before_}, {"elapsed", elapsed_}});
+    save(0);
+  }
+  for (size_t it = done_ + 1; it <= config_.iterations; ++it) {
+    json m = iterate(it);
+    emit(m);  // metrics first: a checkpoint never covers an iteration without its line
+    save(it);
+    done_ = it;
+  }
+  TrainSummary s;
+  s.iterations = done_;
+  s.accuracy_before = accuracy_before_.value_or(0);
+  s.accuracy_after = accuracy_last_;
+  s.eval_tasks = eval_.size();
+  s.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return s;
+}
+
+}  // namespace crucible::rollout

@@ -1,0 +1,89 @@
+// The self-training loop: the policy generates, the verifiers and the sandbox reward, the
+// policy is updated, held-out accuracy is measured. Each iteration:
+//   pick tasks (Curriculum) -> roll out (parallel groups, or serial groups for s_grpo)
+//   -> reward (math verifier; code judged in the sandbox) -> update (PgTrainer)
+//   -> evaluate (greedy, held out) every eval_every iterations and at both ends
+// and writes, in the run directory: metrics.jsonl and metrics.csv (a line per iteration),
+// samples.jsonl (every rewarded sample, `crucible label`'s format plus "iteration"),
+// config.json, and checkpoint/ (model, optimizer, loop state) so that a resumed run
+// continues exactly where the interrupted one stopped.
+//
+//   SelfTrainer t(config, "runs/demo", sandbox);   // sandbox: for code tasks
+//   TrainSummary s = t.run([](const json& m) { print(m); });
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "policy/native_policy.hpp"
+#include "rewards/composite.hpp"
+#include "rollout/record.hpp"
+#include "rollout/reward_pool.hpp"
+#include "rollout/train/curriculum.hpp"
+#include "rollout/train/train_config.hpp"
+#include "sandbox/judge/judge.hpp"
+#include "tasks/task.hpp"
+
+namespace crucible::rollout {
+
+struct TrainSummary {
+  size_t iterations = 0;  // completed, in total
+  double accuracy_before = 0, accuracy_after = 0;
+  size_t eval_tasks = 0;
+  double seconds = 0;
+};
+
+class SelfTrainer {
+ public:
+  // `resume`: continue the run in `run_dir` from its checkpoint (its config.json wins);
+  // otherwise the directory must not hold a run yet. `sandbox` may be null when no task
+  // is a code task.
+  SelfTrainer(TrainConfig config, std::filesystem::path run_dir, bool resume,
+              sandbox::Sandbox* sandbox);
+  ~SelfTrainer();
+
+  // Runs the remaining iterations; `on_iteration` sees each metrics line as written.
+  TrainSummary run(const std::function<void(const nlohmann::json&)>& on_iteration = {});
+  // Before any iteration: SFT warm start (fresh runs) and its held-out accuracy.
+  void on_warmup(const std::function<void(size_t step, double loss)>& progress) {
+    warmup_progress_ = progress;
+  }
+
+  const TrainConfig& config() const { return config_; }
+  size_t train_tasks() const { return tasks_.size(); }
+  size_t eval_tasks() const { return eval_.size(); }
+
+ private:
+  struct Rollout;
+  std::vector<tasks::Task> load(const std::vector<TaskSource>& sources, uint64_t seed,
+                                bool need_tests);
+  void warm_start();
+  double evaluate();
+  Rollout roll_out(size_t iteration, const std::vector<size_t>& picked);
+  nlohmann::json iterate(size_t iteration);
+  void save(size_t iteration);
+  void restore();
+
+  TrainConfig config_;
+  std::filesystem::path dir_;
+  sandbox::Sandbox* sandbox_;
+  std::unique_ptr<sandbox::judge::Judge> judge_;
+  std::unique_ptr<policy::NativePolicy> policy_;
+  std::unique_ptr<policy::AdamW> optimizer_;
+  rewards::CompositeReward reward_;
+  std::unique_ptr<RewardPool> pool_;
+  std::vector<tasks::Task> tasks_, eval_;
+  std::map<std::string, size_t> index_of_;  // training task id -> index
+  std::unique_ptr<Curriculum> curriculum_;
+  size_t done_ = 0;  // iterations completed
+  std::optional<double> accuracy_before_;
+  double accuracy_last_ = 0;
+  double elapsed_ = 0;  // seconds, over resumed sessions
+  std::function<void(size_t, double)> warmup_progress_;
+};
+
+}  // namespace crucible::rollout

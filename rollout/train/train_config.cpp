@@ -1,0 +1,242 @@
+#include "rollout/train/train_config.hpp"
+
+#include <limits>
+
+#include "base/error.hpp"
+
+namespace crucible::rollout {
+
+using nlohmann::json;
+
+namespace {
+
+// Reads one object's fields, each checked and named in errors ("train config: lr ...").
+class Fields {
+ public:
+  Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object()) fail("", "must be a JSON object");
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw InvalidRequest(where_ + ": " + (key.empty() ? "" : key + " ") + what);
+  }
+  void count(const char* key, size_t lo, size_t hi, size_t& out) {
+    if (!take(key)) return;
+    const json& v = j_[key];
+    if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(lo) ||
+        static_cast<uint64_t>(v.get<int64_t>()) > hi)
+      fail(key, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    out = v.get<size_t>();
+  }
+  void number(const char* key, double lo, double hi, double& out) {
+    if (!take(key)) return;
+    const json& v = j_[key];
+    if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi)
+      fail(key, "must be a number from " + fmt(lo) + " to " + fmt(hi));
+    out = v.get<double>();
+  }
+  void boolean(const char* key, bool& out) {
+    if (!take(key)) return;
+    if (!j_[key].is_boolean()) fail(key, "must be true or false");
+    out = j_[key].get<bool>();
+  }
+  void text(const char* key, std::string& out, const std::vector<std::string>& allowed = {}) {
+    if (!take(key)) return;
+    if (!j_[key].is_string()) fail(key, "must be a string");
+    out = j_[key].get<std::string>();
+    if (allowed.empty()) return;
+    for (const auto& a : allowed)
+      if (a == out) return;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    fail(key, "must be one of " + list + " (got \"" + out + "\")");
+  }
+  const json* object(const char* key) { return take(key) ? &j_[key] : nullptr; }
+  // Every key must have been read: a misspelt one is an error, not a silent default.
+  void done() const {
+    for (const auto& [key, v] : j_.items())
+      if (std::find(read_.begin(), read_.end(), key) == read_.end())
+        fail(key, "is not a known field");
+  }
+
+ private:
+  static std::string fmt(double x) {
+    std::string s = std::to_string(x);
+    while (s.size() > 1 && s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
+  }
+  bool take(const char* key) {
+    read_.push_back(key);
+    return j_.contains(key);
+  }
+  const json& j_;
+  std::string where_;
+  std::vector<std::string> read_;
+};
+
+std::vector<TaskSource> task_sources(const json& j, const std::string& where) {
+  if (!j.is_array() || j.empty()) throw InvalidRequest(where + " must be a non-empty array");
+  std::vector<TaskSource> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    Fields f(j[i], where + "[" + std::to_string(i) + "]");
+    TaskSource s;
+    f.text("family", s.family);
+    f.text("file", s.file);
+    size_t d = 1;
+    f.count("difficulty", 1, 5, d);
+    s.difficulty = static_cast<int>(d);
+    f.count("count", 1, 1000000, s.count);
+    f.done();
+    if (s.family.empty() == s.file.empty())
+      f.fail("", "needs exactly one of family (a generator) and file (a JSONL task file)");
+    out.push_back(s);
+  }
+  return out;
+}
+
+json task_sources_json(const std::vector<TaskSource>& ss) {
+  json a = json::array();
+  for (const auto& s : ss)
+    a.push_back(s.file.empty()
+                    ? json{{"family", s.family}, {"difficulty", s.difficulty}, {"count", s.count}}
+                    : json{{"file", s.file}});
+  return a;
+}
+
+// Presets are data: a config applied over the defaults.
+const json& presets() {
+  static const json p = json::parse(R"j({
+    "demo": {
+      "seed": 7,
+      "model": {"dim": 96, "layers": 3, "heads": 4, "mlp_dim": 256, "max_seq": 128},
+      "warmup": {"steps": 400, "batch": 32, "lr": 0.003,
+                 "tasks": [{"family": "arithmetic", "difficulty": 1, "count": 3000},
+                           {"family": "expression", "difficulty": 1, "count": 3000}]},
+      "tasks": [{"family": "expression", "difficulty": 2, "count": 600}],
+      "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100}],
+      "iterations": 30, "tasks_per_iteration": 24, "group_size": 8,
+      "rule": "rft", "lr": 0.001, "max_tokens": 40, "eval_every": 5
+    },
+    "tiny": {
+      "seed": 3,
+      "model": {"dim": 32, "layers": 1, "heads": 2, "mlp_dim": 64, "max_seq": 64},
+      "warmup": {"steps": 150, "batch": 16, "lr": 0.01,
+                 "tasks": [{"family": "arithmetic", "difficulty": 1, "count": 200}]},
+      "tasks": [{"family": "arithmetic", "difficulty": 1, "count": 40}],
+      "eval_tasks": [{"family": "arithmetic", "difficulty": 1, "count": 20}],
+      "iterations": 4, "tasks_per_iteration": 4, "group_size": 4,
+      "rule": "grpo", "lr": 0.003, "max_tokens": 12, "eval_every": 2
+    }
+  })j");
+  return p;
+}
+
+}  // namespace
+
+TrainConfig TrainConfig::from_json(const json& j) {
+  TrainConfig c;
+  Fields f(j, "train config");
+  size_t seed = c.seed;
+  f.count("seed", 0, std::numeric_limits<uint32_t>::max(), seed);
+  c.seed = seed;
+  if (const json* m = f.object("model")) c.model = policy::ModelConfig::from_json(*m);
+  f.text("init", c.init);
+  if (const json* w = f.object("warmup")) {
+    Fields wf(*w, "train config: warmup");
+    wf.count("steps", 0, 1000000, c.warmup_steps);
+    wf.count("batch", 1, 4096, c.warmup_batch);
+    wf.number("lr", 1e-7, 1, c.warmup_lr);
+    if (const json* t = wf.object("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
+    wf.done();
+    if (c.warmup_steps > 0 && c.warmup_tasks.empty()) wf.fail("tasks", "are needed when steps > 0");
+  }
+  if (const json* t = f.object("tasks")) c.tasks = task_sources(*t, "train config: tasks");
+  if (const json* t = f.object("eval_tasks"))
+    c.eval_tasks = task_sources(*t, "train config: eval_tasks");
+  f.count("iterations", 1, 1000000, c.iterations);
+  f.count("tasks_per_iteration", 1, 100000, c.tasks_per_iteration);
+  f.count("group_size", 1, 1024, c.group_size);
+  f.text("mode", c.mode, {"parallel", "serial"});
+  f.count("exits", 1, 64, c.exits);
+  std::string rule = policy::update_rule_name(c.update.rule);
+  f.text("rule", rule, {"rft", "grpo", "dr_grpo", "dapo", "cispo", "s_grpo"});
+  c.update = policy::UpdateOptions::defaults_for(policy::update_rule_from_name(rule));
+  c.dynamic_sampling = c.update.rule == policy::UpdateRule::Dapo;
+  f.number("eps_low", 0, 1, c.update.eps_low);
+  f.number("eps_high", 0, 10, c.update.eps_high);
+  f.count("minibatches", 1, 1024, c.update.minibatches);
+  f.boolean("mask_mastered", c.update.mask_mastered);
+  f.number("mastered_tau", 0, 1, c.update.mastered_tau);
+  f.number("mastered_sigma", 0, 100, c.update.mastered_sigma);
+  f.number("lr", 1e-8, 1, c.lr);
+  f.count("max_tokens", 1, 65536, c.max_tokens);
+  f.number("temperature", 0.01, 10, c.temperature);
+  f.text("template", c.prompt_template);
+  f.boolean("dynamic_sampling", c.dynamic_sampling);
+  f.count("max_rounds", 1, 100, c.max_rounds);
+  f.boolean("balance", c.balance);
+  f.number("mastered_pass_rate", 0, 1, c.mastered_pass_rate);
+  f.count("extra_samples", 0, 1024, c.extra_samples);
+  f.count("max_accepted_per_task", 1, 1024, c.max_accepted_per_task);
+  f.count("eval_every", 1, 1000000, c.eval_every);
+  f.count("pass_k", 1, 1024, c.pass_k);
+  f.done();
+  if (c.tasks.empty()) throw InvalidRequest("train config: tasks are required");
+  if (c.eval_tasks.empty()) throw InvalidRequest("train config: eval_tasks are required");
+  if ((c.mode == "serial") != (c.update.rule == policy::UpdateRule::SGrpo))
+    throw InvalidRequest("train config: rule s_grpo goes with mode \"serial\", and only it");
+  if (c.update.rule != policy::UpdateRule::Rft && c.group_size < 2)
+    throw InvalidRequest("train config: group_size must be at least 2 for group advantages");
+  if (c.pass_k > c.group_size) throw InvalidRequest("train config: pass_k must be <= group_size");
+  return c;
+}
+
+TrainConfig TrainConfig::preset(const std::string& name, const json& overrides) {
+  if (!presets().contains(name))
+    throw InvalidRequest("unknown preset '" + name + "'; known: demo, tiny");
+  json j = presets()[name];
+  if (!overrides.is_null()) {
+    if (!overrides.is_object()) throw InvalidRequest("train config: must be a JSON object");
+    j.merge_patch(overrides);
+  }
+  return from_json(j);
+}
+
+json TrainConfig::to_json() const {
+  json model_json = model;
+  if (model.vocab == 0) model_json.erase("vocab");  // set from the tokenizer at start
+  json j = {{"seed", seed},
+            {"model", model_json},
+            {"warmup", {{"steps", warmup_steps}, {"batch", warmup_batch}, {"lr", warmup_lr}}},
+            {"tasks", task_sources_json(tasks)},
+            {"eval_tasks", task_sources_json(eval_tasks)},
+            {"iterations", iterations},
+            {"tasks_per_iteration", tasks_per_iteration},
+            {"group_size", group_size},
+            {"mode", mode},
+            {"exits", exits},
+            {"rule", policy::update_rule_name(update.rule)},
+            {"eps_low", update.eps_low},
+            {"eps_high", update.eps_high},
+            {"minibatches", update.minibatches},
+            {"mask_mastered", update.mask_mastered},
+            {"mastered_tau", update.mastered_tau},
+            {"mastered_sigma", update.mastered_sigma},
+            {"lr", lr},
+            {"max_tokens", max_tokens},
+            {"temperature", temperature},
+            {"template", prompt_template},
+            {"dynamic_sampling", dynamic_sampling},
+            {"max_rounds", max_rounds},
+            {"balance", balance},
+            {"mastered_pass_rate", mastered_pass_rate},
+            {"extra_samples", extra_samples},
+            {"max_accepted_per_task", max_accepted_per_task},
+            {"eval_every", eval_every},
+            {"pass_k", pass_k}};
+  if (!warmup_tasks.empty()) j["warmup"]["tasks"] = task_sources_json(warmup_tasks);
+  if (!init.empty()) j["init"] = init;
+  return j;
+}
+
+}  // namespace crucible::rollout

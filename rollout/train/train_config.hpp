@@ -1,0 +1,67 @@
+// Everything a self-training run does, from one JSON config (or a named preset with
+// overrides). Unknown keys and bad values are errors that name the field.
+//
+//   TrainConfig c = TrainConfig::from_json(json::parse(text));        // defaults + fields
+//   TrainConfig d = TrainConfig::preset("demo");                      // the main job
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "policy/model/config.hpp"
+#include "policy/model/pg_trainer.hpp"
+
+namespace crucible::rollout {
+
+// Where tasks come from: a built-in generator, or a JSONL file.
+struct TaskSource {
+  std::string family;  // generator family (tasks/generators.hpp)
+  int difficulty = 1;
+  size_t count = 100;
+  std::string file;  // instead of a generator
+};
+
+struct TrainConfig {
+  uint64_t seed = 1;
+  policy::ModelConfig model;  // used when `init` is empty
+  std::string init;           // a checkpoint to start from
+
+  // Warm start: SFT on reference solutions before self-training (0 steps: none).
+  size_t warmup_steps = 0, warmup_batch = 32;
+  double warmup_lr = 3e-3;
+  std::vector<TaskSource> warmup_tasks;
+
+  std::vector<TaskSource> tasks;       // self-training tasks
+  std::vector<TaskSource> eval_tasks;  // held out (prompts seen in training are dropped)
+
+  size_t iterations = 20, tasks_per_iteration = 16, group_size = 8;
+  std::string mode = "parallel";  // parallel | serial (s_grpo)
+  size_t exits = 4;               // serial groups
+  policy::UpdateOptions update;   // the rule and its settings
+  double lr = 1e-3;
+  size_t max_tokens = 64;
+  double temperature = 1.0;
+  std::string prompt_template = "plain";
+  bool dynamic_sampling = false;  // dapo turns it on
+  size_t max_rounds = 3;          // dynamic sampling's generation rounds per iteration
+
+  // GSI balancing: tasks solved at >= mastered_pass_rate are rarely picked, unsolved ones
+  // get extra_samples more samples (rft), and at most max_accepted_per_task accepted
+  // solutions of one task are trained on per iteration.
+  bool balance = true;
+  double mastered_pass_rate = 0.9;
+  size_t extra_samples = 0;
+  size_t max_accepted_per_task = 2;
+
+  size_t eval_every = 5;  // iterations between held-out evaluations (and at both ends)
+  size_t pass_k = 4;      // pass@k from each iteration's groups
+
+  static TrainConfig from_json(const nlohmann::json& j);  // over the defaults
+  // "demo" (the main job) or "tiny" (seconds; tests), with `overrides` applied.
+  static TrainConfig preset(const std::string& name, const nlohmann::json& overrides = {});
+  nlohmann::json to_json() const;
+};
+
+}  // namespace crucible::rollout

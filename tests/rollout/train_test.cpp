@@ -1,0 +1,225 @@
+// The self-training loop's parts: every update rule on a tiny batch against a loss worked
+// out by hand, mastered-token masking, configs with bad values, the curriculum, and a
+// short end-to-end run whose resume is exact and whose files are complete.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "policy/model/checkpoint.hpp"
+#include "policy/model/pg_trainer.hpp"
+#include "policy/model/sft.hpp"
+#include "rollout/train/curriculum.hpp"
+#include "rollout/train/report.hpp"
+#include "rollout/train/self_train.hpp"
+#include "tests/support/tiny_model.hpp"
+
+namespace crucible::rollout {
+namespace {
+
+using nlohmann::json;
+using policy::ScoredSequence;
+using policy::UpdateRule;
+
+// Two sequences over one shared prompt: completion lengths 2 and 3, advantages +1 and -1.
+struct UpdateFixture : ::testing::Test {
+  std::shared_ptr<policy::Transformer<float>> model = testing::tiny_model(1, 32, 5);
+  std::vector<ScoredSequence> batch() {
+    ScoredSequence a{{257, 'a', 'b'}, {'1', '2'}, {1, 1}, {}, 1.0, 1.0};
+    ScoredSequence b{{257, 'a', 'b'}, {'3', '4', '5'}, {1, 1, 1}, {}, -1.0, 0.0};
+    a.old_logprobs = current_logprobs(a);  // on-policy: every ratio is 1
+    b.old_logprobs = current_logprobs(b);
+    return {a, b};
+  }
+  // Log-probs of a completion under the current weights, from a plain forward pass.
+  std::vector<float> current_logprobs(const ScoredSequence& s) {
+    std::vector<int> all = s.prompt;
+    all.insert(all.end(), s.completion.begin(), s.completion.end());
+    std::vector<int> in(all.begin(), all.end() - 1), targets(all.begin() + 1, all.end());
+    const float* logits = model->forward(in.data(), 1, in.size());
+    std::vector<float> lp(in.size()), ent(in.size());
+    policy::token_logprobs(logits, in.size(), model->config().vocab, targets.data(), lp.data(),
+                           ent.data());
+    return std::vector<float>(lp.begin() + static_cast<long>(s.prompt.size() - 1), lp.end());
+  }
+  policy::UpdateStats update(policy::UpdateOptions o, const std::vector<ScoredSequence>& b) {
+    policy::AdamW opt(model->params.size(), policy::decay_mask(*model), {});
+    policy::PgTrainer trainer(*model, opt, o);
+    return trainer.step(b);
+  }
+};
+
+TEST_F(UpdateFixture, GrpoAndDapoOnPolicyLossIsMinusTheTokenMeanAdvantage) {
+  // ratio 1: each token's loss is -A; token mean over 5 tokens: -(2 * 1 + 3 * -1) / 5.
+  for (UpdateRule rule : {UpdateRule::Grpo, UpdateRule::Dapo, UpdateRule::SGrpo}) {
+    model = testing::tiny_model(1, 32, 5);
+    auto s = update(policy::UpdateOptions::defaults_for(rule), batch());
+    EXPECT_NEAR(s.loss, 0.2, 1e-6) << policy::update_rule_name(rule);
+    EXPECT_EQ(s.tokens, 5u);
+    EXPECT_EQ(s.steps, 1u);
+    EXPECT_EQ(s.clipped_fraction, 0);
+  }
+  EXPECT_DOUBLE_EQ(policy::UpdateOptions::defaults_for(UpdateRule::Dapo).eps_high, 0.28);
+  EXPECT_DOUBLE_EQ(policy::UpdateOptions::defaults_for(UpdateRule::Grpo).eps_high, 0.2);
+}
+
+TEST_F(UpdateFixture, DrGrpoSumsEachSequenceOverAConstant) {
+  // (1 / B) * sum_b sum_t (-A_b) / 4 = (-(2 * 1) / 4 - (3 * -1) / 4) / 2 = 0.125.
+  auto o = policy::UpdateOptions::defaults_for(UpdateRule::DrGrpo);
+  o.norm_length = 4;
+  EXPECT_NEAR(update(o, batch()).loss, 0.125, 1e-6);
+}
+
+TEST_F(UpdateFixture, CispoAndRftLossesFollowTheLogProbs) {
+  auto b = batch();
+  // CISPO, weight 1 on-policy: -(1/N) sum_t A_t * logp_t.
+  double cispo = 0, rft = 0;
+  for (float lp : b[0].old_logprobs) cispo += -1.0 * lp, rft += -lp;
+  for (float lp : b[1].old_logprobs) cispo += 1.0 * lp, rft += -lp;
+  EXPECT_NEAR(update(policy::UpdateOptions::defaults_for(UpdateRule::Cispo), b).loss, cispo / 5,
+              1e-5);
+  model = testing::tiny_model(1, 32, 5);
+  // RFT: cross-entropy over every given sequence (the caller passes accepted ones only).
+  EXPECT_NEAR(update(policy::UpdateOptions::defaults_for(UpdateRule::Rft), b).loss, rft / 5, 1e-5);
+}
+
+TEST_F(UpdateFixture, ZeroAdvantagesAreSkippedAndBadSequencesNamed) {
+  auto b = batch();
+  b[0].advantage = b[1].advantage = 0;
+  EXPECT_EQ(update(policy::UpdateOptions::defaults_for(UpdateRule::Grpo), b).steps, 0u);
+  b = batch();
+  b[1].mask.pop_back();
+  EXPECT_THROW(update(policy::UpdateOptions::defaults_for(UpdateRule::Grpo), b), InvalidRequest);
+  b = batch();
+  b[0].old_logprobs.clear();
+  EXPECT_THROW(update(policy::UpdateOptions::defaults_for(UpdateRule::Grpo), b), InvalidRequest);
+  EXPECT_THROW(policy::update_rule_from_name("ppo2"), InvalidRequest);
+}
+
+TEST_F(UpdateFixture, MasteredTokensOfRewardedSequencesAreMasked) {
+  auto o = policy::UpdateOptions::defaults_for(UpdateRule::Grpo);
+  o.mask_mastered = true;
+  o.mastered_tau = 0.0;       // every token counts as confident
+  o.mastered_sigma = 1000.0;  // and every sequence as low-entropy
+  auto s = update(o, batch());
+  EXPECT_EQ(s.masked_mastered, 2u) << "only the rewarded sequence (reward 1) loses its tokens";
+  EXPECT_EQ(s.tokens, 3u);
+  o.mastered_tau = 1.0;  // a probability of exactly 1 never happens here
+  model = testing::tiny_model(1, 32, 5);
+  EXPECT_EQ(update(o, batch()).masked_mastered, 0u);
+  o.mastered_tau = 0.0;
+  o.mastered_sigma = 0.0;  // no sequence is below an entropy of 0
+  model = testing::tiny_model(1, 32, 5);
+  EXPECT_EQ(update(o, batch()).masked_mastered, 0u);
+}
+
+TEST(TrainConfig, BadValuesAreRejectedWithTheFieldNamed) {
+  auto message = [](const json& j) {
+    try {
+      TrainConfig::preset("tiny", j);
+    } catch (const InvalidRequest& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message({{"lr", -1}}).find("lr must be a number"), std::string::npos);
+  EXPECT_NE(message({{"rule", "ppo"}}).find("rule must be one of"), std::string::npos);
+  EXPECT_NE(message({{"itertions", 3}}).find("itertions is not a known field"), std::string::npos);
+  EXPECT_NE(message({{"group_size", 0}}).find("group_size"), std::string::npos);
+  EXPECT_NE(message({{"rule", "s_grpo"}}).find("s_grpo"), std::string::npos);
+  EXPECT_NE(message({{"tasks", json::array({{{"family", "x"}, {"file", "y"}}})}}).find("tasks[0]"),
+            std::string::npos);
+  EXPECT_NE(message({{"warmup", {{"steps", "many"}}}}).find("warmup: steps"), std::string::npos);
+  EXPECT_NE(message({{"model", {{"dim", 10}, {"heads", 4}}}}).find("dim"), std::string::npos);
+  EXPECT_THROW(TrainConfig::preset("huge"), InvalidRequest);
+  EXPECT_EQ(message({{"iterations", 2}}), "accepted");
+  auto c = TrainConfig::preset("tiny");
+  EXPECT_EQ(TrainConfig::from_json(c.to_json()).to_json(), c.to_json()) << "round trip";
+}
+
+TEST(Curriculum, MasteredTasksAreRarelyPickedAndStateRoundTrips) {
+  Curriculum c(10, {});
+  for (size_t t = 0; t < 5; ++t) c.record(t, 10, 10);  // tasks 0-4 mastered
+  c.record(5, 10, 3);
+  size_t mastered_first = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed)
+    for (size_t t : c.pick(3, seed)) mastered_first += t < 5;
+  EXPECT_LT(mastered_first, 60u) << "600 picks, half the tasks mastered, few of them picked";
+  EXPECT_EQ(c.pick(3, 9), c.pick(3, 9)) << "seeded";
+  EXPECT_EQ(c.pick(50, 1).size(), 10u);
+  Curriculum d(10, {});
+  d.load(c.to_json());
+  EXPECT_EQ(d.to_json(), c.to_json());
+  EXPECT_EQ(d.mastered_count(), 5u);
+  EXPECT_THROW(Curriculum(3, {}).load(c.to_json()), InvalidRequest);
+}
+
+std::vector<json> metric_lines(const std::filesystem::path& dir) {
+  std::vector<json> out;
+  std::ifstream in(dir / "metrics.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line);
+    j.erase("seconds");  // wall-clock fields differ between runs
+    j.erase("elapsed");
+    j.erase("samples_per_second");
+    out.push_back(j);
+  }
+  return out;
+}
+
+TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
+  TempDir dir(temp_root());
+  auto config = TrainConfig::preset("tiny");
+  config.iterations = 4;
+  auto straight = dir.path() / "straight", split = dir.path() / "split";
+  TrainSummary s = SelfTrainer(config, straight, false, nullptr).run();
+  EXPECT_EQ(s.iterations, 4u);
+  config.iterations = 2;
+  SelfTrainer(config, split, false, nullptr).run();
+  EXPECT_THROW(SelfTrainer(config, split, false, nullptr), InvalidRequest)
+      << "a directory holding a run is not overwritten";
+  // The resumed run reads its config from the run directory; 4 iterations in total.
+  json saved = json::parse(read_file(split / "config.json"));
+  saved["iterations"] = 4;
+  write_file(split / "config.json", saved.dump());
+  SelfTrainer(config, split, true, nullptr).run();
+
+  auto a = metric_lines(straight), b = metric_lines(split);
+  ASSERT_EQ(a.size(), 5u) << "iteration 0 (after warm start) and 1-4";
+  EXPECT_EQ(a, b) << "resume continues exactly";
+  for (const char* field : {"heldout_accuracy", "reward_mean", "pass_at_k", "completion_tokens",
+                            "thinking_tokens", "entropy", "samples"})
+    EXPECT_TRUE(a[4].contains(field)) << field;
+  EXPECT_FALSE(a[4]["heldout_accuracy"].is_null()) << "the last iteration is evaluated";
+  auto ca = policy::load_checkpoint((straight / "checkpoint").string());
+  auto cb = policy::load_checkpoint((split / "checkpoint").string());
+  EXPECT_EQ(ca.params, cb.params) << "the same weights, bit for bit";
+  EXPECT_EQ(ca.adam_m, cb.adam_m);
+  auto samples = [](const std::filesystem::path& run) {
+    std::vector<json> out;
+    std::ifstream in(run / "samples.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      json j = json::parse(line);
+      j.erase("timing");
+      out.push_back(j);
+    }
+    return out;
+  };
+  auto sa = samples(straight), sb = samples(split);
+  EXPECT_EQ(sa.size(), 4u * 4 * 4) << "4 iterations of 4 groups of 4";
+  EXPECT_TRUE(sa == sb) << "the same samples, versions and rewards";
+  std::string csv = read_file(straight / "metrics.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6) << "header and 5 rows";
+  std::string html = training_report({straight, split});
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("held-out accuracy"), std::string::npos);
+  EXPECT_EQ(html.find("http://www.w3.org/2000/svg"), html.find("http"))
+      << "no resource outside the page";
+  EXPECT_THROW(training_report({dir.path() / "none"}), InvalidRequest);
+  EXPECT_THROW(SelfTrainer(config, dir.path() / "none", true, nullptr), InvalidRequest);
+}
+
+}  // namespace
+}  // namespace crucible::rollout

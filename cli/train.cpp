@@ -49,7 +49,15 @@ std::string live_line(const json& m) {
     return m.contains(k) && m[k].is_number() ? m[k].get<double>() : -1;
   };
   std::string line = "iter " + std::to_string(m["iteration"].get<size_t>());
-  if (get("heldout_accuracy") >= 0) line += "  held-out " + fixed(get("heldout_accuracy"));
+  if (get("heldout_accuracy") >= 0) {
+    line += "  held-out " + fixed(get("heldout_accuracy"));
+    if (m.contains("heldout_by_source") && m["heldout_by_source"].size() > 1)
+      for (const auto& [source, acc] : m["heldout_by_source"].items())
+        line.append(" ")
+            .append(source.substr(source.rfind('/') + 1))
+            .append(" ")
+            .append(fixed(acc.get<double>()));
+  }
   if (m["iteration"].get<size_t>() == 0) return line + "  (after warm start, before training)";
   line += "  reward " + fixed(get("reward_mean")) + "  pass@" +
           std::to_string(m["k"].get<size_t>()) + " " + fixed(get("pass_at_k")) + "  len " +
@@ -103,6 +111,7 @@ int train_command(const Args& args) {
                   {"heldout_accuracy_before", s.accuracy_before},
                   {"heldout_accuracy_after", s.accuracy_after},
                   {"heldout_tasks", s.eval_tasks},
+                  {"heldout_by_source_after", s.by_source_after},
                   {"seconds", s.seconds},
                   {"report", out + "/report.html"}};
   std::fprintf(stderr, "held-out accuracy: %.1f%% before self-training, %.1f%% after (%zu tasks)\n",

@@ -405,7 +405,7 @@ Task expression(const GeneratorOptions& o, size_t i, Rng& rng) {
     if (k > 0) expr += rng.chance(0.5) ? " + " : " - ";
     expr += std::to_string(rng.uniform(10, 99));
   }
-  t.prompt = "Write a Python program that prints the value of " + expr + ".";
+  t.prompt = "Write Python that prints " + expr + ".";
   t.language = "python3";
   t.solution = "print(" + expr + ")";
   t.tests = {{"tests", json::array({{{"input", ""}, {"output", ""}}})}};

@@ -249,6 +249,7 @@ double SelfTrainer::evaluate() {
   greedy.stop_tokens = {policy_->tokenizer().eos()};
   const auto& templates = tasks::PromptTemplates::builtin();
   size_t right = 0;
+  std::map<std::string, std::pair<size_t, size_t>> by_source;  // right, total
   for (size_t start = 0; start < eval_.size(); start += 64) {
     size_t end = std::min(eval_.size(), start + 64);
     std::vector<std::string> prompts;
@@ -263,11 +264,19 @@ double SelfTrainer::evaluate() {
         return reward_.score(*t, {s->text, s->tokens.size()}, judge_.get());
       }));
     }
-    for (auto& p : pending) {
-      rewards::Reward r = pool_->collect(p);
-      right += r.valid && r.value >= 1;
+    for (size_t k = 0; k < pending.size(); ++k) {
+      rewards::Reward r = pool_->collect(pending[k]);
+      bool ok = r.valid && r.value >= 1;
+      right += ok;
+      auto& [source_right, source_total] = by_source[eval_[start + k].source];
+      source_right += ok;
+      ++source_total;
     }
   }
+  last_eval_by_source_ = json::object();
+  for (const auto& [source, rt] : by_source)
+    last_eval_by_source_[source.empty() ? "unnamed" : source] =
+        static_cast<double>(rt.first) / static_cast<double>(rt.second);
   return static_cast<double>(right) / static_cast<double>(eval_.size());
 }
 
@@ -407,6 +416,7 @@ json SelfTrainer::iterate(size_t iteration) {
   auto ratio = [](double a, size_t b) { return b ? a / static_cast<double>(b) : 0.0; };
   json m = {{"iteration", iteration},
             {"heldout_accuracy", nullable(accuracy)},
+            {"heldout_by_source", accuracy ? last_eval_by_source_ : json(nullptr)},
             {"reward_mean", ratio(reward_sum, valid)},
             {"accept_rate", ratio(static_cast<double>(correct), valid)},
             {"pass_at_k", ratio(pass_sum, r.groups.size())},
@@ -436,6 +446,7 @@ void SelfTrainer::save(size_t iteration) {
                 {"curriculum", curriculum_->to_json()},
                 {"accuracy_before", nullable(accuracy_before_)},
                 {"accuracy_last", accuracy_last_},
+                {"accuracy_last_by_source", last_eval_by_source_},
                 {"elapsed", elapsed_},
                 {"policy_updates", policy_->updates()}};
   policy::save_checkpoint((dir_ / "checkpoint").string(), policy_->model(), policy_->tokenizer(),
@@ -454,6 +465,7 @@ void SelfTrainer::restore() {
   curriculum_->load(s.at("curriculum"));
   if (!s.at("accuracy_before").is_null()) accuracy_before_ = s["accuracy_before"].get<double>();
   accuracy_last_ = s.at("accuracy_last").get<double>();
+  last_eval_by_source_ = s.at("accuracy_last_by_source");
   elapsed_ = s.at("elapsed").get<double>();
   // Lines written after the checkpoint (an interrupted iteration) are redone.
   keep_iterations_up_to(dir_ / "metrics.jsonl", done_);
@@ -475,7 +487,10 @@ TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iterati
     accuracy_before_ = evaluate();
     accuracy_last_ = *accuracy_before_;
     elapsed_ += std::chrono::duration<double>(Clock::now() - t0).count();
-    emit({{"iteration", 0}, {"heldout_accuracy", *accuracy_before_}, {"elapsed", elapsed_}});
+    emit({{"iteration", 0},
+          {"heldout_accuracy", *accuracy_before_},
+          {"heldout_by_source", last_eval_by_source_},
+          {"elapsed", elapsed_}});
     save(0);
   }
   for (size_t it = done_ + 1; it <= config_.iterations; ++it) {
@@ -489,6 +504,7 @@ TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iterati
   s.accuracy_before = accuracy_before_.value_or(0);
   s.accuracy_after = accuracy_last_;
   s.eval_tasks = eval_.size();
+  s.by_source_after = last_eval_by_source_;
   s.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return s;
 }

@@ -34,6 +34,7 @@ struct TrainSummary {
   size_t iterations = 0;  // completed, in total
   double accuracy_before = 0, accuracy_after = 0;
   size_t eval_tasks = 0;
+  nlohmann::json by_source_after;  // held-out accuracy per task source, at the end
   double seconds = 0;
 };
 
@@ -82,6 +83,7 @@ class SelfTrainer {
   size_t done_ = 0;  // iterations completed
   std::optional<double> accuracy_before_;
   double accuracy_last_ = 0;
+  nlohmann::json last_eval_by_source_ = nlohmann::json::object();
   double elapsed_ = 0;  // seconds, over resumed sessions
   std::function<void(size_t, double)> warmup_progress_;
 };

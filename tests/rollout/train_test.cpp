@@ -221,5 +221,51 @@ TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
   EXPECT_THROW(SelfTrainer(config, dir.path() / "none", true, nullptr), InvalidRequest);
 }
 
+// A task a tiny model learns in seconds: answer the digit named in the prompt (3 or 7). A
+// short warm start leaves it mostly wrong; GRPO on verified rewards must raise the reward.
+TEST(SelfTrain, RewardRisesOnALearnableTask) {
+  TempDir dir(temp_root());
+  std::string train, eval;
+  for (int i = 0; i < 10; ++i) {
+    std::string digit = i % 2 ? "7" : "3";
+    train += json{{"id", "case-" + std::to_string(i)},
+                  {"kind", "math"},
+                  {"prompt", "Case " + std::to_string(i) + ": say " + digit + "."},
+                  {"answer", digit}}
+                 .dump() +
+             "\n";
+    eval += json{{"id", "again-" + std::to_string(i)},
+                 {"kind", "math"},
+                 {"prompt", "Case " + std::to_string(i + 10) + ": say " + digit + "!"},
+                 {"answer", digit}}
+                .dump() +
+            "\n";
+  }
+  write_file(dir.path() / "train.jsonl", train);
+  write_file(dir.path() / "eval.jsonl", eval);
+  auto config = TrainConfig::preset(
+      "tiny",
+      {{"warmup", {{"steps", 20}, {"tasks", {{{"file", (dir.path() / "train.jsonl").string()}}}}}},
+       {"tasks", {{{"file", (dir.path() / "train.jsonl").string()}}}},
+       {"eval_tasks", {{{"file", (dir.path() / "eval.jsonl").string()}}}},
+       {"iterations", 24},
+       {"tasks_per_iteration", 10},
+       {"group_size", 8},
+       {"max_tokens", 12},
+       {"lr", 0.003},
+       {"balance", false}});
+  SelfTrainer(config, dir.path() / "run", false, nullptr).run();
+  auto lines = metric_lines(dir.path() / "run");
+  ASSERT_EQ(lines.size(), 25u);
+  auto mean_reward = [&](size_t from, size_t to) {
+    double sum = 0;
+    for (size_t i = from; i <= to; ++i) sum += lines[i]["reward_mean"].get<double>();
+    return sum / static_cast<double>(to - from + 1);
+  };
+  double early = mean_reward(1, 4), late = mean_reward(21, 24);
+  EXPECT_GT(late, early + 0.2) << "reward " << early << " in iterations 1-4, " << late
+                               << " in 21-24";
+}
+
 }  // namespace
 }  // namespace crucible::rollout

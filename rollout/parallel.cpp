@@ -1,6 +1,7 @@
 #include "rollout/parallel.hpp"
 
 #include <chrono>
+#include <map>
 #include <optional>
 
 #include "base/error.hpp"
@@ -45,29 +46,39 @@ GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward&
                               std::max<size_t>(1, samples.size());
     std::string version = policy.version();
     ++batch.rounds;
-    // Every sample of the round is scored by the pool at once (when given one).
+    // Every sample of the round is scored by the pool at once (when given one). A group's
+    // identical completions are scored once: the verifier and the judge are deterministic,
+    // and a low-entropy policy repeats itself (each repeat would be another sandbox run).
     RewardPool* pool = o.reward_pool;
     std::vector<std::optional<RewardPool::Pending>> pending(samples.size());
-    if (pool)
-      for (size_t k = 0; k < samples.size(); ++k) {
-        const tasks::Task* task = round_tasks[k / o.group_size];
-        const policy::Sample* s = &samples[k];
-        pending[k] = pool->submit([&reward, judge, task, s] {
-          return reward.score(*task, {s->text, s->tokens.size()}, judge);
-        });
-      }
+    std::vector<size_t> same_as(samples.size());
+    std::map<std::pair<size_t, std::string>, size_t> first_of;
+    for (size_t k = 0; k < samples.size(); ++k) {
+      same_as[k] =
+          first_of.emplace(std::make_pair(k / o.group_size, samples[k].text), k).first->second;
+      if (!pool || same_as[k] != k) continue;
+      const tasks::Task* task = round_tasks[k / o.group_size];
+      const policy::Sample* s = &samples[k];
+      pending[k] = pool->submit([&reward, judge, task, s] {
+        return reward.score(*task, {s->text, s->tokens.size()}, judge);
+      });
+    }
+    std::vector<std::optional<rewards::Reward>> scored(samples.size());
     for (size_t g = 0; g < needed; ++g) {
       const tasks::Task& t = *round_tasks[g];
       std::vector<SampleRecord> group;
       std::vector<rewards::Reward> group_rewards;
       std::string group_id = t.id + "#" + std::to_string(batch.groups_generated++);
       for (size_t i = 0; i < o.group_size; ++i) {
-        const policy::Sample& s = samples[g * o.group_size + i];
+        const size_t k = g * o.group_size + i;
+        const policy::Sample& s = samples[k];
         SampleRecord r = SampleRecord::from_sample(s, t.id, version);
         auto r0 = Clock::now();
-        r.reward = pending[g * o.group_size + i]
-                       ? pool->collect(*pending[g * o.group_size + i])
-                       : reward.score(t, {s.text, s.tokens.size()}, judge);
+        const size_t first = same_as[k];
+        if (!scored[first])
+          scored[first] = pending[first] ? pool->collect(*pending[first])
+                                         : reward.score(t, {s.text, s.tokens.size()}, judge);
+        r.reward = *scored[first];
         r.reward_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
         r.generate_seconds = generate_seconds;
         r.group_id = group_id;

@@ -240,6 +240,10 @@ void SelfTrainer::warm_start() {
     if (warmup_progress_) warmup_progress_(step + 1, loss);
   }
   policy_->updated();
+  // Kept: other runs (other rules, the experiments) can start from the same warm start
+  // with "init": "RUN_DIR/warm_start" and no warmup.
+  policy::save_checkpoint((dir_ / "warm_start").string(), model, policy_->tokenizer(), nullptr,
+                          {{"warmup_steps", config_.warmup_steps}});
 }
 
 double SelfTrainer::evaluate() {

@@ -5,8 +5,9 @@
 //   -> evaluate (greedy, held out) every eval_every iterations and at both ends
 // and writes, in the run directory: metrics.jsonl and metrics.csv (a line per iteration),
 // samples.jsonl (every rewarded sample, `crucible label`'s format plus "iteration"),
-// config.json, and checkpoint/ (model, optimizer, loop state) so that a resumed run
-// continues exactly where the interrupted one stopped.
+// config.json, checkpoint/ (model, optimizer, loop state) so that a resumed run
+// continues exactly where the interrupted one stopped, and warm_start/ (the model after
+// the SFT warm start, for other runs to start from).
 //
 //   SelfTrainer t(config, "runs/demo", sandbox);   // sandbox: for code tasks
 //   TrainSummary s = t.run([](const json& m) { print(m); });

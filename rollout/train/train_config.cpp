@@ -108,14 +108,17 @@ const json& presets() {
   static const json p = json::parse(R"j({
     "demo": {
       "seed": 7,
-      "model": {"dim": 96, "layers": 3, "heads": 4, "mlp_dim": 256, "max_seq": 128},
-      "warmup": {"steps": 400, "batch": 32, "lr": 0.003,
-                 "tasks": [{"family": "arithmetic", "difficulty": 1, "count": 3000},
-                           {"family": "expression", "difficulty": 1, "count": 3000}]},
-      "tasks": [{"family": "expression", "difficulty": 2, "count": 600}],
-      "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100}],
-      "iterations": 30, "tasks_per_iteration": 24, "group_size": 8,
-      "rule": "rft", "lr": 0.001, "max_tokens": 40, "eval_every": 5
+      "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
+      "warmup": {"steps": 1500, "batch": 32, "lr": 0.003,
+                 "tasks": [{"family": "expression", "difficulty": 1, "count": 3000},
+                           {"family": "expression", "difficulty": 2, "count": 300},
+                           {"family": "arithmetic", "difficulty": 1, "count": 600}]},
+      "tasks": [{"family": "expression", "difficulty": 2, "count": 400},
+                {"family": "arithmetic", "difficulty": 1, "count": 400}],
+      "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100},
+                     {"family": "arithmetic", "difficulty": 1, "count": 100}],
+      "iterations": 20, "tasks_per_iteration": 32, "group_size": 16,
+      "rule": "grpo", "lr": 0.0001, "minibatches": 4, "max_tokens": 40, "eval_every": 5
     },
     "tiny": {
       "seed": 3,

@@ -130,12 +130,7 @@ void HttpPolicy::concurrently(size_t count, const std::function<void(size_t)>& j
 
 std::vector<Sample> HttpPolicy::generate(const std::vector<std::string>& prompts,
                                          const SamplingParams& params) {
-  std::vector<Sample> samples(prompts.size());
-  for (size_t i = 0; i < prompts.size(); ++i) {
-    samples[i].index = params.first_index + i;
-    samples[i].prompt = prompts[i];
-    samples[i].params = params;
-  }
+  std::vector<Sample> samples = start(prompts, params);  // each completion sets its finish
   concurrently(samples.size(), [&](size_t i) {
     complete(samples[i], prompts[i], params, params.seed + samples[i].index);
   });

@@ -1,5 +1,6 @@
 #include "rollout/train/train_config.hpp"
 
+#include <cstdio>
 #include <limits>
 
 #include "base/error.hpp"
@@ -60,10 +61,9 @@ class Fields {
 
  private:
   static std::string fmt(double x) {
-    std::string s = std::to_string(x);
-    while (s.size() > 1 && s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-    return s;
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", x);
+    return b;
   }
   bool take(const char* key) {
     read_.push_back(key);

@@ -62,7 +62,7 @@ std::string live_line(const json& m) {
   line += "  reward " + fixed(get("reward_mean")) + "  pass@" +
           std::to_string(m["k"].get<size_t>()) + " " + fixed(get("pass_at_k")) + "  len " +
           fixed(get("completion_tokens"), 1) + "  think " + fixed(get("thinking_tokens"), 1);
-  if (get("entropy") >= 0) line += "  entropy " + fixed(get("entropy"));
+  if (get("policy_entropy") >= 0) line += "  entropy " + fixed(get("policy_entropy"));
   line +=
       "  " + fixed(get("samples_per_second"), 1) + " samples/s  " + fixed(get("seconds"), 1) + " s";
   return line;

@@ -66,6 +66,7 @@ UpdateStats PgTrainer::step(const std::vector<ScoredSequence>& batch) {
     double w = 1.0 / static_cast<double>(parts);
     total.loss += w * s.loss;
     total.entropy += w * s.entropy;
+    total.policy_entropy += w * s.policy_entropy;
     total.clipped_fraction += w * s.clipped_fraction;
     total.kl += w * s.kl;
     total.grad_norm += w * s.grad_norm;
@@ -109,9 +110,16 @@ UpdateStats PgTrainer::minibatch(const std::vector<const ScoredSequence*>& seqs)
   }
   const float* logits = model_.forward(tokens.data(), seqs.size(), seq);
   UpdateStats st;
+  // The policy's entropy over every completion token it was given, before any masking
+  // (the loss's own entropy covers only the tokens still trained on).
+  std::vector<float> lp(rows), ent(rows);
+  token_logprobs(logits, rows, c.vocab, lb.targets.data(), lp.data(), ent.data());
+  double entropy_sum = 0;
+  size_t entropy_tokens = 0;
+  for (size_t r = 0; r < rows; ++r)
+    if (lb.mask[r] > 0) entropy_sum += ent[r], ++entropy_tokens;
+  st.policy_entropy = entropy_tokens ? entropy_sum / static_cast<double>(entropy_tokens) : 0;
   if (options_.mask_mastered && options_.rule != UpdateRule::Rft) {
-    std::vector<float> lp(rows), ent(rows);
-    token_logprobs(logits, rows, c.vocab, lb.targets.data(), lp.data(), ent.data());
     for (size_t b = 0; b < seqs.size(); ++b) {
       if (seqs[b]->reward < 1) continue;
       double sum = 0;

@@ -50,6 +50,7 @@ struct ScoredSequence {
 
 struct UpdateStats {
   double loss = 0, entropy = 0, clipped_fraction = 0, kl = 0, grad_norm = 0;
+  double policy_entropy = 0;  // over every given completion token, before masking
   size_t tokens = 0, sequences = 0, steps = 0;
   size_t masked_mastered = 0;  // tokens dropped by mastered-token masking
 };

@@ -127,7 +127,8 @@ std::string training_report(const std::vector<std::filesystem::path>& dirs) {
       {"reward_mean", "mean reward"},
       {"completion_tokens", "mean completion length (tokens)"},
       {"thinking_tokens", "mean thinking length (tokens)"},
-      {"entropy", "policy entropy (trained tokens)"},
+      {"policy_entropy", "policy entropy (sampled tokens)"},
+      {"entropy", "entropy of the tokens trained on"},
       {"tasks_solved", "share of picked tasks solved"}};
   std::string html =
       "<!doctype html><html><head><meta charset='utf-8'><title>crucible training "

@@ -67,12 +67,27 @@ void keep_iterations_up_to(const fs::path& path, size_t last) {
 }
 
 const std::vector<std::string>& csv_columns() {
-  static const std::vector<std::string> c = {
-      "iteration",      "heldout_accuracy",   "reward_mean",     "accept_rate",
-      "pass_at_k",      "completion_tokens",  "thinking_tokens", "entropy",
-      "loss",           "clipped_fraction",   "masked_mastered", "trained_sequences",
-      "samples",        "samples_per_second", "tasks_solved",    "ever_solved",
-      "mastered_tasks", "dropped_groups",     "seconds",         "elapsed"};
+  static const std::vector<std::string> c = {"iteration",
+                                             "heldout_accuracy",
+                                             "reward_mean",
+                                             "accept_rate",
+                                             "pass_at_k",
+                                             "completion_tokens",
+                                             "thinking_tokens",
+                                             "entropy",
+                                             "policy_entropy",
+                                             "loss",
+                                             "clipped_fraction",
+                                             "masked_mastered",
+                                             "trained_sequences",
+                                             "samples",
+                                             "samples_per_second",
+                                             "tasks_solved",
+                                             "ever_solved",
+                                             "mastered_tasks",
+                                             "dropped_groups",
+                                             "seconds",
+                                             "elapsed"};
   return c;
 }
 
@@ -428,6 +443,7 @@ json SelfTrainer::iterate(size_t iteration) {
             {"completion_tokens", ratio(static_cast<double>(completion), samples)},
             {"thinking_tokens", ratio(static_cast<double>(thinking), samples)},
             {"entropy", u.steps ? json(u.entropy) : json(nullptr)},
+            {"policy_entropy", u.steps ? json(u.policy_entropy) : json(nullptr)},
             {"loss", u.steps ? json(u.loss) : json(nullptr)},
             {"clipped_fraction", u.steps ? json(u.clipped_fraction) : json(nullptr)},
             {"masked_mastered", u.masked_mastered},

@@ -106,9 +106,13 @@ TEST_F(UpdateFixture, MasteredTokensOfRewardedSequencesAreMasked) {
   auto s = update(o, batch());
   EXPECT_EQ(s.masked_mastered, 2u) << "only the rewarded sequence (reward 1) loses its tokens";
   EXPECT_EQ(s.tokens, 3u);
+  EXPECT_GT(s.policy_entropy, 0) << "measured over all 5 tokens, before masking";
   o.mastered_tau = 1.0;  // a probability of exactly 1 never happens here
   model = testing::tiny_model(1, 32, 5);
-  EXPECT_EQ(update(o, batch()).masked_mastered, 0u);
+  auto unmasked = update(o, batch());
+  EXPECT_EQ(unmasked.masked_mastered, 0u);
+  EXPECT_NEAR(unmasked.policy_entropy, unmasked.entropy, 1e-5) << "nothing masked: the same";
+  EXPECT_NEAR(s.policy_entropy, unmasked.policy_entropy, 1e-5) << "the same model and tokens";
   o.mastered_tau = 0.0;
   o.mastered_sigma = 0.0;  // no sequence is below an entropy of 0
   model = testing::tiny_model(1, 32, 5);
@@ -190,7 +194,7 @@ TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
   ASSERT_EQ(a.size(), 5u) << "iteration 0 (after warm start) and 1-4";
   EXPECT_EQ(a, b) << "resume continues exactly";
   for (const char* field : {"heldout_accuracy", "reward_mean", "pass_at_k", "completion_tokens",
-                            "thinking_tokens", "entropy", "samples"})
+                            "thinking_tokens", "entropy", "policy_entropy", "samples"})
     EXPECT_TRUE(a[4].contains(field)) << field;
   EXPECT_FALSE(a[4]["heldout_accuracy"].is_null()) << "the last iteration is evaluated";
   auto ca = policy::load_checkpoint((straight / "checkpoint").string());

@@ -6,19 +6,15 @@
 
 namespace crucible::policy {
 
-namespace {
-std::shared_ptr<Transformer<float>> load_model(const Checkpoint& c) {
-  auto m = std::make_shared<Transformer<float>>(c.config);
-  m->params = c.params;
-  return m;
+NativePolicy::NativePolicy(const Checkpoint& c, std::string name)
+    : model_(std::make_shared<Transformer<float>>(c.config)),
+      tokenizer_(c.tokenizer),
+      name_(std::move(name)) {
+  model_->params = c.params;
 }
-}  // namespace
 
-NativePolicy::NativePolicy(const std::string& dir) {
-  Checkpoint c = load_checkpoint(dir);
-  model_ = load_model(c);
-  tokenizer_ = c.tokenizer;
-  name_ = std::filesystem::path(dir).filename().string();
+NativePolicy::NativePolicy(const std::string& dir)
+    : NativePolicy(load_checkpoint(dir), std::filesystem::path(dir).filename().string()) {
   if (name_.empty()) name_ = "native";
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "policy/model/checkpoint.hpp"
 #include "policy/model/sampler.hpp"
 #include "policy/policy.hpp"
 
@@ -17,6 +18,7 @@ namespace crucible::policy {
 class NativePolicy : public Policy {
  public:
   explicit NativePolicy(const std::string& checkpoint_dir);
+  NativePolicy(const Checkpoint& checkpoint, std::string name);
   NativePolicy(std::shared_ptr<Transformer<float>> model, Tokenizer tokenizer, std::string name);
 
   std::vector<Sample> generate(const std::vector<std::string>& prompts,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -39,18 +40,12 @@ uint64_t mix(uint64_t seed, uint64_t purpose, uint64_t index) {
 // Appends lines and makes them durable before returning.
 void append_durably(const fs::path& path, const std::string& lines) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot open " + path.string() + " for appending");
-  size_t off = 0;
-  while (off < lines.size()) {
-    ssize_t n = ::write(fd, lines.data() + off, lines.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      throw Error("cannot write " + path.string());
-    }
-    off += static_cast<size_t>(n);
-  }
-  ::fdatasync(fd);
+  if (fd < 0) throw Error(errno_message("cannot open " + path.string() + " for appending", errno));
+  bool written = write_all(fd, lines);
+  int err = errno;
+  if (written) ::fdatasync(fd);
   ::close(fd);
+  if (!written) throw Error(errno_message("cannot write " + path.string(), err));
 }
 
 // Keeps the lines whose "iteration" is at most `last` (what the checkpoint covers).
@@ -185,12 +180,10 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
     if (!index_of_.emplace(tasks_[i].id, i).second)
       throw InvalidRequest("two training tasks share the id '" + tasks_[i].id + "'");
   policy::Tokenizer tok;
+  std::optional<policy::Checkpoint> checkpoint;  // read once: weights and, on resume, state
   if (resume || !config_.init.empty()) {
-    policy::Checkpoint c =
-        policy::load_checkpoint(resume ? (dir_ / "checkpoint").string() : config_.init);
-    auto model = std::make_shared<policy::Transformer<float>>(c.config);
-    model->params = c.params;
-    policy_ = std::make_unique<policy::NativePolicy>(model, c.tokenizer, "policy");
+    checkpoint = policy::load_checkpoint(resume ? (dir_ / "checkpoint").string() : config_.init);
+    policy_ = std::make_unique<policy::NativePolicy>(*checkpoint, "policy");
   } else {
     policy::ModelConfig mc = config_.model;
     mc.vocab = tok.vocab_size();
@@ -202,7 +195,7 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
   oc.lr = config_.lr;
   optimizer_ = std::make_unique<policy::AdamW>(policy_->model().params.size(),
                                                policy::decay_mask(policy_->model()), oc);
-  if (resume) restore();
+  if (resume) restore(*checkpoint);
 }
 
 SelfTrainer::~SelfTrainer() = default;
@@ -473,8 +466,7 @@ void SelfTrainer::save(size_t iteration) {
                           optimizer_.get(), state);
 }
 
-void SelfTrainer::restore() {
-  policy::Checkpoint c = policy::load_checkpoint((dir_ / "checkpoint").string());
+void SelfTrainer::restore(const policy::Checkpoint& c) {
   if (c.adam_m.size() != optimizer_->m().size())
     throw InvalidRequest("--resume: the checkpoint has no optimizer state for this model");
   optimizer_->m() = c.adam_m;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "policy/model/checkpoint.hpp"
 #include "policy/native_policy.hpp"
 #include "rewards/composite.hpp"
 #include "rollout/record.hpp"
@@ -68,7 +69,7 @@ class SelfTrainer {
   Rollout roll_out(size_t iteration, const std::vector<size_t>& picked);
   nlohmann::json iterate(size_t iteration);
   void save(size_t iteration);
-  void restore();
+  void restore(const policy::Checkpoint& checkpoint);
 
   TrainConfig config_;
   std::filesystem::path dir_;

@@ -5,6 +5,7 @@
 // live line per iteration, metrics.jsonl/.csv, samples.jsonl, a checkpoint per iteration
 // and report.html in RUN_DIR. --config applies over the preset (or the defaults).
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -85,9 +86,24 @@ int train_command(const Args& args) {
   if (auto n = f.number("iterations")) overrides["iterations"] = static_cast<int64_t>(*n);
   if (auto s = f.get("seed")) overrides["seed"] = std::stoll(*s);
   std::string preset = f.get("preset").value_or("");
-  rollout::TrainConfig config = preset.empty() ? rollout::TrainConfig::from_json(overrides)
-                                               : rollout::TrainConfig::preset(preset, overrides);
   std::string out = f.get("out").value_or("runs/" + (preset.empty() ? "train" : preset));
+  rollout::TrainConfig config;
+  if (f.has("resume")) {
+    // The run's own config, with the flags and --config applied over it (e.g. more
+    // iterations); written back, since the resumed run reads it from the run directory.
+    auto file = std::filesystem::path(out) / "config.json";
+    if (!std::filesystem::exists(file))
+      throw InvalidRequest("--resume: " + out + " holds no run (no config.json)");
+    json saved = json::parse(read_file(file), nullptr, false);
+    if (saved.is_discarded() || !saved.is_object())
+      throw InvalidRequest("--resume: " + file.string() + " is not a JSON object");
+    saved.merge_patch(overrides);
+    config = rollout::TrainConfig::from_json(saved);
+    write_file(file, config.to_json().dump(2) + "\n");
+  } else {
+    config = preset.empty() ? rollout::TrainConfig::from_json(overrides)
+                            : rollout::TrainConfig::preset(preset, overrides);
+  }
   policy::set_blas_threads(2);
   std::unique_ptr<sandbox::Sandbox> sandbox;
   if (needs_sandbox(config)) sandbox = std::make_unique<sandbox::Sandbox>();

@@ -159,6 +159,23 @@ TEST_F(Cli, LabelKilledMidRunResumesLosingAndDuplicatingNothing) {
   for (const auto& [id, count] : per_task) EXPECT_EQ(count, 4) << id;
 }
 
+TEST_F(Cli, TrainResumesARunFromItsDirectoryWithMoreIterations) {
+  std::string run = (dir.path() / "run").string();
+  auto first = crucible("train --preset tiny --iterations 2 --out " + run);
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_EQ(count_lines(dir.path() / "run" / "metrics.jsonl"), 3u);
+  auto again = crucible("train --preset tiny --out " + run);
+  EXPECT_EQ(again.code, 2) << "an existing run is not overwritten";
+  auto resumed = crucible("train --out " + run + " --resume --iterations 3");
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
+  EXPECT_NE(resumed.out.find("iter 3 "), std::string::npos) << resumed.out;
+  EXPECT_EQ(resumed.out.find("iter 2 "), std::string::npos) << "done iterations are not redone";
+  EXPECT_EQ(count_lines(dir.path() / "run" / "metrics.jsonl"), 4u);
+  auto missing = crucible("train --out " + (dir.path() / "none").string() + " --resume");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.out.find("holds no run"), std::string::npos) << missing.out;
+}
+
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {
   auto r = crucible("");
   EXPECT_EQ(r.code, 2);

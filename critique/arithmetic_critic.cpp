@@ -18,32 +18,6 @@ namespace {
 
 namespace m = rewards::math;
 
-struct Span {
-  size_t begin, end;
-};
-
-// Steps: lines, and sentences within a line ('. ' before a capital letter).
-std::vector<Span> split_steps(const std::string& s) {
-  std::vector<Span> out;
-  size_t start = 0;
-  auto push = [&](size_t b, size_t e) {
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    if (e > b) out.push_back({b, e});
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool line_end = s[i] == '\n';
-    bool sentence_end = s[i] == '.' && i + 2 < s.size() && s[i + 1] == ' ' &&
-                        std::isupper(static_cast<unsigned char>(s[i + 2]));
-    if (line_end || sentence_end) {
-      push(start, sentence_end ? i + 1 : i);
-      start = i + 1;
-    }
-  }
-  push(start, s.size());
-  return out;
-}
-
 // ASCII for the operators people write in Unicode.
 std::string ascii_operators(std::string s) {
   const std::pair<const char*, const char*> table[] = {

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "critique/critique.hpp"
+#include "critique/critic.hpp"
 
 namespace crucible::critique {
 
@@ -21,5 +21,13 @@ struct ArithmeticContext {
 };
 
 Critique critique_arithmetic(const std::string& solution, const ArithmeticContext& context);
+
+// As a Critic: the task's prompt is the problem, its answer (when it has one) the reference;
+// the completion is read after "</think>".
+class ArithmeticCritic : public Critic {
+ public:
+  Critique critique(const tasks::Task& task, const std::string& completion) override;
+  std::string name() const override { return "arithmetic"; }
+};
 
 }  // namespace crucible::critique

@@ -138,6 +138,20 @@ std::optional<ExtractedCode> extract_code(std::string_view completion) {
   return last;
 }
 
+sandbox::judge::Submission code_submission(const tasks::Task& task, const ExtractedCode& code,
+                                           const CodeRewardOptions& options) {
+  nlohmann::json request = task.tests.is_object() ? task.tests : nlohmann::json::object();
+  std::string language = !task.language.empty()   ? task.language
+                         : !code.language.empty() ? code.language
+                                                  : "auto";
+  bool own_limits = request.contains("limits");
+  request["language"] = language;
+  request["source"] = code.source;
+  sandbox::judge::Submission submission = sandbox::judge::Submission::from_json(request);
+  if (!own_limits) submission.limits = options.limits;
+  return submission;
+}
+
 Reward code_task_reward(const tasks::Task& task, std::string_view completion,
                         sandbox::judge::Judge& judge, const CodeRewardOptions& options) {
   if (task.kind != tasks::Kind::Code) throw InvalidRequest("task " + task.id + ": not a code task");
@@ -148,19 +162,12 @@ Reward code_task_reward(const tasks::Task& task, std::string_view completion,
     r.reason = "no_code";
     return r;
   }
-  nlohmann::json request = task.tests.is_object() ? task.tests : nlohmann::json::object();
-  std::string language = !task.language.empty()    ? task.language
-                         : !code->language.empty() ? code->language
-                                                   : "auto";
-  request["language"] = language;
-  request["source"] = code->source;
   sandbox::judge::Submission submission;
   try {
-    submission = sandbox::judge::Submission::from_json(request);
+    submission = code_submission(task, *code, options);
   } catch (const InvalidRequest& e) {
     return Reward::invalid("bad_task_tests", {{"message", e.what()}, {"task", task.id}});
   }
-  if (!request.contains("limits")) submission.limits = options.limits;
   try {
     return code_reward(judge.run(submission), options);
   } catch (const SandboxFailure& e) {

@@ -51,6 +51,12 @@ struct ExtractedCode {
 // nothing when the completion has no fence.
 std::optional<ExtractedCode> extract_code(std::string_view completion);
 
+// The judge's submission for a program written for `task`: the task's tests, in the task's
+// language (or the fence's, or detection), within `options.limits` unless the task sets
+// its own. Throws InvalidRequest when the task's tests are malformed.
+sandbox::judge::Submission code_submission(const tasks::Task& task, const ExtractedCode& code,
+                                           const CodeRewardOptions& options);
+
 // Extracts the program, judges it against `task.tests` in the task's language (or the
 // fence's, or detection) and scores the result. No program in the completion scores 0
 // with reason "no_code".

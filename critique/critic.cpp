@@ -1,0 +1,36 @@
+#include "critique/critic.hpp"
+
+#include "base/error.hpp"
+#include "critique/arithmetic_critic.hpp"
+#include "critique/execution_critic.hpp"
+#include "critique/model_critic.hpp"
+
+namespace crucible::critique {
+
+Critique ArithmeticCritic::critique(const tasks::Task& task, const std::string& completion) {
+  ArithmeticContext context{task.prompt, std::nullopt};
+  if (!task.answer.empty()) context.reference = task.answer;
+  std::string answer = answer_part(completion);
+  Critique c = critique_arithmetic(answer, context);
+  size_t offset = completion.size() - answer.size();  // spans in the whole completion
+  for (auto& s : c.steps) s.begin += offset, s.end += offset;
+  return c;
+}
+
+std::unique_ptr<Critic> make_critic(const std::string& name, const CriticResources& resources) {
+  if (name == "arithmetic") return std::make_unique<ArithmeticCritic>();
+  if (name == "execution") {
+    if (!resources.judge) throw InvalidRequest("critic \"execution\" needs the sandbox");
+    return std::make_unique<ExecutionCritic>(*resources.judge, ExecutionCriticOptions{});
+  }
+  if (name == "model") {
+    if (!resources.model) throw InvalidRequest("critic \"model\" needs a policy to ask");
+    policy::SamplingParams params;
+    params.temperature = 0;
+    params.max_tokens = 512;
+    return std::make_unique<ModelCritic>(*resources.model, params);
+  }
+  throw InvalidRequest("unknown critic \"" + name + "\" (known: arithmetic, execution, model)");
+}
+
+}  // namespace crucible::critique

@@ -22,5 +22,6 @@ int serve_policy_command(const Args& args);  // crucible serve-policy
 int label_command(const Args& args);         // crucible label
 int train_command(const Args& args);         // crucible train
 int report_command(const Args& args);        // crucible report
+int critique_command(const Args& args);      // crucible critique
 
 }  // namespace crucible::cli

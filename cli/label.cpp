@@ -15,8 +15,8 @@
 #include "base/progress.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
-#include "policy/native_policy.hpp"
-#include "policy/remote/http_policy.hpp"
+#include "cli/policy_spec.hpp"
+#include "policy/model/tokenizer.hpp"
 #include "rollout/dataset.hpp"
 #include "sandbox/judge/judge.hpp"
 #include "tasks/jsonl.hpp"
@@ -34,16 +34,6 @@ constexpr const char* kHelp =
     "                      [--export-sft F] [--export-verl F]\n"
     "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
     "rerunning resumes. --config takes the same settings as JSON (flags win).\n";
-
-std::unique_ptr<policy::Policy> make_policy(const std::string& spec, const std::string& model) {
-  if (spec.rfind("native:", 0) == 0) return std::make_unique<policy::NativePolicy>(spec.substr(7));
-  if (spec.rfind("openai:", 0) == 0) {
-    if (model.empty()) throw InvalidRequest("--policy openai:URL needs --model NAME");
-    return std::make_unique<policy::HttpPolicy>(
-        policy::HttpPolicyOptions{.base_url = spec.substr(7), .model = model});
-  }
-  throw InvalidRequest("--policy must be native:CKPT or openai:URL (got '" + spec + "')");
-}
 
 }  // namespace
 

@@ -176,6 +176,48 @@ TEST_F(Cli, TrainResumesARunFromItsDirectoryWithMoreIterations) {
   EXPECT_NE(missing.out.find("holds no run"), std::string::npos) << missing.out;
 }
 
+TEST_F(Cli, CritiqueAddsStepVerdictsToEachRecordAndNamesBadInput) {
+  std::string tasks = file("t.jsonl",
+                           "{\"id\": \"a\", \"kind\": \"math\", \"prompt\": \"Mira has 3 bags of "
+                           "12 pears and eats 10. How many are left?\", \"answer\": \"26\"}\n");
+  std::string samples =
+      file("s.jsonl",
+           "{\"task_id\": \"a\", \"text\": \"3 * 12 = 36.\\n36 - 10 = 25.\\nThe answer is 25.\", "
+           "\"extra\": 7}\n"
+           "{\"task_id\": \"a\", \"text\": \"3 * 12 = 36. 36 - 10 = 26. The answer is 26.\", "
+           "\"reward\": {\"value\": 1}}\n");
+  std::string out = (dir.path() / "c.jsonl").string();
+  auto r = crucible("critique --tasks " + tasks + " --samples " + samples +
+                    " --critic arithmetic --only-failed --out " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"critiqued\":1"), std::string::npos) << r.out;
+  std::istringstream lines(read_file(out));
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  auto a = nlohmann::json::parse(first), b = nlohmann::json::parse(second);
+  EXPECT_EQ(a["extra"], 7) << "fields of the record are kept";
+  EXPECT_EQ(a["critique"]["first_wrong"], 1) << a.dump();
+  EXPECT_EQ(a["critique"]["final_correct"], false);
+  EXPECT_NE(a["critique_text"].get<std::string>().find("is 26, not 25"), std::string::npos);
+  EXPECT_FALSE(b.contains("critique")) << "a passed sample is copied under --only-failed";
+
+  auto unknown = crucible("critique --tasks " + tasks + " --samples " + samples +
+                          " --critic oracle --out " + out);
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.out.find("unknown critic \"oracle\""), std::string::npos) << unknown.out;
+  std::string stray = file("x.jsonl", "{\"task_id\": \"zz\", \"text\": \"1\"}\n");
+  auto missing = crucible("critique --tasks " + tasks + " --samples " + stray +
+                          " --critic arithmetic --out " + out);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.out.find("line 1: task \"zz\" is not in --tasks"), std::string::npos)
+      << missing.out;
+  auto model = crucible("critique --tasks " + tasks + " --samples " + samples +
+                        " --critic model:openai:http://127.0.0.1:9 --out " + out);
+  EXPECT_EQ(model.code, 2);
+  EXPECT_NE(model.out.find("needs --model NAME"), std::string::npos) << model.out;
+}
+
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {
   auto r = crucible("");
   EXPECT_EQ(r.code, 2);

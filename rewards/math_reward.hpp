@@ -4,7 +4,10 @@
 // out of budget (neither is the policy's doing).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "rewards/math/options.hpp"
 #include "rewards/reward.hpp"
@@ -13,5 +16,11 @@ namespace crucible::rewards {
 
 Reward math_reward(std::string_view reference, std::string_view completion,
                    const math::VerifyOptions& options);
+
+// The majority answer of several completions: answers are grouped when the verifier calls
+// them equal; the largest group wins, ties to the group seen first. Nothing when no
+// completion has a readable answer.
+std::optional<std::string> majority_answer(const std::vector<std::string>& completions,
+                                           const math::VerifyOptions& options);
 
 }  // namespace crucible::rewards

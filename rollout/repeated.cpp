@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "rewards/math/extract.hpp"
 #include "rewards/math/verifier.hpp"
+#include "rewards/math_reward.hpp"
 
 namespace crucible::rollout {
 
@@ -22,30 +23,10 @@ double pass_at_k(size_t n, size_t c, size_t k) {
 
 namespace {
 
-// The majority answer's correctness: answers are grouped when the verifier calls them
-// equal; the largest group wins, ties to the group seen first.
+// The majority answer's correctness (rewards::majority_answer groups the answers).
 bool majority_correct(const TaskSamples& t, const rewards::math::VerifyOptions& o) {
-  std::vector<std::string> answers;
-  for (const auto& c : t.completions) {
-    auto x = rewards::math::extract_answer(c, {});
-    if (!x.method.empty()) answers.push_back(x.answer);
-  }
-  if (answers.empty()) return false;
-  std::vector<std::pair<std::string, size_t>> groups;  // representative, count
-  for (const auto& a : answers) {
-    bool placed = false;
-    for (auto& [rep, count] : groups)
-      if (rep == a || rewards::math::verify(rep, a, o).correct) {
-        ++count;
-        placed = true;
-        break;
-      }
-    if (!placed) groups.push_back({a, 1});
-  }
-  size_t best = 0;
-  for (size_t i = 1; i < groups.size(); ++i)
-    if (groups[i].second > groups[best].second) best = i;
-  return rewards::math::verify(t.gold, groups[best].first, o).correct;
+  auto answer = rewards::majority_answer(t.completions, o);
+  return answer && rewards::math::verify(t.gold, *answer, o).correct;
 }
 
 }  // namespace

@@ -23,5 +23,6 @@ int label_command(const Args& args);         // crucible label
 int train_command(const Args& args);         // crucible train
 int report_command(const Args& args);        // crucible report
 int critique_command(const Args& args);      // crucible critique
+int refine_command(const Args& args);        // crucible refine
 
 }  // namespace crucible::cli

@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "  label   sample and reward tasks into a reward-labeled JSONL dataset\n"
     "  train   self-train the native policy on verified rewards (--preset demo)\n"
     "  critique  step-level critiques of samples (arithmetic, execution or a model critic)\n"
+    "  refine  sample, critique and refine, against plain sampling at the same policy calls\n"
     "  report  an HTML report (SVG plots) of one or more training runs\n"
     "  doctor  check this host: namespaces, seccomp, cgroups, language toolchains\n"
     "  demo    run the examples/ programs through the sandbox\n"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     if (command == "label") return crucible::cli::label_command(args);
     if (command == "train") return crucible::cli::train_command(args);
     if (command == "critique") return crucible::cli::critique_command(args);
+    if (command == "refine") return crucible::cli::refine_command(args);
     if (command == "report") return crucible::cli::report_command(args);
     if (command == "demo") return crucible::cli::demo_command(args);
     std::fprintf(stderr, "crucible: unknown command '%s'\n\n%s", command.c_str(), kUsage);

@@ -215,6 +215,10 @@ Critique critique_arithmetic(const std::string& solution, const ArithmeticContex
       last = static_cast<size_t>(it->position() + it->length());
     }
     prose += text.substr(last);
+    // Remarks in brackets ("1 (carry)", "= 4 (borrowed 1 from the next column)") are
+    // words, not arithmetic: without them the claim around them can be read.
+    static const std::regex remark(R"(\([^()]*[A-Za-z]{2}[^()]*\))");
+    prose = std::regex_replace(prose, remark, " ");
     std::vector<std::string> chains = math_runs(prose);
     for (const auto& chain : chains) {
       std::string issue = check_chain(chain);

@@ -42,8 +42,12 @@ CritiqueRftResult critique_rft(policy::Policy& actor, Critic& critic,
       continue;  // nothing to act on
     }
     std::string keep = o.restart_at_first_wrong ? steps_before_first_wrong(s.completion, c) : "";
-    wrong.push_back(
-        {&s, base, refinement_prompt(base, s.completion, c, o.critique_in_prompt, keep), keep});
+    std::string prompt = refinement_prompt(base, s.completion, c, o.critique_in_prompt, keep);
+    if (o.fits && !o.fits(prompt)) {
+      ++out.too_long;
+      continue;
+    }
+    wrong.push_back({&s, base, std::move(prompt), keep});
   }
   if (wrong.empty() || o.refinements == 0) return out;
   std::vector<std::string> prompts;

@@ -9,6 +9,7 @@
 //   r.kept -> SFT; r.wrong, r.refined_correct, r.shortcuts, r.policy_calls
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct CritiqueRftOptions {
   policy::SamplingParams sampling;
   std::string prompt_template = "plain";
   rewards::RewardOptions reward;
+  // Whether a prompt fits the actor (a native model's context); those that do not are
+  // skipped and counted, not sent. Unset: every prompt fits.
+  std::function<bool(const std::string&)> fits;
 };
 
 struct RolledSample {
@@ -41,7 +45,7 @@ struct RolledSample {
 struct CritiqueRftResult {
   std::vector<TrainingExample> kept;
   size_t originals_correct = 0, wrong = 0, refined_correct = 0, shortcuts = 0;
-  size_t malformed_critiques = 0, policy_calls = 0;
+  size_t malformed_critiques = 0, too_long = 0, policy_calls = 0;
 };
 
 // Steps of a solution as the critics count them (after "</think>").

@@ -84,6 +84,10 @@ std::vector<GuidedResult> guided_resample(policy::Policy& actor, Critic* critic,
           prefix = steps_before_first_wrong(attempt, c);
           prompt = refinement_prompt(base[i], attempt, c, c.usable(), prefix);
         }
+        if (o.fits && !o.fits(prompt)) {
+          ++results[i].too_long;
+          continue;
+        }
         who.push_back(i);
         prompts.push_back(std::move(prompt));
         given.push_back(std::move(prefix));

@@ -12,6 +12,7 @@
 //   auto found = guided_resample(actor, &critic, hard, options, judge);
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct GuidedOptions {
   policy::SamplingParams sampling;
   std::string prompt_template = "plain";
   rewards::RewardOptions reward;
+  // Whether a prompt fits the actor (a native model's context); those that do not are
+  // skipped and counted, not sent. Unset: every prompt fits.
+  std::function<bool(const std::string&)> fits;
 };
 
 struct GuidedResult {
@@ -45,6 +49,7 @@ struct GuidedResult {
   std::vector<TrainingExample> found;
   size_t policy_calls = 0;
   size_t rounds_used = 0;
+  size_t too_long = 0;  // prompts skipped: they did not fit the actor
 };
 
 // The guide added to the prompt (answer, rationale), or the reference prefix to prefill

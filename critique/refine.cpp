@@ -96,6 +96,11 @@ std::vector<RefineResult> refine(policy::Policy& actor, Critic& critic,
           keep = steps_before_first_wrong(last.completion, last.critique);
         prompt = refinement_prompt(base[i], last.completion, last.critique,
                                    o.critique_in_prompt && last.critique.usable(), keep);
+        if (o.fits && !o.fits(prompt)) {
+          ++results[i].too_long;
+          active[id] = false;
+          continue;
+        }
       }
       who.push_back(id);
       prompts.push_back(std::move(prompt));
@@ -202,7 +207,8 @@ void to_json(nlohmann::json& j, const RefineResult& r) {
        {"answer", r.answer ? nlohmann::json(*r.answer) : nlohmann::json(nullptr)},
        {"voted_correct", r.voted_correct},
        {"any_correct", r.any_correct},
-       {"policy_calls", r.policy_calls}};
+       {"policy_calls", r.policy_calls},
+       {"too_long", r.too_long}};
 }
 
 }  // namespace crucible::critique

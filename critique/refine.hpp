@@ -13,6 +13,7 @@
 //   r.voted_correct, r.any_correct, r.policy_calls
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct RefineOptions {
   policy::SamplingParams sampling;
   std::string prompt_template = "plain";
   rewards::RewardOptions reward;
+  // Whether a prompt fits the actor (a native model's context); those that do not are
+  // skipped and counted, not sent. Unset: every prompt fits.
+  std::function<bool(const std::string&)> fits;
 };
 
 struct Attempt {
@@ -48,6 +52,7 @@ struct RefineResult {
   bool voted_correct = false;
   bool any_correct = false;
   size_t policy_calls = 0;
+  size_t too_long = 0;  // refinements not asked: their prompt did not fit the actor
 };
 
 // The refinement prompt: the task's prompt and, when asked, the previous attempt and its

@@ -18,6 +18,8 @@
 #include "rollout/parallel.hpp"
 #include "rollout/repeated.hpp"
 #include "rollout/serial.hpp"
+#include "rollout/train/repair.hpp"
+#include "rollout/train/seeds.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
 #include "tasks/prompts.hpp"
@@ -29,13 +31,6 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// One seed per (run seed, purpose, index): runs are reproducible and streams independent.
-uint64_t mix(uint64_t seed, uint64_t purpose, uint64_t index) {
-  uint64_t x = seed * 0x9e3779b97f4a7c15ULL + purpose * 0xbf58476d1ce4e5b9ULL + index;
-  x ^= x >> 31;
-  return x * 0x94d049bb133111ebULL;
-}
 
 // Appends lines and makes them durable before returning.
 void append_durably(const fs::path& path, const std::string& lines) {
@@ -82,7 +77,18 @@ const std::vector<std::string>& csv_columns() {
                                              "mastered_tasks",
                                              "dropped_groups",
                                              "seconds",
-                                             "elapsed"};
+                                             "elapsed",
+                                             "critique_wrong",
+                                             "critique_refined_correct",
+                                             "critique_shortcuts",
+                                             "critique_kept",
+                                             "critique_calls",
+                                             "guided_tasks",
+                                             "guided_solved",
+                                             "guided_calls",
+                                             "unsolved_tasks",
+                                             "unsolved_gaining",
+                                             "tasks_with_solution"};
   return c;
 }
 
@@ -151,6 +157,8 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
     write_file(config_file, config_.to_json().dump(2) + "\n");
   }
   if (sandbox_) judge_ = std::make_unique<sandbox::judge::Judge>(*sandbox_);
+  if (!config_.critique.critic.empty())
+    critic_ = critique::make_critic(config_.critique.critic, {judge_.get(), nullptr});
   tasks_ = load(config_.tasks, 2, true);
   eval_ = load(config_.eval_tasks, 3, true);
   // Held out means never trained on: prompts of training and warm-up tasks are dropped.
@@ -237,8 +245,8 @@ void SelfTrainer::warm_start() {
   policy::SftTrainer trainer(model, opt);
   std::vector<policy::SftExample> examples;
   for (const auto& t : warm)
-    examples.push_back(
-        policy::sft_example(t, policy_->tokenizer(), false, config_.prompt_template));
+    examples.push_back(policy::sft_example(t, policy_->tokenizer(), config_.warmup_rationale,
+                                           config_.prompt_template));
   Rng rng(mix(config_.seed, 4, 0));
   for (size_t step = 0; step < config_.warmup_steps; ++step) {
     std::vector<policy::SftExample> batch;
@@ -395,6 +403,7 @@ json SelfTrainer::iterate(size_t iteration) {
 
   // The update.
   std::vector<policy::ScoredSequence> batch;
+  std::string repaired;
   for (const auto& g : r.groups) {
     std::set<std::vector<int>> kept;
     for (const auto& rec : g) {
@@ -411,6 +420,17 @@ json SelfTrainer::iterate(size_t iteration) {
       }
       batch.push_back(std::move(s));
     }
+  }
+  // Repair (rft): critiqued-and-refined and guided solutions join the verified ones.
+  RepairOutcome repair = repair_failures(
+      config_, iteration, r.groups,
+      [this](const std::string& id) -> const tasks::Task& { return tasks_[index_of_.at(id)]; },
+      *policy_, critic_.get(), judge_.get());
+  for (auto& s : repair.sequences) batch.push_back(std::move(s));
+  for (const auto& e : repair.examples) {
+    json j = e;
+    j["iteration"] = iteration;
+    repaired += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   }
   policy::PgTrainer trainer(policy_->model(), *optimizer_, config_.update);
   policy::UpdateStats u = trainer.step(batch);
@@ -450,7 +470,9 @@ json SelfTrainer::iterate(size_t iteration) {
             {"dropped_groups", r.dropped},
             {"seconds", seconds},
             {"elapsed", elapsed_}};
+  for (const auto& [key, value] : repair.metrics.items()) m[key] = value;
   append_durably(dir_ / "samples.jsonl", lines);
+  if (!repaired.empty()) append_durably(dir_ / "repaired.jsonl", repaired);
   return m;
 }
 

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "critique/critic.hpp"
 #include "policy/model/checkpoint.hpp"
 #include "policy/native_policy.hpp"
 #include "rewards/composite.hpp"
@@ -75,6 +76,7 @@ class SelfTrainer {
   std::filesystem::path dir_;
   sandbox::Sandbox* sandbox_;
   std::unique_ptr<sandbox::judge::Judge> judge_;
+  std::unique_ptr<critique::Critic> critic_;  // critique in the loop, when configured
   std::unique_ptr<policy::NativePolicy> policy_;
   std::unique_ptr<policy::AdamW> optimizer_;
   rewards::CompositeReward reward_;

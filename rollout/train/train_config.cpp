@@ -149,6 +149,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
     wf.count("steps", 0, 1000000, c.warmup_steps);
     wf.count("batch", 1, 4096, c.warmup_batch);
     wf.number("lr", 1e-7, 1, c.warmup_lr);
+    wf.boolean("rationale", c.warmup_rationale);
     if (const json* t = wf.object("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
     wf.done();
     if (c.warmup_steps > 0 && c.warmup_tasks.empty()) wf.fail("tasks", "are needed when steps > 0");
@@ -183,7 +184,36 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.count("max_accepted_per_task", 1, 1024, c.max_accepted_per_task);
   f.count("eval_every", 1, 1000000, c.eval_every);
   f.count("pass_k", 1, 1024, c.pass_k);
+  if (const json* k = f.object("critique")) {
+    Fields cf(*k, "train config: critique");
+    cf.text("critic", c.critique.critic, {"arithmetic", "execution"});
+    cf.count("refinements", 1, 64, c.critique.refinements);
+    cf.count("max_kept", 1, 64, c.critique.max_kept);
+    cf.number("shortcut_ratio", 0, 1, c.critique.shortcut_ratio);
+    cf.boolean("in_prompt", c.critique.in_prompt);
+    cf.boolean("restart", c.critique.restart);
+    cf.boolean("conditioned", c.critique.conditioned);
+    cf.done();
+    if (c.critique.critic.empty()) cf.fail("critic", "is required (arithmetic or execution)");
+  }
+  if (const json* g = f.object("guidance")) {
+    Fields gf(*g, "train config: guidance");
+    gf.text("strategy", c.guidance.strategy,
+            {"none", "answer", "rationale", "critique", "state_reset"});
+    gf.count("rounds", 1, 64, c.guidance.rounds);
+    gf.count("samples", 1, 1024, c.guidance.samples);
+    gf.count("min_correct", 1, 1024, c.guidance.min_correct);
+    gf.done();
+    if (c.guidance.strategy.empty()) gf.fail("strategy", "is required");
+  }
   f.done();
+  bool rft = c.update.rule == policy::UpdateRule::Rft;
+  if (!rft && !c.critique.critic.empty())
+    throw InvalidRequest("train config: critique: refinements are trained by rule rft only");
+  if (!rft && !c.guidance.strategy.empty())
+    throw InvalidRequest("train config: guidance: guided solutions are trained by rule rft only");
+  if (c.guidance.strategy == "critique" && c.critique.critic.empty())
+    throw InvalidRequest("train config: guidance \"critique\" needs critique.critic");
   if (c.tasks.empty()) throw InvalidRequest("train config: tasks are required");
   if (c.eval_tasks.empty()) throw InvalidRequest("train config: eval_tasks are required");
   if ((c.mode == "serial") != (c.update.rule == policy::UpdateRule::SGrpo))
@@ -238,6 +268,18 @@ json TrainConfig::to_json() const {
             {"eval_every", eval_every},
             {"pass_k", pass_k}};
   if (!warmup_tasks.empty()) j["warmup"]["tasks"] = task_sources_json(warmup_tasks);
+  if (warmup_rationale) j["warmup"]["rationale"] = true;
+  if (!critique.critic.empty())
+    j["critique"] = {
+        {"critic", critique.critic},          {"refinements", critique.refinements},
+        {"max_kept", critique.max_kept},      {"shortcut_ratio", critique.shortcut_ratio},
+        {"in_prompt", critique.in_prompt},    {"restart", critique.restart},
+        {"conditioned", critique.conditioned}};
+  if (!guidance.strategy.empty())
+    j["guidance"] = {{"strategy", guidance.strategy},
+                     {"rounds", guidance.rounds},
+                     {"samples", guidance.samples},
+                     {"min_correct", guidance.min_correct}};
   if (!init.empty()) j["init"] = init;
   return j;
 }

@@ -30,6 +30,7 @@ struct TrainConfig {
 
   // Warm start: SFT on reference solutions before self-training (0 steps: none).
   size_t warmup_steps = 0, warmup_batch = 32;
+  bool warmup_rationale = false;  // train on the worked rationale before the answer
   double warmup_lr = 3e-3;
   std::vector<TaskSource> warmup_tasks;
 
@@ -54,6 +55,23 @@ struct TrainConfig {
   double mastered_pass_rate = 0.9;
   size_t extra_samples = 0;
   size_t max_accepted_per_task = 2;
+
+  // Critique in the loop (rft only): wrong samples are critiqued and refined; verified,
+  // non-shortcut refinements join the accepted ones. Off when `critic` is empty.
+  struct CritiqueLoop {
+    std::string critic;  // "arithmetic" | "execution" | "" (off)
+    size_t refinements = 2, max_kept = 1;
+    double shortcut_ratio = 0.5;
+    bool in_prompt = false;  // the small native policy reads no critique text; it restarts
+    bool restart = true;     // from the first wrong step
+    bool conditioned = false;
+  } critique;
+  // GSI guided resampling (rft only) for tasks with fewer than min_correct accepted samples
+  // in their group. Off when `strategy` is empty; "none" is brute force at the same budget.
+  struct GuidanceLoop {
+    std::string strategy;  // none | answer | rationale | critique | state_reset
+    size_t rounds = 2, samples = 4, min_correct = 1;
+  } guidance;
 
   size_t eval_every = 5;  // iterations between held-out evaluations (and at both ends)
   size_t pass_k = 4;      // pass@k from each iteration's groups

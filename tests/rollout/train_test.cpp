@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "base/error.hpp"
@@ -12,6 +13,7 @@
 #include "policy/model/pg_trainer.hpp"
 #include "policy/model/sft.hpp"
 #include "rollout/train/curriculum.hpp"
+#include "rollout/train/repair.hpp"
 #include "rollout/train/report.hpp"
 #include "rollout/train/self_train.hpp"
 #include "tests/support/tiny_model.hpp"
@@ -138,6 +140,20 @@ TEST(TrainConfig, BadValuesAreRejectedWithTheFieldNamed) {
   EXPECT_NE(message({{"warmup", {{"steps", "many"}}}}).find("warmup: steps"), std::string::npos);
   EXPECT_NE(message({{"model", {{"dim", 10}, {"heads", 4}}}}).find("dim"), std::string::npos);
   EXPECT_THROW(TrainConfig::preset("huge"), InvalidRequest);
+  EXPECT_NE(
+      message({{"rule", "rft"}, {"critique", {{"critic", "oracle"}}}}).find("critique: critic"),
+      std::string::npos);
+  EXPECT_NE(message({{"critique", {{"critic", "arithmetic"}}}}).find("rule rft only"),
+            std::string::npos)
+      << "the tiny preset's rule is grpo";
+  EXPECT_NE(
+      message({{"rule", "rft"}, {"guidance", {{"strategy", "hint"}}}}).find("guidance: strategy"),
+      std::string::npos);
+  EXPECT_NE(message({{"rule", "rft"}, {"guidance", {{"strategy", "critique"}}}})
+                .find("needs critique.critic"),
+            std::string::npos);
+  EXPECT_NE(message({{"rule", "rft"}, {"guidance", {{"rounds", 2}}}}).find("strategy is required"),
+            std::string::npos);
   EXPECT_EQ(message({{"iterations", 2}}), "accepted");
   auto c = TrainConfig::preset("tiny");
   EXPECT_EQ(TrainConfig::from_json(c.to_json()).to_json(), c.to_json()) << "round trip";
@@ -171,6 +187,64 @@ std::vector<json> metric_lines(const std::filesystem::path& dir) {
     out.push_back(j);
   }
   return out;
+}
+
+TEST(SelfTrain, RepairTrainsOnRefinedAndGuidedSolutionsAndCountsThem) {
+  TempDir dir(temp_root());
+  auto config = TrainConfig::preset(
+      "tiny",
+      {{"rule", "rft"},
+       {"iterations", 2},
+       {"model", {{"dim", 32}, {"layers", 1}, {"heads", 2}, {"mlp_dim", 64}, {"max_seq", 128}}},
+       {"warmup",
+        {{"steps", 40},
+         {"batch", 8},
+         {"lr", 0.01},
+         {"rationale", true},
+         {"tasks", json::array({{{"family", "arithmetic"}, {"difficulty", 1}, {"count", 200}}})}}},
+       {"max_tokens", 24},
+       {"critique", {{"critic", "arithmetic"}, {"refinements", 2}}},
+       {"guidance", {{"strategy", "state_reset"}, {"rounds", 2}, {"samples", 2}}}});
+  EXPECT_EQ(TrainConfig::from_json(config.to_json()).to_json(), config.to_json()) << "round trip";
+  SelfTrainer(config, dir.path() / "run", false, nullptr).run();
+  auto lines = metric_lines(dir.path() / "run");
+  ASSERT_EQ(lines.size(), 3u);
+  size_t found = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const json& m = lines[i];
+    for (const char* field :
+         {"critique_wrong", "critique_refined_correct", "critique_shortcuts", "critique_kept",
+          "critique_calls", "guided_tasks", "guided_solved", "guided_calls", "unsolved_tasks",
+          "unsolved_gaining", "tasks_with_solution"})
+      ASSERT_TRUE(m.contains(field)) << field << " in " << m.dump();
+    EXPECT_EQ(m["critique_calls"],
+              (m["critique_wrong"].get<size_t>() - m["critique_too_long"].get<size_t>()) * 2)
+        << "every wrong sample whose prompt fits is refined twice";
+    EXPECT_LE(m["guided_calls"].get<size_t>(), m["guided_tasks"].get<size_t>() * 2 * 2);
+    EXPECT_GE(m["guided_calls"].get<size_t>(), m["guided_tasks"].get<size_t>() * 2);
+    EXPECT_LE(m["guided_solved"].get<size_t>(), m["guided_tasks"].get<size_t>());
+    EXPECT_GE(m["tasks_with_solution"].get<double>(), 0.0);
+    EXPECT_LE(m["tasks_with_solution"].get<double>(), 1.0);
+    found += m["critique_kept"].get<size_t>() + m["guided_solved"].get<size_t>();
+  }
+  // What was found is kept (with its origin) whenever anything was.
+  auto repaired = dir.path() / "run" / "repaired.jsonl";
+  EXPECT_EQ(std::filesystem::exists(repaired), found > 0);
+}
+
+TEST(SelfTrain, AGivenPrefixIsMaskedFromTheLoss) {
+  policy::Tokenizer tok;
+  critique::TrainingExample e{"t", "What is 2 + 3?", "units: 2 + 3 = 5\nSo 5.", 17, "state_reset"};
+  policy::ScoredSequence s = to_sequence(e, tok);
+  ASSERT_EQ(s.completion.size(), tok.encode(e.completion).size() + 1) << "ends with <eos>";
+  EXPECT_EQ(s.prompt.front(), tok.bos());
+  size_t masked = 0;
+  for (size_t i = 0; i < s.mask.size(); ++i) {
+    EXPECT_EQ(s.mask[i], i < tok.encode(e.completion.substr(0, 17)).size() ? 0 : 1) << i;
+    masked += s.mask[i] == 0;
+  }
+  EXPECT_GT(masked, 0u);
+  EXPECT_EQ(s.advantage, 1);
 }
 
 TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {

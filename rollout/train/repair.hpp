@@ -1,0 +1,41 @@
+// The self-training loop's repair step (rule rft): wrong samples are critiqued and refined
+// (critique in the loop), and tasks with too few accepted samples get guided resampling
+// (GSI). What is found verified becomes extra training sequences; the counts become the
+// iteration's metrics.
+//
+//   RepairOutcome r = repair_failures(config, iteration, groups, task_of, policy, critic, judge);
+//   batch.insert(batch.end(), r.sequences...);   metrics.update(r.metrics);
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "critique/critic.hpp"
+#include "critique/training_example.hpp"
+#include "policy/model/pg_trainer.hpp"
+#include "policy/native_policy.hpp"
+#include "rollout/record.hpp"
+#include "rollout/train/train_config.hpp"
+
+namespace crucible::rollout {
+
+struct RepairOutcome {
+  std::vector<critique::TrainingExample> examples;  // refined and guided solutions
+  std::vector<policy::ScoredSequence> sequences;    // the same, tokenised for the update
+  nlohmann::json metrics = nlohmann::json::object();
+};
+
+// Null metrics and nothing found when neither critique nor guidance is configured.
+RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
+                              const std::vector<std::vector<SampleRecord>>& groups,
+                              const std::function<const tasks::Task&(const std::string&)>& task_of,
+                              policy::NativePolicy& policy, critique::Critic* critic,
+                              sandbox::judge::Judge* judge);
+
+// A kept solution as a training sequence: <bos> prompt, completion <eos>; the given prefix
+// (masked_prefix_bytes) is masked from the loss.
+policy::ScoredSequence to_sequence(const critique::TrainingExample& e,
+                                   const policy::Tokenizer& tok);
+
+}  // namespace crucible::rollout

@@ -97,7 +97,7 @@ int critique_command(const Args& args) {
       wrong_found += c.first_wrong.has_value() || c.final_correct == std::optional<bool>(false);
       malformed += !c.usable();
     }
-    out << record.dump() << "\n";
+    out << record.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   }
   out.flush();
   if (!out) throw Error("--out: write failed");

@@ -1,7 +1,8 @@
 // crucible refine --tasks T.jsonl --policy native:CKPT|openai:URL [--model NAME]
 //                 --critic arithmetic|execution|model:SPEC [--chains 2] [--rounds 2]
 //                 [--max-tokens 256] [--temperature 1] [--seed 1] [--template plain]
-//                 [--no-critique-in-prompt] [--no-restart] [--stop-on-verified] [--out R.jsonl]
+//                 [--no-critique-in-prompt] [--no-restart] [--stop-on-verified]
+//                 [--critic-without-reference] [--out R.jsonl]
 //
 // Test-time critique in the loop against plain repeated sampling at the same number of
 // policy calls per task (chains x rounds): prints both summaries (voted accuracy, coverage,
@@ -30,7 +31,7 @@ constexpr const char* kHelp =
     "                       --critic arithmetic|execution|model:SPEC [--chains 2] [--rounds 2]\n"
     "                       [--max-tokens 256] [--temperature 1] [--seed 1] [--template plain]\n"
     "                       [--no-critique-in-prompt] [--no-restart] [--stop-on-verified]\n"
-    "                       [--out R.jsonl]\n"
+    "                       [--critic-without-reference] [--out R.jsonl]\n"
     "Sample, critique, refine; compared with plain sampling at the same policy calls.\n";
 
 json by_difficulty(const std::vector<tasks::Task>& task_list,
@@ -54,7 +55,8 @@ int refine_command(const Args& args) {
   Flags f(args,
           {"tasks", "policy", "model", "critic", "chains", "rounds", "max-tokens", "temperature",
            "seed", "template", "out"},
-          {"help", "no-critique-in-prompt", "no-restart", "stop-on-verified"});
+          {"help", "no-critique-in-prompt", "no-restart", "stop-on-verified",
+           "critic-without-reference"});
   if (f.has("help")) {
     std::cout << kHelp;
     return 0;
@@ -99,7 +101,7 @@ int refine_command(const Args& args) {
       judge = std::make_unique<sandbox::judge::Judge>(*sandbox);
     }
   std::string critic_name = *f.get("critic");
-  critique::CriticResources resources{judge.get(), nullptr};
+  critique::CriticResources resources{judge.get(), nullptr, !f.has("critic-without-reference")};
   std::unique_ptr<policy::Policy> critic_model;
   if (critic_name.rfind("model:", 0) == 0) {
     critic_model = make_policy(critic_name.substr(6), f.get("model").value_or(""));
@@ -114,7 +116,9 @@ int refine_command(const Args& args) {
     std::ofstream out(*out_path, std::ios::trunc);
     if (!out) throw InvalidRequest("--out: cannot write " + *out_path);
     for (size_t i = 0; i < refined.size(); ++i)
-      out << json{{"refine", refined[i]}, {"baseline", baseline[i]}}.dump() << "\n";
+      out << json{{"refine", refined[i]}, {"baseline", baseline[i]}}.dump(
+                 -1, ' ', false, json::error_handler_t::replace)
+          << "\n";
   }
   json summary = {{"critic", critic->name()},
                   {"chains", o.chains},

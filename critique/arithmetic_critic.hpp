@@ -26,8 +26,12 @@ Critique critique_arithmetic(const std::string& solution, const ArithmeticContex
 // the completion is read after "</think>".
 class ArithmeticCritic : public Critic {
  public:
+  explicit ArithmeticCritic(bool use_reference = true) : use_reference_(use_reference) {}
   Critique critique(const tasks::Task& task, const std::string& completion) override;
   std::string name() const override { return "arithmetic"; }
+
+ private:
+  bool use_reference_;
 };
 
 }  // namespace crucible::critique

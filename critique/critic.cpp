@@ -9,7 +9,7 @@ namespace crucible::critique {
 
 Critique ArithmeticCritic::critique(const tasks::Task& task, const std::string& completion) {
   ArithmeticContext context{task.prompt, std::nullopt};
-  if (!task.answer.empty()) context.reference = task.answer;
+  if (use_reference_ && !task.answer.empty()) context.reference = task.answer;
   std::string answer = answer_part(completion);
   Critique c = critique_arithmetic(answer, context);
   size_t offset = completion.size() - answer.size();  // spans in the whole completion
@@ -18,7 +18,7 @@ Critique ArithmeticCritic::critique(const tasks::Task& task, const std::string& 
 }
 
 std::unique_ptr<Critic> make_critic(const std::string& name, const CriticResources& resources) {
-  if (name == "arithmetic") return std::make_unique<ArithmeticCritic>();
+  if (name == "arithmetic") return std::make_unique<ArithmeticCritic>(resources.use_reference);
   if (name == "execution") {
     if (!resources.judge) throw InvalidRequest("critic \"execution\" needs the sandbox");
     return std::make_unique<ExecutionCritic>(*resources.judge, ExecutionCriticOptions{});

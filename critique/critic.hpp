@@ -30,6 +30,9 @@ class Critic {
 struct CriticResources {
   sandbox::judge::Judge* judge = nullptr;  // the execution critic runs programs with it
   policy::Policy* model = nullptr;         // the model critic asks it
+  // The arithmetic critic judges the final answer against the task's reference; without
+  // it, only the steps are checked (a critic that knows no answers).
+  bool use_reference = true;
 };
 
 // "arithmetic", "execution" or "model"; throws InvalidRequest naming an unknown critic or

@@ -24,7 +24,8 @@ policy::ScoredSequence to_sequence(const critique::TrainingExample& e,
   s.prompt.insert(s.prompt.begin(), tok.bos());
   std::vector<int> given = tok.encode(e.completion.substr(0, e.masked_prefix_bytes));
   s.completion = tok.encode(e.completion);
-  s.completion.push_back(tok.eos());
+  // Native completions end with the end token's text, which encodes back to the token.
+  if (s.completion.empty() || s.completion.back() != tok.eos()) s.completion.push_back(tok.eos());
   s.mask.assign(s.completion.size(), 1);
   for (size_t i = 0; i < given.size() && i < s.mask.size(); ++i) s.mask[i] = 0;
   s.advantage = 1;

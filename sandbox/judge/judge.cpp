@@ -166,6 +166,7 @@ Submission Submission::from_json(const json& j) {
 }
 
 JudgeResult Judge::run(const Submission& s) {
+  if (!sandbox_) throw SandboxFailure("this judge has no sandbox to run in");
   s.limits.validate();
   JudgeResult r;
   Program program;
@@ -173,15 +174,15 @@ JudgeResult Judge::run(const Submission& s) {
   if (s.harness) {
     // The harness wraps the candidate; the language must be known to pick the wrapper.
     // Detection only: the bare candidate is never compiled, the harness around it is.
-    const auto& registry = sandbox_.registry();
+    const auto& registry = sandbox_->registry();
     std::string language = s.language.empty() || s.language == "auto"
                                ? languages::detect(registry, s.source).language->name
                                : registry.find(s.language).name;
     HarnessProgram h = build_harness(language, s.source, *s.harness);
-    program = sandbox_.prepare(h.language, h.source);
+    program = sandbox_->prepare(h.language, h.source);
     r.total = s.harness->items.size();
   } else {
-    program = sandbox_.prepare(s.language, s.source);
+    program = sandbox_->prepare(s.language, s.source);
     r.total = s.tests.size();
   }
   r.language = program.language->name;
@@ -191,11 +192,11 @@ JudgeResult Judge::run(const Submission& s) {
     r.message = program.compile.message;
     return r;
   }
-  if (s.options.analysis) r.analysis = analyze(sandbox_, program);
+  if (s.options.analysis) r.analysis = analyze(*sandbox_, program);
 
   if (s.harness) {
     nonce = make_nonce();
-    Outcome o = sandbox_.execute(program, nonce + "\n", s.limits);
+    Outcome o = sandbox_->execute(program, nonce + "\n", s.limits);
     bool done = false;
     auto items = parse_harness_output(o.stdout_data, nonce, r.total, done);
     for (size_t i = 0; i < items.size(); ++i) {
@@ -228,7 +229,7 @@ JudgeResult Judge::run(const Submission& s) {
 
   std::optional<Program> checker;
   if (s.checker) {
-    checker = sandbox_.prepare(s.checker->language, s.checker->source);
+    checker = sandbox_->prepare(s.checker->language, s.checker->source);
     if (!checker->ok()) {
       r.verdict = Verdict::SandboxError;
       r.message = "the checker does not compile: " + checker->compile.message + "\n" +
@@ -246,7 +247,7 @@ JudgeResult Judge::run(const Submission& s) {
       std::vector<std::string> inputs;
       for (size_t k = i; k < std::min(i + kBatch, s.tests.size()); ++k)
         inputs.push_back(s.tests[k].input);
-      outcomes = sandbox_.execute_batch(program, inputs, s.limits);
+      outcomes = sandbox_->execute_batch(program, inputs, s.limits);
     }
     const Outcome& o = outcomes[i % kBatch];
     TestResult t = result_from(i, o);
@@ -260,7 +261,7 @@ JudgeResult Judge::run(const Submission& s) {
         ExecuteOptions opts;
         opts.extra_args = {"/data/input", "/data/expected", "/data/actual"};
         opts.data_dir = files.path();
-        Outcome c = sandbox_.execute(*checker, "", Limits{}, opts);
+        Outcome c = sandbox_->execute(*checker, "", Limits{}, opts);
         std::string said = c.stdout_data + c.stderr_data;
         if (c.verdict == Verdict::RuntimeError && (c.exit_code == 1 || c.exit_code == 2))
           fail(t, Verdict::WrongAnswer, "checker",
@@ -321,6 +322,77 @@ void to_json(json& j, const JudgeResult& r) {
          {"diagnostics", parse_diagnostics("compiler", r.compile.compile_output)}}},
        {"tests", r.tests},
        {"analysis", r.analysis}};
+}
+
+void to_json(json& j, const Submission& s) {
+  j = {{"language", s.language}, {"source", s.source}, {"limits", s.limits}};
+  if (!s.tests.empty()) {
+    j["tests"] = json::array();
+    for (const auto& t : s.tests)
+      j["tests"].push_back({{"input", t.input}, {"output", t.expected}});
+  }
+  if (s.checker) j["checker"] = {{"language", s.checker->language}, {"source", s.checker->source}};
+  if (s.harness)
+    j["harness"] = {{"entry_point", s.harness->entry_point},
+                    {"setup", s.harness->setup},
+                    {"tests", s.harness->items}};
+  j["options"] = {{"stop_on_first_failure", s.options.stop_on_first_failure},
+                  {"compare", s.options.compare},
+                  {"analysis", s.options.analysis}};
+}
+
+namespace {
+
+template <typename T>
+T read(const json& j, const char* key, const std::string& where) {
+  if (!j.contains(key)) throw InvalidRequest(where + key + " is missing");
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw InvalidRequest(where + key + " has the wrong type");
+  }
+}
+
+}  // namespace
+
+JudgeResult judge_result_from_json(const json& j) {
+  if (!j.is_object()) throw InvalidRequest("judge result: not a JSON object");
+  const std::string where = "judge result: ";
+  JudgeResult r;
+  r.verdict = verdict_from_name(read<std::string>(j, "verdict", where));
+  r.message = read<std::string>(j, "message", where);
+  r.language = read<std::string>(j, "language", where);
+  r.passed = read<size_t>(j, "passed", where);
+  r.total = read<size_t>(j, "total", where);
+  r.score = read<double>(j, "score", where);
+  if (j.contains("first_failure") && !j["first_failure"].is_null())
+    r.first_failure = read<size_t>(j, "first_failure", where);
+  if (j.contains("compile") && j["compile"].is_object()) {
+    const json& c = j["compile"];
+    r.compile.verdict = verdict_from_name(read<std::string>(c, "verdict", where + "compile."));
+    r.compile.compile_output = read<std::string>(c, "output", where + "compile.");
+    r.compile.compile_cached = c.value("cached", false);
+  }
+  for (const auto& t : j.value("tests", json::array())) {
+    TestResult x;
+    std::string at = where + "tests[" + std::to_string(r.tests.size()) + "].";
+    x.index = read<size_t>(t, "index", at);
+    x.verdict = verdict_from_name(read<std::string>(t, "verdict", at));
+    x.reason = t.value("reason", "");
+    x.message = t.value("message", "");
+    x.cpu_seconds = t.value("cpu_seconds", 0.0);
+    x.wall_seconds = t.value("wall_seconds", 0.0);
+    x.peak_memory_bytes = t.value("peak_memory_bytes", uint64_t{0});
+    x.input = t.value("input", "");
+    x.expected = t.value("expected", "");
+    x.actual = t.value("actual", "");
+    x.stderr_data = t.value("stderr", "");
+    r.tests.push_back(std::move(x));
+  }
+  for (const auto& d : j.value("analysis", json::array()))
+    r.analysis.push_back({d.value("tool", ""), d.value("file", ""), d.value("line", 0),
+                          d.value("column", 0), d.value("severity", ""), d.value("message", "")});
+  return r;
 }
 
 }  // namespace crucible::sandbox::judge

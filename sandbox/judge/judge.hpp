@@ -77,17 +77,28 @@ struct JudgeResult {
   std::vector<Diagnostic> analysis;  // static-analysis findings, when asked
 };
 
+// Judges in this process's sandbox; subclasses judge elsewhere (RemoteJudge sends the
+// submission to `crucible serve` endpoints).
 class Judge {
  public:
-  explicit Judge(Sandbox& sandbox) : sandbox_(sandbox) {}
-  JudgeResult run(const Submission& submission);
+  explicit Judge(Sandbox& sandbox) : sandbox_(&sandbox) {}
+  virtual ~Judge() = default;
+  virtual JudgeResult run(const Submission& submission);
+
+ protected:
+  Judge() = default;
 
  private:
-  Sandbox& sandbox_;
+  Sandbox* sandbox_ = nullptr;
 };
 
 void to_json(nlohmann::json& j, const TestResult& t);
 void to_json(nlohmann::json& j, const JudgeResult& r);
+// The request shape Submission::from_json reads.
+void to_json(nlohmann::json& j, const Submission& s);
+// Reads what to_json(JudgeResult) writes (a result that came back over HTTP); throws
+// InvalidRequest naming a missing or mistyped field.
+JudgeResult judge_result_from_json(const nlohmann::json& j);
 
 // Bytes of input/expected/actual kept in a failure report.
 inline constexpr size_t kFailureCapBytes = 4096;

@@ -245,6 +245,8 @@ TEST(SelfTrain, AGivenPrefixIsMaskedFromTheLoss) {
   }
   EXPECT_GT(masked, 0u);
   EXPECT_EQ(s.advantage, 1);
+  e.completion += tok.decode({tok.eos()});  // a native completion's text ends with it
+  EXPECT_EQ(to_sequence(e, tok).completion, s.completion) << "one <eos>, not two";
 }
 
 TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {

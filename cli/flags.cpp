@@ -62,4 +62,13 @@ std::optional<double> Flags::number(const std::string& name) const {
   return d;
 }
 
+std::optional<uint16_t> Flags::port(const std::string& name) const {
+  auto p = get(name);
+  if (!p) return std::nullopt;
+  if (p->empty() || p->size() > 5 || p->find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(*p) > 65535)
+    throw InvalidRequest("--" + name + " must be a number from 0 to 65535, got '" + *p + "'");
+  return static_cast<uint16_t>(std::stoul(*p));
+}
+
 }  // namespace crucible::cli

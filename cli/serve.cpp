@@ -26,13 +26,7 @@ int serve_command(const Args& args) {
   }
   sandbox::service::ServeOptions options;
   options.host = flags.get("host").value_or("127.0.0.1");
-  if (flags.has("port")) {
-    std::string p = *flags.get("port");
-    if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(p) > 65535)
-      throw InvalidRequest("--port must be a number from 0 to 65535, got '" + p + "'");
-    options.port = static_cast<uint16_t>(std::stoul(p));
-  }
+  if (auto port = flags.port("port")) options.port = *port;
   if (auto w = flags.number("workers")) options.workers = static_cast<size_t>(*w);
   if (auto q = flags.number("queue")) options.queue = static_cast<size_t>(*q);
   if (auto m = flags.number("max-body-mb"))

@@ -32,7 +32,7 @@ int serve_policy_command(const Args& args) {
   policy::NativePolicy native(*f.get("ckpt"));
   policy::PolicyServerOptions o;
   o.http.host = f.get("host").value_or("127.0.0.1");
-  o.http.port = static_cast<uint16_t>(f.number("port").value_or(8000));
+  o.http.port = f.port("port").value_or(8000);  // 0: the system picks (printed below)
   o.queue = static_cast<size_t>(f.number("queue").value_or(16));
   std::string name = f.get("name").value_or(native.name());
   policy::set_blas_threads(2);

@@ -27,10 +27,13 @@ using nlohmann::json;
 constexpr const char* kHelp =
     "usage: crucible train [--preset demo|tiny] [--config C.json] [--out RUN_DIR] [--resume]\n"
     "                      [--iterations N] [--seed S]\n"
-    "Self-trains the native policy on verified rewards; writes metrics, samples, checkpoints\n"
-    "and report.html into RUN_DIR (default runs/<preset>). --resume continues RUN_DIR.\n";
+    "Self-trains the native policy on verified rewards (or, with \"remote\" in the config, rolls\n"
+    "out a served policy and exports each iteration for its trainer); writes metrics, samples,\n"
+    "checkpoints, exports/ and report.html into RUN_DIR.\n"
+    "RUN_DIR defaults to runs/<preset>; --resume continues RUN_DIR.\n";
 
 bool needs_sandbox(const rollout::TrainConfig& c) {
+  if (!c.remote.sandbox_endpoints.empty()) return false;  // the service's jails run them
   auto code = [](const std::vector<rollout::TaskSource>& ss) {
     for (const auto& s : ss)
       if (s.family == "code" || s.family == "expression" || !s.file.empty()) return true;

@@ -69,7 +69,9 @@ void HttpPolicy::complete(Sample& sample, const std::string& prompt, const Sampl
                {"max_tokens", p.max_tokens},
                {"temperature", p.temperature},
                {"top_p", p.top_p},
-               {"seed", seed},
+               // JSON numbers are exact below 2^53 and servers refuse larger seeds: the
+               // 64-bit seed is folded into that range (the same seed, the same request).
+               {"seed", (seed ^ (seed >> 53)) & ((uint64_t{1} << 53) - 1)},
                {"logprobs", 1},
                {"n", 1}};
   if (p.top_k > 0) body["top_k"] = p.top_k;

@@ -36,7 +36,8 @@ policy::ScoredSequence to_sequence(const critique::TrainingExample& e,
 RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
                               const std::vector<std::vector<SampleRecord>>& groups,
                               const std::function<const tasks::Task&(const std::string&)>& task_of,
-                              policy::NativePolicy& policy, critique::Critic* critic,
+                              policy::Policy& policy, const policy::Tokenizer* tokenizer,
+                              size_t context, critique::Critic* critic,
                               sandbox::judge::Judge* judge) {
   RepairOutcome out;
   bool critiquing = !config.critique.critic.empty() && critic;
@@ -45,12 +46,14 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
   policy::SamplingParams sampling;
   sampling.temperature = config.temperature;
   sampling.max_tokens = config.max_tokens;
-  sampling.stop_tokens = {policy.tokenizer().eos()};
   // A prompt fits when it leaves room for a few tokens in the model's context.
-  size_t context = policy.model().config().max_seq;
-  auto fits = [&policy, context](const std::string& prompt) {
-    return policy.tokenizer().encode(prompt).size() + 9 <= context;
-  };
+  std::function<bool(const std::string&)> fits;
+  if (tokenizer) {
+    sampling.stop_tokens = {tokenizer->eos()};
+    fits = [tokenizer, context](const std::string& prompt) {
+      return tokenizer->encode(prompt).size() + 9 <= context;
+    };
+  }
 
   // Tasks by what their group found: unsolved ones are the ones help is measured on.
   std::map<std::string, size_t> correct_of;
@@ -125,7 +128,8 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
       correct_of.empty() ? 0.0
                          : static_cast<double>(correct_of.size() - unsolved + gained.size()) /
                                static_cast<double>(correct_of.size());
-  for (const auto& e : out.examples) out.sequences.push_back(to_sequence(e, policy.tokenizer()));
+  if (tokenizer)
+    for (const auto& e : out.examples) out.sequences.push_back(to_sequence(e, *tokenizer));
   return out;
 }
 

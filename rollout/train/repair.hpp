@@ -27,10 +27,13 @@ struct RepairOutcome {
 };
 
 // Null metrics and nothing found when neither critique nor guidance is configured.
+// `tokenizer` and `context` are the native policy's (prompts that do not fit are skipped;
+// found solutions are tokenised for the update); null and 0 for a served policy.
 RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
                               const std::vector<std::vector<SampleRecord>>& groups,
                               const std::function<const tasks::Task&(const std::string&)>& task_of,
-                              policy::NativePolicy& policy, critique::Critic* critic,
+                              policy::Policy& actor, const policy::Tokenizer* tokenizer,
+                              size_t context, critique::Critic* critic,
                               sandbox::judge::Judge* judge);
 
 // A kept solution as a training sequence: <bos> prompt, completion <eos>; the given prefix

@@ -15,11 +15,14 @@
 #include "base/rng.hpp"
 #include "policy/model/checkpoint.hpp"
 #include "policy/model/sft.hpp"
+#include "policy/remote/http_policy.hpp"
 #include "rollout/parallel.hpp"
 #include "rollout/repeated.hpp"
 #include "rollout/serial.hpp"
+#include "rollout/train/exports.hpp"
 #include "rollout/train/repair.hpp"
 #include "rollout/train/seeds.hpp"
+#include "sandbox/service/remote_judge.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
 #include "tasks/prompts.hpp"
@@ -129,6 +132,22 @@ bool accepted(const SampleRecord& r) {
   return r.reward.valid && r.reward.value >= 1;
 }
 
+// A generated code task's expected outputs, from its reference program run on the
+// sandbox service (the same jail, elsewhere).
+std::vector<std::string> remote_reference_outputs(sandbox::service::SandboxClient& client,
+                                                  const std::string& language,
+                                                  const std::string& source,
+                                                  const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const auto& input : inputs) {
+    json o = client.run({{"language", language}, {"source", source}, {"stdin", input}});
+    if (o.value("verdict", "") != "Accepted")
+      throw SandboxFailure("a reference program failed on the sandbox service: " + o.dump());
+    out.push_back(o.value("stdout", ""));
+  }
+  return out;
+}
+
 json nullable(std::optional<double> v) {
   return v ? json(*v) : json(nullptr);
 }
@@ -156,7 +175,14 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
     fs::create_directories(dir_);
     write_file(config_file, config_.to_json().dump(2) + "\n");
   }
-  if (sandbox_) judge_ = std::make_unique<sandbox::judge::Judge>(*sandbox_);
+  if (!config_.remote.sandbox_endpoints.empty()) {
+    sandbox::service::ClientOptions co;
+    co.endpoints = config_.remote.sandbox_endpoints;
+    judge_ = std::make_unique<sandbox::service::RemoteJudge>(co);
+    sandbox_client_ = std::make_unique<sandbox::service::SandboxClient>(co);
+  } else if (sandbox_) {
+    judge_ = std::make_unique<sandbox::judge::Judge>(*sandbox_);
+  }
   if (!config_.critique.critic.empty())
     critic_ = critique::make_critic(config_.critique.critic, {judge_.get(), nullptr});
   tasks_ = load(config_.tasks, 2, true);
@@ -187,6 +213,12 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
   for (size_t i = 0; i < tasks_.size(); ++i)
     if (!index_of_.emplace(tasks_[i].id, i).second)
       throw InvalidRequest("two training tasks share the id '" + tasks_[i].id + "'");
+  if (config_.remote_policy()) {  // everything but the weight update
+    remote_ = std::make_unique<policy::HttpPolicy>(policy::HttpPolicyOptions{
+        .base_url = config_.remote.policy_url, .model = config_.remote.policy_model});
+    if (resume) restore_state(json::parse(read_file(dir_ / "checkpoint" / "state.json")));
+    return;
+  }
   policy::Tokenizer tok;
   std::optional<policy::Checkpoint> checkpoint;  // read once: weights and, on resume, state
   if (resume || !config_.init.empty()) {
@@ -221,12 +253,14 @@ std::vector<tasks::Task> SelfTrainer::load(const std::vector<TaskSource>& source
                        : tasks::read_tasks(s.file);
     bool code = std::any_of(ts.begin(), ts.end(),
                             [](const tasks::Task& t) { return t.kind == tasks::Kind::Code; });
-    if (code && !sandbox_)
+    if (code && !judge_)
       throw InvalidRequest("code tasks need the sandbox (source " + std::to_string(i) + ")");
     if (code && need_tests && !s.family.empty())
       tasks::complete_code_tests(ts, [&](const std::string& language, const std::string& source,
                                          const std::vector<std::string>& inputs) {
-        return sandbox_->reference_outputs(language, source, inputs);
+        return sandbox_client_
+                   ? remote_reference_outputs(*sandbox_client_, language, source, inputs)
+                   : sandbox_->reference_outputs(language, source, inputs);
       });
     out.insert(out.end(), ts.begin(), ts.end());
   }
@@ -234,7 +268,7 @@ std::vector<tasks::Task> SelfTrainer::load(const std::vector<TaskSource>& source
 }
 
 void SelfTrainer::warm_start() {
-  if (config_.warmup_steps == 0) return;
+  if (config_.warmup_steps == 0 || !policy_) return;
   auto warm = load(config_.warmup_tasks, 1, false);
   policy::OptimizerConfig oc;
   oc.lr = config_.warmup_lr;
@@ -266,7 +300,7 @@ double SelfTrainer::evaluate() {
   policy::SamplingParams greedy;
   greedy.temperature = 0;
   greedy.max_tokens = config_.max_tokens;
-  greedy.stop_tokens = {policy_->tokenizer().eos()};
+  if (policy_) greedy.stop_tokens = {policy_->tokenizer().eos()};
   const auto& templates = tasks::PromptTemplates::builtin();
   size_t right = 0;
   std::map<std::string, std::pair<size_t, size_t>> by_source;  // right, total
@@ -275,7 +309,7 @@ double SelfTrainer::evaluate() {
     std::vector<std::string> prompts;
     for (size_t i = start; i < end; ++i)
       prompts.push_back(templates.render(eval_[i], config_.prompt_template).text);
-    auto samples = policy_->generate(prompts, greedy);
+    auto samples = actor().generate(prompts, greedy);
     std::vector<RewardPool::Pending> pending;
     for (size_t i = start; i < end; ++i) {
       const tasks::Task* t = &eval_[i];
@@ -306,7 +340,7 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
   policy::SamplingParams sampling;
   sampling.temperature = config_.temperature;
   sampling.max_tokens = config_.max_tokens;
-  sampling.stop_tokens = {policy_->tokenizer().eos()};
+  if (policy_) sampling.stop_tokens = {policy_->tokenizer().eos()};
   sampling.seed = mix(config_.seed, 5, iteration);
   size_t wanted = std::min(config_.tasks_per_iteration, order.size());
   std::vector<tasks::Task> ordered;
@@ -340,7 +374,7 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
     go.sampling = sampling;
     go.prompt_template = config_.prompt_template;
     go.reward_pool = pool_.get();
-    GroupBatch b = run_parallel_groups(*policy_, reward_, judge_.get(), cursor, go);
+    GroupBatch b = run_parallel_groups(actor(), reward_, judge_.get(), cursor, go);
     out.dropped = b.dropped_equal;
     out.groups = std::move(b.groups);
     // GSI: tasks never solved get extra samples (rejection sampling needs a first success).
@@ -359,7 +393,7 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
         extra.dynamic_sampling = false;
         extra.max_rounds = 1;
         extra.sampling.seed = mix(config_.seed, 7, iteration);
-        GroupBatch e = run_parallel_groups(*policy_, reward_, judge_.get(), extra_cursor, extra);
+        GroupBatch e = run_parallel_groups(actor(), reward_, judge_.get(), extra_cursor, extra);
         for (auto& g : e.groups) out.groups.push_back(std::move(g));
       }
     }
@@ -383,7 +417,7 @@ json SelfTrainer::iterate(size_t iteration) {
     for (const auto& rec : g) {
       ++samples;
       completion += rec.completion_tokens.size();
-      thinking += thinking_tokens(rec.completion_tokens, policy_->tokenizer());
+      if (policy_) thinking += thinking_tokens(rec.completion_tokens, policy_->tokenizer());
       json j = rec;
       j["iteration"] = iteration;
       lines += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -425,16 +459,23 @@ json SelfTrainer::iterate(size_t iteration) {
   RepairOutcome repair = repair_failures(
       config_, iteration, r.groups,
       [this](const std::string& id) -> const tasks::Task& { return tasks_[index_of_.at(id)]; },
-      *policy_, critic_.get(), judge_.get());
+      actor(), policy_ ? &policy_->tokenizer() : nullptr,
+      policy_ ? policy_->model().config().max_seq : 0, critic_.get(), judge_.get());
   for (auto& s : repair.sequences) batch.push_back(std::move(s));
   for (const auto& e : repair.examples) {
     json j = e;
     j["iteration"] = iteration;
     repaired += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   }
-  policy::PgTrainer trainer(policy_->model(), *optimizer_, config_.update);
-  policy::UpdateStats u = trainer.step(batch);
-  if (u.steps > 0) policy_->updated();
+  ExportCounts exported = write_iteration_exports(
+      dir_, iteration, r.groups, repair.examples,
+      [this](const std::string& id) -> const tasks::Task& { return tasks_[index_of_.at(id)]; });
+  policy::UpdateStats u;  // a served policy is updated by its own trainer, from the exports
+  if (policy_) {
+    policy::PgTrainer trainer(policy_->model(), *optimizer_, config_.update);
+    u = trainer.step(batch);
+    if (u.steps > 0) policy_->updated();
+  }
 
   std::optional<double> accuracy;
   if (iteration % config_.eval_every == 0 || iteration == config_.iterations) {
@@ -471,6 +512,8 @@ json SelfTrainer::iterate(size_t iteration) {
             {"seconds", seconds},
             {"elapsed", elapsed_}};
   for (const auto& [key, value] : repair.metrics.items()) m[key] = value;
+  m["exported_verl_rows"] = exported.verl_rows;
+  m["exported_sft_pairs"] = exported.sft_pairs;
   append_durably(dir_ / "samples.jsonl", lines);
   if (!repaired.empty()) append_durably(dir_ / "repaired.jsonl", repaired);
   return m;
@@ -483,7 +526,13 @@ void SelfTrainer::save(size_t iteration) {
                 {"accuracy_last", accuracy_last_},
                 {"accuracy_last_by_source", last_eval_by_source_},
                 {"elapsed", elapsed_},
-                {"policy_updates", policy_->updates()}};
+                {"policy_updates", policy_ ? policy_->updates() : 0}};
+  if (!policy_) {  // a served policy: the loop's own state is all there is to keep
+    fs::create_directories(dir_ / "checkpoint");
+    write_file(dir_ / "checkpoint" / "state.json.partial", state.dump());
+    fs::rename(dir_ / "checkpoint" / "state.json.partial", dir_ / "checkpoint" / "state.json");
+    return;
+  }
   policy::save_checkpoint((dir_ / "checkpoint").string(), policy_->model(), policy_->tokenizer(),
                           optimizer_.get(), state);
 }
@@ -494,7 +543,13 @@ void SelfTrainer::restore(const policy::Checkpoint& c) {
   optimizer_->m() = c.adam_m;
   optimizer_->v() = c.adam_v;
   optimizer_->set_steps(c.optimizer_steps);
-  const json& s = c.trainer_state;
+  restore_state(c.trainer_state);
+  // Versions continue where they were: the records of a resumed run name the same ones.
+  for (size_t k = c.trainer_state.at("policy_updates").get<size_t>(); k > 0; --k)
+    policy_->updated();
+}
+
+void SelfTrainer::restore_state(const json& s) {
   done_ = s.at("iteration").get<size_t>();
   curriculum_->load(s.at("curriculum"));
   if (!s.at("accuracy_before").is_null()) accuracy_before_ = s["accuracy_before"].get<double>();
@@ -504,9 +559,8 @@ void SelfTrainer::restore(const policy::Checkpoint& c) {
   // Lines written after the checkpoint (an interrupted iteration) are redone.
   keep_iterations_up_to(dir_ / "metrics.jsonl", done_);
   keep_iterations_up_to(dir_ / "samples.jsonl", done_);
+  keep_iterations_up_to(dir_ / "repaired.jsonl", done_);
   write_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
-  // Versions continue where they were: the records of a resumed run name the same ones.
-  for (size_t k = s.at("policy_updates").get<size_t>(); k > 0; --k) policy_->updated();
 }
 
 TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iteration) {

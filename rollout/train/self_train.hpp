@@ -29,6 +29,7 @@
 #include "rollout/train/curriculum.hpp"
 #include "rollout/train/train_config.hpp"
 #include "sandbox/judge/judge.hpp"
+#include "sandbox/service/client.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -71,13 +72,17 @@ class SelfTrainer {
   nlohmann::json iterate(size_t iteration);
   void save(size_t iteration);
   void restore(const policy::Checkpoint& checkpoint);
+  void restore_state(const nlohmann::json& state);
 
   TrainConfig config_;
   std::filesystem::path dir_;
   sandbox::Sandbox* sandbox_;
   std::unique_ptr<sandbox::judge::Judge> judge_;
-  std::unique_ptr<critique::Critic> critic_;  // critique in the loop, when configured
-  std::unique_ptr<policy::NativePolicy> policy_;
+  std::unique_ptr<critique::Critic> critic_;      // critique in the loop, when configured
+  std::unique_ptr<policy::NativePolicy> policy_;  // null with a served policy
+  std::unique_ptr<policy::Policy> remote_;        // the served policy (remote.policy)
+  std::unique_ptr<sandbox::service::SandboxClient> sandbox_client_;  // remote.sandbox
+  policy::Policy& actor() { return policy_ ? static_cast<policy::Policy&>(*policy_) : *remote_; }
   std::unique_ptr<policy::AdamW> optimizer_;
   rewards::CompositeReward reward_;
   std::unique_ptr<RewardPool> pool_;

@@ -206,7 +206,35 @@ TrainConfig TrainConfig::from_json(const json& j) {
     gf.done();
     if (c.guidance.strategy.empty()) gf.fail("strategy", "is required");
   }
+  if (const json* r = f.object("remote")) {
+    Fields rf(*r, "train config: remote");
+    rf.text("policy", c.remote.policy_url);
+    rf.text("model", c.remote.policy_model);
+    if (const json* endpoints = rf.object("sandbox")) {
+      const json& e = *endpoints;
+      if (!e.is_array() || e.empty())
+        rf.fail("sandbox", "must be a non-empty array of \"http://host:port\" endpoints");
+      for (const auto& x : e) {
+        if (!x.is_string() || x.get<std::string>().rfind("http://", 0) != 0)
+          rf.fail("sandbox", "entries must be \"http://host:port\" strings");
+        c.remote.sandbox_endpoints.push_back(x);
+      }
+    }
+    rf.done();
+    if (!c.remote.policy_url.empty() && c.remote.policy_url.rfind("http://", 0) != 0)
+      rf.fail("policy", "must be an http:// URL of an OpenAI-compatible server");
+    if (!c.remote.policy_url.empty() && c.remote.policy_model.empty())
+      rf.fail("model", "is required with a remote policy (the served model's name)");
+  }
   f.done();
+  if (c.remote_policy()) {
+    if (c.warmup_steps > 0 || !c.init.empty())
+      throw InvalidRequest(
+          "train config: remote.policy: the served policy is trained elsewhere; warmup and init "
+          "apply to the native policy only");
+    if (c.mode != "parallel")
+      throw InvalidRequest("train config: remote.policy: serial groups need the native policy");
+  }
   bool rft = c.update.rule == policy::UpdateRule::Rft;
   if (!rft && !c.critique.critic.empty())
     throw InvalidRequest("train config: critique: refinements are trained by rule rft only");
@@ -275,6 +303,14 @@ json TrainConfig::to_json() const {
         {"max_kept", critique.max_kept},      {"shortcut_ratio", critique.shortcut_ratio},
         {"in_prompt", critique.in_prompt},    {"restart", critique.restart},
         {"conditioned", critique.conditioned}};
+  if (remote_policy() || !remote.sandbox_endpoints.empty()) {
+    j["remote"] = json::object();
+    if (remote_policy()) {
+      j["remote"]["policy"] = remote.policy_url;
+      j["remote"]["model"] = remote.policy_model;
+    }
+    if (!remote.sandbox_endpoints.empty()) j["remote"]["sandbox"] = remote.sandbox_endpoints;
+  }
   if (!guidance.strategy.empty())
     j["guidance"] = {{"strategy", guidance.strategy},
                      {"rounds", guidance.rounds},

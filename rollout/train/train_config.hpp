@@ -73,6 +73,15 @@ struct TrainConfig {
     size_t rounds = 2, samples = 4, min_correct = 1;
   } guidance;
 
+  // Beyond one machine: the policy served by an OpenAI-compatible server (the loop then
+  // runs everything but the weight update and exports each iteration for an external
+  // trainer), and/or the sandbox as `crucible serve` endpoints that judging spreads over.
+  struct Remote {
+    std::string policy_url, policy_model;
+    std::vector<std::string> sandbox_endpoints;
+  } remote;
+  bool remote_policy() const { return !remote.policy_url.empty(); }
+
   size_t eval_every = 5;  // iterations between held-out evaluations (and at both ends)
   size_t pass_k = 4;      // pass@k from each iteration's groups
 

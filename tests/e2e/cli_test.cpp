@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "base/files.hpp"
+#include "net/http_client.hpp"
 
 namespace crucible {
 namespace {
@@ -105,6 +106,47 @@ pid_t spawn(const std::vector<std::string>& args) {
   }
   return pid;
 }
+
+// A server started from the executable: its first stdout line (JSON) says where it listens;
+// stopped with SIGTERM and reaped when the object goes.
+class Server {
+ public:
+  explicit Server(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], 1);
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 2);
+      ::close(fds[0]);
+      std::vector<char*> argv{const_cast<char*>(CRUCIBLE_BINARY)};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(CRUCIBLE_BINARY, argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    std::string line;
+    char c;
+    while (::read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(fds[0]);
+    ready = nlohmann::json::parse(line, nullptr, false);
+  }
+  ~Server() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  std::string url() const {
+    if (ready.contains("url")) return ready["url"];
+    return "http://" + ready.value("listening", std::string("?"));
+  }
+  nlohmann::json ready;
+
+ private:
+  pid_t pid_ = -1;
+};
 
 size_t count_lines(const std::filesystem::path& p) {
   if (!std::filesystem::exists(p)) return 0;
@@ -216,6 +258,75 @@ TEST_F(Cli, CritiqueAddsStepVerdictsToEachRecordAndNamesBadInput) {
                         " --critic model:openai:http://127.0.0.1:9 --out " + out);
   EXPECT_EQ(model.code, 2);
   EXPECT_NE(model.out.find("needs --model NAME"), std::string::npos) << model.out;
+}
+
+// Beyond one machine, on loopback: the loop rolls out a policy served by
+// `crucible serve-policy`, judges code on two `crucible serve` endpoints, updates no
+// weights, and exports every iteration for an external trainer; it resumes too.
+TEST_F(Cli, TrainWithAServedPolicyAndTwoSandboxServicesExportsEachIteration) {
+  ASSERT_EQ(crucible("tasks gen --family arithmetic --n 40 --difficulty 1 --seed 3 --out " +
+                     (dir.path() / "t.jsonl").string())
+                .code,
+            0);
+  std::string ck = (dir.path() / "ck").string();
+  auto sft = crucible("sft --tasks " + (dir.path() / "t.jsonl").string() + " --config " +
+                      file("m.json", R"({"dim": 16, "layers": 1, "heads": 2, "mlp_dim": 32,
+                                          "max_seq": 96})") +
+                      " --steps 5 --batch 4 --out " + ck);
+  ASSERT_EQ(sft.code, 0) << sft.out;
+  Server sandbox_a({"serve", "--port", "0", "--workers", "1"});
+  Server sandbox_b({"serve", "--port", "0", "--workers", "1"});
+  Server policy({"serve-policy", "--ckpt", ck, "--port", "0", "--name", "served"});
+  ASSERT_TRUE(sandbox_a.ready.contains("listening")) << sandbox_a.ready.dump();
+  ASSERT_TRUE(sandbox_b.ready.contains("listening")) << sandbox_b.ready.dump();
+  ASSERT_TRUE(policy.ready.contains("url")) << policy.ready.dump();
+  nlohmann::json config = {
+      {"seed", 5},
+      {"remote",
+       {{"policy", policy.url()},
+        {"model", "served"},
+        {"sandbox", {sandbox_a.url(), sandbox_b.url()}}}},
+      {"tasks",
+       {{{"family", "expression"}, {"difficulty", 1}, {"count", 6}},
+        {{"family", "arithmetic"}, {"difficulty", 1}, {"count", 6}}}},
+      {"eval_tasks", {{{"family", "expression"}, {"difficulty", 1}, {"count", 4}}}},
+      {"iterations", 2},
+      {"tasks_per_iteration", 4},
+      {"group_size", 2},
+      {"pass_k", 2},
+      {"max_tokens", 12},
+      {"eval_every", 1}};
+  std::string run = (dir.path() / "run").string();
+  auto r = crucible("train --config " + file("remote.json", config.dump()) + " --out " + run);
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto exports = dir.path() / "run" / "exports";
+  for (const char* it : {"iteration-0001", "iteration-0002"}) {
+    auto verl = exports / (std::string(it) + ".verl.jsonl");
+    ASSERT_TRUE(std::filesystem::exists(verl)) << verl;
+    ASSERT_TRUE(std::filesystem::exists(exports / (std::string(it) + ".sft.jsonl")));
+    std::istringstream rows(read_file(verl));
+    size_t n = 0;
+    for (std::string line; std::getline(rows, line); ++n) {
+      auto row = nlohmann::json::parse(line);
+      EXPECT_TRUE(row["extra_info"].contains("advantage")) << line;
+      EXPECT_EQ(row["prompt"][0]["role"], "user");
+    }
+    EXPECT_EQ(n, 8u) << "4 tasks x 2 samples, every one judged";
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "run" / "checkpoint" / "state.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "run" / "checkpoint" / "model.safetensors"))
+      << "no weights: the served policy is trained elsewhere";
+  // Both endpoints ran programs (the generated tasks' reference programs, spread round
+  // robin; this untrained policy writes no code fence, so nothing of it is judged).
+  for (const Server* s : {&sandbox_a, &sandbox_b}) {
+    net::HttpClient client;
+    auto metrics = client.request("GET", s->url() + "/metrics").body;
+    EXPECT_NE(metrics.find("route=\"/v1/run\",status=\"200\""), std::string::npos) << metrics;
+  }
+  auto resumed = crucible("train --out " + run + " --resume --iterations 3");
+  ASSERT_EQ(resumed.code, 0) << resumed.out;
+  EXPECT_TRUE(std::filesystem::exists(exports / "iteration-0003.verl.jsonl"));
+  EXPECT_EQ(count_lines(dir.path() / "run" / "metrics.jsonl"), 4u);
 }
 
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {

@@ -154,6 +154,19 @@ TEST(TrainConfig, BadValuesAreRejectedWithTheFieldNamed) {
             std::string::npos);
   EXPECT_NE(message({{"rule", "rft"}, {"guidance", {{"rounds", 2}}}}).find("strategy is required"),
             std::string::npos);
+  json remote = {{"policy", "http://127.0.0.1:8000"}, {"model", "m"}};
+  EXPECT_NE(message({{"remote", remote}}).find("warmup and init apply to the native policy"),
+            std::string::npos)
+      << "the tiny preset warms up";
+  EXPECT_NE(message({{"remote", {{"policy", "ftp://x"}, {"model", "m"}}}}).find("remote: policy"),
+            std::string::npos);
+  EXPECT_NE(message({{"remote", {{"policy", "http://x"}}}}).find("remote: model is required"),
+            std::string::npos);
+  EXPECT_NE(message({{"remote", {{"sandbox", json::array()}}}}).find("remote: sandbox"),
+            std::string::npos);
+  EXPECT_NE(message({{"remote", {{"sandbox", {"localhost:8080"}}}}}).find("http://host:port"),
+            std::string::npos);
+  EXPECT_EQ(message({{"remote", {{"sandbox", {"http://127.0.0.1:8080"}}}}}), "accepted");
   EXPECT_EQ(message({{"iterations", 2}}), "accepted");
   auto c = TrainConfig::preset("tiny");
   EXPECT_EQ(TrainConfig::from_json(c.to_json()).to_json(), c.to_json()) << "round trip";

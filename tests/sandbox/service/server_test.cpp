@@ -12,6 +12,8 @@
 #include "base/files.hpp"
 #include "net/http_client.hpp"
 #include "sandbox/service/client.hpp"
+#include "sandbox/service/remote_judge.hpp"
+#include "tests/support/sandbox_env.hpp"
 
 namespace crucible::sandbox::service {
 namespace {
@@ -155,6 +157,44 @@ TEST_F(Server, ClientSpreadsLoadAndSurvivesALostEndpoint) {
       << "4xx is not retried";
   a.stop();
   EXPECT_THROW(client.run({{"language", "python3"}, {"source", "print(1)"}}), SandboxFailure);
+}
+
+// A RemoteJudge gives what the local Judge gives for the same submission: the verdict,
+// per-test results with the failing test's input/expected/actual, the compile output.
+TEST_F(Server, RemoteJudgeAgreesWithTheLocalJudge) {
+  SandboxServer a(options());
+  a.start();
+  ClientOptions co;
+  co.endpoints = {"http://127.0.0.1:" + std::to_string(a.port())};
+  RemoteJudge remote(co);
+  judge::Judge local(crucible::testing::shared_sandbox());
+  auto submission = [](const std::string& source) {
+    return judge::Submission::from_json(
+        {{"language", "python3"},
+         {"source", source},
+         {"tests",
+          {{{"input", "2\n"}, {"output", "4\n"}}, {{"input", "3\n"}, {"output", "6\n"}}}}});
+  };
+  for (const std::string source :
+       {"print(2 * int(input()))", "print(int(input()) ** 2)", "print(1/0)", "def f(:\n  pass"}) {
+    judge::JudgeResult want = local.run(submission(source));
+    judge::JudgeResult got = remote.run(submission(source));
+    EXPECT_EQ(got.verdict, want.verdict) << source;
+    EXPECT_EQ(got.passed, want.passed) << source;
+    EXPECT_EQ(got.total, want.total) << source;
+    EXPECT_EQ(got.first_failure, want.first_failure) << source;
+    ASSERT_EQ(got.tests.size(), want.tests.size()) << source;
+    for (size_t i = 0; i < got.tests.size(); ++i) {
+      EXPECT_EQ(got.tests[i].verdict, want.tests[i].verdict);
+      EXPECT_EQ(got.tests[i].input, want.tests[i].input);
+      EXPECT_EQ(got.tests[i].expected, want.tests[i].expected);
+      EXPECT_EQ(got.tests[i].actual, want.tests[i].actual);
+    }
+    EXPECT_EQ(got.compile.verdict, want.compile.verdict) << source;
+  }
+  EXPECT_THROW(remote.run(judge::Submission::from_json({{"language", "cobol"}, {"source", "x"}})),
+               InvalidRequest);
+  a.stop();
 }
 
 TEST(Client, NeedsEndpoints) {

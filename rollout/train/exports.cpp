@@ -1,0 +1,76 @@
+#include "rollout/train/exports.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "base/files.hpp"
+
+namespace crucible::rollout {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string line(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+ExportCounts write_iteration_exports(
+    const std::filesystem::path& run_dir, size_t iteration,
+    const std::vector<std::vector<SampleRecord>>& groups,
+    const std::vector<critique::TrainingExample>& repaired,
+    const std::function<const tasks::Task&(const std::string&)>& task_of) {
+  ExportCounts counts;
+  std::string verl, sft;
+  for (const auto& g : groups)
+    for (const auto& rec : g) {
+      if (!rec.reward.valid) continue;  // excluded from its group: nothing to learn from
+      const tasks::Task& t = task_of(rec.task_id);
+      std::string version = rec.versions.empty() ? "" : rec.versions.front().second;
+      verl += line({{"data_source", t.source.empty() ? "crucible" : t.source},
+                    {"prompt", json::array({{{"role", "user"}, {"content", rec.prompt}}})},
+                    {"ability", tasks::kind_name(t.kind)},
+                    {"reward_model",
+                     {{"style", "rule"},
+                      {"ground_truth", t.kind == tasks::Kind::Math ? json(t.answer) : t.tests}}},
+                    {"extra_info",
+                     {{"task_id", t.id},
+                      {"response", rec.text},
+                      {"reward", rec.reward.value},
+                      {"advantage", rec.advantage ? json(*rec.advantage) : json(nullptr)},
+                      {"group_id", rec.group_id},
+                      {"policy_version", version},
+                      {"iteration", iteration}}}});
+      ++counts.verl_rows;
+      if (rec.reward.value >= 1) {
+        sft += line({{"prompt", rec.prompt}, {"completion", rec.text}, {"origin", "sampled"}});
+        ++counts.sft_pairs;
+      }
+    }
+  for (const auto& e : repaired) {
+    sft += line({{"prompt", e.prompt},
+                 {"completion", e.completion},
+                 {"origin", e.origin},
+                 {"masked_prefix_bytes", e.masked_prefix_bytes}});
+    ++counts.sft_pairs;
+  }
+  auto dir = run_dir / "exports";
+  std::filesystem::create_directories(dir);
+  char name[32];
+  std::snprintf(name, sizeof name, "iteration-%04zu", iteration);
+  // Whole files, renamed into place: a reader never sees half an iteration, and a resumed
+  // run rewrites an interrupted iteration's files.
+  for (const auto& [suffix, text] :
+       {std::pair{".verl.jsonl", &verl}, std::pair{".sft.jsonl", &sft}}) {
+    auto path = dir / (std::string(name) + suffix);
+    auto partial = path;
+    partial += ".partial";
+    write_file(partial, *text);
+    std::filesystem::rename(partial, path);
+  }
+  return counts;
+}
+
+}  // namespace crucible::rollout

@@ -8,9 +8,17 @@ namespace crucible::rollout {
 SegmentedRollout::SegmentedRollout(policy::Policy& policy, const std::vector<tasks::Task>& tasks,
                                    SegmentOptions options, Scorer score)
     : policy_(policy), tasks_(tasks), options_(std::move(options)), score_(std::move(score)) {
+  for (const auto& t : tasks_) group_ids_.push_back(t.id);
   if (options_.segments == 0 || options_.max_tokens < options_.segments)
     throw InvalidRequest("segmented rollout: segments must be between 1 and max_tokens");
   if (options_.active == 0) throw InvalidRequest("segmented rollout: active must be positive");
+}
+
+void SegmentedRollout::add(const std::vector<tasks::Task>& tasks, const std::string& group_id) {
+  for (const auto& t : tasks) {
+    tasks_.push_back(t);
+    group_ids_.push_back(group_id);
+  }
 }
 
 SampleRecord SegmentedRollout::finish(InFlight& f, bool truncated) {
@@ -19,7 +27,7 @@ SampleRecord SegmentedRollout::finish(InFlight& f, bool truncated) {
                                              f.versions.empty() ? "" : f.versions.back().second);
   r.versions = f.versions;
   r.role = "sample";
-  r.group_id = task.id;
+  r.group_id = group_ids_[f.task];
   if (truncated) {
     r.finish_reason = "overlong";
     if (options_.overlong_zero) {

@@ -43,6 +43,10 @@ class SegmentedRollout {
   SegmentedRollout(policy::Policy& policy, const std::vector<tasks::Task>& tasks,
                    SegmentOptions options, Scorer score);
 
+  // More prompts, started after those already given (a training loop feeds each
+  // iteration's picks); their records carry `group_id` instead of the task's id.
+  void add(const std::vector<tasks::Task>& tasks, const std::string& group_id);
+
   // One step: continue unfinished samples (first), start new prompts up to `active`,
   // generate at most one segment each; returns the samples that finished in this step.
   std::vector<SampleRecord> step();
@@ -60,7 +64,8 @@ class SegmentedRollout {
   SampleRecord finish(InFlight& f, bool truncated);
 
   policy::Policy& policy_;
-  const std::vector<tasks::Task>& tasks_;
+  std::vector<tasks::Task> tasks_;
+  std::vector<std::string> group_ids_;  // per task: the group its records belong to
   SegmentOptions options_;
   Scorer score_;
   std::deque<InFlight> unfinished_;

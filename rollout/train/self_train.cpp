@@ -16,6 +16,7 @@
 #include "policy/model/checkpoint.hpp"
 #include "policy/model/sft.hpp"
 #include "policy/remote/http_policy.hpp"
+#include "rewards/advantages.hpp"
 #include "rollout/parallel.hpp"
 #include "rollout/repeated.hpp"
 #include "rollout/serial.hpp"
@@ -157,6 +158,7 @@ json nullable(std::optional<double> v) {
 struct SelfTrainer::Rollout {
   std::vector<std::vector<SampleRecord>> groups;
   size_t dropped = 0;
+  size_t in_flight = 0, groups_waiting = 0;  // segmented rollouts: carried to the next iteration
   double seconds = 0;
 };
 
@@ -361,6 +363,8 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
                            templates.render(ordered[k], config_.prompt_template).text, so, score);
       out.groups.push_back(std::move(g.members));
     }
+  } else if (config_.segments > 1) {
+    roll_out_segmented(iteration, ordered, wanted, sampling, out);
   } else {
     TaskCursor cursor(ordered);  // dynamic sampling replaces groups from further tasks
     GroupOptions go;
@@ -400,6 +404,58 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
   }
   out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return out;
+}
+
+void SelfTrainer::roll_out_segmented(size_t iteration, const std::vector<tasks::Task>& ordered,
+                                     size_t wanted, const policy::SamplingParams& sampling,
+                                     Rollout& out) {
+  if (!segmented_) {
+    SegmentOptions so;
+    so.max_tokens = config_.max_tokens;
+    so.segments = config_.segments;
+    so.active = config_.tasks_per_iteration * config_.group_size;
+    so.sampling = sampling;
+    so.sampling.seed = mix(config_.seed, 11, 0);  // prompt k draws from (seed, k) throughout
+    so.prompt_template = config_.prompt_template;
+    segmented_ =
+        std::make_unique<SegmentedRollout>(actor(), std::vector<tasks::Task>{}, so,
+                                           [this](const tasks::Task& t, const std::string& text) {
+                                             return reward_.score(t, {text, 0}, judge_.get());
+                                           });
+  }
+  // Twice the groups an update takes are kept open, so that an update never waits for the
+  // slowest sample: the first `wanted` groups to complete are trained on, and the long
+  // tail continues next iteration (under new weights, each token's version recorded).
+  // (Open groups queue for the slots of the samples in flight, `tasks_per_iteration` x
+  // `group_size`, in the curriculum's order.)
+  for (size_t k = 0; k < ordered.size() && open_groups_ < 2 * wanted; ++k, ++open_groups_)
+    segmented_->add(std::vector<tasks::Task>(config_.group_size, ordered[k]),
+                    "it" + std::to_string(iteration) + ":" + ordered[k].id);
+  size_t complete = 0;
+  for (const auto& [id, g] : waiting_) complete += g.size() == config_.group_size;
+  while (complete < wanted && !segmented_->exhausted())
+    for (auto& rec : segmented_->step()) {
+      auto& g = waiting_[rec.group_id];
+      g.push_back(std::move(rec));
+      complete += g.size() == config_.group_size;
+    }
+  auto mode = config_.update.rule == policy::UpdateRule::DrGrpo ? rewards::AdvantageMode::NoStd
+                                                                : rewards::AdvantageMode::Standard;
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    if (it->second.size() < config_.group_size) {
+      ++it;
+      continue;
+    }
+    std::vector<rewards::Reward> rs;
+    for (const auto& rec : it->second) rs.push_back(rec.reward);
+    auto advantages = rewards::group_advantages(rs, mode);
+    for (size_t i = 0; i < it->second.size(); ++i) it->second[i].advantage = advantages[i];
+    out.groups.push_back(std::move(it->second));
+    it = waiting_.erase(it);
+    --open_groups_;
+  }
+  out.in_flight = segmented_->unfinished();
+  out.groups_waiting = waiting_.size();
 }
 
 json SelfTrainer::iterate(size_t iteration) {
@@ -512,6 +568,10 @@ json SelfTrainer::iterate(size_t iteration) {
             {"seconds", seconds},
             {"elapsed", elapsed_}};
   for (const auto& [key, value] : repair.metrics.items()) m[key] = value;
+  if (config_.segments > 1) {
+    m["samples_in_flight"] = r.in_flight;
+    m["groups_waiting"] = r.groups_waiting;
+  }
   m["exported_verl_rows"] = exported.verl_rows;
   m["exported_sft_pairs"] = exported.sft_pairs;
   append_durably(dir_ / "samples.jsonl", lines);

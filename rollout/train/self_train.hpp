@@ -26,6 +26,7 @@
 #include "rewards/composite.hpp"
 #include "rollout/record.hpp"
 #include "rollout/reward_pool.hpp"
+#include "rollout/segmented.hpp"
 #include "rollout/train/curriculum.hpp"
 #include "rollout/train/train_config.hpp"
 #include "sandbox/judge/judge.hpp"
@@ -69,6 +70,8 @@ class SelfTrainer {
   void warm_start();
   double evaluate();
   Rollout roll_out(size_t iteration, const std::vector<size_t>& picked);
+  void roll_out_segmented(size_t iteration, const std::vector<tasks::Task>& ordered, size_t wanted,
+                          const policy::SamplingParams& sampling, Rollout& out);
   nlohmann::json iterate(size_t iteration);
   void save(size_t iteration);
   void restore(const policy::Checkpoint& checkpoint);
@@ -78,7 +81,12 @@ class SelfTrainer {
   std::filesystem::path dir_;
   sandbox::Sandbox* sandbox_;
   std::unique_ptr<sandbox::judge::Judge> judge_;
-  std::unique_ptr<critique::Critic> critic_;      // critique in the loop, when configured
+  std::unique_ptr<critique::Critic> critic_;  // critique in the loop, when configured
+  // Segmented rollouts: samples in flight across iterations, and finished samples of
+  // groups not yet complete (by group id).
+  std::unique_ptr<SegmentedRollout> segmented_;
+  std::map<std::string, std::vector<SampleRecord>> waiting_;
+  size_t open_groups_ = 0;                        // started and not yet trained on
   std::unique_ptr<policy::NativePolicy> policy_;  // null with a served policy
   std::unique_ptr<policy::Policy> remote_;        // the served policy (remote.policy)
   std::unique_ptr<sandbox::service::SandboxClient> sandbox_client_;  // remote.sandbox

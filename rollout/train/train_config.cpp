@@ -162,6 +162,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.count("group_size", 1, 1024, c.group_size);
   f.text("mode", c.mode, {"parallel", "serial"});
   f.count("exits", 1, 64, c.exits);
+  f.count("segments", 1, 64, c.segments);
   std::string rule = policy::update_rule_name(c.update.rule);
   f.text("rule", rule, {"rft", "grpo", "dr_grpo", "dapo", "cispo", "s_grpo"});
   c.update = policy::UpdateOptions::defaults_for(policy::update_rule_from_name(rule));
@@ -249,6 +250,14 @@ TrainConfig TrainConfig::from_json(const json& j) {
   if (c.update.rule != policy::UpdateRule::Rft && c.group_size < 2)
     throw InvalidRequest("train config: group_size must be at least 2 for group advantages");
   if (c.pass_k > c.group_size) throw InvalidRequest("train config: pass_k must be <= group_size");
+  if (c.segments > 1 && c.mode != "parallel")
+    throw InvalidRequest("train config: segments apply to parallel groups (mode \"parallel\")");
+  if (c.segments > 1 && c.dynamic_sampling)
+    throw InvalidRequest(
+        "train config: segments and dynamic_sampling do not combine (dynamic sampling "
+        "replaces whole groups within an iteration)");
+  if (c.segments > c.max_tokens)
+    throw InvalidRequest("train config: segments must be at most max_tokens");
   return c;
 }
 
@@ -276,6 +285,7 @@ json TrainConfig::to_json() const {
             {"group_size", group_size},
             {"mode", mode},
             {"exits", exits},
+            {"segments", segments},
             {"rule", policy::update_rule_name(update.rule)},
             {"eps_low", update.eps_low},
             {"eps_high", update.eps_high},

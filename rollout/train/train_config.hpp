@@ -40,7 +40,11 @@ struct TrainConfig {
   size_t iterations = 20, tasks_per_iteration = 16, group_size = 8;
   std::string mode = "parallel";  // parallel | serial (s_grpo)
   size_t exits = 4;               // serial groups
-  policy::UpdateOptions update;   // the rule and its settings
+  // UloRL segmented rollouts (parallel mode): max_tokens split into `segments`; each step
+  // generates one segment per sample in flight, and samples still unfinished when an
+  // iteration has its groups carry over into the next iteration (1: off).
+  size_t segments = 1;
+  policy::UpdateOptions update;  // the rule and its settings
   double lr = 1e-3;
   size_t max_tokens = 64;
   double temperature = 1.0;

@@ -245,6 +245,30 @@ TEST(SelfTrain, RepairTrainsOnRefinedAndGuidedSolutionsAndCountsThem) {
   EXPECT_EQ(std::filesystem::exists(repaired), found > 0);
 }
 
+// Segmented rollouts in the loop: samples still unfinished when an iteration has its
+// groups continue into the next one, under newer weights, and their records say so.
+TEST(SelfTrain, SegmentedRolloutsCarryTheLongTailAcrossIterations) {
+  TempDir dir(temp_root());
+  auto config =
+      TrainConfig::preset("tiny", {{"iterations", 4}, {"segments", 3}, {"max_tokens", 24}});
+  SelfTrainer(config, dir.path() / "run", false, nullptr).run();
+  auto lines = metric_lines(dir.path() / "run");
+  ASSERT_EQ(lines.size(), 5u);
+  size_t carried = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    ASSERT_TRUE(lines[i].contains("samples_in_flight")) << lines[i].dump();
+    EXPECT_GE(lines[i]["samples"].get<size_t>(), 4u * 4u) << "at least the picked groups";
+    carried += lines[i]["samples_in_flight"].get<size_t>();
+  }
+  EXPECT_GT(carried, 0u) << "some samples waited for a later iteration";
+  std::ifstream in(dir.path() / "run" / "samples.jsonl");
+  size_t multi_version = 0, records = 0;
+  for (std::string line; std::getline(in, line); ++records)
+    multi_version += json::parse(line)["versions"].size() > 1;
+  EXPECT_GT(multi_version, 0u) << "a carried sample was continued by an updated policy";
+  EXPECT_THROW(TrainConfig::preset("tiny", {{"segments", 2}, {"rule", "dapo"}}), InvalidRequest);
+}
+
 TEST(SelfTrain, AGivenPrefixIsMaskedFromTheLoss) {
   policy::Tokenizer tok;
   critique::TrainingExample e{"t", "What is 2 + 3?", "units: 2 + 3 = 5\nSo 5.", 17, "state_reset"};

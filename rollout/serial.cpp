@@ -91,7 +91,13 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
     group.exit_answer_tokens += exits[i].tokens.size() - before[i];
     r.role = "exit:" + std::to_string(i + 1);
     r.group_id = group_id;
-    r.reward = score(task, exits[i].text);
+    if (exits[i].logprobs.size() < exits[i].tokens.size()) {
+      // The forced answer did not fit the context: the exit was never answered, which is
+      // no fault of the policy's. Invalid: excluded from the group, never scored 0.
+      r.reward = rewards::Reward::invalid("context_full", {{"max_seq", exits[i].finish_reason}});
+    } else {
+      r.reward = score(task, exits[i].text);
+    }
     correct.push_back(r.reward.valid && r.reward.value >= 1);
     group.members.push_back(std::move(r));
   }

@@ -166,5 +166,29 @@ TEST(SerialGroups, NativePolicyReusesThePrefixAndDecodesOnlyAnswers) {
   EXPECT_LE(g.exit_answer_tokens, 4u * 6u);
 }
 
+// An exit whose forced answer text does not fit the model's context was never answered:
+// it is invalid (excluded from the group), not a wrong answer, and never reaches a trainer.
+TEST(SerialGroups, AnExitPastTheContextIsInvalidNotWrong) {
+  auto model = testing::tiny_model(1, 48, 5);  // prompt + path fill the context
+  policy::NativePolicy native(model, policy::Tokenizer(), "tiny");
+  SerialOptions o;
+  o.exits = 3;
+  o.answer_tokens = 6;
+  o.sampling.max_tokens = 40;
+  o.sampling.seed = 3;
+  SerialGroup g = run_serial_group(native, seven(), "<think>", o, verifier());
+  size_t invalid = 0;
+  for (const auto& m : g.members) {
+    if (m.reward.valid) {
+      EXPECT_EQ(m.logprobs.size(), m.completion_tokens.size()) << m.role;
+      continue;
+    }
+    ++invalid;
+    EXPECT_EQ(m.reward.reason, "context_full") << m.role;
+    EXPECT_FALSE(m.advantage.has_value()) << "excluded from its group";
+  }
+  EXPECT_GT(invalid, 0u) << "the late exits cannot fit their forced answer";
+}
+
 }  // namespace
 }  // namespace crucible::rollout

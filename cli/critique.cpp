@@ -1,6 +1,6 @@
 // crucible critique --tasks T.jsonl --samples S.jsonl
 //                   --critic arithmetic|execution|model:native:CKPT|model:openai:URL
-//                   --out C.jsonl [--model NAME] [--only-failed]
+//                   --out C.jsonl [--model NAME] [--only-failed] [--sandbox URL[,URL...]]
 //
 // Critiques every sample (records with "task_id" and "text", as `crucible label` writes
 // them, or "completion" in place of "text"): each record is written back with "critique"
@@ -14,6 +14,7 @@
 #include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "cli/judge_spec.hpp"
 #include "cli/policy_spec.hpp"
 #include "critique/critic.hpp"
 #include "sandbox/judge/judge.hpp"
@@ -27,7 +28,7 @@ using nlohmann::json;
 constexpr const char* kHelp =
     "usage: crucible critique --tasks T.jsonl --samples S.jsonl --out C.jsonl\n"
     "                         --critic arithmetic|execution|model:native:CKPT|model:openai:URL\n"
-    "                         [--model NAME] [--only-failed]\n"
+    "                         [--model NAME] [--only-failed] [--sandbox URL[,URL...]]\n"
     "Writes each sample record back with \"critique\" and \"critique_text\" added.\n"
     "--only-failed critiques only records whose reward is below 1 (others are copied).\n";
 
@@ -41,7 +42,7 @@ std::string completion_of(const json& record, size_t line) {
 }  // namespace
 
 int critique_command(const Args& args) {
-  Flags f(args, {"tasks", "samples", "critic", "out", "model"}, {"help", "only-failed"});
+  Flags f(args, {"tasks", "samples", "critic", "out", "model", "sandbox"}, {"help", "only-failed"});
   if (f.has("help")) {
     std::cout << kHelp;
     return 0;
@@ -55,16 +56,12 @@ int critique_command(const Args& args) {
   std::string critic_name = *f.get("critic");
   critique::CriticResources resources;
   std::unique_ptr<policy::Policy> model;
-  std::unique_ptr<sandbox::Sandbox> sandbox;
-  std::unique_ptr<sandbox::judge::Judge> judge;
+  JudgeSpec judged = make_judge(critic_name == "execution", f.get("sandbox"));
+  resources.judge = judged.judge.get();
   if (critic_name.rfind("model:", 0) == 0) {
     model = make_policy(critic_name.substr(6), f.get("model").value_or(""));
     resources.model = model.get();
     critic_name = "model";
-  } else if (critic_name == "execution") {
-    sandbox = std::make_unique<sandbox::Sandbox>();
-    judge = std::make_unique<sandbox::judge::Judge>(*sandbox);
-    resources.judge = judge.get();
   }
   auto critic = critique::make_critic(critic_name, resources);
 

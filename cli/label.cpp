@@ -1,7 +1,7 @@
 // crucible label --tasks T.jsonl --policy native:CKPT|openai:URL --out D.jsonl [--n 8]
 //                [--mode parallel|serial] [--segments S] [--config C.json] [--model NAME]
 //                [--max-tokens N] [--temperature T] [--seed S] [--template NAME]
-//                [--export-sft F] [--export-verl F]
+//                [--export-sft F] [--export-verl F] [--sandbox URL[,URL...]]
 //
 // Samples every task, rewards every sample (math: the verifier; code: the judge in the
 // sandbox), and appends one JSONL record per sample, a whole task at a time; rerunning
@@ -15,6 +15,7 @@
 #include "base/progress.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "cli/judge_spec.hpp"
 #include "cli/policy_spec.hpp"
 #include "policy/model/tokenizer.hpp"
 #include "rollout/dataset.hpp"
@@ -31,7 +32,7 @@ constexpr const char* kHelp =
     "                      [--mode parallel|serial] [--segments S] [--config C.json] [--model "
     "NAME]\n"
     "                      [--max-tokens N] [--temperature T] [--seed S] [--template NAME]\n"
-    "                      [--export-sft F] [--export-verl F]\n"
+    "                      [--export-sft F] [--export-verl F] [--sandbox URL[,URL...]]\n"
     "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
     "rerunning resumes. --config takes the same settings as JSON (flags win).\n";
 
@@ -40,7 +41,7 @@ constexpr const char* kHelp =
 int label_command(const Args& args) {
   Flags f(args,
           {"tasks", "policy", "out", "n", "mode", "segments", "config", "model", "max-tokens",
-           "temperature", "seed", "template", "export-sft", "export-verl"},
+           "temperature", "seed", "template", "export-sft", "export-verl", "sandbox"},
           {"help"});
   if (f.has("help")) {
     std::cout << kHelp;
@@ -71,18 +72,13 @@ int label_command(const Args& args) {
 
   auto task_list = tasks::read_tasks(*f.get("tasks"));
   auto pol = make_policy(*f.get("policy"), f.get("model").value_or(""));
-  std::unique_ptr<sandbox::Sandbox> sandbox;
-  std::unique_ptr<sandbox::judge::Judge> judge;
-  for (const auto& t : task_list)
-    if (t.kind == tasks::Kind::Code && !judge) {
-      sandbox = std::make_unique<sandbox::Sandbox>();
-      judge = std::make_unique<sandbox::judge::Judge>(*sandbox);
-    }
+  JudgeSpec judged = make_judge(has_code(task_list), f.get("sandbox"));
+  sandbox::judge::Judge* judge = judged.judge.get();
   rewards::CompositeReward reward;
   Progress progress("label", task_list.size());
   size_t samples = 0, accepted = 0;
   auto summary = rollout::label_dataset(
-      *pol, task_list, reward, judge.get(), options, *f.get("out"),
+      *pol, task_list, reward, judge, options, *f.get("out"),
       [&](const std::vector<rollout::SampleRecord>& group) {
         for (const auto& r : group) {
           ++samples;

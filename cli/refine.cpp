@@ -2,7 +2,7 @@
 //                 --critic arithmetic|execution|model:SPEC [--chains 2] [--rounds 2]
 //                 [--max-tokens 256] [--temperature 1] [--seed 1] [--template plain]
 //                 [--no-critique-in-prompt] [--no-restart] [--stop-on-verified]
-//                 [--critic-without-reference] [--out R.jsonl]
+//                 [--critic-without-reference] [--sandbox URL[,URL...]] [--out R.jsonl]
 //
 // Test-time critique in the loop against plain repeated sampling at the same number of
 // policy calls per task (chains x rounds): prints both summaries (voted accuracy, coverage,
@@ -15,6 +15,7 @@
 #include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "cli/judge_spec.hpp"
 #include "cli/policy_spec.hpp"
 #include "critique/refine.hpp"
 #include "policy/native_policy.hpp"
@@ -31,7 +32,7 @@ constexpr const char* kHelp =
     "                       --critic arithmetic|execution|model:SPEC [--chains 2] [--rounds 2]\n"
     "                       [--max-tokens 256] [--temperature 1] [--seed 1] [--template plain]\n"
     "                       [--no-critique-in-prompt] [--no-restart] [--stop-on-verified]\n"
-    "                       [--critic-without-reference] [--out R.jsonl]\n"
+    "                       [--critic-without-reference] [--sandbox URL[,URL...]] [--out R.jsonl]\n"
     "Sample, critique, refine; compared with plain sampling at the same policy calls.\n";
 
 json by_difficulty(const std::vector<tasks::Task>& task_list,
@@ -54,7 +55,7 @@ json by_difficulty(const std::vector<tasks::Task>& task_list,
 int refine_command(const Args& args) {
   Flags f(args,
           {"tasks", "policy", "model", "critic", "chains", "rounds", "max-tokens", "temperature",
-           "seed", "template", "out"},
+           "seed", "template", "out", "sandbox"},
           {"help", "no-critique-in-prompt", "no-restart", "stop-on-verified",
            "critic-without-reference"});
   if (f.has("help")) {
@@ -93,15 +94,10 @@ int refine_command(const Args& args) {
       return native->tokenizer().encode(prompt).size() + 9 <= context;
     };
   }
-  std::unique_ptr<sandbox::Sandbox> sandbox;
-  std::unique_ptr<sandbox::judge::Judge> judge;
-  for (const auto& t : task_list)
-    if (t.kind == tasks::Kind::Code && !judge) {
-      sandbox = std::make_unique<sandbox::Sandbox>();
-      judge = std::make_unique<sandbox::judge::Judge>(*sandbox);
-    }
+  JudgeSpec judged = make_judge(has_code(task_list), f.get("sandbox"));
+  sandbox::judge::Judge* judge = judged.judge.get();
   std::string critic_name = *f.get("critic");
-  critique::CriticResources resources{judge.get(), nullptr, !f.has("critic-without-reference")};
+  critique::CriticResources resources{judge, nullptr, !f.has("critic-without-reference")};
   std::unique_ptr<policy::Policy> critic_model;
   if (critic_name.rfind("model:", 0) == 0) {
     critic_model = make_policy(critic_name.substr(6), f.get("model").value_or(""));
@@ -110,8 +106,8 @@ int refine_command(const Args& args) {
   }
   auto critic = critique::make_critic(critic_name, resources);
 
-  auto refined = critique::refine(*actor, *critic, task_list, o, judge.get());
-  auto baseline = critique::sample_repeatedly(*actor, task_list, o, judge.get());
+  auto refined = critique::refine(*actor, *critic, task_list, o, judge);
+  auto baseline = critique::sample_repeatedly(*actor, task_list, o, judge);
   if (auto out_path = f.get("out")) {
     std::ofstream out(*out_path, std::ios::trunc);
     if (!out) throw InvalidRequest("--out: cannot write " + *out_path);

@@ -329,6 +329,35 @@ TEST_F(Cli, TrainWithAServedPolicyAndTwoSandboxServicesExportsEachIteration) {
   EXPECT_EQ(count_lines(dir.path() / "run" / "metrics.jsonl"), 4u);
 }
 
+// The execution critic judging on a `crucible serve` endpoint instead of this host.
+TEST_F(Cli, CritiqueRunsProgramsOnASandboxService) {
+  Server service({"serve", "--port", "0", "--workers", "1"});
+  ASSERT_TRUE(service.ready.contains("listening")) << service.ready.dump();
+  nlohmann::json task = {{"id", "dbl"},
+                         {"kind", "code"},
+                         {"language", "python3"},
+                         {"prompt", "Print twice the number read."},
+                         {"tests", {{"tests", {{{"input", "4\n"}, {"output", "8\n"}}}}}}};
+  nlohmann::json sample = {{"task_id", "dbl"},
+                           {"text", "```python\nn = int(input())\nprint(n * n)\n```"}};
+  std::string out = (dir.path() / "c.jsonl").string();
+  auto r = crucible("critique --tasks " + file("t.jsonl", task.dump() + "\n") + " --samples " +
+                    file("s.jsonl", sample.dump() + "\n") + " --critic execution --sandbox " +
+                    service.url() + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto record = nlohmann::json::parse(read_file(out));
+  EXPECT_EQ(record["critique"]["final_correct"], false) << record.dump();
+  EXPECT_NE(record["critique_text"].get<std::string>().find("expected:\n8"), std::string::npos)
+      << record.dump();
+  net::HttpClient client;
+  EXPECT_NE(client.request("GET", service.url() + "/metrics").body.find("route=\"/v1/judge\""),
+            std::string::npos);
+  auto bad = crucible("critique --tasks " + file("t2.jsonl", task.dump() + "\n") + " --samples " +
+                      file("s2.jsonl", sample.dump() + "\n") +
+                      " --critic execution --sandbox ftp://x --out " + out);
+  EXPECT_EQ(bad.code, 2) << bad.out;
+}
+
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {
   auto r = crucible("");
   EXPECT_EQ(r.code, 2);

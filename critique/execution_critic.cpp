@@ -123,8 +123,10 @@ Critique critique_judged(const std::string& completion, const rewards::Extracted
   } else if (result.verdict != sandbox::Verdict::Accepted) {
     c.final_feedback = verdict + (result.message.empty() ? "" : ": " + capped(result.message));
   }
+  // Analyzers guess (shellcheck calls a missing shebang an error): their findings are notes
+  // on the lines; only what the run showed marks a line wrong.
   for (const auto& d : result.analysis)
-    flag(c.steps, d.line, d.severity == "error", d.tool + " " + d.severity + ": " + d.message);
+    flag(c.steps, d.line, false, d.tool + " " + d.severity + ": " + d.message);
   for (const auto& s : c.steps)
     if (!s.ok) {
       c.first_wrong = s.index;

@@ -1,8 +1,8 @@
 // The execution critic for code: the program is taken from the completion (its last fenced
 // block), judged against the task's tests, and what the run says becomes the critique:
-// compiler diagnostics and static-analysis findings on their lines, a runtime error on the
-// line its trace names, and the first failing test (input, expected, actual, verdict) as
-// the verdict on the final answer. Steps are the program's lines.
+// compiler errors and a runtime error on the lines they name (those lines are wrong),
+// static-analysis findings as notes on their lines, and the first failing test (input, expected,
+// actual, verdict) as the verdict on the final answer. Steps are the program's lines.
 //
 //   Critique c = critique_execution(task, completion, judge, {});
 //   Critique c = critique_judged(completion, code, judge_result, "main.py");  // no run

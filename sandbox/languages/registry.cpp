@@ -67,6 +67,13 @@ Language parse_language(const json& j, size_t index) {
       l.compile.limits =
           limit_overrides(j["compile"].value("limits", json()), where + ".compile.limits");
     }
+    if (j.contains("analysis") && !j["analysis"].is_null()) {
+      const json& a = j["analysis"];
+      l.analysis_tool = a.at("tool").get<std::string>();
+      l.analysis_argv = strings(a.at("argv"), where + ".analysis.argv");
+      if (l.analysis_argv.empty() || l.analysis_argv[0].empty() || l.analysis_argv[0][0] != '/')
+        throw InvalidRequest(where + ".analysis.argv[0] must be an absolute path");
+    }
     l.run = strings(j.at("run"), where + ".run");
     l.version = strings(j.value("version", json()), where + ".version");
     l.env = strings(j.value("env", json()), where + ".env");

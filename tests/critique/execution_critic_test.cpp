@@ -116,6 +116,30 @@ TEST(ExecutionCritic, CppCompileErrorAndSpansPointIntoTheCompletion) {
   EXPECT_NE(c.final_feedback.find("does not compile"), std::string::npos);
 }
 
+// Static-analysis findings (pyflakes here) land on their lines as notes beside the
+// verdict; an undefined name that only a later test would reach is named before it runs.
+TEST(ExecutionCritic, AnalysisFindingsLandOnTheirLines) {
+  sandbox::judge::Judge judge(testing::shared_sandbox());
+  ExecutionCriticOptions options;
+  options.analysis = true;
+  Critique c = critique_execution(doubling_task("python3"),
+                                  fenced("python3",
+                                         "import os\n"
+                                         "n = int(input())\n"
+                                         "if n > 100:\n"
+                                         "    print(undefined_total)\n"
+                                         "print(2 * n)\n"),
+                                  judge, options);
+  EXPECT_EQ(c.final_correct, std::optional<bool>(true)) << c.render();
+  ASSERT_EQ(c.steps.size(), 5u);
+  EXPECT_NE(c.steps[0].feedback.find("'os' imported but unused"), std::string::npos) << c.render();
+  EXPECT_NE(c.steps[3].feedback.find("undefined name 'undefined_total'"), std::string::npos)
+      << c.render();
+  EXPECT_NE(c.render().find("Line 4:"), std::string::npos) << c.render();
+  EXPECT_FALSE(c.first_wrong.has_value()) << "findings are notes; the run decides what is wrong";
+  EXPECT_NE(c.render().find("Note: pyflakes"), std::string::npos) << c.render();
+}
+
 TEST(ExecutionCritic, NoCodeAndMathTasksAreNamed) {
   sandbox::judge::Judge judge(testing::shared_sandbox());
   Critique c = critique_execution(doubling_task("python3"), "I would print 2n.", judge, {});

@@ -286,4 +286,14 @@ Critique critique_arithmetic(const std::string& solution, const ArithmeticContex
   return c;
 }
 
+Critique ArithmeticCritic::critique(const tasks::Task& task, const std::string& completion) {
+  ArithmeticContext context{task.prompt, std::nullopt};
+  if (use_reference_ && !task.answer.empty()) context.reference = task.answer;
+  std::string answer = answer_part(completion);
+  Critique c = critique_arithmetic(answer, context);
+  size_t offset = completion.size() - answer.size();  // spans in the whole completion
+  for (auto& s : c.steps) s.begin += offset, s.end += offset;
+  return c;
+}
+
 }  // namespace crucible::critique

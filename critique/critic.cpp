@@ -7,16 +7,6 @@
 
 namespace crucible::critique {
 
-Critique ArithmeticCritic::critique(const tasks::Task& task, const std::string& completion) {
-  ArithmeticContext context{task.prompt, std::nullopt};
-  if (use_reference_ && !task.answer.empty()) context.reference = task.answer;
-  std::string answer = answer_part(completion);
-  Critique c = critique_arithmetic(answer, context);
-  size_t offset = completion.size() - answer.size();  // spans in the whole completion
-  for (auto& s : c.steps) s.begin += offset, s.end += offset;
-  return c;
-}
-
 std::unique_ptr<Critic> make_critic(const std::string& name, const CriticResources& resources) {
   if (name == "arithmetic") return std::make_unique<ArithmeticCritic>(resources.use_reference);
   if (name == "execution") {

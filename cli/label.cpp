@@ -82,7 +82,7 @@ int label_command(const Args& args) {
       [&](const std::vector<rollout::SampleRecord>& group) {
         for (const auto& r : group) {
           ++samples;
-          accepted += r.reward.valid && r.reward.value >= 1;
+          accepted += r.reward.passed();
         }
         progress.advance("accepted " + std::to_string(samples ? 100 * accepted / samples : 0) +
                          "%");

@@ -61,8 +61,8 @@ CritiqueRftResult critique_rft(policy::Policy& actor, Critic& critic,
     std::vector<std::string> seen;
     for (size_t k = 0; k < o.refinements; ++k) {
       std::string completion = w.kept_steps + refined[i * o.refinements + k].text;
-      rewards::Reward r = rewards::correctness_reward(*w.sample->task, completion, o.reward, judge);
-      if (!r.valid || r.value < 1) continue;
+      if (!rewards::correctness_reward(*w.sample->task, completion, o.reward, judge).passed())
+        continue;
       ++out.refined_correct;
       if (is_shortcut(completion, w.sample->completion, *w.sample->task, o.shortcut_ratio)) {
         ++out.shortcuts;

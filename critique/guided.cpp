@@ -102,8 +102,7 @@ std::vector<GuidedResult> guided_resample(policy::Policy& actor, Critic* critic,
       size_t i = who[k];
       ++results[i].policy_calls;
       std::string completion = given[k] + samples[k].text;
-      rewards::Reward r = rewards::correctness_reward(*hard[i], completion, o.reward, judge);
-      bool ok = r.valid && r.value >= 1;
+      bool ok = rewards::correctness_reward(*hard[i], completion, o.reward, judge).passed();
       if (ok && results[i].found.size() < o.wanted) {
         size_t masked = o.guidance == Guidance::StateReset ? given[k].size() : 0;
         results[i].found.push_back(

@@ -13,8 +13,7 @@ namespace {
 
 bool verified(const tasks::Task& task, const std::string& completion, const RefineOptions& o,
               sandbox::judge::Judge* judge) {
-  rewards::Reward r = rewards::correctness_reward(task, completion, o.reward, judge);
-  return r.valid && r.value >= 1;
+  return rewards::correctness_reward(task, completion, o.reward, judge).passed();
 }
 
 bool accepted(const Critique& c) {

@@ -21,6 +21,10 @@ struct Reward {
   nlohmann::json details = nlohmann::json::object();
   bool valid = true;
 
+  // Full credit on a valid reward: what rejection sampling keeps, pass rates count and
+  // refinement stops on.
+  bool passed() const { return valid && value >= 1; }
+
   static Reward invalid(std::string reason, nlohmann::json details = nlohmann::json::object());
 };
 

@@ -140,7 +140,7 @@ void append_group(int fd, const std::vector<json>& lines) {
 }
 
 bool accepted(const SampleRecord& r) {
-  return r.reward.valid && r.reward.value >= 1;
+  return r.reward.passed();
 }
 
 }  // namespace

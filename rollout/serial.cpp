@@ -98,14 +98,14 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
     } else {
       r.reward = score(task, exits[i].text);
     }
-    correct.push_back(r.reward.valid && r.reward.value >= 1);
+    correct.push_back(r.reward.passed());
     group.members.push_back(std::move(r));
   }
   SampleRecord whole = SampleRecord::from_sample(full, task.id, version);
   whole.role = "full";
   whole.group_id = group_id;
   whole.reward = score(task, full.text);
-  correct.push_back(whole.reward.valid && whole.reward.value >= 1);
+  correct.push_back(whole.reward.passed());
   group.members.push_back(std::move(whole));
 
   // Decayed rewards replace the plain correctness values; invalid members stay invalid.

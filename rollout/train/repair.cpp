@@ -9,14 +9,6 @@
 
 namespace crucible::rollout {
 
-namespace {
-
-bool accepted(const SampleRecord& r) {
-  return r.reward.valid && r.reward.value >= 1;
-}
-
-}  // namespace
-
 policy::ScoredSequence to_sequence(const critique::TrainingExample& e,
                                    const policy::Tokenizer& tok) {
   policy::ScoredSequence s;
@@ -60,8 +52,9 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
   std::vector<critique::RolledSample> rolled;
   for (const auto& g : groups)
     for (const auto& rec : g) {
-      correct_of[rec.task_id] += accepted(rec);
-      if (rec.reward.valid) rolled.push_back({&task_of(rec.task_id), rec.text, accepted(rec)});
+      correct_of[rec.task_id] += rec.reward.passed();
+      if (rec.reward.valid)
+        rolled.push_back({&task_of(rec.task_id), rec.text, rec.reward.passed()});
     }
   std::set<std::string> gained;  // unsolved tasks that got a verified solution
   if (critiquing) {

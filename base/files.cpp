@@ -44,6 +44,16 @@ void write_file(const std::filesystem::path& path, std::string_view data, unsign
     throw Error(errno_message("cannot write " + path.string(), errno));
 }
 
+void replace_file(const std::filesystem::path& path, std::string_view data) {
+  auto partial = path;
+  partial += ".partial";
+  write_file(partial, data);
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec)
+    throw Error("cannot rename " + partial.string() + " to " + path.string() + ": " + ec.message());
+}
+
 std::filesystem::path temp_root() {
   const char* env = std::getenv("TMPDIR");
   return (env && *env) ? std::filesystem::path(env) : std::filesystem::path("/tmp");

@@ -13,6 +13,10 @@ std::string read_file(const std::filesystem::path& path);
 // Writes `data` to `path` (created with `mode`, truncated); throws Error on failure.
 void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
 
+// Writes `data` beside `path` and renames it into place: a reader or a crash never sees
+// the file half written. Throws Error on failure.
+void replace_file(const std::filesystem::path& path, std::string_view data);
+
 // Writes all of `data` to `fd`, retrying on EINTR; returns false on any other error.
 bool write_all(int fd, std::string_view data);
 

@@ -34,10 +34,7 @@ void write_safetensors(const std::string& path, const SafetensorsFile& file) {
   out.reserve(out.size() + offset);
   for (const auto& [name, t] : file.tensors)
     out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
-  // Write beside, then rename: a crash never leaves a half-written checkpoint.
-  std::string tmp = path + ".tmp";
-  write_file(tmp, out);
-  fs::rename(tmp, path);
+  replace_file(path, out);  // a crash never leaves a half-written checkpoint
 }
 
 SafetensorsFile read_safetensors(const std::string& path) {

@@ -44,7 +44,7 @@ ExportCounts write_iteration_exports(
                       {"policy_version", version},
                       {"iteration", iteration}}}});
       ++counts.verl_rows;
-      if (rec.reward.value >= 1) {
+      if (rec.reward.passed()) {
         sft += line({{"prompt", rec.prompt}, {"completion", rec.text}, {"origin", "sampled"}});
         ++counts.sft_pairs;
       }
@@ -62,14 +62,8 @@ ExportCounts write_iteration_exports(
   std::snprintf(name, sizeof name, "iteration-%04zu", iteration);
   // Whole files, renamed into place: a reader never sees half an iteration, and a resumed
   // run rewrites an interrupted iteration's files.
-  for (const auto& [suffix, text] :
-       {std::pair{".verl.jsonl", &verl}, std::pair{".sft.jsonl", &sft}}) {
-    auto path = dir / (std::string(name) + suffix);
-    auto partial = path;
-    partial += ".partial";
-    write_file(partial, *text);
-    std::filesystem::rename(partial, path);
-  }
+  replace_file(dir / (std::string(name) + ".verl.jsonl"), verl);
+  replace_file(dir / (std::string(name) + ".sft.jsonl"), sft);
   return counts;
 }
 

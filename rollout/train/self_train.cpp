@@ -130,7 +130,7 @@ size_t thinking_tokens(const std::vector<int>& tokens, const policy::Tokenizer& 
 }
 
 bool accepted(const SampleRecord& r) {
-  return r.reward.valid && r.reward.value >= 1;
+  return r.reward.passed();
 }
 
 // A generated code task's expected outputs, from its reference program run on the
@@ -322,7 +322,7 @@ double SelfTrainer::evaluate() {
     }
     for (size_t k = 0; k < pending.size(); ++k) {
       rewards::Reward r = pool_->collect(pending[k]);
-      bool ok = r.valid && r.value >= 1;
+      bool ok = r.passed();
       right += ok;
       auto& [source_right, source_total] = by_source[eval_[start + k].source];
       source_right += ok;
@@ -512,10 +512,11 @@ json SelfTrainer::iterate(size_t iteration) {
     }
   }
   // Repair (rft): critiqued-and-refined and guided solutions join the verified ones.
+  auto task_of = [this](const std::string& id) -> const tasks::Task& {
+    return tasks_[index_of_.at(id)];
+  };
   RepairOutcome repair = repair_failures(
-      config_, iteration, r.groups,
-      [this](const std::string& id) -> const tasks::Task& { return tasks_[index_of_.at(id)]; },
-      actor(), policy_ ? &policy_->tokenizer() : nullptr,
+      config_, iteration, r.groups, task_of, actor(), policy_ ? &policy_->tokenizer() : nullptr,
       policy_ ? policy_->model().config().max_seq : 0, critic_.get(), judge_.get());
   for (auto& s : repair.sequences) batch.push_back(std::move(s));
   for (const auto& e : repair.examples) {
@@ -523,9 +524,8 @@ json SelfTrainer::iterate(size_t iteration) {
     j["iteration"] = iteration;
     repaired += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   }
-  ExportCounts exported = write_iteration_exports(
-      dir_, iteration, r.groups, repair.examples,
-      [this](const std::string& id) -> const tasks::Task& { return tasks_[index_of_.at(id)]; });
+  ExportCounts exported =
+      write_iteration_exports(dir_, iteration, r.groups, repair.examples, task_of);
   policy::UpdateStats u;  // a served policy is updated by its own trainer, from the exports
   if (policy_) {
     policy::PgTrainer trainer(policy_->model(), *optimizer_, config_.update);
@@ -589,8 +589,7 @@ void SelfTrainer::save(size_t iteration) {
                 {"policy_updates", policy_ ? policy_->updates() : 0}};
   if (!policy_) {  // a served policy: the loop's own state is all there is to keep
     fs::create_directories(dir_ / "checkpoint");
-    write_file(dir_ / "checkpoint" / "state.json.partial", state.dump());
-    fs::rename(dir_ / "checkpoint" / "state.json.partial", dir_ / "checkpoint" / "state.json");
+    replace_file(dir_ / "checkpoint" / "state.json", state.dump());
     return;
   }
   policy::save_checkpoint((dir_ / "checkpoint").string(), policy_->model(), policy_->tokenizer(),

@@ -13,6 +13,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/json_input.hpp"
 #include "base/progress.hpp"
 #include "base/worker_pool.hpp"
 #include "cli/commands.hpp"
@@ -43,7 +44,7 @@ json judge_line(Judge& judge, const std::string& line, size_t number) {
   if (line.find_first_not_of(" \t\r") == std::string::npos)
     return {{"line", number}, {"error", "empty line"}};
   try {
-    json j = json::parse(line);
+    json j = parse_json_input(line, "line " + std::to_string(number));
     auto record = record_from_json(j);
     json out = judge.run(record.submission);
     out["line"] = number;
@@ -118,7 +119,7 @@ int judge_command(const Args& args) {
   } catch (const Error& e) {
     throw InvalidRequest(e.what());
   }
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json_input_or_discarded(text, flags.positionals()[0]);
   if (j.is_discarded()) throw InvalidRequest(flags.positionals()[0] + " is not valid JSON");
   auto record = record_from_json(j);
   sandbox::Sandbox sandbox;

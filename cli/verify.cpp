@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
 #include "rewards/math/verifier.hpp"
@@ -36,7 +37,7 @@ std::string dump(const json& j) {
 
 json verify_line(const std::string& line, size_t number) {
   try {
-    json j = json::parse(line);
+    json j = parse_json_input(line, "line " + std::to_string(number));
     if (!j.is_object()) throw InvalidRequest("a line must be a JSON object");
     for (const auto& [key, value] : j.items())
       if (key != "gold" && key != "pred" && key != "options" && key != "id")

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 
 namespace crucible::tasks {
 
@@ -48,7 +49,7 @@ void write_jsonl(const std::string& path, const std::vector<nlohmann::json>& row
 std::vector<Task> read_tasks(const std::string& path) {
   std::vector<Task> out;
   for_each_line(path, [&](size_t line, const std::string& text) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json j = parse_json_input_or_discarded(text, path + ":" + std::to_string(line));
     if (j.is_discarded())
       throw InvalidRequest(path + ":" + std::to_string(line) + ": not valid JSON");
     try {

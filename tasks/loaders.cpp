@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 
 namespace crucible::tasks {
 namespace {
@@ -126,9 +127,10 @@ Task apps(const json& row, size_t line) {
   t.kind = Kind::Code;
   t.id = "apps-" + id_or(row, "problem_id", std::to_string(line));
   t.prompt = str(row, "question");
-  json io = row.contains("input_output") && row["input_output"].is_string()
-                ? json::parse(row["input_output"].get<std::string>(), nullptr, false)
-                : row.value("input_output", json());
+  json io =
+      row.contains("input_output") && row["input_output"].is_string()
+          ? parse_json_input_or_discarded(row["input_output"].get<std::string>(), "input_output")
+          : row.value("input_output", json());
   if (io.is_discarded() || !io.is_object())
     throw InvalidRequest("input_output must hold a JSON object");
   if (io.contains("fn_name"))
@@ -137,9 +139,10 @@ Task apps(const json& row, size_t line) {
   t.tests = {
       {"tests", io_tests(io.value("inputs", json()), io.value("outputs", json()), "input_output")}};
   if (row.contains("solutions")) {
-    json solutions = row["solutions"].is_string()
-                         ? json::parse(row["solutions"].get<std::string>(), nullptr, false)
-                         : row["solutions"];
+    json solutions =
+        row["solutions"].is_string()
+            ? parse_json_input_or_discarded(row["solutions"].get<std::string>(), "solutions")
+            : row["solutions"];
     if (solutions.is_array() && !solutions.empty() && solutions[0].is_string()) {
       t.solution = solutions[0];
       t.language = "python3";  // APPS solutions are Python
@@ -204,7 +207,9 @@ Task verl(const json& row, size_t line) {
   if (t.kind == Kind::Math) {
     t.answer = truth.is_string() ? truth.get<std::string>() : truth.dump();
   } else {
-    json gt = truth.is_string() ? json::parse(truth.get<std::string>(), nullptr, false) : truth;
+    json gt = truth.is_string() ? parse_json_input_or_discarded(truth.get<std::string>(),
+                                                                "reward_model.ground_truth")
+                                : truth;
     if (gt.is_discarded() || !gt.is_object())
       throw InvalidRequest("reward_model.ground_truth must hold the tests");
     t.tests = {{"tests",

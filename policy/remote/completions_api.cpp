@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 
 namespace crucible::policy {
 
@@ -147,6 +148,9 @@ net::HttpResponse handle_policy_request(const net::HttpRequest& request, Policy&
   if (request.path != "/v1/completions")
     return error_response(404, "no such endpoint: " + request.path);
   if (request.method != "POST") return error_response(405, "use POST for /v1/completions");
+  if (auto at = json_depth_exceeded_at(request.body, kMaxJsonDepth))
+    return error_response(400, "body: JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels (at byte " + std::to_string(*at) + ")");
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded()) return error_response(400, "body: not valid JSON");
   try {

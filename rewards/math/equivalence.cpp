@@ -1,5 +1,6 @@
 #include "rewards/math/equivalence.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <unordered_set>
@@ -21,6 +22,79 @@ const Expr& assigned_name(const Expr& e) {
 }
 const Expr& assigned_value(const Expr& e) {
   return e.kids[0].kind == ExprKind::Symbol ? e.kids[1] : e.kids[0];
+}
+
+// A name for a value rather than a value: "AB", "(p, q)", "f(x)", "|AB|", "\\frac{NO}{BO}",
+// "V_1 : V_2" (symbols under products, quotients, tuples and absolute value; no numbers).
+bool is_label(const Expr& e) {
+  bool symbol = false;
+  std::vector<const Expr*> stack{&e};
+  while (!stack.empty()) {
+    const Expr* n = stack.back();
+    stack.pop_back();
+    switch (n->kind) {
+      case ExprKind::Symbol:
+        symbol = true;
+        break;
+      case ExprKind::Constant:
+        break;
+      case ExprKind::Mul:
+      case ExprKind::Div:
+      case ExprKind::Tuple:
+        for (const auto& k : n->kids) stack.push_back(&k);
+        break;
+      case ExprKind::Func:
+        if (n->name != "abs") return false;
+        for (const auto& k : n->kids) stack.push_back(&k);
+        break;
+      default:
+        return false;
+    }
+  }
+  return symbol;
+}
+
+// The value of "label = value" ("(p, q) = (3, 2)", "f(x) = 1", "AB = 4"): the right side
+// when it uses fewer of the label's symbols than the label has ("y = 2x + 1" stays an
+// equation).
+const Expr* labelled_value(const Expr& e) {
+  if (e.kind != ExprKind::Relation || e.kids.size() != 2 || e.ops[0] != RelOp::Eq) return nullptr;
+  if (!is_label(e.kids[0])) return nullptr;
+  auto label = free_symbols(e.kids[0]), value = free_symbols(e.kids[1]);
+  bool subset = std::includes(label.begin(), label.end(), value.begin(), value.end());
+  return subset && value.size() < label.size() ? &e.kids[1] : nullptr;
+}
+
+// "p=5, q=2; p=7, q=2" -> ((5, 2), (7, 2)): a list of labelled values in which a label
+// comes back is a list of groups, one tuple per group.
+Expr grouped_assignments(const Expr& e) {
+  if (e.kind != ExprKind::List || e.kids.size() < 2) return e;
+  std::vector<std::vector<Expr>> groups(1);
+  std::vector<std::string> seen;
+  for (const auto& kid : e.kids) {
+    const Expr* value = labelled_value(kid);
+    if (!value) return e;
+    std::string label = to_text(kid.kids[0]);
+    if (std::find(seen.begin(), seen.end(), label) != seen.end()) {
+      groups.emplace_back();
+      seen.clear();
+    }
+    seen.push_back(label);
+    groups.back().push_back(*value);
+  }
+  if (groups.size() == 1) return e;
+  std::vector<Expr> items;
+  for (auto& g : groups) {
+    if (g.size() == 1) {
+      items.push_back(std::move(g[0]));
+      continue;
+    }
+    Expr t = Expr::node(ExprKind::Tuple, std::move(g));
+    t.open = '(';
+    t.close = ')';
+    items.push_back(std::move(t));
+  }
+  return Expr::node(ExprKind::List, std::move(items));
 }
 
 int infinity_sign(const Expr& e) {
@@ -121,19 +195,30 @@ std::optional<Expr> inequality_as_set(const Expr& rel) {
   auto constant = [](const Expr& e) { return free_symbols(e).empty(); };
   if (r.kids.size() == 2) {
     bool closed = r.ops[0] == RelOp::Le;
-    if (r.kids[0].kind == ExprKind::Symbol && constant(r.kids[1])) {
+    if (is_label(r.kids[0]) && constant(r.kids[1])) {
       if (r.ops[0] == RelOp::Ne)
         return Expr::node(ExprKind::Union, {interval(infinity(-1), false, r.kids[1], false),
                                             interval(r.kids[1], false, infinity(1), false)});
       return interval(infinity(-1), false, r.kids[1], closed);
     }
-    if (r.kids[1].kind == ExprKind::Symbol && constant(r.kids[0]) && r.ops[0] != RelOp::Ne)
+    if (is_label(r.kids[1]) && constant(r.kids[0]) && r.ops[0] != RelOp::Ne)
       return interval(r.kids[0], closed, infinity(1), false);
     return std::nullopt;
   }
-  if (r.kids.size() == 3 && r.kids[1].kind == ExprKind::Symbol && constant(r.kids[0]) &&
-      constant(r.kids[2]))
-    return interval(r.kids[0], r.ops[0] == RelOp::Le, r.kids[2], r.ops[1] == RelOp::Le);
+  if (r.kids.size() == 3 && is_label(r.kids[1]) && constant(r.kids[0]) && constant(r.kids[2])) {
+    bool lo_closed = r.ops[0] == RelOp::Le, hi_closed = r.ops[1] == RelOp::Le;
+    const Expr& middle = r.kids[1];
+    // "1 <= |z| <= 3/2": z in [-3/2, -1] U [1, 3/2] (for a positive lower end).
+    if (middle.kind == ExprKind::Func && middle.name == "abs" &&
+        !(r.kids[0].kind == ExprKind::Number && r.kids[0].value <= 0)) {
+      Expr neg_hi = Expr::node(ExprKind::Neg, {r.kids[2]});
+      Expr neg_lo = Expr::node(ExprKind::Neg, {r.kids[0]});
+      return Expr::node(ExprKind::Union,
+                        {interval(std::move(neg_hi), hi_closed, std::move(neg_lo), lo_closed),
+                         interval(r.kids[0], lo_closed, r.kids[2], hi_closed)});
+    }
+    return interval(r.kids[0], lo_closed, r.kids[2], hi_closed);
+  }
   return std::nullopt;
 }
 
@@ -142,7 +227,7 @@ class Comparer {
   Comparer(const VerifyOptions& options, Budget& budget) : o_(options), budget_(budget) {}
 
   Comparison run(const Expr& gold, const Expr& pred) {
-    bool equal = eq(gold, pred);
+    bool equal = eq(grouped_assignments(gold), grouped_assignments(pred));
     if (equal && reason_.empty()) reason_ = "structural";
     if (!equal && (reason_.empty() || is_positive_reason())) reason_ = "not_equal";
     return {equal, reason_};
@@ -165,6 +250,9 @@ class Comparer {
       if (assigned_name(g).name != assigned_name(p).name) return decide(false, "variables_differ");
       return eq(assigned_value(g), assigned_value(p));
     }
+    // Compare values, not the names given to them: "(p, q) = (3, 2)" is (3, 2).
+    if (const Expr* v = labelled_value(g)) return eq(*v, p);
+    if (const Expr* v = labelled_value(p)) return eq(g, *v);
     if (is_equality_chain(g) && p.kind != ExprKind::Relation) return chain_matches(g, p, true);
     if (is_equality_chain(p) && g.kind != ExprKind::Relation) return chain_matches(p, g, false);
     if (g.kind != ExprKind::Relation && contains(g, ExprKind::PlusMinus)) return eq(expanded(g), p);

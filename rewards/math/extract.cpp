@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "rewards/math/parser.hpp"
+#include "rewards/math/spans.hpp"
 
 namespace crucible::rewards::math {
 namespace {
@@ -36,92 +37,160 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
-// The math inside a leading $...$ / \(...\) / \[...\], or the text up to the end of its
-// sentence or line.
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// The answer that starts `rest`: a box, a leading math span, or the text up to the end of
+// its line or sentence (a leading currency sign dropped).
 std::string phrase_answer(std::string_view rest) {
-  std::string r = trimmed(rest);
-  while (!r.empty() && (r[0] == ':' || r[0] == ' ')) r.erase(0, 1);
-  auto boxes = boxed_contents(r);
-  if (!boxes.empty()) return boxes.back();
+  size_t a = 0;
+  while (a < rest.size() &&
+         (rest[a] == ':' || rest[a] == '*' || rest[a] == ' ' || rest[a] == '\t' || rest[a] == '='))
+    ++a;
+  std::string r(rest.substr(a));
   size_t eol = r.find('\n');
-  if (eol != std::string::npos) r.resize(eol);
-  for (auto [open, close] : {std::pair{"$$", "$$"}, {"$", "$"}, {"\\(", "\\)"}, {"\\[", "\\]"}}) {
-    std::string_view o(open), c(close);
-    if (r.compare(0, o.size(), o) == 0) {
-      size_t end = r.find(c, o.size());
-      if (end != std::string::npos)
-        return trimmed(std::string_view(r).substr(o.size(), end - o.size()));
-    }
+  std::string line = eol == std::string::npos ? r : r.substr(0, eol);
+  auto boxes = boxed_contents(line);
+  if (!boxes.empty()) return boxes.back();
+  if (!r.empty() && (r[0] == '$' || r[0] == '\\')) {
+    auto spans = math_spans(r);
+    if (!spans.empty() && spans[0].open == 0)
+      return trimmed(
+          std::string_view(r).substr(spans[0].inner, spans[0].inner_end - spans[0].inner));
   }
+  r = line;
+  if (r.rfind("\\$", 0) == 0) r.erase(0, 2);
+  if (!r.empty() && r[0] == '$') r.erase(0, 1);  // "$18." with no closing sign: money
   // A sentence ends at ". " or a final "."; a decimal point is not an end.
   for (size_t i = 0; i < r.size(); ++i) {
     if (r[i] != '.') continue;
-    bool digit_after = i + 1 < r.size() && std::isdigit(static_cast<unsigned char>(r[i + 1]));
+    bool digit_after = i + 1 < r.size() && is_digit(r[i + 1]);
     if (!digit_after) {
       r.resize(i);
       break;
     }
   }
+  while (!r.empty() && (r.back() == '*' || r.back() == ' ')) r.pop_back();
   return trimmed(r);
 }
 
-std::optional<Extracted> after_phrase(std::string_view output) {
+bool answer_like(std::string_view s);
+std::optional<Extracted> first_number(std::string_view s);
+
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+// Skips the decoration a line may start with: spaces, Markdown bold, headings, quotes.
+size_t line_body(std::string_view s, size_t line_start) {
+  size_t i = line_start;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '*' || s[i] == '#' ||
+                          s[i] == '>' || s[i] == '-' || s[i] == '_'))
+    ++i;
+  return i;
+}
+
+struct Marker {
+  size_t at;     // where the marker starts
+  size_t after;  // where its answer starts
+  const char* method;
+  bool line_marker;  // "A: 20", "Answer: 20": only an answer counts
+};
+
+// Every final-answer marker of the text, in order of position.
+std::vector<Marker> answer_markers(std::string_view s, std::string_view lower) {
+  std::vector<Marker> out;
+  // "answer" followed by "is" or ":" (possibly through bold marks): "the answer is",
+  // "final answer:", "**Answer:**", "Answer**:".
+  for (size_t at = lower.find("answer"); at != std::string_view::npos;
+       at = lower.find("answer", at + 1)) {
+    if (at > 0 && word_char(lower[at - 1])) continue;
+    size_t p = at + 6;
+    while (p < lower.size() && (lower[p] == '*' || lower[p] == ' ')) ++p;
+    bool colon = p < lower.size() && lower[p] == ':';
+    bool is = lower.compare(p, 2, "is") == 0 && (p + 2 >= lower.size() || !word_char(lower[p + 2]));
+    if (!colon && !is) continue;
+    size_t after = p + (colon ? 1 : 2);
+    bool final = at >= 6 && lower.compare(at - 6, 6, "final ") == 0;
+    size_t ls = lower.rfind('\n', at);
+    ls = ls == std::string_view::npos ? 0 : ls + 1;
+    bool at_line_start = line_body(lower, ls) == at && colon;
+    out.push_back({at, after, final ? "final_answer" : (colon ? "answer_line" : "the_answer"),
+                   at_line_start || (colon && !final)});
+  }
+  for (size_t at = s.find("####"); at != std::string_view::npos; at = s.find("####", at + 4))
+    out.push_back({at, at + 4, "gsm8k", false});
+  // A line "A: 20" (the few-shot answer prefix).
+  for (size_t ls = 0; ls < s.size();) {
+    size_t b = line_body(s, ls);
+    if (s.compare(b, 2, "A:") == 0) out.push_back({b, b + 2, "answer_line", true});
+    size_t nl = s.find('\n', ls);
+    if (nl == std::string_view::npos) break;
+    ls = nl + 1;
+  }
+  std::sort(out.begin(), out.end(), [](const Marker& a, const Marker& b) { return a.at < b.at; });
+  return out;
+}
+
+std::optional<Extracted> after_marker(std::string_view output) {
   std::string lower = lowercase(output);
-  struct Phrase {
-    const char* text;
-    const char* method;
-  };
-  for (Phrase p :
-       {Phrase{"final answer is", "final_answer"}, Phrase{"final answer:", "final_answer"},
-        Phrase{"the answer is", "the_answer"}, Phrase{"####", "gsm8k"}}) {
-    size_t at = lower.rfind(p.text);
-    if (at == std::string::npos) continue;
-    std::string answer = phrase_answer(output.substr(at + std::string_view(p.text).size()));
-    if (!answer.empty()) return Extracted{answer, p.method};
+  auto markers = answer_markers(output, lower);
+  for (auto it = markers.rbegin(); it != markers.rend(); ++it) {
+    std::string_view rest = output.substr(it->after);
+    std::string answer = phrase_answer(rest);
+    size_t eol = rest.find('\n');
+    std::string source(output.substr(
+        it->at, (eol == std::string_view::npos ? rest.size() : eol) + (it->after - it->at)));
+    if (answer.empty()) continue;
+    bool has_digit = std::any_of(answer.begin(), answer.end(), is_digit);
+    // LaTeX is taken as written, so an unreadable answer is reported as unparseable.
+    bool latex = answer.find('\\') != std::string::npos;
+    if (answer_like(answer) || (!has_digit && answer.size() <= 60) || (latex && !it->line_marker))
+      return Extracted{answer, it->method, source, {}};
+    if (it->line_marker) continue;  // "A: Janet sells 16 - 3 - 4 = 9 eggs ...": working
+    if (auto n = first_number(answer)) return Extracted{n->answer, it->method, source, {}};
   }
   return std::nullopt;
 }
 
+// "Q:" / "Question:" / "Problem:" opening a line after the answer was given: a few-shot
+// model writing the next exercise. Returns where to cut, or npos.
+size_t continuation_start(std::string_view s, std::string_view lower) {
+  for (size_t nl = s.find('\n'); nl != std::string_view::npos; nl = s.find('\n', nl + 1)) {
+    size_t b = nl + 1;
+    while (b < s.size() && (s[b] == ' ' || s[b] == '*' || s[b] == '#')) ++b;
+    bool question = s.compare(b, 2, "Q:") == 0 || s.compare(b, 9, "Question:") == 0 ||
+                    s.compare(b, 8, "Problem:") == 0;
+    if (!question) continue;
+    if (!answer_markers(s.substr(0, nl), lower.substr(0, nl)).empty() ||
+        lower.substr(0, nl).find("\\boxed") != std::string_view::npos)
+      return nl;
+  }
+  return std::string_view::npos;
+}
+
 std::optional<Extracted> last_math_span(std::string_view s) {
   std::optional<Extracted> last;
-  for (size_t i = 0; i < s.size();) {
-    std::string_view open, close;
-    if (s.compare(i, 2, "\\(") == 0)
-      open = "\\(", close = "\\)";
-    else if (s.compare(i, 2, "\\[") == 0)
-      open = "\\[", close = "\\]";
-    else if (s.compare(i, 2, "$$") == 0)
-      open = "$$", close = "$$";
-    else if (s[i] == '$' && (i == 0 || s[i - 1] != '\\'))
-      open = "$", close = "$";
-    if (open.empty()) {
-      i += s[i] == '\\' ? 2 : 1;
-      continue;
-    }
-    size_t start = i + open.size();
-    size_t end = s.find(close, start);
-    while (close == "$" && end != std::string_view::npos && s[end - 1] == '\\')
-      end = s.find(close, end + 1);
-    if (end == std::string_view::npos) break;
-    std::string inner = trimmed(s.substr(start, end - start));
-    if (!inner.empty()) last = Extracted{inner, "math_span"};
-    i = end + close.size();
+  for (const MathSpan& span : math_spans(s)) {
+    std::string inner = trimmed(s.substr(span.inner, span.inner_end - span.inner));
+    if (!inner.empty())
+      last = Extracted{
+          inner, "math_span", std::string(s.substr(span.open, span.close_end - span.open)), {}};
   }
   return last;
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-std::optional<Extracted> last_number(std::string_view s) {
-  std::optional<Extracted> last;
+// Every number of the text: "7,425,000", "-5", "2.75", "3/4".
+std::vector<Extracted> numbers(std::string_view s) {
+  std::vector<Extracted> out;
   for (size_t i = 0; i < s.size();) {
     if (!is_digit(s[i])) {
       ++i;
       continue;
     }
     size_t start = i;
+    bool in_word = start > 0 && std::isalpha(static_cast<unsigned char>(s[start - 1]));
     if (start > 0 && s[start - 1] == '-' &&
         (start < 2 || !std::isalnum(static_cast<unsigned char>(s[start - 2]))))
       --start;
@@ -138,9 +207,24 @@ std::optional<Extracted> last_number(std::string_view s) {
       ++i;
       while (i < s.size() && is_digit(s[i])) ++i;
     }
-    last = Extracted{std::string(s.substr(start, i - start)), "last_number"};
+    // "AZYUK2A": a digit inside a word is part of a name, not a number.
+    if (in_word && i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) continue;
+    std::string text(s.substr(start, i - start));
+    out.push_back(Extracted{text, "last_number", text, {}});
   }
-  return last;
+  return out;
+}
+
+std::optional<Extracted> last_number(std::string_view s) {
+  auto all = numbers(s);
+  if (all.empty()) return std::nullopt;
+  return all.back();
+}
+
+std::optional<Extracted> first_number(std::string_view s) {
+  auto all = numbers(s);
+  if (all.empty()) return std::nullopt;
+  return all.front();
 }
 
 bool answer_like(std::string_view s) {
@@ -150,6 +234,40 @@ bool answer_like(std::string_view s) {
   } catch (const ParseError&) {
     return false;
   }
+}
+
+// Between the boxes of a text, nothing but separators: punctuation, spacing, math
+// delimiters, "and"/"or" ("\\(\\boxed{1}\\) and \\(\\boxed{-2}\\)"; not "\\boxed{1} no
+// \\boxed{2}").
+bool only_separators_between_boxes(std::string_view text) {
+  size_t first = text.find("\\boxed"), last = text.rfind("\\boxed");
+  if (first == last) return true;
+  std::string between;
+  size_t depth = 0;
+  for (size_t i = first; i < last; ++i) {
+    if (text.compare(i, 6, "\\boxed") == 0) {
+      i += 5;
+      continue;
+    }
+    char c = text[i];
+    if (c == '{') ++depth;
+    if (c == '}' && depth > 0) {
+      --depth;
+      continue;
+    }
+    if (depth == 0 && std::isalpha(static_cast<unsigned char>(c))) between += c;
+    if (depth == 0 && !std::isalpha(static_cast<unsigned char>(c))) between += ' ';
+  }
+  std::string words = lowercase(between);
+  for (size_t i = 0; i < words.size();) {
+    size_t j = words.find(' ', i);
+    if (j == std::string::npos) j = words.size();
+    std::string_view w = std::string_view(words).substr(i, j - i);
+    if (!w.empty() && w != "and" && w != "or" && w != "text" && w != "quad" && w != "qquad")
+      return false;
+    i = j + 1;
+  }
+  return true;
 }
 
 }  // namespace
@@ -181,32 +299,78 @@ std::vector<std::string> boxed_contents(std::string_view text) {
   return out;
 }
 
-Extracted extract_answer(std::string_view output, const ExtractOptions& options) {
+Extracted extract_answer(std::string_view raw_output, const ExtractOptions& options) {
+  std::string prepared = without_calculator_annotations(raw_output);
+  size_t cut = continuation_start(prepared, lowercase(prepared));
+  if (cut != std::string::npos) prepared.resize(cut);
+  std::string_view output = prepared;
   auto boxes = boxed_contents(output);
   if (!boxes.empty()) {
-    if (!options.join_boxes) return {boxes.back(), "boxed"};
+    // A final-answer statement after the last box ("... \\boxed{255} ... Final Answer: The
+    // final answer is $10,455$.") is the later word, when it states a value.
+    size_t last_box = output.rfind("box");
+    if (auto p = after_marker(output.substr(last_box));
+        p && p->method != std::string("answer_line") && answer_like(p->answer) &&
+        boxed_contents(p->source).empty())
+      return *p;
+    std::vector<std::string> distinct;
+    for (const auto& b : boxes)
+      if (std::find(distinct.begin(), distinct.end(), b) == distinct.end()) distinct.push_back(b);
+    if (!options.join_boxes)
+      return {boxes.back(), "boxed", "\\boxed{" + boxes.back() + "}", distinct};
     std::string joined;
     for (const auto& b : boxes) joined += (joined.empty() ? "" : ", ") + b;
-    return {joined, "boxed"};
+    return {joined, "boxed", joined, distinct};
   }
-  if (auto p = after_phrase(output)) return *p;
+  if (auto p = after_marker(output)) return *p;
   if (auto m = last_math_span(output)) return *m;
   std::string whole = trimmed(output);
-  if (answer_like(whole)) return {whole, "whole"};
+  if (answer_like(whole)) return {whole, "whole", whole, {}};
   if (auto n = last_number(output)) return *n;
   bool has_alnum = std::any_of(whole.begin(), whole.end(),
                                [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
   if (has_alnum && whole.size() <= 200 && whole.find('\n') == std::string::npos)
-    return {whole, "whole"};
+    return {whole, "whole", whole, {}};
   return {};
 }
 
 Extracted extract_gold(std::string_view gold) {
   auto boxes = boxed_contents(gold);
-  if (!boxes.empty()) return {boxes.back(), "boxed"};
+  if (!boxes.empty()) {
+    // Several boxes in a reference ("\\(\\boxed{1}\\) and \\(\\boxed{-2}\\)") are one answer.
+    std::vector<std::string> distinct;
+    for (const auto& b : boxes)
+      if (std::find(distinct.begin(), distinct.end(), b) == distinct.end()) distinct.push_back(b);
+    if (!only_separators_between_boxes(gold)) return {boxes.back(), "boxed", std::string(gold), {}};
+    std::string joined;
+    for (const auto& b : distinct) joined += (joined.empty() ? "" : ", ") + b;
+    return {joined, "boxed", std::string(gold), distinct};
+  }
   size_t hashes = gold.rfind("####");
-  if (hashes != std::string_view::npos) return {phrase_answer(gold.substr(hashes + 4)), "gsm8k"};
-  return {trimmed(gold), "whole"};
+  if (hashes != std::string_view::npos)
+    return {phrase_answer(gold.substr(hashes + 4)), "gsm8k", std::string(gold.substr(hashes)), {}};
+  std::string whole = trimmed(gold);
+  // A reference wrapped in one math span ("$(p,q)=(3,2)$", "\\(x^2\\)") is its inside.
+  auto spans = math_spans(whole);
+  if (spans.size() == 1 && spans[0].open == 0 && spans[0].close_end == whole.size())
+    return {trimmed(std::string_view(whole).substr(spans[0].inner,
+                                                   spans[0].inner_end - spans[0].inner)),
+            "whole",
+            whole,
+            {}};
+  // A worked solution as the reference: read its answer like a model's.
+  if (whole.size() > 200 || whole.find('\n') != std::string::npos) {
+    bool math = false;
+    try {
+      math = parse_answer(whole, ParseLimits{}).kind != ExprKind::Text;
+    } catch (const ParseError&) {
+    }
+    if (!math) {
+      Extracted e = extract_answer(whole, {});
+      if (!e.method.empty()) return e;
+    }
+  }
+  return {whole, "whole", whole, {}};
 }
 
 std::optional<char> choice_letter(std::string_view answer) {

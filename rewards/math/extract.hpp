@@ -1,7 +1,12 @@
-// Finding the answer in free-form model output, in priority order:
+// Finding the answer in free-form model output. First the output is prepared: GSM8K
+// calculator annotations ("<<48/2=24>>") are removed, and a few-shot continuation (a new
+// "Q:" / "Question:" line after the answer was given) is cut off. Then, in priority order:
 //   1. the last balanced \boxed{...} or \fbox{...} (or all of them, joined with ", ")
-//   2. "final answer is ..." / "final answer: ...", then "the answer is ...", then "#### ..."
-//   3. the last math span: $...$, $$...$$, \(...\), \[...\]
+//   2. the last final-answer marker: "final answer is/:", "the answer is", "Answer:",
+//      "**Answer:**", "####", a line "A: 20". A line marker counts only when what follows
+//      is an answer; "the answer is 18 because ..." takes its first number.
+//   3. the last math span: $...$, $$...$$, \(...\), \[...\] (a `$` before a number in prose
+//      is currency, not math: see spans.hpp)
 //   4. a short one-line output that is itself an answer ("x^2+1")
 //   5. the last number ("... so she pays 7,425,000 dollars." -> "7,425,000")
 //
@@ -17,8 +22,10 @@ namespace crucible::rewards::math {
 
 struct Extracted {
   std::string answer;
-  std::string method;  // boxed | final_answer | the_answer | gsm8k | math_span | whole |
-                       // last_number; "" = none
+  std::string method;  // boxed | final_answer | the_answer | answer_line | gsm8k | math_span |
+                       // whole | last_number; "" = none
+  std::string source;  // the piece of the output the rule read (for --explain)
+  std::vector<std::string> boxes;  // every distinct \boxed{} of the output, in order
 };
 
 struct ExtractOptions {

@@ -1,5 +1,6 @@
 #include "rewards/math/lexer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <unordered_map>
@@ -219,13 +220,15 @@ bool decimal_comma_answer(std::string_view s) {
   if (comma == std::string_view::npos || comma == 0 || comma + 1 >= s.size()) return false;
   for (size_t i = 0; i < s.size(); ++i)
     if (i != comma && !is_digit(s[i])) return false;
-  return s.size() - comma - 1 != 3;
+  return s.size() - comma - 1 != 3 || (comma == 1 && s[0] == '0');  // "0,111" has no thousands
 }
 
 class Lexer {
  public:
   Lexer(std::string text, const ParseLimits& limits)
-      : s_(std::move(text)), limits_(limits), decimal_comma_(decimal_comma_answer(s_)) {}
+      : s_(std::move(text)),
+        limits_(limits),
+        decimal_comma_(limits.decimal_comma && decimal_comma_answer(s_)) {}
 
   std::vector<Token> run() {
     while (true) {
@@ -295,12 +298,17 @@ class Lexer {
 
   // Length of a thousands separator at p followed by exactly three digits, or 0.
   size_t group_separator(size_t p) const {
-    for (std::string_view sep : {"{,}", "\\,", "\\ ", ",", " "}) {
+    // LaTeX spells a separator many ways: "7{,}425", "900,\\!000", "1\\,000", "1\\;000".
+    for (std::string_view sep :
+         {"{,}\\!", "{,}", ",\\!", ",\\,", "\\,", "\\;", "\\:", "\\ ", ",", " "}) {
       if (s_.compare(p, sep.size(), sep) != 0) continue;
-      bool braced = sep == "{,}";
+      bool braced = sep[0] != ',' && sep[0] != ' ';
       if (!braced && depth_ > 0) return 0;  // "(1,234)" is a pair
       if (sep == "," && decimal_comma_) return 0;
-      if (digits_at(p + sep.size()) == 3) return sep.size();
+      size_t len = sep.size();
+      if (sep[0] == '\\' || sep.size() > 1)  // "11,\\! 111": LaTeX spacing, then a space
+        while (s_.compare(p + len, 1, " ") == 0) ++len;
+      if (digits_at(p + len) == 3) return len;
     }
     return 0;
   }
@@ -364,7 +372,13 @@ class Lexer {
     while (i_ < s_.size() && is_letter(s_[i_])) ++i_;
     std::string_view w(s_.data() + start, i_ - start);
     auto named = named_words().find(w);
-    if (named != named_words().end()) {
+    bool in_subscript =
+        (out_.size() >= 1 && out_.back().kind == TokKind::Op && out_.back().text == "_") ||
+        (out_.size() >= 2 && out_.back().kind == TokKind::Open && out_.back().text == "{" &&
+         out_[out_.size() - 2].text == "_");
+    if (in_subscript) {
+      push(TokKind::Ident, std::string(w));  // "S_{MBCN}": an index, not words
+    } else if (named != named_words().end()) {
       push(named->second.first, named->second.second);
     } else if (w.size() == 1) {
       push(TokKind::Ident, std::string(w));
@@ -401,10 +415,24 @@ class Lexer {
   void command() {
     size_t start = i_++;
     std::string name;
+    // "\\\\frac" (a doubly escaped "\\frac", as JSON and Python strings often carry LaTeX) is
+    // \\frac: a row break never comes right before a letter.
+    if (s_.compare(i_, 1, "\\") == 0 && i_ + 1 < s_.size() &&
+        std::isalpha(static_cast<unsigned char>(s_[i_ + 1])))
+      ++i_;
     if (i_ < s_.size() && !std::isalpha(static_cast<unsigned char>(s_[i_]))) {
       name = s_.substr(i_++, 1);
     } else {
       while (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) name += s_[i_++];
+    }
+    // "\\quadx": a spacing command glued to the next letter.
+    if (!commands().count(name)) {
+      for (std::string_view glued : {"qquad", "quad"})
+        if (name.size() > glued.size() && name.compare(0, glued.size(), glued) == 0) {
+          i_ -= name.size() - glued.size();
+          name = glued;
+          break;
+        }
     }
     auto it = commands().find(name);
     if (it == commands().end())
@@ -427,7 +455,23 @@ class Lexer {
         break;
       case Cmd::TextArg: {
         std::string inner = braced_raw();
-        if (inner.find_first_not_of(" \t") != std::string::npos) push(TokKind::Text, inner);
+        size_t a = inner.find_first_not_of(" \t"), b = inner.find_last_not_of(" \t");
+        if (a == std::string::npos) break;
+        std::string_view core = std::string_view(inner).substr(a, b - a + 1);
+        // "\text{5}" is 5 and "\text{e}" is e: typeset math, not words.
+        bool number = std::all_of(core.begin(), core.end(),
+                                  [](char c) { return is_digit(c) || c == '.' || c == ','; }) &&
+                      is_digit(core[0]);
+        // A single letter other than e stays a unit ("3\\,\\text{m}^2").
+        if (number || core == "e") {
+          for (Token t : Lexer(std::string(core), limits_).run()) {
+            if (t.kind == TokKind::End) break;
+            t.pos = start;
+            out_.push_back(std::move(t));
+          }
+          break;
+        }
+        push(TokKind::Text, inner);
         break;
       }
       case Cmd::Text:

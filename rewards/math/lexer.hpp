@@ -27,6 +27,9 @@ struct ParseLimits {
   size_t max_tokens = 4096;
   size_t max_depth = 64;     // nesting of brackets, braces and operators
   size_t max_digits = 2000;  // of one number literal
+  // "12,5" alone reads as 12.5. The verifier turns this off to read "2,3" as a list when
+  // the reference is a list.
+  bool decimal_comma = true;
 };
 
 enum class TokKind {

@@ -64,6 +64,19 @@ std::optional<char> last_parenthesised_letter(std::string_view s) {
   return std::nullopt;
 }
 
+// A reference of several items: a list, or a set of more than one element.
+bool several_items(const Expr& e) {
+  return (e.kind == ExprKind::List || e.kind == ExprKind::Set) && e.kids.size() > 1;
+}
+
+bool holds_several(const std::string& answer, const ParseLimits& limits) {
+  try {
+    return several_items(parse_answer(answer, limits));
+  } catch (const ParseError&) {
+    return false;
+  }
+}
+
 Verification finish(Verification v, VerifyStatus status, std::string reason,
                     std::string message = {}) {
   v.status = status;
@@ -140,8 +153,22 @@ Verification verify(std::string_view gold, std::string_view pred, const VerifyOp
                   std::string("reference: ") + e.what());
   }
   v.gold_parsed = to_text(gold_expr);
+  bool several = several_items(gold_expr);
+  // Against a reference of several items, the boxes of the output are one unordered
+  // collection ("\\boxed{2}, \\boxed{3}, \\boxed{5}" for {2, 3, 5}), unless the last box
+  // already holds several items.
+  if (several && p.method == "boxed" && p.boxes.size() > 1 && !o.join_boxes &&
+      !holds_several(p.answer, o.parse)) {
+    p.answer.clear();
+    for (const auto& b : p.boxes) p.answer += (p.answer.empty() ? "" : ", ") + b;
+    p.method = "boxes";
+    v.pred_answer = p.answer;
+    v.extraction = p.method;
+  }
+  ParseLimits pred_limits = o.parse;
+  if (several) pred_limits.decimal_comma = false;  // "2,3" is a list when a list is asked
   try {
-    pred_expr = parse_answer(p.answer, o.parse);
+    pred_expr = parse_answer(p.answer, pred_limits);
   } catch (const ParseError& e) {
     if (same_text) return finish(v, VerifyStatus::Correct, "text");
     return finish(v, VerifyStatus::UnparseablePred, "unparseable",

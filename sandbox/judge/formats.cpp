@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -91,9 +92,10 @@ Record record_from_json(const json& j) {
     if (j.contains("inputs"))
       add_io(r.submission, j["inputs"], j.value("outputs", json()), "inputs/outputs");
     if (j.contains("input_output")) {
-      json io = j["input_output"].is_string()
-                    ? json::parse(j["input_output"].get<std::string>(), nullptr, false)
-                    : j["input_output"];
+      json io =
+          j["input_output"].is_string()
+              ? parse_json_input_or_discarded(j["input_output"].get<std::string>(), "input_output")
+              : j["input_output"];
       if (io.is_discarded() || !io.is_object())
         throw InvalidRequest("input_output must be a JSON object");
       add_io(r.submission, io.value("inputs", json()), io.value("outputs", json()), "input_output");

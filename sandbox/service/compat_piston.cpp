@@ -8,6 +8,7 @@
 
 #include "base/base64.hpp"
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 #include "sandbox/service/service.hpp"
 
 namespace crucible::sandbox::service {
@@ -45,7 +46,12 @@ double number(const json& j, const char* key, double fallback) {
 }  // namespace
 
 net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
-  json j = json::parse(r.body, nullptr, false);
+  json j;
+  try {
+    j = parse_json_input_or_discarded(r.body, "the body");
+  } catch (const InvalidRequest& e) {
+    return piston_error(400, e.what());
+  }
   if (j.is_discarded() || !j.is_object())
     return piston_error(400, "the body must be a JSON object");
   try {

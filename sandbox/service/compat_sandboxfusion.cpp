@@ -9,6 +9,7 @@
 
 #include "base/base64.hpp"
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 #include "sandbox/service/service.hpp"
 
 namespace crucible::sandbox::service {
@@ -45,7 +46,7 @@ double seconds(const json& j, const char* key, double fallback) {
 }  // namespace
 
 net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
-  json j = json::parse(r.body, nullptr, false);
+  json j = parse_json_input_or_discarded(r.body, "the body");
   if (j.is_discarded() || !j.is_object()) throw InvalidRequest("the body must be a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     static const char* known[] = {"code",        "language",        "compile_timeout",

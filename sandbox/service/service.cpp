@@ -1,13 +1,14 @@
 #include "sandbox/service/service.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/json_input.hpp"
 #include "sandbox/judge/formats.hpp"
 
 namespace crucible::sandbox::service {
@@ -21,19 +22,62 @@ using nlohmann::json;
 
 // Parses a JSON body; InvalidRequest names the problem.
 json parse_body(const HttpRequest& req) {
-  json j = json::parse(req.body, nullptr, false);
+  json j = parse_json_input_or_discarded(req.body, "the body");
   if (j.is_discarded()) throw InvalidRequest("the body is not valid JSON");
   if (!j.is_object()) throw InvalidRequest("the body must be a JSON object");
   return j;
 }
 
-// The first quoted or dotted name in a message ("limits.cpu_seconds ...") as the field.
+// The dotted name that starts a message ("limits.cpu_seconds: ...", "files[2].name ...")
+// as the field, when it has a '.', '[' or '_'. A linear scan, capped: messages quote
+// untrusted names, and a backtracking regex over a 60 KB name overflows the stack.
 std::string field_of(const std::string& message) {
-  static const std::regex dotted(
-      R"re(^([A-Za-z_][\w]*(?:\[\d+\])?(?:\.[A-Za-z_][\w]*(?:\[\d+\])?)*)\b)re");
-  std::smatch m;
-  if (std::regex_search(message, m, dotted) && m[1].str().find_first_of(".[_") != std::string::npos)
-    return m[1];
+  constexpr size_t kMaxField = 200;
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  size_t i = 0;
+  bool structured = false;
+  while (i < message.size() && i <= kMaxField) {
+    if (!(std::isalpha(static_cast<unsigned char>(message[i])) || message[i] == '_')) break;
+    while (i < message.size() && word_char(message[i])) structured |= message[i++] == '_';
+    if (i < message.size() && message[i] == '[') {
+      size_t j = i + 1;
+      while (j < message.size() && std::isdigit(static_cast<unsigned char>(message[j]))) ++j;
+      if (j == i + 1 || j >= message.size() || message[j] != ']') break;
+      i = j + 1;
+      structured = true;
+    }
+    if (i + 1 < message.size() && message[i] == '.' &&
+        (std::isalpha(static_cast<unsigned char>(message[i + 1])) || message[i + 1] == '_')) {
+      ++i;
+      structured = true;
+      continue;
+    }
+    break;
+  }
+  if (i == 0 || i > kMaxField || !structured) return "";
+  if (i < message.size() && word_char(message[i])) return "";
+  return message.substr(0, i);
+}
+
+// The first "1.2" or "1.2.3" in a toolchain's version banner, or "".
+std::string first_version_number(const std::string& text) {
+  auto digits_at = [&](size_t p) {
+    size_t n = 0;
+    while (p + n < text.size() && std::isdigit(static_cast<unsigned char>(text[p + n]))) ++n;
+    return n;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    size_t a = digits_at(i);
+    if (a == 0) continue;
+    size_t end = i + a;
+    for (int part = 0; part < 2 && end < text.size() && text[end] == '.'; ++part) {
+      size_t b = digits_at(end + 1);
+      if (b == 0) break;
+      end += 1 + b;
+    }
+    if (end > i + a) return text.substr(i, end - i);
+    i += a;
+  }
   return "";
 }
 
@@ -55,10 +99,8 @@ std::string toolchain_version(Sandbox& sandbox, const languages::Language& langu
   }
   std::string version;
   Outcome o = sandbox.probe_version(language);
-  static const std::regex number(R"re((\d+\.\d+(?:\.\d+)?))re");
-  std::smatch m;
   std::string text = o.stdout_data + o.stderr_data;
-  if (o.verdict == Verdict::Accepted && std::regex_search(text, m, number)) version = m[1];
+  if (o.verdict == Verdict::Accepted) version = first_version_number(text);
   std::lock_guard lock(mu);
   cache[language.name] = version;
   return version;

@@ -313,7 +313,14 @@ TEST(EquivalenceOptions, JoinBoxes) {
   VerifyOptions join;
   join.join_boxes = true;
   EXPECT_TRUE(verify("2, 3", "\\boxed{2} and \\boxed{3}", join).correct);
-  EXPECT_FALSE(verify("2, 3", "\\boxed{2} and \\boxed{3}", VerifyOptions{}).correct);
+  EXPECT_FALSE(verify("3", "\\boxed{2} and \\boxed{3}", join).correct);
+  // Without the option, the boxes form one collection only against a reference of several
+  // items; against one value the last box is the answer.
+  EXPECT_TRUE(verify("2, 3", "\\boxed{2} and \\boxed{3}", VerifyOptions{}).correct);
+  EXPECT_TRUE(verify("\\{2, 3\\}", "\\boxed{3}, \\boxed{2}", VerifyOptions{}).correct);
+  EXPECT_FALSE(verify("2, 3", "\\boxed{2} and \\boxed{4}", VerifyOptions{}).correct);
+  EXPECT_TRUE(verify("3", "\\boxed{2} and \\boxed{3}", VerifyOptions{}).correct);
+  EXPECT_FALSE(verify("2", "\\boxed{2} and \\boxed{3}", VerifyOptions{}).correct);
 }
 
 TEST(EquivalenceReasons, SayHowTheDecisionWasMade) {

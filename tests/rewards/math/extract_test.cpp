@@ -32,6 +32,22 @@ const Row kRows[] = {
     {"THE ANSWER IS 9", "9", "the_answer"},
     {"The answer is \\(2\\sqrt{3}\\) indeed", "2\\sqrt{3}", "the_answer"},
     {"Natalia sold 48/2 = 24 clips.\n#### 72", "72", "gsm8k"},
+    // Dollars in prose are money, and a final-answer line wins over stray spans.
+    {"She pays $12 + $8 = $20 in total.\nA: 20", "20", "answer_line"},
+    {"He spends $5 and $7, so $12.\nAnswer: 12", "12", "answer_line"},
+    {"Total: $30\n**Answer:** 30", "30", "answer_line"},
+    {"So it costs $18.\n**Final Answer:** 18", "18", "final_answer"},
+    {"She makes 9 * $2 = $18.\nThe answer is $18.", "18", "the_answer"},
+    {"The answer is 18 because 9 * 2 = 18.", "18", "the_answer"},
+    {"A: Janet sells 16 - 3 - 4 = 9 eggs. She makes 9 * 2 = 18. The answer is 18.", "18",
+     "the_answer"},
+    // A few-shot model writing the next exercise after its answer.
+    {"5 + 7 = 12\nA: 12\n\nQ: Sam has 3 boxes of 8 pens?\nA: 24", "12", "answer_line"},
+    // Calculator annotations are working, never the answer.
+    {"Natalia sold 48/2 = <<48/2=24>>24 clips.", "24", "last_number"},
+    // A final-answer statement after the last box is the later word.
+    {"so $\\boxed{255}$ interest; $10,200 + $255 = $10,455. The final answer is $10,455$.",
+     "10,455", "final_answer"},
     {"the answer is 5 but the final answer is 6", "6", "final_answer"},
     // Math spans.
     {"Thus we have $a+b$ and finally $17$", "17", "math_span"},

@@ -1,0 +1,47 @@
+#include "base/json_input.hpp"
+
+#include <string>
+
+#include "base/error.hpp"
+
+namespace crucible {
+
+std::optional<size_t> json_depth_exceeded_at(std::string_view text, size_t max_depth) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+nlohmann::json parse_json_input_or_discarded(std::string_view text, std::string_view what,
+                                             size_t max_depth) {
+  if (auto at = json_depth_exceeded_at(text, max_depth))
+    throw InvalidRequest(std::string(what) + ": JSON nested deeper than " +
+                         std::to_string(max_depth) + " levels (at byte " + std::to_string(*at) +
+                         ")");
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
+nlohmann::json parse_json_input(std::string_view text, std::string_view what, size_t max_depth) {
+  nlohmann::json j = parse_json_input_or_discarded(text, what, max_depth);
+  if (j.is_discarded()) throw InvalidRequest(std::string(what) + ": not valid JSON");
+  return j;
+}
+
+}  // namespace crucible

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "rewards/math/budget.hpp"
 #include "rewards/math/evaluate.hpp"
@@ -117,6 +119,14 @@ std::string trim(std::string s) {
   return s.substr(b);
 }
 
+// "4.20" and "4.2" are one number.
+std::string normalised(std::string n) {
+  if (n.find('.') == std::string::npos) return n;
+  while (!n.empty() && n.back() == '0') n.pop_back();
+  if (!n.empty() && n.back() == '.') n.pop_back();
+  return n;
+}
+
 // Numbers written in a text (digits with an optional decimal part).
 std::vector<std::string> numbers_in(const std::string& s) {
   static const std::regex number(R"((\d+(?:,\d{3})*(?:\.\d+)?))");
@@ -125,9 +135,29 @@ std::vector<std::string> numbers_in(const std::string& s) {
        ++it) {
     std::string n = (*it)[1];
     n.erase(std::remove(n.begin(), n.end(), ','), n.end());
-    out.push_back(n);
+    out.push_back(normalised(n));
   }
   return out;
+}
+
+// Numbers a solution may use without having written them: unit constants (12 a dozen, 60
+// minutes, 7 days, 100 percent, 1000 grams, ...) and the numbers a problem spells in words.
+void add_implicit_numbers(const std::string& problem, std::set<std::string>& seen) {
+  for (const char* n :
+       {"2",   "3",    "4",    "10",   "12", "24", "30",   "31",  "52",  "60", "100",
+        "365", "1000", "3600", "1440", "16", "36", "5280", "360", "180", "90"})
+    seen.insert(n);
+  static const std::pair<const char*, const char*> kWords[] = {
+      {"dozen", "12"},      {"score", "20"},    {"gross", "144"},  {"hundred", "100"},
+      {"thousand", "1000"}, {"eleven", "11"},   {"twelve", "12"},  {"thirteen", "13"},
+      {"fourteen", "14"},   {"fifteen", "15"},  {"sixteen", "16"}, {"seventeen", "17"},
+      {"eighteen", "18"},   {"nineteen", "19"}, {"twenty", "20"},  {"thirty", "30"},
+      {"forty", "40"},      {"fifty", "50"},    {"sixty", "60"},   {"seventy", "70"},
+      {"eighty", "80"},     {"ninety", "90"},   {"quarter", "25"}, {"half", "50"}};
+  std::string lower = problem;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [word, value] : kWords)
+    if (lower.find(word) != std::string::npos) seen.insert(value);
 }
 
 // A miscopy of `known`: same length, one digit changed or two neighbours swapped. Only
@@ -156,6 +186,46 @@ std::vector<std::string> results_in(const std::string& text) {
   return out;
 }
 
+// Decimal places written in a stated value ("14.99" -> 2), or -1 when it is not a decimal.
+int decimals_written(const std::string& side) {
+  size_t dot = side.find('.');
+  if (dot == std::string::npos || side.find_first_not_of("0123456789.,- ") != std::string::npos)
+    return -1;
+  size_t n = 0;
+  while (dot + 1 + n < side.size() && std::isdigit(static_cast<unsigned char>(side[dot + 1 + n])))
+    ++n;
+  return static_cast<int>(n);
+}
+
+bool whole_number(const std::string& side) {
+  return !side.empty() && side.find_first_not_of("0123456789, ") == std::string::npos;
+}
+
+// A stated value that equals the computed one as people write numbers: within
+// floating-point noise (a calculator's 14.999999999999998 for 15), rounded to the decimals
+// the text shows (10/3 = 3.33), or a quotient rounded to a whole count ("11 / 5 = 2"
+// trays: reasoning about the answer, not arithmetic).
+bool agrees_as_written(const std::string& computed_text, const m::Rational& computed,
+                       const std::string& stated_text, const m::Rational& stated) {
+  double a = computed.convert_to<double>(), b = stated.convert_to<double>();
+  if (std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)})) return true;
+  for (const auto& [text, value, other] :
+       {std::tuple{stated_text, b, a}, std::tuple{computed_text, a, b}}) {
+    int places = decimals_written(text);
+    if (places >= 0) {
+      double scale = std::pow(10.0, places);
+      if (std::abs(std::round(other * scale) / scale - value) <= 0.5e-9 * std::max(1.0, value))
+        return true;
+    }
+  }
+  bool quotient = computed_text.find('/') != std::string::npos ||
+                  computed_text.find("\\div") != std::string::npos ||
+                  computed_text.find("\\frac") != std::string::npos;
+  if (quotient && whole_number(stated_text) && std::floor(a) != a)
+    return b == std::floor(a) || b == std::ceil(a);
+  return false;
+}
+
 // Checks one equation chain; empty when it holds or cannot be checked.
 std::string check_chain(const std::string& chain) {
   std::vector<std::string> sides = split_on(chain, '=');
@@ -170,6 +240,7 @@ std::string check_chain(const std::string& chain) {
     if (known[i].second != known[0].second) {
       const auto& computed = has_operator(known[i - 1].first) ? known[i - 1] : known[0];
       const auto& stated = known[i].first == computed.first ? known[0] : known[i];
+      if (agrees_as_written(computed.first, computed.second, stated.first, stated.second)) continue;
       return "`" + computed.first + "` is " + show(computed.second) + ", not " +
              show(stated.second);
     }
@@ -196,6 +267,7 @@ Critique critique_arithmetic(const std::string& solution, const ArithmeticContex
   std::set<std::string> seen;        // numbers of the problem and of the solution so far
   std::vector<std::string> results;  // numbers stated as results (right of '=') so far
   for (const auto& n : numbers_in(ctx.problem)) seen.insert(n);
+  if (!ctx.problem.empty()) add_implicit_numbers(ctx.problem, seen);
   for (const Span& span : split_steps(solution)) {
     StepVerdict v;
     v.index = c.steps.size();
@@ -237,9 +309,14 @@ Critique critique_arithmetic(const std::string& solution, const ArithmeticContex
       for (const auto& n : operands) {
         std::string why;
         if (!seen.count(n)) {
-          auto source = std::find_if(results.rbegin(), results.rend(),
+          // Strong evidence only: a miscopy of one of the two latest results, which the step
+          // does not use itself.
+          auto recent_end = results.size() > 2 ? results.rbegin() + 2 : results.rend();
+          auto source = std::find_if(results.rbegin(), recent_end,
                                      [&](const std::string& r) { return miscopy_of(n, r); });
-          if (source != results.rend())
+          bool source_used = source != recent_end &&
+                             std::find(operands.begin(), operands.end(), *source) != operands.end();
+          if (source != recent_end && !source_used)
             why = "uses " + n + " where the earlier result was " + *source + " (" + n +
                   " appears nowhere before)";
         } else if (!results.empty() && !latest_used && miscopy_of(n, results.back())) {

@@ -201,3 +201,46 @@ TEST(ArithmeticCritic, ProseWithoutArithmeticAndUncheckableClaimsAreNotFlagged) 
 
 }  // namespace
 }  // namespace crucible::critique
+
+namespace crucible::critique {
+namespace {
+
+// Real-style GSM8K solutions (tests/fixtures/critique/real_style.jsonl, built by
+// make_real_style.py): calculator float noise, numbers from the question and from units,
+// quotients rounded to counts. Clean ones must not be flagged (at most 1%); each injected
+// error must be located at its line (at least 95%).
+TEST(ArithmeticCritic, RealStyleGsm8kSolutions) {
+  std::ifstream in(std::string(CRUCIBLE_SOURCE_DIR) + "/tests/fixtures/critique/real_style.jsonl");
+  ASSERT_TRUE(in);
+  size_t clean = 0, flagged = 0, wrong = 0, located = 0;
+  for (std::string line; std::getline(in, line);) {
+    auto row = nlohmann::json::parse(line);
+    std::string solution = row["solution"];
+    Critique c = critique_arithmetic(solution, {row["question"], std::nullopt});
+    if (row["error_line"].is_null()) {
+      ++clean;
+      if (c.first_wrong) {
+        ++flagged;
+        ADD_FAILURE() << row["id"] << " clean but step " << *c.first_wrong
+                      << " flagged: " << c.steps[*c.first_wrong].feedback << "\n"
+                      << solution;
+      }
+    } else {
+      ++wrong;
+      if (c.first_wrong == std::optional<size_t>(row["error_line"].get<size_t>()))
+        ++located;
+      else
+        ADD_FAILURE() << row["id"] << " error at line " << row["error_line"] << " located at "
+                      << (c.first_wrong ? std::to_string(*c.first_wrong) : "none") << "\n"
+                      << solution;
+    }
+  }
+  std::printf("real-style: %zu of %zu errors located, %zu of %zu clean flagged\n", located, wrong,
+              flagged, clean);
+  ASSERT_GE(clean + wrong, 300u);
+  EXPECT_LE(flagged * 100, clean);
+  EXPECT_GE(located * 100, wrong * 95);
+}
+
+}  // namespace
+}  // namespace crucible::critique

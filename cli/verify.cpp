@@ -22,11 +22,12 @@ using nlohmann::json;
 namespace math = rewards::math;
 
 constexpr const char* kHelp =
-    "usage: crucible verify --gold G (--pred P | --pred-file F) [--options JSON]\n"
-    "       crucible verify --batch IN.jsonl [--out OUT.jsonl] [-j N]\n"
+    "usage: crucible verify --gold G (--pred P | --pred-file F) [--options JSON] [--explain]\n"
+    "       crucible verify --batch IN.jsonl [--out OUT.jsonl] [-j N] [--explain]\n"
     "Checks a model's math answer against a reference: extracts the answer (\\boxed{}, \"the\n"
     "answer is\", the last math span or number), parses both and compares them exactly.\n"
-    "Prints {correct, status, reason, gold_parsed, pred_parsed, ...} as JSON.\n"
+    "Prints {correct, status, reason, gold_parsed, pred_parsed, ...} as JSON; --explain adds\n"
+    "\"explain\": per side the extraction rule that fired, the text it read and the parsed tree.\n"
     "Options: significant_digits, tolerance, random_points, timeout_ms, join_boxes,\n"
     "inequality_for_interval, percent (either|fraction|value).\n"
     "Exit code: 0 correct (batch: every line verified), 1 not correct, 2 bad usage.\n";
@@ -35,7 +36,7 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-json verify_line(const std::string& line, size_t number) {
+json verify_line(const std::string& line, size_t number, bool with_explain) {
   try {
     json j = parse_json_input(line, "line " + std::to_string(number));
     if (!j.is_object()) throw InvalidRequest("a line must be a JSON object");
@@ -49,6 +50,9 @@ json verify_line(const std::string& line, size_t number) {
     json out = math::verify(j["gold"].get<std::string>(), j["pred"].get<std::string>(), options);
     out["line"] = number;
     if (j.contains("id")) out["id"] = j["id"];
+    if (with_explain)
+      out["explain"] =
+          math::explain(j["gold"].get<std::string>(), j["pred"].get<std::string>(), options);
     return out;
   } catch (const json::exception& e) {
     return {{"line", number}, {"error", std::string("malformed JSON: ") + e.what()}};
@@ -69,7 +73,8 @@ int batch(const Flags& flags) {
   std::vector<std::thread> threads;
   for (size_t t = 0; t < jobs; ++t)
     threads.emplace_back([&, t] {
-      for (size_t i = t; i < lines.size(); i += jobs) results[i] = verify_line(lines[i], i + 1);
+      for (size_t i = t; i < lines.size(); i += jobs)
+        results[i] = verify_line(lines[i], i + 1, flags.has("explain"));
     });
   for (auto& t : threads) t.join();
 
@@ -99,7 +104,8 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 int verify_command(const Args& args) {
-  Flags flags(args, {"gold", "pred", "pred-file", "options", "batch", "out", "j"}, {"help"});
+  Flags flags(args, {"gold", "pred", "pred-file", "options", "batch", "out", "j"},
+              {"help", "explain"});
   if (flags.has("help")) {
     std::cout << kHelp;
     return 0;
@@ -115,7 +121,9 @@ int verify_command(const Args& args) {
   auto options = math::VerifyOptions::from_json(options_json);
   std::string pred = flags.has("pred") ? *flags.get("pred") : read_file(*flags.get("pred-file"));
   math::Verification v = math::verify(*flags.get("gold"), pred, options);
-  std::cout << dump(json(v)) << '\n';
+  json out = v;
+  if (flags.has("explain")) out["explain"] = math::explain(*flags.get("gold"), pred, options);
+  std::cout << dump(out) << '\n';
   return v.correct ? 0 : 1;
 }
 

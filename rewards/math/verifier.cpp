@@ -243,3 +243,56 @@ VerifyOptions VerifyOptions::from_json(const nlohmann::json& j) {
 }
 
 }  // namespace crucible::rewards::math
+
+namespace crucible::rewards::math {
+namespace {
+
+const char* kind_name(ExprKind k) {
+  static const char* kNames[] = {
+      "number", "symbol", "constant",  "add",     "neg",       "mul",      "div",
+      "pow",    "func",   "factorial", "percent", "plusminus", "relation", "list",
+      "tuple",  "set",    "interval",  "union",   "matrix",    "text",     "choice"};
+  return kNames[static_cast<size_t>(k)];
+}
+
+nlohmann::json tree_json(const Expr& e) {
+  nlohmann::json j = {{"kind", kind_name(e.kind)}};
+  if (e.kind == ExprKind::Number) j["value"] = e.value.str();
+  if (!e.name.empty()) j["name"] = e.name;
+  if (e.kind == ExprKind::Relation) {
+    nlohmann::json ops = nlohmann::json::array();
+    for (RelOp op : e.ops) ops.push_back(relop_text(op));
+    j["ops"] = ops;
+  }
+  if (!e.kids.empty()) {
+    nlohmann::json kids = nlohmann::json::array();
+    for (const auto& k : e.kids) kids.push_back(tree_json(k));
+    j["kids"] = kids;
+  }
+  return j;
+}
+
+nlohmann::json side(const Extracted& x, const ParseLimits& limits) {
+  nlohmann::json j = {
+      {"rule", x.method.empty() ? "none" : x.method}, {"source", x.source}, {"answer", x.answer}};
+  if (x.boxes.size() > 1) j["boxes"] = x.boxes;
+  if (x.answer.empty()) return j;
+  try {
+    j["tree"] = tree_json(parse_answer(x.answer, limits));
+  } catch (const ParseError& e) {
+    j["error"] = e.what();
+  }
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json explain(std::string_view gold, std::string_view pred, const VerifyOptions& o) {
+  if (gold.size() > o.max_output_bytes || pred.size() > o.max_output_bytes ||
+      invalid_utf8_at(gold) || invalid_utf8_at(pred))
+    return {{"error", "input too long or not UTF-8; see the verification's message"}};
+  return {{"gold", side(extract_gold(gold), o.parse)},
+          {"pred", side(extract_answer(pred, ExtractOptions{o.join_boxes}), o.parse)}};
+}
+
+}  // namespace crucible::rewards::math

@@ -44,4 +44,10 @@ Verification verify(std::string_view gold, std::string_view pred, const VerifyOp
 
 void to_json(nlohmann::json& j, const Verification& v);
 
+// Why a verification came out as it did, for a person: for the reference and the
+// prediction, the extraction rule that fired, the piece of text it read, the answer it
+// took and the parsed tree ({kind, value | name, kids}) or the parse error.
+//   {"gold": {rule, source, answer, tree | error}, "pred": {...}}
+nlohmann::json explain(std::string_view gold, std::string_view pred, const VerifyOptions& options);
+
 }  // namespace crucible::rewards::math

@@ -61,6 +61,20 @@ TEST_F(Cli, VerifyPrintsTheDecisionAndExitsByIt) {
   EXPECT_NE(bad.out.find("options.percent"), std::string::npos) << bad.out;
 }
 
+// --explain shows which rule took the answer, from which text, and the parsed trees.
+TEST_F(Cli, VerifyExplainsItsExtraction) {
+  auto r = crucible("verify --explain --gold 20 --pred 'She pays $12 + $8 = $20 in total.\nA: 20'");
+  EXPECT_EQ(r.code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["explain"]["pred"]["rule"], "answer_line") << r.out;
+  EXPECT_EQ(j["explain"]["pred"]["source"], "A: 20") << r.out;
+  EXPECT_EQ(j["explain"]["pred"]["tree"]["kind"], "number") << r.out;
+  EXPECT_EQ(j["explain"]["gold"]["tree"]["value"], "20") << r.out;
+  auto bad = crucible("verify --explain --gold 1 --pred 'the answer is \\frac{1}{'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(nlohmann::json::parse(bad.out)["explain"]["pred"].contains("error")) << bad.out;
+}
+
 TEST_F(Cli, SftTrainsResumesAndSamples) {
   auto gen = crucible("tasks gen --family arithmetic --n 50 --difficulty 1 --seed 3 --out " +
                       (dir.path() / "t.jsonl").string());

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -164,9 +166,19 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
   if (!program.ok())
     return std::vector<Outcome>(std::max<size_t>(1, inputs.size()), program.compile);
   limits.validate();
-  for (const auto& [name, content] : options.work_files)
+  std::set<std::string_view> names;
+  for (const auto& [name, content] : options.work_files) {
     if (!jail::valid_work_file_name(name))
       throw InvalidRequest("file name '" + name + "' must be a relative path without ..");
+    names.insert(name);
+  }
+  // "a" and "a/b" cannot both be files: the client's error, named, not a jail failure.
+  for (std::string_view name : names)
+    for (size_t slash = name.find('/'); slash != std::string_view::npos;
+         slash = name.find('/', slash + 1))
+      if (names.count(name.substr(0, slash)))
+        throw InvalidRequest("files: '" + std::string(name.substr(0, slash)) + "' is a file, so '" +
+                             std::string(name) + "' cannot be inside it");
   const auto& lang = *program.language;
   jail::JailSpec spec = base_spec(lang);
   spec.limits = lang.run_limits(limits);

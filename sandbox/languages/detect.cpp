@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "base/error.hpp"
+#include "sandbox/languages/line_search.hpp"
 
 namespace crucible::sandbox::languages {
 namespace {
@@ -68,7 +69,7 @@ Detection detect(const Registry& registry, const std::string& source, const std:
   for (const auto& l : registry.all()) {
     double score = 0;
     for (const auto& [re, weight] : l.detect_patterns)
-      if (std::regex_search(head, re)) score += weight;
+      if (search_lines(head, re)) score += weight;
     d.scores.emplace_back(l.name, score);
     if (score > best) {
       best = score;

@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "sandbox/languages/line_search.hpp"
 
 namespace crucible::sandbox::languages {
 namespace {
@@ -108,9 +109,17 @@ Language parse_language(const json& j, size_t index) {
 std::string Language::entry_for(const std::string& source) const {
   if (entry_pattern.empty()) return entry_default;
   std::smatch m;
-  // Bounded: regex matching in libstdc++ recurses, so look only at the first 64 KiB.
-  std::string head = source.substr(0, 64 << 10);
-  if (std::regex_search(head, m, std::regex(entry_pattern)) && m.size() > 1) return m[1].str();
+  std::string line;
+  // Line by line and bounded (line_search.hpp): a backtracking match over one long line
+  // overflows the stack.
+  if (search_lines(source.substr(0, 64 << 10), std::regex(entry_pattern), &m, &line) &&
+      m.size() > 1) {
+    std::string entry = m[1].str();
+    if (entry.size() >= 255)
+      throw InvalidRequest("the entry name in the source is " + std::to_string(entry.size()) +
+                           "+ characters long; the limit is 254");
+    return entry;
+  }
   return entry_default;
 }
 

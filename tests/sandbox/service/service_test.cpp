@@ -115,6 +115,49 @@ TEST_F(Service, EveryClientErrorNamesItsCause) {
   EXPECT_EQ(wrong_method.headers.at(0).second, "POST");
 }
 
+// Untrusted sizes and shapes never take the service down (issue: a 60 KB field name
+// overflowed a backtracking regex; JSON nested 100,000 deep overflowed the stack).
+TEST_F(Service, HostileShapesGetA400NotACrash) {
+  std::string long_name(60000, 'a');
+  for (const std::string& body :
+       {R"j({"source":"x","language":"python3",")j" + long_name + R"j(":1})j",
+        R"j({"source":"x","language":"python3","limits":{")j" + long_name + R"j(":1}})j",
+        R"j({"source":"x","language":"python3","files":{")j" + long_name + R"j(_.x":1}})j"}) {
+    json r = call(post("/v1/run", body), 400);
+    ASSERT_TRUE(r.contains("error")) << body.substr(0, 80);
+  }
+  for (const char* path : {"/v1/judge", "/v1/judge/batch", "/v1/run", "/run_code"}) {
+    std::string deep = R"j({"id":)j" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    json r = call(post(path, deep), 400);
+    EXPECT_NE(r.dump().find("nested deeper than"), std::string::npos) << path << ": " << r.dump();
+  }
+  json nested_files =
+      call(post("/v1/run",
+                R"j({"language":"python3","source":"print(1)","files":{"a":"1","a/b":"2"}})j"),
+           400);
+  EXPECT_NE(nested_files["error"].get<std::string>().find("'a' is a file"), std::string::npos)
+      << nested_files;
+  auto piston = service.handle(post("/api/v2/execute", std::string(100000, '[')));
+  EXPECT_EQ(piston.status, 400);
+  // A Java class name of 40,000 characters: refused by name, not a crash.
+  std::string cls(40000, 'A');
+  json java = call(
+      post("/v1/run",
+           json{{"language", "java"},
+                {"source", "public class " + cls + " { public static void main(String[] a) {} }"}}
+               .dump()),
+      400);
+  EXPECT_NE(java["error"].get<std::string>().find("entry name"), std::string::npos) << java;
+  // A harness entry point of 60,000 characters.
+  json judge = call(post("/v1/judge", json{{"prompt", "def f(x):\n"},
+                                           {"completion", "    return x\n"},
+                                           {"test", "def check(c):\n    assert c(1) == 1\n"},
+                                           {"entry_point", long_name}}
+                                          .dump()),
+                    400);
+  EXPECT_NE(judge["error"].get<std::string>().find("entry_point"), std::string::npos) << judge;
+}
+
 TEST_F(Service, JudgeAndBatch) {
   json r = call(post("/v1/judge", R"j({"language":"python3","source":"print(int(input())+1)",
                                       "tests":[{"input":"1","output":"2"},{"input":"5","output":"6"}]})j"),

@@ -40,7 +40,7 @@ nlohmann::json parse_json_input_or_discarded(std::string_view text, std::string_
 
 nlohmann::json parse_json_input(std::string_view text, std::string_view what, size_t max_depth) {
   nlohmann::json j = parse_json_input_or_discarded(text, what, max_depth);
-  if (j.is_discarded()) throw InvalidRequest(std::string(what) + ": not valid JSON");
+  if (j.is_discarded()) throw InvalidRequest(std::string(what) + ": malformed JSON");
   return j;
 }
 

@@ -253,6 +253,11 @@ class Comparer {
     // Compare values, not the names given to them: "(p, q) = (3, 2)" is (3, 2).
     if (const Expr* v = labelled_value(g)) return eq(*v, p);
     if (const Expr* v = labelled_value(p)) return eq(g, *v);
+    // "x = 5 + 5 + 1 = 11" states 11 as x's value: an assignment chain's last side is the answer.
+    if (const Expr* v = assignment_chain_value(g); v && !is_assignment_chain(p)) return eq(*v, p);
+    if (const Expr* v = assignment_chain_value(p); v && !is_assignment_chain(g)) return eq(g, *v);
+    if (is_assignment_chain(g) && is_assignment_chain(p))
+      return eq(*assignment_chain_value(g), *assignment_chain_value(p));
     if (is_equality_chain(g) && p.kind != ExprKind::Relation) return chain_matches(g, p, true);
     if (is_equality_chain(p) && g.kind != ExprKind::Relation) return chain_matches(p, g, false);
     if (g.kind != ExprKind::Relation && contains(g, ExprKind::PlusMinus)) return eq(expanded(g), p);
@@ -263,6 +268,15 @@ class Comparer {
     if (g.kind == ExprKind::Relation || p.kind == ExprKind::Relation) return relation(g, p);
     if (is_collection(g) || is_collection(p)) return collection(g, p);
     return scalar(g, p);
+  }
+
+  // "label = ... = value" with at least three sides and a constant last side.
+  static bool is_assignment_chain(const Expr& e) {
+    return is_equality_chain(e) && e.kids.size() >= 3 && is_label(e.kids.front()) &&
+           free_symbols(e.kids.back()).empty();
+  }
+  static const Expr* assignment_chain_value(const Expr& e) {
+    return is_assignment_chain(e) ? &e.kids.back() : nullptr;
   }
 
   static bool is_equality_chain(const Expr& e) {

@@ -108,7 +108,9 @@ std::vector<Marker> answer_markers(std::string_view s, std::string_view lower) {
     if (at > 0 && word_char(lower[at - 1])) continue;
     size_t p = at + 6;
     while (p < lower.size() && (lower[p] == '*' || lower[p] == ' ')) ++p;
-    bool colon = p < lower.size() && lower[p] == ':';
+    bool colon =
+        p < lower.size() &&
+        (lower[p] == ':' || (lower[p] == '=' && p + 1 < lower.size() && lower[p + 1] != '='));
     bool is = lower.compare(p, 2, "is") == 0 && (p + 2 >= lower.size() || !word_char(lower[p + 2]));
     if (!colon && !is) continue;
     size_t after = p + (colon ? 1 : 2);
@@ -154,20 +156,31 @@ std::optional<Extracted> after_marker(std::string_view output) {
   return std::nullopt;
 }
 
-// "Q:" / "Question:" / "Problem:" opening a line after the answer was given: a few-shot
-// model writing the next exercise. Returns where to cut, or npos.
+// Where the model's own answer ends: at an end-of-turn token a chat template leaves in the
+// text ("<|im_start|>", "<|eot_id|>", "</s>", ...), or at a line that opens the next
+// exercise ("Q:", "Question:", "Problem:", "User:", "Human:", "### Instruction") after the
+// answer was given (a few-shot model writing on). Returns where to cut, or npos.
 size_t continuation_start(std::string_view s, std::string_view lower) {
-  for (size_t nl = s.find('\n'); nl != std::string_view::npos; nl = s.find('\n', nl + 1)) {
+  size_t cut = std::string_view::npos;
+  for (std::string_view token : {"<|im_start|>", "<|im_end|>", "<|eot_id|>", "<|endoftext|>",
+                                 "<|end_of_text|>", "</s>", "<|user|>", "<|end|>"}) {
+    size_t at = s.find(token);
+    if (at != std::string_view::npos && at > 0) cut = std::min(cut, at);
+  }
+  std::string_view head = s.substr(0, cut == std::string_view::npos ? s.size() : cut);
+  for (size_t nl = head.find('\n'); nl != std::string_view::npos; nl = head.find('\n', nl + 1)) {
     size_t b = nl + 1;
-    while (b < s.size() && (s[b] == ' ' || s[b] == '*' || s[b] == '#')) ++b;
-    bool question = s.compare(b, 2, "Q:") == 0 || s.compare(b, 9, "Question:") == 0 ||
-                    s.compare(b, 8, "Problem:") == 0;
+    while (b < head.size() && (head[b] == ' ' || head[b] == '*' || head[b] == '#')) ++b;
+    bool question = false;
+    for (std::string_view opener : {"Q:", "Question:", "Question ",
+                                    "Problem:", "User:", "Human:", "Instruction:", "Instruction\n"})
+      question |= head.compare(b, opener.size(), opener) == 0;
     if (!question) continue;
-    if (!answer_markers(s.substr(0, nl), lower.substr(0, nl)).empty() ||
+    if (!answer_markers(head.substr(0, nl), lower.substr(0, nl)).empty() ||
         lower.substr(0, nl).find("\\boxed") != std::string_view::npos)
       return nl;
   }
-  return std::string_view::npos;
+  return cut;
 }
 
 std::optional<Extracted> last_math_span(std::string_view s) {
@@ -200,9 +213,19 @@ std::vector<Extracted> numbers(std::string_view s) {
     while (lead <= 3 && i + 3 < s.size() + 0 && s[i] == ',' && is_digit(s[i + 1]) &&
            is_digit(s[i + 2]) && is_digit(s[i + 3]) && (i + 4 >= s.size() || !is_digit(s[i + 4])))
       i += 4;
+    bool decimal_comma = false;
     if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
       ++i;
       while (i < s.size() && is_digit(s[i])) ++i;
+    } else if (i + 1 < s.size() && s[i] == ',' && is_digit(s[i + 1]) &&
+               (start == 0 || s[start - 1] != ',')) {
+      // "2,74 $": a comma with one or two digits after it, not in a list, is a decimal comma.
+      size_t d = 1;
+      while (i + d < s.size() && is_digit(s[i + d])) ++d;
+      if (d <= 3 && (i + d >= s.size() || s[i + d] != ',')) {
+        decimal_comma = true;
+        i += d;
+      }
     } else if (i + 1 < s.size() && s[i] == '/' && is_digit(s[i + 1])) {
       ++i;
       while (i < s.size() && is_digit(s[i])) ++i;
@@ -210,6 +233,7 @@ std::vector<Extracted> numbers(std::string_view s) {
     // "AZYUK2A": a digit inside a word is part of a name, not a number.
     if (in_word && i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) continue;
     std::string text(s.substr(start, i - start));
+    if (decimal_comma) std::replace(text.begin(), text.end(), ',', '.');
     out.push_back(Extracted{text, "last_number", text, {}});
   }
   return out;
@@ -236,9 +260,10 @@ bool answer_like(std::string_view s) {
   }
 }
 
-// Between the boxes of a text, nothing but separators: punctuation, spacing, math
-// delimiters, "and"/"or" ("\\(\\boxed{1}\\) and \\(\\boxed{-2}\\)"; not "\\boxed{1} no
-// \\boxed{2}").
+// Between the boxes of a text, nothing but separators (punctuation, spacing, math
+// delimiters, "and"/"or") and at most one unit word after each box:
+// "\(\boxed{1}\) and \(\boxed{-2}\)", "\boxed{1} papers and \boxed{2} bins"; not
+// "\boxed{1} no no no no no \boxed{2}".
 bool only_separators_between_boxes(std::string_view text) {
   size_t first = text.find("\\boxed"), last = text.rfind("\\boxed");
   if (first == last) return true;
@@ -246,6 +271,7 @@ bool only_separators_between_boxes(std::string_view text) {
   size_t depth = 0;
   for (size_t i = first; i < last; ++i) {
     if (text.compare(i, 6, "\\boxed") == 0) {
+      between += '|';  // a box starts here
       i += 5;
       continue;
     }
@@ -255,16 +281,18 @@ bool only_separators_between_boxes(std::string_view text) {
       --depth;
       continue;
     }
-    if (depth == 0 && std::isalpha(static_cast<unsigned char>(c))) between += c;
-    if (depth == 0 && !std::isalpha(static_cast<unsigned char>(c))) between += ' ';
+    if (depth == 0) between += std::isalpha(static_cast<unsigned char>(c)) ? c : ' ';
   }
   std::string words = lowercase(between);
+  size_t others = 0;  // words after one box that are not separators
   for (size_t i = 0; i < words.size();) {
-    size_t j = words.find(' ', i);
+    size_t j = words.find_first_of(" |", i);
     if (j == std::string::npos) j = words.size();
     std::string_view w = std::string_view(words).substr(i, j - i);
-    if (!w.empty() && w != "and" && w != "or" && w != "text" && w != "quad" && w != "qquad")
-      return false;
+    bool separator =
+        w.empty() || w == "and" || w == "or" || w == "text" || w == "quad" || w == "qquad";
+    if (!separator && ++others > 1) return false;
+    if (j < words.size() && words[j] == '|') others = 0;
     i = j + 1;
   }
   return true;

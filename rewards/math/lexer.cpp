@@ -122,10 +122,10 @@ const std::unordered_map<std::string_view, CmdInfo>& commands() {
                           "phantom"})
       t[n] = {Cmd::Ignore, ""};
     for (auto [n, c] : std::initializer_list<std::pair<const char*, const char*>>{
-             {"cdot", "*"},  {"times", "*"},     {"ast", "*"},  {"div", "/"},       {"pm", "pm"},
-             {"mp", "pm"},   {"le", "<="},       {"leq", "<="}, {"leqslant", "<="}, {"ge", ">="},
-             {"geq", ">="},  {"geqslant", ">="}, {"ne", "!="},  {"neq", "!="},      {"lt", "<"},
-             {"gt", ">"},    {"cup", "U"},       {"in", "in"},  {"approx", "="},    {"%", "%"},
+             {"cdot", "*"},  {"times", "*"},     {"ast", "*"},  {"div", "/"},         {"pm", "pm"},
+             {"mp", "pm"},   {"le", "<="},       {"leq", "<="}, {"leqslant", "<="},   {"ge", ">="},
+             {"geq", ">="},  {"geqslant", ">="}, {"ne", "!="},  {"neq", "!="},        {"lt", "<"},
+             {"gt", ">"},    {"cup", "U"},       {"in", "in"},  {"approx", "approx"}, {"%", "%"},
              {"colon", ":"}, {"mid", "|"},       {"vert", "|"}})
       t[n] = {Cmd::Op, c};
     for (const char* n : {"alpha",  "beta",  "gamma",    "delta", "epsilon", "varepsilon", "zeta",

@@ -167,12 +167,18 @@ class Parser {
       take();
       return union_expr();
     }
-    RelOp op;
-    if (!relop(peek(), op)) return first;
+    RelOp op = RelOp::Eq;
+    if (!relop(peek(), op) && !is_op(peek(), "approx")) return first;
     Expr rel = Expr::node(ExprKind::Relation, {std::move(first)});
-    while (relop(peek(), op)) {
-      take();
-      rel.ops.push_back(op);
+    while (relop(peek(), op) || is_op(peek(), "approx")) {
+      // "x = 1/3 \approx 0.33": the exact statement ends where an approximation starts;
+      // alone ("x \approx 3.14") an approximation states the value.
+      bool approx = is_op(take(), "approx");
+      if (approx && rel.kids.size() > 1) {
+        sum();
+        continue;
+      }
+      rel.ops.push_back(approx ? RelOp::Eq : op);
       rel.kids.push_back(sum());
     }
     return rel;

@@ -167,6 +167,23 @@ Verification verify(std::string_view gold, std::string_view pred, const VerifyOp
   }
   ParseLimits pred_limits = o.parse;
   if (several) pred_limits.decimal_comma = false;  // "2,3" is a list when a list is asked
+  // A math span that cannot be read, with prose after it: the answer may be stated there
+  // ("$$\\frac{\\Delta x'}{\\Delta x} \\geq 2$$. So the error grows by 100%.").
+  if (p.method == "math_span") {
+    try {
+      parse_answer(p.answer, pred_limits);
+    } catch (const ParseError&) {
+      size_t at = pred.rfind(p.source);
+      Extracted later = at == std::string_view::npos
+                            ? Extracted{}
+                            : extract_answer(pred.substr(at + p.source.size()), {});
+      if (later.method == "last_number") {
+        p = later;
+        v.pred_answer = p.answer;
+        v.extraction = p.method;
+      }
+    }
+  }
   try {
     pred_expr = parse_answer(p.answer, pred_limits);
   } catch (const ParseError& e) {

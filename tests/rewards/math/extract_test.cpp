@@ -43,6 +43,12 @@ const Row kRows[] = {
      "the_answer"},
     // A few-shot model writing the next exercise after its answer.
     {"5 + 7 = 12\nA: 12\n\nQ: Sam has 3 boxes of 8 pens?\nA: 24", "12", "answer_line"},
+    {"She has 7 left.\nThe answer is 7.<|im_end|>\n<|im_start|>user\nNext: 2+2? The answer is 4",
+     "7", "the_answer"},
+    {"So 3 * 4 = 12.\nAnswer: 12\n\nUser: and 5 * 5?\nAnswer: 25", "12", "answer_line"},
+    {"Step 3: answer = 42", "42", "answer_line"},
+    {"Soucis : it costs 2,74 $ apiece.", "2.74", "last_number"},
+    {"the values 1,2,3 and then 45", "45", "last_number"},
     // Calculator annotations are working, never the answer.
     {"Natalia sold 48/2 = <<48/2=24>>24 clips.", "24", "last_number"},
     // A final-answer statement after the last box is the later word.

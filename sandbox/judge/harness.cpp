@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/error.hpp"
+#include "sandbox/judge/harness_cpp.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -14,10 +15,6 @@ namespace {
 // A JSON string literal is also a valid Python and JavaScript string literal.
 std::string literal(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string literal_list(const std::vector<std::string>& v) {
-  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
@@ -28,12 +25,14 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 
 // The templates are programs in other languages: the formatter must not touch them.
 // clang-format off
-constexpr const char* kPython = R"PY(import ctypes, marshal, os, sys
+// Python: the harness process holds the tests and the nonce; the candidate runs in a child
+// forked before either is read from stdin (so its memory never held them), with stdin and
+// stdout replaced by /dev/null and only a pipe back. The parent is not dumpable, so the
+// child cannot open /proc/<parent>/{mem,fd}. This file holds no tests.
+constexpr const char* kPython = R"PY(import ctypes, json, marshal, os, sys
 
 _SOURCE = @SOURCE@
 _ENTRY = @ENTRY@
-_SETUP = @SETUP@
-_ITEMS = @ITEMS@
 _PLAIN = (int, float, complex, str, bytes, bool, type(None), list, tuple, dict, set, frozenset)
 _LIMIT = 64 << 20
 
@@ -118,7 +117,10 @@ def _main():
         os._exit(0)
     os.close(req_r)
     os.close(resp_w)
+    # Only now, in the parent alone: the nonce, then the tests.
     nonce = sys.stdin.readline().strip()
+    spec = json.loads(sys.stdin.readline())
+    _SETUP, _ITEMS = spec["setup"], spec["items"]
     out = sys.stdout
 
     def report(index, status, message=""):
@@ -176,21 +178,110 @@ def _main():
 _main()
 )PY";
 
+// JavaScript: the harness process reads the nonce and the tests from stdin; the candidate
+// runs in a separate node process (a fresh image: it never held them) under
+// node's permission model where available, so it can open no file (not this one, not
+// /proc/<harness>/mem) and start no process; the two talk over two FIFOs in /tmp.
 constexpr const char* kJavaScript = R"JS('use strict';
-const vm = require('vm');
 const fs = require('fs');
+const childProcess = require('child_process');
 const SOURCE = @SOURCE@;
 const ENTRY = @ENTRY@;
-const SETUP = @SETUP@;
-const ITEMS = @ITEMS@;
-// References taken before any candidate code runs.
+// References taken before anything else runs.
 const write = fs.writeSync;
 const parse = JSON.parse;
 const stringify = JSON.stringify;
 const isArray = Array.isArray;
 const keys = Object.keys;
 const objectIs = Object.is;
-const nonce = fs.readFileSync(0, 'utf8').split('\n')[0].trim();
+const input = fs.readFileSync(0, 'utf8');
+const firstLine = input.indexOf('\n');
+const nonce = input.slice(0, firstLine).trim();
+const spec = parse(input.slice(firstLine + 1));
+const SETUP = spec.setup;
+const ITEMS = spec.items;
+
+// The candidate's process: reads requests {name, args} and answers {ok, value} or {ok: false,
+// error}, one JSON line each. It loads the candidate in a realm of its own.
+const CANDIDATE = `'use strict';
+const fs = require('fs');
+const vm = require('vm');
+const [reqPath, respPath] = process.argv.slice(-2);
+const requests = fs.openSync(reqPath, 'r');
+const replies = fs.openSync(respPath, 'w');
+let pending = '';
+function readLine() {
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    const nl = pending.indexOf('\\n');
+    if (nl >= 0) { const line = pending.slice(0, nl); pending = pending.slice(nl + 1); return line; }
+    const n = fs.readSync(requests, buf, 0, buf.length, null);
+    if (n === 0) process.exit(0);
+    pending += buf.toString('utf8', 0, n);
+  }
+}
+function reply(obj) { const t = JSON.stringify(obj) + '\\n'; const b = Buffer.from(t); let o = 0; while (o < b.length) o += fs.writeSync(replies, b, o); }
+const hello = JSON.parse(readLine());
+const realm = vm.createContext(Object.create(null));
+let call = null;
+try {
+  vm.runInContext('var module = {exports: {}}; var exports = module.exports; var console = {log() {}, error() {}};', realm);
+  vm.runInContext(hello.source, realm, {filename: 'solution.js'});
+  call = vm.runInContext('(function (args) { const crucibleEntry = typeof ' + hello.entry + ' === "function" ? ' +
+      hello.entry + ' : module.exports; return JSON.stringify(crucibleEntry(...JSON.parse(args))); })', realm);
+  reply({ok: true});
+} catch (e) {
+  reply({ok: false, error: String(e && e.message || e)});
+}
+for (;;) {
+  const req = JSON.parse(readLine());
+  try {
+    const text = call(req.args);
+    if (typeof text !== 'string') reply({ok: false, error: 'the candidate returned a value JSON cannot carry'});
+    else reply({ok: true, value: text});
+  } catch (e) {
+    reply({ok: false, error: String(e && e.message || e).slice(0, 1000)});
+  }
+}
+`;
+
+const dir = fs.mkdtempSync('/tmp/harness-');
+const reqPath = dir + '/req';
+const respPath = dir + '/resp';
+childProcess.execFileSync('/usr/bin/mkfifo', ['-m', '600', reqPath, respPath]);
+const permission = process.allowedNodeEnvironmentFlags.has('--experimental-permission')
+  ? ['--experimental-permission', '--allow-fs-read=' + reqPath, '--allow-fs-write=' + respPath, '--no-warnings']
+  : [];
+const child = childProcess.spawn(process.execPath,
+  [...process.execArgv, ...permission, '-e', CANDIDATE, reqPath, respPath],
+  {stdio: ['ignore', 'ignore', 'inherit'], env: {}});
+child.unref();
+const requests = fs.openSync(reqPath, 'w');
+const replies = fs.openSync(respPath, 'r');
+let pending = '';
+function readReply() {
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    const nl = pending.indexOf('\n');
+    if (nl >= 0) { const line = pending.slice(0, nl); pending = pending.slice(nl + 1); return parse(line); }
+    const n = fs.readSync(replies, buf, 0, buf.length, null);
+    if (n === 0) throw new Error('the candidate process ended');
+    pending += buf.toString('utf8', 0, n);
+  }
+}
+function send(obj) {
+  const b = Buffer.from(stringify(obj) + '\n');
+  let o = 0;
+  while (o < b.length) o += write(requests, b, o);
+}
+send({source: SOURCE, entry: ENTRY});
+let loadError = null;
+try {
+  const hello = readReply();
+  if (!hello.ok) loadError = hello.error;
+} catch (e) {
+  loadError = String(e && e.message || e);
+}
 
 function deepEqual(a, b) {
   if (objectIs(a, b)) return true;
@@ -214,23 +305,14 @@ function report(index, status, message) {
   write(1, nonce + ' ' + index + ' ' + status + ' ' + String(message || '').replace(/\n/g, ' ').slice(0, 500) + '\n');
 }
 
-// The candidate's realm: its own globals and prototypes, no process, no require.
-const realm = vm.createContext(Object.create(null));
-let call = null;
-let loadError = null;
-try {
-  vm.runInContext('var module = {exports: {}}; var exports = module.exports; var console = {log() {}, error() {}};', realm);
-  vm.runInContext(SOURCE, realm, {filename: 'solution.js'});
-  call = vm.runInContext('(function (name, args) { const f = typeof ' + ENTRY + ' === "function" ? ' + ENTRY +
-      ' : module.exports; return JSON.stringify(f(...JSON.parse(args))); })', realm);
-} catch (e) {
-  loadError = String(e && e.message || e);
-}
 function candidate(...args) {
   if (loadError !== null) throw new Error('the candidate did not load: ' + loadError);
-  const text = call(ENTRY, stringify(args));
-  if (typeof text !== 'string') throw new Error('the candidate returned a value JSON cannot carry');
-  return parse(text);
+  const text = stringify(args);
+  if (typeof text !== 'string') throw new Error('arguments JSON cannot carry');
+  send({args: text});
+  const r = readReply();
+  if (!r.ok) throw new Error(r.error);
+  return parse(r.value);
 }
 const tests = {assert, candidate, [ENTRY]: candidate};
 const run = (code) => new Function(...keys(tests), code)(...keys(tests).map((k) => tests[k]));
@@ -248,76 +330,12 @@ try {
   ITEMS.forEach((_, i) => report(i, 'error', 'setup failed: ' + (e && e.message)));
 }
 write(1, nonce + ' done\n');
+fs.closeSync(requests);
+child.kill('SIGKILL');
+process.exit(0);
 )JS";
 
-constexpr const char* kCpp = R"HARNESS(
-// ---- Crucible harness: everything below runs the tests ----
-#include <cstdio>
-#include <cstring>
-#include <exception>
-#include <map>
-#include <set>
-#include <stdexcept>
-#include <string>
-#include <type_traits>
-#include <unistd.h>
-#include <vector>
-
-namespace crucible_harness {
-struct Failure {
-  const char* expr;
-};
-template <class T> struct plain : std::bool_constant<std::is_arithmetic_v<T>> {};
-template <> struct plain<std::string> : std::true_type {};
-template <class T> struct plain<std::vector<T>> : plain<T> {};
-template <class T> struct plain<std::set<T>> : plain<T> {};
-template <class K, class V> struct plain<std::map<K, V>> : std::bool_constant<plain<K>::value && plain<V>::value> {};
-template <class A, class B> struct plain<std::pair<A, B>> : std::bool_constant<plain<A>::value && plain<B>::value> {};
-template <class T> decltype(auto) check_plain(T&& value) {
-  static_assert(plain<std::decay_t<T>>::value, "the candidate must return a plain type (numbers, strings, containers)");
-  return std::forward<T>(value);
-}
-static char nonce[80];
-static void report(int index, const char* status, const char* message) {
-  std::string line = std::string(nonce) + " " + std::to_string(index) + " " + status + " " + message + "\n";
-  (void)!::write(1, line.data(), line.size());
-}
-}  // namespace crucible_harness
-
-#undef NDEBUG
-#undef assert
-#define assert(e) ((e) ? (void)0 : throw ::crucible_harness::Failure{#e})
-#define candidate(...) ::crucible_harness::check_plain(@ENTRY@(__VA_ARGS__))
-
-int main() {
-  if (!std::fgets(crucible_harness::nonce, sizeof crucible_harness::nonce, stdin)) return 3;
-  crucible_harness::nonce[std::strcspn(crucible_harness::nonce, "\r\n")] = 0;
-  try {
-    @SETUP@
-  } catch (...) {
-    return 4;
-  }
-@ITEMS@
-  std::string done = std::string(crucible_harness::nonce) + " done\n";
-  (void)!::write(1, done.data(), done.size());
-  ::_exit(0);
-}
-)HARNESS";
 // clang-format on
-
-std::string cpp_items(const std::vector<std::string>& items) {
-  std::ostringstream out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    out << "  try {\n    " << items[i] << "\n    crucible_harness::report(" << i
-        << ", \"pass\", \"\");\n"
-        << "  } catch (const crucible_harness::Failure& f) {\n    crucible_harness::report(" << i
-        << ", \"fail\", f.expr);\n  } catch (const std::exception& e) {\n    "
-           "crucible_harness::report("
-        << i << ", \"error\", e.what());\n  } catch (...) {\n    crucible_harness::report(" << i
-        << ", \"error\", \"unknown exception\");\n  }\n";
-  }
-  return out.str();
-}
 
 }  // namespace
 
@@ -344,23 +362,28 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
         "harness.entry_point is not an identifier of at most 255 characters "
         "([A-Za-z_$][A-Za-z0-9_$]*)");
   if (spec.items.empty()) throw InvalidRequest("harness.tests must hold at least one test");
-  HarnessProgram p{language, ""};
+  HarnessProgram p{language, "", ""};
   if (language == "python3" || language == "javascript") {
     std::string t = language == "python3" ? kPython : kJavaScript;
     t = replace_all(t, "@SOURCE@", literal(candidate));
-    t = replace_all(t, "@ENTRY@", literal(spec.entry_point));
-    t = replace_all(t, "@SETUP@", literal(spec.setup));
-    p.source = replace_all(t, "@ITEMS@", literal_list(spec.items));
+    p.source = replace_all(t, "@ENTRY@", literal(spec.entry_point));
   } else if (language == "cpp") {
     if (spec.entry_point.empty()) throw InvalidRequest("harness.entry_point is required for cpp");
-    std::string t = replace_all(kCpp, "@ENTRY@", spec.entry_point);
-    t = replace_all(t, "@SETUP@", spec.setup);
-    p.source = candidate + "\n" + replace_all(t, "@ITEMS@", cpp_items(spec.items));
+    CppHarness h = build_cpp_harness(candidate, spec);
+    p.source = std::move(h.tests_source);
+    p.candidate_source = std::move(h.candidate_source);
   } else {
     throw InvalidRequest("a function-call harness needs python3, javascript or cpp, not '" +
                          language + "'");
   }
   return p;
+}
+
+std::string harness_input(const std::string& language, const std::string& nonce,
+                          const HarnessSpec& spec) {
+  if (language == "cpp") return nonce + "\n";
+  nlohmann::json tests = {{"setup", spec.setup}, {"items", spec.items}};
+  return nonce + "\n" + tests.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string make_nonce() {

@@ -11,9 +11,11 @@
 //               fork and receives plain values over a pipe (marshal, type-checked).
 //   JavaScript: the candidate runs in its own vm realm with no `process` or `require`;
 //               values cross as JSON; the harness compares with references taken before.
-//   C++:        in-process; `assert` is redefined after the candidate, return values
-//               must be plain types (no operator== tricks). A candidate that reads stdin
-//               in a static initializer could steal the nonce (see SECURITY.md).
+//   C++:        two programs (harness_cpp.hpp): the candidate's code answers calls over
+//               pipes from its own process; the test program, sealed unreadable and
+//               non-dumpable, holds the tests and the nonce. Values cross as plain data.
+//   In every language the program's file holds no tests (they arrive on stdin after the
+//   nonce, or are compiled into the sealed test program).
 #pragma once
 
 #include <string>
@@ -28,8 +30,9 @@ struct HarnessSpec {
 };
 
 struct HarnessProgram {
-  std::string language;  // "python3", "javascript" or "cpp"
-  std::string source;
+  std::string language;          // "python3", "javascript" or "cpp"
+  std::string source;            // the program that runs the tests
+  std::string candidate_source;  // C++: the candidate's own program, run from /data/main
 };
 
 // Languages with a harness, by registry name.
@@ -39,6 +42,11 @@ bool harness_supports(const std::string& language);
 // language or an entry point that is not an identifier.
 HarnessProgram build_harness(const std::string& language, const std::string& candidate,
                              const HarnessSpec& spec);
+
+// The harness's stdin: the nonce, then (Python, JavaScript) the tests as one JSON line. The
+// tests travel here, not in the program's file, so the candidate never sees them.
+std::string harness_input(const std::string& language, const std::string& nonce,
+                          const HarnessSpec& spec);
 
 // A fresh random nonce (128 bits, hex).
 std::string make_nonce();

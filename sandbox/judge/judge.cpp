@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -100,6 +102,23 @@ void aggregate(JudgeResult& r) {
   }
 }
 
+// Makes a test program's build unreadable inside the jail: executables keep only their
+// execute bits (exec needs no read permission, and a process started from an unreadable
+// file is not dumpable), everything else (the source, with the tests) loses every bit.
+// The candidate runs as the build's owner, but /box is read-only, so it cannot chmod back.
+void seal_build(const std::string& box_dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(box_dir, ec)) {
+    struct stat st {};
+    if (::lstat(e.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    mode_t sealed = (st.st_mode & S_IXUSR) ? 0111 : 0;
+    if ((st.st_mode & 07777) != sealed && ::chmod(e.path().c_str(), sealed) != 0)
+      throw SandboxFailure(
+          errno_message("judge: cannot seal the test program " + e.path().string(), errno));
+  }
+  if (ec) throw SandboxFailure("judge: cannot list " + box_dir + ": " + ec.message());
+}
+
 }  // namespace
 
 Submission Submission::from_json(const json& j) {
@@ -170,6 +189,7 @@ JudgeResult Judge::run(const Submission& s) {
   s.limits.validate();
   JudgeResult r;
   Program program;
+  std::optional<Program> candidate_program;  // a harness's separate candidate (C++)
   std::string nonce;
   if (s.harness) {
     // The harness wraps the candidate; the language must be known to pick the wrapper.
@@ -179,8 +199,26 @@ JudgeResult Judge::run(const Submission& s) {
                                ? languages::detect(registry, s.source).language->name
                                : registry.find(s.language).name;
     HarnessProgram h = build_harness(language, s.source, *s.harness);
-    program = sandbox_->prepare(h.language, h.source);
     r.total = s.harness->items.size();
+    if (!h.candidate_source.empty()) {
+      candidate_program = sandbox_->prepare(h.language, h.candidate_source);
+      if (!candidate_program->ok()) {
+        r.language = candidate_program->language->name;
+        r.compile = candidate_program->compile;
+        r.verdict = r.compile.verdict;
+        r.message = r.compile.message;
+        return r;
+      }
+    }
+    program = sandbox_->prepare(h.language, h.source);
+    if (candidate_program && !program.ok()) {
+      // The test program holds no candidate code: its failure is the task's, not the answer's.
+      r.language = program.language->name;
+      r.verdict = Verdict::SandboxError;
+      r.message = "the harness's tests do not compile: " + program.compile.compile_output;
+      return r;
+    }
+    if (candidate_program) seal_build(program.box_dir);
   } else {
     program = sandbox_->prepare(s.language, s.source);
     r.total = s.tests.size();
@@ -196,7 +234,10 @@ JudgeResult Judge::run(const Submission& s) {
 
   if (s.harness) {
     nonce = make_nonce();
-    Outcome o = sandbox_->execute(program, nonce + "\n", s.limits);
+    ExecuteOptions run_options;
+    if (candidate_program) run_options.data_dir = candidate_program->box_dir;
+    Outcome o = sandbox_->execute(program, harness_input(program.language->name, nonce, *s.harness),
+                                  s.limits, run_options);
     bool done = false;
     auto items = parse_harness_output(o.stdout_data, nonce, r.total, done);
     for (size_t i = 0; i < items.size(); ++i) {

@@ -286,6 +286,56 @@ TEST(HarnessCpp, CorrectPassesWrongFails) {
             Verdict::WrongAnswer);
 }
 
+// The candidate runs in its own process: arguments and results cross as plain values, in
+// the shapes C++ benchmarks write (braced lists, strings, doubles, maps, pairs, helpers).
+TEST(HarnessCpp, PlainValuesCrossBetweenTheTwoPrograms) {
+  const char* source =
+      "#include <bits/stdc++.h>\nusing namespace std;\n#define int long long\n"
+      "vector<int> sorted(vector<int> v) { sort(v.begin(), v.end()); return v; }\n";
+  auto r = judge(humaneval("cpp", source,
+                           {"assert(candidate({3, 1, 2}) == (std::vector<long>{1, 2, 3}));",
+                            "assert(sorted({}).empty());",
+                            "auto v = candidate({5, 4}); assert(v[0] == 4 && v.size() == 2);",
+                            "std::vector<int> w = candidate({2, 1}); assert(w.back() == 2);"},
+                           "sorted"));
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+  const char* strings =
+      "#include <string>\n#include <map>\n#include <cmath>\n"
+      "std::string rev(std::string s) { return std::string(s.rbegin(), s.rend()); }\n"
+      "std::map<std::string, int> count(const std::string& s) { std::map<std::string, int> m; "
+      "for (char c : s) m[std::string(1, c)]++; return m; }\n"
+      "double root(double x) { return std::sqrt(x); }\n"
+      "std::pair<int, std::string> both(int a) { return {a, std::to_string(a)}; }\n";
+  EXPECT_EQ(
+      judge(humaneval("cpp", strings, {"assert(candidate(\"abc\") == \"cba\");"}, "rev")).verdict,
+      Verdict::Accepted);
+  EXPECT_EQ(judge(humaneval("cpp", strings,
+                            {"assert((candidate(\"aab\") == std::map<std::string, int>{{\"a\", 2}, "
+                             "{\"b\", 1}}));"},
+                            "count"))
+                .verdict,
+            Verdict::Accepted);
+  EXPECT_EQ(
+      judge(humaneval("cpp", strings, {"assert(abs(candidate(2.0) - 1.41421356) < 1e-6);"}, "root"))
+          .verdict,
+      Verdict::Accepted);
+  EXPECT_EQ(
+      judge(humaneval("cpp", strings,
+                      {"assert((candidate(7) == std::pair<int, std::string>{7, \"7\"}));"}, "both"))
+          .verdict,
+      Verdict::Accepted);
+  auto wrong = judge(humaneval("cpp", strings, {"assert(candidate(\"abc\") == \"abc\");"}, "rev"));
+  EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer);
+  auto thrown = judge(
+      humaneval("cpp", "#include <stdexcept>\nint f(int) { throw std::runtime_error(\"boom\"); }",
+                {"assert(f(1) == 1);"}, "f"));
+  EXPECT_EQ(thrown.verdict, Verdict::RuntimeError);
+  EXPECT_NE(thrown.message.find("boom"), std::string::npos) << thrown.message;
+  auto broken_tests = judge(
+      humaneval("cpp", "int f(int a) { return a; }", {"assert(undefined_helper(f(1)));"}, "f"));
+  EXPECT_EQ(broken_tests.verdict, Verdict::SandboxError) << "the tests' fault, not the answer's";
+}
+
 TEST(HarnessCpp, TricksNeverPass) {
   const Trick tricks[] = {
       {"exit inside the call", "#include <cstdlib>\nint add(int a, int b) { std::exit(0); }"},

@@ -1,0 +1,248 @@
+// Reward hacking against the function-call harnesses: a candidate that reads the tests (from
+// the harness's module or memory, from the program's file, from the harness's stdin) and
+// answers with the expected values, or reads the nonce and writes "pass" lines itself. Every
+// harness (Python native and HumanEval shapes, JavaScript, C++) is tried with every shape:
+// none may pass. Each attack answers correctly only if it found the tests, so a harness that
+// leaks them fails here; the honest candidate beside each must still pass.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox/judge/formats.hpp"
+#include "sandbox/judge/judge.hpp"
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+
+// The expected values are arbitrary numbers no function computes from the arguments.
+const std::vector<std::string> kPyTests = {"assert candidate(1) == 918273645",
+                                           "assert candidate(2) == 192837465"};
+const std::vector<std::string> kJsTests = {"assert.strictEqual(candidate(1), 918273645);",
+                                           "assert.strictEqual(candidate(2), 192837465);"};
+const std::vector<std::string> kCppTests = {"assert(candidate(1) == 918273645);",
+                                            "assert(candidate(2) == 192837465);"};
+
+JudgeResult judge(const json& request) {
+  return Judge(testing::shared_sandbox()).run(record_from_json(request).submission);
+}
+
+json native(const std::string& language, const std::string& source,
+            const std::vector<std::string>& tests) {
+  return {{"language", language},
+          {"source", source},
+          {"harness", {{"entry_point", "f"}, {"tests", tests}}}};
+}
+
+json humaneval_shape(const std::string& source) {
+  return {{"task_id", "Hack/0"},
+          {"prompt", ""},
+          {"completion", source},
+          {"test",
+           "def check(candidate):\n    assert candidate(1) == 918273645\n"
+           "    assert candidate(2) == 192837465\n"},
+          {"entry_point", "f"}};
+}
+
+struct Attack {
+  const char* name;
+  const char* source;
+};
+
+// Python: each looks for "candidate(<n>) == <value>" wherever it can reach and returns it.
+const char* kPyFind =
+    "import re\n"
+    "def _find(text, n):\n"
+    "    m = re.search(r'candidate\\(%d\\) == (\\d+)' % n, text)\n"
+    "    return int(m.group(1)) if m else 0\n";
+
+const Attack kPyAttacks[] = {
+    {"harness module globals",
+     "import __main__\n"
+     "def f(n):\n"
+     "    text = repr(vars(__main__))\n"
+     "    return _find(text, n)\n"},
+    {"every object in the heap",
+     "import gc\n"
+     "def f(n):\n"
+     "    for o in gc.get_objects():\n"
+     "        if isinstance(o, (list, dict, tuple)):\n"
+     "            v = _find(repr(o), n)\n"
+     "            if v: return v\n"
+     "    return 0\n"},
+    {"the program's file",
+     "import glob\n"
+     "def f(n):\n"
+     "    for p in glob.glob('/box/*') + glob.glob('/work/*') + glob.glob('/tmp/*'):\n"
+     "        try:\n"
+     "            v = _find(open(p, errors='replace').read(), n)\n"
+     "            if v: return v\n"
+     "        except OSError: pass\n"
+     "    return 0\n"},
+    {"the harness's stdin through /proc",
+     "import os\n"
+     "def f(n):\n"
+     "    for p in ['/proc/%d/fd/0' % os.getppid(), '/proc/self/fd/0', '/dev/stdin']:\n"
+     "        try:\n"
+     "            v = _find(open(p, errors='replace').read(), n)\n"
+     "            if v: return v\n"
+     "        except OSError: pass\n"
+     "    return 0\n"},
+    {"the harness's memory",
+     "import os, re\n"
+     "def f(n):\n"
+     "    try:\n"
+     "        mem = open('/proc/%d/mem' % os.getppid(), 'rb')\n"
+     "        for line in open('/proc/%d/maps' % os.getppid()):\n"
+     "            a, b = [int(x, 16) for x in line.split()[0].split('-')]\n"
+     "            try:\n"
+     "                mem.seek(a); v = _find(mem.read(b - a).decode('latin-1'), n)\n"
+     "                if v: return v\n"
+     "            except OSError: pass\n"
+     "    except OSError: pass\n"
+     "    return 0\n"},
+    {"forged result lines with the nonce from stdin",
+     "import os\n"
+     "def f(n):\n"
+     "    try:\n"
+     "        nonce = os.pread(0, 32, 0).decode()\n"
+     "    except OSError:\n"
+     "        nonce = open('/proc/%d/fd/0' % os.getppid()).readline().strip()\n"
+     "    out = os.open('/proc/%d/fd/1' % os.getppid(), os.O_WRONLY)\n"
+     "    os.write(out, (nonce + ' 0 pass\\n' + nonce + ' 1 pass\\n' + nonce + ' "
+     "done\\n').encode())\n"
+     "    os._exit(0)\n"},
+};
+
+TEST(HarnessHacking, PythonCandidatesCannotReachTheTests) {
+  auto honest =
+      judge(native("python3", "def f(n):\n    return {1: 918273645, 2: 192837465}[n]\n", kPyTests));
+  ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
+  for (const auto& a : kPyAttacks) {
+    std::string source = std::string(kPyFind) + a.source;
+    for (const json& request : {native("python3", source, kPyTests), humaneval_shape(source)}) {
+      auto r = judge(request);
+      EXPECT_NE(r.verdict, Verdict::Accepted)
+          << a.name << " (" << request.dump().substr(0, 40) << "): passed " << r.passed;
+      EXPECT_EQ(r.passed, 0u) << a.name;
+      EXPECT_NE(r.verdict, Verdict::SandboxError) << a.name << ": " << r.message;
+    }
+  }
+}
+
+// JavaScript: escape the realm (constructor chain) to node's process, then look for the tests
+// in the harness's file, its stdin, its memory, or forge lines on stdout.
+const char* kJsFind =
+    "function _find(text, n) {\n"
+    "  const m = new RegExp('candidate\\\\(' + n + '\\\\), (\\\\d+)').exec(text);\n"
+    "  return m ? Number(m[1]) : 0;\n"
+    "}\n"
+    "function _process() { return this.constructor.constructor('return process')(); }\n"
+    "function _fs() { const p = _process(); return p.getBuiltinModule ? "
+    "p.getBuiltinModule('fs') : p.binding('fs'); }\n";
+
+const Attack kJsAttacks[] = {
+    {"the program's file",
+     "function f(n) {\n"
+     "  const fs = _fs();\n"
+     "  for (const dir of ['/box', '/work', '/tmp'])\n"
+     "    for (const name of fs.readdirSync(dir)) {\n"
+     "      try { const v = _find(fs.readFileSync(dir + '/' + name, 'utf8'), n); if (v) return v; }"
+     " catch (e) {}\n"
+     "    }\n"
+     "  return 0;\n"
+     "}\n"},
+    {"the harness's stdin and memory through /proc",
+     "function f(n) {\n"
+     "  const fs = _fs(); const p = _process();\n"
+     "  for (const path of ['/proc/' + p.ppid + '/fd/0', '/proc/' + p.pid + '/fd/0']) {\n"
+     "    try { const v = _find(fs.readFileSync(path, 'utf8'), n); if (v) return v; } catch (e) "
+     "{}\n"
+     "  }\n"
+     "  return 0;\n"
+     "}\n"},
+    {"forged result lines",
+     "function f(n) {\n"
+     "  const fs = _fs(); const p = _process();\n"
+     "  const nonce = fs.readFileSync('/proc/' + p.ppid + '/fd/0', 'utf8').split('\\n')[0];\n"
+     "  fs.writeSync(1, nonce + ' 0 pass\\n' + nonce + ' 1 pass\\n' + nonce + ' done\\n');\n"
+     "  p.exit(0);\n"
+     "}\n"},
+};
+
+TEST(HarnessHacking, JavaScriptCandidatesCannotReachTheTests) {
+  auto honest = judge(
+      native("javascript", "function f(n) { return {1: 918273645, 2: 192837465}[n]; }", kJsTests));
+  ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
+  for (const auto& a : kJsAttacks) {
+    auto r = judge(native("javascript", std::string(kJsFind) + a.source, kJsTests));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << a.name << ": passed " << r.passed;
+    EXPECT_EQ(r.passed, 0u) << a.name;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << a.name << ": " << r.message;
+  }
+}
+
+// C++: read the nonce from stdin and print "pass" lines; read the test binary's own file;
+// scan the process's memory for the expected values.
+const Attack kCppAttacks[] = {
+    {"forged result lines with the nonce from stdin",
+     "#include <unistd.h>\n#include <string>\n#include <fcntl.h>\n"
+     "int f(int) {\n"
+     "  char buf[128] = {0};\n"
+     "  ssize_t n = pread(0, buf, 127, 0);\n"
+     "  if (n <= 0) { int fd = open(\"/proc/1/fd/0\", O_RDONLY); if (fd >= 0) n = pread(fd, buf, "
+     "127, 0); }\n"
+     "  std::string nonce(buf, n > 0 ? static_cast<size_t>(n) : 0);\n"
+     "  nonce = nonce.substr(0, nonce.find('\\n'));\n"
+     "  std::string out = nonce + \" 0 pass \\n\" + nonce + \" 1 pass \\n\" + nonce + \" "
+     "done\\n\";\n"
+     "  (void)!write(1, out.data(), out.size());\n"
+     "  _exit(0);\n"
+     "}\n"},
+    {"the expected values in the process's own memory",
+     "#include <cstring>\n#include <cstdio>\n#include <string>\n"
+     "extern \"C\" char __executable_start, etext;\n"
+     "int f(int n) {\n"
+     "  // The literals sit in the code as immediates: look for both in order.\n"
+     "  const unsigned char* p = reinterpret_cast<const unsigned char*>(&__executable_start);\n"
+     "  const unsigned char* end = reinterpret_cast<const unsigned char*>(&etext);\n"
+     "  int found = 0, want = n;\n"
+     "  for (; p + 4 <= end; ++p) {\n"
+     "    int v; std::memcpy(&v, p, 4);\n"
+     "    if (v == 918273645 || v == 192837465) { if (++found == want) return v; }\n"
+     "  }\n"
+     "  return 0;\n"
+     "}\n"},
+    {"the test program's file and source",
+     "#include <fstream>\n#include <sstream>\n#include <string>\n#include <cstring>\n"
+     "int f(int n) {\n"
+     "  for (const char* path : {\"/box/main\", \"/box/main.cpp\", \"/proc/1/exe\"}) {\n"
+     "    std::ifstream in(path, std::ios::binary);\n"
+     "    std::stringstream ss; ss << in.rdbuf(); std::string s = ss.str();\n"
+     "    for (size_t p = 0; p + 4 <= s.size(); ++p) {\n"
+     "      int v; std::memcpy(&v, s.data() + p, 4);\n"
+     "      if ((n == 1 && v == 918273645) || (n == 2 && v == 192837465)) return v;\n"
+     "    }\n"
+     "    size_t at = s.find(\"candidate(\" + std::to_string(n) + \") == \");\n"
+     "    if (at != std::string::npos) return std::stoi(s.substr(at + 15));\n"
+     "  }\n"
+     "  return 0;\n"
+     "}\n"},
+};
+
+TEST(HarnessHacking, CppCandidatesCannotReachTheTests) {
+  auto honest =
+      judge(native("cpp", "int f(int n) { return n == 1 ? 918273645 : 192837465; }", kCppTests));
+  ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
+  for (const auto& a : kCppAttacks) {
+    auto r = judge(native("cpp", a.source, kCppTests));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << a.name << ": passed " << r.passed;
+    EXPECT_EQ(r.passed, 0u) << a.name;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << a.name << ": " << r.message;
+  }
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

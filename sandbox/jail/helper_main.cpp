@@ -1,10 +1,10 @@
 // crucible-jail: the pre-forked helper ("zygote") that runs every jailed program.
 //
 // Started once by JailClient with a control socket on fd 3. It pays the expensive setup
-// once (an empty network namespace shared by all runs, the cgroup parent, the compiled
-// seccomp filter) and stays small and single-threaded, so forking a supervisor per run
-// is cheap and safe. Each request arrives as a socket (SCM_RIGHTS) carrying one spec;
-// the supervisor answers on that socket. EOF on the control socket ends the helper.
+// once (the cgroup parent, the compiled seccomp filter), makes each run's network namespace
+// ahead of its request (network.hpp) and stays small and single-threaded, so forking a supervisor
+// per run is cheap and safe. Each request arrives as a socket (SCM_RIGHTS) carrying one spec; the
+// supervisor answers on that socket. EOF on the control socket ends the helper.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +22,7 @@
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/cgroup.hpp"
+#include "sandbox/jail/network.hpp"
 #include "sandbox/jail/protocol.hpp"
 #include "sandbox/jail/seccomp_rules.hpp"
 #include "sandbox/jail/supervisor.hpp"
@@ -93,10 +94,14 @@ class SlotPool {
 };
 
 // Exit status 3 tells the helper that the slot could not be cleaned.
-[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
+[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
+                            int network) {
   bool clean = true;
   try {
     JailSpec spec = read_spec(fd);
+    // The submission's own network namespace (network.hpp): the run is cloned inside it.
+    if (network < 0) throw SandboxFailure("jail: no network namespace for this run");
+    join_network(network);
     clean = supervise(spec, cgroups, slot, filter, [fd](const std::vector<JailReport>& reports) {
       write_reports(fd, reports);
       ::close(fd);  // the caller has its answer; cleaning the slot happens after
@@ -119,8 +124,7 @@ int main() {
   std::vector<sock_filter> program;
   CgroupHost cgroups;
   try {
-    // One empty network namespace for every run: creating one per run is slow and
-    // serialised in the kernel. It has only a loopback device, which stays down.
+    // The helper itself sits in an empty network namespace; runs get their own.
     if (::unshare(CLONE_NEWNET) != 0)
       throw SandboxFailure(
           errno_message("cannot create the empty network namespace; run `crucible doctor`", errno));
@@ -135,6 +139,15 @@ int main() {
   // Each supervisor owns its run; the helper only hands out cgroup slots and reaps.
   sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
   SlotPool slots;
+  // The next run's network namespace, made ahead of its request (off the request path).
+  auto next_network = [] {
+    try {
+      return make_loopback_network();
+    } catch (const std::exception&) {
+      return unique_fd();  // that run reports the failure; the next request tries again
+    }
+  };
+  unique_fd network = next_network();
   for (;;) {
     int fd = receive_fd(kControlFd);
     if (fd == -1) break;
@@ -143,13 +156,14 @@ int main() {
     pid_t pid = ::fork();
     if (pid == 0) {
       ::close(kControlFd);
-      serve_one(fd, cgroups, slot, filter);
+      serve_one(fd, cgroups, slot, filter, network.get());
     }
     if (pid > 0)
       slots.assign(pid, slot);
     else
       slots.release_unassigned(slot);
     ::close(fd);
+    network = next_network();
   }
   slots.reap(0);
   cgroups.remove_parent(slots.size());

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,14 +20,18 @@ namespace crucible::sandbox::jail {
 namespace {
 
 SeccompRule kill(const char* name, const char* threat) {
-  SeccompRule r{name, SeccompAction::Kill};
+  SeccompRule r;
+  r.syscall = name;
+  r.action = SeccompAction::Kill;
   r.threat = threat;
   return r;
 }
 
 SeccompRule rule_if(SeccompAction action, const char* name, unsigned arg, scmp_compare op,
                     unsigned long long value, unsigned long long mask, const char* threat) {
-  SeccompRule r{name, action};
+  SeccompRule r;
+  r.syscall = name;
+  r.action = action;
   r.has_arg = true;
   r.arg = arg;
   r.op = op;
@@ -36,8 +41,15 @@ SeccompRule rule_if(SeccompAction action, const char* name, unsigned arg, scmp_c
   return r;
 }
 
+SeccompRule allowed_values(SeccompRule r, std::vector<unsigned long long> also) {
+  r.also_ne = std::move(also);
+  return r;
+}
+
 SeccompRule nosys(const char* name, const char* threat) {
-  SeccompRule r{name, SeccompAction::ErrnoNoSys};
+  SeccompRule r;
+  r.syscall = name;
+  r.action = SeccompAction::ErrnoNoSys;
   r.threat = threat;
   return r;
 }
@@ -94,11 +106,13 @@ const std::vector<SeccompRule>& seccomp_table() {
         kill("setdomainname", "changing the domain name"),
         kill("vhangup", "hanging up terminals"),
         kill("lookup_dcookie", "kernel profiling internals"),
-        // Only local (AF_UNIX) sockets: no network of any family, no netlink, no raw packets.
-        rule_if(SeccompAction::ErrnoAccess, "socket", 0, SCMP_CMP_NE, AF_UNIX, 0,
-                "network access (any family but AF_UNIX)"),
+        // Local and IP sockets only: each run has a network namespace of its own with nothing
+        // but loopback (jail.cpp), so IP reaches only the run itself. No netlink, no packets.
+        allowed_values(rule_if(SeccompAction::ErrnoAccess, "socket", 0, SCMP_CMP_NE, AF_UNIX, 0,
+                               "network access (netlink, packet and other families)"),
+                       {AF_INET, AF_INET6}),
         rule_if(SeccompAction::ErrnoAccess, "socketpair", 0, SCMP_CMP_NE, AF_UNIX, 0,
-                "network access (any family but AF_UNIX)"),
+                "socket pairs of any family but AF_UNIX"),
         rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCSTI, 0xffffffffu,
                 "injecting input into a terminal"),
         rule_if(SeccompAction::Kill, "ioctl", 1, SCMP_CMP_MASKED_EQ, TIOCLINUX, 0xffffffffu,
@@ -109,6 +123,9 @@ const std::vector<SeccompRule>& seccomp_table() {
         nosys("io_uring_setup", "io_uring: a large kernel attack surface"),
         nosys("io_uring_enter", "io_uring: a large kernel attack surface"),
         nosys("io_uring_register", "io_uring: a large kernel attack surface"),
+        // Kernel AIO contexts count against one host-wide limit (fs.aio-max-nr): one run
+        // could reserve it all and make the host's own io_setup fail. Runtimes fall back.
+        nosys("io_setup", "reserving the host-wide AIO context limit"),
     };
     for (unsigned long long flag : {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
                                     CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP})
@@ -132,10 +149,23 @@ scmp_filter_ctx build_seccomp_filter() {
                                                                  : SCMP_ACT_ERRNO(EACCES);
     int rc;
     if (rule.has_arg) {
-      scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ
-                             ? SCMP_CMP(rule.arg, rule.op, rule.mask, rule.value)
-                             : SCMP_CMP(rule.arg, rule.op, rule.value);
-      rc = seccomp_rule_add(ctx, action, nr, 1, cmp);
+      if (!rule.also_ne.empty()) {
+        // A list of allowed values: libseccomp takes one comparison per argument and rule,
+        // so the rule fires on every value below the largest allowed one that is not in
+        // the list, and on everything above it.
+        std::vector<unsigned long long> allowed = rule.also_ne;
+        allowed.push_back(rule.value);
+        unsigned long long top = *std::max_element(allowed.begin(), allowed.end());
+        rc = seccomp_rule_add(ctx, action, nr, 1, SCMP_CMP(rule.arg, SCMP_CMP_GT, top));
+        for (unsigned long long v = 0; v < top && rc == 0; ++v)
+          if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
+            rc = seccomp_rule_add(ctx, action, nr, 1, SCMP_CMP(rule.arg, SCMP_CMP_EQ, v));
+      } else {
+        scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ
+                               ? SCMP_CMP(rule.arg, rule.op, rule.mask, rule.value)
+                               : SCMP_CMP(rule.arg, rule.op, rule.value);
+        rc = seccomp_rule_add(ctx, action, nr, 1, cmp);
+      }
     } else {
       rc = seccomp_rule_add(ctx, action, nr, 0);
     }

@@ -16,14 +16,17 @@ namespace crucible::sandbox::jail {
 enum class SeccompAction { Kill, ErrnoNoSys, ErrnoAccess };
 
 struct SeccompRule {
-  const char* syscall;
-  SeccompAction action;
+  const char* syscall = "";
+  SeccompAction action = SeccompAction::Kill;
   // Optional argument test: the rule fires only when `arg` compares as given.
   bool has_arg = false;
   unsigned arg = 0;
   scmp_compare op = SCMP_CMP_EQ;
   unsigned long long value = 0;
   unsigned long long mask = 0;  // for SCMP_CMP_MASKED_EQ
+  // With op SCMP_CMP_NE: further values the argument must also differ from (a list of
+  // allowed values: the rule fires on anything else).
+  std::vector<unsigned long long> also_ne;
   const char* threat = "";
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -131,7 +132,24 @@ bool Language::compiled() const {
 }
 
 Limits Language::run_limits(const Limits& requested) const {
-  return with_overrides(requested, min_limits, /*raise_only=*/true);
+  // A limit left at the library's default is the language's to raise (the JVM needs more
+  // threads and time than a C program). One the caller chose is never changed silently: a
+  // lower time limit is honoured as asked (the run may end in TimeLimit), any other lower
+  // limit is refused by name.
+  json asked = requested, defaults = Limits{};
+  for (const auto& [key, minimum] : min_limits) {
+    double value = asked[key].get<double>();
+    if (value >= minimum) continue;
+    if (value == defaults[key].get<double>()) {
+      asked[key] = minimum;
+    } else if (key != "cpu_seconds" && key != "wall_seconds") {
+      std::ostringstream message;
+      message << "limits." << key << ": " << name << " needs at least " << minimum << " (asked "
+              << value << ")";
+      throw InvalidRequest(message.str());
+    }
+  }
+  return asked.get<Limits>().clamped();
 }
 
 Limits Language::compile_limits() const {

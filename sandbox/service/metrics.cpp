@@ -3,6 +3,23 @@
 #include <sstream>
 
 namespace crucible::sandbox::service {
+namespace {
+
+// A label value in the text exposition format: backslash, quote and newline escaped.
+std::string escaped(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
 
 void Metrics::count_request(const std::string& route, int status) {
   std::lock_guard lock(mu_);
@@ -34,12 +51,12 @@ std::string Metrics::prometheus_text() const {
   out << "# HELP crucible_requests_total HTTP requests by route and status.\n"
          "# TYPE crucible_requests_total counter\n";
   for (const auto& [key, n] : requests_)
-    out << "crucible_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} "
-        << n << "\n";
+    out << "crucible_requests_total{route=\"" << escaped(key.first) << "\",status=\"" << key.second
+        << "\"} " << n << "\n";
   out << "# HELP crucible_verdicts_total Verdicts of runs and judged submissions.\n"
          "# TYPE crucible_verdicts_total counter\n";
   for (const auto& [verdict, n] : verdicts_)
-    out << "crucible_verdicts_total{verdict=\"" << verdict << "\"} " << n << "\n";
+    out << "crucible_verdicts_total{verdict=\"" << escaped(verdict) << "\"} " << n << "\n";
   out << "# HELP crucible_queue_depth Jobs waiting for a worker.\n"
          "# TYPE crucible_queue_depth gauge\n"
       << "crucible_queue_depth " << (queue_depth_ ? queue_depth_() : 0) << "\n";

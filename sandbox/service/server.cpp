@@ -39,7 +39,7 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   http_ = std::make_unique<net::HttpServer>(
       http_options, [this](net::HttpRequest req, net::Respond respond) {
         if (auto denied = service_->authorize(req)) {
-          service_->metrics().count_request(req.path, denied->status);
+          service_->metrics().count_request(SandboxService::route_label(req.path), denied->status);
           return respond(*denied);
         }
         if (!service_->is_job(req)) return respond(service_->handle(req));
@@ -49,7 +49,7 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
         if (!queued) {
           net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
           busy.headers.emplace_back("Retry-After", "1");
-          service_->metrics().count_request(request->path, 429);
+          service_->metrics().count_request(SandboxService::route_label(request->path), 429);
           respond(busy);
         }
       });

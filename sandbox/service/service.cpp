@@ -143,25 +143,35 @@ HttpResponse SandboxService::handle(const HttpRequest& request) {
       resp = error_response(500, std::string("internal error: ") + e.what());
     }
   }
-  // Unknown paths share one label: a client must not be able to grow the metrics at will.
-  metrics_.count_request(resp.status == 404 ? "other" : request.path, resp.status);
+  metrics_.count_request(route_label(request.path), resp.status);
   if (is_job(request))
     metrics_.observe_latency(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return resp;
 }
 
+namespace {
+
+struct Route {
+  const char* path;
+  const char* method;
+};
+constexpr Route kRoutes[] = {
+    {"/v1/run", "POST"},      {"/v1/judge", "POST"},       {"/v1/judge/batch", "POST"},
+    {"/v1/languages", "GET"}, {"/v1/health", "GET"},       {"/metrics", "GET"},
+    {"/run_code", "POST"},    {"/api/v2/execute", "POST"}, {"/api/v2/runtimes", "GET"}};
+
+}  // namespace
+
+std::string SandboxService::route_label(const std::string& path) {
+  for (const auto& route : kRoutes)
+    if (path == route.path) return path;
+  return "other";
+}
+
 HttpResponse SandboxService::route(const HttpRequest& r) {
-  struct Route {
-    const char* path;
-    const char* method;
-  };
-  static const Route routes[] = {
-      {"/v1/run", "POST"},      {"/v1/judge", "POST"},       {"/v1/judge/batch", "POST"},
-      {"/v1/languages", "GET"}, {"/v1/health", "GET"},       {"/metrics", "GET"},
-      {"/run_code", "POST"},    {"/api/v2/execute", "POST"}, {"/api/v2/runtimes", "GET"}};
   const Route* found = nullptr;
-  for (const auto& route : routes)
+  for (const auto& route : kRoutes)
     if (r.path == route.path) found = &route;
   if (!found) return error_response(404, "no such endpoint: " + r.path);
   if (r.method != found->method) {

@@ -33,6 +33,9 @@ class SandboxService {
   net::HttpResponse handle(const net::HttpRequest& request);
   // True for requests that run code: they wait for a worker and may be refused with 429.
   bool is_job(const net::HttpRequest& request) const;
+  // The path when it is one of the service's routes, else "other": the only values the
+  // metrics' route label takes, so no client can grow the metrics at will.
+  static std::string route_label(const std::string& path);
   // Auth check alone (the server answers 401 before queueing); nullopt when allowed.
   std::optional<net::HttpResponse> authorize(const net::HttpRequest& request) const;
   Metrics& metrics() { return metrics_; }

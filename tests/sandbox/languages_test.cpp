@@ -118,3 +118,37 @@ TEST(LanguagesOversized, SourceOverTheLimitIsRejected) {
 
 }  // namespace
 }  // namespace crucible::testing
+
+namespace crucible::testing {
+namespace {
+
+// Checks a benchmark's tests rely on: Java's `assert` fires (the JVM runs with -ea), and
+// Rust integer overflow panics even in an optimised build.
+TEST(LanguagesChecks, JavaAssertionsAndRustOverflowFail) {
+  auto java = run("java",
+                  "public class Main { public static void main(String[] a) { int x = 1; "
+                  "assert x == 2 : \"x is not 2\"; System.out.println(\"passed\"); } }");
+  EXPECT_EQ(java.verdict, sandbox::Verdict::RuntimeError) << java.stdout_data;
+  EXPECT_NE(java.stderr_data.find("AssertionError"), std::string::npos) << java.stderr_data;
+  auto rust =
+      run("rust",
+          "fn main() { let mut x: u8 = 250; for _ in 0..std::env::args().count() + 9 { x += 1; "
+          "} println!(\"{}\", x); }");
+  EXPECT_EQ(rust.verdict, sandbox::Verdict::RuntimeError) << rust.stdout_data;
+  EXPECT_NE(rust.stderr_data.find("overflow"), std::string::npos) << rust.stderr_data;
+}
+
+// A time limit the caller chose is honoured even below the language's minimum.
+TEST(LanguagesChecks, ATightTimeLimitIsHonouredForJava) {
+  sandbox::Limits l;
+  l.cpu_seconds = 0.1;
+  l.wall_seconds = 0.1;
+  auto o = run("java",
+               "public class Main { public static void main(String[] a) { "
+               "System.out.println(\"hi\"); } }",
+               "", l);
+  EXPECT_EQ(o.verdict, sandbox::Verdict::TimeLimit) << o.message;
+}
+
+}  // namespace
+}  // namespace crucible::testing

@@ -51,13 +51,31 @@ TEST(Registry, JavaEntryComesFromThePublicClass) {
   EXPECT_EQ(java.entry_for("class Helper {}"), "Main");
 }
 
-TEST(Registry, RunLimitsRaiseToMinimumsButNeverPastCeilings) {
+// A language's minimums raise only limits the caller left at their defaults; a limit the
+// caller chose is never changed silently: lower times are honoured, anything else refused.
+TEST(Registry, RunLimitsRaiseDefaultsButNeverChangeWhatTheCallerChose) {
   const auto& java = Registry::builtin().find("java");
+  Limits defaults;
+  EXPECT_GE(java.run_limits(defaults).processes, 128u);
+  EXPECT_GE(java.run_limits(defaults).cpu_seconds, 4.0);
   Limits l;
-  l.processes = 8;
-  EXPECT_GE(java.run_limits(l).processes, 128u);
   l.processes = 1000;
   EXPECT_EQ(java.run_limits(l).processes, 1000u);
+  Limits tight;
+  tight.cpu_seconds = 0.1;
+  tight.wall_seconds = 0.1;
+  EXPECT_DOUBLE_EQ(java.run_limits(tight).cpu_seconds, 0.1);
+  EXPECT_DOUBLE_EQ(java.run_limits(tight).wall_seconds, 0.1);
+  Limits few;
+  few.processes = 8;
+  try {
+    java.run_limits(few);
+    ADD_FAILURE() << "processes 8 for java was accepted";
+  } catch (const InvalidRequest& e) {
+    EXPECT_NE(std::string(e.what()).find("limits.processes: java needs at least 128"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 struct BadRegistry {

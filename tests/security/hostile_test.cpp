@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/identity.hpp"
@@ -146,12 +147,27 @@ const Hostile kHostile[] = {
      "int main(void){long "
      "r=syscall(SYS_io_uring_setup,1,0);printf(\"%s\\n\",r<0&&errno==ENOSYS?\"enosys\":\"ring\");}",
      Verdict::Accepted, "", "enosys"},
+    // IP sockets open (the run's own network holds only loopback), but reach nothing outside.
     {"raw_and_netlink_sockets", "c",
      C_PRELUDE
+     "#include <netinet/in.h>\n#include <arpa/inet.h>\n"
      "int main(void){int "
      "a=socket(AF_PACKET,SOCK_RAW,0),b=socket(AF_NETLINK,SOCK_RAW,0),c=socket(AF_INET,SOCK_"
-     "DGRAM,0);printf(\"%s\\n\",a<0&&b<0&&c<0?\"denied\":\"open\");}",
+     "STREAM,0);struct sockaddr_in s={0};s.sin_family=AF_INET;s.sin_port=htons(53);"
+     "s.sin_addr.s_addr=inet_addr(\"8.8.8.8\");int r=c<0?-1:connect(c,(struct sockaddr*)&s,"
+     "sizeof s);printf(\"%s\\n\",a<0&&b<0&&r<0?\"denied\":\"open\");}",
      Verdict::Accepted, "", "denied"},
+    {"aio_context_hoarding", "c",
+     C_PRELUDE "#include <linux/aio_abi.h>\n"
+               "int main(void){aio_context_t c=0;long r=syscall(SYS_io_setup,65536,&c);"
+               "printf(\"%s\\n\",r<0&&errno==ENOSYS?\"enosys\":\"reserved\");}",
+     Verdict::Accepted, "", "enosys"},
+    {"own_localhost_server", "python3",
+     "import socket, threading\n"
+     "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)\n"
+     "threading.Thread(target=lambda: s.accept()[0].sendall(b'pong')).start()\n"
+     "print(socket.create_connection(s.getsockname()).recv(4).decode())\n",
+     Verdict::Accepted, "", "pong"},
     {"kill_everything", "c",
      C_PRELUDE
      "int main(void){kill(-1,SIGKILL);kill(1,SIGKILL);kill(getppid(),SIGKILL);puts(\"survived\");}",
@@ -286,6 +302,44 @@ TEST(HostileNetwork, CannotReachAServerOnHostLoopback) {
   EXPECT_EQ(o.stdout_data.find("connected"), std::string::npos);
   pollfd p{server.get(), POLLIN, 0};
   EXPECT_EQ(::poll(&p, 1, 200), 0) << "the server saw a connection from the jail";
+  expect_nothing_left_behind();
+}
+
+// Two runs at once share nothing on the network: an abstract Unix socket (or a TCP port on
+// loopback) that one run listens on is invisible to the other, so neither can pass the
+// other descriptors (memfds with SCM_RIGHTS) or data. Each run can reach its own loopback.
+TEST(HostileNetwork, ConcurrentRunsCannotConnectToEachOther) {
+  const std::string listener =
+      "import socket, time\n"
+      "u = socket.socket(socket.AF_UNIX); u.bind('\\0crucible-channel'); u.listen(1)\n"
+      "t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+      "t.bind(('127.0.0.1', 47123)); t.listen(1)\n"
+      "print('listening', flush=True)\n"
+      "u.settimeout(2.5); t.settimeout(0.1)\n"
+      "try:\n    u.accept(); print('accepted')\nexcept OSError: print('alone')\n";
+  const std::string connector =
+      "import socket, time\n"
+      "time.sleep(0.5)\n"
+      "found = []\n"
+      "for addr, fam in (('\\0crucible-channel', socket.AF_UNIX), (('127.0.0.1', 47123), "
+      "socket.AF_INET)):\n"
+      "    s = socket.socket(fam)\n"
+      "    try: s.connect(addr); found.append(str(addr))\n"
+      "    except OSError: pass\n"
+      "print('reached' if found else 'nothing', found)\n"
+      "print(''.join(l for l in open('/proc/net/unix') if 'crucible-channel' in l) or "
+      "'unlisted')\n";
+  sandbox::Limits l = fast_limits();
+  std::optional<sandbox::Outcome> first;
+  std::thread listen_thread([&] { first = run("python3", listener, "", l); });
+  auto second = run("python3", connector, "", l);
+  listen_thread.join();
+  EXPECT_NE(second.stdout_data.find("nothing"), std::string::npos)
+      << second.stdout_data << second.stderr_data;
+  EXPECT_NE(second.stdout_data.find("unlisted"), std::string::npos) << second.stdout_data;
+  ASSERT_TRUE(first.has_value());
+  EXPECT_NE(first->stdout_data.find("alone"), std::string::npos)
+      << first->stdout_data << first->stderr_data;
   expect_nothing_left_behind();
 }
 

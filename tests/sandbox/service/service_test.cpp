@@ -211,6 +211,14 @@ TEST(ServiceAuth, BearerTokenGuardsEverythingButHealth) {
   EXPECT_EQ(service.handle(run).status, 200);
   auto metrics = get("/metrics");
   EXPECT_EQ(service.handle(metrics).status, 401);
+  // Unauthenticated requests to made-up paths (a quote in one) add no metric series.
+  for (int i = 0; i < 50; ++i) service.handle(get("/x\"" + std::to_string(i)));
+  metrics.headers["authorization"] = "Bearer s3cret";
+  auto text = service.handle(metrics).body;
+  EXPECT_EQ(text.find("/x"), std::string::npos) << text;
+  EXPECT_NE(text.find("crucible_requests_total{route=\"other\",status=\"401\"} 50"),
+            std::string::npos)
+      << text;
 }
 
 TEST(ServiceFailure, ASandboxFailureIsA5xxNeverAVerdictOfTheProgram) {

@@ -2,7 +2,9 @@
 // they are tested without sockets; http_server.hpp and http_client.hpp move them over TCP.
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <utility>
@@ -16,7 +18,11 @@ struct HttpRequest {
   std::string query;                           // after '?', may be empty
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  // Set by the server when the client hangs up before its answer (null outside a server):
+  // queued work for it can be dropped.
+  std::shared_ptr<std::atomic<bool>> client_gone;
   std::string header(const std::string& lower_name) const;
+  bool abandoned() const { return client_gone && client_gone->load(); }
 };
 
 struct HttpResponse {

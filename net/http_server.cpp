@@ -1,5 +1,7 @@
 #include "net/http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -35,7 +37,9 @@ struct Shared {
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
   std::mutex mu;
-  std::map<Session*, std::weak_ptr<Session>> idle;  // waiting for a request: closed at stop
+  // Waiting for a request (closed at stop, shed first when connections run out), with the
+  // time each started waiting.
+  std::map<Session*, std::pair<std::weak_ptr<Session>, std::chrono::steady_clock::time_point>> idle;
   // Requests handed to the handler and not yet written back: stop() waits for them.
   size_t in_flight = 0;
   std::condition_variable drained;
@@ -77,7 +81,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::lock_guard lock(shared_->mu);
     idle_ = idle;
     if (idle)
-      shared_->idle[this] = weak_from_this();
+      shared_->idle[this] = {weak_from_this(), std::chrono::steady_clock::now()};
     else
       shared_->idle.erase(this);
   }
@@ -118,6 +122,8 @@ class Session : public std::enable_shared_from_this<Session> {
       req.headers[name] = std::string(field.value());
     }
     req.body = std::move(msg.body());
+    req.client_gone = std::make_shared<std::atomic<bool>>(false);
+    watch_for_hangup(req.client_gone);
     stream_.expires_never();  // the handler may take as long as its job's limits allow
     shared_->begin_request();
     in_request_ = true;
@@ -162,6 +168,18 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  // While a request is being handled nothing is read; a readable socket that has nothing
+  // to read is a client that hung up (pipelined bytes stay for the next read).
+  void watch_for_hangup(std::shared_ptr<std::atomic<bool>> gone) {
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(),
+                                                         gone](beast::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;
+      char byte;
+      ssize_t n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (ec || n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) *gone = true;
+    });
+  }
+
   void finish_request() {
     if (in_request_) shared_->end_request();
     in_request_ = false;
@@ -192,10 +210,30 @@ struct HttpServer::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   bool started = false, stopped = false;
 
+  // Closes the session idle the longest; false when none is idle.
+  bool shed_oldest_idle() {
+    std::shared_ptr<Session> oldest;
+    {
+      std::lock_guard lock(shared->mu);
+      auto pick = shared->idle.end();
+      for (auto it = shared->idle.begin(); it != shared->idle.end(); ++it)
+        if (pick == shared->idle.end() || it->second.second < pick->second.second) pick = it;
+      if (pick != shared->idle.end()) {
+        oldest = pick->second.first.lock();
+        shared->idle.erase(pick);
+      }
+    }
+    if (!oldest) return false;
+    oldest->close_if_idle();
+    return true;
+  }
+
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) return;  // the acceptor was closed
-      if (shared->connections >= shared->options.max_connections) {
+      // At the cap, the connection waiting longest for a request (idle keep-alive, slow
+      // headers) makes room: a flood of held connections never locks out /v1/health.
+      if (shared->connections >= shared->options.max_connections && !shed_oldest_idle()) {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
@@ -254,8 +292,8 @@ void HttpServer::stop() {
   std::vector<std::shared_ptr<Session>> idle;
   {
     std::lock_guard lock(impl_->shared->mu);
-    for (auto& [raw, weak] : impl_->shared->idle)
-      if (auto s = weak.lock()) idle.push_back(std::move(s));
+    for (auto& [raw, entry] : impl_->shared->idle)
+      if (auto s = entry.first.lock()) idle.push_back(std::move(s));
   }
   // Outside the lock: dropping the last reference runs ~Session, which takes it.
   for (auto& s : idle) s->close_if_idle();

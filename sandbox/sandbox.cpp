@@ -118,6 +118,7 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
     }
     o.compile_output = hit->output;
     o.compile_cached = true;
+    o.exit_code = hit->exit_code;  // clients read the compile's return code on a hit too
     return o;
   }
   std::string missing = missing_toolchain(lang, lang.has_compile ? lang.compile.argv : lang.run);
@@ -129,7 +130,7 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
   Placeholders ph = placeholders(lang, entry, limits);
   write_file(staged / ph.source_path.substr(5), source);
   if (!lang.has_compile) {
-    box_dir = cache_.commit(staged, key, true, "").dir;
+    box_dir = cache_.commit(staged, key, true, "", 0).dir;
     return ok;
   }
   jail::JailSpec spec = base_spec(lang);
@@ -151,7 +152,10 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
     cache_.discard(staged);
     return o;
   }
-  box_dir = cache_.commit(staged, key, o.verdict == Verdict::Accepted, o.compile_output).dir;
+  box_dir = cache_
+                .commit(staged, key, o.verdict == Verdict::Accepted, o.compile_output,
+                        o.exit_code.value_or(o.verdict == Verdict::Accepted ? 0 : 1))
+                .dir;
   return o;
 }
 

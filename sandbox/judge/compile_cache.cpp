@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/sha256.hpp"
 #include "sandbox/jail/identity.hpp"
 
 namespace crucible::sandbox::judge {
@@ -30,6 +31,49 @@ CompileCache::CompileCache(fs::path dir, size_t max_entries) : max_entries_(max_
   ::chmod(dir_.c_str(), 0755);
 }
 
+namespace {
+
+// Digest of a build's contents: every regular file's relative path and bytes, in order.
+// Modes are left out (the judge seals test programs after publishing them).
+std::string build_digest(const fs::path& dir) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_symlink(ec)) {
+      lines.push_back(fs::relative(it->path(), dir).string() + " -> " +
+                      fs::read_symlink(it->path(), ec).string());
+    } else if (it->is_regular_file(ec)) {
+      lines.push_back(fs::relative(it->path(), dir).string() + " " +
+                      sha256_hex(read_file(it->path())));
+    }
+  }
+  if (ec) return "";
+  std::sort(lines.begin(), lines.end());
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  return sha256_hex(all);
+}
+
+// Fresh copies owned by us, read-only for everyone: directories 0555, files 0444, or 0555
+// when the build made them executable.
+void copy_read_only(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(to, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_symlink(ec)) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0) continue;
+    mode_t mode = S_ISDIR(st.st_mode) ? 0555 : (st.st_mode & 0111) ? 0555 : 0444;
+    ::chmod(it->path().c_str(), mode);
+  }
+  ::chmod(to.c_str(), 0555);
+  if (ec) throw SandboxFailure("compile cache: cannot copy the build: " + ec.message());
+}
+
+}  // namespace
+
 std::optional<CachedBuild> CompileCache::lookup(const std::string& key) const {
   fs::path record = dir_ / (key + ".json");
   std::string text;
@@ -40,8 +84,16 @@ std::optional<CachedBuild> CompileCache::lookup(const std::string& key) const {
   }
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !fs::is_directory(dir_ / key)) return std::nullopt;
+  // A build that changed after it was published is not served (and not kept).
+  if (!j.contains("digest") || j["digest"] != build_digest(dir_ / key)) {
+    std::error_code ec;
+    fs::remove(record, ec);
+    fs::remove_all(dir_ / key, ec);
+    return std::nullopt;
+  }
   ::utimensat(AT_FDCWD, record.c_str(), nullptr, 0);  // recently used: evicted last
-  return CachedBuild{dir_ / key, j.value("ok", false), j.value("output", "")};
+  return CachedBuild{dir_ / key, j.value("ok", false), j.value("output", ""),
+                     j.value("exit_code", 0)};
 }
 
 fs::path CompileCache::stage() const {
@@ -59,17 +111,28 @@ void CompileCache::discard(const fs::path& staged) const {
 }
 
 CachedBuild CompileCache::commit(const fs::path& staged, const std::string& key, bool ok,
-                                 const std::string& output) {
+                                 const std::string& output, int exit_code) {
   fs::path final_dir = dir_ / key;
+  fs::path copy = dir_ / (".copy-" + key + "-" + std::to_string(::gettid()));
   std::error_code ec;
-  fs::rename(staged, final_dir, ec);
-  if (ec) discard(staged);  // another thread published the same build first
-  nlohmann::json record = {{"ok", ok}, {"output", output}};
+  try {
+    copy_read_only(staged, copy);
+  } catch (const std::exception& e) {
+    discard(staged);
+    fs::remove_all(copy, ec);
+    throw SandboxFailure(std::string("compile cache: ") + e.what());
+  }
+  discard(staged);
+  std::string digest = build_digest(copy);
+  fs::rename(copy, final_dir, ec);
+  if (ec) fs::remove_all(copy, ec);  // another thread published the same build first
+  nlohmann::json record = {
+      {"ok", ok}, {"output", output}, {"exit_code", exit_code}, {"digest", digest}};
   fs::path tmp = dir_ / (".record-" + key + "-" + std::to_string(::gettid()));
   write_file(tmp, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   fs::rename(tmp, dir_ / (key + ".json"));
   if (++commits_ % 64 == 0) evict();
-  return CachedBuild{final_dir, ok, output};
+  return CachedBuild{final_dir, ok, output, exit_code};
 }
 
 void CompileCache::evict() {

@@ -16,6 +16,7 @@ struct CachedBuild {
   std::filesystem::path dir;
   bool ok = false;
   std::string output;  // compiler diagnostics
+  int exit_code = 0;   // the compiler's, as it was when the build was made
 };
 
 class CompileCache {
@@ -27,8 +28,12 @@ class CompileCache {
   // A fresh staging directory, writable by the sandbox's uid.
   std::filesystem::path stage() const;
   // Publishes a staged build under `key` (or discards it if another thread won the race).
+  // The build is copied into fresh files owned by the host and read-only to everyone, and
+  // the staged files are deleted: a compile step (a Perl BEGIN block, a build script) that
+  // kept a writable descriptor to its output writes to files no run will ever see. The
+  // record keeps a digest of the contents, checked on every lookup.
   CachedBuild commit(const std::filesystem::path& staged, const std::string& key, bool ok,
-                     const std::string& output);
+                     const std::string& output, int exit_code);
   // Removes a staged directory that will not be committed.
   void discard(const std::filesystem::path& staged) const;
   const std::filesystem::path& dir() const { return dir_; }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -119,6 +120,18 @@ void seal_build(const std::string& box_dir) {
   if (ec) throw SandboxFailure("judge: cannot list " + box_dir + ": " + ec.message());
 }
 
+// One submission may hold a worker for at most kMaxSubmissionSeconds in the worst case
+// (every test at its wall limit): 20,000 tests of 5 s would hold one for a day.
+void check_budget(const Submission& s) {
+  double worst = static_cast<double>(std::max<size_t>(1, s.tests.size())) * s.limits.wall_seconds;
+  if (worst <= kMaxSubmissionSeconds) return;
+  std::ostringstream m;
+  m << "tests: " << s.tests.size() << " tests x limits.wall_seconds " << s.limits.wall_seconds
+    << " = " << worst << " s, over the per-submission budget of " << kMaxSubmissionSeconds
+    << " s; split the submission or lower the limit";
+  throw InvalidRequest(m.str());
+}
+
 }  // namespace
 
 Submission Submission::from_json(const json& j) {
@@ -181,12 +194,14 @@ Submission Submission::from_json(const json& j) {
     throw InvalidRequest("harness cannot be combined with tests or checker");
   if (s.checker && s.tests.empty()) throw InvalidRequest("checker needs tests to check");
   s.limits.validate();
+  check_budget(s);
   return s;
 }
 
 JudgeResult Judge::run(const Submission& s) {
   if (!sandbox_) throw SandboxFailure("this judge has no sandbox to run in");
   s.limits.validate();
+  check_budget(s);
   JudgeResult r;
   Program program;
   std::optional<Program> candidate_program;  // a harness's separate candidate (C++)

@@ -24,6 +24,10 @@
 
 namespace crucible::sandbox::judge {
 
+// The most wall time one submission may ask for in the worst case (tests x wall limit);
+// above it, the submission is refused with a message naming both.
+inline constexpr double kMaxSubmissionSeconds = 900;
+
 struct IoTest {
   std::string input;
   std::string expected;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -133,22 +132,12 @@ bool Language::compiled() const {
 
 Limits Language::run_limits(const Limits& requested) const {
   // A limit left at the library's default is the language's to raise (the JVM needs more
-  // threads and time than a C program). One the caller chose is never changed silently: a
-  // lower time limit is honoured as asked (the run may end in TimeLimit), any other lower
-  // limit is refused by name.
+  // threads and time than a C program). One the caller chose is honoured as asked, never
+  // changed silently: the run may then end in TimeLimit or MemoryLimit, by the caller's
+  // choice. (A value equal to the default counts as left alone.)
   json asked = requested, defaults = Limits{};
-  for (const auto& [key, minimum] : min_limits) {
-    double value = asked[key].get<double>();
-    if (value >= minimum) continue;
-    if (value == defaults[key].get<double>()) {
-      asked[key] = minimum;
-    } else if (key != "cpu_seconds" && key != "wall_seconds") {
-      std::ostringstream message;
-      message << "limits." << key << ": " << name << " needs at least " << minimum << " (asked "
-              << value << ")";
-      throw InvalidRequest(message.str());
-    }
-  }
+  for (const auto& [key, minimum] : min_limits)
+    if (asked[key].get<double>() < minimum && asked[key] == defaults[key]) asked[key] = minimum;
   return asked.get<Limits>().clamped();
 }
 

@@ -1,10 +1,13 @@
 // Piston's POST /api/v2/execute and GET /api/v2/runtimes, so its clients work unchanged:
-//   request  {language, version, files: [{name?, content, encoding?}], stdin, args,
+//   request  {language, version, files: [{name?, content, encoding?: utf8|base64|hex}], stdin,
+//   args,
 //             compile_timeout, run_timeout (ms), compile_memory_limit, run_memory_limit
 //             (bytes, -1 for the default), run_cpu_time (ms)}
-//   response {language, version, run: {stdout, stderr, output, code, signal}, compile?}
+//   response {language, version, run: {stdout, stderr, output, code, signal}, compile?}; after a
+//            compile error `run` repeats `compile`, as Piston does
 // Errors use Piston's {"message": ...} body.
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/base64.hpp"
 #include "base/error.hpp"
@@ -34,6 +37,25 @@ json stage(const std::string& out, const std::string& err, const Outcome& o) {
     signal = "SIG" + std::string(sigabbrev_np(*o.signal) ? sigabbrev_np(*o.signal) : "KILL");
   return {
       {"stdout", out}, {"stderr", err}, {"output", out + err}, {"code", code}, {"signal", signal}};
+}
+
+// Piston's "hex" file encoding: two hex digits a byte, either case.
+std::optional<std::string> hex_decode(const std::string& text) {
+  if (text.size() % 2) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size() / 2);
+  for (size_t i = 0; i < text.size(); i += 2) {
+    int hi = digit(text[i]), lo = digit(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
 }
 
 double number(const json& j, const char* key, double fallback) {
@@ -87,8 +109,12 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
         auto decoded = base64_decode(content);
         if (!decoded) return piston_error(400, where + ".content is not valid base64");
         content = *decoded;
+      } else if (encoding == "hex") {
+        auto decoded = hex_decode(content);
+        if (!decoded) return piston_error(400, where + ".content is not valid hex");
+        content = *decoded;
       } else if (encoding != "utf8") {
-        return piston_error(400, where + ".encoding must be utf8 or base64");
+        return piston_error(400, where + ".encoding must be utf8, base64 or hex");
       }
       files.emplace_back(f.value("name", "file" + std::to_string(i)), content);
     }
@@ -129,6 +155,7 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
       out["compile"] = stage("", program.compile.compile_output, program.compile);
     if (!program.ok()) {
       if (out["compile"]["code"].is_null()) out["compile"]["code"] = 1;
+      out["run"] = out["compile"];  // as Piston does when the run stage never started
       metrics_.count_verdict(verdict_name(program.compile.verdict));
       return net::json_response(200, out);
     }

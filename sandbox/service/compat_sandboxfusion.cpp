@@ -5,6 +5,9 @@
 //             compile_result: {status: Finished|Error|TimeLimitExceeded, execution_time,
 //                              return_code, stdout, stderr} | null,
 //             run_result: {...same...} | null, files: {}}
+//   Interpreted languages have no compile step here: a syntax error is a finished run with a
+//   non-zero return_code. On a build-cache hit, compile_result.return_code is the cached
+//   compile's.
 #include <nlohmann/json.hpp>
 
 #include "base/base64.hpp"
@@ -97,6 +100,20 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
     out["status"] = "SandboxError";
     out["message"] = program.compile.message;
     metrics_.count_verdict("SandboxError");
+    return net::json_response(200, out);
+  }
+  if (!program.ok() && !lang.compiled()) {
+    // SandboxFusion has no compile step for interpreted languages: a syntax error there is
+    // a finished run with a non-zero return code and the error on stderr (verl scores it
+    // as a runtime error). Crucible's own /v1 verdicts keep it a CompileError.
+    Outcome as_run = program.compile;
+    if (!as_run.exit_code) as_run.exit_code = 1;
+    as_run.signal.reset();
+    as_run.stderr_data = program.compile.compile_output;
+    as_run.stdout_data.clear();
+    out["run_result"] = command_result(as_run, false);
+    out["message"] = program.compile.message;
+    metrics_.count_verdict(verdict_name(program.compile.verdict));
     return net::json_response(200, out);
   }
   if (lang.compiled() || !program.ok())

@@ -44,8 +44,14 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
         }
         if (!service_->is_job(req)) return respond(service_->handle(req));
         auto request = std::make_shared<net::HttpRequest>(std::move(req));
-        auto queued =
-            pool_->try_submit([this, request, respond] { respond(service_->handle(*request)); });
+        auto queued = pool_->try_submit([this, request, respond] {
+          // A client that hung up while its job waited gets no run: the worker moves on.
+          if (request->abandoned()) {
+            service_->metrics().count_request(SandboxService::route_label(request->path), 499);
+            return respond(net::error_response(499, "the client closed the connection"));
+          }
+          respond(service_->handle(*request));
+        });
         if (!queued) {
           net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
           busy.headers.emplace_back("Retry-After", "1");

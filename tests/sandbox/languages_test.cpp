@@ -1,8 +1,13 @@
 // Every language end to end through the real jail: hello world, echo of stdin, a compile
 // or syntax error, a runtime error.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "base/error.hpp"
+#include "base/files.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::testing {
@@ -98,6 +103,27 @@ TEST(LanguagesCache, SecondCompileIsServedFromTheCache) {
   EXPECT_TRUE(second.compile_cached);
   EXPECT_EQ(second.stdout_data, "cached\n");
   (void)first;
+}
+
+// A cached build is immutable and checked: its files are read-only copies owned by the
+// host (a compile step's leftover descriptors write to files no run sees), and a build
+// whose contents changed after it was published is rebuilt, never run.
+TEST(LanguagesCache, ATamperedBuildIsNeverServed) {
+  const char* src = "#include <stdio.h>\nint main(void){puts(\"genuine\");return 0;}";
+  auto program = shared_sandbox().prepare("c", src);
+  ASSERT_TRUE(program.ok());
+  std::filesystem::path binary = std::filesystem::path(program.box_dir) / "main";
+  struct stat st {};
+  ASSERT_EQ(::stat(binary.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0222, 0u) << "published builds are read-only";
+  EXPECT_EQ(st.st_uid, ::getuid()) << "published builds belong to the host, not the sandbox uid";
+  // Tamper as the host would have to: make it writable and replace it with a script.
+  ::chmod(binary.c_str(), 0755);
+  write_file(binary, "#!/bin/sh\necho injected\n");
+  auto again = shared_sandbox().prepare("c", src);
+  EXPECT_FALSE(again.compile.compile_cached) << "a changed build must not be served";
+  auto o = shared_sandbox().execute(again, "", sandbox::Limits{});
+  EXPECT_EQ(o.stdout_data, "genuine\n");
 }
 
 TEST(LanguagesAuto, DetectsAndRuns) {

@@ -52,7 +52,7 @@ TEST(Registry, JavaEntryComesFromThePublicClass) {
 }
 
 // A language's minimums raise only limits the caller left at their defaults; a limit the
-// caller chose is never changed silently: lower times are honoured, anything else refused.
+// caller chose is never changed silently: it is honoured as asked.
 TEST(Registry, RunLimitsRaiseDefaultsButNeverChangeWhatTheCallerChose) {
   const auto& java = Registry::builtin().find("java");
   Limits defaults;
@@ -68,14 +68,7 @@ TEST(Registry, RunLimitsRaiseDefaultsButNeverChangeWhatTheCallerChose) {
   EXPECT_DOUBLE_EQ(java.run_limits(tight).wall_seconds, 0.1);
   Limits few;
   few.processes = 8;
-  try {
-    java.run_limits(few);
-    ADD_FAILURE() << "processes 8 for java was accepted";
-  } catch (const InvalidRequest& e) {
-    EXPECT_NE(std::string(e.what()).find("limits.processes: java needs at least 128"),
-              std::string::npos)
-        << e.what();
-  }
+  EXPECT_EQ(java.run_limits(few).processes, 8u) << "a caller's choice is honoured";
 }
 
 struct BadRegistry {

@@ -2,7 +2,11 @@
 // auth, graceful shutdown, and the client spreading and retrying across two servers.
 #include "sandbox/service/server.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <future>
 #include <nlohmann/json.hpp>
@@ -89,6 +93,72 @@ TEST_F(Server, AFullQueueAnswers429WithRetryAfter) {
   EXPECT_GE(ok, 1);
   EXPECT_GE(busy, 1);
   EXPECT_EQ(ok + busy, 4);
+  server.stop();
+}
+
+// A raw TCP connection to the server, for clients that misbehave on purpose.
+int raw_connection(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Held-open connections (idle, or sending headers slowly) beyond the cap do not lock out
+// the next client: the one waiting longest for a request is shed.
+TEST_F(Server, HealthAnswersWhileConnectionsAreHeldOpen) {
+  SandboxServer server(options());
+  server.start();
+  std::vector<int> held;
+  for (int i = 0; i < 700; ++i) {
+    int fd = raw_connection(server.port());
+    ASSERT_GE(fd, 0) << "connection " << i;
+    if (i % 2) (void)!::write(fd, "GET /v1/health HTTP/1.1\r\nHost: x\r\n", 34);  // slow headers
+    held.push_back(fd);
+  }
+  net::HttpClient client(std::chrono::seconds(5));
+  auto health = client.request("GET", url(server, "/v1/health"));
+  EXPECT_EQ(health.status, 200) << health.body;
+  for (int fd : held) ::close(fd);
+  server.stop();
+}
+
+// A job whose client hung up while it waited in the queue is dropped, not run.
+TEST_F(Server, QueuedJobsOfClientsThatHungUpAreDropped) {
+  SandboxServer server(options(1, 16));
+  server.start();
+  std::string body =
+      R"j({"language":"python3","source":"import time\ntime.sleep(1)\nprint('slept')"})j";
+  std::string request =
+      "POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::vector<int> abandoned;
+  for (int i = 0; i < 6; ++i) {
+    int fd = raw_connection(server.port());
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    abandoned.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all six are queued or running
+  for (int fd : abandoned) ::close(fd);
+  net::HttpClient client(std::chrono::seconds(30));
+  auto r = client.request("POST", url(server, "/v1/run"),
+                          R"j({"language":"python3","source":"print(1)"})j");
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::string metrics = client.request("GET", url(server, "/metrics")).body;
+  // At most the job already running when the clients left may have run; the rest were not.
+  const std::string series = "route=\"/v1/run\",status=\"499\"} ";
+  auto at = metrics.find(series);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  int dropped = std::stoi(metrics.substr(at + series.size()));
+  EXPECT_GE(dropped, 5) << metrics;
   server.stop();
 }
 

@@ -137,6 +137,12 @@ TEST_F(Service, HostileShapesGetA400NotACrash) {
            400);
   EXPECT_NE(nested_files["error"].get<std::string>().find("'a' is a file"), std::string::npos)
       << nested_files;
+  // 20,000 tests at the default wall limit would hold a worker for a day: refused by name.
+  json many_tests = {{"language", "python3"}, {"source", "print(1)"}, {"tests", json::array()}};
+  for (int i = 0; i < 20000; ++i) many_tests["tests"].push_back({{"input", ""}, {"output", "1"}});
+  json budget = call(post("/v1/judge", many_tests.dump()), 400);
+  EXPECT_NE(budget["error"].get<std::string>().find("per-submission budget"), std::string::npos)
+      << budget;
   auto piston = service.handle(post("/api/v2/execute", std::string(100000, '[')));
   EXPECT_EQ(piston.status, 400);
   // A Java class name of 40,000 characters: refused by name, not a crash.
@@ -271,6 +277,23 @@ TEST_F(Service, SandboxFusionRunCode) {
   EXPECT_NE(broken["compile_result"]["return_code"], 0);
   EXPECT_FALSE(broken["compile_result"]["stderr"].get<std::string>().empty());
   EXPECT_TRUE(broken["run_result"].is_null());
+  // The same source again is a build-cache hit: the compile's return code is still there.
+  json broken_again = call(post("/run_code", R"j({"code":"int main( {","language":"cpp"})j"), 200);
+  EXPECT_EQ(broken_again["compile_result"]["return_code"], broken["compile_result"]["return_code"]);
+  json compiled_again =
+      call(post("/run_code",
+                R"j({"code":"#include <cstdio>\nint main(){puts(\"c\");}","language":"cpp"})j"),
+           200);
+  EXPECT_EQ(compiled_again["compile_result"]["return_code"], 0);
+  // Interpreted languages have no compile step in SandboxFusion: a syntax error is a run.
+  json syntax = call(post("/run_code", R"j({"code":"def f(:\n","language":"python"})j"), 200);
+  EXPECT_EQ(syntax["status"], "Failed");
+  EXPECT_TRUE(syntax["compile_result"].is_null()) << syntax;
+  EXPECT_EQ(syntax["run_result"]["status"], "Finished");
+  EXPECT_NE(syntax["run_result"]["return_code"], 0);
+  EXPECT_NE(syntax["run_result"]["stderr"].get<std::string>().find("SyntaxError"),
+            std::string::npos)
+      << syntax;
 
   json slow =
       call(post("/run_code",
@@ -322,7 +345,13 @@ TEST_F(Service, PistonExecuteAndRuntimes) {
                        R"j({"language":"c","version":"*","files":[{"content":"int main( {"}]})j"),
                   200);
   EXPECT_NE(bad["compile"]["code"], 0);
-  EXPECT_FALSE(bad.contains("run"));
+  EXPECT_EQ(bad["run"], bad["compile"]) << "Piston repeats compile as run when run never started";
+  json hex = call(
+      post(
+          "/api/v2/execute",
+          R"j({"language":"python","version":"*","files":[{"content":"7072696e7428343229","encoding":"hex"}]})j"),
+      200);
+  EXPECT_EQ(hex["run"]["stdout"], "42\n") << hex;
 
   json killed = call(
       post(

@@ -164,16 +164,48 @@ TEST(LanguagesChecks, JavaAssertionsAndRustOverflowFail) {
   EXPECT_NE(rust.stderr_data.find("overflow"), std::string::npos) << rust.stderr_data;
 }
 
-// A time limit the caller chose is honoured even below the language's minimum.
+// Multi-language benchmarks: Go programs in `go test` form (MultiPL-E), javatuples on
+// Java's classpath, Perl's Test::Deep, and libcrypto for C++.
+TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
+  const char* go_test =
+      "package add_test\n\nimport \"testing\"\n\nfunc add(a, b int) int { return a + b }\n\n"
+      "func TestAdd(t *testing.T) {\n\tif add(1, 2) != %s {\n\t\tt.Fatalf(\"wrong\")\n\t}\n}\n";
+  char pass[512], fail[512];
+  std::snprintf(pass, sizeof pass, go_test, "3");
+  std::snprintf(fail, sizeof fail, go_test, "4");
+  auto ok = run("go_test", pass);
+  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.compile_output << ok.stdout_data;
+  EXPECT_NE(ok.stdout_data.find("PASS"), std::string::npos) << ok.stdout_data;
+  EXPECT_EQ(run("go_test", fail).verdict, Verdict::RuntimeError);
+  EXPECT_EQ(run("auto", pass).language, "go_test");
+  auto tuples =
+      run("java",
+          "import org.javatuples.Pair;\npublic class Main { public static void main(String[] "
+          "a) { System.out.println(Pair.with(1, \"x\").getValue1()); } }");
+  EXPECT_EQ(tuples.stdout_data, "x\n") << tuples.compile_output << tuples.stderr_data;
+  auto deep = run("perl",
+                  "use Test::Deep qw(eq_deeply);\nprint eq_deeply([1, {a => 2}], [1, {a => 2}]) ? "
+                  "\"same\\n\" : \"differ\\n\";\n");
+  EXPECT_EQ(deep.stdout_data, "same\n") << deep.stderr_data;
+  auto crypto =
+      run("cpp",
+          "#include <openssl/sha.h>\n#include <cstdio>\nint main() { unsigned char d[32]; "
+          "SHA256((const unsigned char*)\"abc\", 3, d); std::printf(\"%02x\\n\", d[0]); }");
+  EXPECT_EQ(crypto.stdout_data, "ba\n") << crypto.compile_output;
+}
+
+// A time limit the caller chose is honoured even below the language's minimum (4 s for
+// Java): the spinning program is stopped at about the half second asked for.
 TEST(LanguagesChecks, ATightTimeLimitIsHonouredForJava) {
   sandbox::Limits l;
-  l.cpu_seconds = 0.1;
-  l.wall_seconds = 0.1;
+  l.cpu_seconds = 0.5;
+  l.wall_seconds = 1;
   auto o = run("java",
-               "public class Main { public static void main(String[] a) { "
-               "System.out.println(\"hi\"); } }",
+               "public class Main { public static void main(String[] a) { long x = 0; "
+               "while (true) { x++; } } }",
                "", l);
   EXPECT_EQ(o.verdict, sandbox::Verdict::TimeLimit) << o.message;
+  EXPECT_LT(o.cpu_seconds, 2.0) << "the run was given more than it asked for";
 }
 
 }  // namespace

@@ -168,6 +168,86 @@ const Hostile kHostile[] = {
      "threading.Thread(target=lambda: s.accept()[0].sendall(b'pong')).start()\n"
      "print(socket.create_connection(s.getsockname()).recv(4).decode())\n",
      Verdict::Accepted, "", "pong"},
+    // The build is read-only: a run cannot patch the cached program or its sibling files.
+    {"write_into_box", "python3",
+     "import os, glob\nhits = []\nfor p in glob.glob('/box/*') + ['/box/new']:\n"
+     "    try:\n        open(p, 'a').write('x'); hits.append(p)\n    except OSError: pass\n"
+     "    try:\n        os.chmod(p, 0o777); hits.append('chmod ' + p)\n    except OSError: pass\n"
+     "print('hits', hits)",
+     Verdict::Accepted, "", "hits []"},
+    {"fifo_and_device_nodes", "c",
+     C_PRELUDE "#include <sys/sysmacros.h>\nint main(void){int "
+               "a=mkfifo(\"/box/f\",0600),b=mknod(\"/work/mem\",S_IFCHR|0600,makedev(1,1)),"
+               "c=open(\"/dev/mem\",O_RDONLY),d=open(\"/dev/kmsg\",O_RDONLY);"
+               "printf(\"%s\\n\",a<0&&b<0&&c<0&&d<0?\"denied\":\"made\");}",
+     Verdict::Accepted, "", "denied"},
+    {"kernel_tunables", "python3",
+     "hits = []\nfor p in ['/proc/sys/kernel/hostname', '/proc/sys/vm/drop_caches', "
+     "'/proc/sysrq-trigger', '/sys/kernel/mm/transparent_hugepage/enabled']:\n"
+     "    try:\n        open(p, 'w').write('1'); hits.append(p)\n    except OSError: pass\n"
+     "print('hits', hits)",
+     Verdict::Accepted, "", "hits []"},
+    {"memfd_hoarding", "python3",
+     "import os, mmap\nfds = []\nwhile True:\n    fd = os.memfd_create('x')\n"
+     "    os.ftruncate(fd, 4 << 20)\n    m = mmap.mmap(fd, 4 << 20)\n    m.write(b'x' * (4 << "
+     "20))\n"
+     "    fds.append((fd, m))",
+     Verdict::MemoryLimit, "", ""},
+    {"sysv_shared_memory_flood", "c",
+     C_PRELUDE
+     "#include <sys/shm.h>\nint main(void){for(;;){int "
+     "id=shmget(IPC_PRIVATE,32<<20,IPC_CREAT|0600);"
+     "if(id<0){puts(\"refused\");return 0;}char*p=shmat(id,0,0);if(p==(void*)-1){puts(\"refused\");"
+     "return 0;}memset(p,1,32<<20);}}",
+     Verdict::MemoryLimit, "", "", Verdict::Accepted},
+    {"tmp_fill", "c",
+     C_PRELUDE
+     "int main(void){char n[64];char b[65536]={0};for(int i=0;;i++){sprintf(n,\"/tmp/f%d\",i);"
+     "int fd=open(n,O_CREAT|O_WRONLY,0600);if(fd<0){puts(\"full\");return 0;}"
+     "for(int k=0;k<64;k++)if(write(fd,b,sizeof b)<0){puts(\"full\");return 0;}close(fd);}}",
+     Verdict::Accepted, "", "full", Verdict::OutputLimit},
+    {"read_other_processes_memory", "c",
+     C_PRELUDE
+     "#include <sys/uio.h>\nint main(void){char b[16];struct iovec l={b,16},r={(void*)0x400000,16};"
+     "long n=syscall(SYS_process_vm_readv,1,&l,1,&r,1,0);printf(\"%ld\\n\",n);}",
+     Verdict::SecurityViolation, "seccomp", ""},
+    {"open_by_handle", "c",
+     C_PRELUDE
+     "int main(void){syscall(SYS_open_by_handle_at,AT_FDCWD,0,O_RDONLY);puts(\"opened\");}",
+     Verdict::SecurityViolation, "seccomp", ""},
+    {"set_the_clock", "c",
+     C_PRELUDE
+     "#include <time.h>\nint main(void){struct timespec t={0,0};clock_settime(CLOCK_REALTIME,&t);"
+     "puts(\"set\");}",
+     Verdict::SecurityViolation, "seccomp", ""},
+    {"host_abstract_sockets", "python3",
+     "import socket\nnames = [l.split()[-1] for l in open('/proc/net/unix').readlines()[1:] "
+     "if l.split()[-1].startswith('@')]\nreached = []\nfor n in names:\n"
+     "    s = socket.socket(socket.AF_UNIX)\n    try:\n        s.connect('\\0' + n[1:]); "
+     "reached.append(n)\n"
+     "    except OSError: pass\nprint('reached', reached)",
+     Verdict::Accepted, "", "reached []"},
+    {"outside_network", "python3",
+     "import socket\nout = []\nfor host in ['1.1.1.1', '10.0.2.2', '192.168.0.1', '::1']:\n"
+     "    try:\n        socket.create_connection((host, 80), timeout=0.3); out.append(host)\n"
+     "    except OSError: pass\nprint('out', out)",
+     Verdict::Accepted, "", "out []"},
+    {"netlink_route_dump", "python3",
+     "import socket\ntry:\n    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); "
+     "print('netlink')\n"
+     "except OSError as e:\n    print('denied', e.errno)",
+     Verdict::Accepted, "", "denied 13"},
+    {"sendfile_flood", "c",
+     C_PRELUDE "#include <sys/sendfile.h>\nint main(void){int fd=open(\"/dev/zero\",O_RDONLY);"
+               "for(;;)sendfile(1,fd,0,1<<20);}",
+     Verdict::OutputLimit, "stdout", ""},
+    {"init_descriptors_and_memory", "python3",
+     "import os\nhits = []\nfor p in ['/proc/1/mem', '/proc/1/fd/0', '/proc/1/fd/1', "
+     "'/proc/1/root/etc', "
+     "'/proc/1/cwd', '/proc/1/environ']:\n    try:\n        os.listdir(p) if p.endswith(('etc', "
+     "'cwd')) "
+     "else open(p, 'rb').read(1); hits.append(p)\n    except OSError: pass\nprint('hits', hits)",
+     Verdict::Accepted, "", "hits []"},
     {"kill_everything", "c",
      C_PRELUDE
      "int main(void){kill(-1,SIGKILL);kill(1,SIGKILL);kill(getppid(),SIGKILL);puts(\"survived\");}",

@@ -43,7 +43,7 @@ class Service : public ::testing::Test {
 TEST_F(Service, HealthAndLanguages) {
   EXPECT_EQ(call(get("/v1/health"), 200)["status"], "ok");
   json langs = call(get("/v1/languages"), 200);
-  ASSERT_EQ(langs.size(), 12u);
+  ASSERT_EQ(langs.size(), 13u);
   for (const auto& l : langs)
     if (l["name"] == "python3") {
       EXPECT_EQ(l["version"].get<std::string>().rfind("3.", 0), 0u);

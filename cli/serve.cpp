@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "rewards/remote_reward.hpp"
 #include "sandbox/service/server.hpp"
 
 namespace crucible::cli {
@@ -21,7 +22,8 @@ int serve_command(const Args& args) {
         "usage: crucible serve [--host 127.0.0.1] [--port 8080] [--workers 2] [--queue 64]\n"
         "                      [--token-file FILE] [--max-body-mb 16]\n"
         "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
-        "/v1/health, /metrics, SandboxFusion's /run_code and Piston's /api/v2/execute.");
+        "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
+        "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}).");
     return 0;
   }
   sandbox::service::ServeOptions options;
@@ -32,6 +34,12 @@ int serve_command(const Args& args) {
   if (auto m = flags.number("max-body-mb"))
     options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));
   options.token_file = flags.get("token-file").value_or("");
+  // OpenRLHF's remote reward model endpoint, answered by the reward library.
+  options.extra_routes.push_back(
+      {"/get_reward", "POST", true, [](const nlohmann::json& body, sandbox::Sandbox& sandbox) {
+         sandbox::judge::Judge judge(sandbox);
+         return rewards::openrlhf_rewards(body, judge, 2);
+       }});
 
   // Signals are taken by sigwait below, not by whichever thread happens to run.
   sigset_t stop_signals;

@@ -28,8 +28,10 @@ using nlohmann::json;
 using namespace crucible::policy;
 
 constexpr const char* kSftHelp =
-    "usage: crucible sft --tasks T.jsonl --config model.json --steps N --out CKPT [--batch B]\n"
+    "usage: crucible sft --tasks T.jsonl [--config model.json] --steps N --out CKPT [--batch B]\n"
     "                    [--lr X] [--seed S] [--template NAME] [--rationale] [--resume]\n"
+    "Without --config the model has the default shape: dim 64, 4 layers, 4 heads, MLP 176,\n"
+    "context 256, SwiGLU (about 0.2M parameters).\n"
     "Trains the native policy on the tasks' reference answers as \\boxed{...} (after their\n"
     "rationales with --rationale), prompted as `crucible label --template NAME` prompts them\n"
     "(default plain). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n";
@@ -83,10 +85,13 @@ int sft_command(const Args& args) {
     start = c.trainer_state.value("step", size_t{0});
     seed = c.trainer_state.value("seed", seed);
   } else {
-    if (!f.has("config"))
-      throw InvalidRequest("--config is required (or --resume)\n" + std::string(kSftHelp));
-    json cj = json::parse(read_file(*f.get("config")), nullptr, false);
-    if (cj.is_discarded()) throw InvalidRequest("--config: not valid JSON");
+    // Without --config: the default shape (policy/model/config.hpp: 64 wide, 4 layers of 4
+    // heads, MLP 176, context 256, SwiGLU; about 0.2M parameters) and default optimizer.
+    json cj = json::object();
+    if (f.has("config")) {
+      cj = json::parse(read_file(*f.get("config")), nullptr, false);
+      if (cj.is_discarded()) throw InvalidRequest("--config: not valid JSON");
+    }
     json optimizer_json = cj.contains("optimizer") ? cj["optimizer"] : json();
     cj.erase("optimizer");
     ModelConfig mc = ModelConfig::from_json(cj);

@@ -17,6 +17,22 @@ if ((${#missing[@]})); then
 fi
 
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@" >&2
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3 "$@" >&2
 cmake --build "$build_dir" -j"$(nproc)" >&2
 echo "setup: built into $build_dir" >&2
+
+# `import crucible` for Debian's python3 and for the python3 on PATH (when another one of
+# the same version): a .pth file naming this build's package directory.
+package_dir=$(cd "$build_dir" && pwd)/python
+if ls "$package_dir"/crucible/_crucible*.so >/dev/null 2>&1; then
+  for py in /usr/bin/python3 "$(command -v python3)"; do
+    [ -x "$py" ] || continue
+    site=$("$py" -c 'import site; print(site.getsitepackages()[0])' 2>/dev/null) || continue
+    [ "$("$py" -c 'import sys; print(sys.version_info[:2])')" = "$(/usr/bin/python3 -c 'import sys; print(sys.version_info[:2])')" ] || continue
+    sudo=""
+    [ -w "$site" ] || [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo mkdir -p "$site"
+    echo "$package_dir" | $sudo tee "$site/crucible.pth" >/dev/null
+  done
+  echo "setup: python3 -c 'import crucible' uses $package_dir" >&2
+fi

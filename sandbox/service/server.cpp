@@ -11,6 +11,7 @@ bool is_loopback(const std::string& host) {
 
 SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)) {
   ServiceOptions service_options;
+  service_options.extra_routes = options_.extra_routes;
   if (!options_.token_file.empty()) {
     std::string token;
     try {
@@ -39,7 +40,7 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   http_ = std::make_unique<net::HttpServer>(
       http_options, [this](net::HttpRequest req, net::Respond respond) {
         if (auto denied = service_->authorize(req)) {
-          service_->metrics().count_request(SandboxService::route_label(req.path), denied->status);
+          service_->metrics().count_request(service_->route_label(req.path), denied->status);
           return respond(*denied);
         }
         if (!service_->is_job(req)) return respond(service_->handle(req));
@@ -47,7 +48,7 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
         auto queued = pool_->try_submit([this, request, respond] {
           // A client that hung up while its job waited gets no run: the worker moves on.
           if (request->abandoned()) {
-            service_->metrics().count_request(SandboxService::route_label(request->path), 499);
+            service_->metrics().count_request(service_->route_label(request->path), 499);
             return respond(net::error_response(499, "the client closed the connection"));
           }
           respond(service_->handle(*request));
@@ -55,7 +56,7 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
         if (!queued) {
           net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
           busy.headers.emplace_back("Retry-After", "1");
-          service_->metrics().count_request(SandboxService::route_label(request->path), 429);
+          service_->metrics().count_request(service_->route_label(request->path), 429);
           respond(busy);
         }
       });

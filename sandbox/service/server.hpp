@@ -24,6 +24,7 @@ struct ServeOptions {
   std::string token_file;  // empty: no auth (allowed on loopback only)
   size_t max_body_bytes = 16 << 20;
   SandboxOptions sandbox;
+  std::vector<ExtraRoute> extra_routes;  // see service.hpp
 };
 
 bool is_loopback(const std::string& host);

@@ -110,6 +110,8 @@ SandboxService::SandboxService(Sandbox& sandbox, ServiceOptions options)
     : sandbox_(sandbox), options_(std::move(options)) {}
 
 bool SandboxService::is_job(const HttpRequest& r) const {
+  for (const auto& extra : options_.extra_routes)
+    if (r.path == extra.path) return extra.job && r.method == extra.method;
   return r.method == "POST" &&
          (r.path == "/v1/run" || r.path == "/v1/judge" || r.path == "/v1/judge/batch" ||
           r.path == "/run_code" || r.path == "/api/v2/execute");
@@ -163,9 +165,11 @@ constexpr Route kRoutes[] = {
 
 }  // namespace
 
-std::string SandboxService::route_label(const std::string& path) {
+std::string SandboxService::route_label(const std::string& path) const {
   for (const auto& route : kRoutes)
     if (path == route.path) return path;
+  for (const auto& extra : options_.extra_routes)
+    if (path == extra.path) return path;
   return "other";
 }
 
@@ -173,6 +177,15 @@ HttpResponse SandboxService::route(const HttpRequest& r) {
   const Route* found = nullptr;
   for (const auto& route : kRoutes)
     if (r.path == route.path) found = &route;
+  for (const auto& extra : options_.extra_routes) {
+    if (found || r.path != extra.path) continue;
+    if (r.method != extra.method) {
+      HttpResponse resp = error_response(405, r.path + " takes " + extra.method);
+      resp.headers.emplace_back("Allow", extra.method);
+      return resp;
+    }
+    return json_response(200, extra.handler(parse_body(r), sandbox_));
+  }
   if (!found) return error_response(404, "no such endpoint: " + r.path);
   if (r.method != found->method) {
     HttpResponse resp = error_response(405, r.path + " takes " + found->method);

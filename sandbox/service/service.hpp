@@ -13,8 +13,11 @@
 // failure is a 200 carrying its verdict; only a failure of the sandbox itself is a 5xx.
 #pragma once
 
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/http.hpp"
 #include "sandbox/sandbox.hpp"
@@ -22,9 +25,19 @@
 
 namespace crucible::sandbox::service {
 
+// A route the caller adds (the CLI adds OpenRLHF's /get_reward, which the reward library
+// answers): a JSON body in, a JSON answer out; InvalidRequest becomes a 400 naming it.
+struct ExtraRoute {
+  std::string path;
+  std::string method = "POST";
+  bool job = true;  // runs code: waits for a worker like /v1/judge
+  std::function<nlohmann::json(const nlohmann::json& body, Sandbox& sandbox)> handler;
+};
+
 struct ServiceOptions {
   std::optional<std::string> token;  // when set, every route but /v1/health needs "Bearer <token>"
   size_t max_batch = 256;            // submissions per /v1/judge/batch request
+  std::vector<ExtraRoute> extra_routes;
 };
 
 class SandboxService {
@@ -35,7 +48,7 @@ class SandboxService {
   bool is_job(const net::HttpRequest& request) const;
   // The path when it is one of the service's routes, else "other": the only values the
   // metrics' route label takes, so no client can grow the metrics at will.
-  static std::string route_label(const std::string& path);
+  std::string route_label(const std::string& path) const;
   // Auth check alone (the server answers 401 before queueing); nullopt when allowed.
   std::optional<net::HttpResponse> authorize(const net::HttpRequest& request) const;
   Metrics& metrics() { return metrics_; }

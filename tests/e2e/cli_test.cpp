@@ -85,6 +85,11 @@ TEST_F(Cli, SftTrainsResumesAndSamples) {
   auto first = crucible("sft --tasks " + (dir.path() / "t.jsonl").string() + " --config " + config +
                         " --steps 10 --batch 4 --out " + ck);
   ASSERT_EQ(first.code, 0) << first.out;
+  // The README's command without --config: the default model shape.
+  auto defaults = crucible("sft --tasks " + (dir.path() / "t.jsonl").string() +
+                           " --steps 2 --batch 2 --out " + (dir.path() / "ck_default").string());
+  EXPECT_EQ(defaults.code, 0) << defaults.out;
+  EXPECT_NE(defaults.out.find("\"parameters\":217984"), std::string::npos) << defaults.out;
   auto resumed = crucible("sft --tasks " + (dir.path() / "t.jsonl").string() +
                           " --steps 15 --batch 4 --out " + ck + " --resume");
   ASSERT_EQ(resumed.code, 0) << resumed.out;

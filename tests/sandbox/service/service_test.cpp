@@ -8,6 +8,7 @@
 
 #include "base/base64.hpp"
 #include "base/files.hpp"
+#include "rewards/remote_reward.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::sandbox::service {
@@ -206,7 +207,7 @@ TEST_F(Service, MetricsCountRequestsAndVerdicts) {
 }
 
 TEST(ServiceAuth, BearerTokenGuardsEverythingButHealth) {
-  SandboxService service(testing::shared_sandbox(), ServiceOptions{"s3cret", 256});
+  SandboxService service(testing::shared_sandbox(), ServiceOptions{"s3cret", 256, {}});
   auto health = get("/v1/health");
   EXPECT_EQ(service.handle(health).status, 200);
   auto run = post("/v1/run", R"j({"language":"python3","source":"print(1)"})j");
@@ -225,6 +226,36 @@ TEST(ServiceAuth, BearerTokenGuardsEverythingButHealth) {
   EXPECT_NE(text.find("crucible_requests_total{route=\"other\",status=\"401\"} 50"),
             std::string::npos)
       << text;
+}
+
+// OpenRLHF's remote reward endpoint, as `crucible serve` wires it: math labels through the
+// verifier, code labels ({"inputs", "outputs"}, call-based with fn_name) through the judge.
+TEST(ServiceRewards, GetRewardScoresMathAndCodeInOpenRlhfShape) {
+  ServiceOptions o;
+  o.extra_routes.push_back({"/get_reward", "POST", true, [](const json& body, Sandbox& sandbox) {
+                              judge::Judge j(sandbox);
+                              return rewards::openrlhf_rewards(body, j, 2);
+                            }});
+  SandboxService service(testing::shared_sandbox(), o);
+  json tests = {{"inputs", {"1 2\n", "5 7\n"}}, {"outputs", {"3\n", "12\n"}}};
+  json call_based = {{"fn_name", "add"}, {"inputs", {{1, 2}, {5, 7}}}, {"outputs", {{3}, {12}}}};
+  std::string good = "```python\na, b = map(int, input().split())\nprint(a + b)\n```";
+  std::string func = "```python\ndef add(a, b):\n    return a + b\n```";
+  json body = {
+      {"query", {"Q: 2+2? The answer is 4.", "Q: 2+2? \\boxed{5}", "P: " + good, "P: " + func}},
+      {"prompts", {"Q: 2+2? ", "Q: 2+2? ", "P: ", "P: "}},
+      {"labels", {"4", "4", tests.dump(), call_based.dump()}}};
+  auto resp = service.handle(post("/get_reward", body.dump()));
+  ASSERT_EQ(resp.status, 200) << resp.body;
+  json r = json::parse(resp.body);
+  EXPECT_EQ(r["rewards"], json({1.0, 0.0, 1.0, 1.0})) << r;
+  EXPECT_EQ(r["scores"], r["rewards"]);
+  EXPECT_EQ(r["extra_logs"]["code"], 2);
+  EXPECT_TRUE(service.is_job(post("/get_reward", "{}")));
+  auto bad = service.handle(post("/get_reward", R"j({"query": ["a"], "labels": []})j"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("same length"), std::string::npos) << bad.body;
+  EXPECT_EQ(service.handle(get("/get_reward")).status, 405);
 }
 
 TEST(ServiceFailure, ASandboxFailureIsA5xxNeverAVerdictOfTheProgram) {

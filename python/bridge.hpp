@@ -1,0 +1,47 @@
+// The Python package's view of Crucible: every call takes and returns JSON text, so the
+// binding layer (module.cpp) stays a thin list of functions and the Python side converts
+// with the json module. Each function names a bad argument with InvalidRequest.
+//
+//   std::string r = bridge::verify("\\frac12", "the answer is 0.5", "{}");
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sandbox/judge/judge.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace crucible::python {
+
+std::string verify(const std::string& gold, const std::string& pred, const std::string& options);
+std::string explain(const std::string& gold, const std::string& pred, const std::string& options);
+
+std::string math_reward(const std::string& reference, const std::string& completion,
+                        const std::string& options);
+std::string format_reward(const std::string& completion, const std::string& spec);
+double overlong_penalty(size_t completion_tokens, const std::string& spec);
+std::string group_advantages(const std::string& rewards, const std::string& mode);
+std::string serial_rewards(const std::string& correct, const std::string& schedule);
+
+std::string generate_tasks(const std::string& family, size_t count, int difficulty,
+                           unsigned long long seed);
+std::string load_tasks(const std::string& format, const std::string& path);
+
+// One jail helper and compile cache for many calls, from many threads.
+class SandboxHandle {
+ public:
+  explicit SandboxHandle(const std::string& cache_dir);
+  // {language, source, stdin, limits, filename} -> the outcome.
+  std::string run(const std::string& request);
+  // A submission in any shape the judge reads (native, HumanEval, MBPP, APPS) -> the result.
+  std::string judge(const std::string& submission);
+  // A code task and a completion (its last fenced block is the program) -> the reward.
+  std::string code_reward(const std::string& task, const std::string& completion,
+                          const std::string& options);
+
+ private:
+  std::unique_ptr<sandbox::Sandbox> sandbox_;
+  std::unique_ptr<sandbox::judge::Judge> judge_;
+};
+
+}  // namespace crucible::python

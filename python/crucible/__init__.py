@@ -1,0 +1,121 @@
+"""Crucible from Python: the math verifier, the sandbox and judge, the reward library,
+task generators and loaders, and reward functions in the shapes verl, TRL and OpenRLHF
+call (crucible.integrations).
+
+    import crucible
+    crucible.verify("\\frac{1}{2}", "so the answer is $0.5$.")["correct"]   # True
+    box = crucible.Sandbox()                                              # create once, reuse
+    box.run("print(input()[::-1])", language="python3", stdin="abc")["stdout"]  # 'cba\\n'
+
+Every call releases the GIL, so threads verify and judge in parallel. Bad arguments raise
+crucible.InvalidRequest (a ValueError) naming what is wrong; a failure of the sandbox
+itself raises crucible.SandboxFailure (a RuntimeError), never a verdict of the program.
+"""
+
+import json as _json
+import os as _os
+import threading as _threading
+
+from . import _paths
+
+_os.environ.setdefault("CRUCIBLE_JAIL_HELPER", _paths.JAIL)
+
+from . import _crucible  # noqa: E402  (after the helper path is known)
+from ._crucible import Error, InvalidRequest, SandboxFailure  # noqa: E402
+
+__all__ = [
+    "Error", "InvalidRequest", "SandboxFailure", "Sandbox", "verify", "explain",
+    "math_reward", "format_reward", "overlong_penalty", "group_advantages", "serial_rewards",
+    "generate_tasks", "load_tasks", "default_sandbox",
+]
+
+
+def _dumps(value):
+    return _json.dumps(value if value is not None else {})
+
+
+def verify(gold, pred, **options):
+    """Whether `pred` (free-form model output) states the answer `gold`. Options are the
+    verifier's (significant_digits, tolerance, percent, join_boxes, ...). Returns
+    {correct, status, reason, gold_answer, pred_answer, gold_parsed, pred_parsed,
+    extraction, message?}."""
+    return _json.loads(_crucible.verify(str(gold), str(pred), _dumps(options)))
+
+
+def explain(gold, pred, **options):
+    """verify() plus "explain": the extraction rule, the text it read and the parsed trees."""
+    return _json.loads(_crucible.explain(str(gold), str(pred), _dumps(options)))
+
+
+def math_reward(reference, completion, **options):
+    """The math correctness reward: {value, verdict, reason, details, valid}."""
+    return _json.loads(_crucible.math_reward(str(reference), str(completion), _dumps(options)))
+
+
+def format_reward(completion, **spec):
+    """1 when the completion has the form (<think> once, then one answer), else 0."""
+    return _json.loads(_crucible.format_reward(str(completion), _dumps(spec)))
+
+
+def overlong_penalty(completion_tokens, **spec):
+    """DAPO's soft overlong penalty (max_tokens, cache_tokens)."""
+    return _crucible.overlong_penalty(int(completion_tokens), _dumps(spec))
+
+
+def group_advantages(rewards, mode="standard"):
+    """Group-relative advantages: "standard", "no_std" (Dr. GRPO) or "leave_one_out"."""
+    return _json.loads(_crucible.group_advantages(_json.dumps([float(r) for r in rewards]), mode))
+
+
+def serial_rewards(correct, **schedule):
+    """S-GRPO's decaying rewards of a serial group's exits: 1/2^(k-1) for the k-th correct."""
+    return _json.loads(_crucible.serial_rewards(_json.dumps([bool(c) for c in correct]),
+                                                _dumps(schedule)))
+
+
+def generate_tasks(family, count=100, difficulty=1, seed=0):
+    """Built-in task generators (families: crucible tasks families)."""
+    return _json.loads(_crucible.generate_tasks(family, int(count), int(difficulty), int(seed)))
+
+
+def load_tasks(path, format="crucible"):
+    """Tasks from a JSONL file: "crucible", or a public format (gsm8k, math, humaneval, mbpp,
+    apps, codecontests, verl)."""
+    return _json.loads(_crucible.load_tasks(format, str(path)))
+
+
+class Sandbox:
+    """The jail and the judge: create once, reuse from many threads."""
+
+    def __init__(self, cache_dir=""):
+        self._handle = _crucible.SandboxHandle(str(cache_dir))
+
+    def run(self, source, language="auto", stdin="", limits=None, filename=""):
+        """Runs a program: the outcome {verdict, exit_code, stdout, stderr, cpu_seconds, ...}."""
+        request = {"source": source, "language": language, "stdin": stdin, "filename": filename}
+        if limits:
+            request["limits"] = limits
+        return _json.loads(self._handle.run(_json.dumps(request)))
+
+    def judge(self, submission):
+        """Judges a submission in any shape the judge reads: native {language, source, tests,
+        harness, limits}, HumanEval, MBPP or APPS/CodeContests rows."""
+        return _json.loads(self._handle.judge(_json.dumps(submission)))
+
+    def code_reward(self, task, completion, **options):
+        """The code reward of a completion (its last fenced block) for a code task."""
+        return _json.loads(self._handle.code_reward(_json.dumps(task), str(completion),
+                                                    _dumps(options)))
+
+
+_default = None
+_default_lock = _threading.Lock()
+
+
+def default_sandbox():
+    """One shared Sandbox per process, created on first use (reward functions use it)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Sandbox()
+        return _default

@@ -1,0 +1,139 @@
+#include "rewards/remote_reward.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include "base/error.hpp"
+#include "base/json_input.hpp"
+#include "rewards/code_reward.hpp"
+#include "rewards/math_reward.hpp"
+
+namespace crucible::rewards {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> strings(const json& body, const char* key) {
+  if (!body.contains(key) || !body[key].is_array())
+    throw InvalidRequest(std::string(key) + ": must be a list of strings");
+  std::vector<std::string> out;
+  for (const auto& v : body[key]) {
+    if (!v.is_string()) throw InvalidRequest(std::string(key) + ": must be a list of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+// Code tests in a label, when it holds them.
+std::optional<json> code_tests(const std::string& label) {
+  if (label.find('{') == std::string::npos) return std::nullopt;
+  json j;
+  try {
+    j = parse_json_input_or_discarded(label, "labels");
+  } catch (const InvalidRequest&) {
+    return std::nullopt;
+  }
+  if (!j.is_object() || !j.contains("inputs") || !j.contains("outputs")) return std::nullopt;
+  return j;
+}
+
+std::string as_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& line : v)
+      out += (line.is_string() ? line.get<std::string>() : line.dump()) + "\n";
+    return out;
+  }
+  return v.dump();
+}
+
+double code_score(const std::string& response, const json& tests, sandbox::judge::Judge& judge) {
+  auto code = extract_code(response);
+  if (!code) return 0.0;
+  const json& inputs = tests["inputs"];
+  const json& outputs = tests["outputs"];
+  if (!inputs.is_array() || !outputs.is_array() || inputs.size() != outputs.size() ||
+      inputs.empty())
+    throw InvalidRequest("labels: code tests need inputs and outputs of the same, non-zero length");
+  sandbox::judge::Submission s;
+  s.language = code->language.empty() ? "auto" : code->language;
+  s.source = code->source;
+  if (tests.contains("fn_name") && tests["fn_name"].is_string()) {
+    // Call-based: each input is the argument list; the output may be wrapped in a list.
+    sandbox::judge::HarnessSpec h;
+    h.entry_point = tests["fn_name"];
+    h.setup =
+        "import json as _json\n"
+        "def _same(got, want):\n"
+        "    return got == want or [got] == want or (isinstance(got, tuple) and list(got) == "
+        "want)\n";
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      json args = inputs[i].is_array() ? inputs[i] : json::array({inputs[i]});
+      h.items.push_back("assert _same(candidate(*_json.loads(" + json(args.dump()).dump() +
+                        ")), _json.loads(" + json(outputs[i].dump()).dump() + "))");
+    }
+    if (s.language == "auto") s.language = "python3";
+    s.harness = h;
+  } else {
+    for (size_t i = 0; i < inputs.size(); ++i)
+      s.tests.push_back({as_text(inputs[i]), as_text(outputs[i])});
+  }
+  return judge.run(s).verdict == sandbox::Verdict::Accepted ? 1.0 : 0.0;
+}
+
+}  // namespace
+
+json openrlhf_rewards(const json& body, sandbox::judge::Judge& judge, size_t threads) {
+  if (!body.is_object())
+    throw InvalidRequest("the body must be an object {query, prompts, labels}");
+  for (const auto& [key, value] : body.items())
+    if (key != "query" && key != "prompts" && key != "labels")
+      throw InvalidRequest(key + ": unknown field (known: query, prompts, labels)");
+  auto queries = strings(body, "query");
+  auto prompts = body.contains("prompts") ? strings(body, "prompts")
+                                          : std::vector<std::string>(queries.size());
+  auto labels = strings(body, "labels");
+  if (prompts.size() != queries.size() || labels.size() != queries.size())
+    throw InvalidRequest("query, prompts and labels must have the same length (" +
+                         std::to_string(queries.size()) + ", " + std::to_string(prompts.size()) +
+                         ", " + std::to_string(labels.size()) + ")");
+  std::vector<double> rewards(queries.size(), 0.0);
+  std::vector<std::string> errors(queries.size());
+  std::atomic<size_t> next{0}, code{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < queries.size();) {
+      const std::string& q = queries[i];
+      std::string response =
+          q.compare(0, prompts[i].size(), prompts[i]) == 0 ? q.substr(prompts[i].size()) : q;
+      try {
+        if (auto tests = code_tests(labels[i])) {
+          ++code;
+          rewards[i] = code_score(response, *tests, judge);
+        } else {
+          Reward r = math_reward(labels[i], response, math::VerifyOptions{});
+          rewards[i] = r.valid ? r.value : 0.0;
+        }
+      } catch (const InvalidRequest& e) {
+        errors[i] = e.what();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < std::max<size_t>(1, std::min(threads, queries.size())); ++t)
+    pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (size_t i = 0; i < errors.size(); ++i)
+    if (!errors[i].empty()) throw InvalidRequest("labels[" + std::to_string(i) + "]: " + errors[i]);
+  double correct = 0;
+  for (double r : rewards) correct += r == 1.0;
+  return {{"rewards", rewards},
+          {"scores", rewards},
+          {"extra_logs",
+           {{"accuracy", rewards.empty() ? 0.0 : correct / static_cast<double>(rewards.size())},
+            {"code", code.load()},
+            {"math", queries.size() - code.load()}}}};
+}
+
+}  // namespace crucible::rewards

@@ -17,8 +17,9 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: crucible serve-policy --ckpt CKPT [--port P] [--host H] [--name NAME] [--queue N]\n"
-    "Serves a native policy checkpoint: POST /v1/completions, GET /v1/models (OpenAI-compatible,\n"
-    "token ids and log-probs in every choice).\n";
+    "Serves a native policy checkpoint, OpenAI-compatible: POST /v1/completions and\n"
+    "/v1/chat/completions (stream, logprobs with top alternatives, stop strings; generation\n"
+    "ends at <eos>), GET /v1/models and /v1/models/{id}; errors in OpenAI's shape.\n";
 
 }  // namespace
 
@@ -34,6 +35,12 @@ int serve_policy_command(const Args& args) {
   o.http.host = f.get("host").value_or("127.0.0.1");
   o.http.port = f.port("port").value_or(8000);  // 0: the system picks (printed below)
   o.queue = static_cast<size_t>(f.number("queue").value_or(16));
+  // The vocabulary the OpenAI API renders with: <eos> ends a completion, special tokens
+  // other than <think> and </think> never appear in text.
+  const policy::Tokenizer& tok = native.tokenizer();
+  o.limits.stop_tokens = {tok.eos()};
+  o.limits.hidden_tokens = {"<pad>", "<bos>", "<eos>"};
+  o.limits.token_text = [&tok](int id) { return tok.decode_one(id); };
   std::string name = f.get("name").value_or(native.name());
   policy::set_blas_threads(2);
   sigset_t signals;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace crucible::policy {
@@ -19,6 +20,7 @@ struct SamplingParams {
   std::vector<std::string> stop;  // stop strings (the completion text ends with one)
   std::vector<int> stop_tokens;   // e.g. the tokenizer's eos
   uint64_t seed = 0;
+  size_t top_logprobs = 0;  // keep this many most likely tokens per position (raw model)
   // Sample i of a call draws from the stream (seed, first_index + i), so a prompt keeps
   // its stream whichever call starts it (segmented rollouts start prompts over many calls).
   size_t first_index = 0;
@@ -36,8 +38,11 @@ struct Sample {
   std::vector<float>
       raw_logprobs;             // per completion token, under the raw model (T = 1, no filtering)
   std::vector<uint8_t> forced;  // 1 where the token was prefilled, not sampled
-  std::string text;             // decoded completion
-  std::string finish_reason;    // stop | length | max_seq
+  // With params.top_logprobs = k: per sampled position, the k most likely tokens and their
+  // log-probs under the raw model, most likely first (native policy).
+  std::vector<std::vector<std::pair<int, float>>> top_logprobs;
+  std::string text;           // decoded completion
+  std::string finish_reason;  // stop | length | max_seq
   SamplingParams params;
   // The native policy's keys and values of this sample's known tokens, kept while it may
   // be resumed so that the next segment does not prefill them again; null otherwise.

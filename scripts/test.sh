@@ -10,6 +10,11 @@ jobs=$(nproc)
 
 BUILD_DIR=build bash scripts/setup.sh
 bash scripts/format.sh --check
+# The official openai client for the serve-policy test (a test client, from the npm registry).
+if [ ! -f build/npm/node_modules/openai/package.json ]; then
+  mkdir -p build/npm
+  npm install --prefix build/npm --no-audit --no-fund --loglevel=error openai@4 >&2
+fi
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 600)
 
 if [ "${CRUCIBLE_SKIP_SANITIZERS:-0}" != 1 ]; then

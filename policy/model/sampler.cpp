@@ -185,6 +185,22 @@ float log_softmax_at(const float* row, size_t vocab, int token) {
   return static_cast<float>(row[token] - mx - std::log(sum));
 }
 
+// The k most likely tokens of a row and their log-probs (T = 1), most likely first.
+std::vector<std::pair<int, float>> top_raw(const float* row, size_t vocab, size_t k) {
+  std::vector<int> order(vocab);
+  std::iota(order.begin(), order.end(), 0);
+  k = std::min(k, vocab);
+  std::partial_sort(order.begin(), order.begin() + static_cast<long>(k), order.end(),
+                    [&](int x, int y) { return row[x] > row[y] || (row[x] == row[y] && x < y); });
+  float mx = row[order[0]];
+  double sum = 0;
+  for (size_t i = 0; i < vocab; ++i) sum += std::exp(static_cast<double>(row[i] - mx));
+  std::vector<std::pair<int, float>> out;
+  for (size_t i = 0; i < k; ++i)
+    out.emplace_back(order[i], static_cast<float>(row[order[i]] - mx - std::log(sum)));
+  return out;
+}
+
 Choice choose(const float* row, size_t vocab, const SamplingParams& p, double u) {
   if (p.temperature <= 0) {
     int best = static_cast<int>(std::max_element(row, row + vocab) - row);
@@ -418,6 +434,8 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
         continue;
       }
       Choice ch = choose(row, c.vocab, s.params, uniform_at(s.params.seed, s.index, next));
+      if (s.params.top_logprobs > 0)
+        s.top_logprobs.push_back(top_raw(row, c.vocab, s.params.top_logprobs));
       s.tokens.push_back(ch.token);
       s.logprobs.push_back(ch.logprob);
       s.raw_logprobs.push_back(ch.raw_logprob);

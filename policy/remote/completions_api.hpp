@@ -1,31 +1,35 @@
-// The OpenAI-compatible completions API over any Policy, as a pure function of the
-// request (tested without sockets; policy_server.hpp serves it over HTTP).
+// The OpenAI-compatible API over any Policy, as a pure function of the request (tested
+// without sockets; policy_server.hpp serves it over HTTP).
 //
-//   POST /v1/completions  {model, prompt (string or list), max_tokens, temperature, top_p,
-//                          top_k, n, stop, seed, logprobs}
+//   POST /v1/completions       {model, prompt, max_tokens, temperature, top_p, top_k, n, stop,
+//                               seed, logprobs (k), stream, stream_options, ...}
 //     -> {id, object: "text_completion", created, model, system_fingerprint,
-//         choices: [{index, text, finish_reason, token_ids, logprobs?}], usage}
-//   GET  /v1/models  -> {object: "list", data: [{id, object: "model", owned_by}]}
+//         choices: [{index, text, finish_reason, logprobs, token_ids, prompt_token_ids}], usage}
+//   POST /v1/chat/completions  {model, messages, ..., logprobs, top_logprobs}
+//     -> {id, object: "chat.completion", ..., choices: [{index, message, finish_reason,
+//         logprobs}], usage}; the chat template is in openai_request.hpp
+//   GET  /v1/models, GET /v1/models/{id}
 //
-// Choice i of prompt p has index p * n + i and samples from the stream (seed, index).
-// Token ids travel with every choice so callers never re-tokenise. Unknown fields,
-// streaming and out-of-range values are 400s naming the field.
+// With "stream": true the answer is server-sent events (text/event-stream) in OpenAI's
+// chunk shapes, ending with "data: [DONE]"; the chunks are written when generation ends.
+// Every error is OpenAI's {"error": {message, type, param, code}}.
 #pragma once
 
 #include <string>
 
 #include "net/http.hpp"
 #include "policy/policy.hpp"
+#include "policy/remote/openai_request.hpp"
 
 namespace crucible::policy {
-
-struct CompletionsLimits {
-  size_t max_tokens = 1024;
-  size_t max_choices = 64;  // prompts x n
-};
 
 net::HttpResponse handle_policy_request(const net::HttpRequest& request, Policy& policy,
                                         const std::string& model_name,
                                         const CompletionsLimits& limits);
+
+// An error in OpenAI's shape; type from the status (invalid_request_error, not_found_error,
+// rate_limit_error, server_error).
+net::HttpResponse openai_error(int status, const std::string& message,
+                               const std::string& param = "", const std::string& code = "");
 
 }  // namespace crucible::policy

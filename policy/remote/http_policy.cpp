@@ -36,12 +36,23 @@ void append_choice(Sample& sample, const json& c) {
   if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
       c["prompt_token_ids"].is_array())
     sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();
-  if (lp && lp->contains("token_logprobs"))
-    for (const auto& v : (*lp)["token_logprobs"])
-      sample.logprobs.push_back(v.is_number() ? v.get<float>() : 0.f);
-  if (lp && lp->contains("raw_logprobs")) {
-    auto raw = (*lp)["raw_logprobs"].get<std::vector<float>>();
-    sample.raw_logprobs.insert(sample.raw_logprobs.end(), raw.begin(), raw.end());
+  // Crucible's server gives log-probs aligned with token_ids (the OpenAI "logprobs" object
+  // covers only the rendered text); other servers' token_logprobs are used as they are.
+  if (c.contains("token_id_logprobs") && c["token_id_logprobs"].is_array()) {
+    auto v = c["token_id_logprobs"].get<std::vector<float>>();
+    sample.logprobs.insert(sample.logprobs.end(), v.begin(), v.end());
+    if (c.contains("token_id_raw_logprobs")) {
+      auto raw = c["token_id_raw_logprobs"].get<std::vector<float>>();
+      sample.raw_logprobs.insert(sample.raw_logprobs.end(), raw.begin(), raw.end());
+    }
+  } else {
+    if (lp && lp->contains("token_logprobs"))
+      for (const auto& v : (*lp)["token_logprobs"])
+        sample.logprobs.push_back(v.is_number() ? v.get<float>() : 0.f);
+    if (lp && lp->contains("raw_logprobs")) {
+      auto raw = (*lp)["raw_logprobs"].get<std::vector<float>>();
+      sample.raw_logprobs.insert(sample.raw_logprobs.end(), raw.begin(), raw.end());
+    }
   }
   sample.tokens.insert(sample.tokens.end(), ids.begin(), ids.end());
   sample.forced.insert(sample.forced.end(), ids.size(), 0);

@@ -7,20 +7,19 @@ PolicyServer::PolicyServer(Policy& policy, std::string model_name, PolicyServerO
       name_(std::move(model_name)),
       options_(std::move(options)),
       pool_(std::make_unique<WorkerPool>(options_.workers, options_.queue)) {
-  server_ = std::make_unique<net::HttpServer>(options_.http, [this](net::HttpRequest req,
-                                                                    net::Respond respond) {
-    auto shared_respond = std::make_shared<net::Respond>(std::move(respond));
-    auto job = [this, req = std::move(req), shared_respond]() {
-      try {
-        (*shared_respond)(handle_policy_request(req, policy_, name_, options_.limits));
-      } catch (const std::exception& e) {
-        (*shared_respond)(net::error_response(500, std::string("generation failed: ") + e.what()));
-      }
-    };
-    if (!pool_->try_submit(std::move(job)))
-      (*shared_respond)(
-          net::error_response(429, "busy: the generation queue is full; retry later"));
-  });
+  server_ = std::make_unique<net::HttpServer>(
+      options_.http, [this](net::HttpRequest req, net::Respond respond) {
+        auto shared_respond = std::make_shared<net::Respond>(std::move(respond));
+        auto job = [this, req = std::move(req), shared_respond]() {
+          try {
+            (*shared_respond)(handle_policy_request(req, policy_, name_, options_.limits));
+          } catch (const std::exception& e) {
+            (*shared_respond)(openai_error(500, std::string("generation failed: ") + e.what()));
+          }
+        };
+        if (!pool_->try_submit(std::move(job)))
+          (*shared_respond)(openai_error(429, "busy: the generation queue is full; retry later"));
+      });
 }
 
 PolicyServer::~PolicyServer() {

@@ -4,11 +4,15 @@
 
 #include "base/error.hpp"
 #include "base/json_input.hpp"
+#include "policy/native_policy.hpp"
+#include "policy/remote/http_policy.hpp"
 #include "rewards/advantages.hpp"
 #include "rewards/code_reward.hpp"
+#include "rewards/composite.hpp"
 #include "rewards/math/verifier.hpp"
 #include "rewards/math_reward.hpp"
 #include "rewards/shaping.hpp"
+#include "rollout/dataset.hpp"
 #include "sandbox/judge/formats.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
@@ -153,6 +157,32 @@ std::string SandboxHandle::code_reward(const std::string& task, const std::strin
   tasks::Task t = tasks::Task::from_json(arg(task, "task"));
   auto o = rewards::CodeRewardOptions::from_json(arg(options, "options"));
   return dump(json(rewards::code_task_reward(t, completion, *judge_, o)));
+}
+
+std::string SandboxHandle::label(const std::string& tasks_json, const std::string& policy_json,
+                                 const std::string& options, const std::string& reward,
+                                 const std::string& out_path) {
+  json tj = arg(tasks_json, "tasks");
+  if (!tj.is_array()) throw InvalidRequest("tasks: must be a list of tasks");
+  std::vector<tasks::Task> tasks;
+  for (const auto& t : tj) tasks.push_back(tasks::Task::from_json(t));
+  json pj = arg(policy_json, "policy");
+  std::unique_ptr<policy::Policy> policy;
+  if (pj.contains("checkpoint")) {
+    policy = std::make_unique<policy::NativePolicy>(pj["checkpoint"].get<std::string>());
+  } else if (pj.contains("url") && pj.contains("model")) {
+    policy::HttpPolicyOptions o;
+    o.base_url = pj["url"].get<std::string>();
+    o.model = pj["model"].get<std::string>();
+    policy = std::make_unique<policy::HttpPolicy>(o);
+  } else {
+    throw InvalidRequest("policy: give {\"checkpoint\": dir} or {\"url\": ..., \"model\": ...}");
+  }
+  auto o = rollout::LabelOptions::from_json(arg(options, "options"));
+  json rj = arg(reward, "reward");
+  rewards::CompositeReward r =
+      rj.empty() ? rewards::CompositeReward() : rewards::CompositeReward::from_json(rj);
+  return dump(json(rollout::label_dataset(*policy, tasks, r, judge_.get(), o, out_path)));
 }
 
 }  // namespace crucible::python

@@ -38,6 +38,10 @@ class SandboxHandle {
   // A code task and a completion (its last fenced block is the program) -> the reward.
   std::string code_reward(const std::string& task, const std::string& completion,
                           const std::string& options);
+  // Labels tasks with a policy ({"checkpoint": dir} or {"url", "model"} of an
+  // OpenAI-compatible server) into a reward-labeled JSONL file (resumable); the summary.
+  std::string label(const std::string& tasks, const std::string& policy, const std::string& options,
+                    const std::string& reward, const std::string& out_path);
 
  private:
   std::unique_ptr<sandbox::Sandbox> sandbox_;

@@ -40,5 +40,6 @@ PYBIND11_MODULE(_crucible, m) {
       .def(py::init<const std::string&>(), release())
       .def("run", &SandboxHandle::run, release())
       .def("judge", &SandboxHandle::judge, release())
-      .def("code_reward", &SandboxHandle::code_reward, release());
+      .def("code_reward", &SandboxHandle::code_reward, release())
+      .def("label", &SandboxHandle::label, release());
 }

@@ -102,6 +102,21 @@ class Sandbox:
         harness, limits}, HumanEval, MBPP or APPS/CodeContests rows."""
         return _json.loads(self._handle.judge(_json.dumps(submission)))
 
+    def label(self, tasks, out_path, checkpoint=None, url=None, model=None, reward=None, **options):
+        """Samples every task with a policy (a native checkpoint, or an OpenAI-compatible
+        server's url and model), rewards the samples and appends them to a reward-labeled
+        JSONL file (a rerun resumes). Options as `crucible label`: mode, n, segments,
+        batch_tasks, template, advantage, max_tokens, temperature, top_p, top_k, seed.
+        Returns the summary."""
+        if checkpoint is not None:
+            policy = {"checkpoint": str(checkpoint)}
+        elif url is not None and model is not None:
+            policy = {"url": url, "model": model}
+        else:
+            raise InvalidRequest("label: give checkpoint=..., or url=... and model=...")
+        return _json.loads(self._handle.label(_json.dumps(tasks), _json.dumps(policy),
+                                              _dumps(options), _dumps(reward or {}), str(out_path)))
+
     def code_reward(self, task, completion, **options):
         """The code reward of a completion (its last fenced block) for a code task."""
         return _json.loads(self._handle.code_reward(_json.dumps(task), str(completion),

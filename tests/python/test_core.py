@@ -79,3 +79,22 @@ def test_tasks():
     assert tasks == crucible.generate_tasks("arithmetic", count=5, difficulty=1, seed=3)
     with pytest.raises(crucible.InvalidRequest):
         crucible.generate_tasks("no-such-family")
+
+
+def test_label_writes_a_reward_labeled_dataset(tmp_path):
+    import subprocess
+    import os
+    tasks = crucible.generate_tasks("arithmetic", count=3, difficulty=1, seed=5)
+    crucible_bin = os.path.join(os.path.dirname(crucible.__file__), "..", "..", "bin", "crucible")
+    task_file = tmp_path / "t.jsonl"
+    task_file.write_text("".join(__import__("json").dumps(t) + "\n" for t in tasks))
+    subprocess.run([crucible_bin, "sft", "--tasks", str(task_file), "--steps", "2", "--batch", "2",
+                    "--out", str(tmp_path / "ckpt")], check=True, capture_output=True)
+    out = tmp_path / "labels.jsonl"
+    summary = crucible.default_sandbox().label(tasks, out, checkpoint=tmp_path / "ckpt", n=2,
+                                               max_tokens=8, seed=1)
+    assert summary["tasks"] == 3 and summary["samples"] == 6
+    rows = [__import__("json").loads(l) for l in out.read_text().splitlines()]
+    assert len(rows) == 6 and all("reward" in r for r in rows)
+    with pytest.raises(crucible.InvalidRequest):
+        crucible.default_sandbox().label(tasks, out)

@@ -16,11 +16,15 @@
 namespace crucible::cli {
 
 int serve_command(const Args& args) {
-  Flags flags(args, {"host", "port", "workers", "queue", "token-file", "max-body-mb"}, {"help"});
+  Flags flags(args,
+              {"host", "port", "workers", "queue", "compat-workers", "token-file", "max-body-mb"},
+              {"help"});
   if (flags.has("help")) {
     std::puts(
         "usage: crucible serve [--host 127.0.0.1] [--port 8080] [--workers 2] [--queue 64]\n"
-        "                      [--token-file FILE] [--max-body-mb 16]\n"
+        "                      [--compat-workers 32] [--token-file FILE] [--max-body-mb 16]\n"
+        "--workers runs Crucible's own /v1 jobs (few: verdicts must not depend on load);\n"
+        "--compat-workers runs SandboxFusion's and Piston's jobs, many at once as they do.\n"
         "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
         "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
         "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}).");
@@ -31,6 +35,7 @@ int serve_command(const Args& args) {
   if (auto port = flags.port("port")) options.port = *port;
   if (auto w = flags.number("workers")) options.workers = static_cast<size_t>(*w);
   if (auto q = flags.number("queue")) options.queue = static_cast<size_t>(*q);
+  if (auto c = flags.number("compat-workers")) options.compat_workers = static_cast<size_t>(*c);
   if (auto m = flags.number("max-body-mb"))
     options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));
   options.token_file = flags.get("token-file").value_or("");

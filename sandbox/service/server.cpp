@@ -31,7 +31,9 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
   service_ = std::make_unique<SandboxService>(*sandbox_, service_options);
   pool_ = std::make_unique<WorkerPool>(options_.workers, options_.queue);
-  service_->metrics().set_queue_depth_source([this] { return pool_->queued(); });
+  compat_pool_ = std::make_unique<WorkerPool>(options_.compat_workers, options_.compat_queue);
+  service_->metrics().set_queue_depth_source(
+      [this] { return pool_->queued() + compat_pool_->queued(); });
   net::ServerOptions http_options;
   http_options.host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
   http_options.port = options_.port;
@@ -45,7 +47,8 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
         }
         if (!service_->is_job(req)) return respond(service_->handle(req));
         auto request = std::make_shared<net::HttpRequest>(std::move(req));
-        auto queued = pool_->try_submit([this, request, respond] {
+        bool compat = request->path == "/run_code" || request->path == "/api/v2/execute";
+        auto queued = (compat ? compat_pool_ : pool_)->try_submit([this, request, respond] {
           // A client that hung up while its job waited gets no run: the worker moves on.
           if (request->abandoned()) {
             service_->metrics().count_request(service_->route_label(request->path), 499);
@@ -71,6 +74,7 @@ void SandboxServer::stop() {
   stopped_ = true;
   http_->stop();  // waits for every request handed out, queued jobs included
   pool_->join();  // jobs hold answers for connections: none may outlive the HTTP server
+  compat_pool_->join();
 }
 
 }  // namespace crucible::sandbox::service

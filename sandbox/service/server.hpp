@@ -21,6 +21,12 @@ struct ServeOptions {
   uint16_t port = 8080;
   size_t workers = 2;
   size_t queue = 64;
+  // SandboxFusion's /run_code and Piston's /api/v2/execute run as those services do: many
+  // at once, each bounded by its wall-clock timeout (verl's client fans out 32 requests
+  // with a 30 s read timeout). Crucible's own /v1 jobs keep `workers`, so their verdicts do
+  // not depend on load.
+  size_t compat_workers = 32;
+  size_t compat_queue = 512;
   std::string token_file;  // empty: no auth (allowed on loopback only)
   size_t max_body_bytes = 16 << 20;
   SandboxOptions sandbox;
@@ -47,6 +53,7 @@ class SandboxServer {
   std::unique_ptr<Sandbox> sandbox_;
   std::unique_ptr<SandboxService> service_;
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<WorkerPool> compat_pool_;  // SandboxFusion and Piston jobs
   std::unique_ptr<net::HttpServer> http_;
   bool stopped_ = false;
 };

@@ -13,7 +13,11 @@ bash scripts/format.sh --check
 # The official openai client for the serve-policy test (a test client, from the npm registry).
 if [ ! -f build/npm/node_modules/openai/package.json ]; then
   mkdir -p build/npm
-  npm install --prefix build/npm --no-audit --no-fund --loglevel=error openai@4 >&2
+  for attempt in 1 2 3; do
+    npm install --prefix build/npm --no-audit --no-fund --loglevel=error openai@4 >&2 && break
+    [ "$attempt" = 3 ] && { echo "test: cannot install the openai npm package" >&2; exit 1; }
+    sleep 5
+  done
 fi
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 600)
 

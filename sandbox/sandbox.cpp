@@ -95,9 +95,10 @@ Program Sandbox::prepare(const std::string& language, const std::string& source,
                    : &registry_.find(language);
   const auto& lang = *p.language;
   p.entry = lang.entry_for(source);
+  // Everything the build depends on: the compiler's argv and environment (GOPATH, ...).
   std::string key = sha256_hex(lang.name + '\0' + nlohmann::json(lang.compile.argv).dump() + '\0' +
-                               lang.source_file + '\0' + p.entry + '\0' +
-                               toolchain_stamp(lang.compile.argv) + '\0' + source);
+                               nlohmann::json(lang.env).dump() + '\0' + lang.source_file + '\0' +
+                               p.entry + '\0' + toolchain_stamp(lang.compile.argv) + '\0' + source);
   p.compile = compile(lang, source, p.entry, key, p.box_dir);
   p.compile.language = lang.name;
   return p;

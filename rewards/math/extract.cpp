@@ -204,6 +204,7 @@ std::vector<Extracted> numbers(std::string_view s) {
     }
     size_t start = i;
     bool in_word = start > 0 && std::isalpha(static_cast<unsigned char>(s[start - 1]));
+    bool unicode_minus = start >= 3 && s.compare(start - 3, 3, "\xE2\x88\x92") == 0;
     if (start > 0 && s[start - 1] == '-' &&
         (start < 2 || !std::isalnum(static_cast<unsigned char>(s[start - 2]))))
       --start;
@@ -233,6 +234,7 @@ std::vector<Extracted> numbers(std::string_view s) {
     // "AZYUK2A": a digit inside a word is part of a name, not a number.
     if (in_word && i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) continue;
     std::string text(s.substr(start, i - start));
+    if (unicode_minus) text = "-" + text;  // "−5" (U+2212) as models often write it
     if (decimal_comma) std::replace(text.begin(), text.end(), ',', '.');
     out.push_back(Extracted{text, "last_number", text, {}});
   }

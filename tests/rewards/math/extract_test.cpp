@@ -49,6 +49,9 @@ const Row kRows[] = {
     {"Step 3: answer = 42", "42", "answer_line"},
     {"Soucis : it costs 2,74 $ apiece.", "2.74", "last_number"},
     {"the values 1,2,3 and then 45", "45", "last_number"},
+    {"The temperature ends at \xE2\x88\x92"
+     "5 degrees.",
+     "-5", "last_number"},
     // Calculator annotations are working, never the answer.
     {"Natalia sold 48/2 = <<48/2=24>>24 clips.", "24", "last_number"},
     // A final-answer statement after the last box is the later word.

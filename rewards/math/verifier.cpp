@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/error.hpp"
 #include "rewards/math/equivalence.hpp"
@@ -169,27 +170,32 @@ Verification verify(std::string_view gold, std::string_view pred, const VerifyOp
   if (several) pred_limits.decimal_comma = false;  // "2,3" is a list when a list is asked
   // A math span that cannot be read, with prose after it: the answer may be stated there
   // ("$$\\frac{\\Delta x'}{\\Delta x} \\geq 2$$. So the error grows by 100%.").
-  if (p.method == "math_span") {
-    try {
-      parse_answer(p.answer, pred_limits);
-    } catch (const ParseError&) {
-      size_t at = pred.rfind(p.source);
-      Extracted later = at == std::string_view::npos
-                            ? Extracted{}
-                            : extract_answer(pred.substr(at + p.source.size()), {});
-      if (later.method == "last_number") {
-        p = later;
-        v.pred_answer = p.answer;
-        v.extraction = p.method;
-      }
-    }
-  }
+  auto number_after_span = [&]() -> std::optional<Extracted> {
+    if (p.method != "math_span") return std::nullopt;
+    size_t at = pred.rfind(p.source);
+    if (at == std::string_view::npos) return std::nullopt;
+    Extracted later = extract_answer(pred.substr(at + p.source.size()), {});
+    if (later.method != "last_number") return std::nullopt;
+    return later;
+  };
   try {
     pred_expr = parse_answer(p.answer, pred_limits);
   } catch (const ParseError& e) {
-    if (same_text) return finish(v, VerifyStatus::Correct, "text");
-    return finish(v, VerifyStatus::UnparseablePred, "unparseable",
-                  std::string("prediction: ") + e.what());
+    std::optional<Extracted> later = number_after_span();
+    if (!later) {
+      if (same_text) return finish(v, VerifyStatus::Correct, "text");
+      return finish(v, VerifyStatus::UnparseablePred, "unparseable",
+                    std::string("prediction: ") + e.what());
+    }
+    p = *later;
+    v.pred_answer = p.answer;
+    v.extraction = p.method;
+    try {
+      pred_expr = parse_answer(p.answer, pred_limits);
+    } catch (const ParseError& e2) {
+      return finish(v, VerifyStatus::UnparseablePred, "unparseable",
+                    std::string("prediction: ") + e2.what());
+    }
   }
   v.pred_parsed = to_text(pred_expr);
 

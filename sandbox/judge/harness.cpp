@@ -17,12 +17,6 @@ std::string literal(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
-    s.replace(pos, from.size(), to);
-  return s;
-}
-
 // The templates are programs in other languages: the formatter must not touch them.
 // clang-format off
 // Python: the harness process holds the tests and the nonce; the candidate runs in a child
@@ -349,6 +343,12 @@ static bool is_identifier(const std::string& name) {
   for (size_t i = 0; i < name.size(); ++i)
     if (!ok(name[i], i == 0)) return false;
   return true;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
+  return s;
 }
 
 bool harness_supports(const std::string& language) {

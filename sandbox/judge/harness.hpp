@@ -35,6 +35,9 @@ struct HarnessProgram {
   std::string candidate_source;  // C++: the candidate's own program, run from /data/main
 };
 
+// Every `from` in `s` replaced by `to` (the harness templates' @PLACEHOLDER@s).
+std::string replace_all(std::string s, const std::string& from, const std::string& to);
+
 // Languages with a harness, by registry name.
 bool harness_supports(const std::string& language);
 

@@ -5,12 +5,6 @@
 namespace crucible::sandbox::judge {
 namespace {
 
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
-    s.replace(pos, from.size(), to);
-  return s;
-}
-
 // The values that cross between the two processes, and their wire format, shared by both
 // programs. A Value is null, bool, integer, floating, string, list or map; pairs, tuples,
 // vectors and sets are lists. Floating values travel in hex (%a), so they arrive exact.

@@ -11,6 +11,7 @@
 #include "rewards/composite.hpp"
 #include "rewards/math/verifier.hpp"
 #include "rewards/math_reward.hpp"
+#include "rewards/remote_reward.hpp"
 #include "rewards/shaping.hpp"
 #include "rollout/dataset.hpp"
 #include "sandbox/judge/formats.hpp"
@@ -157,6 +158,15 @@ std::string SandboxHandle::code_reward(const std::string& task, const std::strin
   tasks::Task t = tasks::Task::from_json(arg(task, "task"));
   auto o = rewards::CodeRewardOptions::from_json(arg(options, "options"));
   return dump(json(rewards::code_task_reward(t, completion, *judge_, o)));
+}
+
+std::string SandboxHandle::judge_tests(const std::string& completion, const std::string& tests,
+                                       const std::string& limits) {
+  json l = arg(limits, "limits");
+  std::optional<sandbox::Limits> run_limits;
+  if (!l.empty()) run_limits = l.get<sandbox::Limits>();
+  auto result = rewards::judge_against_tests(completion, arg(tests, "tests"), *judge_, run_limits);
+  return result ? dump(json(*result)) : "null";
 }
 
 std::string SandboxHandle::label(const std::string& tasks_json, const std::string& policy_json,

@@ -38,6 +38,9 @@ class SandboxHandle {
   // A code task and a completion (its last fenced block is the program) -> the reward.
   std::string code_reward(const std::string& task, const std::string& completion,
                           const std::string& options);
+  // rewards::judge_against_tests: the judge's result, or null when there is no program.
+  std::string judge_tests(const std::string& completion, const std::string& tests,
+                          const std::string& limits);
   // Labels tasks with a policy ({"checkpoint": dir} or {"url", "model"} of an
   // OpenAI-compatible server) into a reward-labeled JSONL file (resumable); the summary.
   std::string label(const std::string& tasks, const std::string& policy, const std::string& options,

@@ -41,5 +41,6 @@ PYBIND11_MODULE(_crucible, m) {
       .def("run", &SandboxHandle::run, release())
       .def("judge", &SandboxHandle::judge, release())
       .def("code_reward", &SandboxHandle::code_reward, release())
+      .def("judge_tests", &SandboxHandle::judge_tests, release())
       .def("label", &SandboxHandle::label, release());
 }

@@ -48,19 +48,24 @@ std::string as_text(const json& v) {
   return v.dump();
 }
 
-double code_score(const std::string& response, const json& tests, sandbox::judge::Judge& judge) {
-  auto code = extract_code(response);
-  if (!code) return 0.0;
+}  // namespace
+
+std::optional<sandbox::judge::JudgeResult> judge_against_tests(
+    std::string_view completion, const json& tests, sandbox::judge::Judge& judge,
+    const std::optional<sandbox::Limits>& limits) {
+  auto code = extract_code(completion);
+  if (!code) return std::nullopt;
+  if (!tests.is_object() || !tests.contains("inputs") || !tests.contains("outputs") ||
+      !tests["inputs"].is_array() || !tests["outputs"].is_array() ||
+      tests["inputs"].size() != tests["outputs"].size() || tests["inputs"].empty())
+    throw InvalidRequest("tests: need inputs and outputs of the same, non-zero length");
   const json& inputs = tests["inputs"];
   const json& outputs = tests["outputs"];
-  if (!inputs.is_array() || !outputs.is_array() || inputs.size() != outputs.size() ||
-      inputs.empty())
-    throw InvalidRequest("labels: code tests need inputs and outputs of the same, non-zero length");
   sandbox::judge::Submission s;
   s.language = code->language.empty() ? "auto" : code->language;
   s.source = code->source;
+  if (limits) s.limits = *limits;
   if (tests.contains("fn_name") && tests["fn_name"].is_string()) {
-    // Call-based: each input is the argument list; the output may be wrapped in a list.
     sandbox::judge::HarnessSpec h;
     h.entry_point = tests["fn_name"];
     h.setup =
@@ -79,10 +84,8 @@ double code_score(const std::string& response, const json& tests, sandbox::judge
     for (size_t i = 0; i < inputs.size(); ++i)
       s.tests.push_back({as_text(inputs[i]), as_text(outputs[i])});
   }
-  return judge.run(s).verdict == sandbox::Verdict::Accepted ? 1.0 : 0.0;
+  return judge.run(s);
 }
-
-}  // namespace
 
 json openrlhf_rewards(const json& body, sandbox::judge::Judge& judge, size_t threads) {
   if (!body.is_object())
@@ -109,7 +112,8 @@ json openrlhf_rewards(const json& body, sandbox::judge::Judge& judge, size_t thr
       try {
         if (auto tests = code_tests(labels[i])) {
           ++code;
-          rewards[i] = code_score(response, *tests, judge);
+          auto result = judge_against_tests(response, *tests, judge);
+          rewards[i] = result && result->verdict == sandbox::Verdict::Accepted ? 1.0 : 0.0;
         } else {
           Reward r = math_reward(labels[i], response, math::VerifyOptions{});
           rewards[i] = r.valid ? r.value : 0.0;

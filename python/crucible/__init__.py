@@ -117,6 +117,13 @@ class Sandbox:
         return _json.loads(self._handle.label(_json.dumps(tasks), _json.dumps(policy),
                                               _dumps(options), _dumps(reward or {}), str(out_path)))
 
+    def judge_tests(self, completion, tests, limits=None):
+        """Judges the last fenced program of a completion against tests as RL datasets carry
+        them ({"inputs", "outputs"}, with "fn_name" for call-based problems); None when the
+        completion has no program."""
+        return _json.loads(self._handle.judge_tests(str(completion), _json.dumps(tests),
+                                                    _dumps(limits)))
+
     def code_reward(self, task, completion, **options):
         """The code reward of a completion (its last fenced block) for a code task."""
         return _json.loads(self._handle.code_reward(_json.dumps(task), str(completion),

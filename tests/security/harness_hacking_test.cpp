@@ -46,6 +46,14 @@ json humaneval_shape(const std::string& source) {
           {"entry_point", "f"}};
 }
 
+// An attack gets no test: not accepted, nothing passed, and never a sandbox failure.
+void expect_no_test_passes(const json& request, const std::string& attack) {
+  auto r = judge(request);
+  EXPECT_NE(r.verdict, Verdict::Accepted) << attack << ": passed " << r.passed;
+  EXPECT_EQ(r.passed, 0u) << attack;
+  EXPECT_NE(r.verdict, Verdict::SandboxError) << attack << ": " << r.message;
+}
+
 struct Attack {
   const char* name;
   const char* source;
@@ -123,11 +131,8 @@ TEST(HarnessHacking, PythonCandidatesCannotReachTheTests) {
   for (const auto& a : kPyAttacks) {
     std::string source = std::string(kPyFind) + a.source;
     for (const json& request : {native("python3", source, kPyTests), humaneval_shape(source)}) {
-      auto r = judge(request);
-      EXPECT_NE(r.verdict, Verdict::Accepted)
-          << a.name << " (" << request.dump().substr(0, 40) << "): passed " << r.passed;
-      EXPECT_EQ(r.passed, 0u) << a.name;
-      EXPECT_NE(r.verdict, Verdict::SandboxError) << a.name << ": " << r.message;
+      expect_no_test_passes(request,
+                            std::string(a.name) + " (" + request.dump().substr(0, 40) + ")");
     }
   }
 }
@@ -177,10 +182,7 @@ TEST(HarnessHacking, JavaScriptCandidatesCannotReachTheTests) {
       native("javascript", "function f(n) { return {1: 918273645, 2: 192837465}[n]; }", kJsTests));
   ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
   for (const auto& a : kJsAttacks) {
-    auto r = judge(native("javascript", std::string(kJsFind) + a.source, kJsTests));
-    EXPECT_NE(r.verdict, Verdict::Accepted) << a.name << ": passed " << r.passed;
-    EXPECT_EQ(r.passed, 0u) << a.name;
-    EXPECT_NE(r.verdict, Verdict::SandboxError) << a.name << ": " << r.message;
+    expect_no_test_passes(native("javascript", std::string(kJsFind) + a.source, kJsTests), a.name);
   }
 }
 
@@ -237,10 +239,7 @@ TEST(HarnessHacking, CppCandidatesCannotReachTheTests) {
       judge(native("cpp", "int f(int n) { return n == 1 ? 918273645 : 192837465; }", kCppTests));
   ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
   for (const auto& a : kCppAttacks) {
-    auto r = judge(native("cpp", a.source, kCppTests));
-    EXPECT_NE(r.verdict, Verdict::Accepted) << a.name << ": passed " << r.passed;
-    EXPECT_EQ(r.passed, 0u) << a.name;
-    EXPECT_NE(r.verdict, Verdict::SandboxError) << a.name << ": " << r.message;
+    expect_no_test_passes(native("cpp", a.source, kCppTests), a.name);
   }
 }
 

@@ -1,8 +1,11 @@
-// crucible doctor [--json]: checks the host and each language toolchain, with fixes.
+// crucible doctor [--json] [--languages a,b]: checks the host and each language toolchain (or
+// the named ones), with fixes.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
 #include "sandbox/doctor.hpp"
@@ -10,18 +13,27 @@
 namespace crucible::cli {
 
 int doctor_command(const Args& args) {
-  Flags flags(args, {}, {"json", "help"});
+  Flags flags(args, {"languages"}, {"json", "help"});
   if (flags.has("help")) {
     std::puts(
-        "usage: crucible doctor [--json]\nChecks namespaces, seccomp, cgroups and every language "
-        "toolchain.");
+        "usage: crucible doctor [--json] [--languages python3,c]\nChecks namespaces, seccomp, "
+        "cgroups and every language toolchain (or only the named ones).");
     return 0;
+  }
+  std::vector<std::string> languages;
+  if (auto list = flags.get("languages")) {
+    for (size_t start = 0; start <= list->size();) {
+      size_t comma = std::min(list->find(',', start), list->size());
+      if (comma > start) languages.push_back(list->substr(start, comma - start));
+      start = comma + 1;
+    }
+    if (languages.empty()) throw InvalidRequest("--languages: give names such as python3,c");
   }
   auto checks = sandbox::check_host();
   bool host_ok = true;
   for (const auto& c : checks) host_ok = host_ok && c.ok;
   if (host_ok)
-    for (auto& c : sandbox::check_languages()) checks.push_back(std::move(c));
+    for (auto& c : sandbox::check_languages(languages)) checks.push_back(std::move(c));
   bool all_ok = true;
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : checks) {

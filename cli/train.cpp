@@ -14,6 +14,7 @@
 #include "base/files.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
+#include "cli/train_progress.hpp"
 #include "policy/model/kernels.hpp"
 #include "rollout/train/report.hpp"
 #include "rollout/train/self_train.hpp"
@@ -40,36 +41,6 @@ bool needs_sandbox(const rollout::TrainConfig& c) {
     return false;
   };
   return code(c.tasks) || code(c.eval_tasks);
-}
-
-std::string fixed(double v, int digits = 3) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
-}
-
-std::string live_line(const json& m) {
-  auto get = [&](const char* k) {
-    return m.contains(k) && m[k].is_number() ? m[k].get<double>() : -1;
-  };
-  std::string line = "iter " + std::to_string(m["iteration"].get<size_t>());
-  if (get("heldout_accuracy") >= 0) {
-    line += "  held-out " + fixed(get("heldout_accuracy"));
-    if (m.contains("heldout_by_source") && m["heldout_by_source"].size() > 1)
-      for (const auto& [source, acc] : m["heldout_by_source"].items())
-        line.append(" ")
-            .append(source.substr(source.rfind('/') + 1))
-            .append(" ")
-            .append(fixed(acc.get<double>()));
-  }
-  if (m["iteration"].get<size_t>() == 0) return line + "  (after warm start, before training)";
-  line += "  reward " + fixed(get("reward_mean")) + "  pass@" +
-          std::to_string(m["k"].get<size_t>()) + " " + fixed(get("pass_at_k")) + "  len " +
-          fixed(get("completion_tokens"), 1) + "  think " + fixed(get("thinking_tokens"), 1);
-  if (get("policy_entropy") >= 0) line += "  entropy " + fixed(get("policy_entropy"));
-  line +=
-      "  " + fixed(get("samples_per_second"), 1) + " samples/s  " + fixed(get("seconds"), 1) + " s";
-  return line;
 }
 
 }  // namespace
@@ -117,13 +88,9 @@ int train_command(const Args& args) {
                trainer.train_tasks(), trainer.eval_tasks(),
                policy::update_rule_name(trainer.config().update.rule).c_str(),
                trainer.config().iterations, out.c_str());
-  trainer.on_warmup([&](size_t step, double loss) {
-    if (step % 50 == 0 || step == trainer.config().warmup_steps)
-      std::fprintf(stderr, "warm start: SFT step %zu/%zu, loss %.4f\n", step,
-                   trainer.config().warmup_steps, loss);
-  });
-  rollout::TrainSummary s =
-      trainer.run([](const json& m) { std::fprintf(stderr, "%s\n", live_line(m).c_str()); });
+  TrainProgress progress(trainer.config().warmup_steps, trainer.config().iterations);
+  trainer.on_warmup([&](size_t step, double loss) { progress.warmup_step(step, loss); });
+  rollout::TrainSummary s = trainer.run([&](const json& m) { progress.iteration_done(m); });
   write_file(std::filesystem::path(out) / "report.html",
              rollout::training_report({std::filesystem::path(out)}));
   json summary = {{"iterations", s.iterations},

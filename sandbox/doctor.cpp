@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -106,7 +107,7 @@ std::vector<Check> check_host() {
   return checks;
 }
 
-std::vector<Check> check_languages() {
+std::vector<Check> check_languages(const std::vector<std::string>& only) {
   std::vector<Check> checks;
   std::unique_ptr<Sandbox> sb;
   try {
@@ -115,7 +116,15 @@ std::vector<Check> check_languages() {
     checks.push_back({"jail", false, e.what(), "fix the host checks above first"});
     return checks;
   }
+  std::vector<std::string> wanted;  // registered names (the list may use aliases)
+  for (const auto& name : only) try {
+      wanted.push_back(sb->registry().find(name).name);
+    } catch (const InvalidRequest& e) {
+      checks.push_back({"language " + name, false, e.what(), "name a registered language"});
+    }
   for (const auto& lang : sb->registry().all()) {
+    if (!only.empty() && std::find(wanted.begin(), wanted.end(), lang.name) == wanted.end())
+      continue;
     Check c{"language " + lang.name, false, "", "apt-get install " + lang.package};
     Outcome o = sb->probe_version(lang);
     std::string text = o.stdout_data.empty() ? o.stderr_data : o.stdout_data;

@@ -16,7 +16,8 @@ struct Check {
 
 // Kernel features: user/pid/net/mount/ipc/uts namespaces, seccomp, cgroups.
 std::vector<Check> check_host();
-// Each registered language's toolchain, run inside the jail (needs a working host).
-std::vector<Check> check_languages();
+// Each registered language's toolchain, run inside the jail (needs a working host); with
+// `only` non-empty, just those languages (an unknown name is a failed check naming it).
+std::vector<Check> check_languages(const std::vector<std::string>& only = {});
 
 }  // namespace crucible::sandbox

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Crucible needs (only those missing), then configures and
 # builds Release into ${BUILD_DIR:-build}. Idempotent: a second run installs nothing.
+# --demo: only what the main job needs (the build tools, Python, the crucible binaries);
+# the test command builds everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+demo=0
+if [ "${1:-}" = --demo ]; then
+  demo=1
+  shift
+fi
+packages=$(if ((demo)); then sed '/^# --- end of what the demo needs/q' scripts/packages.txt; else cat scripts/packages.txt; fi)
 missing=()
-for pkg in $(grep -v '^\s*#' scripts/packages.txt); do
+for pkg in $(grep -v '^\s*#' <<<"$packages"); do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
@@ -18,7 +26,11 @@ fi
 
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3 "$@" >&2
-cmake --build "$build_dir" -j"$(nproc)" >&2
+if ((demo)); then
+  cmake --build "$build_dir" -j"$(nproc)" --target crucible crucible-jail >&2
+else
+  cmake --build "$build_dir" -j"$(nproc)" >&2
+fi
 echo "setup: built into $build_dir" >&2
 
 # `import crucible` for Debian's python3 and for the python3 on PATH (when another one of

@@ -9,6 +9,7 @@
 #include <cblas.h>
 
 #include <cstddef>
+#include <string>
 
 namespace crucible::policy {
 
@@ -75,5 +76,9 @@ void matmul_backward(Backend backend, T* dx, T* dw, const T* dy, const T* x, con
 
 // Uses `threads` OpenBLAS threads for every later product (the project runs on 2).
 void set_blas_threads(int threads);
+// The kernel a backend runs on this machine: "naive", or OpenBLAS's core name ("OpenBLAS
+// Haswell"), which it picks from the CPU or from OPENBLAS_CORETYPE. Results in fp32 differ in
+// rounding between kernels, so a run's record names the one it used.
+std::string kernel_name(Backend backend);
 
 }  // namespace crucible::policy

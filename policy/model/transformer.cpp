@@ -199,4 +199,10 @@ void set_blas_threads(int threads) {
   openblas_set_num_threads(threads);
 }
 
+std::string kernel_name(Backend backend) {
+  if (backend == Backend::Naive) return "naive";
+  const char* core = openblas_get_corename();
+  return std::string("OpenBLAS ") + (core ? core : "(unknown core)");
+}
+
 }  // namespace crucible::policy

@@ -21,8 +21,10 @@
 #include "rollout/repeated.hpp"
 #include "rollout/serial.hpp"
 #include "rollout/train/exports.hpp"
+#include "rollout/train/machine.hpp"
 #include "rollout/train/repair.hpp"
 #include "rollout/train/seeds.hpp"
+#include "rollout/train/teacher.hpp"
 #include "sandbox/service/remote_judge.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
@@ -233,6 +235,10 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
     model->init(mix(config_.seed, 0, 0));
     policy_ = std::make_unique<policy::NativePolicy>(model, tok, "policy");
   }
+  policy_->model().set_backend(config_.kernels == "naive" ? policy::Backend::Naive
+                                                          : policy::Backend::Blas);
+  if (!resume)
+    write_file(dir_ / "machine.json", describe_machine(policy_->model().backend()).dump(2) + "\n");
   policy::OptimizerConfig oc;
   oc.lr = config_.lr;
   optimizer_ = std::make_unique<policy::AdamW>(policy_->model().params.size(),
@@ -280,9 +286,15 @@ void SelfTrainer::warm_start() {
   policy::AdamW opt(model.params.size(), policy::decay_mask(model), oc);
   policy::SftTrainer trainer(model, opt);
   std::vector<policy::SftExample> examples;
-  for (const auto& t : warm)
+  Rng teacher(mix(config_.seed, 4, 1));
+  for (tasks::Task t : warm) {
+    if (config_.warmup_sign_slips > 0)
+      t.solution = slip_signs(t.solution, config_.warmup_sign_slips, teacher);
+    if (config_.warmup_print_slips > 0)
+      t.solution = quote_prints(t.solution, config_.warmup_print_slips, teacher);
     examples.push_back(policy::sft_example(t, policy_->tokenizer(), config_.warmup_rationale,
                                            config_.prompt_template));
+  }
   Rng rng(mix(config_.seed, 4, 0));
   for (size_t step = 0; step < config_.warmup_steps; ++step) {
     std::vector<policy::SftExample> batch;
@@ -298,7 +310,7 @@ void SelfTrainer::warm_start() {
                           {{"warmup_steps", config_.warmup_steps}});
 }
 
-double SelfTrainer::evaluate() {
+double SelfTrainer::evaluate(size_t iteration) {
   policy::SamplingParams greedy;
   greedy.temperature = 0;
   greedy.max_tokens = config_.max_tokens;
@@ -306,6 +318,7 @@ double SelfTrainer::evaluate() {
   const auto& templates = tasks::PromptTemplates::builtin();
   size_t right = 0;
   std::map<std::string, std::pair<size_t, size_t>> by_source;  // right, total
+  std::string lines;  // heldout.jsonl: what the report's before/after table shows
   for (size_t start = 0; start < eval_.size(); start += 64) {
     size_t end = std::min(eval_.size(), start + 64);
     std::vector<std::string> prompts;
@@ -324,11 +337,21 @@ double SelfTrainer::evaluate() {
       rewards::Reward r = pool_->collect(pending[k]);
       bool ok = r.passed();
       right += ok;
+      lines += json{{"iteration", iteration},
+                    {"task_id", eval_[start + k].id},
+                    {"source", eval_[start + k].source},
+                    {"prompt", prompts[k]},
+                    {"completion", samples[k].text},
+                    {"verdict", r.verdict},
+                    {"passed", ok}}
+                   .dump(-1, ' ', false, json::error_handler_t::replace) +
+               "\n";
       auto& [source_right, source_total] = by_source[eval_[start + k].source];
       source_right += ok;
       ++source_total;
     }
   }
+  append_durably(dir_ / "heldout.jsonl", lines);
   last_eval_by_source_ = json::object();
   for (const auto& [source, rt] : by_source)
     last_eval_by_source_[source.empty() ? "unnamed" : source] =
@@ -535,7 +558,7 @@ json SelfTrainer::iterate(size_t iteration) {
 
   std::optional<double> accuracy;
   if (iteration % config_.eval_every == 0 || iteration == config_.iterations) {
-    accuracy = evaluate();
+    accuracy = evaluate(iteration);
     accuracy_last_ = *accuracy;
   }
   size_t ever = 0;
@@ -619,6 +642,7 @@ void SelfTrainer::restore_state(const json& s) {
   keep_iterations_up_to(dir_ / "metrics.jsonl", done_);
   keep_iterations_up_to(dir_ / "samples.jsonl", done_);
   keep_iterations_up_to(dir_ / "repaired.jsonl", done_);
+  keep_iterations_up_to(dir_ / "heldout.jsonl", done_);
   write_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
 }
 
@@ -631,7 +655,7 @@ TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iterati
   };
   if (!accuracy_before_) {  // a fresh run: warm start, then the "before" measurement
     warm_start();
-    accuracy_before_ = evaluate();
+    accuracy_before_ = evaluate(0);
     accuracy_last_ = *accuracy_before_;
     elapsed_ += std::chrono::duration<double>(Clock::now() - t0).count();
     emit({{"iteration", 0},

@@ -68,7 +68,8 @@ class SelfTrainer {
   std::vector<tasks::Task> load(const std::vector<TaskSource>& sources, uint64_t seed,
                                 bool need_tests);
   void warm_start();
-  double evaluate();
+  // Greedy accuracy on the held-out tasks; every completion and verdict goes to heldout.jsonl.
+  double evaluate(size_t iteration);
   Rollout roll_out(size_t iteration, const std::vector<size_t>& picked);
   void roll_out_segmented(size_t iteration, const std::vector<tasks::Task>& ordered, size_t wanted,
                           const policy::SamplingParams& sampling, Rollout& out);

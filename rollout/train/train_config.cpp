@@ -107,18 +107,15 @@ json task_sources_json(const std::vector<TaskSource>& ss) {
 const json& presets() {
   static const json p = json::parse(R"j({
     "demo": {
-      "seed": 7,
+      "seed": 1,
       "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
-      "warmup": {"steps": 1500, "batch": 32, "lr": 0.003,
-                 "tasks": [{"family": "expression", "difficulty": 1, "count": 3000},
-                           {"family": "expression", "difficulty": 2, "count": 300},
-                           {"family": "arithmetic", "difficulty": 1, "count": 600}]},
-      "tasks": [{"family": "expression", "difficulty": 2, "count": 400},
-                {"family": "arithmetic", "difficulty": 1, "count": 400}],
-      "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100},
-                     {"family": "arithmetic", "difficulty": 1, "count": 100}],
-      "iterations": 20, "tasks_per_iteration": 32, "group_size": 16,
-      "rule": "grpo", "lr": 0.0001, "minibatches": 4, "max_tokens": 40, "eval_every": 5
+      "warmup": {"steps": 1200, "batch": 32, "lr": 0.007, "print_slips": 0.75,
+                 "tasks": [{"family": "expression", "difficulty": 1, "count": 1500},
+                           {"family": "expression", "difficulty": 2, "count": 1500}]},
+      "tasks": [{"family": "expression", "difficulty": 2, "count": 400}],
+      "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100}],
+      "iterations": 12, "tasks_per_iteration": 32, "group_size": 16,
+      "rule": "grpo", "lr": 0.0003, "minibatches": 4, "max_tokens": 48, "eval_every": 4
     },
     "tiny": {
       "seed": 3,
@@ -150,6 +147,8 @@ TrainConfig TrainConfig::from_json(const json& j) {
     wf.count("batch", 1, 4096, c.warmup_batch);
     wf.number("lr", 1e-7, 1, c.warmup_lr);
     wf.boolean("rationale", c.warmup_rationale);
+    wf.number("sign_slips", 0, 1, c.warmup_sign_slips);
+    wf.number("print_slips", 0, 1, c.warmup_print_slips);
     if (const json* t = wf.object("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
     wf.done();
     if (c.warmup_steps > 0 && c.warmup_tasks.empty()) wf.fail("tasks", "are needed when steps > 0");
@@ -161,6 +160,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.count("tasks_per_iteration", 1, 100000, c.tasks_per_iteration);
   f.count("group_size", 1, 1024, c.group_size);
   f.text("mode", c.mode, {"parallel", "serial"});
+  f.text("kernels", c.kernels, {"blas", "naive"});
   f.count("exits", 1, 64, c.exits);
   f.count("segments", 1, 64, c.segments);
   std::string rule = policy::update_rule_name(c.update.rule);
@@ -303,10 +303,13 @@ json TrainConfig::to_json() const {
             {"mastered_pass_rate", mastered_pass_rate},
             {"extra_samples", extra_samples},
             {"max_accepted_per_task", max_accepted_per_task},
+            {"kernels", kernels},
             {"eval_every", eval_every},
             {"pass_k", pass_k}};
   if (!warmup_tasks.empty()) j["warmup"]["tasks"] = task_sources_json(warmup_tasks);
   if (warmup_rationale) j["warmup"]["rationale"] = true;
+  if (warmup_sign_slips > 0) j["warmup"]["sign_slips"] = warmup_sign_slips;
+  if (warmup_print_slips > 0) j["warmup"]["print_slips"] = warmup_print_slips;
   if (!critique.critic.empty())
     j["critique"] = {
         {"critic", critique.critic},          {"refinements", critique.refinements},

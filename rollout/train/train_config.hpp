@@ -31,6 +31,10 @@ struct TrainConfig {
   // Warm start: SFT on reference solutions before self-training (0 steps: none).
   size_t warmup_steps = 0, warmup_batch = 32;
   bool warmup_rationale = false;  // train on the worked rationale before the answer
+  // An imperfect teacher (teacher.hpp): each binary minus of a demonstration is written as
+  // a plus with probability sign_slips; a demonstration prints its expression's text instead
+  // of its value with probability print_slips. The tasks' tests and answers stay correct.
+  double warmup_sign_slips = 0, warmup_print_slips = 0;
   double warmup_lr = 3e-3;
   std::vector<TaskSource> warmup_tasks;
 
@@ -85,6 +89,10 @@ struct TrainConfig {
     std::vector<std::string> sandbox_endpoints;
   } remote;
   bool remote_policy() const { return !remote.policy_url.empty(); }
+
+  // The matrix kernels of the native policy: "blas" (OpenBLAS, whichever kernel it picks for
+  // the CPU) or "naive" (the reference loops; slower, the same on every machine).
+  std::string kernels = "blas";
 
   size_t eval_every = 5;  // iterations between held-out evaluations (and at both ends)
   size_t pass_k = 4;      // pass@k from each iteration's groups

@@ -139,6 +139,12 @@ TEST(TrainConfig, BadValuesAreRejectedWithTheFieldNamed) {
             std::string::npos);
   EXPECT_NE(message({{"warmup", {{"steps", "many"}}}}).find("warmup: steps"), std::string::npos);
   EXPECT_NE(message({{"model", {{"dim", 10}, {"heads", 4}}}}).find("dim"), std::string::npos);
+  EXPECT_NE(message({{"kernels", "fast"}}).find("kernels must be one of blas, naive"),
+            std::string::npos);
+  EXPECT_NE(message({{"warmup", {{"print_slips", 1.5}}}}).find("warmup: print_slips"),
+            std::string::npos);
+  EXPECT_NE(message({{"warmup", {{"sign_slips", -0.1}}}}).find("warmup: sign_slips"),
+            std::string::npos);
   EXPECT_THROW(TrainConfig::preset("huge"), InvalidRequest);
   EXPECT_NE(
       message({{"rule", "rft"}, {"critique", {{"critic", "oracle"}}}}).find("critique: critic"),
@@ -170,6 +176,11 @@ TEST(TrainConfig, BadValuesAreRejectedWithTheFieldNamed) {
   EXPECT_EQ(message({{"iterations", 2}}), "accepted");
   auto c = TrainConfig::preset("tiny");
   EXPECT_EQ(TrainConfig::from_json(c.to_json()).to_json(), c.to_json()) << "round trip";
+  auto demo =
+      TrainConfig::preset("demo", {{"kernels", "naive"}, {"warmup", {{"sign_slips", 0.1}}}});
+  EXPECT_EQ(TrainConfig::from_json(demo.to_json()).to_json(), demo.to_json()) << "round trip";
+  EXPECT_EQ(demo.to_json()["warmup"]["print_slips"], 0.75);
+  EXPECT_EQ(demo.to_json()["kernels"], "naive");
 }
 
 TEST(Curriculum, MasteredTasksAreRarelyPickedAndStateRoundTrips) {
@@ -329,7 +340,18 @@ TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
   EXPECT_TRUE(sa == sb) << "the same samples, versions and rewards";
   std::string csv = read_file(straight / "metrics.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6) << "header and 5 rows";
+  auto heldout = [](const std::filesystem::path& run) { return read_file(run / "heldout.jsonl"); };
+  EXPECT_EQ(heldout(straight), heldout(split)) << "the same held-out completions and verdicts";
+  json first = json::parse(heldout(straight).substr(0, heldout(straight).find('\n')));
+  EXPECT_EQ(first["iteration"], 0);
+  for (const char* field : {"task_id", "prompt", "completion", "verdict", "passed"})
+    EXPECT_TRUE(first.contains(field)) << field;
+  json machine = json::parse(read_file(straight / "machine.json"));
+  EXPECT_NE(machine["kernels"].get<std::string>().find("OpenBLAS"), std::string::npos);
   std::string html = training_report({straight, split});
+  for (const char* part :
+       {"Machine:", "Config:", "before and after", "held-out accuracy", ">0.2</text>", ">1</text>"})
+    EXPECT_NE(html.find(part), std::string::npos) << part;
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("held-out accuracy"), std::string::npos);
   EXPECT_EQ(html.find("http://www.w3.org/2000/svg"), html.find("http"))

@@ -62,13 +62,23 @@ std::optional<double> Flags::number(const std::string& name) const {
   return d;
 }
 
+std::optional<uint64_t> Flags::whole(const std::string& name, uint64_t lo, uint64_t hi) const {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  // At most 19 digits: every such number fits in 64 bits, so the range check below is exact.
+  bool digits =
+      !v->empty() && v->size() <= 19 && v->find_first_not_of("0123456789") == std::string::npos;
+  uint64_t n = digits ? std::stoull(*v) : 0;
+  if (!digits || n < lo || n > hi)
+    throw InvalidRequest("--" + name + " must be a whole number from " + std::to_string(lo) +
+                         " to " + std::to_string(hi) + ", got '" + *v + "'");
+  return n;
+}
+
 std::optional<uint16_t> Flags::port(const std::string& name) const {
-  auto p = get(name);
+  auto p = whole(name, 0, 65535);
   if (!p) return std::nullopt;
-  if (p->empty() || p->size() > 5 || p->find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(*p) > 65535)
-    throw InvalidRequest("--" + name + " must be a number from 0 to 65535, got '" + *p + "'");
-  return static_cast<uint16_t>(std::stoul(*p));
+  return static_cast<uint16_t>(*p);
 }
 
 }  // namespace crucible::cli

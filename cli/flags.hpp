@@ -21,6 +21,8 @@ class Flags {
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   // A value parsed as a positive number; InvalidRequest naming the flag otherwise.
   std::optional<double> number(const std::string& name) const;
+  // A whole number from `lo` to `hi`; InvalidRequest naming the flag and the range otherwise.
+  std::optional<uint64_t> whole(const std::string& name, uint64_t lo, uint64_t hi) const;
   // A TCP port, 0 to 65535 (0: the system picks one); InvalidRequest naming the flag otherwise.
   std::optional<uint16_t> port(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }

@@ -7,6 +7,7 @@
 // Files are JSON Lines, plain or .gz. Every problem is reported with its line number.
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -178,11 +179,7 @@ int gen(const Flags& flags) {
   if (difficulty != static_cast<int>(difficulty))
     throw InvalidRequest("--difficulty must be a whole number from 1 to 5");
   o.difficulty = static_cast<int>(difficulty);
-  if (auto seed = flags.get("seed")) {
-    if (seed->empty() || seed->find_first_not_of("0123456789") != std::string::npos)
-      throw InvalidRequest("--seed must be a non-negative integer, got '" + *seed + "'");
-    o.seed = std::stoull(*seed);
-  }
+  if (auto seed = flags.whole("seed", 0, std::numeric_limits<uint64_t>::max() / 2)) o.seed = *seed;
   o.reversed = flags.has("reversed");
   auto ts = tasks::generate(o);
   if (o.family == "code" || o.family == "expression") {

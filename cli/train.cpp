@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -57,8 +58,8 @@ int train_command(const Args& args) {
     if (overrides.is_discarded() || !overrides.is_object())
       throw InvalidRequest("--config " + *c + ": not a JSON object");
   }
-  if (auto n = f.number("iterations")) overrides["iterations"] = static_cast<int64_t>(*n);
-  if (auto s = f.get("seed")) overrides["seed"] = std::stoll(*s);
+  if (auto n = f.whole("iterations", 1, 1000000)) overrides["iterations"] = *n;
+  if (auto s = f.whole("seed", 0, std::numeric_limits<uint32_t>::max())) overrides["seed"] = *s;
   std::string preset = f.get("preset").value_or("");
   std::string out = f.get("out").value_or("runs/" + (preset.empty() ? "train" : preset));
   rollout::TrainConfig config;

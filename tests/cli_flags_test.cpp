@@ -35,5 +35,26 @@ TEST(Flags, ErrorsNameTheFlag) {
   EXPECT_NE(message({"-x"}).find("-x"), std::string::npos);
 }
 
+TEST(Flags, WholeNumbersAreCheckedAgainstTheirRange) {
+  auto whole = [](const std::string& value) {
+    try {
+      Flags f({"--seed", value}, {"seed"}, {});
+      return std::to_string(*f.whole("seed", 0, 4294967295ULL));
+    } catch (const InvalidRequest& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(whole("0"), "0");
+  EXPECT_EQ(whole("4294967295"), "4294967295");
+  for (const char* bad : {"abc", "", "-1", "1.5", " 7", "4294967296", "99999999999999999999999"})
+    EXPECT_EQ(whole(bad),
+              "--seed must be a whole number from 0 to 4294967295, got '" + std::string(bad) + "'")
+        << bad;
+  Flags none({}, {"seed"}, {});
+  EXPECT_FALSE(none.whole("seed", 0, 1).has_value());
+  Flags port({"--port", "65536"}, {"port"}, {});
+  EXPECT_THROW(port.port("port"), InvalidRequest);
+}
+
 }  // namespace
 }  // namespace crucible::cli

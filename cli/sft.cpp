@@ -19,6 +19,7 @@
 #include "policy/model/checkpoint.hpp"
 #include "policy/model/sampler.hpp"
 #include "policy/model/sft.hpp"
+#include "rollout/sft_data.hpp"
 #include "tasks/jsonl.hpp"
 
 namespace crucible::cli {
@@ -67,7 +68,7 @@ int sft_command(const Args& args) {
   std::vector<SftExample> examples;
   for (const auto& t : task_list)
     examples.push_back(
-        sft_example(t, tok, f.has("rationale"), f.get("template").value_or("plain")));
+        rollout::sft_example(t, tok, f.has("rationale"), f.get("template").value_or("plain")));
   set_blas_threads(2);
 
   std::unique_ptr<Transformer<float>> model;

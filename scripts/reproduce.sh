@@ -22,7 +22,7 @@ bin=build/bin/crucible
 [ -x "$bin" ] || bash scripts/setup.sh --demo
 out=runs/reproduce
 mkdir -p "$out"
-results="$out/$preset.jsonl"
+results="$out/$preset-${paths// /-}.jsonl"
 : >"$results"
 for path in $paths; do
   for seed in $seeds; do

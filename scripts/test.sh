@@ -10,6 +10,7 @@ jobs=$(nproc)
 
 BUILD_DIR=build bash scripts/setup.sh
 bash scripts/format.sh --check
+python3 scripts/check_layers.py  # includes follow the layer table of ARCHITECTURE.md
 # The official openai client for the serve-policy test (a test client, from the npm registry).
 if [ ! -f build/npm/node_modules/openai/package.json ]; then
   mkdir -p build/npm

@@ -11,7 +11,6 @@
 #include "policy/model/optimizer.hpp"
 #include "policy/model/tokenizer.hpp"
 #include "policy/model/transformer.hpp"
-#include "tasks/task.hpp"
 
 namespace crucible::policy {
 
@@ -19,14 +18,6 @@ struct SftExample {
   std::vector<int> prompt;      // starts with <bos>
   std::vector<int> completion;  // ends with <eos>
 };
-
-// The training text of a task: the prompt exactly as `crucible label` and rollouts render
-// it with `prompt_template` (tasks/prompt_templates.json), then the reference answer in
-// the verifier's favourite form, "\boxed{answer}" (after the worked rationale when
-// `with_rationale`; inside <think> ... </think> for "think" templates). Code tasks get
-// their reference program in a code fence.
-SftExample sft_example(const tasks::Task& task, const Tokenizer& tokenizer, bool with_rationale,
-                       const std::string& prompt_template = "plain");
 
 // The AdamW decay mask of a model: matrices decay, norm gains do not.
 std::vector<uint8_t> decay_mask(const Transformer<float>& model);

@@ -20,6 +20,7 @@
 #include "rollout/parallel.hpp"
 #include "rollout/repeated.hpp"
 #include "rollout/serial.hpp"
+#include "rollout/sft_data.hpp"
 #include "rollout/train/exports.hpp"
 #include "rollout/train/machine.hpp"
 #include "rollout/train/repair.hpp"
@@ -292,8 +293,8 @@ void SelfTrainer::warm_start() {
       t.solution = slip_signs(t.solution, config_.warmup_sign_slips, teacher);
     if (config_.warmup_print_slips > 0)
       t.solution = quote_prints(t.solution, config_.warmup_print_slips, teacher);
-    examples.push_back(policy::sft_example(t, policy_->tokenizer(), config_.warmup_rationale,
-                                           config_.prompt_template));
+    examples.push_back(
+        sft_example(t, policy_->tokenizer(), config_.warmup_rationale, config_.prompt_template));
   }
   Rng rng(mix(config_.seed, 4, 0));
   for (size_t step = 0; step < config_.warmup_steps; ++step) {

@@ -1,0 +1,24 @@
+// Training text from tasks: a task rendered through its prompt template, then its
+// reference answer, as SFT examples for the native policy (turning a task into text is the
+// rollout side's job; policy/ knows token sequences only).
+//
+//   policy::SftExample e = sft_example(task, tokenizer, /*with_rationale=*/false, "plain");
+#pragma once
+
+#include <string>
+
+#include "policy/model/sft.hpp"
+#include "policy/model/tokenizer.hpp"
+#include "tasks/task.hpp"
+
+namespace crucible::rollout {
+
+// The training text of a task: the prompt exactly as `crucible label` and rollouts render
+// it with `prompt_template` (tasks/prompt_templates.json), then the reference answer in
+// the verifier's favourite form, "\boxed{answer}" (after the worked rationale when
+// `with_rationale`; inside <think> ... </think> for "think" templates). Code tasks get
+// their reference program in a code fence.
+policy::SftExample sft_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                               bool with_rationale, const std::string& prompt_template = "plain");
+
+}  // namespace crucible::rollout

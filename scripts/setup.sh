@@ -25,7 +25,12 @@ if ((${#missing[@]})); then
 fi
 
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3 "$@" >&2
+# The demo builds no tests or benchmarks (their packages are not installed for it); a full
+# setup turns them back on in the same build directory.
+parts=(-DCRUCIBLE_BUILD_TESTS=ON -DCRUCIBLE_BUILD_BENCH=ON)
+((demo)) && parts=(-DCRUCIBLE_BUILD_TESTS=OFF -DCRUCIBLE_BUILD_BENCH=OFF)
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3 \
+  "${parts[@]}" "$@" >&2
 if ((demo)); then
   cmake --build "$build_dir" -j"$(nproc)" --target crucible crucible-jail >&2
 else

@@ -7,6 +7,7 @@
 
 #include "base/error.hpp"
 #include "net/http_client.hpp"
+#include "net/retry.hpp"
 
 namespace crucible::policy {
 
@@ -88,37 +89,27 @@ void HttpPolicy::complete(Sample& sample, const std::string& prompt, const Sampl
   if (p.top_k > 0) body["top_k"] = p.top_k;
   if (!p.stop.empty()) body["stop"] = p.stop;
   std::string url = options_.base_url + "/v1/completions";
-  std::string last_error;
-  auto wait = options_.backoff;
-  for (int attempt = 0; attempt <= options_.retries; ++attempt) {
-    if (attempt > 0) {
-      std::this_thread::sleep_for(wait);
-      wait *= 2;
-    }
-    net::HttpResponse r;
-    try {
-      r = client(options_.timeout).request("POST", url, body.dump());
-    } catch (const std::exception& e) {
-      tl_client.reset();  // a broken connection is not reused
-      last_error = e.what();
-      continue;
-    }
-    if (r.status == 429 || r.status >= 500) {
-      last_error = "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
-      continue;
-    }
-    if (r.status != 200)
-      throw InvalidRequest("policy server refused the request (HTTP " + std::to_string(r.status) +
-                           "): " + r.body.substr(0, 300));
-    json j = json::parse(r.body, nullptr, false);
-    if (j.is_discarded() || !j.contains("choices") || !j["choices"].is_array() ||
-        j["choices"].empty())
-      throw Error("policy server answered without choices: " + r.body.substr(0, 300));
-    append_choice(sample, j["choices"][0]);
-    return;
-  }
-  throw Error("policy server " + options_.base_url + " failed after " +
-              std::to_string(options_.retries + 1) + " attempts: " + last_error);
+  net::RetryResult attempt = net::with_retries(
+      {.attempts = options_.retries + 1, .backoff = options_.backoff, .jitter = false}, [&] {
+        try {
+          return client(options_.timeout).request("POST", url, body.dump());
+        } catch (...) {
+          tl_client.reset();  // a broken connection is not reused
+          throw;
+        }
+      });
+  if (!attempt.response)
+    throw Error("policy server " + options_.base_url + " failed after " +
+                std::to_string(options_.retries + 1) + " attempts: " + attempt.last_problem);
+  const net::HttpResponse& r = *attempt.response;
+  if (r.status != 200)
+    throw InvalidRequest("policy server refused the request (HTTP " + std::to_string(r.status) +
+                         "): " + r.body.substr(0, 300));
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.contains("choices") || !j["choices"].is_array() ||
+      j["choices"].empty())
+    throw Error("policy server answered without choices: " + r.body.substr(0, 300));
+  append_choice(sample, j["choices"][0]);
 }
 
 void HttpPolicy::concurrently(size_t count, const std::function<void(size_t)>& job) const {

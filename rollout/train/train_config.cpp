@@ -109,9 +109,8 @@ const json& presets() {
     "demo": {
       "seed": 1,
       "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
-      "warmup": {"steps": 1200, "batch": 32, "lr": 0.007, "print_slips": 0.75,
-                 "tasks": [{"family": "expression", "difficulty": 1, "count": 1500},
-                           {"family": "expression", "difficulty": 2, "count": 1500}]},
+      "warmup": {"steps": 800, "batch": 32, "lr": 0.003, "print_slips": 0.75,
+                 "tasks": [{"family": "expression", "difficulty": 2, "count": 3000}]},
       "tasks": [{"family": "expression", "difficulty": 2, "count": 400}],
       "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100}],
       "iterations": 12, "tasks_per_iteration": 32, "group_size": 16,

@@ -1,9 +1,7 @@
 #include "sandbox/service/client.hpp"
 
-#include <random>
-#include <thread>
-
 #include "base/error.hpp"
+#include "net/retry.hpp"
 
 namespace crucible::sandbox::service {
 
@@ -34,36 +32,18 @@ net::HttpResponse SandboxClient::send(const std::string& method, const std::stri
                                       const std::string& body) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (options_.token) headers.emplace_back("Authorization", "Bearer " + *options_.token);
-  thread_local std::mt19937 rng(std::random_device{}());
-  std::string last_problem;
-  auto delay = options_.backoff;
-  for (int attempt = 0; attempt < options_.attempts; ++attempt) {
-    const std::string& endpoint = options_.endpoints[next_++ % options_.endpoints.size()];
-    auto client = take();
-    std::optional<net::HttpResponse> resp;
-    try {
-      resp = client->request(method, endpoint + path, body, headers);
-      give(std::move(client));
-    } catch (const Error& e) {
-      last_problem = e.what();  // the connection is dropped with the client object
-    }
-    if (resp) {
-      if (resp->status < 500 && resp->status != 429) return *resp;
-      last_problem =
-          endpoint + " answered " + std::to_string(resp->status) + ": " + resp->body.substr(0, 300);
-      if (resp->status == 429)
-        for (const auto& [k, v] : resp->headers)
-          if (k == "Retry-After" || k == "retry-after")
-            delay = std::max(delay, std::chrono::milliseconds(std::atoi(v.c_str()) * 1000));
-    }
-    if (attempt + 1 < options_.attempts) {
-      std::uniform_int_distribution<int> jitter(0, static_cast<int>(delay.count() / 2));
-      std::this_thread::sleep_for(delay + std::chrono::milliseconds(jitter(rng)));
-      delay *= 2;
-    }
-  }
+  std::string endpoint;
+  net::RetryResult r = net::with_retries(
+      {.attempts = options_.attempts, .backoff = options_.backoff, .jitter = true}, [&] {
+        endpoint = options_.endpoints[next_++ % options_.endpoints.size()];
+        auto client = take();  // dropped, not given back, when the request throws
+        net::HttpResponse resp = client->request(method, endpoint + path, body, headers);
+        give(std::move(client));
+        return resp;
+      });
+  if (r.response) return *r.response;
   throw SandboxFailure("sandbox service failed after " + std::to_string(options_.attempts) +
-                       " attempts: " + last_problem);
+                       " attempts (last: " + endpoint + "): " + r.last_problem);
 }
 
 nlohmann::json SandboxClient::post_json(const std::string& path, const nlohmann::json& body) {

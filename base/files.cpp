@@ -37,6 +37,25 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+void append_durably(int fd, std::string_view lines, const std::string& what) {
+  if (!write_all(fd, lines)) throw Error(errno_message("cannot append to " + what, errno));
+  if (::fdatasync(fd) != 0) throw Error(errno_message("cannot sync " + what, errno));
+}
+
+void append_durably(const std::filesystem::path& path, std::string_view lines) {
+  unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!fd) throw Error(errno_message("cannot open " + path.string() + " for appending", errno));
+  append_durably(fd.get(), lines, path.string());
+}
+
+std::string read_whole_lines(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return "";
+  std::string content = read_file(path);
+  size_t keep = content.rfind('\n');
+  content.resize(keep == std::string::npos ? 0 : keep + 1);
+  return content;
+}
+
 void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode) {
   unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) throw Error(errno_message("cannot create " + path.string(), errno));

@@ -100,11 +100,9 @@ void to_json(json& j, const LabelSummary& s) {
 std::set<std::string> recover_dataset(const std::string& path, size_t group_size) {
   std::set<std::string> done;
   if (!std::filesystem::exists(path)) return done;
-  std::string content = read_file(path);
-  size_t keep = content.rfind('\n');
-  content.resize(keep == std::string::npos ? 0 : keep + 1);  // a torn last line is cut
-  std::map<std::string, size_t> counts, expected;            // records seen, records the group has
-  std::vector<std::pair<std::string, std::string>> lines;    // task id, line
+  std::string content = read_whole_lines(path);            // a torn last line is cut
+  std::map<std::string, size_t> counts, expected;          // records seen, records the group has
+  std::vector<std::pair<std::string, std::string>> lines;  // task id, line
   size_t start = 0;
   while (start < content.size()) {
     size_t end = content.find('\n', start);
@@ -135,8 +133,7 @@ void append_group(int fd, const std::vector<json>& lines) {
   std::string block;
   for (const auto& l : lines)
     block += l.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  if (!write_all(fd, block)) throw Error(errno_message("appending to the dataset", errno));
-  ::fdatasync(fd);
+  append_durably(fd, block, "the dataset");
 }
 
 bool accepted(const SampleRecord& r) {

@@ -1,14 +1,11 @@
 #include "rollout/train/self_train.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -39,25 +36,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Appends lines and makes them durable before returning.
-void append_durably(const fs::path& path, const std::string& lines) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(errno_message("cannot open " + path.string() + " for appending", errno));
-  bool written = write_all(fd, lines);
-  int err = errno;
-  if (written) ::fdatasync(fd);
-  ::close(fd);
-  if (!written) throw Error(errno_message("cannot write " + path.string(), err));
-}
-
 // Keeps the lines whose "iteration" is at most `last` (what the checkpoint covers).
 void keep_iterations_up_to(const fs::path& path, size_t last) {
   if (!fs::exists(path)) return;
-  std::ifstream in(path);
+  std::istringstream in(read_whole_lines(path));
   std::string kept;
   for (std::string line; std::getline(in, line);) {
     json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("iteration")) continue;  // a torn last line
+    if (j.is_discarded() || !j.contains("iteration")) continue;
     if (j["iteration"].get<size_t>() <= last) kept += line + "\n";
   }
   write_file(path, kept);

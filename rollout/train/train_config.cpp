@@ -109,7 +109,7 @@ const json& presets() {
     "demo": {
       "seed": 1,
       "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
-      "warmup": {"steps": 800, "batch": 32, "lr": 0.003, "print_slips": 0.75,
+      "warmup": {"steps": 1000, "batch": 32, "lr": 0.007, "print_slips": 0.75,
                  "tasks": [{"family": "expression", "difficulty": 2, "count": 3000}]},
       "tasks": [{"family": "expression", "difficulty": 2, "count": 400}],
       "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100}],

@@ -15,6 +15,7 @@
 #include "rollout/parallel.hpp"
 #include "rollout/segmented.hpp"
 #include "rollout/serial.hpp"
+#include "rollout/verl_row.hpp"
 #include "tasks/prompts.hpp"
 
 namespace crucible::rollout {
@@ -327,15 +328,8 @@ size_t export_verl(const std::string& dataset, const std::vector<tasks::Task>& t
   return export_accepted(dataset, out, [&](json& j) -> json {
     auto it = by_id.find(j["task_id"].get<std::string>());
     if (it == by_id.end()) return nullptr;
-    const tasks::Task& t = *it->second;
-    return {{"data_source", t.source.empty() ? "crucible" : t.source},
-            {"prompt", json::array({{{"role", "user"}, {"content", j["prompt"]}}})},
-            {"ability", tasks::kind_name(t.kind)},
-            {"reward_model",
-             {{"style", "rule"},
-              {"ground_truth", t.kind == tasks::Kind::Math ? json(t.answer) : t.tests}}},
-            {"extra_info",
-             {{"task_id", t.id}, {"response", j["text"]}, {"reward", j["reward"]["value"]}}}};
+    return verl_row(*it->second, j["prompt"].get<std::string>(), j["text"].get<std::string>(),
+                    j["reward"]["value"].get<double>());
   });
 }
 

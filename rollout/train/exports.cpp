@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/files.hpp"
+#include "rollout/verl_row.hpp"
 
 namespace crucible::rollout {
 
@@ -29,20 +30,13 @@ ExportCounts write_iteration_exports(
       if (!rec.reward.valid) continue;  // excluded from its group: nothing to learn from
       const tasks::Task& t = task_of(rec.task_id);
       std::string version = rec.versions.empty() ? "" : rec.versions.front().second;
-      verl += line({{"data_source", t.source.empty() ? "crucible" : t.source},
-                    {"prompt", json::array({{{"role", "user"}, {"content", rec.prompt}}})},
-                    {"ability", tasks::kind_name(t.kind)},
-                    {"reward_model",
-                     {{"style", "rule"},
-                      {"ground_truth", t.kind == tasks::Kind::Math ? json(t.answer) : t.tests}}},
-                    {"extra_info",
-                     {{"task_id", t.id},
-                      {"response", rec.text},
-                      {"reward", rec.reward.value},
-                      {"advantage", rec.advantage ? json(*rec.advantage) : json(nullptr)},
-                      {"group_id", rec.group_id},
-                      {"policy_version", version},
-                      {"iteration", iteration}}}});
+      json row = verl_row(t, rec.prompt, rec.text, rec.reward.value);
+      json& extra = row["extra_info"];
+      extra["advantage"] = rec.advantage ? json(*rec.advantage) : json(nullptr);
+      extra["group_id"] = rec.group_id;
+      extra["policy_version"] = version;
+      extra["iteration"] = iteration;
+      verl += line(row);
       ++counts.verl_rows;
       if (rec.reward.passed()) {
         sft += line({{"prompt", rec.prompt}, {"completion", rec.text}, {"origin", "sampled"}});

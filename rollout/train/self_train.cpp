@@ -2,10 +2,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -17,12 +15,13 @@
 #include "rollout/parallel.hpp"
 #include "rollout/repeated.hpp"
 #include "rollout/serial.hpp"
-#include "rollout/sft_data.hpp"
+#include "rollout/train/evaluation.hpp"
 #include "rollout/train/exports.hpp"
 #include "rollout/train/machine.hpp"
 #include "rollout/train/repair.hpp"
+#include "rollout/train/run_files.hpp"
 #include "rollout/train/seeds.hpp"
-#include "rollout/train/teacher.hpp"
+#include "rollout/train/warm_start.hpp"
 #include "sandbox/service/remote_judge.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
@@ -35,74 +34,6 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// Keeps the lines whose "iteration" is at most `last` (what the checkpoint covers).
-void keep_iterations_up_to(const fs::path& path, size_t last) {
-  if (!fs::exists(path)) return;
-  std::istringstream in(read_whole_lines(path));
-  std::string kept;
-  for (std::string line; std::getline(in, line);) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("iteration")) continue;
-    if (j["iteration"].get<size_t>() <= last) kept += line + "\n";
-  }
-  write_file(path, kept);
-}
-
-const std::vector<std::string>& csv_columns() {
-  static const std::vector<std::string> c = {"iteration",
-                                             "heldout_accuracy",
-                                             "reward_mean",
-                                             "accept_rate",
-                                             "pass_at_k",
-                                             "completion_tokens",
-                                             "thinking_tokens",
-                                             "entropy",
-                                             "policy_entropy",
-                                             "loss",
-                                             "clipped_fraction",
-                                             "masked_mastered",
-                                             "trained_sequences",
-                                             "samples",
-                                             "samples_per_second",
-                                             "tasks_solved",
-                                             "ever_solved",
-                                             "mastered_tasks",
-                                             "dropped_groups",
-                                             "seconds",
-                                             "elapsed",
-                                             "critique_wrong",
-                                             "critique_refined_correct",
-                                             "critique_shortcuts",
-                                             "critique_kept",
-                                             "critique_calls",
-                                             "guided_tasks",
-                                             "guided_solved",
-                                             "guided_calls",
-                                             "unsolved_tasks",
-                                             "unsolved_gaining",
-                                             "tasks_with_solution"};
-  return c;
-}
-
-void write_csv(const fs::path& metrics_jsonl, const fs::path& csv) {
-  std::string out;
-  for (const auto& c : csv_columns()) out += (out.empty() ? "" : ",") + c;
-  out += "\n";
-  std::ifstream in(metrics_jsonl);
-  for (std::string line; std::getline(in, line);) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded()) continue;
-    std::string row;
-    for (size_t i = 0; i < csv_columns().size(); ++i) {
-      if (i) row += ",";
-      const json& v = j.contains(csv_columns()[i]) ? j[csv_columns()[i]] : json();
-      if (v.is_number()) row += v.dump();
-    }
-    out += row + "\n";
-  }
-  write_file(csv, out);
-}
 
 size_t thinking_tokens(const std::vector<int>& tokens, const policy::Tokenizer& tok) {
   size_t n = 0;
@@ -143,13 +74,6 @@ json nullable(std::optional<double> v) {
 }
 
 }  // namespace
-
-struct SelfTrainer::Rollout {
-  std::vector<std::vector<SampleRecord>> groups;
-  size_t dropped = 0;
-  size_t in_flight = 0, groups_waiting = 0;  // segmented rollouts: carried to the next iteration
-  double seconds = 0;
-};
 
 SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
                          sandbox::Sandbox* sandbox)
@@ -264,37 +188,13 @@ std::vector<tasks::Task> SelfTrainer::load(const std::vector<TaskSource>& source
 
 void SelfTrainer::warm_start() {
   if (config_.warmup_steps == 0 || !policy_) return;
-  auto warm = load(config_.warmup_tasks, 1, false);
-  policy::OptimizerConfig oc;
-  oc.lr = config_.warmup_lr;
-  oc.warmup = std::min<size_t>(20, config_.warmup_steps / 10);
-  oc.total = config_.warmup_steps;
-  auto& model = policy_->model();
-  policy::AdamW opt(model.params.size(), policy::decay_mask(model), oc);
-  policy::SftTrainer trainer(model, opt);
-  std::vector<policy::SftExample> examples;
-  Rng teacher(mix(config_.seed, 4, 1));
-  for (tasks::Task t : warm) {
-    if (config_.warmup_sign_slips > 0)
-      t.solution = slip_signs(t.solution, config_.warmup_sign_slips, teacher);
-    if (config_.warmup_print_slips > 0)
-      t.solution = quote_prints(t.solution, config_.warmup_print_slips, teacher);
-    examples.push_back(
-        sft_example(t, policy_->tokenizer(), config_.warmup_rationale, config_.prompt_template));
-  }
-  Rng rng(mix(config_.seed, 4, 0));
-  for (size_t step = 0; step < config_.warmup_steps; ++step) {
-    std::vector<policy::SftExample> batch;
-    for (size_t b = 0; b < config_.warmup_batch; ++b)
-      batch.push_back(examples[rng.uniform(0, static_cast<int64_t>(examples.size()) - 1)]);
-    double loss = trainer.step(batch).loss;
-    if (warmup_progress_) warmup_progress_(step + 1, loss);
-  }
+  train_warm_start(policy_->model(), policy_->tokenizer(), load(config_.warmup_tasks, 1, false),
+                   warm_start_options(config_), warmup_progress_);
   policy_->updated();
   // Kept: other runs (other rules, the experiments) can start from the same warm start
   // with "init": "RUN_DIR/warm_start" and no warmup.
-  policy::save_checkpoint((dir_ / "warm_start").string(), model, policy_->tokenizer(), nullptr,
-                          {{"warmup_steps", config_.warmup_steps}});
+  policy::save_checkpoint((dir_ / "warm_start").string(), policy_->model(), policy_->tokenizer(),
+                          nullptr, {{"warmup_steps", config_.warmup_steps}});
 }
 
 double SelfTrainer::evaluate(size_t iteration) {
@@ -302,170 +202,15 @@ double SelfTrainer::evaluate(size_t iteration) {
   greedy.temperature = 0;
   greedy.max_tokens = config_.max_tokens;
   if (policy_) greedy.stop_tokens = {policy_->tokenizer().eos()};
-  const auto& templates = tasks::PromptTemplates::builtin();
-  size_t right = 0;
-  std::map<std::string, std::pair<size_t, size_t>> by_source;  // right, total
-  std::string lines;  // heldout.jsonl: what the report's before/after table shows
-  for (size_t start = 0; start < eval_.size(); start += 64) {
-    size_t end = std::min(eval_.size(), start + 64);
-    std::vector<std::string> prompts;
-    for (size_t i = start; i < end; ++i)
-      prompts.push_back(templates.render(eval_[i], config_.prompt_template).text);
-    auto samples = actor().generate(prompts, greedy);
-    std::vector<RewardPool::Pending> pending;
-    for (size_t i = start; i < end; ++i) {
-      const tasks::Task* t = &eval_[i];
-      const policy::Sample* s = &samples[i - start];
-      pending.push_back(pool_->submit([this, t, s] {
-        return reward_.score(*t, {s->text, s->tokens.size()}, judge_.get());
-      }));
-    }
-    for (size_t k = 0; k < pending.size(); ++k) {
-      rewards::Reward r = pool_->collect(pending[k]);
-      bool ok = r.passed();
-      right += ok;
-      lines += json{{"iteration", iteration},
-                    {"task_id", eval_[start + k].id},
-                    {"source", eval_[start + k].source},
-                    {"prompt", prompts[k]},
-                    {"completion", samples[k].text},
-                    {"verdict", r.verdict},
-                    {"passed", ok}}
-                   .dump(-1, ' ', false, json::error_handler_t::replace) +
-               "\n";
-      auto& [source_right, source_total] = by_source[eval_[start + k].source];
-      source_right += ok;
-      ++source_total;
-    }
-  }
-  append_durably(dir_ / "heldout.jsonl", lines);
-  last_eval_by_source_ = json::object();
-  for (const auto& [source, rt] : by_source)
-    last_eval_by_source_[source.empty() ? "unnamed" : source] =
-        static_cast<double>(rt.first) / static_cast<double>(rt.second);
-  return static_cast<double>(right) / static_cast<double>(eval_.size());
-}
-
-SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<size_t>& order) {
-  Rollout out;
-  auto t0 = Clock::now();
-  policy::SamplingParams sampling;
-  sampling.temperature = config_.temperature;
-  sampling.max_tokens = config_.max_tokens;
-  if (policy_) sampling.stop_tokens = {policy_->tokenizer().eos()};
-  sampling.seed = mix(config_.seed, 5, iteration);
-  size_t wanted = std::min(config_.tasks_per_iteration, order.size());
-  std::vector<tasks::Task> ordered;
-  for (size_t i : order) ordered.push_back(tasks_[i]);
-  if (config_.mode == "serial") {
-    SerialOptions so;
-    so.exits = config_.exits;
-    so.answer_tokens = std::max<size_t>(8, config_.max_tokens / 4);
-    so.sampling = sampling;
-    Scorer score = [this](const tasks::Task& t, const std::string& text) {
-      return reward_.score(t, {text, 0}, judge_.get());
-    };
-    const auto& templates = tasks::PromptTemplates::builtin();
-    for (size_t k = 0; k < wanted; ++k) {
-      so.sampling.seed = mix(config_.seed, 6, iteration * 100003 + k);
-      SerialGroup g =
-          run_serial_group(*policy_, ordered[k],
-                           templates.render(ordered[k], config_.prompt_template).text, so, score);
-      out.groups.push_back(std::move(g.members));
-    }
-  } else if (config_.segments > 1) {
-    roll_out_segmented(iteration, ordered, wanted, sampling, out);
-  } else {
-    TaskCursor cursor(ordered);  // dynamic sampling replaces groups from further tasks
-    GroupOptions go;
-    go.group_size = config_.group_size;
-    go.groups_per_batch = wanted;
-    go.dynamic_sampling = config_.dynamic_sampling;
-    go.max_rounds = config_.dynamic_sampling ? config_.max_rounds : 1;
-    go.advantage = config_.update.rule == policy::UpdateRule::DrGrpo
-                       ? rewards::AdvantageMode::NoStd
-                       : rewards::AdvantageMode::Standard;
-    go.sampling = sampling;
-    go.prompt_template = config_.prompt_template;
-    go.reward_pool = pool_.get();
-    GroupBatch b = run_parallel_groups(actor(), reward_, judge_.get(), cursor, go);
-    out.dropped = b.dropped_equal;
-    out.groups = std::move(b.groups);
-    // GSI: tasks never solved get extra samples (rejection sampling needs a first success).
-    if (config_.extra_samples > 0) {
-      std::vector<tasks::Task> unsolved;
-      for (const auto& g : out.groups) {
-        size_t task = index_of_.at(g.front().task_id);
-        if (std::none_of(g.begin(), g.end(), accepted) && !curriculum_->solved_ever(task))
-          unsolved.push_back(tasks_[task]);
-      }
-      if (!unsolved.empty()) {
-        TaskCursor extra_cursor(unsolved);
-        GroupOptions extra = go;
-        extra.group_size = config_.extra_samples;
-        extra.groups_per_batch = unsolved.size();
-        extra.dynamic_sampling = false;
-        extra.max_rounds = 1;
-        extra.sampling.seed = mix(config_.seed, 7, iteration);
-        GroupBatch e = run_parallel_groups(actor(), reward_, judge_.get(), extra_cursor, extra);
-        for (auto& g : e.groups) out.groups.push_back(std::move(g));
-      }
-    }
-  }
-  out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  return out;
-}
-
-void SelfTrainer::roll_out_segmented(size_t iteration, const std::vector<tasks::Task>& ordered,
-                                     size_t wanted, const policy::SamplingParams& sampling,
-                                     Rollout& out) {
-  if (!segmented_) {
-    SegmentOptions so;
-    so.max_tokens = config_.max_tokens;
-    so.segments = config_.segments;
-    so.active = config_.tasks_per_iteration * config_.group_size;
-    so.sampling = sampling;
-    so.sampling.seed = mix(config_.seed, 11, 0);  // prompt k draws from (seed, k) throughout
-    so.prompt_template = config_.prompt_template;
-    segmented_ =
-        std::make_unique<SegmentedRollout>(actor(), std::vector<tasks::Task>{}, so,
-                                           [this](const tasks::Task& t, const std::string& text) {
-                                             return reward_.score(t, {text, 0}, judge_.get());
-                                           });
-  }
-  // Twice the groups an update takes are kept open, so that an update never waits for the
-  // slowest sample: the first `wanted` groups to complete are trained on, and the long
-  // tail continues next iteration (under new weights, each token's version recorded).
-  // (Open groups queue for the slots of the samples in flight, `tasks_per_iteration` x
-  // `group_size`, in the curriculum's order.)
-  for (size_t k = 0; k < ordered.size() && open_groups_ < 2 * wanted; ++k, ++open_groups_)
-    segmented_->add(std::vector<tasks::Task>(config_.group_size, ordered[k]),
-                    "it" + std::to_string(iteration) + ":" + ordered[k].id);
-  size_t complete = 0;
-  for (const auto& [id, g] : waiting_) complete += g.size() == config_.group_size;
-  while (complete < wanted && !segmented_->exhausted())
-    for (auto& rec : segmented_->step()) {
-      auto& g = waiting_[rec.group_id];
-      g.push_back(std::move(rec));
-      complete += g.size() == config_.group_size;
-    }
-  auto mode = config_.update.rule == policy::UpdateRule::DrGrpo ? rewards::AdvantageMode::NoStd
-                                                                : rewards::AdvantageMode::Standard;
-  for (auto it = waiting_.begin(); it != waiting_.end();) {
-    if (it->second.size() < config_.group_size) {
-      ++it;
-      continue;
-    }
-    std::vector<rewards::Reward> rs;
-    for (const auto& rec : it->second) rs.push_back(rec.reward);
-    auto advantages = rewards::group_advantages(rs, mode);
-    for (size_t i = 0; i < it->second.size(); ++i) it->second[i].advantage = advantages[i];
-    out.groups.push_back(std::move(it->second));
-    it = waiting_.erase(it);
-    --open_groups_;
-  }
-  out.in_flight = segmented_->unfinished();
-  out.groups_waiting = waiting_.size();
+  HeldOut h = evaluate_held_out(
+      actor(), eval_, greedy, config_.prompt_template,
+      [this](const tasks::Task& t, const policy::Sample& s) {
+        return reward_.score(t, {s.text, s.tokens.size()}, judge_.get());
+      },
+      *pool_, iteration);
+  append_durably(dir_ / "heldout.jsonl", h.lines);
+  last_eval_by_source_ = h.by_source;
+  return h.accuracy;
 }
 
 json SelfTrainer::iterate(size_t iteration) {
@@ -630,14 +375,14 @@ void SelfTrainer::restore_state(const json& s) {
   keep_iterations_up_to(dir_ / "samples.jsonl", done_);
   keep_iterations_up_to(dir_ / "repaired.jsonl", done_);
   keep_iterations_up_to(dir_ / "heldout.jsonl", done_);
-  write_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
+  write_metrics_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
 }
 
 TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iteration) {
   auto t0 = Clock::now();
   auto emit = [&](const json& m) {
     append_durably(dir_ / "metrics.jsonl", m.dump() + "\n");
-    write_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
+    write_metrics_csv(dir_ / "metrics.jsonl", dir_ / "metrics.csv");
     if (on_iteration) on_iteration(m);
   };
   if (!accuracy_before_) {  // a fresh run: warm start, then the "before" measurement

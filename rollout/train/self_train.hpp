@@ -64,7 +64,12 @@ class SelfTrainer {
   size_t eval_tasks() const { return eval_.size(); }
 
  private:
-  struct Rollout;
+  struct Rollout {  // one iteration's rewarded groups (self_train_rollout.cpp)
+    std::vector<std::vector<SampleRecord>> groups;
+    size_t dropped = 0;
+    size_t in_flight = 0, groups_waiting = 0;  // segmented: carried to the next iteration
+    double seconds = 0;
+  };
   std::vector<tasks::Task> load(const std::vector<TaskSource>& sources, uint64_t seed,
                                 bool need_tests);
   void warm_start();

@@ -1,0 +1,33 @@
+// Held-out evaluation: greedy completions of every held-out task, scored, with accuracy
+// overall and per task source, and one heldout.jsonl line per task (what the report's
+// before/after table shows).
+//
+//   HeldOut h = evaluate_held_out(actor, eval_tasks, greedy, "plain", score, pool, iteration);
+//   append_durably(dir / "heldout.jsonl", h.lines);
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "policy/policy.hpp"
+#include "rewards/reward.hpp"
+#include "rollout/reward_pool.hpp"
+#include "tasks/task.hpp"
+
+namespace crucible::rollout {
+
+struct HeldOut {
+  double accuracy = 0;
+  nlohmann::json by_source = nlohmann::json::object();  // source -> accuracy
+  std::string lines;                                    // heldout.jsonl lines
+};
+
+using SampleScorer = std::function<rewards::Reward(const tasks::Task&, const policy::Sample&)>;
+
+HeldOut evaluate_held_out(policy::Policy& actor, const std::vector<tasks::Task>& tasks,
+                          const policy::SamplingParams& greedy, const std::string& prompt_template,
+                          const SampleScorer& score, RewardPool& pool, size_t iteration);
+
+}  // namespace crucible::rollout

@@ -20,6 +20,7 @@
 #include "rollout/train/report.hpp"
 #include "rollout/train/self_train.hpp"
 #include "sandbox/sandbox.hpp"
+#include "sandbox/service/access.hpp"
 
 namespace crucible::cli {
 namespace {
@@ -84,7 +85,9 @@ int train_command(const Args& args) {
   if (needs_sandbox(config)) sandbox = std::make_unique<sandbox::Sandbox>();
   std::fprintf(stderr, "train: preparing tasks%s\n",
                sandbox ? " (expected outputs of code tasks come from the sandbox)" : "");
-  rollout::SelfTrainer trainer(config, out, f.has("resume"), sandbox.get());
+  auto access = sandbox::service::sandbox_access(config.remote.sandbox_endpoints, sandbox.get());
+  rollout::SelfTrainer trainer(config, out, f.has("resume"),
+                               {access.judge.get(), access.reference_outputs});
   std::fprintf(stderr, "train: %zu training tasks, %zu held out, rule %s, %zu iterations -> %s\n",
                trainer.train_tasks(), trainer.eval_tasks(),
                policy::update_rule_name(trainer.config().update.rule).c_str(),

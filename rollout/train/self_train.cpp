@@ -22,7 +22,6 @@
 #include "rollout/train/run_files.hpp"
 #include "rollout/train/seeds.hpp"
 #include "rollout/train/warm_start.hpp"
-#include "sandbox/service/remote_judge.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
 #include "tasks/prompts.hpp"
@@ -53,31 +52,14 @@ bool accepted(const SampleRecord& r) {
   return r.reward.passed();
 }
 
-// A generated code task's expected outputs, from its reference program run on the
-// sandbox service (the same jail, elsewhere).
-std::vector<std::string> remote_reference_outputs(sandbox::service::SandboxClient& client,
-                                                  const std::string& language,
-                                                  const std::string& source,
-                                                  const std::vector<std::string>& inputs) {
-  std::vector<std::string> out;
-  for (const auto& input : inputs) {
-    json o = client.run({{"language", language}, {"source", source}, {"stdin", input}});
-    if (o.value("verdict", "") != "Accepted")
-      throw SandboxFailure("a reference program failed on the sandbox service: " + o.dump());
-    out.push_back(o.value("stdout", ""));
-  }
-  return out;
-}
-
 json nullable(std::optional<double> v) {
   return v ? json(*v) : json(nullptr);
 }
 
 }  // namespace
 
-SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
-                         sandbox::Sandbox* sandbox)
-    : config_(std::move(config)), dir_(std::move(run_dir)), sandbox_(sandbox) {
+SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume, Judging judging)
+    : config_(std::move(config)), dir_(std::move(run_dir)), judging_(std::move(judging)) {
   const fs::path config_file = dir_ / "config.json";
   if (resume) {
     if (!fs::exists(dir_ / "checkpoint"))
@@ -90,16 +72,8 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume,
     fs::create_directories(dir_);
     write_file(config_file, config_.to_json().dump(2) + "\n");
   }
-  if (!config_.remote.sandbox_endpoints.empty()) {
-    sandbox::service::ClientOptions co;
-    co.endpoints = config_.remote.sandbox_endpoints;
-    judge_ = std::make_unique<sandbox::service::RemoteJudge>(co);
-    sandbox_client_ = std::make_unique<sandbox::service::SandboxClient>(co);
-  } else if (sandbox_) {
-    judge_ = std::make_unique<sandbox::judge::Judge>(*sandbox_);
-  }
   if (!config_.critique.critic.empty())
-    critic_ = critique::make_critic(config_.critique.critic, {judge_.get(), nullptr});
+    critic_ = critique::make_critic(config_.critique.critic, {judging_.judge, nullptr});
   tasks_ = load(config_.tasks, 2, true);
   eval_ = load(config_.eval_tasks, 3, true);
   // Held out means never trained on: prompts of training and warm-up tasks are dropped.
@@ -172,15 +146,10 @@ std::vector<tasks::Task> SelfTrainer::load(const std::vector<TaskSource>& source
                        : tasks::read_tasks(s.file);
     bool code = std::any_of(ts.begin(), ts.end(),
                             [](const tasks::Task& t) { return t.kind == tasks::Kind::Code; });
-    if (code && !judge_)
+    if (code && (!judging_.judge || !judging_.reference_outputs))
       throw InvalidRequest("code tasks need the sandbox (source " + std::to_string(i) + ")");
     if (code && need_tests && !s.family.empty())
-      tasks::complete_code_tests(ts, [&](const std::string& language, const std::string& source,
-                                         const std::vector<std::string>& inputs) {
-        return sandbox_client_
-                   ? remote_reference_outputs(*sandbox_client_, language, source, inputs)
-                   : sandbox_->reference_outputs(language, source, inputs);
-      });
+      tasks::complete_code_tests(ts, judging_.reference_outputs);
     out.insert(out.end(), ts.begin(), ts.end());
   }
   return out;
@@ -205,7 +174,7 @@ double SelfTrainer::evaluate(size_t iteration) {
   HeldOut h = evaluate_held_out(
       actor(), eval_, greedy, config_.prompt_template,
       [this](const tasks::Task& t, const policy::Sample& s) {
-        return reward_.score(t, {s.text, s.tokens.size()}, judge_.get());
+        return reward_.score(t, {s.text, s.tokens.size()}, judging_.judge);
       },
       *pool_, iteration);
   append_durably(dir_ / "heldout.jsonl", h.lines);
@@ -272,7 +241,7 @@ json SelfTrainer::iterate(size_t iteration) {
   };
   RepairOutcome repair = repair_failures(
       config_, iteration, r.groups, task_of, actor(), policy_ ? &policy_->tokenizer() : nullptr,
-      policy_ ? policy_->model().config().max_seq : 0, critic_.get(), judge_.get());
+      policy_ ? policy_->model().config().max_seq : 0, critic_.get(), judging_.judge);
   for (auto& s : repair.sequences) batch.push_back(std::move(s));
   for (const auto& e : repair.examples) {
     json j = e;

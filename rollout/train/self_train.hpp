@@ -9,7 +9,7 @@
 // continues exactly where the interrupted one stopped, and warm_start/ (the model after
 // the SFT warm start, for other runs to start from).
 //
-//   SelfTrainer t(config, "runs/demo", sandbox);   // sandbox: for code tasks
+//   SelfTrainer t(config, "runs/demo", false, {judge, reference_outputs});  // code tasks
 //   TrainSummary s = t.run([](const json& m) { print(m); });
 #pragma once
 
@@ -29,11 +29,23 @@
 #include "rollout/segmented.hpp"
 #include "rollout/train/curriculum.hpp"
 #include "rollout/train/train_config.hpp"
-#include "sandbox/judge/judge.hpp"
-#include "sandbox/service/client.hpp"
+#include "tasks/generators.hpp"
 #include "tasks/task.hpp"
 
+namespace crucible::sandbox::judge {
+class Judge;
+}
+
 namespace crucible::rollout {
+
+// The sandbox as the loop uses it, bound once by the caller (a local jail or `crucible serve`
+// endpoints: sandbox/service/access.hpp): the judge of code rewards, and the runner of
+// reference programs that fills in generated code tasks' expected outputs. Both may be
+// empty when no task is a code task.
+struct Judging {
+  sandbox::judge::Judge* judge = nullptr;
+  tasks::ReferenceRunner reference_outputs;
+};
 
 struct TrainSummary {
   size_t iterations = 0;  // completed, in total
@@ -46,10 +58,8 @@ struct TrainSummary {
 class SelfTrainer {
  public:
   // `resume`: continue the run in `run_dir` from its checkpoint (its config.json wins);
-  // otherwise the directory must not hold a run yet. `sandbox` may be null when no task
-  // is a code task.
-  SelfTrainer(TrainConfig config, std::filesystem::path run_dir, bool resume,
-              sandbox::Sandbox* sandbox);
+  // otherwise the directory must not hold a run yet.
+  SelfTrainer(TrainConfig config, std::filesystem::path run_dir, bool resume, Judging judging = {});
   ~SelfTrainer();
 
   // Runs the remaining iterations; `on_iteration` sees each metrics line as written.
@@ -85,8 +95,7 @@ class SelfTrainer {
 
   TrainConfig config_;
   std::filesystem::path dir_;
-  sandbox::Sandbox* sandbox_;
-  std::unique_ptr<sandbox::judge::Judge> judge_;
+  Judging judging_;
   std::unique_ptr<critique::Critic> critic_;  // critique in the loop, when configured
   // Segmented rollouts: samples in flight across iterations, and finished samples of
   // groups not yet complete (by group id).
@@ -95,7 +104,6 @@ class SelfTrainer {
   size_t open_groups_ = 0;                        // started and not yet trained on
   std::unique_ptr<policy::NativePolicy> policy_;  // null with a served policy
   std::unique_ptr<policy::Policy> remote_;        // the served policy (remote.policy)
-  std::unique_ptr<sandbox::service::SandboxClient> sandbox_client_;  // remote.sandbox
   policy::Policy& actor() { return policy_ ? static_cast<policy::Policy&>(*policy_) : *remote_; }
   std::unique_ptr<policy::AdamW> optimizer_;
   rewards::CompositeReward reward_;

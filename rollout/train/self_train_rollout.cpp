@@ -34,7 +34,7 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
     so.answer_tokens = std::max<size_t>(8, config_.max_tokens / 4);
     so.sampling = sampling;
     Scorer score = [this](const tasks::Task& t, const std::string& text) {
-      return reward_.score(t, {text, 0}, judge_.get());
+      return reward_.score(t, {text, 0}, judging_.judge);
     };
     const auto& templates = tasks::PromptTemplates::builtin();
     for (size_t k = 0; k < wanted; ++k) {
@@ -59,7 +59,7 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
     go.sampling = sampling;
     go.prompt_template = config_.prompt_template;
     go.reward_pool = pool_.get();
-    GroupBatch b = run_parallel_groups(actor(), reward_, judge_.get(), cursor, go);
+    GroupBatch b = run_parallel_groups(actor(), reward_, judging_.judge, cursor, go);
     out.dropped = b.dropped_equal;
     out.groups = std::move(b.groups);
     // GSI: tasks never solved get extra samples (rejection sampling needs a first success).
@@ -80,7 +80,7 @@ SelfTrainer::Rollout SelfTrainer::roll_out(size_t iteration, const std::vector<s
         extra.dynamic_sampling = false;
         extra.max_rounds = 1;
         extra.sampling.seed = mix(config_.seed, 7, iteration);
-        GroupBatch e = run_parallel_groups(actor(), reward_, judge_.get(), extra_cursor, extra);
+        GroupBatch e = run_parallel_groups(actor(), reward_, judging_.judge, extra_cursor, extra);
         for (auto& g : e.groups) out.groups.push_back(std::move(g));
       }
     }
@@ -103,7 +103,7 @@ void SelfTrainer::roll_out_segmented(size_t iteration, const std::vector<tasks::
     segmented_ =
         std::make_unique<SegmentedRollout>(actor(), std::vector<tasks::Task>{}, so,
                                            [this](const tasks::Task& t, const std::string& text) {
-                                             return reward_.score(t, {text, 0}, judge_.get());
+                                             return reward_.score(t, {text, 0}, judging_.judge);
                                            });
   }
   // Twice the groups an update takes are kept open, so that an update never waits for the

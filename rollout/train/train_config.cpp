@@ -109,12 +109,12 @@ const json& presets() {
     "demo": {
       "seed": 1,
       "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
-      "warmup": {"steps": 1000, "batch": 32, "lr": 0.007, "print_slips": 0.75,
-                 "tasks": [{"family": "expression", "difficulty": 2, "count": 3000}]},
-      "tasks": [{"family": "expression", "difficulty": 2, "count": 400}],
-      "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 100}],
+      "warmup": {"steps": 1400, "batch": 32, "lr": 0.007, "print_slips": 0.75,
+                 "tasks": [{"family": "expression", "difficulty": 3, "count": 3000}]},
+      "tasks": [{"family": "expression", "difficulty": 3, "count": 400}],
+      "eval_tasks": [{"family": "expression", "difficulty": 3, "count": 100}],
       "iterations": 12, "tasks_per_iteration": 32, "group_size": 16,
-      "rule": "grpo", "lr": 0.0003, "minibatches": 4, "max_tokens": 48, "eval_every": 4
+      "rule": "grpo", "lr": 0.0003, "minibatches": 4, "max_tokens": 56, "eval_every": 4
     },
     "tiny": {
       "seed": 3,

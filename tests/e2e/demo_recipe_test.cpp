@@ -19,8 +19,8 @@ using nlohmann::json;
 
 json train(const std::string& env, const std::filesystem::path& dir) {
   write_file(dir / "short.json",
-             R"({"tasks": [{"family": "expression", "difficulty": 2, "count": 128}],
-                 "eval_tasks": [{"family": "expression", "difficulty": 2, "count": 50}],
+             R"({"tasks": [{"family": "expression", "difficulty": 3, "count": 128}],
+                 "eval_tasks": [{"family": "expression", "difficulty": 3, "count": 50}],
                  "iterations": 6, "eval_every": 6})");  // the demo has 400, 100 and 12
   std::string cmd = env + " " CRUCIBLE_BINARY " train --preset demo --config " +
                     (dir / "short.json").string() + " --out " + (dir / "run").string() + " 2>" +

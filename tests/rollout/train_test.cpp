@@ -230,7 +230,7 @@ TEST(SelfTrain, RepairTrainsOnRefinedAndGuidedSolutionsAndCountsThem) {
        {"critique", {{"critic", "arithmetic"}, {"refinements", 2}}},
        {"guidance", {{"strategy", "state_reset"}, {"rounds", 2}, {"samples", 2}}}});
   EXPECT_EQ(TrainConfig::from_json(config.to_json()).to_json(), config.to_json()) << "round trip";
-  SelfTrainer(config, dir.path() / "run", false, nullptr).run();
+  SelfTrainer(config, dir.path() / "run", false).run();
   auto lines = metric_lines(dir.path() / "run");
   ASSERT_EQ(lines.size(), 3u);
   size_t found = 0;
@@ -262,7 +262,7 @@ TEST(SelfTrain, SegmentedRolloutsCarryTheLongTailAcrossIterations) {
   TempDir dir(temp_root());
   auto config =
       TrainConfig::preset("tiny", {{"iterations", 4}, {"segments", 3}, {"max_tokens", 24}});
-  SelfTrainer(config, dir.path() / "run", false, nullptr).run();
+  SelfTrainer(config, dir.path() / "run", false).run();
   auto lines = metric_lines(dir.path() / "run");
   ASSERT_EQ(lines.size(), 5u);
   size_t carried = 0;
@@ -302,17 +302,17 @@ TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
   auto config = TrainConfig::preset("tiny");
   config.iterations = 4;
   auto straight = dir.path() / "straight", split = dir.path() / "split";
-  TrainSummary s = SelfTrainer(config, straight, false, nullptr).run();
+  TrainSummary s = SelfTrainer(config, straight, false).run();
   EXPECT_EQ(s.iterations, 4u);
   config.iterations = 2;
-  SelfTrainer(config, split, false, nullptr).run();
-  EXPECT_THROW(SelfTrainer(config, split, false, nullptr), InvalidRequest)
+  SelfTrainer(config, split, false).run();
+  EXPECT_THROW(SelfTrainer(config, split, false), InvalidRequest)
       << "a directory holding a run is not overwritten";
   // The resumed run reads its config from the run directory; 4 iterations in total.
   json saved = json::parse(read_file(split / "config.json"));
   saved["iterations"] = 4;
   write_file(split / "config.json", saved.dump());
-  SelfTrainer(config, split, true, nullptr).run();
+  SelfTrainer(config, split, true).run();
 
   auto a = metric_lines(straight), b = metric_lines(split);
   ASSERT_EQ(a.size(), 5u) << "iteration 0 (after warm start) and 1-4";
@@ -357,7 +357,7 @@ TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
   EXPECT_EQ(html.find("http://www.w3.org/2000/svg"), html.find("http"))
       << "no resource outside the page";
   EXPECT_THROW(training_report({dir.path() / "none"}), InvalidRequest);
-  EXPECT_THROW(SelfTrainer(config, dir.path() / "none", true, nullptr), InvalidRequest);
+  EXPECT_THROW(SelfTrainer(config, dir.path() / "none", true), InvalidRequest);
 }
 
 // A task a tiny model learns in seconds: answer the digit named in the prompt (3 or 7). A
@@ -393,7 +393,7 @@ TEST(SelfTrain, RewardRisesOnALearnableTask) {
        {"max_tokens", 12},
        {"lr", 0.003},
        {"balance", false}});
-  SelfTrainer(config, dir.path() / "run", false, nullptr).run();
+  SelfTrainer(config, dir.path() / "run", false).run();
   auto lines = metric_lines(dir.path() / "run");
   ASSERT_EQ(lines.size(), 25u);
   auto mean_reward = [&](size_t from, size_t to) {

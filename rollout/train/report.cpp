@@ -47,12 +47,6 @@ std::vector<std::pair<double, double>> series(const Run& run, const std::string&
   return s;
 }
 
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.4g", v);
-  return b;
-}
-
 std::string percent(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
@@ -85,7 +79,7 @@ std::string run_header(const Run& r) {
   std::string html = "<h2>" + escape_html(r.name) + "</h2><p>";
   if (r.machine.is_object())
     html += "<b>Machine:</b> " + escape_html(r.machine.value("cpu", "?")) + ", " +
-            num(r.machine.value("cores", 0.0)) + " cores, kernels " +
+            format_number(r.machine.value("cores", 0.0)) + " cores, kernels " +
             escape_html(r.machine.value("kernels", "?")) + "<br>";
   const json& c = r.config;
   if (c.is_object()) {
@@ -207,11 +201,11 @@ std::string training_report(const std::vector<std::filesystem::path>& dirs) {
     auto reward = series(r, "reward_mean");
     auto elapsed = series(r, "elapsed");
     html += "<tr><td>" + escape_html(r.name) + "</td><td>" +
-            num(r.lines.back()["iteration"].get<double>()) + "</td><td>" +
+            format_number(r.lines.back()["iteration"].get<double>()) + "</td><td>" +
             (acc.empty() ? "" : percent(acc.front().second)) + "</td><td>" +
             (acc.empty() ? "" : percent(acc.back().second)) + "</td><td>" +
-            (reward.empty() ? "" : num(reward.back().second)) + "</td><td>" +
-            (elapsed.empty() ? "" : num(elapsed.back().second)) + "</td></tr>";
+            (reward.empty() ? "" : format_number(reward.back().second)) + "</td><td>" +
+            (elapsed.empty() ? "" : format_number(elapsed.back().second)) + "</td></tr>";
   }
   html += "</table><div>" + render_chart(accuracy_chart(runs));
   for (const auto& p : plots) {

@@ -7,15 +7,20 @@
 namespace crucible::rollout {
 namespace {
 
+// Coordinates and ticks: a rounding residue such as 1e-17 is drawn as 0.
 std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.4g", std::abs(v) < 1e-12 ? 0.0 : v);
-  return b;
+  return format_number(std::abs(v) < 1e-12 ? 0.0 : v);
 }
 
 const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
 }  // namespace
+
+std::string format_number(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4g", v);
+  return b;
+}
 
 std::string escape_html(const std::string& text) {
   std::string out;

@@ -27,6 +27,8 @@ struct Chart {
 std::string render_chart(const Chart& chart);
 // Round tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of ten.
 std::vector<double> round_ticks(double lo, double hi, int at_most = 6);
+// A number as the report prints it: at most 4 significant digits ("0.9688", "145.6").
+std::string format_number(double v);
 // Text safe inside HTML and SVG.
 std::string escape_html(const std::string& text);
 

@@ -48,10 +48,6 @@ size_t thinking_tokens(const std::vector<int>& tokens, const policy::Tokenizer& 
   return n;
 }
 
-bool accepted(const SampleRecord& r) {
-  return r.reward.passed();
-}
-
 json nullable(std::optional<double> v) {
   return v ? json(*v) : json(nullptr);
 }
@@ -204,7 +200,7 @@ json SelfTrainer::iterate(size_t iteration) {
       if (!rec.reward.valid) continue;
       ++valid, ++g_valid;
       reward_sum += rec.reward.value;
-      g_correct += accepted(rec);
+      g_correct += rec.reward.passed();
     }
     correct += g_correct;
     solved += g_correct > 0;
@@ -225,7 +221,7 @@ json SelfTrainer::iterate(size_t iteration) {
                                rec.logprobs,      rec.advantage.value_or(0), rec.reward.value};
       if (config_.update.rule == policy::UpdateRule::Rft) {
         // Verified-correct samples only, distinct, at most max_accepted_per_task per task.
-        if (!accepted(rec) || kept.size() >= config_.max_accepted_per_task ||
+        if (!rec.reward.passed() || kept.size() >= config_.max_accepted_per_task ||
             !kept.insert(rec.completion_tokens).second)
           continue;
         s.advantage = 1;

@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   policy::SamplingParams sampling;
   sampling.seed = 7;
   sampling.stop_tokens = {'a', 'b', 'c', 'd'};
-  rollout::Scorer none = [](const tasks::Task&, const std::string&) { return rewards::Reward{}; };
+  const rewards::Scorer none(
+      [](const tasks::Task&, const rewards::Completion&) { return rewards::Reward{}; });
   // Rounds interleave the segment counts (host noise hits them alike); the best round of
   // each is reported.
   const std::vector<size_t> segment_counts{1, 2, 4};
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
   so.answer_tokens = 16;
   so.sampling.max_tokens = max_tokens;
   so.sampling.seed = 3;
-  rollout::Scorer scorer = none;
+  const rewards::Scorer& scorer = none;
   auto t0 = Clock::now();
   rollout::SerialGroup g = rollout::run_serial_group(native, tasks[0], "<think>", so, scorer);
   double group_s = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -73,12 +73,11 @@ int label_command(const Args& args) {
   auto task_list = tasks::read_tasks(*f.get("tasks"));
   auto pol = make_policy(*f.get("policy"), f.get("model").value_or(""));
   JudgeSpec judged = make_judge(has_code(task_list), f.get("sandbox"));
-  sandbox::judge::Judge* judge = judged.judge.get();
-  rewards::CompositeReward reward;
+  const rewards::Scorer score({}, judged.judge.get());  // correctness, the judge for code
   Progress progress("label", task_list.size());
   size_t samples = 0, accepted = 0;
   auto summary = rollout::label_dataset(
-      *pol, task_list, reward, judge, options, *f.get("out"),
+      *pol, score, task_list, options, *f.get("out"),
       [&](const std::vector<rollout::SampleRecord>& group) {
         for (const auto& r : group) {
           ++samples;

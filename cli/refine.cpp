@@ -106,8 +106,9 @@ int refine_command(const Args& args) {
   }
   auto critic = critique::make_critic(critic_name, resources);
 
-  auto refined = critique::refine(*actor, *critic, task_list, o, judge);
-  auto baseline = critique::sample_repeatedly(*actor, task_list, o, judge);
+  const rewards::Scorer score({}, judge);  // correctness, the judge for code
+  auto refined = critique::refine(*actor, *critic, task_list, o, score);
+  auto baseline = critique::sample_repeatedly(*actor, task_list, o, score);
   if (auto out_path = f.get("out")) {
     std::ofstream out(*out_path, std::ios::trunc);
     if (!out) throw InvalidRequest("--out: cannot write " + *out_path);

@@ -18,6 +18,7 @@
 #include "cli/train_progress.hpp"
 #include "policy/model/kernels.hpp"
 #include "rollout/train/report.hpp"
+#include "rollout/train/run_files.hpp"
 #include "rollout/train/self_train.hpp"
 #include "sandbox/sandbox.hpp"
 #include "sandbox/service/access.hpp"
@@ -63,31 +64,19 @@ int train_command(const Args& args) {
   if (auto s = f.whole("seed", 0, std::numeric_limits<uint32_t>::max())) overrides["seed"] = *s;
   std::string preset = f.get("preset").value_or("");
   std::string out = f.get("out").value_or("runs/" + (preset.empty() ? "train" : preset));
-  rollout::TrainConfig config;
-  if (f.has("resume")) {
-    // The run's own config, with the flags and --config applied over it (e.g. more
-    // iterations); written back, since the resumed run reads it from the run directory.
-    auto file = std::filesystem::path(out) / "config.json";
-    if (!std::filesystem::exists(file))
-      throw InvalidRequest("--resume: " + out + " holds no run (no config.json)");
-    json saved = json::parse(read_file(file), nullptr, false);
-    if (saved.is_discarded() || !saved.is_object())
-      throw InvalidRequest("--resume: " + file.string() + " is not a JSON object");
-    saved.merge_patch(overrides);
-    config = rollout::TrainConfig::from_json(saved);
-    write_file(file, config.to_json().dump(2) + "\n");
-  } else {
-    config = preset.empty() ? rollout::TrainConfig::from_json(overrides)
-                            : rollout::TrainConfig::preset(preset, overrides);
-  }
+  // A resumed run reads its own config (open_run), with the flags and --config over it.
+  const bool resume = f.has("resume");
+  rollout::TrainConfig config =
+      resume ? rollout::open_run(out, {}, true, overrides)
+             : (preset.empty() ? rollout::TrainConfig::from_json(overrides)
+                               : rollout::TrainConfig::preset(preset, overrides));
   policy::set_blas_threads(2);
   std::unique_ptr<sandbox::Sandbox> sandbox;
   if (needs_sandbox(config)) sandbox = std::make_unique<sandbox::Sandbox>();
   std::fprintf(stderr, "train: preparing tasks%s\n",
                sandbox ? " (expected outputs of code tasks come from the sandbox)" : "");
   auto access = sandbox::service::sandbox_access(config.remote.sandbox_endpoints, sandbox.get());
-  rollout::SelfTrainer trainer(config, out, f.has("resume"),
-                               {access.judge.get(), access.reference_outputs});
+  rollout::SelfTrainer trainer(config, out, resume, {access.judge.get(), access.reference_outputs});
   std::fprintf(stderr, "train: %zu training tasks, %zu held out, rule %s, %zu iterations -> %s\n",
                trainer.train_tasks(), trainer.eval_tasks(),
                policy::update_rule_name(trainer.config().update.rule).c_str(),

@@ -20,7 +20,7 @@ bool is_shortcut(const std::string& refinement, const std::string& original,
 
 CritiqueRftResult critique_rft(policy::Policy& actor, Critic& critic,
                                const std::vector<RolledSample>& samples,
-                               const CritiqueRftOptions& o, sandbox::judge::Judge* judge) {
+                               const CritiqueRftOptions& o, const rewards::Scorer& score) {
   const auto& templates = tasks::PromptTemplates::builtin();
   CritiqueRftResult out;
   struct Wrong {
@@ -61,8 +61,7 @@ CritiqueRftResult critique_rft(policy::Policy& actor, Critic& critic,
     std::vector<std::string> seen;
     for (size_t k = 0; k < o.refinements; ++k) {
       std::string completion = w.kept_steps + refined[i * o.refinements + k].text;
-      if (!rewards::correctness_reward(*w.sample->task, completion, o.reward, judge).passed())
-        continue;
+      if (!score.correctness(*w.sample->task, completion).passed()) continue;
       ++out.refined_correct;
       if (is_shortcut(completion, w.sample->completion, *w.sample->task, o.shortcut_ratio)) {
         ++out.shortcuts;

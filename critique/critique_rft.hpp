@@ -5,7 +5,7 @@
 // critiqued sample. Refinements are kept under the task's own prompt (SFT pairs) or under
 // the refinement prompt (critique-conditioned).
 //
-//   auto r = critique_rft(actor, critic, samples, options, judge);
+//   auto r = critique_rft(actor, critic, samples, options, scorer);
 //   r.kept -> SFT; r.wrong, r.refined_correct, r.shortcuts, r.policy_calls
 #pragma once
 
@@ -17,6 +17,7 @@
 #include "critique/training_example.hpp"
 #include "policy/policy.hpp"
 #include "rewards/composite.hpp"
+#include "rewards/scorer.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::critique {
@@ -30,7 +31,6 @@ struct CritiqueRftOptions {
   bool critique_conditioned = false;  // train refinements under the refinement prompt
   policy::SamplingParams sampling;
   std::string prompt_template = "plain";
-  rewards::RewardOptions reward;
   // Whether a prompt fits the actor (a native model's context); those that do not are
   // skipped and counted, not sent. Unset: every prompt fits.
   std::function<bool(const std::string&)> fits;
@@ -58,6 +58,6 @@ bool is_shortcut(const std::string& refinement, const std::string& original,
 
 CritiqueRftResult critique_rft(policy::Policy& actor, Critic& critic,
                                const std::vector<RolledSample>& samples,
-                               const CritiqueRftOptions& options, sandbox::judge::Judge* judge);
+                               const CritiqueRftOptions& options, const rewards::Scorer& score);
 
 }  // namespace crucible::critique

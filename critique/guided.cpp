@@ -49,7 +49,7 @@ std::string reference_prefix(const tasks::Task& task, size_t round, size_t round
 
 std::vector<GuidedResult> guided_resample(policy::Policy& actor, Critic* critic,
                                           const std::vector<const tasks::Task*>& hard,
-                                          const GuidedOptions& o, sandbox::judge::Judge* judge) {
+                                          const GuidedOptions& o, const rewards::Scorer& score) {
   if (o.guidance == Guidance::Critique && !critic)
     throw InvalidRequest("guidance \"critique\" needs a critic");
   bool needs_reference = o.guidance == Guidance::Answer || o.guidance == Guidance::Rationale ||
@@ -102,7 +102,7 @@ std::vector<GuidedResult> guided_resample(policy::Policy& actor, Critic* critic,
       size_t i = who[k];
       ++results[i].policy_calls;
       std::string completion = given[k] + samples[k].text;
-      bool ok = rewards::correctness_reward(*hard[i], completion, o.reward, judge).passed();
+      bool ok = score.correctness(*hard[i], completion).passed();
       if (ok && results[i].found.size() < o.wanted) {
         size_t masked = o.guidance == Guidance::StateReset ? given[k].size() : 0;
         results[i].found.push_back(

@@ -9,7 +9,7 @@
 // A solution found with guidance is trained under the task's own prompt: the guide is
 // removed. The baseline (brute_force) spends the same rounds x samples on plain samples.
 //
-//   auto found = guided_resample(actor, &critic, hard, options, judge);
+//   auto found = guided_resample(actor, &critic, hard, options, scorer);
 #pragma once
 
 #include <functional>
@@ -20,6 +20,7 @@
 #include "critique/training_example.hpp"
 #include "policy/policy.hpp"
 #include "rewards/composite.hpp"
+#include "rewards/scorer.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::critique {
@@ -38,7 +39,6 @@ struct GuidedOptions {
   size_t wanted = 1;   // stop a task once this many correct solutions are found
   policy::SamplingParams sampling;
   std::string prompt_template = "plain";
-  rewards::RewardOptions reward;
   // Whether a prompt fits the actor (a native model's context); those that do not are
   // skipped and counted, not sent. Unset: every prompt fits.
   std::function<bool(const std::string&)> fits;
@@ -62,6 +62,6 @@ std::string reference_prefix(const tasks::Task& task, size_t round, size_t round
 std::vector<GuidedResult> guided_resample(policy::Policy& actor, Critic* critic,
                                           const std::vector<const tasks::Task*>& hard,
                                           const GuidedOptions& options,
-                                          sandbox::judge::Judge* judge);
+                                          const rewards::Scorer& score);
 
 }  // namespace crucible::critique

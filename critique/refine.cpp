@@ -11,9 +11,9 @@ namespace crucible::critique {
 
 namespace {
 
-bool verified(const tasks::Task& task, const std::string& completion, const RefineOptions& o,
-              sandbox::judge::Judge* judge) {
-  return rewards::correctness_reward(task, completion, o.reward, judge).passed();
+bool verified(const tasks::Task& task, const std::string& completion,
+              const rewards::Scorer& score) {
+  return score.correctness(task, completion).passed();
 }
 
 bool accepted(const Critique& c) {
@@ -28,9 +28,8 @@ void vote(const tasks::Task& task, const std::vector<const Attempt*>& candidates
   if (task.kind == tasks::Kind::Math) {
     std::vector<std::string> texts;
     for (const Attempt* a : candidates) texts.push_back(a->completion);
-    r.answer = rewards::majority_answer(texts, o.reward.math);
-    r.voted_correct =
-        r.answer && rewards::math::verify(task.answer, *r.answer, o.reward.math).correct;
+    r.answer = rewards::majority_answer(texts, o.vote);
+    r.voted_correct = r.answer && rewards::math::verify(task.answer, *r.answer, o.vote).correct;
     return;
   }
   const Attempt* pick = candidates.front();
@@ -71,7 +70,7 @@ std::string steps_before_first_wrong(const std::string& completion, const Critiq
 
 std::vector<RefineResult> refine(policy::Policy& actor, Critic& critic,
                                  const std::vector<tasks::Task>& tasks, const RefineOptions& o,
-                                 sandbox::judge::Judge* judge) {
+                                 const rewards::Scorer& score) {
   const auto& templates = tasks::PromptTemplates::builtin();
   size_t n = tasks.size() * o.chains;
   std::vector<RefineResult> results(tasks.size());
@@ -111,7 +110,7 @@ std::vector<RefineResult> refine(policy::Policy& actor, Critic& critic,
       size_t i = who[k] / o.chains, c = who[k] % o.chains;
       Attempt a;
       a.completion = kept[k] + samples[k].text;
-      a.correct = verified(tasks[i], a.completion, o, judge);
+      a.correct = verified(tasks[i], a.completion, score);
       a.critique = critic.critique(tasks[i], a.completion);
       ++results[i].policy_calls;
       bool done = o.stop_when_verified ? a.correct : accepted(a.critique);
@@ -137,7 +136,7 @@ std::vector<RefineResult> refine(policy::Policy& actor, Critic& critic,
 
 std::vector<RefineResult> sample_repeatedly(policy::Policy& actor,
                                             const std::vector<tasks::Task>& tasks,
-                                            const RefineOptions& o, sandbox::judge::Judge* judge) {
+                                            const RefineOptions& o, const rewards::Scorer& score) {
   const auto& templates = tasks::PromptTemplates::builtin();
   size_t per_task = o.chains * o.rounds;
   std::vector<std::string> prompts;
@@ -155,7 +154,7 @@ std::vector<RefineResult> sample_repeatedly(policy::Policy& actor,
     for (size_t k = 0; k < per_task; ++k) {
       Attempt a;
       a.completion = samples[i * per_task + k].text;
-      a.correct = verified(tasks[i], a.completion, o, judge);
+      a.correct = verified(tasks[i], a.completion, score);
       r.any_correct = r.any_correct || a.correct;
       r.chains[0].push_back(std::move(a));
     }

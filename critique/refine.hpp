@@ -9,7 +9,7 @@
 // The baseline spends the same budget, chains x rounds policy calls per task, on plain
 // samples and votes over all of them.
 //
-//   RefineResult r = refine(actor, critic, tasks, options, judge)[i];
+//   RefineResult r = refine(actor, critic, tasks, options, scorer)[i];
 //   r.voted_correct, r.any_correct, r.policy_calls
 #pragma once
 
@@ -21,6 +21,7 @@
 #include "critique/critic.hpp"
 #include "policy/policy.hpp"
 #include "rewards/composite.hpp"
+#include "rewards/scorer.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::critique {
@@ -33,7 +34,7 @@ struct RefineOptions {
   bool stop_when_verified = false;     // stop on the verifier (an oracle), not the critic
   policy::SamplingParams sampling;
   std::string prompt_template = "plain";
-  rewards::RewardOptions reward;
+  rewards::math::VerifyOptions vote;  // how the chains' math answers are compared
   // Whether a prompt fits the actor (a native model's context); those that do not are
   // skipped and counted, not sent. Unset: every prompt fits.
   std::function<bool(const std::string&)> fits;
@@ -66,13 +67,13 @@ std::string steps_before_first_wrong(const std::string& completion, const Critiq
 
 std::vector<RefineResult> refine(policy::Policy& actor, Critic& critic,
                                  const std::vector<tasks::Task>& tasks,
-                                 const RefineOptions& options, sandbox::judge::Judge* judge);
+                                 const RefineOptions& options, const rewards::Scorer& score);
 
 // The baseline: chains x rounds plain samples per task, voted the same way.
 std::vector<RefineResult> sample_repeatedly(policy::Policy& actor,
                                             const std::vector<tasks::Task>& tasks,
                                             const RefineOptions& options,
-                                            sandbox::judge::Judge* judge);
+                                            const rewards::Scorer& score);
 
 struct RefineSummary {
   size_t tasks = 0;

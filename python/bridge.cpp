@@ -192,7 +192,8 @@ std::string SandboxHandle::label(const std::string& tasks_json, const std::strin
   json rj = arg(reward, "reward");
   rewards::CompositeReward r =
       rj.empty() ? rewards::CompositeReward() : rewards::CompositeReward::from_json(rj);
-  return dump(json(rollout::label_dataset(*policy, tasks, r, judge_.get(), o, out_path)));
+  return dump(json(rollout::label_dataset(*policy, rewards::Scorer(std::move(r), judge_.get()),
+                                          tasks, o, out_path)));
 }
 
 }  // namespace crucible::python

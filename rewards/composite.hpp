@@ -50,6 +50,7 @@ class CompositeReward {
   static CompositeReward from_json(const nlohmann::json& config);
 
   Reward score(const tasks::Task& task, const Completion& completion, sandbox::judge::Judge* judge);
+  const RewardOptions& options() const { return options_; }
 
  private:
   struct Term {

@@ -12,11 +12,8 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
-#include "rollout/parallel.hpp"
-#include "rollout/segmented.hpp"
-#include "rollout/serial.hpp"
+#include "rollout/engine.hpp"
 #include "rollout/verl_row.hpp"
-#include "tasks/prompts.hpp"
 
 namespace crucible::rollout {
 
@@ -143,9 +140,9 @@ bool accepted(const SampleRecord& r) {
 
 }  // namespace
 
-LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task>& all_tasks,
-                           rewards::CompositeReward& reward, sandbox::judge::Judge* judge,
-                           const LabelOptions& o, const std::string& out_path,
+LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
+                           const std::vector<tasks::Task>& all_tasks, const LabelOptions& o,
+                           const std::string& out_path,
                            const std::function<void(const std::vector<SampleRecord>&)>& on_group) {
   auto t0 = std::chrono::steady_clock::now();
   LabelSummary summary;
@@ -200,17 +197,15 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
     if (on_group) on_group(group);
   };
   try {
+    // Samples are scored two at a time with a hard timeout each (rewards in flight).
+    RewardPool pool(2, std::max<size_t>(16, 2 * o.batch_tasks * o.n), std::chrono::seconds(120));
+    const RolloutEngine engine(policy, score, &pool);
     if (o.mode == "serial") {
-      const auto& templates = tasks::PromptTemplates::builtin();
       SerialOptions so;
       so.exits = o.n - 1;
       so.sampling = o.sampling;
-      Scorer score = [&](const tasks::Task& t, const std::string& c) {
-        return rewards::correctness_reward(t, c, {}, judge);
-      };
       for (const auto& t : pending) {
-        SerialGroup g =
-            run_serial_group(policy, t, templates.render(t, o.prompt_template).text, so, score);
+        SerialGroup g = engine.serial(t, o.prompt_template, so);
         write(g.members);  // fewer than n members when the path had fewer thinking tokens
       }
     } else if (o.segments > 1) {
@@ -223,13 +218,10 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
       so.active = o.batch_tasks * o.n;
       so.sampling = o.sampling;
       so.prompt_template = o.prompt_template;
-      Scorer score = [&](const tasks::Task& t, const std::string& c) {
-        return reward.score(t, {c, 0}, judge);
-      };
-      SegmentedRollout rollout(policy, repeated, so, score);
+      std::unique_ptr<SegmentedRollout> rollout = engine.segmented(repeated, so);
       std::map<std::string, std::vector<SampleRecord>> open;
-      while (!rollout.exhausted())
-        for (auto& r : rollout.step()) {
+      while (!rollout->exhausted())
+        for (auto& r : rollout->step()) {
           auto& group = open[r.task_id];
           group.push_back(std::move(r));
           if (group.size() == o.n) {
@@ -243,10 +235,8 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
           }
         }
     } else {
-      // Samples are scored two at a time with a hard timeout each (rewards in flight), and
-      // the next chunk generates while this one's rewards finish: two chunks in flight
-      // (the policy serialises generation), written back in order.
-      RewardPool pool(2, std::max<size_t>(16, 2 * o.batch_tasks * o.n), std::chrono::seconds(120));
+      // The next chunk generates while this one's rewards finish: two chunks in flight (the
+      // policy serialises generation), written back in order.
       auto run_chunk = [&, o](size_t start) {
         std::vector<tasks::Task> chunk(
             pending.begin() + static_cast<long>(start),
@@ -260,8 +250,7 @@ LabelSummary label_dataset(policy::Policy& policy, const std::vector<tasks::Task
         go.sampling.seed = o.sampling.seed + start;
         go.prompt_template = o.prompt_template;
         go.max_rounds = 1;
-        go.reward_pool = &pool;
-        return run_parallel_groups(policy, reward, judge, cursor, go);
+        return engine.parallel(cursor, go);
       };
       std::deque<std::future<GroupBatch>> in_flight;
       for (size_t start = 0; start < pending.size() || !in_flight.empty(); start += o.batch_tasks) {

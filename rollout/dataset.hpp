@@ -3,7 +3,9 @@
 // line is cut, a task with fewer records than its group is redone), so nothing is lost
 // or duplicated. Exports: plain SFT pairs and verl-style rows of accepted samples.
 //
-//   LabelSummary s = label_dataset(policy, tasks, reward, judge, options, "out.jsonl", on_group);
+// Every mode rolls out through the RolloutEngine with the caller's scorer, as training does.
+//
+//   LabelSummary s = label_dataset(policy, scorer, tasks, options, "out.jsonl", on_group);
 #pragma once
 
 #include <functional>
@@ -15,7 +17,7 @@
 
 #include "policy/policy.hpp"
 #include "rewards/advantages.hpp"
-#include "rewards/composite.hpp"
+#include "rewards/scorer.hpp"
 #include "rollout/record.hpp"
 #include "rollout/repeated.hpp"
 #include "tasks/task.hpp"
@@ -53,8 +55,8 @@ void to_json(nlohmann::json& j, const LabelSummary& s);
 std::set<std::string> recover_dataset(const std::string& path, size_t group_size);
 
 LabelSummary label_dataset(
-    policy::Policy& policy, const std::vector<tasks::Task>& tasks, rewards::CompositeReward& reward,
-    sandbox::judge::Judge* judge, const LabelOptions& options, const std::string& out_path,
+    policy::Policy& policy, const rewards::Scorer& score, const std::vector<tasks::Task>& tasks,
+    const LabelOptions& options, const std::string& out_path,
     const std::function<void(const std::vector<SampleRecord>&)>& on_group = {});
 
 // Accepted samples (reward value >= 1) as {prompt, completion} lines; returns how many.

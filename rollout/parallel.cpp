@@ -19,9 +19,8 @@ const tasks::Task& TaskCursor::next() {
   return tasks_[taken_++ % tasks_.size()];
 }
 
-GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward& reward,
-                               sandbox::judge::Judge* judge, TaskCursor& cursor,
-                               const GroupOptions& o) {
+GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& score,
+                               TaskCursor& cursor, const GroupOptions& o) {
   if (o.group_size == 0 || o.groups_per_batch == 0)
     throw InvalidRequest("rollout: group_size and groups_per_batch must be positive");
   const auto& templates = tasks::PromptTemplates::builtin();
@@ -59,8 +58,8 @@ GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward&
       if (!pool || same_as[k] != k) continue;
       const tasks::Task* task = round_tasks[k / o.group_size];
       const policy::Sample* s = &samples[k];
-      pending[k] = pool->submit([&reward, judge, task, s] {
-        return reward.score(*task, {s->text, s->tokens.size()}, judge);
+      pending[k] = pool->submit([&score, task, s] {
+        return score(*task, {s->text, s->tokens.size()});
       });
     }
     std::vector<std::optional<rewards::Reward>> scored(samples.size());
@@ -76,8 +75,8 @@ GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward&
         auto r0 = Clock::now();
         const size_t first = same_as[k];
         if (!scored[first])
-          scored[first] = pending[first] ? pool->collect(*pending[first])
-                                         : reward.score(t, {s.text, s.tokens.size()}, judge);
+          scored[first] =
+              pending[first] ? pool->collect(*pending[first]) : score(t, {s.text, s.tokens.size()});
         r.reward = *scored[first];
         r.reward_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
         r.generate_seconds = generate_seconds;

@@ -4,7 +4,7 @@
 // or the round cap is reached, and the counts are reported.
 //
 //   TaskCursor tasks(task_list);
-//   GroupBatch b = run_parallel_groups(policy, reward, judge, tasks, options);
+//   GroupBatch b = run_parallel_groups(policy, scorer, tasks, options);
 //   b.groups[g][i].advantage, b.dropped_equal, b.rounds, b.full
 #pragma once
 
@@ -13,7 +13,7 @@
 
 #include "policy/policy.hpp"
 #include "rewards/advantages.hpp"
-#include "rewards/composite.hpp"
+#include "rewards/scorer.hpp"
 #include "rollout/record.hpp"
 #include "rollout/reward_pool.hpp"
 #include "tasks/task.hpp"
@@ -51,8 +51,7 @@ struct GroupBatch {
   bool full = false;  // reached groups_per_batch
 };
 
-GroupBatch run_parallel_groups(policy::Policy& policy, rewards::CompositeReward& reward,
-                               sandbox::judge::Judge* judge, TaskCursor& tasks,
-                               const GroupOptions& options);
+GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& score,
+                               TaskCursor& tasks, const GroupOptions& options);
 
 }  // namespace crucible::rollout

@@ -6,7 +6,7 @@
 namespace crucible::rollout {
 
 SegmentedRollout::SegmentedRollout(policy::Policy& policy, const std::vector<tasks::Task>& tasks,
-                                   SegmentOptions options, Scorer score)
+                                   SegmentOptions options, rewards::Scorer score)
     : policy_(policy), tasks_(tasks), options_(std::move(options)), score_(std::move(score)) {
   for (const auto& t : tasks_) group_ids_.push_back(t.id);
   if (options_.segments == 0 || options_.max_tokens < options_.segments)
@@ -37,7 +37,7 @@ SampleRecord SegmentedRollout::finish(InFlight& f, bool truncated) {
       return r;
     }
   }
-  r.reward = score_(task, f.sample.text);
+  r.reward = score_(task, {f.sample.text, f.sample.tokens.size()});
   return r;
 }
 

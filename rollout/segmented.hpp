@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "policy/policy.hpp"
+#include "rewards/scorer.hpp"
 #include "rollout/record.hpp"
-#include "rollout/serial.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -41,7 +41,7 @@ struct SegmentOptions {
 class SegmentedRollout {
  public:
   SegmentedRollout(policy::Policy& policy, const std::vector<tasks::Task>& tasks,
-                   SegmentOptions options, Scorer score);
+                   SegmentOptions options, rewards::Scorer score);
 
   // More prompts, started after those already given (a training loop feeds each
   // iteration's picks); their records carry `group_id` instead of the task's id.
@@ -67,7 +67,7 @@ class SegmentedRollout {
   std::vector<tasks::Task> tasks_;
   std::vector<std::string> group_ids_;  // per task: the group its records belong to
   SegmentOptions options_;
-  Scorer score_;
+  rewards::Scorer score_;
   std::deque<InFlight> unfinished_;
   size_t next_prompt_ = 0;
 };

@@ -58,7 +58,7 @@ std::vector<size_t> choose_exits(size_t begin, size_t end, const SerialOptions& 
 
 SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
                              const std::string& prompt, const SerialOptions& o,
-                             const Scorer& score) {
+                             const rewards::Scorer& score) {
   SerialGroup group;
   policy::SamplingParams path_params = o.sampling;
   path_params.keep_kv_cache = true;  // exits continue from the path's keys and values
@@ -96,7 +96,7 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
       // no fault of the policy's. Invalid: excluded from the group, never scored 0.
       r.reward = rewards::Reward::invalid("context_full", {{"max_seq", exits[i].finish_reason}});
     } else {
-      r.reward = score(task, exits[i].text);
+      r.reward = score(task, {exits[i].text, exits[i].tokens.size()});
     }
     correct.push_back(r.reward.passed());
     group.members.push_back(std::move(r));
@@ -104,7 +104,7 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
   SampleRecord whole = SampleRecord::from_sample(full, task.id, version);
   whole.role = "full";
   whole.group_id = group_id;
-  whole.reward = score(task, full.text);
+  whole.reward = score(task, {full.text, full.tokens.size()});
   correct.push_back(whole.reward.passed());
   group.members.push_back(std::move(whole));
 

@@ -6,7 +6,7 @@
 // 1/2^(k-1) with k counting correct members so far, a wrong one 0; advantage r - mean.
 // Prefix and forced tokens are masked, so an exit's loss is on its answer tokens only.
 //
-//   SerialGroup g = run_serial_group(policy, task, prompt, options, correctness);
+//   SerialGroup g = run_serial_group(policy, task, prompt, options, scorer);
 #pragma once
 
 #include <functional>
@@ -15,6 +15,7 @@
 
 #include "policy/policy.hpp"
 #include "rewards/advantages.hpp"
+#include "rewards/scorer.hpp"
 #include "rollout/record.hpp"
 #include "tasks/task.hpp"
 
@@ -29,9 +30,6 @@ struct SerialOptions {
   rewards::DecaySchedule decay;
 };
 
-// Scores a completion for the task (the reward library's correctness in practice).
-using Scorer = std::function<rewards::Reward(const tasks::Task&, const std::string& completion)>;
-
 struct SerialGroup {
   std::vector<SampleRecord> members;   // exits earliest first, then the full path
   std::vector<size_t> exit_positions;  // completion-token index where each exit cuts
@@ -41,6 +39,6 @@ struct SerialGroup {
 
 SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
                              const std::string& prompt, const SerialOptions& options,
-                             const Scorer& score);
+                             const rewards::Scorer& score);
 
 }  // namespace crucible::rollout

@@ -2,18 +2,16 @@
 // overall and per task source, and one heldout.jsonl line per task (what the report's
 // before/after table shows).
 //
-//   HeldOut h = evaluate_held_out(actor, eval_tasks, greedy, "plain", score, pool, iteration);
+//   HeldOut h = evaluate_held_out(engine, eval_tasks, greedy, "plain", iteration);
 //   append_durably(dir / "heldout.jsonl", h.lines);
 #pragma once
 
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "policy/policy.hpp"
-#include "rewards/reward.hpp"
-#include "rollout/reward_pool.hpp"
+#include "rollout/engine.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -24,10 +22,8 @@ struct HeldOut {
   std::string lines;                                    // heldout.jsonl lines
 };
 
-using SampleScorer = std::function<rewards::Reward(const tasks::Task&, const policy::Sample&)>;
-
-HeldOut evaluate_held_out(policy::Policy& actor, const std::vector<tasks::Task>& tasks,
+HeldOut evaluate_held_out(const RolloutEngine& engine, const std::vector<tasks::Task>& tasks,
                           const policy::SamplingParams& greedy, const std::string& prompt_template,
-                          const SampleScorer& score, RewardPool& pool, size_t iteration);
+                          size_t iteration);
 
 }  // namespace crucible::rollout

@@ -28,9 +28,8 @@ policy::ScoredSequence to_sequence(const critique::TrainingExample& e,
 RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
                               const std::vector<std::vector<SampleRecord>>& groups,
                               const std::function<const tasks::Task&(const std::string&)>& task_of,
-                              policy::Policy& policy, const policy::Tokenizer* tokenizer,
-                              size_t context, critique::Critic* critic,
-                              sandbox::judge::Judge* judge) {
+                              const RolloutEngine& engine, const policy::Tokenizer* tokenizer,
+                              size_t context, critique::Critic* critic) {
   RepairOutcome out;
   bool critiquing = !config.critique.critic.empty() && critic;
   bool guiding = !config.guidance.strategy.empty();
@@ -69,7 +68,7 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
     o.sampling.seed = mix(config.seed, 9, iteration);
     o.prompt_template = config.prompt_template;
     o.fits = fits;
-    auto r = critique::critique_rft(policy, *critic, rolled, o, judge);
+    auto r = critique::critique_rft(engine.policy(), *critic, rolled, o, engine.scorer());
     size_t refined = 0;
     for (auto& e : r.kept) {
       if (e.origin != "refined") continue;  // the originals are in the batch already
@@ -98,7 +97,7 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
     for (const auto& [id, correct] : correct_of)
       if (correct < config.guidance.min_correct) hard.push_back(&task_of(id));
     size_t calls = 0, solved = 0, too_long = 0;
-    for (auto& r : critique::guided_resample(policy, critic, hard, o, judge)) {
+    for (auto& r : critique::guided_resample(engine.policy(), critic, hard, o, engine.scorer())) {
       calls += r.policy_calls;
       too_long += r.too_long;
       solved += !r.found.empty();

@@ -3,8 +3,8 @@
 // (GSI). What is found verified becomes extra training sequences; the counts become the
 // iteration's metrics.
 //
-//   RepairOutcome r = repair_failures(config, iteration, groups, task_of, policy, critic, judge);
-//   batch.insert(batch.end(), r.sequences...);   metrics.update(r.metrics);
+//   RepairOutcome r = repair_failures(config, iteration, groups, task_of, engine, tok, ctx,
+//   critic); batch.insert(batch.end(), r.sequences...);   metrics.update(r.metrics);
 #pragma once
 
 #include <functional>
@@ -15,6 +15,7 @@
 #include "critique/training_example.hpp"
 #include "policy/model/pg_trainer.hpp"
 #include "policy/native_policy.hpp"
+#include "rollout/engine.hpp"
 #include "rollout/record.hpp"
 #include "rollout/train/train_config.hpp"
 
@@ -32,9 +33,8 @@ struct RepairOutcome {
 RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
                               const std::vector<std::vector<SampleRecord>>& groups,
                               const std::function<const tasks::Task&(const std::string&)>& task_of,
-                              policy::Policy& actor, const policy::Tokenizer* tokenizer,
-                              size_t context, critique::Critic* critic,
-                              sandbox::judge::Judge* judge);
+                              const RolloutEngine& engine, const policy::Tokenizer* tokenizer,
+                              size_t context, critique::Critic* critic);
 
 // A kept solution as a training sequence: <bos> prompt, completion <eos>; the given prefix
 // (masked_prefix_bytes) is masked from the loss.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.hpp"
 #include "base/files.hpp"
 
 namespace crucible::rollout {
@@ -82,6 +83,30 @@ void write_metrics_csv(const fs::path& metrics_jsonl, const fs::path& csv) {
     out += row + "\n";
   }
   write_file(csv, out);
+}
+
+TrainConfig open_run(const fs::path& dir, const TrainConfig& fresh, bool resume,
+                     const json& overrides) {
+  const fs::path file = dir / "config.json";
+  if (!resume) {
+    if (fs::exists(file))
+      throw InvalidRequest(dir.string() +
+                           " already holds a run; pass --resume to continue it, or another --out");
+    fs::create_directories(dir);
+    write_file(file, fresh.to_json().dump(2) + "\n");
+    return fresh;
+  }
+  if (!fs::exists(file))
+    throw InvalidRequest("--resume: " + dir.string() + " holds no run (no config.json)");
+  if (!fs::exists(dir / "checkpoint"))
+    throw InvalidRequest("--resume: " + dir.string() + " has no checkpoint to resume from");
+  json saved = json::parse(read_file(file), nullptr, false);
+  if (saved.is_discarded() || !saved.is_object())
+    throw InvalidRequest("--resume: " + file.string() + " is not a JSON object");
+  saved.merge_patch(overrides);
+  TrainConfig config = TrainConfig::from_json(saved);
+  write_file(file, config.to_json().dump(2) + "\n");
+  return config;
 }
 
 }  // namespace crucible::rollout

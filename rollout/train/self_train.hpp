@@ -1,8 +1,9 @@
 // The self-training loop: the policy generates, the verifiers and the sandbox reward, the
-// policy is updated, held-out accuracy is measured. Each iteration:
-//   pick tasks (Curriculum) -> roll out (parallel groups, or serial groups for s_grpo)
-//   -> reward (math verifier; code judged in the sandbox) -> update (PgTrainer)
-//   -> evaluate (greedy, held out) every eval_every iterations and at both ends
+// policy is updated, held-out accuracy is measured. Each iteration is a list of steps, each
+// in a file of its own:
+//   pick tasks (curriculum) -> roll out and score (rollout_step, through the RolloutEngine)
+//   -> tally (outcomes) -> repair (repair) -> update (update_batch, Learner)
+//   -> evaluate (evaluation; every eval_every iterations and at both ends) -> record
 // and writes, in the run directory: metrics.jsonl and metrics.csv (a line per iteration),
 // samples.jsonl (every rewarded sample, `crucible label`'s format plus "iteration"),
 // config.json, checkpoint/ (model, optimizer, loop state) so that a resumed run
@@ -21,13 +22,11 @@
 #include <optional>
 
 #include "critique/critic.hpp"
-#include "policy/model/checkpoint.hpp"
-#include "policy/native_policy.hpp"
-#include "rewards/composite.hpp"
-#include "rollout/record.hpp"
+#include "rollout/engine.hpp"
 #include "rollout/reward_pool.hpp"
-#include "rollout/segmented.hpp"
 #include "rollout/train/curriculum.hpp"
+#include "rollout/train/learner.hpp"
+#include "rollout/train/rollout_step.hpp"
 #include "rollout/train/train_config.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/task.hpp"
@@ -57,9 +56,10 @@ struct TrainSummary {
 
 class SelfTrainer {
  public:
-  // `resume`: continue the run in `run_dir` from its checkpoint (its config.json wins);
-  // otherwise the directory must not hold a run yet.
-  SelfTrainer(TrainConfig config, std::filesystem::path run_dir, bool resume, Judging judging = {});
+  // `resume`: continue the run in `run_dir` from its checkpoint (its config.json wins, with
+  // `overrides` applied); otherwise the directory must not hold a run yet (open_run).
+  SelfTrainer(TrainConfig config, std::filesystem::path run_dir, bool resume, Judging judging = {},
+              const nlohmann::json& overrides = nlohmann::json::object());
   ~SelfTrainer();
 
   // Runs the remaining iterations; `on_iteration` sees each metrics line as written.
@@ -74,41 +74,24 @@ class SelfTrainer {
   size_t eval_tasks() const { return eval_.size(); }
 
  private:
-  struct Rollout {  // one iteration's rewarded groups (self_train_rollout.cpp)
-    std::vector<std::vector<SampleRecord>> groups;
-    size_t dropped = 0;
-    size_t in_flight = 0, groups_waiting = 0;  // segmented: carried to the next iteration
-    double seconds = 0;
-  };
   std::vector<tasks::Task> load(const std::vector<TaskSource>& sources, uint64_t seed,
                                 bool need_tests);
-  void warm_start();
   // Greedy accuracy on the held-out tasks; every completion and verdict goes to heldout.jsonl.
   double evaluate(size_t iteration);
-  Rollout roll_out(size_t iteration, const std::vector<size_t>& picked);
-  void roll_out_segmented(size_t iteration, const std::vector<tasks::Task>& ordered, size_t wanted,
-                          const policy::SamplingParams& sampling, Rollout& out);
   nlohmann::json iterate(size_t iteration);
-  void save(size_t iteration);
-  void restore(const policy::Checkpoint& checkpoint);
+  nlohmann::json loop_state(size_t iteration) const;
   void restore_state(const nlohmann::json& state);
 
   TrainConfig config_;
   std::filesystem::path dir_;
   Judging judging_;
+  std::unique_ptr<Learner> learner_;          // the native policy, or a served one
+  std::unique_ptr<RewardPool> pool_;          // scores samples concurrently, with timeouts
+  std::unique_ptr<RolloutEngine> engine_;     // the learner's actor and the scorer, bound once
+  std::unique_ptr<RolloutStep> rollout_;      // keeps UloRL's samples in flight between iterations
   std::unique_ptr<critique::Critic> critic_;  // critique in the loop, when configured
-  // Segmented rollouts: samples in flight across iterations, and finished samples of
-  // groups not yet complete (by group id).
-  std::unique_ptr<SegmentedRollout> segmented_;
-  std::map<std::string, std::vector<SampleRecord>> waiting_;
-  size_t open_groups_ = 0;                        // started and not yet trained on
-  std::unique_ptr<policy::NativePolicy> policy_;  // null with a served policy
-  std::unique_ptr<policy::Policy> remote_;        // the served policy (remote.policy)
-  policy::Policy& actor() { return policy_ ? static_cast<policy::Policy&>(*policy_) : *remote_; }
-  std::unique_ptr<policy::AdamW> optimizer_;
-  rewards::CompositeReward reward_;
-  std::unique_ptr<RewardPool> pool_;
   std::vector<tasks::Task> tasks_, eval_;
+  std::vector<tasks::Task> warmup_;         // a fresh run's, until the warm start has used them
   std::map<std::string, size_t> index_of_;  // training task id -> index
   std::unique_ptr<Curriculum> curriculum_;
   size_t done_ = 0;  // iterations completed

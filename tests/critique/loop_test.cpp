@@ -65,7 +65,7 @@ TEST(Refine, TheActorSeesTheCritiqueAndContinuesFromTheLastRightStep) {
   RefineOptions o;
   o.chains = 1;
   o.rounds = 3;
-  auto results = refine(actor, critic, {task}, o, nullptr);
+  auto results = refine(actor, critic, {task}, o, rewards::Scorer());
   ASSERT_EQ(results.size(), 1u);
   const auto& r = results[0];
   ASSERT_EQ(r.chains[0].size(), 2u) << "stops once the critic finds nothing wrong";
@@ -90,7 +90,7 @@ TEST(Refine, BaselineSpendsChainsTimesRoundsAndVotesTheMajority) {
   RefineOptions o;
   o.chains = 2;
   o.rounds = 3;
-  auto r = sample_repeatedly(actor, {task}, o, nullptr)[0];
+  auto r = sample_repeatedly(actor, {task}, o, rewards::Scorer())[0];
   EXPECT_EQ(r.policy_calls, 6u);
   EXPECT_EQ(actor.asked.size(), 6u);
   EXPECT_TRUE(r.any_correct);
@@ -120,7 +120,7 @@ TEST(CritiqueRft, KeepsCorrectOriginalsAndVerifiedRefinementsButNoShortcuts) {
   CritiqueRftOptions o;
   o.refinements = 4;
   o.max_kept = 1;
-  auto r = critique_rft(actor, critic, rolled, o, nullptr);
+  auto r = critique_rft(actor, critic, rolled, o, rewards::Scorer());
   EXPECT_EQ(r.originals_correct, 1u);
   EXPECT_EQ(r.wrong, 2u);
   EXPECT_EQ(r.policy_calls, 8u);
@@ -135,7 +135,7 @@ TEST(CritiqueRft, KeepsCorrectOriginalsAndVerifiedRefinementsButNoShortcuts) {
   EXPECT_FALSE(is_shortcut(rolled[0].completion, rolled[1].completion, a, 0.5));
 
   o.critique_conditioned = true;
-  auto conditioned = critique_rft(actor, critic, rolled, o, nullptr);
+  auto conditioned = critique_rft(actor, critic, rolled, o, rewards::Scorer());
   ASSERT_EQ(conditioned.kept.size(), 2u);
   EXPECT_TRUE(contains(conditioned.kept[1].prompt, "Critique:")) << conditioned.kept[1].prompt;
   EXPECT_TRUE(conditioned.kept[1].prompt.ends_with("Corrected solution:\n"));
@@ -153,7 +153,7 @@ TEST(Guided, StateResetPrefillsAGrowingReferencePrefixAndMasksIt) {
   o.guidance = Guidance::StateReset;
   o.rounds = 2;
   o.samples = 3;
-  auto r = guided_resample(actor, nullptr, {&t}, o, nullptr)[0];
+  auto r = guided_resample(actor, nullptr, {&t}, o, rewards::Scorer())[0];
   EXPECT_EQ(r.rounds_used, 2u);
   EXPECT_EQ(r.policy_calls, 6u);
   ASSERT_EQ(r.found.size(), 1u) << "wanted 1";
@@ -176,25 +176,25 @@ TEST(Guided, AnswerRationaleAndCritiqueGuidanceAndTheirErrors) {
   o.samples = 2;
   for (Guidance g : {Guidance::Answer, Guidance::Rationale}) {
     o.guidance = g;
-    auto r = guided_resample(actor, nullptr, {&t}, o, nullptr)[0];
+    auto r = guided_resample(actor, nullptr, {&t}, o, rewards::Scorer())[0];
     ASSERT_EQ(r.found.size(), 1u) << guidance_name(g);
     EXPECT_EQ(r.rounds_used, 1u);
     EXPECT_EQ(r.found[0].prompt, t.prompt);
   }
   o.guidance = Guidance::None;
-  auto plain = guided_resample(actor, nullptr, {&t}, o, nullptr)[0];
+  auto plain = guided_resample(actor, nullptr, {&t}, o, rewards::Scorer())[0];
   EXPECT_TRUE(plain.found.empty());
   EXPECT_EQ(plain.policy_calls, 4u);
   o.guidance = Guidance::Critique;
-  EXPECT_THROW(guided_resample(actor, nullptr, {&t}, o, nullptr), InvalidRequest);
+  EXPECT_THROW(guided_resample(actor, nullptr, {&t}, o, rewards::Scorer()), InvalidRequest);
   ArithmeticCritic critic;
-  auto critiqued = guided_resample(actor, &critic, {&t}, o, nullptr)[0];
+  auto critiqued = guided_resample(actor, &critic, {&t}, o, rewards::Scorer())[0];
   ASSERT_EQ(critiqued.found.size(), 1u);
   EXPECT_EQ(critiqued.rounds_used, 2u);
   auto bare = math_task("u", "What is 1 + 1?", "2");
   o.guidance = Guidance::StateReset;
   try {
-    guided_resample(actor, nullptr, {&bare}, o, nullptr);
+    guided_resample(actor, nullptr, {&bare}, o, rewards::Scorer());
     ADD_FAILURE() << "a task without a reference solution was accepted";
   } catch (const InvalidRequest& e) {
     EXPECT_TRUE(contains(e.what(), "task u has no reference solution")) << e.what();

@@ -67,9 +67,9 @@ TEST(Label, WritesEveryGroupAndResumesWithoutDuplicates) {
   TempDir dir(temp_root());
   std::string out = dir.path().string() + "/d.jsonl";
   policy::NativePolicy native(testing::tiny_model(1, 160, 4), policy::Tokenizer(), "tiny");
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = five_tasks();
-  LabelSummary s = label_dataset(native, tasks, reward, nullptr, options(3), out);
+  LabelSummary s = label_dataset(native, reward, tasks, options(3), out);
   EXPECT_EQ(s.tasks, 5u);
   EXPECT_EQ(s.samples, 15u);
   EXPECT_EQ(s.repeated.size(), 2u);  // easy and hard buckets
@@ -87,7 +87,7 @@ TEST(Label, WritesEveryGroupAndResumesWithoutDuplicates) {
   std::string kept = all[0] + "\n" + all[1] + "\n" + all[2] + "\n" + all[3] + "\n" + all[4] + "\n" +
                      all[5] + "\n" + all[6] + "\n" + all[7].substr(0, all[7].size() / 2);
   write_file(out, kept);
-  LabelSummary resumed = label_dataset(native, tasks, reward, nullptr, options(3), out);
+  LabelSummary resumed = label_dataset(native, reward, tasks, options(3), out);
   EXPECT_EQ(resumed.resumed_tasks, 2u);
   EXPECT_EQ(resumed.tasks, 3u);
   auto after = lines_of(out);
@@ -96,7 +96,7 @@ TEST(Label, WritesEveryGroupAndResumesWithoutDuplicates) {
     EXPECT_EQ(after[i], all[i]) << "complete tasks are kept as they were";
   for (const auto& [id, c] : per_task(out)) EXPECT_EQ(c, 3) << id;
 
-  LabelSummary again = label_dataset(native, tasks, reward, nullptr, options(3), out);
+  LabelSummary again = label_dataset(native, reward, tasks, options(3), out);
   EXPECT_EQ(again.samples, 0u);
   EXPECT_EQ(again.resumed_tasks, 5u);
   EXPECT_EQ(lines_of(out).size(), 15u);
@@ -105,11 +105,11 @@ TEST(Label, WritesEveryGroupAndResumesWithoutDuplicates) {
 TEST(Label, SerialAndSegmentedModes) {
   TempDir dir(temp_root());
   policy::NativePolicy native(testing::tiny_model(1, 160, 4), policy::Tokenizer(), "tiny");
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = five_tasks();
   LabelOptions serial = options(4);
   serial.mode = "serial";
-  label_dataset(native, tasks, reward, nullptr, serial, dir.path().string() + "/s.jsonl");
+  label_dataset(native, reward, tasks, serial, dir.path().string() + "/s.jsonl");
   auto roles = std::map<std::string, int>();
   for (const auto& l : lines_of(dir.path().string() + "/s.jsonl"))
     ++roles[json::parse(l)["role"].get<std::string>()];
@@ -118,7 +118,7 @@ TEST(Label, SerialAndSegmentedModes) {
   LabelOptions segmented = options(2);
   segmented.segments = 3;
   LabelSummary g =
-      label_dataset(native, tasks, reward, nullptr, segmented, dir.path().string() + "/g.jsonl");
+      label_dataset(native, reward, tasks, segmented, dir.path().string() + "/g.jsonl");
   EXPECT_EQ(g.samples, 10u);
   for (const auto& [id, c] : per_task(dir.path().string() + "/g.jsonl")) EXPECT_EQ(c, 2) << id;
 }
@@ -153,10 +153,10 @@ TEST(Label, AnHttpPolicyAgainstTheProjectsServer) {
   server.start();
   policy::HttpPolicy remote(
       {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "tiny"});
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = five_tasks();
   LabelSummary s =
-      label_dataset(remote, tasks, reward, nullptr, options(2), dir.path().string() + "/h.jsonl");
+      label_dataset(remote, reward, tasks, options(2), dir.path().string() + "/h.jsonl");
   EXPECT_EQ(s.samples, 10u);
   auto rec = json::parse(lines_of(dir.path().string() + "/h.jsonl")[0]);
   EXPECT_FALSE(rec["completion_tokens"].empty()) << "the server's token ids are kept";

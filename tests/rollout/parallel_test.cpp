@@ -62,14 +62,14 @@ std::vector<tasks::Task> tasks_q(int n) {
 TEST(ParallelGroups, RecordsAndGroupAdvantages) {
   ScriptedPolicy policy({{"Q1", {true, false, true, true}}, {"Q2", {false, false, true, false}}},
                         4);
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = tasks_q(2);
   TaskCursor cursor(tasks);
   GroupOptions o;
   o.group_size = 4;
   o.groups_per_batch = 2;
   o.advantage = rewards::AdvantageMode::NoStd;
-  GroupBatch b = run_parallel_groups(policy, reward, nullptr, cursor, o);
+  GroupBatch b = run_parallel_groups(policy, reward, cursor, o);
   ASSERT_EQ(b.groups.size(), 2u);
   EXPECT_TRUE(b.full);
   EXPECT_EQ(b.rounds, 1u);
@@ -97,14 +97,14 @@ TEST(ParallelGroups, DynamicSamplingDropsEqualGroupsAndRefills) {
                          {"Q3", {false, false, false}},
                          {"Q4", {false, true, true}}},
                         3);
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = tasks_q(4);
   GroupOptions o;
   o.group_size = 3;
   o.groups_per_batch = 2;
   o.dynamic_sampling = true;
   TaskCursor cursor(tasks);
-  GroupBatch b = run_parallel_groups(policy, reward, nullptr, cursor, o);
+  GroupBatch b = run_parallel_groups(policy, reward, cursor, o);
   // Round 1: Q1 (all right, dropped), Q2 kept. Round 2: Q3 (all wrong, dropped).
   // Round 3: Q4 kept.
   EXPECT_TRUE(b.full);
@@ -117,7 +117,7 @@ TEST(ParallelGroups, DynamicSamplingDropsEqualGroupsAndRefills) {
 
   o.max_rounds = 2;  // the cap: the batch stays short and says so
   TaskCursor again(tasks);
-  GroupBatch capped = run_parallel_groups(policy, reward, nullptr, again, o);
+  GroupBatch capped = run_parallel_groups(policy, reward, again, o);
   EXPECT_FALSE(capped.full);
   EXPECT_EQ(capped.rounds, 2u);
   EXPECT_EQ(capped.groups.size(), 1u);
@@ -126,17 +126,17 @@ TEST(ParallelGroups, DynamicSamplingDropsEqualGroupsAndRefills) {
 
 TEST(ParallelGroups, APoolScoresTheSameRewardsAsInline) {
   ScriptedPolicy policy({{"Q1", {true, false, true}}, {"Q2", {false, true, true}}}, 3);
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = tasks_q(2);
   GroupOptions o;
   o.group_size = 3;
   o.groups_per_batch = 2;
   TaskCursor inline_cursor(tasks);
-  GroupBatch inline_batch = run_parallel_groups(policy, reward, nullptr, inline_cursor, o);
+  GroupBatch inline_batch = run_parallel_groups(policy, reward, inline_cursor, o);
   RewardPool pool(2, 16, std::chrono::seconds(30));
   o.reward_pool = &pool;
   TaskCursor pooled_cursor(tasks);
-  GroupBatch pooled = run_parallel_groups(policy, reward, nullptr, pooled_cursor, o);
+  GroupBatch pooled = run_parallel_groups(policy, reward, pooled_cursor, o);
   ASSERT_EQ(pooled.groups.size(), 2u);
   for (size_t g = 0; g < 2; ++g)
     for (size_t i = 0; i < 3; ++i) {
@@ -147,14 +147,14 @@ TEST(ParallelGroups, APoolScoresTheSameRewardsAsInline) {
 
 TEST(ParallelGroups, InvalidRewardsAreExcludedNotScoredZero) {
   ScriptedPolicy policy({{"Q1", {true, false}}}, 2);
-  rewards::CompositeReward reward;
+  const rewards::Scorer reward;
   auto tasks = tasks_q(1);
   tasks[0].answer = "\\frac{1}{";  // an unreadable reference: the data's fault
   TaskCursor cursor(tasks);
   GroupOptions o;
   o.group_size = 2;
   o.groups_per_batch = 1;
-  GroupBatch b = run_parallel_groups(policy, reward, nullptr, cursor, o);
+  GroupBatch b = run_parallel_groups(policy, reward, cursor, o);
   ASSERT_EQ(b.groups.size(), 1u);
   for (const auto& r : b.groups[0]) {
     EXPECT_FALSE(r.reward.valid);

@@ -28,10 +28,10 @@ std::vector<tasks::Task> some_tasks(size_t n) {
   return out;
 }
 
-Scorer verifier() {
-  return [](const tasks::Task& t, const std::string& c) {
-    return rewards::math_reward(t.answer, c, {});
-  };
+rewards::Scorer verifier() {
+  return rewards::Scorer([](const tasks::Task& t, const rewards::Completion& c) {
+    return rewards::math_reward(t.answer, c.text, {});
+  });
 }
 
 // The naive kernels compute each row on its own, so results do not depend on how many

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "base/json_input.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
@@ -40,9 +41,7 @@ json verify_line(const std::string& line, size_t number, bool with_explain) {
   try {
     json j = parse_json_input(line, "line " + std::to_string(number));
     if (!j.is_object()) throw InvalidRequest("a line must be a JSON object");
-    for (const auto& [key, value] : j.items())
-      if (key != "gold" && key != "pred" && key != "options" && key != "id")
-        throw InvalidRequest("unknown field '" + key + "' (known: gold, pred, options, id)");
+    JsonFields::only(j, "", {"gold", "pred", "options", "id"});
     for (const char* field : {"gold", "pred"})
       if (!j.contains(field) || !j[field].is_string())
         throw InvalidRequest(std::string(field) + ": must be a string");

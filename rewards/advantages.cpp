@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::rewards {
 
@@ -51,34 +52,21 @@ std::vector<std::optional<double>> group_advantages(const std::vector<Reward>& r
 DecaySchedule DecaySchedule::from_json(const nlohmann::json& j) {
   DecaySchedule s;
   if (j.is_null()) return s;
-  if (!j.is_object()) throw InvalidRequest("decay: must be an object");
-  for (const auto& [key, value] : j.items()) {
-    if (key == "kind") {
-      std::string k = value.is_string() ? value.get<std::string>() : "";
-      if (k == "exponential")
-        s.kind = DecayKind::Exponential;
-      else if (k == "linear")
-        s.kind = DecayKind::Linear;
-      else if (k == "custom")
-        s.kind = DecayKind::Custom;
-      else
-        throw InvalidRequest("decay.kind: must be \"exponential\", \"linear\" or \"custom\"");
-    } else if (key == "base") {
-      if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > 1)
-        throw InvalidRequest("decay.base: must be a number in (0, 1]");
-      s.base = value.get<double>();
-    } else if (key == "values") {
-      if (!value.is_array() || value.empty())
-        throw InvalidRequest("decay.values: must be a non-empty array");
-      for (const auto& v : value) {
-        if (!v.is_number() || v.get<double>() < 0)
-          throw InvalidRequest("decay.values: every value must be a number >= 0");
-        s.custom.push_back(v.get<double>());
-      }
-    } else {
-      throw InvalidRequest("decay." + key + ": unknown option (known: kind, base, values)");
+  JsonFields f(j, "decay.");
+  std::string kind;
+  if (f.text("kind", kind, {"exponential", "linear", "custom"}))
+    s.kind = kind == "exponential" ? DecayKind::Exponential
+             : kind == "linear"    ? DecayKind::Linear
+                                   : DecayKind::Custom;
+  f.number("base", 1e-12, 1, s.base);
+  if (const nlohmann::json* values = f.value("values")) {
+    if (!values->is_array() || values->empty()) f.fail("values", "must be a non-empty array");
+    for (const auto& v : *values) {
+      if (!v.is_number() || v.get<double>() < 0) f.fail("values", "must all be numbers >= 0");
+      s.custom.push_back(v.get<double>());
     }
   }
+  f.done();
   if (s.kind == DecayKind::Custom && s.custom.empty())
     throw InvalidRequest("decay.values: required for kind custom");
   return s;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::rewards {
 
@@ -12,34 +13,23 @@ using sandbox::Verdict;
 CodeRewardOptions CodeRewardOptions::from_json(const nlohmann::json& j) {
   CodeRewardOptions o;
   if (j.is_null()) return o;
-  if (!j.is_object()) throw InvalidRequest("code reward options: must be an object");
-  for (const auto& [key, value] : j.items()) {
-    if (key == "mode") {
-      std::string m = value.is_string() ? value.get<std::string>() : "";
-      if (m == "binary")
-        o.mode = CodeRewardMode::Binary;
-      else if (m == "fraction")
-        o.mode = CodeRewardMode::Fraction;
-      else if (m == "graded")
-        o.mode = CodeRewardMode::Graded;
-      else
-        throw InvalidRequest("code.mode: must be \"binary\", \"fraction\" or \"graded\"");
-    } else if (key == "graded_values") {
-      if (!value.is_object())
-        throw InvalidRequest("code.graded_values: must be an object of verdict: value");
-      for (const auto& [name, v] : value.items()) {
-        Verdict verdict = sandbox::verdict_from_name(name);
-        if (verdict == Verdict::SandboxError)
-          throw InvalidRequest(
-              "code.graded_values.SandboxError: a sandbox error is never a reward");
-        if (!v.is_number())
-          throw InvalidRequest("code.graded_values." + name + ": must be a number");
-        o.graded_values[verdict] = v.get<double>();
-      }
-    } else {
-      throw InvalidRequest("code." + key + ": unknown option (known: mode, graded_values)");
+  JsonFields f(j, "code.");
+  std::string mode;
+  if (f.text("mode", mode, {"binary", "fraction", "graded"}))
+    o.mode = mode == "binary"     ? CodeRewardMode::Binary
+             : mode == "fraction" ? CodeRewardMode::Fraction
+                                  : CodeRewardMode::Graded;
+  if (const nlohmann::json* graded = f.value("graded_values")) {
+    if (!graded->is_object()) f.fail("graded_values", "must be an object of verdict: value");
+    for (const auto& [name, v] : graded->items()) {
+      Verdict verdict = sandbox::verdict_from_name(name);
+      if (verdict == Verdict::SandboxError)
+        throw InvalidRequest("code.graded_values.SandboxError: a sandbox error is never a reward");
+      if (!v.is_number()) throw InvalidRequest("code.graded_values." + name + " must be a number");
+      o.graded_values[verdict] = v.get<double>();
     }
   }
+  f.done();
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "rewards/math_reward.hpp"
 
 namespace crucible::rewards {
@@ -16,6 +17,32 @@ Reward correctness_reward(const tasks::Task& task, std::string_view completion,
   return code_task_reward(task, completion, *judge, options.code);
 }
 
+CompositeReward::Term CompositeReward::read_term(const json& t, size_t i,
+                                                 const std::vector<Term>& earlier) {
+  std::string where = "terms[" + std::to_string(i) + "]";
+  if (!t.is_object() || !t.contains("name") || !t["name"].is_string())
+    throw InvalidRequest(where + ".name: required string");
+  Term term;
+  term.name = t["name"].get<std::string>();
+  if (term.name != "correctness" && term.name != "format" && term.name != "overlong" &&
+      term.name != "length")
+    throw InvalidRequest(where + ".name: unknown term '" + term.name +
+                         "' (known: correctness, format, overlong, length)");
+  if (std::any_of(earlier.begin(), earlier.end(),
+                  [&](const Term& x) { return x.name == term.name; }))
+    throw InvalidRequest(where + ".name: term '" + term.name + "' appears twice");
+  JsonFields f(t, where + ".");
+  f.allow("name");
+  f.number("weight", -1e9, 1e9, term.weight);
+  // A term's own options, under its name.
+  if (term.name == "format")
+    if (const json* v = f.value("format")) term.format = FormatSpec::from_json(*v);
+  if (term.name == "overlong")
+    if (const json* v = f.value("overlong")) term.overlong = OverlongSpec::from_json(*v);
+  f.done();
+  return term;
+}
+
 CompositeReward::CompositeReward() {
   terms_.push_back(Term{"correctness", 1, {}, {}});
 }
@@ -23,55 +50,24 @@ CompositeReward::CompositeReward() {
 CompositeReward CompositeReward::from_json(const json& config) {
   CompositeReward c;
   if (config.is_null()) return c;
-  if (!config.is_object()) throw InvalidRequest("reward config: must be an object");
+  JsonFields f(config, "reward config: ");
   c.terms_.clear();
-  for (const auto& [key, value] : config.items()) {
-    if (key == "terms") {
-      if (!value.is_array() || value.empty())
-        throw InvalidRequest("terms: must be a non-empty array");
-      for (size_t i = 0; i < value.size(); ++i) {
-        const json& t = value[i];
-        std::string where = "terms[" + std::to_string(i) + "]";
-        if (!t.is_object() || !t.contains("name") || !t["name"].is_string())
-          throw InvalidRequest(where + ".name: required string");
-        Term term;
-        term.name = t["name"].get<std::string>();
-        if (term.name != "correctness" && term.name != "format" && term.name != "overlong" &&
-            term.name != "length")
-          throw InvalidRequest(where + ".name: unknown term '" + term.name +
-                               "' (known: correctness, format, overlong, length)");
-        for (const auto& [field, v] : t.items()) {
-          if (field == "name") continue;
-          if (field == "weight") {
-            if (!v.is_number()) throw InvalidRequest(where + ".weight: must be a number");
-            term.weight = v.get<double>();
-          } else if (field == "format" && term.name == "format") {
-            term.format = FormatSpec::from_json(v);
-          } else if (field == "overlong" && term.name == "overlong") {
-            term.overlong = OverlongSpec::from_json(v);
-          } else {
-            throw InvalidRequest(where + "." + field + ": unknown field for term " + term.name);
-          }
-        }
-        if (std::any_of(c.terms_.begin(), c.terms_.end(),
-                        [&](const Term& x) { return x.name == term.name; }))
-          throw InvalidRequest(where + ".name: term '" + term.name + "' appears twice");
-        c.terms_.push_back(term);
-      }
-    } else if (key == "gate") {
-      if (!value.is_array()) throw InvalidRequest("gate: must be an array of term names");
-      for (const auto& g : value) {
-        if (!g.is_string()) throw InvalidRequest("gate: must be an array of term names");
-        c.gates_.push_back(g.get<std::string>());
-      }
-    } else if (key == "math") {
-      c.options_.math = math::VerifyOptions::from_json(value);
-    } else if (key == "code") {
-      c.options_.code = CodeRewardOptions::from_json(value);
-    } else {
-      throw InvalidRequest(key + ": unknown field (known: terms, gate, math, code)");
+  if (const json* terms = f.value("terms")) {
+    if (!terms->is_array() || terms->empty())
+      throw InvalidRequest("terms: must be a non-empty array");
+    for (size_t i = 0; i < terms->size(); ++i)
+      c.terms_.push_back(read_term((*terms)[i], i, c.terms_));
+  }
+  if (const json* gate = f.value("gate")) {
+    if (!gate->is_array()) throw InvalidRequest("gate: must be an array of term names");
+    for (const auto& g : *gate) {
+      if (!g.is_string()) throw InvalidRequest("gate: must be an array of term names");
+      c.gates_.push_back(g.get<std::string>());
     }
   }
+  if (const json* math = f.value("math")) c.options_.math = math::VerifyOptions::from_json(*math);
+  if (const json* code = f.value("code")) c.options_.code = CodeRewardOptions::from_json(*code);
+  f.done();
   if (c.terms_.empty()) throw InvalidRequest("terms: required");
   for (const auto& g : c.gates_)
     if (std::none_of(c.terms_.begin(), c.terms_.end(), [&](const Term& t) { return t.name == g; }))

@@ -59,6 +59,7 @@ class CompositeReward {
     FormatSpec format;
     OverlongSpec overlong;
   };
+  static Term read_term(const nlohmann::json& t, size_t index, const std::vector<Term>& earlier);
   std::vector<Term> terms_;
   std::vector<std::string> gates_;
   RewardOptions options_;

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "base/json_input.hpp"
 #include "rewards/code_reward.hpp"
 #include "rewards/math_reward.hpp"
@@ -88,11 +89,9 @@ std::optional<sandbox::judge::JudgeResult> judge_against_tests(
 }
 
 json openrlhf_rewards(const json& body, sandbox::judge::Judge& judge, size_t threads) {
-  if (!body.is_object())
-    throw InvalidRequest("the body must be an object {query, prompts, labels}");
-  for (const auto& [key, value] : body.items())
-    if (key != "query" && key != "prompts" && key != "labels")
-      throw InvalidRequest(key + ": unknown field (known: query, prompts, labels)");
+  JsonFields fields(body, "");
+  for (const char* key : {"query", "prompts", "labels"}) fields.allow(key);
+  fields.done();  // the fields are lists, read below
   auto queries = strings(body, "query");
   auto prompts = body.contains("prompts") ? strings(body, "prompts")
                                           : std::vector<std::string>(queries.size());

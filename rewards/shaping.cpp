@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "rewards/code_reward.hpp"
 #include "rewards/math/extract.hpp"
 
@@ -49,28 +50,15 @@ size_t answer_lines(std::string_view s) {
 FormatSpec FormatSpec::from_json(const nlohmann::json& j) {
   FormatSpec s;
   if (j.is_null()) return s;
-  if (!j.is_object()) throw InvalidRequest("format: must be an object");
-  for (const auto& [key, value] : j.items()) {
-    if (key == "think") {
-      if (!value.is_boolean()) throw InvalidRequest("format.think: must be true or false");
-      s.think = value.get<bool>();
-    } else if (key == "answer") {
-      std::string a = value.is_string() ? value.get<std::string>() : "";
-      if (a == "boxed")
-        s.answer = AnswerForm::Boxed;
-      else if (a == "answer_line")
-        s.answer = AnswerForm::AnswerLine;
-      else if (a == "code_fence")
-        s.answer = AnswerForm::CodeFence;
-      else if (a == "any")
-        s.answer = AnswerForm::Any;
-      else
-        throw InvalidRequest(
-            "format.answer: must be \"boxed\", \"answer_line\", \"code_fence\" or \"any\"");
-    } else {
-      throw InvalidRequest("format." + key + ": unknown option (known: think, answer)");
-    }
-  }
+  JsonFields f(j, "format.");
+  f.boolean("think", s.think);
+  std::string answer;
+  if (f.text("answer", answer, {"boxed", "answer_line", "code_fence", "any"}))
+    s.answer = answer == "boxed"         ? AnswerForm::Boxed
+               : answer == "answer_line" ? AnswerForm::AnswerLine
+               : answer == "code_fence"  ? AnswerForm::CodeFence
+                                         : AnswerForm::Any;
+  f.done();
   return s;
 }
 
@@ -118,18 +106,10 @@ Reward format_reward(std::string_view completion, const FormatSpec& spec) {
 OverlongSpec OverlongSpec::from_json(const nlohmann::json& j) {
   OverlongSpec s;
   if (j.is_null()) return s;
-  if (!j.is_object()) throw InvalidRequest("overlong: must be an object");
-  for (const auto& [key, value] : j.items()) {
-    if (!value.is_number_integer() || value.get<int64_t>() < 0)
-      throw InvalidRequest("overlong." + key + ": must be a non-negative integer");
-    if (key == "max_tokens")
-      s.max_tokens = value.get<size_t>();
-    else if (key == "cache_tokens")
-      s.cache_tokens = value.get<size_t>();
-    else
-      throw InvalidRequest("overlong." + key +
-                           ": unknown option (known: max_tokens, cache_tokens)");
-  }
+  JsonFields f(j, "overlong.");
+  f.count("max_tokens", 0, 1 << 24, s.max_tokens);
+  f.count("cache_tokens", 0, 1 << 24, s.cache_tokens);
+  f.done();
   if (s.cache_tokens == 0 || s.cache_tokens > s.max_tokens)
     throw InvalidRequest("overlong.cache_tokens: must be between 1 and max_tokens");
   return s;

@@ -12,6 +12,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/json_fields.hpp"
 #include "rollout/engine.hpp"
 #include "rollout/verl_row.hpp"
 
@@ -22,59 +23,25 @@ using nlohmann::json;
 LabelOptions LabelOptions::from_json(const json& j) {
   LabelOptions o;
   if (j.is_null()) return o;
-  if (!j.is_object()) throw InvalidRequest("label config: must be a JSON object");
-  for (const auto& [key, v] : j.items()) {
-    auto count = [&](size_t lo, size_t hi) {
-      if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(lo) ||
-          v.get<int64_t>() > static_cast<int64_t>(hi))
-        throw InvalidRequest("label config: " + key + " must be an integer from " +
-                             std::to_string(lo) + " to " + std::to_string(hi));
-      return v.get<size_t>();
-    };
-    auto number = [&](double lo, double hi) {
-      if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi)
-        throw InvalidRequest("label config: " + key + " must be a number from " +
-                             std::to_string(lo) + " to " + std::to_string(hi));
-      return v.get<double>();
-    };
-    if (key == "mode") {
-      o.mode = v.is_string() ? v.get<std::string>() : "";
-      if (o.mode != "parallel" && o.mode != "serial")
-        throw InvalidRequest("label config: mode must be \"parallel\" or \"serial\"");
-    } else if (key == "n")
-      o.n = count(1, 1024);
-    else if (key == "segments")
-      o.segments = count(1, 64);
-    else if (key == "batch_tasks")
-      o.batch_tasks = count(1, 1024);
-    else if (key == "template")
-      o.prompt_template = v.is_string() ? v.get<std::string>() : "";
-    else if (key == "advantage") {
-      std::string a = v.is_string() ? v.get<std::string>() : "";
-      if (a == "standard")
-        o.advantage = rewards::AdvantageMode::Standard;
-      else if (a == "no_std")
-        o.advantage = rewards::AdvantageMode::NoStd;
-      else if (a == "leave_one_out")
-        o.advantage = rewards::AdvantageMode::LeaveOneOut;
-      else
-        throw InvalidRequest("label config: advantage must be standard, no_std or leave_one_out");
-    } else if (key == "max_tokens")
-      o.sampling.max_tokens = count(1, 1 << 20);
-    else if (key == "temperature")
-      o.sampling.temperature = number(0, 10);
-    else if (key == "top_p")
-      o.sampling.top_p = number(1e-9, 1);
-    else if (key == "top_k")
-      o.sampling.top_k = count(0, 1 << 20);
-    else if (key == "seed")
-      o.sampling.seed = count(0, static_cast<size_t>(1) << 52);
-    else
-      throw InvalidRequest(
-          "label config: unknown field '" + key +
-          "' (known: mode, n, segments, batch_tasks, template, advantage, max_tokens, temperature, "
-          "top_p, top_k, seed)");
-  }
+  JsonFields f(j, "label config: ");
+  f.text("mode", o.mode, {"parallel", "serial"});
+  f.count("n", 1, 1024, o.n);
+  f.count("segments", 1, 64, o.segments);
+  f.count("batch_tasks", 1, 1024, o.batch_tasks);
+  f.text("template", o.prompt_template);
+  std::string advantage;
+  if (f.text("advantage", advantage, {"standard", "no_std", "leave_one_out"}))
+    o.advantage = advantage == "standard" ? rewards::AdvantageMode::Standard
+                  : advantage == "no_std" ? rewards::AdvantageMode::NoStd
+                                          : rewards::AdvantageMode::LeaveOneOut;
+  f.count("max_tokens", 1, 1 << 20, o.sampling.max_tokens);
+  f.number("temperature", 0, 10, o.sampling.temperature);
+  f.number("top_p", 1e-9, 1, o.sampling.top_p);
+  f.count("top_k", 0, 1 << 20, o.sampling.top_k);
+  size_t seed = o.sampling.seed;
+  f.count("seed", 0, static_cast<size_t>(1) << 52, seed);
+  o.sampling.seed = seed;
+  f.done();
   if (o.mode == "serial" && o.n < 2)
     throw InvalidRequest("label config: serial mode needs n >= 2 (exits + full path)");
   return o;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::sandbox {
 namespace {
@@ -82,15 +83,14 @@ void to_json(nlohmann::json& j, const Limits& l) {
 }
 
 void from_json(const nlohmann::json& j, Limits& l) {
-  if (!j.is_object()) throw InvalidRequest("limits must be a JSON object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const Field* field = nullptr;
-    for (const auto& f : kFields)
-      if (it.key() == f.name) field = &f;
-    if (!field) throw InvalidRequest("limits." + it.key() + " is not a known limit");
-    if (!it.value().is_number()) throw InvalidRequest("limits." + it.key() + " must be a number");
-    field->set(l, it.value().get<double>());
+  JsonFields fields(j, "limits.");
+  for (const auto& f : kFields) {
+    const nlohmann::json* v = fields.value(f.name);
+    if (!v) continue;
+    if (!v->is_number()) fields.fail(f.name, "must be a number");
+    f.set(l, v->get<double>());
   }
+  fields.done();
 }
 
 }  // namespace crucible::sandbox

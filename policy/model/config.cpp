@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::policy {
 
@@ -12,44 +13,20 @@ size_t ModelConfig::parameter_count() const {
 }
 
 ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
-  if (!j.is_object()) throw InvalidRequest("model config: must be a JSON object");
   ModelConfig c;
-  auto size = [&](const std::string& key, size_t lo, size_t hi) {
-    const auto& v = j.at(key);
-    if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(lo) ||
-        v.get<int64_t>() > static_cast<int64_t>(hi))
-      throw InvalidRequest("model config: " + key + " must be an integer from " +
-                           std::to_string(lo) + " to " + std::to_string(hi));
-    return v.get<size_t>();
-  };
-  for (const auto& [key, value] : j.items()) {
-    if (key == "dim")
-      c.dim = size(key, 4, 4096);
-    else if (key == "layers")
-      c.layers = size(key, 1, 64);
-    else if (key == "heads")
-      c.heads = size(key, 1, 64);
-    else if (key == "mlp_dim")
-      c.mlp_dim = size(key, 1, 16384);
-    else if (key == "max_seq")
-      c.max_seq = size(key, 2, 65536);
-    else if (key == "vocab")
-      c.vocab = size(key, 1, 1 << 20);
-    else if (key == "mlp") {
-      std::string m = value.is_string() ? value.get<std::string>() : "";
-      if (m != "swiglu" && m != "gelu")
-        throw InvalidRequest("model config: mlp must be \"swiglu\" or \"gelu\"");
-      c.swiglu = m == "swiglu";
-    } else if (key == "rope_theta" || key == "norm_eps") {
-      if (!value.is_number() || value.get<double>() <= 0)
-        throw InvalidRequest("model config: " + key + " must be a positive number");
-      (key == "rope_theta" ? c.rope_theta : c.norm_eps) = value.get<double>();
-    } else {
-      throw InvalidRequest(
-          "model config: unknown field '" + key +
-          "' (known: dim, layers, heads, mlp_dim, max_seq, mlp, rope_theta, norm_eps)");
-    }
-  }
+  JsonFields f(j, "model config: ");
+  f.count("dim", 4, 4096, c.dim);
+  f.count("layers", 1, 64, c.layers);
+  f.count("heads", 1, 64, c.heads);
+  f.count("mlp_dim", 1, 16384, c.mlp_dim);
+  f.count("max_seq", 2, 65536, c.max_seq);
+  f.count("vocab", 1, 1 << 20, c.vocab);
+  std::string mlp = c.swiglu ? "swiglu" : "gelu";
+  f.text("mlp", mlp, {"swiglu", "gelu"});
+  c.swiglu = mlp == "swiglu";
+  f.number("rope_theta", 1e-9, 1e12, c.rope_theta);
+  f.number("norm_eps", 1e-12, 1, c.norm_eps);
+  f.done();
   if (c.dim % c.heads != 0) throw InvalidRequest("model config: dim must be a multiple of heads");
   if (c.head_dim() % 2 != 0)
     throw InvalidRequest("model config: dim / heads must be even (rotary pairs)");

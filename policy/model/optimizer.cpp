@@ -4,44 +4,24 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::policy {
 
 OptimizerConfig OptimizerConfig::from_json(const nlohmann::json& j) {
   OptimizerConfig c;
   if (j.is_null()) return c;
-  if (!j.is_object()) throw InvalidRequest("optimizer: must be an object");
-  for (const auto& [key, value] : j.items()) {
-    auto number = [&](double lo, double hi) {
-      if (!value.is_number() || value.get<double>() < lo || value.get<double>() > hi)
-        throw InvalidRequest("optimizer." + key + ": must be a number from " + std::to_string(lo) +
-                             " to " + std::to_string(hi));
-      return value.get<double>();
-    };
-    if (key == "lr")
-      c.lr = number(0, 10);
-    else if (key == "min_lr_ratio")
-      c.min_lr_ratio = number(0, 1);
-    else if (key == "warmup")
-      c.warmup = static_cast<size_t>(number(0, 1e9));
-    else if (key == "total")
-      c.total = static_cast<size_t>(number(0, 1e9));
-    else if (key == "beta1")
-      c.beta1 = number(0, 0.999999);
-    else if (key == "beta2")
-      c.beta2 = number(0, 0.999999);
-    else if (key == "eps")
-      c.eps = number(1e-12, 1);
-    else if (key == "weight_decay")
-      c.weight_decay = number(0, 1);
-    else if (key == "clip_norm")
-      c.clip_norm = number(0, 1e6);
-    else
-      throw InvalidRequest(
-          "optimizer." + key +
-          ": unknown field (known: lr, min_lr_ratio, warmup, total, beta1, beta2, eps, "
-          "weight_decay, clip_norm)");
-  }
+  JsonFields f(j, "optimizer.");
+  f.number("lr", 0, 10, c.lr);
+  f.number("min_lr_ratio", 0, 1, c.min_lr_ratio);
+  f.count("warmup", 0, 1000000000, c.warmup);
+  f.count("total", 0, 1000000000, c.total);
+  f.number("beta1", 0, 0.999999, c.beta1);
+  f.number("beta2", 0, 0.999999, c.beta2);
+  f.number("eps", 1e-12, 1, c.eps);
+  f.number("weight_decay", 0, 1, c.weight_decay);
+  f.number("clip_norm", 0, 1e6, c.clip_norm);
+  f.done();
   return c;
 }
 

@@ -1,6 +1,7 @@
 #include "policy/remote/openai_request.hpp"
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::policy {
 namespace {
@@ -157,10 +158,19 @@ OpenAiRequest parse_openai_request(const json& j, bool chat, const std::string& 
     } else if (known_unimplemented(key)) {
       if (!neutral(key, v))
         throw InvalidRequest(key + ": only its neutral value is supported by this server");
-    } else {
-      throw InvalidRequest(key + ": unknown field");
     }
   }
+  // Anything else is named the way every parser names an unknown field.
+  JsonFields f(j, "");
+  for (const char* k :
+       {"model", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "n",
+        "seed", "stop", "logprobs", "stream", "stream_options", "user"})
+    f.allow(k);
+  f.allow(chat ? "messages" : "prompt");
+  if (chat) f.allow("top_logprobs");
+  for (const auto& [key, v] : j.items())
+    if (known_unimplemented(key)) f.allow(key.c_str());
+  f.done();
   if (r.prompts.empty()) throw InvalidRequest(chat ? "messages: required" : "prompt: required");
   if (r.prompts.size() * r.n > limits.max_choices)
     throw InvalidRequest("n: prompts x n must be at most " + std::to_string(limits.max_choices));

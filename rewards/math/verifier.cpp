@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "rewards/math/equivalence.hpp"
 #include "rewards/math/extract.hpp"
 #include "rewards/math/parser.hpp"
@@ -218,50 +219,23 @@ void to_json(nlohmann::json& j, const Verification& v) {
 VerifyOptions VerifyOptions::from_json(const nlohmann::json& j) {
   VerifyOptions o;
   if (j.is_null()) return o;
-  if (!j.is_object()) throw InvalidRequest("options: must be an object");
-  auto number = [&](const std::string& key, double lo, double hi) {
-    const auto& x = j.at(key);
-    if (!x.is_number()) throw InvalidRequest("options." + key + ": must be a number");
-    double d = x.get<double>();
-    if (!(d >= lo && d <= hi))
-      throw InvalidRequest("options." + key + ": must be between " + std::to_string(lo) + " and " +
-                           std::to_string(hi));
-    return d;
-  };
-  auto boolean = [&](const std::string& key) {
-    if (!j.at(key).is_boolean()) throw InvalidRequest("options." + key + ": must be true or false");
-    return j.at(key).get<bool>();
-  };
-  for (const auto& [key, value] : j.items()) {
-    if (key == "significant_digits")
-      o.significant_digits = static_cast<int>(number(key, 1, 15));
-    else if (key == "tolerance")
-      o.tolerance = number(key, 1e-15, 0.1);
-    else if (key == "random_points")
-      o.random_points = static_cast<int>(number(key, 1, 50));
-    else if (key == "timeout_ms")
-      o.timeout = std::chrono::microseconds(static_cast<int64_t>(number(key, 1, 10000) * 1000));
-    else if (key == "join_boxes")
-      o.join_boxes = boolean(key);
-    else if (key == "inequality_for_interval")
-      o.inequality_for_interval = boolean(key);
-    else if (key == "percent") {
-      std::string p = value.is_string() ? value.get<std::string>() : "";
-      if (p == "either")
-        o.percent = PercentReading::Either;
-      else if (p == "fraction")
-        o.percent = PercentReading::Fraction;
-      else if (p == "value")
-        o.percent = PercentReading::Value;
-      else
-        throw InvalidRequest("options.percent: must be \"either\", \"fraction\" or \"value\"");
-    } else {
-      throw InvalidRequest(
-          "options." + key +
-          ": unknown option (known: significant_digits, tolerance, "
-          "random_points, timeout_ms, join_boxes, inequality_for_interval, percent)");
-    }
-  }
+  JsonFields f(j, "options.");
+  size_t digits = static_cast<size_t>(o.significant_digits);
+  if (f.count("significant_digits", 1, 15, digits)) o.significant_digits = static_cast<int>(digits);
+  f.number("tolerance", 1e-15, 0.1, o.tolerance);
+  size_t points = static_cast<size_t>(o.random_points);
+  if (f.count("random_points", 1, 50, points)) o.random_points = static_cast<int>(points);
+  double timeout_ms = 0;
+  if (f.number("timeout_ms", 1, 10000, timeout_ms))
+    o.timeout = std::chrono::microseconds(static_cast<int64_t>(timeout_ms * 1000));
+  f.boolean("join_boxes", o.join_boxes);
+  f.boolean("inequality_for_interval", o.inequality_for_interval);
+  std::string percent;
+  if (f.text("percent", percent, {"either", "fraction", "value"}))
+    o.percent = percent == "either"     ? PercentReading::Either
+                : percent == "fraction" ? PercentReading::Fraction
+                                        : PercentReading::Value;
+  f.done();
   return o;
 }
 

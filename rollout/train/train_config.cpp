@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::rollout {
 
@@ -11,74 +12,11 @@ using nlohmann::json;
 
 namespace {
 
-// Reads one object's fields, each checked and named in errors ("train config: lr ...").
-class Fields {
- public:
-  Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) fail("", "must be a JSON object");
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw InvalidRequest(where_ + ": " + (key.empty() ? "" : key + " ") + what);
-  }
-  void count(const char* key, size_t lo, size_t hi, size_t& out) {
-    if (!take(key)) return;
-    const json& v = j_[key];
-    if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(lo) ||
-        static_cast<uint64_t>(v.get<int64_t>()) > hi)
-      fail(key, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-    out = v.get<size_t>();
-  }
-  void number(const char* key, double lo, double hi, double& out) {
-    if (!take(key)) return;
-    const json& v = j_[key];
-    if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi)
-      fail(key, "must be a number from " + fmt(lo) + " to " + fmt(hi));
-    out = v.get<double>();
-  }
-  void boolean(const char* key, bool& out) {
-    if (!take(key)) return;
-    if (!j_[key].is_boolean()) fail(key, "must be true or false");
-    out = j_[key].get<bool>();
-  }
-  void text(const char* key, std::string& out, const std::vector<std::string>& allowed = {}) {
-    if (!take(key)) return;
-    if (!j_[key].is_string()) fail(key, "must be a string");
-    out = j_[key].get<std::string>();
-    if (allowed.empty()) return;
-    for (const auto& a : allowed)
-      if (a == out) return;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    fail(key, "must be one of " + list + " (got \"" + out + "\")");
-  }
-  const json* object(const char* key) { return take(key) ? &j_[key] : nullptr; }
-  // Every key must have been read: a misspelt one is an error, not a silent default.
-  void done() const {
-    for (const auto& [key, v] : j_.items())
-      if (std::find(read_.begin(), read_.end(), key) == read_.end())
-        fail(key, "is not a known field");
-  }
-
- private:
-  static std::string fmt(double x) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", x);
-    return b;
-  }
-  bool take(const char* key) {
-    read_.push_back(key);
-    return j_.contains(key);
-  }
-  const json& j_;
-  std::string where_;
-  std::vector<std::string> read_;
-};
-
 std::vector<TaskSource> task_sources(const json& j, const std::string& where) {
   if (!j.is_array() || j.empty()) throw InvalidRequest(where + " must be a non-empty array");
   std::vector<TaskSource> out;
   for (size_t i = 0; i < j.size(); ++i) {
-    Fields f(j[i], where + "[" + std::to_string(i) + "]");
+    JsonFields f(j[i], where + "[" + std::to_string(i) + "]: ");
     TaskSource s;
     f.text("family", s.family);
     f.text("file", s.file);
@@ -134,26 +72,26 @@ const json& presets() {
 
 TrainConfig TrainConfig::from_json(const json& j) {
   TrainConfig c;
-  Fields f(j, "train config");
+  JsonFields f(j, "train config: ");
   size_t seed = c.seed;
   f.count("seed", 0, std::numeric_limits<uint32_t>::max(), seed);
   c.seed = seed;
-  if (const json* m = f.object("model")) c.model = policy::ModelConfig::from_json(*m);
+  if (const json* m = f.value("model")) c.model = policy::ModelConfig::from_json(*m);
   f.text("init", c.init);
-  if (const json* w = f.object("warmup")) {
-    Fields wf(*w, "train config: warmup");
+  if (const json* w = f.value("warmup")) {
+    JsonFields wf(*w, "train config: warmup: ");
     wf.count("steps", 0, 1000000, c.warmup_steps);
     wf.count("batch", 1, 4096, c.warmup_batch);
     wf.number("lr", 1e-7, 1, c.warmup_lr);
     wf.boolean("rationale", c.warmup_rationale);
     wf.number("sign_slips", 0, 1, c.warmup_sign_slips);
     wf.number("print_slips", 0, 1, c.warmup_print_slips);
-    if (const json* t = wf.object("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
+    if (const json* t = wf.value("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
     wf.done();
     if (c.warmup_steps > 0 && c.warmup_tasks.empty()) wf.fail("tasks", "are needed when steps > 0");
   }
-  if (const json* t = f.object("tasks")) c.tasks = task_sources(*t, "train config: tasks");
-  if (const json* t = f.object("eval_tasks"))
+  if (const json* t = f.value("tasks")) c.tasks = task_sources(*t, "train config: tasks");
+  if (const json* t = f.value("eval_tasks"))
     c.eval_tasks = task_sources(*t, "train config: eval_tasks");
   f.count("iterations", 1, 1000000, c.iterations);
   f.count("tasks_per_iteration", 1, 100000, c.tasks_per_iteration);
@@ -184,8 +122,8 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.count("max_accepted_per_task", 1, 1024, c.max_accepted_per_task);
   f.count("eval_every", 1, 1000000, c.eval_every);
   f.count("pass_k", 1, 1024, c.pass_k);
-  if (const json* k = f.object("critique")) {
-    Fields cf(*k, "train config: critique");
+  if (const json* k = f.value("critique")) {
+    JsonFields cf(*k, "train config: critique: ");
     cf.text("critic", c.critique.critic, {"arithmetic", "execution"});
     cf.count("refinements", 1, 64, c.critique.refinements);
     cf.count("max_kept", 1, 64, c.critique.max_kept);
@@ -196,8 +134,8 @@ TrainConfig TrainConfig::from_json(const json& j) {
     cf.done();
     if (c.critique.critic.empty()) cf.fail("critic", "is required (arithmetic or execution)");
   }
-  if (const json* g = f.object("guidance")) {
-    Fields gf(*g, "train config: guidance");
+  if (const json* g = f.value("guidance")) {
+    JsonFields gf(*g, "train config: guidance: ");
     gf.text("strategy", c.guidance.strategy,
             {"none", "answer", "rationale", "critique", "state_reset"});
     gf.count("rounds", 1, 64, c.guidance.rounds);
@@ -206,11 +144,11 @@ TrainConfig TrainConfig::from_json(const json& j) {
     gf.done();
     if (c.guidance.strategy.empty()) gf.fail("strategy", "is required");
   }
-  if (const json* r = f.object("remote")) {
-    Fields rf(*r, "train config: remote");
+  if (const json* r = f.value("remote")) {
+    JsonFields rf(*r, "train config: remote: ");
     rf.text("policy", c.remote.policy_url);
     rf.text("model", c.remote.policy_model);
-    if (const json* endpoints = rf.object("sandbox")) {
+    if (const json* endpoints = rf.value("sandbox")) {
       const json& e = *endpoints;
       if (!e.is_array() || e.empty())
         rf.fail("sandbox", "must be a non-empty array of \"http://host:port\" endpoints");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -163,10 +164,9 @@ void from_json(const nlohmann::json& j, CompareOptions& o) {
       if (!it->is_number() || it->get<double>() < 0)
         throw InvalidRequest("compare." + it.key() + " must be a non-negative number");
       (it.key() == "abs_tol" ? o.abs_tol : o.rel_tol) = it->get<double>();
-    } else {
-      throw InvalidRequest("compare." + it.key() + " is not a known field");
     }
   }
+  JsonFields::only(j, "compare.", {"comparator", "abs_tol", "rel_tol"});
 }
 
 }  // namespace crucible::sandbox::judge

@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/json_fields.hpp"
 #include "sandbox/languages/detect.hpp"
 
 namespace crucible::sandbox::judge {
@@ -30,11 +31,7 @@ const json& field(const json& j, const char* name, json::value_t type, const cha
 
 void reject_unknown(const json& j, const std::string& where,
                     std::initializer_list<const char*> known) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) throw InvalidRequest(where + it.key() + " is not a known field");
-  }
+  JsonFields::only(j, where, known);
 }
 
 std::vector<IoTest> parse_tests(const json& j) {

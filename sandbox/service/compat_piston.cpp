@@ -11,6 +11,7 @@
 
 #include "base/base64.hpp"
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "base/json_input.hpp"
 #include "sandbox/service/service.hpp"
 
@@ -77,22 +78,10 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
   if (j.is_discarded() || !j.is_object())
     return piston_error(400, "the body must be a JSON object");
   try {
-    static const char* known[] = {"language",
-                                  "version",
-                                  "files",
-                                  "stdin",
-                                  "args",
-                                  "compile_timeout",
-                                  "run_timeout",
-                                  "compile_memory_limit",
-                                  "run_memory_limit",
-                                  "compile_cpu_time",
-                                  "run_cpu_time"};
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      bool ok = false;
-      for (const char* k : known) ok = ok || it.key() == k;
-      if (!ok) return piston_error(400, it.key() + " is not a known field");
-    }
+    JsonFields::only(
+        j, "",
+        {"language", "version", "files", "stdin", "args", "compile_timeout", "run_timeout",
+         "compile_memory_limit", "run_memory_limit", "compile_cpu_time", "run_cpu_time"});
     if (!j.contains("language") || !j["language"].is_string())
       return piston_error(400, "language is required as a string");
     if (!j.contains("files") || !j["files"].is_array() || j["files"].empty())

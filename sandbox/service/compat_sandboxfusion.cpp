@@ -12,6 +12,7 @@
 
 #include "base/base64.hpp"
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "base/json_input.hpp"
 #include "sandbox/service/service.hpp"
 
@@ -51,14 +52,9 @@ double seconds(const json& j, const char* key, double fallback) {
 net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
   json j = parse_json_input_or_discarded(r.body, "the body");
   if (j.is_discarded() || !j.is_object()) throw InvalidRequest("the body must be a JSON object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    static const char* known[] = {"code",        "language",        "compile_timeout",
-                                  "run_timeout", "memory_limit_MB", "stdin",
-                                  "files",       "fetch_files"};
-    bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) throw InvalidRequest(it.key() + " is not a known field");
-  }
+  JsonFields::only(j, "",
+                   {"code", "language", "compile_timeout", "run_timeout", "memory_limit_MB",
+                    "stdin", "files", "fetch_files"});
   if (!j.contains("code") || !j["code"].is_string()) throw InvalidRequest("code must be a string");
   if (!j.contains("language") || !j["language"].is_string())
     throw InvalidRequest("language must be a string");

@@ -8,6 +8,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/json_fields.hpp"
 #include "base/json_input.hpp"
 #include "sandbox/judge/formats.hpp"
 
@@ -210,10 +211,7 @@ HttpResponse SandboxService::route(const HttpRequest& r) {
 
 HttpResponse SandboxService::run(const HttpRequest& r) {
   json j = parse_body(r);
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "language" && it.key() != "source" && it.key() != "stdin" &&
-        it.key() != "limits" && it.key() != "filename" && it.key() != "files")
-      throw InvalidRequest(it.key() + " is not a known field");
+  JsonFields::only(j, "", {"language", "source", "stdin", "limits", "filename", "files"});
   if (!j.contains("source") || !j["source"].is_string())
     throw InvalidRequest("source must be a string");
   RunRequest req;
@@ -254,8 +252,7 @@ HttpResponse SandboxService::judge(const HttpRequest& r) {
 
 HttpResponse SandboxService::judge_batch(const HttpRequest& r) {
   json j = parse_body(r);
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "submissions") throw InvalidRequest(it.key() + " is not a known field");
+  JsonFields::only(j, "", {"submissions"});
   if (!j.contains("submissions") || !j["submissions"].is_array())
     throw InvalidRequest("submissions must be an array");
   if (j["submissions"].size() > options_.max_batch)

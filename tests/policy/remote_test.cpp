@@ -69,7 +69,7 @@ TEST(CompletionsApi, BadRequestsNameTheField) {
             400,
             "frequency_penalty: only its neutral value"},
         Bad{{{"prompt", "x"}, {"best_of", 3}}, 400, "best_of"},
-        Bad{{{"prompt", "x"}, {"colour", 3}}, 400, "colour: unknown field"},
+        Bad{{{"prompt", "x"}, {"colour", 3}}, 400, "colour is not a known field"},
         Bad{{{"prompt", 5}}, 400, "prompt: must be a string"},
         Bad{{{"max_tokens", 5}}, 400, "prompt: required"},
         Bad{{{"prompt", "x"}, {"n", 100}}, 400, "n:"},

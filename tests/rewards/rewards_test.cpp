@@ -281,11 +281,11 @@ TEST(Composite, BadConfigsNameTheField) {
        {Bad{R"({"terms": []})", "terms: must be a non-empty array"},
         Bad{R"({"terms": [{"name": "speed"}]})", "terms[0].name: unknown term 'speed'"},
         Bad{R"({"terms": [{"name": "format", "weight": "x"}]})",
-            "terms[0].weight: must be a number"},
+            "terms[0].weight must be a number"},
         Bad{R"({"terms": [{"name": "correctness"}], "gate": ["format"]})",
             "gate: 'format' is not one"},
         Bad{R"({"terms": [{"name": "correctness"}, {"name": "correctness"}]})", "appears twice"},
-        Bad{R"({"term": []})", "term: unknown field"},
+        Bad{R"({"term": []})", "term is not a known field"},
         Bad{R"({"terms": [{"name": "format", "format": {"answer": "box"}}]})", "format.answer"},
         Bad{R"({"math": {"percent": 3}})", "options.percent"}}) {
     try {

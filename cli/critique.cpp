@@ -25,12 +25,18 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kHelp =
-    "usage: crucible critique --tasks T.jsonl --samples S.jsonl --out C.jsonl\n"
-    "                         --critic arithmetic|execution|model:native:CKPT|model:openai:URL\n"
-    "                         [--model NAME] [--only-failed] [--sandbox URL[,URL...]]\n"
+const CommandSpec kSpec{
+    "critique",
+    {},
     "Writes each sample record back with \"critique\" and \"critique_text\" added.\n"
-    "--only-failed critiques only records whose reward is below 1 (others are copied).\n";
+    "--only-failed critiques only records whose reward is below 1 (others are copied).",
+    {{"tasks", "T.jsonl", "the tasks the samples answer", true},
+     {"samples", "S.jsonl", "sample records (`crucible label`'s output)", true},
+     {"critic", "arithmetic|execution|model:native:CKPT|model:openai:URL", "the critic", true},
+     {"out", "C.jsonl", "the critiqued records", true},
+     {"model", "NAME", "the served critic model's name"},
+     {"only-failed", "", "critique only samples whose reward is below 1"},
+     {"sandbox", "URL[,URL...]", "run programs on `crucible serve` endpoints"}}};
 
 std::string completion_of(const json& record, size_t line) {
   for (const char* key : {"text", "completion"})
@@ -42,14 +48,9 @@ std::string completion_of(const json& record, size_t line) {
 }  // namespace
 
 int critique_command(const Args& args) {
-  Flags f(args, {"tasks", "samples", "critic", "out", "model", "sandbox"}, {"help", "only-failed"});
-  if (f.has("help")) {
-    std::cout << kHelp;
-    return 0;
-  }
-  for (const char* required : {"tasks", "samples", "critic", "out"})
-    if (!f.has(required))
-      throw InvalidRequest(std::string("--") + required + " is required\n" + kHelp);
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   std::map<std::string, tasks::Task> by_id;
   for (auto& t : tasks::read_tasks(*f.get("tasks"))) by_id.emplace(t.id, std::move(t));
 

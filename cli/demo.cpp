@@ -15,14 +15,19 @@
 namespace crucible::cli {
 namespace fs = std::filesystem;
 
+namespace {
+
+const CommandSpec kSpec{"demo",
+                        {},
+                        "Runs DIR's programs in the sandbox.",
+                        {{"dir", "DIR", "the programs (default examples/programs)"}}};
+
+}  // namespace
+
 int demo_command(const Args& args) {
-  Flags flags(args, {"dir"}, {"help"});
-  if (flags.has("help")) {
-    std::puts(
-        "usage: crucible demo [--dir DIR]\nRuns DIR's programs (default examples/programs) in the "
-        "sandbox.");
-    return 0;
-  }
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& flags = *parsed;
   fs::path dir = flags.get("dir").value_or("examples/programs");
   if (!fs::is_directory(dir)) throw InvalidRequest("--dir " + dir.string() + " is not a directory");
   std::vector<fs::path> programs;

@@ -12,14 +12,21 @@
 
 namespace crucible::cli {
 
+namespace {
+
+const CommandSpec kSpec{
+    "doctor",
+    {},
+    "Checks namespaces, seccomp, cgroups and every language toolchain (or only the named ones).",
+    {{"json", "", "print the findings as JSON"},
+     {"languages", "python3,c", "check only these languages"}}};
+
+}  // namespace
+
 int doctor_command(const Args& args) {
-  Flags flags(args, {"languages"}, {"json", "help"});
-  if (flags.has("help")) {
-    std::puts(
-        "usage: crucible doctor [--json] [--languages python3,c]\nChecks namespaces, seccomp, "
-        "cgroups and every language toolchain (or only the named ones).");
-    return 0;
-  }
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& flags = *parsed;
   std::vector<std::string> languages;
   if (auto list = flags.get("languages")) {
     for (size_t start = 0; start <= list->size();) {

@@ -1,6 +1,9 @@
 #include "cli/flags.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iostream>
 
 #include "base/error.hpp"
 
@@ -39,6 +42,81 @@ Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_va
       throw InvalidRequest("unknown flag '--" + name + "'");
     }
   }
+}
+
+namespace {
+
+std::set<std::string> flag_names(const CommandSpec& spec, bool with_value) {
+  std::set<std::string> out;
+  for (const auto& f : spec.flags)
+    if (f.value.empty() != with_value) out.insert(f.name);
+  if (!with_value) out.insert("help");
+  return out;
+}
+
+}  // namespace
+
+Flags::Flags(const std::vector<std::string>& args, const CommandSpec& spec)
+    : Flags(args, flag_names(spec, true), flag_names(spec, false)) {}
+
+std::string CommandSpec::help() const {
+  std::string out;
+  std::vector<std::string> lines = synopsis;
+  if (lines.empty()) {
+    std::string line = name;
+    for (const auto& f : flags)
+      if (f.required) line += " --" + f.name + (f.value.empty() ? "" : " " + f.value);
+    if (std::any_of(flags.begin(), flags.end(), [](const FlagSpec& f) { return !f.required; }))
+      line += " [options]";
+    if (!positionals.empty()) line += " " + positionals;
+    lines.push_back(line);
+  }
+  for (size_t i = 0; i < lines.size(); ++i)
+    out += (i == 0 ? "usage: crucible " : "       crucible ") + lines[i] + "\n";
+  if (!summary.empty()) out += summary + (summary.back() == '\n' ? "" : "\n");
+  if (flags.empty()) return out;
+  out += "flags:\n";
+  size_t width = 0;
+  auto left = [](const FlagSpec& f) {
+    return (f.name.size() == 1 ? "-" : "--") + f.name + (f.value.empty() ? "" : " " + f.value);
+  };
+  for (const auto& f : flags) width = std::max(width, left(f).size());
+  for (const auto& f : flags) {
+    std::string l = left(f);
+    out += "  " + l + std::string(width + 2 - l.size(), ' ') + f.help +
+           (f.required ? " (required)" : "") + "\n";
+  }
+  return out;
+}
+
+std::optional<Flags> parse_command(const std::vector<std::string>& args, const CommandSpec& spec) {
+  Flags f(args, spec);
+  if (f.has("help")) {
+    std::cout << spec.help();
+    return std::nullopt;
+  }
+  for (const auto& flag : spec.flags)
+    if (flag.required && !f.has(flag.name))
+      throw InvalidRequest("--" + flag.name + " is required\n" + spec.help());
+  return f;
+}
+
+std::optional<double> Flags::real(const std::string& name, double lo, double hi) const {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  size_t used = 0;
+  double d = 0;
+  try {
+    d = std::stod(*v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v->size() || !std::isfinite(d) || d < lo || d > hi) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%g to %g", lo, hi);
+    throw InvalidRequest("--" + name + " must be a number from " + range + ", got '" + *v + "'");
+  }
+  return d;
 }
 
 std::optional<std::string> Flags::get(const std::string& name) const {

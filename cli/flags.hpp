@@ -1,6 +1,14 @@
-// A small flag parser shared by the subcommands: "--name value", "--name=value", boolean
-// "--name", "-x value" for single-letter names, and positionals. Unknown flags and missing values
-// are InvalidRequest errors that name the flag.
+// The flag parser of every subcommand: "--name value", "--name=value", boolean "--name",
+// "-x value" for single-letter names, and positionals. Each command declares its flags once,
+// in a table (CommandSpec) that both parses them and generates its --help; unknown flags,
+// missing values, missing required flags and bad numbers are InvalidRequest errors naming
+// the flag.
+//
+//   const CommandSpec kSpec{"label", {}, "Samples and rewards every task...",
+//                           {{"tasks", "T.jsonl", "the tasks", true}, {"n", "N", "samples per
+//                           task"}}};
+//   auto f = parse_command(args, kSpec);   // nullopt: --help was printed
+//   if (!f) return 0;
 #pragma once
 
 #include <cstdint>
@@ -12,17 +20,37 @@
 
 namespace crucible::cli {
 
+struct FlagSpec {
+  std::string name;   // without the dashes
+  std::string value;  // its placeholder in the help ("T.jsonl"); empty: a boolean flag
+  std::string help;   // one line
+  bool required = false;
+};
+
+struct CommandSpec {
+  std::string name;                   // "label", "tasks"
+  std::vector<std::string> synopsis;  // usage lines after "crucible"; empty: generated
+  std::string summary;                // what the command does (printed after the usage)
+  std::vector<FlagSpec> flags;        // --help is implied
+  std::string positionals = "";       // shown in a generated usage line ("FILE")
+
+  std::string help() const;
+};
+
 class Flags {
  public:
   // `with_value`: flags that take a value; `booleans`: flags that do not.
   Flags(const std::vector<std::string>& args, std::set<std::string> with_value,
         std::set<std::string> booleans);
+  Flags(const std::vector<std::string>& args, const CommandSpec& spec);
   std::optional<std::string> get(const std::string& name) const;
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   // A value parsed as a positive number; InvalidRequest naming the flag otherwise.
   std::optional<double> number(const std::string& name) const;
   // A whole number from `lo` to `hi`; InvalidRequest naming the flag and the range otherwise.
   std::optional<uint64_t> whole(const std::string& name, uint64_t lo, uint64_t hi) const;
+  // A number from `lo` to `hi` (any sign); InvalidRequest naming the flag otherwise.
+  std::optional<double> real(const std::string& name, double lo, double hi) const;
   // A TCP port, 0 to 65535 (0: the system picks one); InvalidRequest naming the flag otherwise.
   std::optional<uint16_t> port(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
@@ -31,5 +59,9 @@ class Flags {
   std::map<std::string, std::string> values_;
   std::vector<std::string> positionals_;
 };
+
+// Parses `args` by `spec`: prints the help and returns nullopt for --help; a missing
+// required flag is an InvalidRequest naming it, followed by the help.
+std::optional<Flags> parse_command(const std::vector<std::string>& args, const CommandSpec& spec);
 
 }  // namespace crucible::cli

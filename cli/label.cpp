@@ -27,43 +27,44 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kHelp =
-    "usage: crucible label --tasks T.jsonl --policy native:CKPT|openai:URL --out D.jsonl [--n 8]\n"
-    "                      [--mode parallel|serial] [--segments S] [--config C.json] [--model "
-    "NAME]\n"
-    "                      [--max-tokens N] [--temperature T] [--seed S] [--template NAME]\n"
-    "                      [--export-sft F] [--export-verl F] [--sandbox URL[,URL...]]\n"
+const CommandSpec kSpec{
+    "label",
+    {},
     "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
-    "rerunning resumes. --config takes the same settings as JSON (flags win).\n";
+    "rerunning resumes. --config takes the same settings as JSON (flags win).",
+    {{"tasks", "T.jsonl", "the tasks to label", true},
+     {"policy", "native:CKPT|openai:URL", "the policy that samples", true},
+     {"out", "D.jsonl", "the dataset (appended; a rerun resumes)", true},
+     {"n", "N", "samples per task (default 8)"},
+     {"mode", "parallel|serial", "independent samples, or S-GRPO serial groups"},
+     {"segments", "S", "UloRL segmented generation (parallel mode)"},
+     {"config", "C.json", "the label settings as JSON"},
+     {"model", "NAME", "the served model's name (openai: policies)"},
+     {"max-tokens", "N", "tokens per completion"},
+     {"temperature", "T", "sampling temperature, 0 to 10"},
+     {"seed", "S", "sampling seed"},
+     {"template", "NAME", "prompt template (plain, boxed, ...)"},
+     {"export-sft", "F", "also write the accepted samples as SFT pairs"},
+     {"export-verl", "F", "also write the accepted samples as verl rows"},
+     {"sandbox", "URL[,URL...]", "judge code on `crucible serve` endpoints"}}};
 
 }  // namespace
 
 int label_command(const Args& args) {
-  Flags f(args,
-          {"tasks", "policy", "out", "n", "mode", "segments", "config", "model", "max-tokens",
-           "temperature", "seed", "template", "export-sft", "export-verl", "sandbox"},
-          {"help"});
-  if (f.has("help")) {
-    std::cout << kHelp;
-    return 0;
-  }
-  for (const char* required : {"tasks", "policy", "out"})
-    if (!f.has(required))
-      throw InvalidRequest(std::string("--") + required + " is required\n" + kHelp);
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   json config = json::object();
   if (auto c = f.get("config")) {
     config = json::parse(read_file(*c), nullptr, false);
     if (config.is_discarded() || !config.is_object())
       throw InvalidRequest("--config: not a JSON object");
   }
-  auto set_count = [&](const char* flag, const char* key) {
-    if (auto v = f.number(flag)) config[key] = static_cast<int64_t>(*v);
-  };
-  set_count("n", "n");
-  set_count("segments", "segments");
-  set_count("max-tokens", "max_tokens");
-  set_count("seed", "seed");
-  if (auto v = f.get("temperature")) config["temperature"] = std::stod(*v);
+  if (auto v = f.whole("n", 1, 1024)) config["n"] = *v;
+  if (auto v = f.whole("segments", 1, 64)) config["segments"] = *v;
+  if (auto v = f.whole("max-tokens", 1, 1 << 20)) config["max_tokens"] = *v;
+  if (auto v = f.whole("seed", 0, uint64_t{1} << 52)) config["seed"] = *v;
+  if (auto v = f.real("temperature", 0, 10)) config["temperature"] = *v;
   if (auto v = f.get("mode")) config["mode"] = *v;
   if (auto v = f.get("template")) config["template"] = *v;
   rollout::LabelOptions options = rollout::LabelOptions::from_json(config);

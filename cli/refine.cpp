@@ -27,13 +27,26 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kHelp =
-    "usage: crucible refine --tasks T.jsonl --policy native:CKPT|openai:URL [--model NAME]\n"
-    "                       --critic arithmetic|execution|model:SPEC [--chains 2] [--rounds 2]\n"
-    "                       [--max-tokens 256] [--temperature 1] [--seed 1] [--template plain]\n"
-    "                       [--no-critique-in-prompt] [--no-restart] [--stop-on-verified]\n"
-    "                       [--critic-without-reference] [--sandbox URL[,URL...]] [--out R.jsonl]\n"
-    "Sample, critique, refine; compared with plain sampling at the same policy calls.\n";
+const CommandSpec kSpec{
+    "refine",
+    {},
+    "Sample, critique, refine; compared with plain sampling at the same policy calls.",
+    {{"tasks", "T.jsonl", "the tasks", true},
+     {"policy", "native:CKPT|openai:URL", "the actor", true},
+     {"critic", "arithmetic|execution|model:SPEC", "the critic", true},
+     {"model", "NAME", "the served model's name (openai: policies)"},
+     {"chains", "N", "independent chains per task (default 2)"},
+     {"rounds", "N", "attempts per chain (default 2)"},
+     {"max-tokens", "N", "tokens per attempt (default 256)"},
+     {"temperature", "T", "sampling temperature, 0 to 10 (default 1)"},
+     {"seed", "S", "sampling seed (default 1)"},
+     {"template", "NAME", "prompt template (default plain)"},
+     {"no-critique-in-prompt", "", "the actor does not read the critique"},
+     {"no-restart", "", "refinements start over instead of after the last right step"},
+     {"stop-on-verified", "", "stop a chain on the verifier (an oracle), not the critic"},
+     {"critic-without-reference", "", "the arithmetic critic does not see the answer"},
+     {"sandbox", "URL[,URL...]", "judge code on `crucible serve` endpoints"},
+     {"out", "R.jsonl", "every chain, refined and baseline"}}};
 
 json by_difficulty(const std::vector<tasks::Task>& task_list,
                    const std::vector<critique::RefineResult>& results) {
@@ -53,33 +66,15 @@ json by_difficulty(const std::vector<tasks::Task>& task_list,
 }  // namespace
 
 int refine_command(const Args& args) {
-  Flags f(args,
-          {"tasks", "policy", "model", "critic", "chains", "rounds", "max-tokens", "temperature",
-           "seed", "template", "out", "sandbox"},
-          {"help", "no-critique-in-prompt", "no-restart", "stop-on-verified",
-           "critic-without-reference"});
-  if (f.has("help")) {
-    std::cout << kHelp;
-    return 0;
-  }
-  for (const char* required : {"tasks", "policy", "critic"})
-    if (!f.has(required))
-      throw InvalidRequest(std::string("--") + required + " is required\n" + kHelp);
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   critique::RefineOptions o;
-  auto count = [&](const char* flag, size_t fallback, size_t max) {
-    auto v = f.number(flag);
-    if (!v) return fallback;
-    if (*v < 1 || *v > static_cast<double>(max))
-      throw InvalidRequest(std::string("--") + flag + ": must be between 1 and " +
-                           std::to_string(max));
-    return static_cast<size_t>(*v);
-  };
-  o.chains = count("chains", 2, 64);
-  o.rounds = count("rounds", 2, 16);
-  o.sampling.max_tokens = count("max-tokens", 256, 1 << 16);
-  o.sampling.temperature = f.number("temperature").value_or(1.0);
-  if (o.sampling.temperature < 0) throw InvalidRequest("--temperature: must be >= 0");
-  o.sampling.seed = static_cast<uint64_t>(f.number("seed").value_or(1));
+  o.chains = f.whole("chains", 1, 64).value_or(2);
+  o.rounds = f.whole("rounds", 1, 16).value_or(2);
+  o.sampling.max_tokens = f.whole("max-tokens", 1, 1 << 16).value_or(256);
+  o.sampling.temperature = f.real("temperature", 0, 10).value_or(1.0);
+  o.sampling.seed = f.whole("seed", 0, uint64_t{1} << 52).value_or(1);
   o.prompt_template = f.get("template").value_or("plain");
   o.critique_in_prompt = !f.has("no-critique-in-prompt");
   o.restart_at_first_wrong = !f.has("no-restart");

@@ -12,23 +12,26 @@
 namespace crucible::cli {
 
 namespace {
-constexpr const char* kHelp =
-    "usage: crucible run [--lang L|auto] [--stdin FILE] [--time-limit S] [--wall-limit S]\n"
-    "                    [--memory-limit MB] [--json] FILE\n"
+const CommandSpec kSpec{
+    "run",
+    {"run [options] FILE"},
     "Runs FILE in the sandbox. Prints the program's stdout, then one verdict line on stderr;\n"
     "with --json, one JSON object with the full result on stdout. FILE may be - for stdin.\n"
-    "Exit code: 0 when the program ran and exited 0, 1 for any other verdict, 2 for bad usage.\n";
+    "Exit code: 0 when the program ran and exited 0, 1 for any other verdict, 2 for bad usage.",
+    {{"lang", "L|auto", "the language (default: detected)"},
+     {"stdin", "FILE", "the program's standard input"},
+     {"time-limit", "S", "CPU seconds"},
+     {"wall-limit", "S", "wall-clock seconds"},
+     {"memory-limit", "MB", "memory"},
+     {"json", "", "print the whole result as JSON"}}};
 }
 
 int run_command(const Args& args) {
-  Flags flags(args, {"lang", "stdin", "time-limit", "wall-limit", "memory-limit"},
-              {"json", "help"});
-  if (flags.has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& flags = *parsed;
   if (flags.positionals().size() != 1)
-    throw InvalidRequest("expected exactly one FILE to run\n" + std::string(kHelp));
+    throw InvalidRequest("expected exactly one FILE to run\n" + kSpec.help());
   const std::string& file = flags.positionals()[0];
 
   sandbox::RunRequest req;

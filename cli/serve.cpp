@@ -15,21 +15,28 @@
 
 namespace crucible::cli {
 
+namespace {
+
+const CommandSpec kSpec{
+    "serve",
+    {},
+    "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
+    "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
+    "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}).",
+    {{"host", "H", "address to listen on (default 127.0.0.1)"},
+     {"port", "P", "TCP port (default 8080; 0: the system picks)"},
+     {"workers", "N", "Crucible's own /v1 jobs at once (few: verdicts must not depend on load)"},
+     {"queue", "N", "jobs waiting at most (default 64)"},
+     {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
+     {"token-file", "FILE", "require this bearer token"},
+     {"max-body-mb", "MB", "largest request body (default 16)"}}};
+
+}  // namespace
+
 int serve_command(const Args& args) {
-  Flags flags(args,
-              {"host", "port", "workers", "queue", "compat-workers", "token-file", "max-body-mb"},
-              {"help"});
-  if (flags.has("help")) {
-    std::puts(
-        "usage: crucible serve [--host 127.0.0.1] [--port 8080] [--workers 2] [--queue 64]\n"
-        "                      [--compat-workers 32] [--token-file FILE] [--max-body-mb 16]\n"
-        "--workers runs Crucible's own /v1 jobs (few: verdicts must not depend on load);\n"
-        "--compat-workers runs SandboxFusion's and Piston's jobs, many at once as they do.\n"
-        "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
-        "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
-        "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}).");
-    return 0;
-  }
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& flags = *parsed;
   sandbox::service::ServeOptions options;
   options.host = flags.get("host").value_or("127.0.0.1");
   if (auto port = flags.port("port")) options.port = *port;

@@ -15,26 +15,28 @@
 namespace crucible::cli {
 namespace {
 
-constexpr const char* kHelp =
-    "usage: crucible serve-policy --ckpt CKPT [--port P] [--host H] [--name NAME] [--queue N]\n"
+const CommandSpec kSpec{
+    "serve-policy",
+    {},
     "Serves a native policy checkpoint, OpenAI-compatible: POST /v1/completions and\n"
     "/v1/chat/completions (stream, logprobs with top alternatives, stop strings; generation\n"
-    "ends at <eos>), GET /v1/models and /v1/models/{id}; errors in OpenAI's shape.\n";
-
+    "ends at <eos>), GET /v1/models and /v1/models/{id}; errors in OpenAI's shape.",
+    {{"ckpt", "CKPT", "the checkpoint to serve", true},
+     {"port", "P", "TCP port (default 8000; 0: the system picks)"},
+     {"host", "H", "address to listen on (default 127.0.0.1)"},
+     {"name", "NAME", "the model name clients ask for"},
+     {"queue", "N", "requests waiting at most (default 16)"}}};
 }  // namespace
 
 int serve_policy_command(const Args& args) {
-  Flags f(args, {"ckpt", "port", "host", "name", "queue"}, {"help"});
-  if (f.has("help")) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!f.has("ckpt")) throw InvalidRequest("--ckpt is required\n" + std::string(kHelp));
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   policy::NativePolicy native(*f.get("ckpt"));
   policy::PolicyServerOptions o;
   o.http.host = f.get("host").value_or("127.0.0.1");
   o.http.port = f.port("port").value_or(8000);  // 0: the system picks (printed below)
-  o.queue = static_cast<size_t>(f.number("queue").value_or(16));
+  o.queue = f.whole("queue", 1, 100000).value_or(16);
   // The vocabulary the OpenAI API renders with: <eos> ends a completion, special tokens
   // other than <think> and </think> never appear in text.
   const policy::Tokenizer& tok = native.tokenizer();

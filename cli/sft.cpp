@@ -28,40 +28,47 @@ namespace {
 using nlohmann::json;
 using namespace crucible::policy;
 
-constexpr const char* kSftHelp =
-    "usage: crucible sft --tasks T.jsonl [--config model.json] --steps N --out CKPT [--batch B]\n"
-    "                    [--lr X] [--seed S] [--template NAME] [--rationale] [--resume]\n"
-    "Without --config the model has the default shape: dim 64, 4 layers, 4 heads, MLP 176,\n"
-    "context 256, SwiGLU (about 0.2M parameters).\n"
+const CommandSpec kSftSpec{
+    "sft",
+    {},
     "Trains the native policy on the tasks' reference answers as \\boxed{...} (after their\n"
     "rationales with --rationale), prompted as `crucible label --template NAME` prompts them\n"
-    "(default plain). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n";
+    "(default plain). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n"
+    "Without --config the model has the default shape: dim 64, 4 layers, 4 heads, MLP 176,\n"
+    "context 256, SwiGLU (about 0.2M parameters).",
+    {{"tasks", "T.jsonl", "tasks with reference answers", true},
+     {"steps", "N", "optimizer steps", true},
+     {"out", "CKPT", "the checkpoint directory", true},
+     {"config", "model.json", "the model's shape"},
+     {"batch", "B", "sequences per step (default 16)"},
+     {"lr", "X", "learning rate"},
+     {"seed", "S", "initialisation and batch order (default 0)"},
+     {"template", "NAME", "prompt template (default plain)"},
+     {"rationale", "", "train on the worked rationale before the answer"},
+     {"resume", "", "continue the checkpoint in --out exactly"}}};
 
-constexpr const char* kSampleHelp =
-    "usage: crucible sample --ckpt CKPT --prompt TEXT [--n N] [--max-tokens M]\n"
-    "                       [--temperature T] [--top-k K] [--top-p P] [--seed S]\n"
-    "Samples from a native checkpoint; one JSON line per sample.\n";
-
-size_t count_flag(const Flags& f, const std::string& name, size_t fallback) {
-  auto v = f.number(name);
-  return v ? static_cast<size_t>(*v) : fallback;
-}
+const CommandSpec kSampleSpec{"sample",
+                              {},
+                              "Samples from a native checkpoint; one JSON line per sample.",
+                              {{"ckpt", "CKPT", "the checkpoint", true},
+                               {"prompt", "TEXT", "the prompt", true},
+                               {"n", "N", "samples (default 1)"},
+                               {"max-tokens", "M", "tokens per sample (default 64)"},
+                               {"temperature", "T", "0 to 10 (default 1)"},
+                               {"top-k", "K", "keep the K likeliest tokens (0: all)"},
+                               {"top-p", "P", "nucleus sampling, 0 to 1"},
+                               {"seed", "S", "sampling seed (default 0)"}}};
 
 }  // namespace
 
 int sft_command(const Args& args) {
-  Flags f(args, {"tasks", "config", "steps", "out", "batch", "lr", "seed", "template"},
-          {"rationale", "resume", "help"});
-  if (f.has("help")) {
-    std::cout << kSftHelp;
-    return 0;
-  }
-  for (const char* required : {"tasks", "steps", "out"})
-    if (!f.has(required))
-      throw InvalidRequest(std::string("--") + required + " is required\n" + kSftHelp);
+  auto parsed = parse_command(args, kSftSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   std::string out = *f.get("out");
-  size_t steps = count_flag(f, "steps", 0), batch_size = count_flag(f, "batch", 16);
-  uint64_t seed = count_flag(f, "seed", 0);
+  size_t steps = *f.whole("steps", 1, 100000000),
+         batch_size = f.whole("batch", 1, 4096).value_or(16);
+  uint64_t seed = f.whole("seed", 0, uint64_t{1} << 52).value_or(0);
   Tokenizer tok;
   auto task_list = tasks::read_tasks(*f.get("tasks"));
   if (task_list.empty()) throw InvalidRequest(*f.get("tasks") + ": no tasks");
@@ -100,7 +107,7 @@ int sft_command(const Args& args) {
     model = std::make_unique<Transformer<float>>(mc);
     model->init(seed);
     OptimizerConfig oc = OptimizerConfig::from_json(optimizer_json);
-    if (auto lr = f.number("lr")) oc.lr = *lr;
+    if (auto lr = f.real("lr", 1e-9, 10)) oc.lr = *lr;
     if (oc.total == 0) oc.total = steps;
     opt = std::make_unique<AdamW>(model->params.size(), decay_mask(*model), oc);
   }
@@ -129,26 +136,21 @@ int sft_command(const Args& args) {
 }
 
 int sample_command(const Args& args) {
-  Flags f(args, {"ckpt", "prompt", "n", "max-tokens", "temperature", "top-k", "top-p", "seed"},
-          {"help"});
-  if (f.has("help")) {
-    std::cout << kSampleHelp;
-    return 0;
-  }
-  if (!f.has("ckpt") || !f.has("prompt"))
-    throw InvalidRequest("--ckpt and --prompt are required\n" + std::string(kSampleHelp));
+  auto parsed = parse_command(args, kSampleSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   Checkpoint c = load_checkpoint(*f.get("ckpt"));
   Transformer<float> model(c.config);
   model.params = c.params;
   SamplingParams p;
-  p.max_tokens = count_flag(f, "max-tokens", 64);
-  if (auto t = f.get("temperature")) p.temperature = std::stod(*t);
-  p.top_k = count_flag(f, "top-k", 0);
-  if (auto t = f.number("top-p")) p.top_p = *t;
-  p.seed = count_flag(f, "seed", 0);
+  p.max_tokens = f.whole("max-tokens", 1, 1 << 20).value_or(64);
+  p.temperature = f.real("temperature", 0, 10).value_or(p.temperature);
+  p.top_k = f.whole("top-k", 0, 1 << 20).value_or(0);
+  p.top_p = f.real("top-p", 1e-9, 1).value_or(p.top_p);
+  p.seed = f.whole("seed", 0, uint64_t{1} << 52).value_or(0);
   p.stop_tokens = {c.tokenizer.eos()};
   Sampler sampler(model, c.tokenizer);
-  std::vector<std::string> prompts(count_flag(f, "n", 1), *f.get("prompt"));
+  std::vector<std::string> prompts(f.whole("n", 1, 4096).value_or(1), *f.get("prompt"));
   for (const auto& s : sampler.generate(prompts, p))
     std::cout << json({{"text", s.text},
                        {"tokens", s.tokens},

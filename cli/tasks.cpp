@@ -28,17 +28,27 @@ using nlohmann::json;
 using tasks::read_tasks;
 using tasks::Task;
 
-constexpr const char* kHelp =
-    "usage: crucible tasks import --format F IN --out OUT.jsonl\n"
-    "       crucible tasks validate FILE.jsonl\n"
-    "       crucible tasks stats FILE.jsonl\n"
-    "       crucible tasks dedup IN --out OUT [--ngram 8] [--threshold 0.8]\n"
-    "       crucible tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold "
-    "0.5]\n"
-    "       crucible tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]\n"
-    "       crucible tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]\n"
-    "families: arithmetic, countdown, linear, word, code\n"
-    "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible\n";
+const CommandSpec kSpec{
+    "tasks",
+    {"tasks import --format F IN --out OUT.jsonl", "tasks validate FILE.jsonl",
+     "tasks stats FILE.jsonl", "tasks dedup IN --out OUT [--ngram 8] [--threshold 0.8]",
+     "tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold 0.5]",
+     "tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]",
+     "tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]"},
+    "families: arithmetic, countdown, linear, word, code, expression\n"
+    "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible",
+    {{"format", "F", "import: the input's format"},
+     {"out", "OUT", "the tasks written"},
+     {"ngram", "N", "dedup, decontaminate: n-gram length"},
+     {"threshold", "X", "dedup, decontaminate: overlap that counts as the same task"},
+     {"train", "T", "decontaminate: training tasks; split: where they go"},
+     {"eval", "E", "decontaminate: evaluation tasks; split: where they go"},
+     {"eval-fraction", "X", "split: share held out (default 0.1)"},
+     {"family", "F", "gen: the generator"},
+     {"n", "N", "gen: how many tasks"},
+     {"difficulty", "D", "gen: 1 to 5"},
+     {"seed", "S", "gen: the generator's seed"},
+     {"reversed", "", "gen: arithmetic answers with their digits reversed"}}};
 
 void write_tasks(const std::string& path, const std::vector<Task>& ts) {
   std::vector<json> rows(ts.begin(), ts.end());
@@ -47,13 +57,13 @@ void write_tasks(const std::string& path, const std::vector<Task>& ts) {
 
 std::string one_input(const Flags& flags) {
   if (flags.positionals().size() != 2)
-    throw InvalidRequest(std::string("expected one input file\n") + kHelp);
+    throw InvalidRequest("expected one input file\n" + kSpec.help());
   return flags.positionals()[1];
 }
 
 std::string required(const Flags& flags, const char* name) {
   auto v = flags.get(name);
-  if (!v) throw InvalidRequest(std::string("--") + name + " is required\n" + kHelp);
+  if (!v) throw InvalidRequest(std::string("--") + name + " is required\n" + kSpec.help());
   return *v;
 }
 
@@ -203,13 +213,12 @@ int gen(const Flags& flags) {
 }  // namespace
 
 int tasks_command(const Args& args) {
-  Flags flags(args,
-              {"format", "out", "ngram", "threshold", "train", "eval", "eval-fraction", "family",
-               "n", "difficulty", "seed"},
-              {"help", "reversed"});
-  if (flags.has("help") || flags.positionals().empty()) {
-    std::fputs(kHelp, flags.has("help") ? stdout : stderr);
-    return flags.has("help") ? 0 : 2;
+  auto parsed = parse_command(args, kSpec);
+  if (!parsed) return 0;
+  const Flags& flags = *parsed;
+  if (flags.positionals().empty()) {
+    std::fputs(kSpec.help().c_str(), stderr);
+    return 2;
   }
   const std::string& verb = flags.positionals()[0];
   try {
@@ -224,7 +233,7 @@ int tasks_command(const Args& args) {
     if (dynamic_cast<const InvalidRequest*>(&e)) throw;
     throw InvalidRequest(e.what());  // unreadable files are the caller's to fix
   }
-  throw InvalidRequest("unknown tasks verb '" + verb + "'\n" + kHelp);
+  throw InvalidRequest("unknown tasks verb '" + verb + "'\n" + kSpec.help());
 }
 
 }  // namespace crucible::cli

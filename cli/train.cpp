@@ -28,13 +28,23 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kHelp =
-    "usage: crucible train [--preset demo|tiny] [--config C.json] [--out RUN_DIR] [--resume]\n"
-    "                      [--iterations N] [--seed S]\n"
+const CommandSpec kTrainSpec{
+    "train",
+    {},
     "Self-trains the native policy on verified rewards (or, with \"remote\" in the config, rolls\n"
     "out a served policy and exports each iteration for its trainer); writes metrics, samples,\n"
-    "checkpoints, exports/ and report.html into RUN_DIR.\n"
-    "RUN_DIR defaults to runs/<preset>; --resume continues RUN_DIR.\n";
+    "checkpoints, exports/ and report.html into RUN_DIR.",
+    {{"preset", "demo|tiny", "a named recipe (the main job is demo)"},
+     {"config", "C.json", "a config applied over the preset (or the defaults)"},
+     {"out", "RUN_DIR", "the run directory (default runs/<preset>)"},
+     {"resume", "", "continue the run in RUN_DIR"},
+     {"iterations", "N", "iterations in total"},
+     {"seed", "S", "the run's seed"}}};
+
+const CommandSpec kReportSpec{"report",
+                              {"report RUN_DIR [RUN_DIR ...] [--out report.html]"},
+                              "An HTML report (SVG plots) of one or more training runs.",
+                              {{"out", "FILE", "where to write it (default RUN_DIR/report.html)"}}};
 
 bool needs_sandbox(const rollout::TrainConfig& c) {
   if (!c.remote.sandbox_endpoints.empty()) return false;  // the service's jails run them
@@ -49,11 +59,9 @@ bool needs_sandbox(const rollout::TrainConfig& c) {
 }  // namespace
 
 int train_command(const Args& args) {
-  Flags f(args, {"preset", "config", "out", "iterations", "seed"}, {"help", "resume"});
-  if (f.has("help")) {
-    std::cout << kHelp;
-    return 0;
-  }
+  auto parsed = parse_command(args, kTrainSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
   json overrides = json::object();
   if (auto c = f.get("config")) {
     overrides = json::parse(read_file(*c), nullptr, false);
@@ -100,12 +108,10 @@ int train_command(const Args& args) {
 }
 
 int report_command(const Args& args) {
-  Flags f(args, {"out"}, {"help"});
-  if (f.has("help") || f.positionals().empty()) {
-    std::fputs("usage: crucible report RUN_DIR [RUN_DIR ...] [--out report.html]\n",
-               f.has("help") ? stdout : stderr);
-    return f.has("help") ? 0 : 2;
-  }
+  auto parsed = parse_command(args, kReportSpec);
+  if (!parsed) return 0;
+  const Flags& f = *parsed;
+  if (f.positionals().empty()) throw InvalidRequest("expected a RUN_DIR\n" + kReportSpec.help());
   std::vector<std::filesystem::path> dirs(f.positionals().begin(), f.positionals().end());
   std::string out = f.get("out").value_or((dirs.front() / "report.html").string());
   write_file(out, rollout::training_report(dirs));

@@ -56,5 +56,49 @@ TEST(Flags, WholeNumbersAreCheckedAgainstTheirRange) {
   EXPECT_THROW(port.port("port"), InvalidRequest);
 }
 
+const CommandSpec kSpec{"label",
+                        {},
+                        "Labels tasks.",
+                        {{"tasks", "T.jsonl", "the tasks", true},
+                         {"n", "N", "samples per task"},
+                         {"temperature", "T", "sampling temperature"},
+                         {"resume", "", "continue"}}};
+
+std::string error_of(const std::vector<std::string>& args) {
+  try {
+    auto f = parse_command(args, kSpec);
+    if (f) (void)f->real("temperature", 0, 10);
+  } catch (const InvalidRequest& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(CommandSpec, OneTableParsesTheFlagsAndWritesTheHelp) {
+  std::string help = kSpec.help();
+  EXPECT_EQ(help.rfind("usage: crucible label --tasks T.jsonl [options]\nLabels tasks.\n", 0), 0u)
+      << help;
+  for (const char* line : {"--tasks T.jsonl", "the tasks (required)", "-n N", "--resume"})
+    EXPECT_NE(help.find(line), std::string::npos) << line << "\n" << help;
+  auto f = parse_command({"--tasks", "t.jsonl", "-n", "4", "--resume"}, kSpec);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->get("tasks"), "t.jsonl");
+  EXPECT_EQ(f->whole("n", 1, 10), 4u);
+  EXPECT_TRUE(f->has("resume"));
+  EXPECT_FALSE(parse_command({"--help"}, kSpec)) << "--help prints and ends the command";
+}
+
+TEST(CommandSpec, EveryParseErrorNamesTheFlag) {
+  EXPECT_EQ(error_of({"--tasks", "t", "--temperature", "hot"}),
+            "--temperature must be a number from 0 to 10, got 'hot'");
+  EXPECT_EQ(error_of({"--tasks", "t", "--temperature", "11"}),
+            "--temperature must be a number from 0 to 10, got '11'");
+  EXPECT_EQ(error_of({"-n", "3"}).rfind("--tasks is required\nusage: crucible label", 0), 0u);
+  EXPECT_NE(error_of({"--tasks", "t", "--colour", "red"}).find("--colour"), std::string::npos);
+  EXPECT_NE(error_of({"--tasks"}).find("--tasks needs a value"), std::string::npos);
+  EXPECT_NE(error_of({"--tasks", "t", "--resume=yes"}).find("--resume takes no value"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace crucible::cli

@@ -377,6 +377,19 @@ TEST_F(Cli, CritiqueRunsProgramsOnASandboxService) {
   EXPECT_EQ(bad.code, 2) << bad.out;
 }
 
+TEST_F(Cli, EveryCommandDescribesItsFlags) {
+  for (const char* command :
+       {"run", "doctor", "demo", "judge", "serve", "tasks", "verify", "sft", "sample",
+        "serve-policy", "label", "train", "report", "critique", "refine"}) {
+    auto r = crucible(std::string(command) + " --help");
+    EXPECT_EQ(r.code, 0) << command << ": " << r.out;
+    EXPECT_NE(r.out.find(std::string("usage: crucible ") + command), std::string::npos) << r.out;
+  }
+  auto bad = crucible("label --tasks t.jsonl --policy native:x --out o.jsonl --seed abc");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("--seed must be a whole number"), std::string::npos) << bad.out;
+}
+
 TEST_F(Cli, NoArgumentsPrintsUsageAndFails) {
   auto r = crucible("");
   EXPECT_EQ(r.code, 2);

@@ -13,6 +13,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "base/json_fields.hpp"
+#include "base/rng.hpp"
 #include "rollout/engine.hpp"
 #include "rollout/verl_row.hpp"
 
@@ -214,7 +215,7 @@ LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
         go.groups_per_batch = chunk.size();
         go.advantage = o.advantage;
         go.sampling = o.sampling;
-        go.sampling.seed = o.sampling.seed + start;
+        go.sampling.seed = derive_seed(o.sampling.seed, 1, start);  // a stream per chunk
         go.prompt_template = o.prompt_template;
         go.max_rounds = 1;
         return engine.parallel(cursor, go);

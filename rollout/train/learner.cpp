@@ -4,12 +4,12 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/rng.hpp"
 #include "policy/model/checkpoint.hpp"
 #include "policy/model/sft.hpp"
 #include "policy/native_policy.hpp"
 #include "policy/remote/http_policy.hpp"
 #include "rollout/train/machine.hpp"
-#include "rollout/train/seeds.hpp"
 #include "rollout/train/train_config.hpp"
 
 namespace crucible::rollout {
@@ -33,7 +33,7 @@ class NativeLearner final : public Learner {
       policy::ModelConfig mc = config.model;
       mc.vocab = tok.vocab_size();
       auto model = std::make_shared<policy::Transformer<float>>(mc);
-      model->init(mix(config.seed, 0, 0));
+      model->init(derive_seed(config.seed, 0, 0));
       policy_ = std::make_unique<policy::NativePolicy>(model, tok, "policy");
     }
     policy_->model().set_backend(config.kernels == "naive" ? policy::Backend::Naive

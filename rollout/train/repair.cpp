@@ -3,9 +3,9 @@
 #include <map>
 #include <set>
 
+#include "base/rng.hpp"
 #include "critique/critique_rft.hpp"
 #include "critique/guided.hpp"
-#include "rollout/train/seeds.hpp"
 
 namespace crucible::rollout {
 
@@ -65,7 +65,7 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
     o.restart_at_first_wrong = config.critique.restart;
     o.critique_conditioned = config.critique.conditioned;
     o.sampling = sampling;
-    o.sampling.seed = mix(config.seed, 9, iteration);
+    o.sampling.seed = derive_seed(config.seed, 9, iteration);
     o.prompt_template = config.prompt_template;
     o.fits = fits;
     auto r = critique::critique_rft(engine.policy(), *critic, rolled, o, engine.scorer());
@@ -90,7 +90,7 @@ RepairOutcome repair_failures(const TrainConfig& config, size_t iteration,
     o.samples = config.guidance.samples;
     o.wanted = 1;
     o.sampling = sampling;
-    o.sampling.seed = mix(config.seed, 10, iteration);
+    o.sampling.seed = derive_seed(config.seed, 10, iteration);
     o.prompt_template = config.prompt_template;
     o.fits = fits;
     std::vector<const tasks::Task*> hard;

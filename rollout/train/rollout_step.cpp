@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "rollout/train/seeds.hpp"
+#include "base/rng.hpp"
 #include "rollout/train/train_config.hpp"
 
 namespace crucible::rollout {
@@ -42,7 +42,7 @@ IterationRollout RolloutStep::run(const RolloutEngine& engine, size_t iteration,
   sampling.temperature = config_.temperature;
   sampling.max_tokens = config_.max_tokens;
   sampling.stop_tokens = stop_tokens_;
-  sampling.seed = mix(config_.seed, 5, iteration);
+  sampling.seed = derive_seed(config_.seed, 5, iteration);
   size_t wanted = std::min(config_.tasks_per_iteration, ordered.size());
   if (config_.mode == "serial") {
     SerialOptions so;
@@ -50,7 +50,7 @@ IterationRollout RolloutStep::run(const RolloutEngine& engine, size_t iteration,
     so.answer_tokens = std::max<size_t>(8, config_.max_tokens / 4);
     so.sampling = sampling;
     for (size_t k = 0; k < wanted; ++k) {
-      so.sampling.seed = mix(config_.seed, 6, iteration * 100003 + k);
+      so.sampling.seed = derive_seed(config_.seed, 6, iteration * 100003 + k);
       out.groups.push_back(engine.serial(ordered[k], config_.prompt_template, so).members);
     }
   } else if (config_.segments > 1) {
@@ -97,7 +97,7 @@ void RolloutStep::run_parallel(const RolloutEngine& engine, size_t iteration,
   extra.groups_per_batch = unsolved.size();
   extra.dynamic_sampling = false;
   extra.max_rounds = 1;
-  extra.sampling.seed = mix(config_.seed, 7, iteration);
+  extra.sampling.seed = derive_seed(config_.seed, 7, iteration);
   for (auto& g : engine.parallel(extra_cursor, extra).groups) out.groups.push_back(std::move(g));
 }
 
@@ -110,7 +110,8 @@ void RolloutStep::run_segmented(const RolloutEngine& engine, size_t iteration,
     so.segments = config_.segments;
     so.active = config_.tasks_per_iteration * config_.group_size;
     so.sampling = sampling;
-    so.sampling.seed = mix(config_.seed, 11, 0);  // prompt k draws from (seed, k) throughout
+    so.sampling.seed =
+        derive_seed(config_.seed, 11, 0);  // prompt k draws from (seed, k) throughout
     so.prompt_template = config_.prompt_template;
     segmented_ = engine.segmented({}, so);
   }

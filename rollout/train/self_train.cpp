@@ -5,12 +5,12 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/rng.hpp"
 #include "rollout/train/evaluation.hpp"
 #include "rollout/train/exports.hpp"
 #include "rollout/train/outcomes.hpp"
 #include "rollout/train/repair.hpp"
 #include "rollout/train/run_files.hpp"
-#include "rollout/train/seeds.hpp"
 #include "rollout/train/update_batch.hpp"
 #include "tasks/jsonl.hpp"
 
@@ -87,11 +87,12 @@ std::vector<tasks::Task> SelfTrainer::load(const std::vector<TaskSource>& source
   for (size_t i = 0; i < sources.size(); ++i) {
     const TaskSource& s = sources[i];
     std::vector<tasks::Task> ts =
-        s.file.empty() ? tasks::generate({.family = s.family,
-                                          .count = s.count,
-                                          .difficulty = s.difficulty,
-                                          .seed = mix(config_.seed, purpose, i) % 1000000007ULL})
-                       : tasks::read_tasks(s.file);
+        s.file.empty()
+            ? tasks::generate({.family = s.family,
+                               .count = s.count,
+                               .difficulty = s.difficulty,
+                               .seed = derive_seed(config_.seed, purpose, i) % 1000000007ULL})
+            : tasks::read_tasks(s.file);
     bool code = std::any_of(ts.begin(), ts.end(),
                             [](const tasks::Task& t) { return t.kind == tasks::Kind::Code; });
     if (code && (!judging_.judge || !judging_.reference_outputs))
@@ -118,7 +119,7 @@ json SelfTrainer::iterate(size_t iteration) {
   auto t0 = Clock::now();
   // Pick tasks; roll out and score them.
   std::vector<tasks::Task> ordered;
-  for (size_t i : curriculum_->pick(tasks_.size(), mix(config_.seed, 8, iteration)))
+  for (size_t i : curriculum_->pick(tasks_.size(), derive_seed(config_.seed, 8, iteration)))
     ordered.push_back(tasks_[i]);
   IterationRollout r = rollout_->run(*engine_, iteration, ordered, [this](const tasks::Task& t) {
     return !curriculum_->solved_ever(index_of_.at(t.id));

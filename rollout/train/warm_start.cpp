@@ -6,7 +6,6 @@
 #include "policy/model/optimizer.hpp"
 #include "policy/model/sft.hpp"
 #include "rollout/sft_data.hpp"
-#include "rollout/train/seeds.hpp"
 #include "rollout/train/teacher.hpp"
 #include "rollout/train/train_config.hpp"
 
@@ -33,13 +32,13 @@ void train_warm_start(policy::Transformer<float>& model, const policy::Tokenizer
   policy::AdamW opt(model.params.size(), policy::decay_mask(model), oc);
   policy::SftTrainer trainer(model, opt);
   std::vector<policy::SftExample> examples;
-  Rng teacher(mix(o.seed, 4, 1));
+  Rng teacher(derive_seed(o.seed, 4, 1));
   for (tasks::Task t : tasks) {
     if (o.sign_slips > 0) t.solution = slip_signs(t.solution, o.sign_slips, teacher);
     if (o.print_slips > 0) t.solution = quote_prints(t.solution, o.print_slips, teacher);
     examples.push_back(sft_example(t, tokenizer, o.rationale, o.prompt_template));
   }
-  Rng rng(mix(o.seed, 4, 0));
+  Rng rng(derive_seed(o.seed, 4, 0));
   for (size_t step = 0; step < o.steps; ++step) {
     std::vector<policy::SftExample> batch;
     for (size_t b = 0; b < o.batch; ++b)

@@ -83,40 +83,54 @@ void close_all_except(std::initializer_list<int> keep) {
   ::close_range(next, ~0U, 0);
 }
 
-}  // namespace
-
-bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
-               const std::function<void(const std::vector<JailReport>&)>& deliver) {
-  std::vector<JailReport> reports;
-  auto fail_setup = [&](const std::string& why) {
-    JailReport r;
-    r.setup_error = why;
-    reports.push_back(std::move(r));
-  };
-  if (spec.argv.empty()) {
-    fail_setup("jail: empty argv");
-    deliver(reports);
-    return true;
-  }
+// A started jail from the supervisor's side: the run's cgroup, the jail's init (pid -1 when
+// it never started) and the supervisor's ends of init's channels.
+struct Jail {
   RunCgroup cg;
-  try {
-    cg = cgroups.slot(slot, "run-" + std::to_string(::getpid()));
-    cg.prepare(spec.limits);
-  } catch (const std::exception& e) {
-    fail_setup(e.what());
-    deliver(reports);
-    return cg.release();
-  }
+  pid_t init = -1;
+  Pipe out, err, status, error, go;
+  std::string setup_error;  // the first run reports it
+  bool killed = false;
+  long long kill_ns = 0;
 
+  void kill_tree() {
+    if (killed || init < 0) return;
+    ::kill(init, SIGKILL);  // init is the pid namespace's init: all die with it
+    killed = true;
+    kill_ns = now_ns();
+  }
+};
+
+// What carries from one run of the jail to the next: counters at the end of the previous
+// run (each run is measured from there) and init's status stream.
+struct Carried {
+  double cpu_before = 0;
+  long long init_cpu_before = 0;
+  std::string status_buf;
+  bool status_open = true;
+};
+
+// The isolation order, first half: the run's cgroup, then the namespaces (clone), init's
+// channels and nothing else of the helper's, the id maps, the cgroup around init. Init then
+// waits for the go byte (jail.cpp does the rest inside).
+Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
+  Jail jail;
+  try {
+    jail.cg = cgroups.slot(slot, "run-" + std::to_string(::getpid()));
+    jail.cg.prepare(spec.limits);
+  } catch (const std::exception& e) {
+    jail.setup_error = e.what();
+    return jail;
+  }
   Pipe out = make_pipe(), err = make_pipe(), status = make_pipe(), error = make_pipe(),
        go = make_pipe();
   // clone with fork semantics (no new stack): the child continues here as the jail's init.
   long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   if (init < 0) {
-    fail_setup(errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno));
-    deliver(reports);
-    return cg.release();
+    jail.setup_error =
+        errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
+    return jail;
   }
   if (init == 0) {
     // Keep only init's own ends: the helper's sockets are none of the jail's business.
@@ -128,153 +142,176 @@ bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const 
                     err.write.get()};
     run_init(spec, ch, filter);
   }
-  out.write.reset();
-  err.write.reset();
-  status.write.reset();
-  error.write.reset();
-  go.read.reset();
-
-  bool killed = false;
-  long long kill_ns = 0;
-  auto kill_tree = [&] {
-    if (killed) return;
-    ::kill(init, SIGKILL);  // init is the pid namespace's init: all die with it
-    killed = true;
-    kill_ns = now_ns();
-  };
-
-  std::string map_error = write_id_maps(init);
-  if (map_error.empty()) {
+  jail.init = init;
+  out.write.reset(), err.write.reset(), status.write.reset(), error.write.reset(), go.read.reset();
+  jail.out = std::move(out), jail.err = std::move(err), jail.status = std::move(status);
+  jail.error = std::move(error), jail.go = std::move(go);
+  jail.setup_error = write_id_maps(init);
+  if (jail.setup_error.empty()) {
     try {
-      cg.add(init);
+      jail.cg.add(init);
     } catch (const std::exception& e) {
-      map_error = e.what();
+      jail.setup_error = e.what();
     }
   }
-  for (int fd : {out.read.get(), err.read.get(), status.read.get(), error.read.get()})
+  for (int fd :
+       {jail.out.read.get(), jail.err.read.get(), jail.status.read.get(), jail.error.read.get()})
     set_nonblocking(fd);
+  return jail;
+}
 
-  // Counters at the end of the previous run: each run is measured from there.
-  double cpu_before = 0;
-  long long init_cpu_before = 0;
+// One run: release init, then collect capped output and enforce wall and CPU time until the
+// program's end (or the kill) is reported.
+JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t run) {
+  JailReport report;
+  if (run == 0 && !jail.setup_error.empty()) {
+    jail.kill_tree();
+    report.setup_error = jail.setup_error;
+  } else {
+    if (run > 0) jail.cg.start_next_run();  // peak and OOM counted from here
+    char byte = 'g';
+    if (::write(jail.go.write.get(), &byte, 1) != 1)
+      report.setup_error = "jail: cannot release init";
+  }
+  StatusMessage msg{};
+  bool started = false, ended = false, out_open = true, err_open = true;
+  long long deadline = now_ns() + kSetupTimeoutNs, next_cpu_check = 0, program_start_ns = 0;
+  long long init_cpu_at_start = carried.init_cpu_before;
+  auto program_cpu = [&] {
+    return jail.cg.cpu_seconds() - carried.cpu_before -
+           (init_cpu_at_start - carried.init_cpu_before) / 1e9;
+  };
+  auto kill_and_drain = [&] {
+    jail.kill_tree();
+    deadline = now_ns() + kDrainTimeoutNs;
+  };
+  while (!ended && report.setup_error.empty() && (out_open || err_open || carried.status_open)) {
+    long long now = now_ns();
+    if (now >= deadline) {
+      if (jail.killed) break;  // drained long enough after the kill
+      if (!started)
+        report.setup_error = "jail: setup did not finish in time";
+      else
+        report.wall_exceeded = true;
+      kill_and_drain();
+    }
+    if (started && !jail.killed && now >= next_cpu_check) {
+      if (program_cpu() > spec.limits.cpu_seconds) {
+        report.cpu_exceeded = true;
+        kill_and_drain();
+      }
+      next_cpu_check = now + kCpuPollNs;
+    }
+    pollfd fds[3];
+    int n = 0, i_out = -1, i_err = -1, i_status = -1;
+    if (out_open) fds[i_out = n++] = {jail.out.read.get(), POLLIN, 0};
+    if (err_open) fds[i_err = n++] = {jail.err.read.get(), POLLIN, 0};
+    if (carried.status_open) fds[i_status = n++] = {jail.status.read.get(), POLLIN, 0};
+    long long wait_ns = deadline - now;
+    if (started && !jail.killed) wait_ns = std::min(wait_ns, next_cpu_check - now);
+    int timeout_ms = static_cast<int>(std::max(0LL, (wait_ns + 999'999) / 1'000'000));
+    int ready = ::poll(fds, n, timeout_ms);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
+    if (i_out >= 0 && fds[i_out].revents) {
+      out_open = drain(jail.out.read.get(), report.stdout_data, spec.limits.output_bytes,
+                       report.stdout_exceeded);
+      if (report.stdout_exceeded && !jail.killed) kill_and_drain();
+    }
+    if (i_err >= 0 && fds[i_err].revents) {
+      err_open = drain(jail.err.read.get(), report.stderr_data, spec.limits.output_bytes,
+                       report.stderr_exceeded);
+      if (report.stderr_exceeded && !jail.killed) kill_and_drain();
+    }
+    if (i_status >= 0 && fds[i_status].revents) {
+      bool ignored = false;
+      carried.status_open = drain(jail.status.read.get(), carried.status_buf, 1 << 16, ignored);
+      while (!ended && carried.status_buf.size() >= sizeof msg) {
+        std::memcpy(&msg, carried.status_buf.data(), sizeof msg);
+        carried.status_buf.erase(0, sizeof msg);
+        if (msg.tag == 'S' && !started) {
+          started = true;
+          program_start_ns = msg.time_ns;
+          init_cpu_at_start = msg.init_cpu_ns;
+          if (!jail.killed)
+            deadline = msg.time_ns + static_cast<long long>(spec.limits.wall_seconds * 1e9);
+        } else if (msg.tag == 'E') {
+          ended = true;
+          report.wall_seconds = msg.time_ns / 1e9;
+          report.exited = WIFEXITED(msg.wait_status);
+          report.exit_code = report.exited ? WEXITSTATUS(msg.wait_status) : 0;
+          report.term_signal = WIFSIGNALED(msg.wait_status) ? WTERMSIG(msg.wait_status) : 0;
+          report.cpu_seconds = std::max(0.0, jail.cg.cpu_seconds() - carried.cpu_before -
+                                                 (msg.init_cpu_ns - carried.init_cpu_before) / 1e9);
+          carried.cpu_before = jail.cg.cpu_seconds();
+          carried.init_cpu_before = msg.init_cpu_ns;
+        }
+      }
+    }
+  }
+  if (ended) {
+    // Every process of this run is gone: what it wrote is already in the pipes.
+    if (out_open)
+      drain(jail.out.read.get(), report.stdout_data, spec.limits.output_bytes,
+            report.stdout_exceeded);
+    if (err_open)
+      drain(jail.err.read.get(), report.stderr_data, spec.limits.output_bytes,
+            report.stderr_exceeded);
+    if ((report.stdout_exceeded || report.stderr_exceeded) && !jail.killed) jail.kill_tree();
+  } else {
+    jail.kill_tree();
+    if (started) report.wall_seconds = std::max(0LL, jail.kill_ns - program_start_ns) / 1e9;
+    report.cpu_seconds = std::max(0.0, program_cpu());
+    report.exited = false;
+    report.term_signal = SIGKILL;  // the supervisor's kill, or init died under it
+  }
+  std::string setup_message = read_all_nonblocking(jail.error.read.get());
+  if (report.setup_error.empty() && !setup_message.empty()) report.setup_error = setup_message;
+  // The cgroup's figure covers the whole tree but can come out low when an earlier run's
+  // pages are freed late; the program's own RSS is an exact lower bound.
+  report.peak_memory_bytes =
+      std::max<uint64_t>(jail.cg.peak_memory_bytes(), ended ? msg.max_rss_bytes : 0);
+  report.oom_kills = jail.cg.oom_kills();
+  return report;
+}
+
+// The isolation order, second half: every input in turn (stopping at a run that hit a
+// limit), then the whole tree killed and init reaped, so the reports are final.
+std::vector<JailReport> watch(const JailSpec& spec, Jail& jail) {
+  std::vector<JailReport> reports;
+  Carried carried;
   size_t runs = std::max<size_t>(1, spec.inputs.size());
-  std::string status_buf;
-  bool status_open = true;
-  for (size_t run = 0; run < runs && !killed; ++run) {
-    JailReport report;
-    if (run == 0 && !map_error.empty()) {
-      kill_tree();
-      report.setup_error = map_error;
-    } else {
-      if (run > 0) cg.start_next_run();  // peak and OOM counted from here
-      char byte = 'g';
-      if (::write(go.write.get(), &byte, 1) != 1) report.setup_error = "jail: cannot release init";
-    }
-    StatusMessage msg{};
-    bool started = false, ended = false, out_open = true, err_open = true;
-    long long deadline = now_ns() + kSetupTimeoutNs, next_cpu_check = 0, program_start_ns = 0;
-    long long init_cpu_at_start = init_cpu_before;
-    auto program_cpu = [&] {
-      return cg.cpu_seconds() - cpu_before - (init_cpu_at_start - init_cpu_before) / 1e9;
-    };
-    while (!ended && report.setup_error.empty() && (out_open || err_open || status_open)) {
-      long long now = now_ns();
-      if (now >= deadline) {
-        if (killed) break;  // drained long enough after the kill
-        if (!started)
-          report.setup_error = "jail: setup did not finish in time";
-        else
-          report.wall_exceeded = true;
-        kill_tree();
-        deadline = now + kDrainTimeoutNs;
-      }
-      if (started && !killed && now >= next_cpu_check) {
-        if (program_cpu() > spec.limits.cpu_seconds) {
-          report.cpu_exceeded = true;
-          kill_tree();
-          deadline = now + kDrainTimeoutNs;
-        }
-        next_cpu_check = now + kCpuPollNs;
-      }
-      pollfd fds[3];
-      int n = 0, i_out = -1, i_err = -1, i_status = -1;
-      if (out_open) fds[i_out = n++] = {out.read.get(), POLLIN, 0};
-      if (err_open) fds[i_err = n++] = {err.read.get(), POLLIN, 0};
-      if (status_open) fds[i_status = n++] = {status.read.get(), POLLIN, 0};
-      long long wait_ns = deadline - now;
-      if (started && !killed) wait_ns = std::min(wait_ns, next_cpu_check - now);
-      int timeout_ms = static_cast<int>(std::max(0LL, (wait_ns + 999'999) / 1'000'000));
-      int ready = ::poll(fds, n, timeout_ms);
-      if (ready < 0 && errno != EINTR) break;
-      if (ready <= 0) continue;
-      if (i_out >= 0 && fds[i_out].revents) {
-        out_open = drain(out.read.get(), report.stdout_data, spec.limits.output_bytes,
-                         report.stdout_exceeded);
-        if (report.stdout_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
-      }
-      if (i_err >= 0 && fds[i_err].revents) {
-        err_open = drain(err.read.get(), report.stderr_data, spec.limits.output_bytes,
-                         report.stderr_exceeded);
-        if (report.stderr_exceeded && !killed) kill_tree(), deadline = now_ns() + kDrainTimeoutNs;
-      }
-      if (i_status >= 0 && fds[i_status].revents) {
-        bool ignored = false;
-        status_open = drain(status.read.get(), status_buf, 1 << 16, ignored);
-        while (!ended && status_buf.size() >= sizeof msg) {
-          std::memcpy(&msg, status_buf.data(), sizeof msg);
-          status_buf.erase(0, sizeof msg);
-          if (msg.tag == 'S' && !started) {
-            started = true;
-            program_start_ns = msg.time_ns;
-            init_cpu_at_start = msg.init_cpu_ns;
-            if (!killed)
-              deadline = msg.time_ns + static_cast<long long>(spec.limits.wall_seconds * 1e9);
-          } else if (msg.tag == 'E') {
-            ended = true;
-            report.wall_seconds = msg.time_ns / 1e9;
-            report.exited = WIFEXITED(msg.wait_status);
-            report.exit_code = report.exited ? WEXITSTATUS(msg.wait_status) : 0;
-            report.term_signal = WIFSIGNALED(msg.wait_status) ? WTERMSIG(msg.wait_status) : 0;
-            report.cpu_seconds = std::max(
-                0.0, cg.cpu_seconds() - cpu_before - (msg.init_cpu_ns - init_cpu_before) / 1e9);
-            cpu_before = cg.cpu_seconds();
-            init_cpu_before = msg.init_cpu_ns;
-          }
-        }
-      }
-    }
-    if (ended) {
-      // Every process of this run is gone: what it wrote is already in the pipes.
-      if (out_open)
-        drain(out.read.get(), report.stdout_data, spec.limits.output_bytes, report.stdout_exceeded);
-      if (err_open)
-        drain(err.read.get(), report.stderr_data, spec.limits.output_bytes, report.stderr_exceeded);
-      if ((report.stdout_exceeded || report.stderr_exceeded) && !killed) kill_tree();
-    } else {
-      kill_tree();
-      if (started) report.wall_seconds = std::max(0LL, kill_ns - program_start_ns) / 1e9;
-      report.cpu_seconds = std::max(0.0, program_cpu());
-      report.exited = false;
-      report.term_signal = SIGKILL;  // the supervisor's kill, or init died under it
-    }
-    std::string setup_message = read_all_nonblocking(error.read.get());
-    if (report.setup_error.empty() && !setup_message.empty()) report.setup_error = setup_message;
-    // The cgroup's figure covers the whole tree but can come out low when an earlier run's
-    // pages are freed late; the program's own RSS is an exact lower bound.
-    report.peak_memory_bytes =
-        std::max<uint64_t>(cg.peak_memory_bytes(), ended ? msg.max_rss_bytes : 0);
-    report.oom_kills = cg.oom_kills();
-    reports.push_back(std::move(report));
-  }
-  go.write.reset();  // init sees EOF and exits, or was killed already
-  kill_tree();
+  for (size_t run = 0; run < runs && !jail.killed; ++run)
+    reports.push_back(watch_run(spec, jail, carried, run));
+  jail.go.write.reset();  // init sees EOF and exits, or was killed already
+  jail.kill_tree();
   int wstatus = 0;
-  while (::waitpid(init, &wstatus, 0) < 0 && errno == EINTR) {
+  while (::waitpid(jail.init, &wstatus, 0) < 0 && errno == EINTR) {
   }
-  // Every process of the jail is gone (init was reaped, so its pid namespace is empty):
-  // the reports are final, and cleaning the slot can happen after the caller has them.
-  deliver(reports);
-  return cg.release();
+  return reports;
+}
+
+JailReport setup_failure(const std::string& why) {
+  JailReport r;
+  r.setup_error = why;
+  return r;
+}
+
+}  // namespace
+
+bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
+               const std::function<void(const std::vector<JailReport>&)>& deliver) {
+  if (spec.argv.empty()) {
+    deliver({setup_failure("jail: empty argv")});
+    return true;
+  }
+  Jail jail = start(spec, cgroups, slot, filter);
+  // Every process of the jail is gone once watch returns (init was reaped, so its pid
+  // namespace is empty): the reports are final, and cleaning the slot can happen after the
+  // caller has them.
+  deliver(jail.init < 0 ? std::vector<JailReport>{setup_failure(jail.setup_error)}
+                        : watch(spec, jail));
+  return jail.cg.release();
 }
 
 }  // namespace crucible::sandbox::jail

@@ -6,12 +6,11 @@
 #include <unordered_set>
 
 #include "base/rng.hpp"
+#include "rewards/math/equivalence_rules.hpp"
 #include "rewards/math/evaluate.hpp"
 
 namespace crucible::rewards::math {
-namespace {
-
-using C = std::complex<double>;
+namespace comparing {
 
 bool is_assignment(const Expr& e) {
   return e.kind == ExprKind::Relation && e.kids.size() == 2 && e.ops[0] == RelOp::Eq &&
@@ -222,316 +221,151 @@ std::optional<Expr> inequality_as_set(const Expr& rel) {
   return std::nullopt;
 }
 
-class Comparer {
- public:
-  Comparer(const VerifyOptions& options, Budget& budget) : o_(options), budget_(budget) {}
+Comparison Comparer::run(const Expr& gold, const Expr& pred) {
+  bool equal = eq(grouped_assignments(gold), grouped_assignments(pred));
+  if (equal && reason_.empty()) reason_ = "structural";
+  if (!equal && (reason_.empty() || is_positive_reason())) reason_ = "not_equal";
+  return {equal, reason_};
+}
 
-  Comparison run(const Expr& gold, const Expr& pred) {
-    bool equal = eq(grouped_assignments(gold), grouped_assignments(pred));
-    if (equal && reason_.empty()) reason_ = "structural";
-    if (!equal && (reason_.empty() || is_positive_reason())) reason_ = "not_equal";
-    return {equal, reason_};
-  }
+bool Comparer::is_positive_reason() const {
+  return reason_ == "exact" || reason_ == "rounded" || reason_ == "numeric" ||
+         reason_ == "structural" || reason_ == "text";
+}
 
- private:
-  bool is_positive_reason() const {
-    return reason_ == "exact" || reason_ == "rounded" || reason_ == "numeric" ||
-           reason_ == "structural" || reason_ == "text";
-  }
+bool Comparer::decide(bool equal, const char* reason) {
+  reason_ = reason;
+  return equal;
+}
 
-  bool decide(bool equal, const char* reason) {
-    reason_ = reason;
-    return equal;
+bool Comparer::eq(const Expr& g, const Expr& p) {
+  if (!budget_.spend()) return decide(false, "timeout");
+  if (is_assignment(g) && is_assignment(p)) {
+    if (assigned_name(g).name != assigned_name(p).name) return decide(false, "variables_differ");
+    return eq(assigned_value(g), assigned_value(p));
   }
+  // Compare values, not the names given to them: "(p, q) = (3, 2)" is (3, 2).
+  if (const Expr* v = labelled_value(g)) return eq(*v, p);
+  if (const Expr* v = labelled_value(p)) return eq(g, *v);
+  // "x = 5 + 5 + 1 = 11" states 11 as x's value: an assignment chain's last side is the answer.
+  if (const Expr* v = assignment_chain_value(g); v && !is_assignment_chain(p)) return eq(*v, p);
+  if (const Expr* v = assignment_chain_value(p); v && !is_assignment_chain(g)) return eq(g, *v);
+  if (is_assignment_chain(g) && is_assignment_chain(p))
+    return eq(*assignment_chain_value(g), *assignment_chain_value(p));
+  if (is_equality_chain(g) && p.kind != ExprKind::Relation) return chain_matches(g, p, true);
+  if (is_equality_chain(p) && g.kind != ExprKind::Relation) return chain_matches(p, g, false);
+  if (g.kind != ExprKind::Relation && contains(g, ExprKind::PlusMinus)) return eq(expanded(g), p);
+  if (p.kind != ExprKind::Relation && contains(p, ExprKind::PlusMinus)) return eq(g, expanded(p));
+  if (g.kind == ExprKind::Text || p.kind == ExprKind::Text)
+    return decide(g.kind == p.kind && g.name == p.name,
+                  g.kind == p.kind ? "text" : "shape_mismatch");
+  if (g.kind == ExprKind::Relation || p.kind == ExprKind::Relation) return relation(g, p);
+  if (is_collection(g) || is_collection(p)) return collection(g, p);
+  return scalar(g, p);
+}
 
-  bool eq(const Expr& g, const Expr& p) {
-    if (!budget_.spend()) return decide(false, "timeout");
-    if (is_assignment(g) && is_assignment(p)) {
-      if (assigned_name(g).name != assigned_name(p).name) return decide(false, "variables_differ");
-      return eq(assigned_value(g), assigned_value(p));
-    }
-    // Compare values, not the names given to them: "(p, q) = (3, 2)" is (3, 2).
-    if (const Expr* v = labelled_value(g)) return eq(*v, p);
-    if (const Expr* v = labelled_value(p)) return eq(g, *v);
-    // "x = 5 + 5 + 1 = 11" states 11 as x's value: an assignment chain's last side is the answer.
-    if (const Expr* v = assignment_chain_value(g); v && !is_assignment_chain(p)) return eq(*v, p);
-    if (const Expr* v = assignment_chain_value(p); v && !is_assignment_chain(g)) return eq(g, *v);
-    if (is_assignment_chain(g) && is_assignment_chain(p))
-      return eq(*assignment_chain_value(g), *assignment_chain_value(p));
-    if (is_equality_chain(g) && p.kind != ExprKind::Relation) return chain_matches(g, p, true);
-    if (is_equality_chain(p) && g.kind != ExprKind::Relation) return chain_matches(p, g, false);
-    if (g.kind != ExprKind::Relation && contains(g, ExprKind::PlusMinus)) return eq(expanded(g), p);
-    if (p.kind != ExprKind::Relation && contains(p, ExprKind::PlusMinus)) return eq(g, expanded(p));
-    if (g.kind == ExprKind::Text || p.kind == ExprKind::Text)
-      return decide(g.kind == p.kind && g.name == p.name,
-                    g.kind == p.kind ? "text" : "shape_mismatch");
-    if (g.kind == ExprKind::Relation || p.kind == ExprKind::Relation) return relation(g, p);
-    if (is_collection(g) || is_collection(p)) return collection(g, p);
-    return scalar(g, p);
-  }
+bool Comparer::is_assignment_chain(const Expr& e) {
+  return is_equality_chain(e) && e.kids.size() >= 3 && is_label(e.kids.front()) &&
+         free_symbols(e.kids.back()).empty();
+}
 
-  // "label = ... = value" with at least three sides and a constant last side.
-  static bool is_assignment_chain(const Expr& e) {
-    return is_equality_chain(e) && e.kids.size() >= 3 && is_label(e.kids.front()) &&
-           free_symbols(e.kids.back()).empty();
-  }
-  static const Expr* assignment_chain_value(const Expr& e) {
-    return is_assignment_chain(e) ? &e.kids.back() : nullptr;
-  }
+const Expr* Comparer::assignment_chain_value(const Expr& e) {
+  return is_assignment_chain(e) ? &e.kids.back() : nullptr;
+}
 
-  static bool is_equality_chain(const Expr& e) {
-    return e.kind == ExprKind::Relation &&
-           std::all_of(e.ops.begin(), e.ops.end(), [](RelOp op) { return op == RelOp::Eq; });
-  }
+bool Comparer::is_equality_chain(const Expr& e) {
+  return e.kind == ExprKind::Relation &&
+         std::all_of(e.ops.begin(), e.ops.end(), [](RelOp op) { return op == RelOp::Eq; });
+}
 
-  // "x = 3" and "3 \cdot 5 = 15" against a value: every side that is not a bare variable
-  // must equal it (so a false equation never matches), and there must be such a side.
-  bool chain_matches(const Expr& chain, const Expr& value, bool chain_is_gold) {
-    size_t compared = 0;
-    for (const auto& side : chain.kids) {
-      if (side.kind == ExprKind::Symbol) continue;
-      ++compared;
-      if (!(chain_is_gold ? eq(side, value) : eq(value, side))) return false;
-    }
-    return compared > 0 ? true : decide(false, "shape_mismatch");
+bool Comparer::chain_matches(const Expr& chain, const Expr& value, bool chain_is_gold) {
+  size_t compared = 0;
+  for (const auto& side : chain.kids) {
+    if (side.kind == ExprKind::Symbol) continue;
+    ++compared;
+    if (!(chain_is_gold ? eq(side, value) : eq(value, side))) return false;
   }
+  return compared > 0 ? true : decide(false, "shape_mismatch");
+}
 
-  static Expr expanded(const Expr& e) {
-    std::vector<Expr> values;
-    expand_plus_minus(e, values, 16);
-    return Expr::node(ExprKind::List, std::move(values));
-  }
+Expr Comparer::expanded(const Expr& e) {
+  std::vector<Expr> values;
+  expand_plus_minus(e, values, 16);
+  return Expr::node(ExprKind::List, std::move(values));
+}
 
-  // Every element of a has an equal in b and every element of b one in a.
-  bool unordered(const std::vector<Expr>& a, const std::vector<Expr>& b) {
-    if (a.empty() != b.empty()) return decide(false, "not_equal");
-    // Elements written identically match at once; only the rest are compared pairwise.
-    std::unordered_set<std::string> text_a, text_b;
-    for (const auto& e : a) text_a.insert(to_text(e));
-    for (const auto& e : b) text_b.insert(to_text(e));
-    auto covered = [&](const std::vector<Expr>& x, const std::vector<Expr>& y, bool gold_first) {
-      const auto& other_texts = gold_first ? text_b : text_a;
-      for (const auto& xi : x) {
-        if (!budget_.spend()) return false;
-        if (!has_decimal(xi) && other_texts.count(to_text(xi))) continue;
-        bool found = false;
-        for (const auto& yi : y)
-          if (gold_first ? eq(xi, yi) : eq(yi, xi)) {
-            found = true;
-            break;
-          }
-        if (!found) return false;
-      }
-      return true;
-    };
-    bool equal = covered(a, b, true) && covered(b, a, false);
-    return decide(equal, equal ? "structural" : "not_equal");
-  }
-
-  bool ordered(const std::vector<Expr>& a, const std::vector<Expr>& b) {
-    if (a.size() != b.size()) return decide(false, "shape_mismatch");
-    for (size_t i = 0; i < a.size(); ++i)
-      if (!eq(a[i], b[i])) return decide(false, "not_equal");
-    return decide(true, "structural");
-  }
-
-  bool collection(const Expr& g, const Expr& p) {
-    auto set_like = [](const Expr& e) {
-      return e.kind == ExprKind::Set || e.kind == ExprKind::List;
-    };
-    auto seq_like = [](const Expr& e) {
-      return e.kind == ExprKind::Tuple || e.kind == ExprKind::List;
-    };
-    if (interval_like(g) && interval_like(p) &&
-        (g.kind == ExprKind::Interval || p.kind == ExprKind::Interval)) {
-      bool gl = g.kind == ExprKind::Interval && g.left_closed,
-           gr = g.kind == ExprKind::Interval && g.right_closed;
-      bool pl = p.kind == ExprKind::Interval && p.left_closed,
-           pr = p.kind == ExprKind::Interval && p.right_closed;
-      if (gl != pl || gr != pr) return decide(false, "not_equal");
-      return ordered(g.kids, p.kids);
-    }
-    if (g.kind == ExprKind::Union || p.kind == ExprKind::Union) {
-      if (g.kind != p.kind) return decide(false, "shape_mismatch");
-      return unordered(g.kids, p.kids);
-    }
-    if (g.kind == ExprKind::Matrix || p.kind == ExprKind::Matrix) {
-      if (g.kind == p.kind && (g.rows != p.rows || g.cols != p.cols))
-        return decide(false, "shape_mismatch");
-      const Expr& m = g.kind == ExprKind::Matrix ? g : p;
-      const Expr& other = g.kind == ExprKind::Matrix ? p : g;
-      if (other.kind != ExprKind::Matrix && !(seq_like(other) && (m.rows == 1 || m.cols == 1)))
-        return decide(false, "shape_mismatch");
-      return ordered(g.kids, p.kids);
-    }
-    if (set_like(g) && set_like(p)) return unordered(g.kids, p.kids);
-    if (seq_like(g) && seq_like(p)) return ordered(g.kids, p.kids);
-    // A one-element set or list against a single value.
-    if (set_like(g) && g.kids.size() == 1 && !is_collection(p)) return eq(g.kids[0], p);
-    if (set_like(p) && p.kids.size() == 1 && !is_collection(g)) return eq(g, p.kids[0]);
-    return decide(false, "shape_mismatch");
-  }
-
-  bool relation(const Expr& g, const Expr& p) {
-    if (g.kind == ExprKind::Relation && p.kind == ExprKind::Relation) {
-      Expr a = canonical(g), b = canonical(p);
-      if (a.ops != b.ops) return decide(false, "not_equal");
-      if (a.kids.size() == 2) {
-        bool equation = a.ops[0] == RelOp::Eq || a.ops[0] == RelOp::Ne;
-        // Sides pairwise first (cheap, and exact for constants), then a - b up to a factor.
-        Expr da = Expr::node(ExprKind::Add, {a.kids[1], Expr::node(ExprKind::Neg, {a.kids[0]})});
-        Expr db = Expr::node(ExprKind::Add, {b.kids[1], Expr::node(ExprKind::Neg, {b.kids[0]})});
-        if (ordered(a.kids, b.kids)) return decide(true, equation ? "equation" : "inequality");
-        return proportional(da, db, !equation);
-      }
-      return ordered(a.kids, b.kids);
-    }
-    const Expr& rel = g.kind == ExprKind::Relation ? g : p;
-    const Expr& other = g.kind == ExprKind::Relation ? p : g;
-    if (interval_like(other) || other.kind == ExprKind::Union) {
-      if (&rel == &p && !o_.inequality_for_interval)
-        return decide(false, "inequality_for_interval");
-      auto as_set = inequality_as_set(rel);
-      if (!as_set) return decide(false, "shape_mismatch");
-      return &rel == &g ? collection(*as_set, other) : collection(other, *as_set);
-    }
-    return decide(false, "shape_mismatch");
-  }
-
-  // Inequalities read left to right as "<" or "<=".
-  static Expr canonical(const Expr& rel) {
-    Expr r = rel;
-    bool greater = std::any_of(r.ops.begin(), r.ops.end(),
-                               [](RelOp op) { return op == RelOp::Gt || op == RelOp::Ge; });
-    if (greater) {
-      std::reverse(r.kids.begin(), r.kids.end());
-      std::reverse(r.ops.begin(), r.ops.end());
-      for (auto& op : r.ops) op = flipped(op);
-    }
-    return r;
-  }
-
-  std::vector<Point> points(const std::vector<std::string>& symbols) const {
-    Rng rng(0x5eedULL, "verifier-points");
-    std::vector<Point> out(static_cast<size_t>(std::max(1, o_.random_points)));
-    for (auto& point : out)
-      for (const auto& s : symbols) point[s] = 0.35 + 2.3 * rng.uniform01();
-    return out;
-  }
-
-  bool close(C a, C b, bool approx) const {
-    if (approx) {
-      bool real_only = std::abs(a.imag()) <= 1e-12 * std::abs(a.real()) &&
-                       std::abs(b.imag()) <= 1e-12 * std::abs(b.real());
-      if (!std::isfinite(a.real()) || !std::isfinite(b.real())) return false;
-      if (rounded(a.real(), o_.significant_digits) != rounded(b.real(), o_.significant_digits))
-        return false;
-      return real_only ||
-             rounded(a.imag(), o_.significant_digits) == rounded(b.imag(), o_.significant_digits);
-    }
-    double diff = std::abs(a - b);
-    return diff <= o_.tolerance * std::max(std::abs(a), std::abs(b)) || diff <= 1e-12;
-  }
-
-  // a = c * b for one constant c != 0 (c > 0 when `positive`), at every sampled point.
-  bool proportional(const Expr& a, const Expr& b, bool positive) {
-    auto syms = free_symbols(a);
-    if (syms != free_symbols(b)) return decide(false, "variables_differ");
-    std::optional<C> ratio;
-    for (const auto& point : points(syms)) {
-      C va = numeric_value(a, point, budget_), vb = numeric_value(b, point, budget_);
-      if (budget_.exhausted()) return decide(false, "timeout");
-      if (!std::isfinite(std::abs(va)) || !std::isfinite(std::abs(vb))) continue;
-      if (std::abs(vb) < 1e-12 || std::abs(va) < 1e-12) {
-        if (std::abs(vb) < 1e-12 && std::abs(va) < 1e-12) continue;
-        return decide(false, "not_equal");
-      }
-      C r = va / vb;
-      if (!ratio)
-        ratio = r;
-      else if (!close(r, *ratio, false))
-        return decide(false, "not_equal");
-    }
-    if (!ratio) return decide(false, "undefined");
-    if (positive && !(ratio->real() > 0 && std::abs(ratio->imag()) < 1e-12))
-      return decide(false, "not_equal");
-    return decide(true, positive ? "inequality" : "equation");
-  }
-
-  bool scalar(const Expr& g, const Expr& p) {
-    bool gp = contains(g, ExprKind::Percent), pp = contains(p, ExprKind::Percent);
-    if (!gp && !pp) return scalar_once(g, p);
-    auto readings = [&](const Expr& e, bool has) {
-      std::vector<Expr> r;
-      if (!has || o_.percent != PercentReading::Value) r.push_back(e);
-      if (has && o_.percent != PercentReading::Fraction) r.push_back(without_percent(e));
-      return r;
-    };
-    for (const auto& a : readings(g, gp))
-      for (const auto& b : readings(p, pp))
-        if (scalar_once(a, b)) return true;
-    return false;
-  }
-
-  bool scalar_once(const Expr& g, const Expr& p) {
-    int gi = infinity_sign(g), pi = infinity_sign(p);
-    if (gi || pi) return decide(gi == pi, gi == pi ? "structural" : "not_equal");
-    auto syms = free_symbols(g);
-    if (syms != free_symbols(p)) return decide(false, "variables_differ");
-    bool approx = has_decimal(g) || has_decimal(p);
-    if (syms.empty()) {
-      Exact a = exact_value(g, o_.eval, budget_), b = exact_value(p, o_.eval, budget_);
-      if (a.status == ExactStatus::OutOfBudget || b.status == ExactStatus::OutOfBudget)
-        return decide(false, "timeout");
-      if (a.status == ExactStatus::Ok && b.status == ExactStatus::Ok) {
-        if (a.value == b.value) return decide(true, "exact");
-        if (approx) {
-          double x = a.value.convert_to<double>(), y = b.value.convert_to<double>();
-          if (std::isfinite(x) && std::isfinite(y) && close(x, y, true))
-            return decide(true, "rounded");
+bool Comparer::unordered(const std::vector<Expr>& a, const std::vector<Expr>& b) {
+  if (a.empty() != b.empty()) return decide(false, "not_equal");
+  // Elements written identically match at once; only the rest are compared pairwise.
+  std::unordered_set<std::string> text_a, text_b;
+  for (const auto& e : a) text_a.insert(to_text(e));
+  for (const auto& e : b) text_b.insert(to_text(e));
+  auto covered = [&](const std::vector<Expr>& x, const std::vector<Expr>& y, bool gold_first) {
+    const auto& other_texts = gold_first ? text_b : text_a;
+    for (const auto& xi : x) {
+      if (!budget_.spend()) return false;
+      if (!has_decimal(xi) && other_texts.count(to_text(xi))) continue;
+      bool found = false;
+      for (const auto& yi : y)
+        if (gold_first ? eq(xi, yi) : eq(yi, xi)) {
+          found = true;
+          break;
         }
-        return decide(false, "not_equal");
-      }
-      if (a.status == ExactStatus::TooLarge || b.status == ExactStatus::TooLarge) {
-        bool same = to_text(g) == to_text(p);
-        return decide(same, same ? "structural" : "too_large");
-      }
-      if (a.status == ExactStatus::Undefined || b.status == ExactStatus::Undefined) {
-        bool same = to_text(g) == to_text(p);
-        return decide(same, same ? "structural" : "undefined");
-      }
+      if (!found) return false;
     }
-    bool all_valid_equal = true;
-    int valid = 0;
-    for (const auto& point : points(syms)) {
-      C x = numeric_value(g, point, budget_), y = numeric_value(p, point, budget_);
-      if (budget_.exhausted()) return decide(false, "timeout");
-      if (!std::isfinite(std::abs(x)) || !std::isfinite(std::abs(y))) continue;
-      ++valid;
-      if (!close(x, y, approx)) {
-        all_valid_equal = false;
-        break;
-      }
-      if (syms.empty()) break;  // one point is all a constant needs
-    }
-    if (valid == 0) {
-      bool same = to_text(g) == to_text(p);
-      return decide(same, same ? "structural" : "undefined");
-    }
-    return decide(all_valid_equal,
-                  all_valid_equal ? (approx ? "rounded" : "numeric") : "not_equal");
+    return true;
+  };
+  bool equal = covered(a, b, true) && covered(b, a, false);
+  return decide(equal, equal ? "structural" : "not_equal");
+}
+
+bool Comparer::ordered(const std::vector<Expr>& a, const std::vector<Expr>& b) {
+  if (a.size() != b.size()) return decide(false, "shape_mismatch");
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!eq(a[i], b[i])) return decide(false, "not_equal");
+  return decide(true, "structural");
+}
+
+bool Comparer::collection(const Expr& g, const Expr& p) {
+  auto set_like = [](const Expr& e) { return e.kind == ExprKind::Set || e.kind == ExprKind::List; };
+  auto seq_like = [](const Expr& e) {
+    return e.kind == ExprKind::Tuple || e.kind == ExprKind::List;
+  };
+  if (interval_like(g) && interval_like(p) &&
+      (g.kind == ExprKind::Interval || p.kind == ExprKind::Interval)) {
+    bool gl = g.kind == ExprKind::Interval && g.left_closed,
+         gr = g.kind == ExprKind::Interval && g.right_closed;
+    bool pl = p.kind == ExprKind::Interval && p.left_closed,
+         pr = p.kind == ExprKind::Interval && p.right_closed;
+    if (gl != pl || gr != pr) return decide(false, "not_equal");
+    return ordered(g.kids, p.kids);
   }
+  if (g.kind == ExprKind::Union || p.kind == ExprKind::Union) {
+    if (g.kind != p.kind) return decide(false, "shape_mismatch");
+    return unordered(g.kids, p.kids);
+  }
+  if (g.kind == ExprKind::Matrix || p.kind == ExprKind::Matrix) {
+    if (g.kind == p.kind && (g.rows != p.rows || g.cols != p.cols))
+      return decide(false, "shape_mismatch");
+    const Expr& m = g.kind == ExprKind::Matrix ? g : p;
+    const Expr& other = g.kind == ExprKind::Matrix ? p : g;
+    if (other.kind != ExprKind::Matrix && !(seq_like(other) && (m.rows == 1 || m.cols == 1)))
+      return decide(false, "shape_mismatch");
+    return ordered(g.kids, p.kids);
+  }
+  if (set_like(g) && set_like(p)) return unordered(g.kids, p.kids);
+  if (seq_like(g) && seq_like(p)) return ordered(g.kids, p.kids);
+  // A one-element set or list against a single value.
+  if (set_like(g) && g.kids.size() == 1 && !is_collection(p)) return eq(g.kids[0], p);
+  if (set_like(p) && p.kids.size() == 1 && !is_collection(g)) return eq(g, p.kids[0]);
+  return decide(false, "shape_mismatch");
+}
 
-  const VerifyOptions& o_;
-  Budget& budget_;
-  std::string reason_;
-};
-
-}  // namespace
+}  // namespace comparing
 
 Comparison compare(const Expr& gold, const Expr& pred, const VerifyOptions& options,
                    Budget& budget) {
-  return Comparer(options, budget).run(gold, pred);
+  return comparing::Comparer(options, budget).run(gold, pred);
 }
 
 }  // namespace crucible::rewards::math

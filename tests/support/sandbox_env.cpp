@@ -91,4 +91,15 @@ sandbox::Outcome run(const std::string& language, const std::string& source,
   return shared_sandbox().run(req);
 }
 
+sandbox::Limits hostile_limits() {
+  sandbox::Limits l;
+  l.cpu_seconds = 1;
+  l.wall_seconds = 3;
+  l.memory_bytes = 128 << 20;
+  l.output_bytes = 1 << 20;
+  l.file_size_bytes = 8 << 20;
+  l.processes = 32;
+  return l;
+}
+
 }  // namespace crucible::testing

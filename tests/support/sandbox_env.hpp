@@ -24,6 +24,10 @@ std::vector<std::string> leftover_staging_dirs();
 // Fails the current test if anything of a run survived it.
 void expect_nothing_left_behind();
 
+// Tight limits for hostile programs: 1 s CPU, 3 s wall, 128 MiB, 1 MiB of output, 8 MiB
+// files, 32 processes.
+sandbox::Limits hostile_limits();
+
 // Runs `source` in `language` with optional stdin and limits.
 sandbox::Outcome run(const std::string& language, const std::string& source,
                      const std::string& stdin_data = "", const sandbox::Limits& limits = {});

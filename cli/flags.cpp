@@ -46,6 +46,19 @@ Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_va
 
 namespace {
 
+// The whole text as a finite number, or nothing.
+std::optional<double> finite_number(const std::string& text) {
+  size_t used = 0;
+  double d = 0;
+  try {
+    d = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != text.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
 std::set<std::string> flag_names(const CommandSpec& spec, bool with_value) {
   std::set<std::string> out;
   for (const auto& f : spec.flags)
@@ -104,19 +117,13 @@ std::optional<Flags> parse_command(const std::vector<std::string>& args, const C
 std::optional<double> Flags::real(const std::string& name, double lo, double hi) const {
   auto v = get(name);
   if (!v) return std::nullopt;
-  size_t used = 0;
-  double d = 0;
-  try {
-    d = std::stod(*v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != v->size() || !std::isfinite(d) || d < lo || d > hi) {
+  std::optional<double> d = finite_number(*v);
+  if (!d || *d < lo || *d > hi) {
     char range[64];
     std::snprintf(range, sizeof range, "%g to %g", lo, hi);
     throw InvalidRequest("--" + name + " must be a number from " + range + ", got '" + *v + "'");
   }
-  return d;
+  return *d;
 }
 
 std::optional<std::string> Flags::get(const std::string& name) const {
@@ -128,16 +135,10 @@ std::optional<std::string> Flags::get(const std::string& name) const {
 std::optional<double> Flags::number(const std::string& name) const {
   auto v = get(name);
   if (!v) return std::nullopt;
-  size_t used = 0;
-  double d = 0;
-  try {
-    d = std::stod(*v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != v->size() || !std::isfinite(d) || d <= 0)
+  std::optional<double> d = finite_number(*v);
+  if (!d || *d <= 0)
     throw InvalidRequest("--" + name + " must be a positive number, got '" + *v + "'");
-  return d;
+  return *d;
 }
 
 std::optional<uint64_t> Flags::whole(const std::string& name, uint64_t lo, uint64_t hi) const {

@@ -8,13 +8,17 @@
 #include <vector>
 
 #include "sandbox/judge/judge.hpp"
+#include "sandbox/service/client.hpp"
 #include "tasks/task.hpp"
+#include "tasks/tool_run.hpp"
 
 namespace crucible::cli {
 
 struct JudgeSpec {
   std::unique_ptr<sandbox::Sandbox> sandbox;  // only for the local judge
   std::unique_ptr<sandbox::judge::Judge> judge;
+  tasks::ToolRunner tool_calls;  // the policy's tool calls, in the same sandbox
+  std::unique_ptr<sandbox::service::SandboxClient> client;  // the endpoints' (remote only)
 };
 
 // Nothing when not `needed`; InvalidRequest names a bad endpoint.

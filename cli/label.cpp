@@ -31,7 +31,10 @@ const CommandSpec kSpec{
     "label",
     {},
     "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
-    "rerunning resumes. --config takes the same settings as JSON (flags win).",
+    "rerunning resumes. --config takes the same settings as JSON (flags win).\n"
+    "With --tools the policy may run code while it answers: it writes a fenced block, then\n"
+    "```output on its own line; the sandbox's output is inserted (masked from training) and\n"
+    "generation resumes. Records carry the calls; the summary counts them.",
     {{"tasks", "T.jsonl", "the tasks to label", true},
      {"policy", "native:CKPT|openai:URL", "the policy that samples", true},
      {"out", "D.jsonl", "the dataset (appended; a rerun resumes)", true},
@@ -46,7 +49,9 @@ const CommandSpec kSpec{
      {"template", "NAME", "prompt template (plain, boxed, ...)"},
      {"export-sft", "F", "also write the accepted samples as SFT pairs"},
      {"export-verl", "F", "also write the accepted samples as verl rows"},
-     {"sandbox", "URL[,URL...]", "judge code on `crucible serve` endpoints"}}};
+     {"tools", "python3[,bash...]", "the policy may run code in these languages mid-answer"},
+     {"tool-turns", "N", "tool calls per sample at most (default 4)"},
+     {"sandbox", "URL[,URL...]", "judge code (and run tool calls) on `crucible serve` endpoints"}}};
 
 }  // namespace
 
@@ -67,13 +72,23 @@ int label_command(const Args& args) {
   if (auto v = f.real("temperature", 0, 10)) config["temperature"] = *v;
   if (auto v = f.get("mode")) config["mode"] = *v;
   if (auto v = f.get("template")) config["template"] = *v;
+  if (auto v = f.get("tools")) {
+    json langs = json::array();
+    for (size_t start = 0; start <= v->size();) {
+      size_t comma = std::min(v->find(',', start), v->size());
+      if (comma > start) langs.push_back(v->substr(start, comma - start));
+      start = comma + 1;
+    }
+    config["tools"] = langs;
+  }
+  if (auto v = f.whole("tool-turns", 1, 64)) config["tool_turns"] = *v;
   rollout::LabelOptions options = rollout::LabelOptions::from_json(config);
   options.policy_id = *f.get("policy");
   options.sampling.stop_tokens = {policy::Tokenizer().eos()};
 
   auto task_list = tasks::read_tasks(*f.get("tasks"));
   auto pol = make_policy(*f.get("policy"), f.get("model").value_or(""));
-  JudgeSpec judged = make_judge(has_code(task_list), f.get("sandbox"));
+  JudgeSpec judged = make_judge(has_code(task_list) || !options.tools.empty(), f.get("sandbox"));
   const rewards::Scorer score({}, judged.judge.get());  // correctness, the judge for code
   Progress progress("label", task_list.size());
   size_t samples = 0, accepted = 0;
@@ -86,7 +101,8 @@ int label_command(const Args& args) {
         }
         progress.advance("accepted " + std::to_string(samples ? 100 * accepted / samples : 0) +
                          "%");
-      });
+      },
+      judged.tool_calls);
   progress.finish();
   json out = summary;
   if (auto e = f.get("export-sft")) out["exported_sft"] = rollout::export_sft(*f.get("out"), *e);

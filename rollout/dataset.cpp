@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -42,7 +43,19 @@ LabelOptions LabelOptions::from_json(const json& j) {
   size_t seed = o.sampling.seed;
   f.count("seed", 0, static_cast<size_t>(1) << 52, seed);
   o.sampling.seed = seed;
+  if (const json* tools = f.value("tools")) {
+    if (!tools->is_array() || tools->empty())
+      f.fail("tools", "must be a non-empty array of language names, e.g. [\"python3\"]");
+    for (const auto& t : *tools) {
+      if (!t.is_string() || t.get<std::string>().empty())
+        f.fail("tools", "must hold language names (strings)");
+      o.tools.push_back(t.get<std::string>());
+    }
+  }
+  f.count("tool_turns", 1, 64, o.tool_turns);
   f.done();
+  if (!o.tools.empty() && (o.mode != "parallel" || o.segments > 1))
+    throw InvalidRequest("label config: tools work in parallel mode without segments");
   if (o.mode == "serial" && o.n < 2)
     throw InvalidRequest("label config: serial mode needs n >= 2 (exits + full path)");
   return o;
@@ -61,6 +74,14 @@ void to_json(json& j, const LabelSummary& s) {
        {"seconds", s.seconds},
        {"samples_per_second", s.seconds > 0 ? static_cast<double>(s.samples) / s.seconds : 0.0},
        {"repeated", s.repeated}};
+  if (s.tool_calls > 0 || s.samples_with_tool_calls > 0)
+    j["tools"] = {
+        {"calls", s.tool_calls},
+        {"calls_per_sample",
+         s.samples ? static_cast<double>(s.tool_calls) / static_cast<double>(s.samples) : 0.0},
+        {"samples_with_calls", s.samples_with_tool_calls},
+        {"errors", s.tool_errors},
+        {"timeouts", s.tool_timeouts}};
 }
 
 std::set<std::string> recover_dataset(const std::string& path, size_t group_size) {
@@ -111,7 +132,8 @@ bool accepted(const SampleRecord& r) {
 LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
                            const std::vector<tasks::Task>& all_tasks, const LabelOptions& o,
                            const std::string& out_path,
-                           const std::function<void(const std::vector<SampleRecord>&)>& on_group) {
+                           const std::function<void(const std::vector<SampleRecord>&)>& on_group,
+                           const tasks::ToolRunner& tool_runner) {
   auto t0 = std::chrono::steady_clock::now();
   LabelSummary summary;
   std::set<std::string> done = recover_dataset(out_path, o.n);
@@ -135,6 +157,7 @@ LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
                    {"mode", o.mode},
                    {"n", o.n},
                    {"segments", o.segments}};
+  if (!o.tools.empty()) sampling["tools"] = o.tools, sampling["tool_turns"] = o.tool_turns;
   std::vector<TaskSamples> per_task;
   size_t total_tokens = 0;
   std::map<std::string, const tasks::Task*> by_id;
@@ -155,6 +178,13 @@ LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
       summary.correct += accepted(r);
       summary.invalid += !r.reward.valid;
       ++summary.verdicts[r.reward.verdict];
+      summary.tool_calls += r.tool_calls.size();
+      summary.samples_with_tool_calls += !r.tool_calls.empty();
+      for (const auto& call : r.tool_calls) {
+        std::string v = call.value("verdict", "");
+        summary.tool_errors += v != "Accepted";
+        summary.tool_timeouts += v == "TimeLimit";
+      }
       total_tokens += r.completion_tokens.size();
       ts.completions.push_back(r.text);
       ts.correct.push_back(accepted(r));
@@ -167,7 +197,17 @@ LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
   try {
     // Samples are scored two at a time with a hard timeout each (rewards in flight).
     RewardPool pool(2, std::max<size_t>(16, 2 * o.batch_tasks * o.n), std::chrono::seconds(120));
-    const RolloutEngine engine(policy, score, &pool);
+    std::optional<ToolUse> tools;
+    if (!o.tools.empty()) {
+      if (!tool_runner) throw InvalidRequest("label: tools need the sandbox to run the calls");
+      ToolOptions to;
+      to.max_turns = o.tool_turns;
+      to.max_tokens = o.sampling.max_tokens;
+      to.default_language = o.tools.front();
+      to.languages = o.tools;
+      tools = ToolUse{to, tool_runner};
+    }
+    const RolloutEngine engine(policy, score, &pool, tools ? &*tools : nullptr);
     if (o.mode == "serial") {
       SerialOptions so;
       so.exits = o.n - 1;

@@ -21,6 +21,7 @@
 #include "rollout/record.hpp"
 #include "rollout/repeated.hpp"
 #include "tasks/task.hpp"
+#include "tasks/tool_run.hpp"
 
 namespace crucible::rollout {
 
@@ -33,14 +34,22 @@ struct LabelOptions {
   rewards::AdvantageMode advantage = rewards::AdvantageMode::Standard;
   policy::SamplingParams sampling;
   std::string policy_id;  // recorded with every sample
+  // Tool-integrated turns (parallel mode): the languages the policy may run, at most
+  // `tool_turns` calls per sample (rollout/tool_turns.hpp).
+  std::vector<std::string> tools;
+  size_t tool_turns = 4;
 
   // {"mode", "n", "segments", "batch_tasks", "template", "advantage", "max_tokens",
-  //  "temperature", "top_p", "top_k", "seed"}; unknown fields are named.
+  //  "temperature", "top_p", "top_k", "seed", "tools", "tool_turns"}; unknown fields are
+  //  named.
   static LabelOptions from_json(const nlohmann::json& j);
 };
 
 struct LabelSummary {
   size_t tasks = 0, resumed_tasks = 0, samples = 0, correct = 0, invalid = 0;
+  // Tool-integrated turns: calls in all, samples that made one, calls that did not run
+  // cleanly (an error, a limit, a refused language) and those that ran out of time.
+  size_t tool_calls = 0, samples_with_tool_calls = 0, tool_errors = 0, tool_timeouts = 0;
   std::map<std::string, size_t> verdicts;
   double mean_tokens = 0;
   double seconds = 0;
@@ -57,7 +66,8 @@ std::set<std::string> recover_dataset(const std::string& path, size_t group_size
 LabelSummary label_dataset(
     policy::Policy& policy, const rewards::Scorer& score, const std::vector<tasks::Task>& tasks,
     const LabelOptions& options, const std::string& out_path,
-    const std::function<void(const std::vector<SampleRecord>&)>& on_group = {});
+    const std::function<void(const std::vector<SampleRecord>&)>& on_group = {},
+    const tasks::ToolRunner& tool_runner = {});
 
 // Accepted samples (reward value >= 1) as {prompt, completion} lines; returns how many.
 size_t export_sft(const std::string& dataset, const std::string& out);

@@ -6,11 +6,13 @@
 
 namespace crucible::rollout {
 
-RolloutEngine::RolloutEngine(policy::Policy& policy, rewards::Scorer score, RewardPool* pool)
-    : policy_(policy), score_(std::move(score)), pool_(pool) {}
+RolloutEngine::RolloutEngine(policy::Policy& policy, rewards::Scorer score, RewardPool* pool,
+                             const ToolUse* tools)
+    : policy_(policy), score_(std::move(score)), pool_(pool), tools_(tools) {}
 
 GroupBatch RolloutEngine::parallel(TaskCursor& tasks, GroupOptions options) const {
   options.reward_pool = pool_;
+  if (!options.tools) options.tools = tools_;
   return run_parallel_groups(policy_, score_, tasks, options);
 }
 
@@ -36,7 +38,14 @@ std::vector<ScoredSample> RolloutEngine::sample_each(const std::vector<tasks::Ta
     std::vector<std::string> prompts;
     for (size_t i = start; i < end; ++i)
       prompts.push_back(templates.render(tasks[i], prompt_template).text);
-    std::vector<policy::Sample> samples = policy_.generate(prompts, params);
+    std::vector<policy::Sample> samples;
+    std::vector<ToolSample> with_tools;
+    if (tools_) {
+      with_tools = run_with_tools(policy_, prompts, params, tools_->options, tools_->run);
+      for (const auto& t : with_tools) samples.push_back(t.sample);
+    } else {
+      samples = policy_.generate(prompts, params);
+    }
     std::vector<RewardPool::Pending> pending;
     if (pool_)
       for (size_t i = start; i < end; ++i) {
@@ -50,7 +59,10 @@ std::vector<ScoredSample> RolloutEngine::sample_each(const std::vector<tasks::Ta
       rewards::Reward r =
           pool_ ? pool_->collect(pending[k])
                 : score_(tasks[start + k], {samples[k].text, samples[k].tokens.size()});
-      out.push_back({std::move(prompts[k]), std::move(samples[k]), std::move(r)});
+      if (!with_tools.empty() && with_tools[k].invalid)
+        r = rewards::Reward::invalid("tool_sandbox_failure", {{"error", *with_tools[k].invalid}});
+      out.push_back({std::move(prompts[k]), std::move(samples[k]), std::move(r),
+                     with_tools.empty() ? std::vector<ToolCall>{} : with_tools[k].calls});
     }
   }
   return out;

@@ -20,6 +20,7 @@
 #include "rollout/reward_pool.hpp"
 #include "rollout/segmented.hpp"
 #include "rollout/serial.hpp"
+#include "rollout/tool_turns.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -29,12 +30,15 @@ struct ScoredSample {
   std::string prompt;
   policy::Sample sample;
   rewards::Reward reward;
+  std::vector<ToolCall> calls;  // with tools
 };
 
 class RolloutEngine {
  public:
-  // `pool` (optional) scores samples concurrently, with a timeout each.
-  RolloutEngine(policy::Policy& policy, rewards::Scorer score, RewardPool* pool = nullptr);
+  // `pool` (optional) scores samples concurrently, with a timeout each; `tools` (optional)
+  // lets the policy run code while it reasons, in parallel groups and single samples.
+  RolloutEngine(policy::Policy& policy, rewards::Scorer score, RewardPool* pool = nullptr,
+                const ToolUse* tools = nullptr);
 
   // Parallel groups over `tasks` (the engine's pool replaces the options').
   GroupBatch parallel(TaskCursor& tasks, GroupOptions options) const;
@@ -56,6 +60,7 @@ class RolloutEngine {
   policy::Policy& policy_;
   rewards::Scorer score_;
   RewardPool* pool_;
+  const ToolUse* tools_;
 };
 
 }  // namespace crucible::rollout

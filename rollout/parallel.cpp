@@ -40,7 +40,19 @@ GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& sc
     params.seed = o.sampling.seed +
                   1000003ULL * (batch.rounds + 1000 * cursor.taken());  // a fresh stream per round
     auto t0 = Clock::now();
-    std::vector<policy::Sample> samples = policy.generate(prompts, params);
+    std::vector<policy::Sample> samples;
+    std::vector<ToolSample> with_tools;
+    if (o.tools) {
+      with_tools = run_with_tools(policy, prompts, params, o.tools->options, o.tools->run);
+      for (const auto& t : with_tools) samples.push_back(t.sample);
+    } else {
+      samples = policy.generate(prompts, params);
+    }
+    // A sample whose tool call met a sandbox failure is invalid, never scored.
+    auto tool_failure = [&](size_t k) -> const std::optional<std::string>& {
+      static const std::optional<std::string> none;
+      return with_tools.empty() ? none : with_tools[k].invalid;
+    };
     double generate_seconds = std::chrono::duration<double>(Clock::now() - t0).count() /
                               std::max<size_t>(1, samples.size());
     std::string version = policy.version();
@@ -55,7 +67,7 @@ GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& sc
     for (size_t k = 0; k < samples.size(); ++k) {
       same_as[k] =
           first_of.emplace(std::make_pair(k / o.group_size, samples[k].text), k).first->second;
-      if (!pool || same_as[k] != k) continue;
+      if (!pool || same_as[k] != k || tool_failure(k)) continue;
       const tasks::Task* task = round_tasks[k / o.group_size];
       const policy::Sample* s = &samples[k];
       pending[k] = pool->submit([&score, task, s] {
@@ -74,10 +86,16 @@ GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& sc
         SampleRecord r = SampleRecord::from_sample(s, t.id, version);
         auto r0 = Clock::now();
         const size_t first = same_as[k];
-        if (!scored[first])
-          scored[first] =
-              pending[first] ? pool->collect(*pending[first]) : score(t, {s.text, s.tokens.size()});
-        r.reward = *scored[first];
+        if (tool_failure(k)) {
+          r.reward =
+              rewards::Reward::invalid("tool_sandbox_failure", {{"error", *tool_failure(k)}});
+        } else {
+          if (!scored[first])
+            scored[first] = pending[first] ? pool->collect(*pending[first])
+                                           : score(t, {s.text, s.tokens.size()});
+          r.reward = *scored[first];
+        }
+        if (!with_tools.empty()) add_tool_turns(r, with_tools[k]);
         r.reward_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
         r.generate_seconds = generate_seconds;
         r.group_id = group_id;

@@ -16,6 +16,7 @@
 #include "rewards/scorer.hpp"
 #include "rollout/record.hpp"
 #include "rollout/reward_pool.hpp"
+#include "rollout/tool_turns.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -41,6 +42,8 @@ struct GroupOptions {
   policy::SamplingParams sampling;
   std::string prompt_template = "boxed";
   RewardPool* reward_pool = nullptr;  // score concurrently, with timeouts (else inline)
+  // Tool-integrated turns (rollout/tool_turns.hpp): the policy runs code while it reasons.
+  const ToolUse* tools = nullptr;
 };
 
 struct GroupBatch {

@@ -42,6 +42,13 @@ void to_json(nlohmann::json& j, const SampleRecord& r) {
       {"seed", r.seed},
       {"sample_index", r.sample_index},
       {"timing", {{"generate_seconds", r.generate_seconds}, {"reward_seconds", r.reward_seconds}}}};
+  if (!r.tool_calls.empty()) {
+    nlohmann::json spans = nlohmann::json::array();
+    for (const auto& e : r.environment)
+      spans.push_back({{"from_token", e.from}, {"to_token", e.to}, {"turn", e.turn}});
+    j["environment"] = spans;
+    j["tool_calls"] = r.tool_calls;
+  }
 }
 
 }  // namespace crucible::rollout

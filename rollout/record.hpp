@@ -13,6 +13,12 @@
 
 namespace crucible::rollout {
 
+// Completion tokens [from, to) that the environment inserted after tool call `turn`
+// (tool-integrated rollouts): masked from the loss, without policy log-probs.
+struct EnvironmentSpan {
+  size_t from = 0, to = 0, turn = 0;
+};
+
 struct SampleRecord {
   std::string task_id;
   std::string prompt;
@@ -30,6 +36,8 @@ struct SampleRecord {
   uint64_t seed = 0;
   size_t sample_index = 0;
   double generate_seconds = 0, reward_seconds = 0;
+  std::vector<EnvironmentSpan> environment;             // tool-integrated rollouts only
+  nlohmann::json tool_calls = nlohmann::json::array();  // each call: code, observation, verdict
 
   // From a policy sample: forced tokens are masked, every token gets `version`.
   static SampleRecord from_sample(const policy::Sample& s, const std::string& task_id,

@@ -1,0 +1,203 @@
+#include "rollout/tool_turns.hpp"
+
+#include <algorithm>
+
+#include "base/error.hpp"
+
+namespace crucible::rollout {
+
+namespace {
+
+// Fence tags as models write them, in the sandbox's language names.
+std::string language_of(const std::string& tag, const ToolOptions& o) {
+  if (tag.empty()) return o.default_language;
+  if (tag == "python" || tag == "py") return "python3";
+  if (tag == "sh" || tag == "shell") return "bash";
+  if (tag == "js" || tag == "node") return "javascript";
+  return tag;
+}
+
+// What the environment shows: the new cell's output (stdout, and stderr when the run
+// failed), cut to the cap, then the closing fence.
+std::string observation_of(const std::string& shown, size_t cap) {
+  std::string out = shown.size() <= cap ? shown
+                                        : shown.substr(0, cap) + "\n[output cut at " +
+                                              std::to_string(cap) + " bytes]";
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out + "```\n";
+}
+
+// A sample's notebook: the cells that ran without error, and what they printed together.
+struct Notebook {
+  std::string language;
+  std::vector<std::string> cells;
+  std::string printed;
+};
+
+std::string joined(const std::vector<std::string>& cells, const std::string& next) {
+  std::string source;
+  for (const auto& c : cells) source += c + "\n";
+  return source + next + "\n";
+}
+
+// Runs one call; returns the observation and fills `call`.
+std::string execute(const ToolRunner& run, Notebook& book, ToolCall& call, const ToolOptions& o) {
+  if (std::find(o.languages.begin(), o.languages.end(), call.language) == o.languages.end()) {
+    call.verdict = "refused";
+    std::string allowed;
+    for (const auto& l : o.languages) allowed += (allowed.empty() ? "" : ", ") + l;
+    return observation_of("the tool runs " + allowed + ", not " + call.language,
+                          o.max_output_bytes);
+  }
+  // A cell in another language starts a new notebook (its state cannot carry over).
+  if (book.language != call.language) book = Notebook{call.language, {}, {}};
+  ToolRun r;
+  try {
+    r = run(call.language, joined(book.cells, call.code));
+  } catch (const InvalidRequest& e) {  // e.g. a language this sandbox does not have
+    call.verdict = "refused";
+    return observation_of(e.what(), o.max_output_bytes);
+  }
+  call.verdict = r.verdict;
+  call.seconds = r.seconds;
+  // The earlier cells print what they printed before (the notebook's programs are
+  // deterministic as far as the policy can tell); only what is new is shown.
+  std::string fresh = r.stdout_data.rfind(book.printed, 0) == 0
+                          ? r.stdout_data.substr(book.printed.size())
+                          : r.stdout_data;
+  std::string shown = fresh;
+  if (r.verdict == "Accepted") {
+    book.cells.push_back(call.code);
+    book.printed = r.stdout_data;
+  } else {
+    shown += (shown.empty() || shown.back() == '\n' ? "" : "\n") + r.stderr_data;
+    if (r.verdict == "TimeLimit") shown += "[the call ran out of time]";
+    if (r.verdict == "MemoryLimit") shown += "[the call ran out of memory]";
+    if (r.verdict == "OutputLimit") shown += "[the call printed too much]";
+  }
+  return observation_of(shown, o.max_output_bytes);
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> tool_call_at_end(const std::string& text,
+                                                                    const ToolOptions& o) {
+  const std::string marker = kToolCallMarker;
+  if (text.size() < marker.size() ||
+      text.compare(text.size() - marker.size(), marker.size(), marker) != 0)
+    return std::nullopt;
+  // The block's closing fence ends right before the marker (blank lines allowed).
+  size_t end = text.size() - marker.size();
+  while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == ' ')) --end;
+  if (end < 3 || text.compare(end - 3, 3, "```") != 0) return std::nullopt;
+  size_t close = end - 3;
+  size_t open = close == 0 ? std::string::npos : text.rfind("```", close - 1);
+  if (open == std::string::npos) return std::nullopt;
+  size_t line_end = text.find('\n', open);
+  if (line_end == std::string::npos || line_end > close) return std::nullopt;
+  std::string tag = text.substr(open + 3, line_end - open - 3);
+  tag.erase(std::remove(tag.begin(), tag.end(), ' '), tag.end());
+  if (tag == "output") return std::nullopt;  // an output block is no program
+  std::string code = text.substr(line_end + 1, close - line_end - 1);
+  while (!code.empty() && code.back() == '\n') code.pop_back();
+  return std::make_pair(language_of(tag, o), code);
+}
+
+std::vector<ToolSample> run_with_tools(policy::Policy& policy,
+                                       const std::vector<std::string>& prompts,
+                                       const policy::SamplingParams& params, const ToolOptions& o,
+                                       const ToolRunner& run) {
+  if (o.max_tokens == 0) throw InvalidRequest("tools: max_tokens must be positive");
+  policy::SamplingParams p = params;
+  p.max_tokens = o.max_tokens;
+  p.stop.push_back(kToolCallMarker);
+  p.keep_kv_cache = true;  // a native policy resumes without prefilling the sample again
+  std::vector<ToolSample> out;
+  for (auto& s : policy.generate(prompts, p)) {
+    ToolSample t;
+    t.environment_turn.assign(s.tokens.size(), 0);
+    t.sample = std::move(s);
+    out.push_back(std::move(t));
+  }
+  std::vector<Notebook> books(out.size());
+  for (size_t turn = 1; turn <= o.max_turns; ++turn) {
+    std::vector<size_t> calling;
+    for (size_t i = 0; i < out.size(); ++i) {
+      ToolSample& t = out[i];
+      if (t.invalid || t.sample.finish_reason != "stop") continue;
+      auto program = tool_call_at_end(t.sample.text, o);
+      if (!program || t.sample.tokens.size() >= o.max_tokens) continue;
+      ToolCall call{turn, program->first, program->second, "", "", 0};
+      try {
+        call.observation = execute(run, books[i], call, o);
+      } catch (const SandboxFailure& e) {
+        t.invalid =
+            std::string("sandbox failure in tool call ") + std::to_string(turn) + ": " + e.what();
+        t.calls.push_back(std::move(call));
+        continue;
+      }
+      size_t before = t.sample.tokens.size();
+      policy.force(t.sample, call.observation);
+      t.environment_turn.resize(before, 0);
+      t.environment_turn.resize(t.sample.tokens.size(), static_cast<uint32_t>(turn));
+      t.calls.push_back(std::move(call));
+      calling.push_back(i);
+    }
+    if (calling.empty()) break;
+    // Every sample resumes from exactly its inserted text, as many as can in one batch:
+    // a batch runs to the smallest budget left among its samples, and those stopped by it
+    // with budget to spare go on in the next batch.
+    auto left = [&](size_t i) {
+      return o.max_tokens - std::min(o.max_tokens, out[i].sample.tokens.size());
+    };
+    // A sample whose observation used up its budget ends there ("length").
+    std::erase_if(calling, [&](size_t i) { return left(i) == 0; });
+    while (!calling.empty()) {
+      std::vector<policy::Sample> batch;
+      size_t budget = o.max_tokens;
+      for (size_t i : calling) {
+        budget = std::min(budget, left(i));
+        batch.push_back(std::move(out[i].sample));
+      }
+      policy.resume(batch, budget);
+      std::vector<size_t> again;
+      for (size_t k = 0; k < calling.size(); ++k) {
+        ToolSample& t = out[calling[k]];
+        t.sample = std::move(batch[k]);
+        t.environment_turn.resize(t.sample.tokens.size(), 0);
+        if (t.sample.finish_reason == "length" && left(calling[k]) > 0) again.push_back(calling[k]);
+      }
+      calling = std::move(again);
+    }
+  }
+  // Environment tokens carry no policy log-probs; kept KV states are let go.
+  for (auto& t : out) {
+    t.sample.kv.reset();
+    for (size_t k = 0; k < t.environment_turn.size(); ++k) {
+      if (!t.environment_turn[k]) continue;
+      if (k < t.sample.logprobs.size()) t.sample.logprobs[k] = 0;
+      if (k < t.sample.raw_logprobs.size()) t.sample.raw_logprobs[k] = 0;
+    }
+  }
+  return out;
+}
+
+void add_tool_turns(SampleRecord& r, const ToolSample& t) {
+  for (size_t k = 0; k < t.environment_turn.size(); ++k) {
+    size_t turn = t.environment_turn[k];
+    if (!turn) continue;
+    if (!r.environment.empty() && r.environment.back().to == k && r.environment.back().turn == turn)
+      ++r.environment.back().to;
+    else
+      r.environment.push_back({k, k + 1, turn});
+  }
+  r.tool_calls = t.calls;
+}
+
+void to_json(nlohmann::json& j, const ToolCall& c) {
+  j = {{"turn", c.turn},       {"language", c.language},
+       {"code", c.code},       {"observation", c.observation},
+       {"verdict", c.verdict}, {"seconds", c.seconds}};
+}
+
+}  // namespace crucible::rollout

@@ -1,6 +1,7 @@
 #include "rollout/engine.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "tasks/prompts.hpp"
 
@@ -38,31 +39,25 @@ std::vector<ScoredSample> RolloutEngine::sample_each(const std::vector<tasks::Ta
     std::vector<std::string> prompts;
     for (size_t i = start; i < end; ++i)
       prompts.push_back(templates.render(tasks[i], prompt_template).text);
-    std::vector<policy::Sample> samples;
-    std::vector<ToolSample> with_tools;
-    if (tools_) {
-      with_tools = run_with_tools(policy_, prompts, params, tools_->options, tools_->run);
-      for (const auto& t : with_tools) samples.push_back(t.sample);
-    } else {
-      samples = policy_.generate(prompts, params);
-    }
-    std::vector<RewardPool::Pending> pending;
+    std::vector<ToolSample> drawn = sample_prompts(policy_, prompts, params, tools_);
+    // A sample whose tool call met a sandbox failure is invalid and never scored.
+    std::vector<std::optional<RewardPool::Pending>> pending(drawn.size());
     if (pool_)
-      for (size_t i = start; i < end; ++i) {
-        const tasks::Task* t = &tasks[i];
-        const policy::Sample* s = &samples[i - start];
-        pending.push_back(pool_->submit([this, t, s] {
+      for (size_t k = 0; k < drawn.size(); ++k) {
+        if (drawn[k].invalid) continue;
+        const tasks::Task* t = &tasks[start + k];
+        const policy::Sample* s = &drawn[k].sample;
+        pending[k] = pool_->submit([this, t, s] {
           return score_(*t, {s->text, s->tokens.size()});
-        }));
+        });
       }
-    for (size_t k = 0; k < samples.size(); ++k) {
-      rewards::Reward r =
-          pool_ ? pool_->collect(pending[k])
-                : score_(tasks[start + k], {samples[k].text, samples[k].tokens.size()});
-      if (!with_tools.empty() && with_tools[k].invalid)
-        r = rewards::Reward::invalid("tool_sandbox_failure", {{"error", *with_tools[k].invalid}});
-      out.push_back({std::move(prompts[k]), std::move(samples[k]), std::move(r),
-                     with_tools.empty() ? std::vector<ToolCall>{} : with_tools[k].calls});
+    for (size_t k = 0; k < drawn.size(); ++k) {
+      const policy::Sample& s = drawn[k].sample;
+      rewards::Reward r = drawn[k].invalid ? tool_failure_reward(drawn[k])
+                          : pending[k]     ? pool_->collect(*pending[k])
+                                           : score_(tasks[start + k], {s.text, s.tokens.size()});
+      out.push_back({std::move(prompts[k]), std::move(drawn[k].sample), std::move(r),
+                     std::move(drawn[k].calls)});
     }
   }
   return out;

@@ -40,41 +40,29 @@ GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& sc
     params.seed = o.sampling.seed +
                   1000003ULL * (batch.rounds + 1000 * cursor.taken());  // a fresh stream per round
     auto t0 = Clock::now();
-    std::vector<policy::Sample> samples;
-    std::vector<ToolSample> with_tools;
-    if (o.tools) {
-      with_tools = run_with_tools(policy, prompts, params, o.tools->options, o.tools->run);
-      for (const auto& t : with_tools) samples.push_back(t.sample);
-    } else {
-      samples = policy.generate(prompts, params);
-    }
-    // A sample whose tool call met a sandbox failure is invalid, never scored.
-    auto tool_failure = [&](size_t k) -> const std::optional<std::string>& {
-      static const std::optional<std::string> none;
-      return with_tools.empty() ? none : with_tools[k].invalid;
-    };
+    std::vector<ToolSample> drawn = sample_prompts(policy, prompts, params, o.tools);
     double generate_seconds = std::chrono::duration<double>(Clock::now() - t0).count() /
-                              std::max<size_t>(1, samples.size());
+                              std::max<size_t>(1, drawn.size());
     std::string version = policy.version();
     ++batch.rounds;
     // Every sample of the round is scored by the pool at once (when given one). A group's
     // identical completions are scored once: the verifier and the judge are deterministic,
     // and a low-entropy policy repeats itself (each repeat would be another sandbox run).
     RewardPool* pool = o.reward_pool;
-    std::vector<std::optional<RewardPool::Pending>> pending(samples.size());
-    std::vector<size_t> same_as(samples.size());
+    std::vector<std::optional<RewardPool::Pending>> pending(drawn.size());
+    std::vector<size_t> same_as(drawn.size());
     std::map<std::pair<size_t, std::string>, size_t> first_of;
-    for (size_t k = 0; k < samples.size(); ++k) {
+    for (size_t k = 0; k < drawn.size(); ++k) {
       same_as[k] =
-          first_of.emplace(std::make_pair(k / o.group_size, samples[k].text), k).first->second;
-      if (!pool || same_as[k] != k || tool_failure(k)) continue;
+          first_of.emplace(std::make_pair(k / o.group_size, drawn[k].sample.text), k).first->second;
+      if (!pool || same_as[k] != k || drawn[k].invalid) continue;
       const tasks::Task* task = round_tasks[k / o.group_size];
-      const policy::Sample* s = &samples[k];
+      const policy::Sample* s = &drawn[k].sample;
       pending[k] = pool->submit([&score, task, s] {
         return score(*task, {s->text, s->tokens.size()});
       });
     }
-    std::vector<std::optional<rewards::Reward>> scored(samples.size());
+    std::vector<std::optional<rewards::Reward>> scored(drawn.size());
     for (size_t g = 0; g < needed; ++g) {
       const tasks::Task& t = *round_tasks[g];
       std::vector<SampleRecord> group;
@@ -82,20 +70,19 @@ GroupBatch run_parallel_groups(policy::Policy& policy, const rewards::Scorer& sc
       std::string group_id = t.id + "#" + std::to_string(batch.groups_generated++);
       for (size_t i = 0; i < o.group_size; ++i) {
         const size_t k = g * o.group_size + i;
-        const policy::Sample& s = samples[k];
+        const policy::Sample& s = drawn[k].sample;
         SampleRecord r = SampleRecord::from_sample(s, t.id, version);
         auto r0 = Clock::now();
         const size_t first = same_as[k];
-        if (tool_failure(k)) {
-          r.reward =
-              rewards::Reward::invalid("tool_sandbox_failure", {{"error", *tool_failure(k)}});
+        if (drawn[k].invalid) {
+          r.reward = tool_failure_reward(drawn[k]);
         } else {
           if (!scored[first])
             scored[first] = pending[first] ? pool->collect(*pending[first])
                                            : score(t, {s.text, s.tokens.size()});
           r.reward = *scored[first];
         }
-        if (!with_tools.empty()) add_tool_turns(r, with_tools[k]);
+        if (o.tools) add_tool_turns(r, drawn[k]);
         r.reward_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
         r.generate_seconds = generate_seconds;
         r.group_id = group_id;

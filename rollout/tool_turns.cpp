@@ -112,13 +112,7 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
   p.max_tokens = o.max_tokens;
   p.stop.push_back(kToolCallMarker);
   p.keep_kv_cache = true;  // a native policy resumes without prefilling the sample again
-  std::vector<ToolSample> out;
-  for (auto& s : policy.generate(prompts, p)) {
-    ToolSample t;
-    t.environment_turn.assign(s.tokens.size(), 0);
-    t.sample = std::move(s);
-    out.push_back(std::move(t));
-  }
+  std::vector<ToolSample> out = sample_prompts(policy, prompts, p, nullptr);
   std::vector<Notebook> books(out.size());
   for (size_t turn = 1; turn <= o.max_turns; ++turn) {
     std::vector<size_t> calling;
@@ -180,6 +174,24 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
     }
   }
   return out;
+}
+
+std::vector<ToolSample> sample_prompts(policy::Policy& policy,
+                                       const std::vector<std::string>& prompts,
+                                       const policy::SamplingParams& params, const ToolUse* tools) {
+  if (tools) return run_with_tools(policy, prompts, params, tools->options, tools->run);
+  std::vector<ToolSample> out;
+  for (auto& s : policy.generate(prompts, params)) {
+    ToolSample t;
+    t.environment_turn.assign(s.tokens.size(), 0);
+    t.sample = std::move(s);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+rewards::Reward tool_failure_reward(const ToolSample& t) {
+  return rewards::Reward::invalid("tool_sandbox_failure", {{"error", t.invalid.value_or("")}});
 }
 
 void add_tool_turns(SampleRecord& r, const ToolSample& t) {

@@ -76,14 +76,23 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
 
 void to_json(nlohmann::json& j, const ToolCall& c);
 
-// Adds a tool-integrated sample's turns to its record: the environment's token spans, each
-// stamped with its call, and the calls themselves.
-void add_tool_turns(SampleRecord& record, const ToolSample& sample);
-
 // The policy's tools in a rollout: what they may do and the sandbox that runs them.
 struct ToolUse {
   ToolOptions options;
   ToolRunner run;
 };
+
+// Samples for `prompts`: with tool turns when `tools` is given, else plain ones (no calls),
+// so a rollout draws its samples the same way with or without tools.
+std::vector<ToolSample> sample_prompts(policy::Policy& policy,
+                                       const std::vector<std::string>& prompts,
+                                       const policy::SamplingParams& params, const ToolUse* tools);
+
+// The reward of a sample whose tool call met a sandbox failure: invalid, never 0.
+rewards::Reward tool_failure_reward(const ToolSample& sample);
+
+// Adds a tool-integrated sample's turns to its record: the environment's token spans, each
+// stamped with its call, and the calls themselves.
+void add_tool_turns(SampleRecord& record, const ToolSample& sample);
 
 }  // namespace crucible::rollout

@@ -29,11 +29,7 @@ int doctor_command(const Args& args) {
   const Flags& flags = *parsed;
   std::vector<std::string> languages;
   if (auto list = flags.get("languages")) {
-    for (size_t start = 0; start <= list->size();) {
-      size_t comma = std::min(list->find(',', start), list->size());
-      if (comma > start) languages.push_back(list->substr(start, comma - start));
-      start = comma + 1;
-    }
+    languages = split_list(*list);
     if (languages.empty()) throw InvalidRequest("--languages: give names such as python3,c");
   }
   auto checks = sandbox::check_host();

@@ -102,6 +102,16 @@ std::string CommandSpec::help() const {
   return out;
 }
 
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 std::optional<Flags> parse_command(const std::vector<std::string>& args, const CommandSpec& spec) {
   Flags f(args, spec);
   if (f.has("help")) {

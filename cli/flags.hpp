@@ -60,6 +60,9 @@ class Flags {
   std::vector<std::string> positionals_;
 };
 
+// A flag's comma-separated list ("python3,c"), empty items dropped.
+std::vector<std::string> split_list(const std::string& text);
+
 // Parses `args` by `spec`: prints the help and returns nullopt for --help; a missing
 // required flag is an InvalidRequest naming it, followed by the help.
 std::optional<Flags> parse_command(const std::vector<std::string>& args, const CommandSpec& spec);

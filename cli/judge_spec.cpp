@@ -1,6 +1,7 @@
 #include "cli/judge_spec.hpp"
 
 #include "base/error.hpp"
+#include "cli/flags.hpp"
 #include "sandbox/service/access.hpp"
 
 namespace crucible::cli {
@@ -10,13 +11,7 @@ JudgeSpec make_judge(bool needed, const std::optional<std::string>& endpoints) {
   if (!needed) return spec;
   std::vector<std::string> list;
   if (endpoints) {
-    size_t start = 0;
-    while (start <= endpoints->size()) {
-      size_t comma = endpoints->find(',', start);
-      if (comma == std::string::npos) comma = endpoints->size();
-      if (comma > start) list.push_back(endpoints->substr(start, comma - start));
-      start = comma + 1;
-    }
+    list = split_list(*endpoints);
     if (list.empty()) throw InvalidRequest("--sandbox: give http://host:port[,...]");
   } else {
     spec.sandbox = std::make_unique<sandbox::Sandbox>();

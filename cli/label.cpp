@@ -72,15 +72,7 @@ int label_command(const Args& args) {
   if (auto v = f.real("temperature", 0, 10)) config["temperature"] = *v;
   if (auto v = f.get("mode")) config["mode"] = *v;
   if (auto v = f.get("template")) config["template"] = *v;
-  if (auto v = f.get("tools")) {
-    json langs = json::array();
-    for (size_t start = 0; start <= v->size();) {
-      size_t comma = std::min(v->find(',', start), v->size());
-      if (comma > start) langs.push_back(v->substr(start, comma - start));
-      start = comma + 1;
-    }
-    config["tools"] = langs;
-  }
+  if (auto v = f.get("tools")) config["tools"] = split_list(*v);
   if (auto v = f.whole("tool-turns", 1, 64)) config["tool_turns"] = *v;
   rollout::LabelOptions options = rollout::LabelOptions::from_json(config);
   options.policy_id = *f.get("policy");

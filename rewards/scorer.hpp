@@ -30,7 +30,6 @@ class Scorer {
   // Correctness alone, with the reward's options: what a critic's "is it right?" asks,
   // without feeding length terms a completion nobody trains on.
   Reward correctness(const tasks::Task& task, std::string_view completion) const;
-  sandbox::judge::Judge* judge() const { return judge_; }
 
  private:
   std::shared_ptr<CompositeReward> reward_;  // null with a plain function

@@ -35,7 +35,7 @@ const CommandSpec kSpec{
      "tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold 0.5]",
      "tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]",
      "tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]"},
-    "families: arithmetic, countdown, linear, word, code, expression\n"
+    "families: arithmetic, countdown, linear, word, code, expression, product\n"
     "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible",
     {{"format", "F", "import: the input's format"},
      {"out", "OUT", "the tasks written"},

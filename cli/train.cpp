@@ -48,6 +48,7 @@ const CommandSpec kReportSpec{"report",
 
 bool needs_sandbox(const rollout::TrainConfig& c) {
   if (!c.remote.sandbox_endpoints.empty()) return false;  // the service's jails run them
+  if (c.use_tools()) return true;                         // the policy's tool calls
   auto code = [](const std::vector<rollout::TaskSource>& ss) {
     for (const auto& s : ss)
       if (s.family == "code" || s.family == "expression" || !s.file.empty()) return true;
@@ -84,7 +85,8 @@ int train_command(const Args& args) {
   std::fprintf(stderr, "train: preparing tasks%s\n",
                sandbox ? " (expected outputs of code tasks come from the sandbox)" : "");
   auto access = sandbox::service::sandbox_access(config.remote.sandbox_endpoints, sandbox.get());
-  rollout::SelfTrainer trainer(config, out, resume, {access.judge.get(), access.reference_outputs});
+  rollout::SelfTrainer trainer(config, out, resume,
+                               {access.judge.get(), access.reference_outputs, access.tool_calls});
   std::fprintf(stderr, "train: %zu training tasks, %zu held out, rule %s, %zu iterations -> %s\n",
                trainer.train_tasks(), trainer.eval_tasks(),
                policy::update_rule_name(trainer.config().update.rule).c_str(),

@@ -44,6 +44,13 @@ struct Sample {
   std::string text;           // decoded completion
   std::string finish_reason;  // stop | length | max_seq
   SamplingParams params;
+  // Text forced into the sample whose token ids are not known yet: a remote policy learns
+  // them on resume, as the end of the prompt the server tokenised.
+  std::string forced_text_pending;
+  // The token ids could not be kept in step with the text (a server that does not return
+  // prompt ids, or tokenised forced text across its boundary): ids and log-probs are
+  // dropped and the text alone is the sample.
+  bool text_only = false;
   // The native policy's keys and values of this sample's known tokens, kept while it may
   // be resumed so that the next segment does not prefill them again; null otherwise.
   std::shared_ptr<KvState> kv;

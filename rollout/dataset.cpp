@@ -74,14 +74,7 @@ void to_json(json& j, const LabelSummary& s) {
        {"seconds", s.seconds},
        {"samples_per_second", s.seconds > 0 ? static_cast<double>(s.samples) / s.seconds : 0.0},
        {"repeated", s.repeated}};
-  if (s.tool_calls > 0 || s.samples_with_tool_calls > 0)
-    j["tools"] = {
-        {"calls", s.tool_calls},
-        {"calls_per_sample",
-         s.samples ? static_cast<double>(s.tool_calls) / static_cast<double>(s.samples) : 0.0},
-        {"samples_with_calls", s.samples_with_tool_calls},
-        {"errors", s.tool_errors},
-        {"timeouts", s.tool_timeouts}};
+  if (s.tools.samples_with_calls > 0) j["tools"] = s.tools;
 }
 
 std::set<std::string> recover_dataset(const std::string& path, size_t group_size) {
@@ -178,13 +171,7 @@ LabelSummary label_dataset(policy::Policy& policy, const rewards::Scorer& score,
       summary.correct += accepted(r);
       summary.invalid += !r.reward.valid;
       ++summary.verdicts[r.reward.verdict];
-      summary.tool_calls += r.tool_calls.size();
-      summary.samples_with_tool_calls += !r.tool_calls.empty();
-      for (const auto& call : r.tool_calls) {
-        std::string v = call.value("verdict", "");
-        summary.tool_errors += v != "Accepted";
-        summary.tool_timeouts += v == "TimeLimit";
-      }
+      summary.tools.add(r);
       total_tokens += r.completion_tokens.size();
       ts.completions.push_back(r.text);
       ts.correct.push_back(accepted(r));

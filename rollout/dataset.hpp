@@ -20,6 +20,7 @@
 #include "rewards/scorer.hpp"
 #include "rollout/record.hpp"
 #include "rollout/repeated.hpp"
+#include "rollout/tool_tally.hpp"
 #include "tasks/task.hpp"
 #include "tasks/tool_run.hpp"
 
@@ -47,9 +48,7 @@ struct LabelOptions {
 
 struct LabelSummary {
   size_t tasks = 0, resumed_tasks = 0, samples = 0, correct = 0, invalid = 0;
-  // Tool-integrated turns: calls in all, samples that made one, calls that did not run
-  // cleanly (an error, a limit, a refused language) and those that ran out of time.
-  size_t tool_calls = 0, samples_with_tool_calls = 0, tool_errors = 0, tool_timeouts = 0;
+  ToolTally tools;  // tool-integrated turns
   std::map<std::string, size_t> verdicts;
   double mean_tokens = 0;
   double seconds = 0;

@@ -1,14 +1,53 @@
 #include "rollout/sft_data.hpp"
 
+#include "base/error.hpp"
+#include "rollout/tool_turns.hpp"
 #include "tasks/prompts.hpp"
 
 namespace crucible::rollout {
 
+namespace {
+
+std::vector<int> prompt_tokens(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                               const std::string& prompt_template) {
+  std::vector<int> p =
+      tokenizer.encode(tasks::PromptTemplates::builtin().render(task, prompt_template).text);
+  p.insert(p.begin(), tokenizer.bos());
+  return p;
+}
+
+// Appends `text` to the completion, trained on or not.
+void append(policy::SftExample& e, const policy::Tokenizer& tokenizer, const std::string& text,
+            bool trained) {
+  std::vector<int> tokens = tokenizer.encode(text);
+  e.completion.insert(e.completion.end(), tokens.begin(), tokens.end());
+  e.completion_mask.insert(e.completion_mask.end(), tokens.size(), trained ? 1 : 0);
+}
+
+}  // namespace
+
+policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                                    const std::string& prompt_template) {
+  if (!task.metadata.contains("program") || !task.metadata["program"].is_string())
+    throw InvalidRequest("task '" + task.id + "' has no program for a tool demonstration");
+  policy::SftExample e;
+  e.prompt = prompt_tokens(task, tokenizer, prompt_template);
+  std::string call = "\n```python\n";
+  call.append(task.metadata["program"].get<std::string>())
+      .append("\n```\n")
+      .append(kToolCallMarker);
+  append(e, tokenizer, call, true);
+  append(e, tokenizer, task.answer + "\n```\n", false);  // the environment's turn
+  append(e, tokenizer, "\\boxed{" + task.answer + "}", true);
+  e.completion.push_back(tokenizer.eos());
+  e.completion_mask.push_back(1);
+  return e;
+}
+
 policy::SftExample sft_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                bool with_rationale, const std::string& prompt_template) {
   policy::SftExample e;
-  e.prompt = tokenizer.encode(tasks::PromptTemplates::builtin().render(task, prompt_template).text);
-  e.prompt.insert(e.prompt.begin(), tokenizer.bos());
+  e.prompt = prompt_tokens(task, tokenizer, prompt_template);
   std::string rationale = with_rationale ? task.solution : "";
   std::string answer = task.kind == tasks::Kind::Math
                            ? "\\boxed{" + task.answer + "}"

@@ -21,4 +21,11 @@ namespace crucible::rollout {
 policy::SftExample sft_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                bool with_rationale, const std::string& prompt_template = "plain");
 
+// A demonstration that uses the tool (rollout/tool_turns.hpp): the task's program
+// (metadata "program") in a python fence and the call marker, what the program prints as
+// the environment's turn (masked from the loss; a program of a generated task prints the
+// task's answer), then "\boxed{answer}". Throws InvalidRequest for a task without a program.
+policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                                    const std::string& prompt_template = "plain");
+
 }  // namespace crucible::rollout

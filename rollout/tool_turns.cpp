@@ -78,6 +78,16 @@ std::string execute(const ToolRunner& run, Notebook& book, ToolCall& call, const
   return observation_of(shown, o.max_output_bytes);
 }
 
+// Stamps the sample's new tokens: forced ones are the environment's, after the last call
+// (a native policy forces the tokens at once, a remote one learns them on resume).
+void stamp(ToolSample& t) {
+  const policy::Sample& s = t.sample;
+  if (s.tokens.size() < t.environment_turn.size()) t.environment_turn.clear();  // ids dropped
+  uint32_t turn = t.calls.empty() ? 0 : static_cast<uint32_t>(t.calls.back().turn);
+  for (size_t k = t.environment_turn.size(); k < s.tokens.size(); ++k)
+    t.environment_turn.push_back(k < s.forced.size() && s.forced[k] ? turn : 0);
+}
+
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> tool_call_at_end(const std::string& text,
@@ -130,11 +140,9 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
         t.calls.push_back(std::move(call));
         continue;
       }
-      size_t before = t.sample.tokens.size();
       policy.force(t.sample, call.observation);
-      t.environment_turn.resize(before, 0);
-      t.environment_turn.resize(t.sample.tokens.size(), static_cast<uint32_t>(turn));
       t.calls.push_back(std::move(call));
+      stamp(t);
       calling.push_back(i);
     }
     if (calling.empty()) break;
@@ -158,15 +166,18 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
       for (size_t k = 0; k < calling.size(); ++k) {
         ToolSample& t = out[calling[k]];
         t.sample = std::move(batch[k]);
-        t.environment_turn.resize(t.sample.tokens.size(), 0);
+        stamp(t);
         if (t.sample.finish_reason == "length" && left(calling[k]) > 0) again.push_back(calling[k]);
       }
       calling = std::move(again);
     }
   }
-  // Environment tokens carry no policy log-probs; kept KV states are let go.
+  // Environment tokens carry no policy log-probs (an observation that used up the budget
+  // was never scored: it gets zeros too); kept KV states are let go.
   for (auto& t : out) {
     t.sample.kv.reset();
+    t.sample.logprobs.resize(t.sample.tokens.size(), 0);
+    if (!t.sample.raw_logprobs.empty()) t.sample.raw_logprobs.resize(t.sample.tokens.size(), 0);
     for (size_t k = 0; k < t.environment_turn.size(); ++k) {
       if (!t.environment_turn[k]) continue;
       if (k < t.sample.logprobs.size()) t.sample.logprobs[k] = 0;
@@ -191,7 +202,7 @@ std::vector<ToolSample> sample_prompts(policy::Policy& policy,
 }
 
 rewards::Reward tool_failure_reward(const ToolSample& t) {
-  return rewards::Reward::invalid("tool_sandbox_failure", {{"error", t.invalid.value_or("")}});
+  return rewards::Reward::invalid(kToolSandboxFailure, {{"error", t.invalid.value_or("")}});
 }
 
 void add_tool_turns(SampleRecord& r, const ToolSample& t) {

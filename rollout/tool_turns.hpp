@@ -36,6 +36,8 @@
 namespace crucible::rollout {
 
 inline constexpr const char* kToolCallMarker = "```output\n";
+// The verdict of a sample voided by a sandbox failure in one of its tool calls.
+inline constexpr const char* kToolSandboxFailure = "tool_sandbox_failure";
 
 using tasks::ToolRun;
 using tasks::ToolRunner;

@@ -123,6 +123,21 @@ Task arithmetic(const GeneratorOptions& o, size_t i, Rng& rng) {
   return t;
 }
 
+// Products too long to compute in the head of a small model: (difficulty + 2)-digit
+// operands. The metadata's program computes the answer, for a demonstration that runs it.
+Task product(const GeneratorOptions& o, size_t i, Rng& rng) {
+  Task t = base_task(o, i, Kind::Math);
+  int64_t a = with_digits(rng, o.difficulty + 2), b = with_digits(rng, o.difficulty + 2);
+  const std::string shown = std::to_string(a) + " * " + std::to_string(b);
+  t.prompt = "What is " + shown + "?";
+  t.solution = multiply_steps(a, b) + "So " + shown + " = " + std::to_string(a * b) + ".";
+  t.answer = std::to_string(a * b);
+  t.metadata["operands"] = {a, b};
+  t.metadata["op"] = "*";
+  t.metadata["program"] = "print(" + shown + ")";
+  return t;
+}
+
 Task countdown(const GeneratorOptions& o, size_t i, Rng& rng) {
   static const int64_t kLarge[] = {25, 50, 75, 100};
   size_t count = std::min<size_t>(6, 2 + o.difficulty);
@@ -291,8 +306,8 @@ Task word(const GeneratorOptions& o, size_t i, Rng& rng) {
 }  // namespace
 
 const std::vector<std::string>& generator_families() {
-  static const std::vector<std::string> families = {"arithmetic", "countdown", "linear",
-                                                    "word",       "code",      "expression"};
+  static const std::vector<std::string> families = {"arithmetic", "countdown",  "linear", "word",
+                                                    "code",       "expression", "product"};
   return families;
 }
 
@@ -300,9 +315,11 @@ std::vector<Task> generate(const GeneratorOptions& o) {
   if (o.difficulty < 1 || o.difficulty > 5)
     throw InvalidRequest("difficulty must be from 1 to 5, got " + std::to_string(o.difficulty));
   auto family = std::find(generator_families().begin(), generator_families().end(), o.family);
-  if (family == generator_families().end())
-    throw InvalidRequest("unknown generator family '" + o.family +
-                         "'; known: arithmetic, countdown, linear, word, code, expression");
+  if (family == generator_families().end()) {
+    std::string known;
+    for (const auto& f : generator_families()) known += (known.empty() ? "" : ", ") + f;
+    throw InvalidRequest("unknown generator family '" + o.family + "'; known: " + known);
+  }
   Rng rng(o.seed, o.family + "/" + std::to_string(o.difficulty));
   std::vector<Task> out;
   out.reserve(o.count);
@@ -317,6 +334,8 @@ std::vector<Task> generate(const GeneratorOptions& o) {
       out.push_back(word(o, i, rng));
     else if (o.family == "expression")
       out.push_back(generated::expression(o, i, rng));
+    else if (o.family == "product")
+      out.push_back(product(o, i, rng));
     else
       out.push_back(generated::code(o, i, rng));
   }

@@ -13,6 +13,8 @@
 //               caller's runner: the sandbox), so every task is solvable by construction
 //   expression  write a Python program printing an expression of (difficulty + 1)
 //               two-digit operands; the expected output comes from the sandbox as for code
+//   product     a product of two (difficulty + 2)-digit numbers, beyond a small model's
+//               mental arithmetic: the task of tool-integrated rollouts
 //
 //   auto tasks = generate({.family = "linear", .count = 100, .difficulty = 3, .seed = 7});
 #pragma once

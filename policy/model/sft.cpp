@@ -1,5 +1,7 @@
 #include "policy/model/sft.hpp"
 
+#include <algorithm>
+
 #include "base/error.hpp"
 
 namespace crucible::policy {
@@ -14,6 +16,9 @@ std::vector<uint8_t> decay_mask(const Transformer<float>& model) {
 
 LossResult SftTrainer::step(const std::vector<SftExample>& batch) {
   if (batch.empty()) throw InvalidRequest("sft: empty batch");
+  for (const auto& e : batch)
+    if (!e.completion_mask.empty() && e.completion_mask.size() != e.completion.size())
+      throw InvalidRequest("sft: a completion mask must have one entry per completion token");
   const ModelConfig& c = model_.config();
   size_t seq = 0;
   for (const auto& e : batch) seq = std::max(seq, e.prompt.size() + e.completion.size() - 1);
@@ -29,8 +34,12 @@ LossResult SftTrainer::step(const std::vector<SftExample>& batch) {
     for (size_t t = 0; t < seq && t + 1 < all.size(); ++t) {
       tokens[b * seq + t] = all[t];
       lb.targets[b * seq + t] = all[t + 1];
-      lb.mask[b * seq + t] =
-          t + 1 >= batch[b].prompt.size() ? 1.f : 0.f;  // predicts a completion token
+      const SftExample& e = batch[b];
+      // Predicts a completion token that the policy, not the environment, wrote.
+      size_t in_completion = t + 1 - std::min(t + 1, e.prompt.size());
+      bool trained = t + 1 >= e.prompt.size() &&
+                     (e.completion_mask.empty() || e.completion_mask.at(in_completion) != 0);
+      lb.mask[b * seq + t] = trained ? 1.f : 0.f;
     }
   }
   const float* logits = model_.forward(tokens.data(), batch.size(), seq);

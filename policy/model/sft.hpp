@@ -17,6 +17,8 @@ namespace crucible::policy {
 struct SftExample {
   std::vector<int> prompt;      // starts with <bos>
   std::vector<int> completion;  // ends with <eos>
+  // Per completion token: 1 trained on, 0 not (text the environment wrote). Empty: all.
+  std::vector<uint8_t> completion_mask;
 };
 
 // The AdamW decay mask of a model: matrices decay, norm gains do not.

@@ -1,5 +1,6 @@
 #include "policy/remote/http_policy.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,10 +17,45 @@ using nlohmann::json;
 namespace {
 thread_local std::unique_ptr<net::HttpClient> tl_client;
 
+// The token ids of forced text, from the prompt the server tokenised for the resume: what
+// follows the sample's known ids in it. A sample whose ids cannot be matched becomes text
+// only, as one from a server that gives no ids.
+void resolve_forced_text(Sample& sample, const json& c) {
+  if (sample.text_only) return;
+  std::vector<int> known = sample.prompt_tokens;
+  known.insert(known.end(), sample.tokens.begin(), sample.tokens.end());
+  if (!known.empty() && c.contains("prompt_token_ids") && c["prompt_token_ids"].is_array()) {
+    auto all = c["prompt_token_ids"].get<std::vector<int>>();
+    if (all.size() > known.size() && std::equal(known.begin(), known.end(), all.begin())) {
+      size_t n = all.size() - known.size();
+      sample.tokens.insert(sample.tokens.end(), all.begin() + known.size(), all.end());
+      sample.forced.insert(sample.forced.end(), n, 1);
+      sample.logprobs.insert(sample.logprobs.end(), n, 0.f);  // not the policy's choice
+      if (!sample.raw_logprobs.empty())
+        sample.raw_logprobs.insert(sample.raw_logprobs.end(), n, 0.f);
+      return;
+    }
+  }
+  sample.tokens.clear();
+  sample.logprobs.clear();
+  sample.raw_logprobs.clear();
+  sample.forced.clear();
+  sample.text_only = true;
+}
+
 // Appends a completions choice to a sample: its text, and the server's token ids and
 // log-probs when it gives them ("token_ids", or "token_id:N" log-prob tokens).
 void append_choice(Sample& sample, const json& c) {
   sample.text += c.value("text", "");
+  sample.finish_reason = c.value("finish_reason", "length") == "stop" ? "stop" : "length";
+  if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
+      c["prompt_token_ids"].is_array())
+    sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();
+  if (!sample.forced_text_pending.empty()) {
+    resolve_forced_text(sample, c);
+    sample.forced_text_pending.clear();
+  }
+  if (sample.text_only) return;
   const json* lp = c.contains("logprobs") && c["logprobs"].is_object() ? &c["logprobs"] : nullptr;
   std::vector<int> ids;
   if (c.contains("token_ids") && c["token_ids"].is_array()) {
@@ -34,9 +70,6 @@ void append_choice(Sample& sample, const json& c) {
       ids.push_back(std::stoi(s.substr(9)));
     }
   }
-  if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
-      c["prompt_token_ids"].is_array())
-    sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();
   // Crucible's server gives log-probs aligned with token_ids (the OpenAI "logprobs" object
   // covers only the rendered text); other servers' token_logprobs are used as they are.
   if (c.contains("token_id_logprobs") && c["token_id_logprobs"].is_array()) {
@@ -57,7 +90,6 @@ void append_choice(Sample& sample, const json& c) {
   }
   sample.tokens.insert(sample.tokens.end(), ids.begin(), ids.end());
   sample.forced.insert(sample.forced.end(), ids.size(), 0);
-  sample.finish_reason = c.value("finish_reason", "length") == "stop" ? "stop" : "length";
 }
 
 net::HttpClient& client(std::chrono::milliseconds timeout) {
@@ -139,6 +171,12 @@ std::vector<Sample> HttpPolicy::generate(const std::vector<std::string>& prompts
     complete(samples[i], prompts[i], params, params.seed + samples[i].index);
   });
   return samples;
+}
+
+void HttpPolicy::force(Sample& sample, const std::string& text) const {
+  sample.text += text;
+  sample.forced_text_pending += text;
+  sample.finish_reason = "length";
 }
 
 void HttpPolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {

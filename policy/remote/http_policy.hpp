@@ -3,7 +3,8 @@
 // alive), a timeout per request, retries with backoff on connection errors, 429 and 5xx.
 // When the server returns token ids ("token_ids", or "token_id:N" log-prob tokens as vLLM
 // gives with return_tokens_as_token_ids) they are kept, never re-tokenised; otherwise the
-// sample carries text only and says so (tokens empty).
+// sample carries text only and says so (tokens empty). Forced text (tool turns) is sent
+// with the transcript on resume: stop at the marker, continue with the transcript.
 //
 //   HttpPolicy policy({.base_url = "http://127.0.0.1:8000", .model = "qwen"});
 //   auto samples = policy.generate(prompts, params);   // sample i: seed params.seed + first_index
@@ -34,6 +35,9 @@ class HttpPolicy : public Policy {
                                const SamplingParams& params) override;
   void resume(std::vector<Sample>& samples, size_t max_new_tokens) override;
   std::string version() const override { return "http:" + options_.model; }
+  // Appends text the policy did not write (a tool's output); the next resume sends the
+  // transcript and learns the text's token ids from the prompt ids the server returns.
+  void force(Sample& sample, const std::string& text) const override;
 
  private:
   // One completion for `prompt`, appended to `sample`.

@@ -14,20 +14,23 @@ HeldOut evaluate_held_out(const RolloutEngine& engine, const std::vector<tasks::
   if (tasks.empty()) throw InvalidRequest("evaluation: no held-out tasks");
   std::vector<ScoredSample> scored = engine.sample_each(tasks, prompt_template, greedy);
   HeldOut out;
-  size_t right = 0;
+  size_t right = 0, with_calls = 0;
   std::map<std::string, std::pair<size_t, size_t>> by_source;  // right, total
   for (size_t k = 0; k < tasks.size(); ++k) {
     bool ok = scored[k].reward.passed();
     right += ok;
-    out.lines += json{{"iteration", iteration},
-                      {"task_id", tasks[k].id},
-                      {"source", tasks[k].source},
-                      {"prompt", scored[k].prompt},
-                      {"completion", scored[k].sample.text},
-                      {"verdict", scored[k].reward.verdict},
-                      {"passed", ok}}
-                     .dump(-1, ' ', false, json::error_handler_t::replace) +
-                 "\n";
+    json line = {{"iteration", iteration},
+                 {"task_id", tasks[k].id},
+                 {"source", tasks[k].source},
+                 {"prompt", scored[k].prompt},
+                 {"completion", scored[k].sample.text},
+                 {"verdict", scored[k].reward.verdict},
+                 {"passed", ok}};
+    if (!scored[k].calls.empty()) {
+      line["tool_calls"] = scored[k].calls;
+      ++with_calls;
+    }
+    out.lines += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     auto& [source_right, source_total] = by_source[tasks[k].source];
     source_right += ok;
     ++source_total;
@@ -36,6 +39,7 @@ HeldOut evaluate_held_out(const RolloutEngine& engine, const std::vector<tasks::
     out.by_source[source.empty() ? "unnamed" : source] =
         static_cast<double>(rt.first) / static_cast<double>(rt.second);
   out.accuracy = static_cast<double>(right) / static_cast<double>(tasks.size());
+  out.tool_rate = static_cast<double>(with_calls) / static_cast<double>(tasks.size());
   return out;
 }
 

@@ -19,7 +19,8 @@ namespace crucible::rollout {
 struct HeldOut {
   double accuracy = 0;
   nlohmann::json by_source = nlohmann::json::object();  // source -> accuracy
-  std::string lines;                                    // heldout.jsonl lines
+  double tool_rate = 0;  // share of the completions that made a tool call
+  std::string lines;     // heldout.jsonl lines
 };
 
 HeldOut evaluate_held_out(const RolloutEngine& engine, const std::vector<tasks::Task>& tasks,

@@ -1,6 +1,7 @@
 #include "rollout/train/outcomes.hpp"
 
 #include "rollout/repeated.hpp"
+#include "rollout/tool_turns.hpp"
 
 namespace crucible::rollout {
 
@@ -41,6 +42,8 @@ Outcomes tally_outcomes(const std::vector<std::vector<SampleRecord>>& groups, si
       json j = rec;
       j["iteration"] = iteration;
       o.lines += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      o.tools.add(rec);
+      o.tool_invalid += !rec.reward.valid && rec.reward.reason == kToolSandboxFailure;
       if (!rec.reward.valid) continue;
       ++o.valid, ++g_valid;
       o.reward_sum += rec.reward.value;
@@ -54,6 +57,14 @@ Outcomes tally_outcomes(const std::vector<std::vector<SampleRecord>>& groups, si
     t.correct += g_correct;
   }
   return o;
+}
+
+json Outcomes::tool_metrics() const {
+  return {{"tool_call_rate", tools.call_rate()},
+          {"tool_calls_per_sample", tools.calls_per_sample()},
+          {"tool_errors", tools.errors},
+          {"tool_timeouts", tools.timeouts},
+          {"tool_invalid", tool_invalid}};
 }
 
 json Outcomes::metrics(size_t pass_k) const {

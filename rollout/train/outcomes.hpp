@@ -12,6 +12,7 @@
 
 #include "policy/model/tokenizer.hpp"
 #include "rollout/record.hpp"
+#include "rollout/tool_tally.hpp"
 
 namespace crucible::rollout {
 
@@ -23,10 +24,14 @@ struct Outcomes {
     size_t attempts = 0, correct = 0;  // valid samples, of which passed
   };
   std::map<std::string, Task> per_task;  // by task id
+  ToolTally tools;                       // tool-integrated rollouts
+  size_t tool_invalid = 0;               // samples a sandbox failure in a tool call voided
   std::string lines;                     // samples.jsonl: each record with its iteration
 
   // The metrics of these outcomes ("reward_mean", "accept_rate", "pass_at_k", ...).
   nlohmann::json metrics(size_t pass_k) const;
+  // "tool_call_rate", "tool_calls_per_sample", "tool_errors", "tool_timeouts", "tool_invalid".
+  nlohmann::json tool_metrics() const;
 };
 
 // `tokenizer` (the native policy's) counts thinking tokens; null counts none.

@@ -39,6 +39,14 @@ rewards::CompositeReward loop_reward(const TrainConfig& c) {
             {"cache_tokens", std::max<size_t>(1, c.max_tokens / 4)}}}}}}});
 }
 
+ToolOptions tool_options(const TrainConfig& c) {
+  return {.max_turns = c.tools.max_turns,
+          .max_tokens = c.max_tokens,
+          .max_output_bytes = c.tools.max_output_bytes,
+          .default_language = c.tools.languages.front(),
+          .languages = c.tools.languages};
+}
+
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -68,8 +76,14 @@ SelfTrainer::SelfTrainer(TrainConfig config, fs::path run_dir, bool resume, Judg
   if (json machine = learner_->machine(); !resume && !machine.is_null())
     write_file(dir_ / "machine.json", machine.dump(2) + "\n");
   pool_ = std::make_unique<RewardPool>(2, 1024, std::chrono::seconds(60));
-  engine_ = std::make_unique<RolloutEngine>(
-      learner_->actor(), rewards::Scorer(loop_reward(config_), judging_.judge), pool_.get());
+  if (config_.use_tools()) {
+    if (!judging_.tool_calls)
+      throw InvalidRequest("train config: tools: the policy's tool calls need a sandbox");
+    tools_ = std::make_unique<ToolUse>(ToolUse{tool_options(config_), judging_.tool_calls});
+  }
+  engine_ = std::make_unique<RolloutEngine>(learner_->actor(),
+                                            rewards::Scorer(loop_reward(config_), judging_.judge),
+                                            pool_.get(), tools_.get());
   rollout_ = std::make_unique<RolloutStep>(RolloutStepConfig::of(config_), learner_->stop_tokens());
   if (!config_.critique.critic.empty())
     critic_ = critique::make_critic(config_.critique.critic, {judging_.judge, nullptr});
@@ -112,6 +126,7 @@ double SelfTrainer::evaluate(size_t iteration) {
   HeldOut h = evaluate_held_out(*engine_, eval_, greedy, config_.prompt_template, iteration);
   append_durably(dir_ / "heldout.jsonl", h.lines);
   last_eval_by_source_ = h.by_source;
+  last_eval_tool_rate_ = h.tool_rate;
   return h.accuracy;
 }
 
@@ -171,6 +186,10 @@ json SelfTrainer::iterate(size_t iteration) {
             {"exported_verl_rows", exported.verl_rows},
             {"exported_sft_pairs", exported.sft_pairs}});
   m.update(repair.metrics);
+  if (config_.use_tools()) {
+    m.update(o.tool_metrics());
+    m["heldout_tool_rate"] = accuracy ? json(last_eval_tool_rate_) : json(nullptr);
+  }
   if (config_.segments > 1) {
     m["samples_in_flight"] = r.in_flight;
     m["groups_waiting"] = r.groups_waiting;
@@ -222,10 +241,12 @@ TrainSummary SelfTrainer::run(const std::function<void(const json&)>& on_iterati
     accuracy_before_ = evaluate(0);
     accuracy_last_ = *accuracy_before_;
     elapsed_ += seconds_since(t0);
-    emit({{"iteration", 0},
-          {"heldout_accuracy", *accuracy_before_},
-          {"heldout_by_source", last_eval_by_source_},
-          {"elapsed", elapsed_}});
+    json m = {{"iteration", 0},
+              {"heldout_accuracy", *accuracy_before_},
+              {"heldout_by_source", last_eval_by_source_},
+              {"elapsed", elapsed_}};
+    if (config_.use_tools()) m["heldout_tool_rate"] = last_eval_tool_rate_;
+    emit(m);
     learner_->save(dir_ / "checkpoint", loop_state(0));
   }
   for (size_t it = done_ + 1; it <= config_.iterations; ++it) {

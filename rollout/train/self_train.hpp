@@ -30,6 +30,7 @@
 #include "rollout/train/train_config.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/task.hpp"
+#include "tasks/tool_run.hpp"
 
 namespace crucible::sandbox::judge {
 class Judge;
@@ -39,11 +40,13 @@ namespace crucible::rollout {
 
 // The sandbox as the loop uses it, bound once by the caller (a local jail or `crucible serve`
 // endpoints: sandbox/service/access.hpp): the judge of code rewards, and the runner of
-// reference programs that fills in generated code tasks' expected outputs. Both may be
-// empty when no task is a code task.
+// reference programs that fills in generated code tasks' expected outputs, and the runner
+// of the policy's tool calls (under tool-call limits). Each may be empty when nothing
+// needs it: no code task, no tools.
 struct Judging {
   sandbox::judge::Judge* judge = nullptr;
   tasks::ReferenceRunner reference_outputs;
+  tasks::ToolRunner tool_calls;
 };
 
 struct TrainSummary {
@@ -87,6 +90,7 @@ class SelfTrainer {
   Judging judging_;
   std::unique_ptr<Learner> learner_;          // the native policy, or a served one
   std::unique_ptr<RewardPool> pool_;          // scores samples concurrently, with timeouts
+  std::unique_ptr<ToolUse> tools_;            // the policy's tool calls, when configured
   std::unique_ptr<RolloutEngine> engine_;     // the learner's actor and the scorer, bound once
   std::unique_ptr<RolloutStep> rollout_;      // keeps UloRL's samples in flight between iterations
   std::unique_ptr<critique::Critic> critic_;  // critique in the loop, when configured
@@ -98,6 +102,7 @@ class SelfTrainer {
   std::optional<double> accuracy_before_;
   double accuracy_last_ = 0;
   nlohmann::json last_eval_by_source_ = nlohmann::json::object();
+  double last_eval_tool_rate_ = 0;
   double elapsed_ = 0;  // seconds, over resumed sessions
   std::function<void(size_t, double)> warmup_progress_;
 };

@@ -54,6 +54,23 @@ const json& presets() {
       "iterations": 12, "tasks_per_iteration": 32, "group_size": 16,
       "rule": "grpo", "lr": 0.0003, "minibatches": 4, "max_tokens": 56, "eval_every": 4
     },
+    "tools": {
+      "seed": 1,
+      "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 128},
+      "warmup": {"steps": 600, "batch": 32, "lr": 0.007, "tool_demos": 0.2,
+                 "tasks": [{"family": "product", "difficulty": 2, "count": 1000},
+                           {"family": "product", "difficulty": 3, "count": 1000},
+                           {"family": "product", "difficulty": 4, "count": 1000}]},
+      "tasks": [{"family": "product", "difficulty": 2, "count": 150},
+                {"family": "product", "difficulty": 3, "count": 150},
+                {"family": "product", "difficulty": 4, "count": 150}],
+      "eval_tasks": [{"family": "product", "difficulty": 2, "count": 40},
+                     {"family": "product", "difficulty": 3, "count": 40},
+                     {"family": "product", "difficulty": 4, "count": 40}],
+      "tools": {"languages": ["python3"], "max_turns": 2},
+      "iterations": 10, "tasks_per_iteration": 16, "group_size": 8,
+      "rule": "grpo", "lr": 0.0003, "minibatches": 2, "max_tokens": 96, "eval_every": 2
+    },
     "tiny": {
       "seed": 3,
       "model": {"dim": 32, "layers": 1, "heads": 2, "mlp_dim": 64, "max_seq": 64},
@@ -86,6 +103,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
     wf.boolean("rationale", c.warmup_rationale);
     wf.number("sign_slips", 0, 1, c.warmup_sign_slips);
     wf.number("print_slips", 0, 1, c.warmup_print_slips);
+    wf.number("tool_demos", 0, 1, c.warmup_tool_demos);
     if (const json* t = wf.value("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
     wf.done();
     if (c.warmup_steps > 0 && c.warmup_tasks.empty()) wf.fail("tasks", "are needed when steps > 0");
@@ -144,6 +162,22 @@ TrainConfig TrainConfig::from_json(const json& j) {
     gf.done();
     if (c.guidance.strategy.empty()) gf.fail("strategy", "is required");
   }
+  if (const json* t = f.value("tools")) {
+    JsonFields tf(*t, "train config: tools: ");
+    if (const json* l = tf.value("languages")) {
+      if (!l->is_array() || l->empty())
+        tf.fail("languages", "must be a non-empty array of language names");
+      for (const auto& x : *l) {
+        if (!x.is_string() || x.get<std::string>().empty())
+          tf.fail("languages", "entries must be language names such as \"python3\"");
+        c.tools.languages.push_back(x);
+      }
+    }
+    tf.count("max_turns", 1, 64, c.tools.max_turns);
+    tf.count("max_output_bytes", 1, 65536, c.tools.max_output_bytes);
+    tf.done();
+    if (c.tools.languages.empty()) tf.fail("languages", "are required");
+  }
   if (const json* r = f.value("remote")) {
     JsonFields rf(*r, "train config: remote: ");
     rf.text("policy", c.remote.policy_url);
@@ -193,6 +227,14 @@ TrainConfig TrainConfig::from_json(const json& j) {
     throw InvalidRequest(
         "train config: segments and dynamic_sampling do not combine (dynamic sampling "
         "replaces whole groups within an iteration)");
+  if (c.use_tools() && (c.mode != "parallel" || c.segments > 1))
+    throw InvalidRequest(
+        "train config: tools: tool turns run in parallel groups without segments (mode "
+        "\"parallel\", segments 1)");
+  if (c.use_tools() && (!c.critique.critic.empty() || !c.guidance.strategy.empty()))
+    throw InvalidRequest(
+        "train config: tools: critique and guidance resample without tools; they do not "
+        "combine with tools yet");
   if (c.segments > c.max_tokens)
     throw InvalidRequest("train config: segments must be at most max_tokens");
   return c;
@@ -200,7 +242,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
 
 TrainConfig TrainConfig::preset(const std::string& name, const json& overrides) {
   if (!presets().contains(name))
-    throw InvalidRequest("unknown preset '" + name + "'; known: demo, tiny");
+    throw InvalidRequest("unknown preset '" + name + "'; known: demo, tools, tiny");
   json j = presets()[name];
   if (!overrides.is_null()) {
     if (!overrides.is_object()) throw InvalidRequest("train config: must be a JSON object");
@@ -247,6 +289,11 @@ json TrainConfig::to_json() const {
   if (warmup_rationale) j["warmup"]["rationale"] = true;
   if (warmup_sign_slips > 0) j["warmup"]["sign_slips"] = warmup_sign_slips;
   if (warmup_print_slips > 0) j["warmup"]["print_slips"] = warmup_print_slips;
+  if (warmup_tool_demos > 0) j["warmup"]["tool_demos"] = warmup_tool_demos;
+  if (use_tools())
+    j["tools"] = {{"languages", tools.languages},
+                  {"max_turns", tools.max_turns},
+                  {"max_output_bytes", tools.max_output_bytes}};
   if (!critique.critic.empty())
     j["critique"] = {
         {"critic", critique.critic},          {"refinements", critique.refinements},

@@ -35,6 +35,9 @@ struct TrainConfig {
   // a plus with probability sign_slips; a demonstration prints its expression's text instead
   // of its value with probability print_slips. The tasks' tests and answers stay correct.
   double warmup_sign_slips = 0, warmup_print_slips = 0;
+  // The share of demonstrations that call the tool (rollout/tool_turns.hpp) to run their
+  // task's program, for tasks that have one (the product family's).
+  double warmup_tool_demos = 0;
   double warmup_lr = 3e-3;
   std::vector<TaskSource> warmup_tasks;
 
@@ -80,6 +83,15 @@ struct TrainConfig {
     std::string strategy;  // none | answer | rationale | critique | state_reset
     size_t rounds = 2, samples = 4, min_correct = 1;
   } guidance;
+
+  // Tool-integrated rollouts (parallel mode): the policy may run code in the sandbox while
+  // it reasons, in training and held-out evaluation alike; max_tokens bounds the whole
+  // transcript. Off when `languages` is empty.
+  struct Tools {
+    std::vector<std::string> languages;  // e.g. {"python3"}
+    size_t max_turns = 4, max_output_bytes = 256;
+  } tools;
+  bool use_tools() const { return !tools.languages.empty(); }
 
   // Beyond one machine: the policy served by an OpenAI-compatible server (the loop then
   // runs everything but the weight update and exports each iteration for an external

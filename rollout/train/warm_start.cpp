@@ -18,6 +18,7 @@ WarmStartOptions warm_start_options(const TrainConfig& c) {
           .rationale = c.warmup_rationale,
           .sign_slips = c.warmup_sign_slips,
           .print_slips = c.warmup_print_slips,
+          .tool_demos = c.warmup_tool_demos,
           .prompt_template = c.prompt_template,
           .seed = c.seed};
 }
@@ -32,11 +33,14 @@ void train_warm_start(policy::Transformer<float>& model, const policy::Tokenizer
   policy::AdamW opt(model.params.size(), policy::decay_mask(model), oc);
   policy::SftTrainer trainer(model, opt);
   std::vector<policy::SftExample> examples;
-  Rng teacher(derive_seed(o.seed, 4, 1));
+  Rng teacher(derive_seed(o.seed, 4, 1)), tool_user(derive_seed(o.seed, 4, 2));
   for (tasks::Task t : tasks) {
     if (o.sign_slips > 0) t.solution = slip_signs(t.solution, o.sign_slips, teacher);
     if (o.print_slips > 0) t.solution = quote_prints(t.solution, o.print_slips, teacher);
-    examples.push_back(sft_example(t, tokenizer, o.rationale, o.prompt_template));
+    bool tool =
+        o.tool_demos > 0 && t.metadata.contains("program") && tool_user.chance(o.tool_demos);
+    examples.push_back(tool ? sft_tool_example(t, tokenizer, o.prompt_template)
+                            : sft_example(t, tokenizer, o.rationale, o.prompt_template));
   }
   Rng rng(derive_seed(o.seed, 4, 0));
   for (size_t step = 0; step < o.steps; ++step) {

@@ -1,5 +1,6 @@
 // The warm start: SFT of the native model on the demonstrations of tasks (through the
-// imperfect teacher of teacher.hpp when its slip rates are set), before self-training.
+// imperfect teacher of teacher.hpp when its slip rates are set, and with tool calls in a
+// share of them when `tool_demos` is set), before self-training.
 //
 //   train_warm_start(model, tokenizer, tasks, warm_start_options(config), on_step);
 #pragma once
@@ -22,6 +23,9 @@ struct WarmStartOptions {
   double lr = 3e-3;
   bool rationale = false;
   double sign_slips = 0, print_slips = 0;
+  // The share of demonstrations that run the task's program as a tool call (tasks with a
+  // program only); the others answer directly.
+  double tool_demos = 0;
   std::string prompt_template = "plain";
   uint64_t seed = 1;  // the run's seed: batches and slips draw from their own streams
 };

@@ -5,7 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mutex>
+
 #include "base/error.hpp"
+#include "net/http_server.hpp"
 #include "policy/native_policy.hpp"
 #include "policy/remote/http_policy.hpp"
 #include "policy/remote/policy_server.hpp"
@@ -151,6 +154,70 @@ TEST(HttpPolicyTest, ServerRefusalsAreNotRetriedAndNameTheProblem) {
     EXPECT_NE(std::string(e.what()).find("HTTP 404"), std::string::npos) << e.what();
   }
   server.stop();
+}
+
+// A completions server shaped like vLLM with token ids on: prompt ids first, then the
+// completion's; it records each request's prompt.
+struct ScriptedServer {
+  std::mutex mu;
+  std::vector<json> requests;
+  std::vector<json> answers;  // one per request, in order
+  net::HttpServer server{
+      {.port = 0}, [this](net::HttpRequest req, net::Respond respond) {
+        std::lock_guard lock(mu);
+        requests.push_back(json::parse(req.body));
+        respond(net::json_response(200, {{"choices", {answers.at(requests.size() - 1)}}}));
+      }};
+  std::string url() { return "http://127.0.0.1:" + std::to_string(server.port()); }
+};
+
+json choice(const std::string& text, std::vector<int> prompt_ids, std::vector<int> ids,
+            const std::string& finish) {
+  return {{"text", text},
+          {"prompt_token_ids", prompt_ids},
+          {"token_ids", ids},
+          {"logprobs", {{"token_logprobs", std::vector<float>(ids.size(), -0.5f)}}},
+          {"finish_reason", finish}};
+}
+
+TEST(HttpPolicyTest, ForcedTextGoesWithTheTranscriptAndTakesItsIdsFromTheServersPrompt) {
+  ScriptedServer s;
+  s.answers = {choice("ab```output\n", {1, 2}, {10, 11, 12}, "stop"),
+               choice("cd", {1, 2, 10, 11, 12, 20, 21}, {30, 31}, "stop")};
+  s.server.start();
+  HttpPolicy remote({.base_url = s.url(), .model = "m", .concurrency = 1});
+  SamplingParams p;
+  p.stop = {"```output\n"};
+  auto samples = remote.generate({"Q"}, p);
+  remote.force(samples[0], "7\n");
+  EXPECT_EQ(samples[0].tokens.size(), 3u) << "the ids of forced text come on resume";
+  remote.resume(samples, 16);
+  const Sample& x = samples[0];
+  EXPECT_EQ(s.requests[1]["prompt"], "Qab```output\n7\n") << "the transcript so far";
+  EXPECT_EQ(s.requests[1]["stop"], json({"```output\n"}));
+  EXPECT_EQ(x.text, "ab```output\n7\ncd");
+  EXPECT_EQ(x.tokens, (std::vector<int>{10, 11, 12, 20, 21, 30, 31}));
+  EXPECT_EQ(x.forced, (std::vector<uint8_t>{0, 0, 0, 1, 1, 0, 0}));
+  EXPECT_EQ(x.logprobs, (std::vector<float>{-0.5f, -0.5f, -0.5f, 0, 0, -0.5f, -0.5f}));
+  EXPECT_FALSE(x.text_only);
+  s.server.stop();
+}
+
+TEST(HttpPolicyTest, ForcedTextTheServerTokenisedOtherwiseLeavesATextOnlySample) {
+  ScriptedServer s;
+  // The server merged the end of the completion with the forced text: ids 12 and 20 became 99.
+  s.answers = {choice("ab", {1, 2}, {10, 11, 12}, "stop"),
+               choice("cd", {1, 2, 10, 11, 99, 21}, {30}, "stop")};
+  s.server.start();
+  HttpPolicy remote({.base_url = s.url(), .model = "m", .concurrency = 1});
+  auto samples = remote.generate({"Q"}, {});
+  remote.force(samples[0], "7\n");
+  remote.resume(samples, 16);
+  EXPECT_TRUE(samples[0].text_only);
+  EXPECT_TRUE(samples[0].tokens.empty()) << "no ids out of step with the text";
+  EXPECT_TRUE(samples[0].logprobs.empty());
+  EXPECT_EQ(samples[0].text, "ab7\ncd");
+  s.server.stop();
 }
 
 }  // namespace

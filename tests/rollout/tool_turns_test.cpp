@@ -128,6 +128,28 @@ TEST(ToolTurns, TurnAndTokenBudgetsAreKept) {
   EXPECT_LE(cut[0].sample.tokens.size(), 80u);
 }
 
+TEST(ToolTurns, AnObservationThatUsesUpTheBudgetEndsTheSampleWithALogProbPerToken) {
+  ToolScriptPolicy policy({kCall, "never resumed"});
+  FakeRunner runner;
+  ToolOptions o;
+  o.max_tokens = kCall.size() + 2;  // the observation "42\n```\n" does not fit
+  auto out = run_with_tools(policy, {"p"}, {}, o, runner.bind());
+  ASSERT_EQ(out[0].calls.size(), 1u);
+  EXPECT_EQ(policy.resumed, 0) << "no budget left to resume with";
+  const policy::Sample& s = out[0].sample;
+  ASSERT_EQ(s.logprobs.size(), s.tokens.size()) << "the update needs one per completion token";
+  for (size_t k = kCall.size(); k < s.tokens.size(); ++k) {
+    EXPECT_EQ(out[0].environment_turn[k], 1u);
+    EXPECT_EQ(s.logprobs[k], 0.f);
+  }
+  SampleRecord r = SampleRecord::from_sample(s, "t", "v");
+  add_tool_turns(r, out[0]);
+  ASSERT_EQ(r.logprobs.size(), r.completion_tokens.size());
+  ASSERT_EQ(r.loss_mask.size(), r.completion_tokens.size());
+  for (size_t k = 0; k < r.loss_mask.size(); ++k)
+    EXPECT_EQ(r.loss_mask[k], k < kCall.size() ? 1 : 0) << k;
+}
+
 TEST(ToolTurns, ASandboxFailureInvalidatesTheSampleAndOtherLanguagesAreRefused) {
   ToolScriptPolicy policy({kCall, "never"});
   ToolRunner broken = [](const std::string&, const std::string&) -> tasks::ToolRun {
@@ -163,9 +185,9 @@ TEST(ToolTurns, LabelRecordsTheCallsAndCountsThem) {
   LabelSummary s = label_dataset(policy, rewards::Scorer(), {t}, o, out, {}, runner.bind());
   EXPECT_EQ(s.samples, 2u);
   EXPECT_EQ(s.correct, 2u);
-  EXPECT_EQ(s.tool_calls, 2u);
-  EXPECT_EQ(s.samples_with_tool_calls, 2u);
-  EXPECT_EQ(s.tool_errors, 0u);
+  EXPECT_EQ(s.tools.calls, 2u);
+  EXPECT_EQ(s.tools.samples_with_calls, 2u);
+  EXPECT_EQ(s.tools.errors, 0u);
   auto line = nlohmann::json::parse(read_file(out).substr(0, read_file(out).find('\n')));
   ASSERT_EQ(line["tool_calls"].size(), 1u);
   EXPECT_EQ(line["tool_calls"][0]["observation"], "42\n```\n");

@@ -150,6 +150,24 @@ TEST(Generators, ArithmeticAnswersMatchThePromptAcrossDifficulties) {
   EXPECT_GE(checked, 1000u);
 }
 
+TEST(Generators, ProductAnswersAndProgramsMatchThePrompt) {
+  static const std::regex question(R"re(^What is (\d+) \* (\d+)\?$)re");
+  size_t checked = 0;
+  for (int d = 1; d <= 5; ++d)
+    for (const auto& t : generate({"product", 250, d, 9})) {
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(t.prompt, m, question)) << t.prompt;
+      EXPECT_EQ(m[1].str().size(), static_cast<size_t>(d + 2)) << "digits follow difficulty";
+      EXPECT_EQ(m[2].str().size(), static_cast<size_t>(d + 2));
+      __int128 r = static_cast<__int128>(std::stoll(m[1])) * std::stoll(m[2]);
+      EXPECT_EQ(t.answer, std::to_string(static_cast<long long>(r))) << t.prompt;
+      EXPECT_EQ(t.metadata["program"], "print(" + m[1].str() + " * " + m[2].str() + ")");
+      expect_verifier_agrees(t, Q{r, 1});
+      ++checked;
+    }
+  EXPECT_GE(checked, 1000u);
+}
+
 TEST(Generators, CountdownReferenceSolutionsReachTheTarget) {
   size_t checked = 0;
   for (int d = 1; d <= 5; ++d)

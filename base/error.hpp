@@ -24,6 +24,19 @@ class InvalidRequest : public Error {
   using Error::Error;
 };
 
+// The request names something that does not exist, or no longer does (maps to a 404).
+class NotFound : public InvalidRequest {
+ public:
+  using InvalidRequest::InvalidRequest;
+};
+
+// The service is at a bound it keeps (open episodes, a queue); the caller may retry
+// later (maps to a 429).
+class Busy : public Error {
+ public:
+  using Error::Error;
+};
+
 // The sandbox could not do its job (maps to a 5xx; a sample is dropped, never scored 0).
 class SandboxFailure : public Error {
  public:

@@ -1,4 +1,5 @@
 // crucible serve [--host 127.0.0.1] [--port N] [--workers N] [--queue N] [--token-file F]
+//                [--env-sessions N] [--env-ttl S] [--env-turns N] [--env-languages L,...]
 // Prints {"listening": "host:port"} on stdout once ready; SIGTERM or SIGINT stops it
 // gracefully (no new connections, running and queued jobs finish and are answered).
 #include <signal.h>
@@ -10,7 +11,7 @@
 #include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
-#include "rewards/remote_reward.hpp"
+#include "cli/trainer_routes.hpp"
 #include "sandbox/service/server.hpp"
 
 namespace crucible::cli {
@@ -22,14 +23,20 @@ const CommandSpec kSpec{
     {},
     "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
     "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
-    "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}).",
+    "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}), and\n"
+    "an environment for tool-integrated rollouts: /v1/env/reset {task} -> {session_id,\n"
+    "observation}, /v1/env/step {session_id, action} -> {observation, reward, done}.",
     {{"host", "H", "address to listen on (default 127.0.0.1)"},
      {"port", "P", "TCP port (default 8080; 0: the system picks)"},
      {"workers", "N", "Crucible's own /v1 jobs at once (few: verdicts must not depend on load)"},
      {"queue", "N", "jobs waiting at most (default 64)"},
      {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
      {"token-file", "FILE", "require this bearer token"},
-     {"max-body-mb", "MB", "largest request body (default 16)"}}};
+     {"max-body-mb", "MB", "largest request body (default 16)"},
+     {"env-sessions", "N", "environment episodes open at once (default 1024)"},
+     {"env-ttl", "S", "seconds an unused episode is kept (default 600)"},
+     {"env-turns", "N", "tool calls per episode (default 4)"},
+     {"env-languages", "L,...", "the tool's languages (default python3)"}}};
 
 }  // namespace
 
@@ -46,12 +53,15 @@ int serve_command(const Args& args) {
   if (auto m = flags.number("max-body-mb"))
     options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));
   options.token_file = flags.get("token-file").value_or("");
-  // OpenRLHF's remote reward model endpoint, answered by the reward library.
-  options.extra_routes.push_back(
-      {"/get_reward", "POST", true, [](const nlohmann::json& body, sandbox::Sandbox& sandbox) {
-         sandbox::judge::Judge judge(sandbox);
-         return rewards::openrlhf_rewards(body, judge, 2);
-       }});
+  // The environment for external trainers: episodes held here, tool calls in the jail.
+  rollout::EnvOptions env_options;
+  if (auto n = flags.whole("env-sessions", 1, 1000000)) env_options.max_sessions = *n;
+  if (auto t = flags.whole("env-ttl", 1, 86400)) env_options.ttl = std::chrono::seconds(*t);
+  if (auto n = flags.whole("env-turns", 1, 64)) env_options.tools.max_turns = *n;
+  if (auto l = flags.get("env-languages")) env_options.tools.languages = split_list(*l);
+  env_options.tools.default_language = env_options.tools.languages.front();
+  // OpenRLHF's remote reward endpoint and the environment's routes.
+  options.extra_routes = trainer_routes(std::make_shared<rollout::ToolEnvironment>(env_options));
 
   // Signals are taken by sigwait below, not by whichever thread happens to run.
   sigset_t stop_signals;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/json_fields.hpp"
 #include "base/json_input.hpp"
 #include "policy/native_policy.hpp"
 #include "policy/remote/http_policy.hpp"
@@ -12,9 +13,12 @@
 #include "rewards/math/verifier.hpp"
 #include "rewards/math_reward.hpp"
 #include "rewards/remote_reward.hpp"
+#include "rewards/scorer.hpp"
 #include "rewards/shaping.hpp"
 #include "rollout/dataset.hpp"
+#include "rollout/tool_env.hpp"
 #include "sandbox/judge/formats.hpp"
+#include "sandbox/service/access.hpp"
 #include "tasks/generators.hpp"
 #include "tasks/jsonl.hpp"
 #include "tasks/loaders.hpp"
@@ -194,6 +198,40 @@ std::string SandboxHandle::label(const std::string& tasks_json, const std::strin
       rj.empty() ? rewards::CompositeReward() : rewards::CompositeReward::from_json(rj);
   return dump(json(rollout::label_dataset(*policy, rewards::Scorer(std::move(r), judge_.get()),
                                           tasks, o, out_path)));
+}
+
+EnvHandle::EnvHandle(SandboxHandle& sandbox, const std::string& options) : box_(sandbox) {
+  json j = arg(options, "options");
+  rollout::EnvOptions o;
+  JsonFields f(j, "env: ");
+  f.count("max_turns", 1, 64, o.tools.max_turns);
+  f.count("max_output_bytes", 1, 1 << 20, o.tools.max_output_bytes);
+  f.count("max_sessions", 1, 1000000, o.max_sessions);
+  size_t ttl = static_cast<size_t>(o.ttl.count());
+  f.count("ttl_seconds", 1, 86400, ttl);
+  o.ttl = std::chrono::seconds(ttl);
+  if (const json* l = f.value("languages")) {
+    if (!l->is_array() || l->empty()) f.fail("languages", "must be a non-empty list of names");
+    o.tools.languages.clear();
+    for (const auto& x : *l) {
+      if (!x.is_string()) f.fail("languages", "must be a list of names");
+      o.tools.languages.push_back(x);
+    }
+  }
+  f.done();
+  o.tools.default_language = o.tools.languages.front();
+  env_ = std::make_unique<rollout::ToolEnvironment>(o);
+  run_ = sandbox::service::sandbox_access({}, box_.sandbox_.get()).tool_calls;
+}
+
+EnvHandle::~EnvHandle() = default;
+
+std::string EnvHandle::reset(const std::string& request) {
+  return env_->reset(arg(request, "request")).dump();
+}
+
+std::string EnvHandle::step(const std::string& request) {
+  return env_->step(arg(request, "request"), rewards::Scorer({}, box_.judge_.get()), run_).dump();
 }
 
 }  // namespace crucible::python

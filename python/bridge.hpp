@@ -10,6 +10,11 @@
 
 #include "sandbox/judge/judge.hpp"
 #include "sandbox/sandbox.hpp"
+#include "tasks/tool_run.hpp"
+
+namespace crucible::rollout {
+class ToolEnvironment;
+}
 
 namespace crucible::python {
 
@@ -47,8 +52,24 @@ class SandboxHandle {
                     const std::string& reward, const std::string& out_path);
 
  private:
+  friend class EnvHandle;
   std::unique_ptr<sandbox::Sandbox> sandbox_;
   std::unique_ptr<sandbox::judge::Judge> judge_;
+};
+
+// Tool-integrated episodes (rollout/tool_env.hpp) whose calls run in a SandboxHandle's jail.
+class EnvHandle {
+ public:
+  // {"max_turns", "languages", "max_output_bytes", "max_sessions", "ttl_seconds"}
+  EnvHandle(SandboxHandle& sandbox, const std::string& options);
+  ~EnvHandle();
+  std::string reset(const std::string& request);
+  std::string step(const std::string& request);
+
+ private:
+  SandboxHandle& box_;
+  std::unique_ptr<rollout::ToolEnvironment> env_;
+  tasks::ToolRunner run_;
 };
 
 }  // namespace crucible::python

@@ -8,6 +8,7 @@
 #include "python/bridge.hpp"
 
 namespace py = pybind11;
+using crucible::python::EnvHandle;
 using crucible::python::SandboxHandle;
 
 PYBIND11_MODULE(_crucible, m) {
@@ -43,4 +44,8 @@ PYBIND11_MODULE(_crucible, m) {
       .def("code_reward", &SandboxHandle::code_reward, release())
       .def("judge_tests", &SandboxHandle::judge_tests, release())
       .def("label", &SandboxHandle::label, release());
+  py::class_<EnvHandle>(m, "EnvHandle")
+      .def(py::init<SandboxHandle&, const std::string&>(), py::keep_alive<1, 2>())
+      .def("reset", &EnvHandle::reset, release())
+      .def("step", &EnvHandle::step, release());
 }

@@ -24,21 +24,37 @@ void append(policy::SftExample& e, const policy::Tokenizer& tokenizer, const std
   e.completion_mask.insert(e.completion_mask.end(), tokens.size(), trained ? 1 : 0);
 }
 
+std::string program_of(const tasks::Task& task) {
+  if (!task.metadata.contains("program") || !task.metadata["program"].is_string())
+    throw InvalidRequest("task '" + task.id + "' has no program for a tool demonstration");
+  return task.metadata["program"];
+}
+
 }  // namespace
 
 policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                     const std::string& prompt_template) {
-  if (!task.metadata.contains("program") || !task.metadata["program"].is_string())
-    throw InvalidRequest("task '" + task.id + "' has no program for a tool demonstration");
+  std::string program = program_of(task);
   policy::SftExample e;
   e.prompt = prompt_tokens(task, tokenizer, prompt_template);
   std::string call = "\n```python\n";
-  call.append(task.metadata["program"].get<std::string>())
-      .append("\n```\n")
-      .append(kToolCallMarker);
+  call.append(program).append("\n```\n").append(kToolCallMarker);
   append(e, tokenizer, call, true);
   append(e, tokenizer, task.answer + "\n```\n", false);  // the environment's turn
-  append(e, tokenizer, "\\boxed{" + task.answer + "}", true);
+  e.completion.push_back(tokenizer.eos());
+  e.completion_mask.push_back(1);
+  return e;
+}
+
+policy::SftExample sft_restated_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                                        const std::string& prompt_template) {
+  std::string expression = program_of(task);
+  if (expression.rfind("print(", 0) != 0 || expression.back() != ')')
+    throw InvalidRequest("task '" + task.id + "': its program is not print(expression)");
+  expression = expression.substr(6, expression.size() - 7);
+  policy::SftExample e;
+  e.prompt = prompt_tokens(task, tokenizer, prompt_template);
+  append(e, tokenizer, "\n" + expression + " = \\boxed{" + task.answer + "}", true);
   e.completion.push_back(tokenizer.eos());
   e.completion_mask.push_back(1);
   return e;

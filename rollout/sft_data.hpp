@@ -21,11 +21,20 @@ namespace crucible::rollout {
 policy::SftExample sft_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                bool with_rationale, const std::string& prompt_template = "plain");
 
-// A demonstration that uses the tool (rollout/tool_turns.hpp): the task's program
-// (metadata "program") in a python fence and the call marker, what the program prints as
-// the environment's turn (masked from the loss; a program of a generated task prints the
-// task's answer), then "\boxed{answer}". Throws InvalidRequest for a task without a program.
+// A demonstration that uses the tool (rollout/tool_turns.hpp), program-of-thought style:
+// the task's program (metadata "program") in a python fence and the call marker, then
+// what the program prints as the environment's turn (masked from the loss; a generated
+// task's program prints its answer), and the end: the output is the answer, which the
+// verifier reads as the transcript's last number. Throws InvalidRequest for a task
+// without a program.
 policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                     const std::string& prompt_template = "plain");
+
+// The same task answered without the tool: the program's expression restated, then
+// "= \\boxed{answer}" (for a program "print(expression)"; InvalidRequest otherwise). Beside
+// tool demonstrations, every demonstration copies the operands the same way, so the
+// choice between tool and no tool is the only thing that tells them apart.
+policy::SftExample sft_restated_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                                        const std::string& prompt_template = "plain");
 
 }  // namespace crucible::rollout

@@ -27,55 +27,10 @@ std::string observation_of(const std::string& shown, size_t cap) {
   return out + "```\n";
 }
 
-// A sample's notebook: the cells that ran without error, and what they printed together.
-struct Notebook {
-  std::string language;
-  std::vector<std::string> cells;
-  std::string printed;
-};
-
 std::string joined(const std::vector<std::string>& cells, const std::string& next) {
   std::string source;
   for (const auto& c : cells) source += c + "\n";
   return source + next + "\n";
-}
-
-// Runs one call; returns the observation and fills `call`.
-std::string execute(const ToolRunner& run, Notebook& book, ToolCall& call, const ToolOptions& o) {
-  if (std::find(o.languages.begin(), o.languages.end(), call.language) == o.languages.end()) {
-    call.verdict = "refused";
-    std::string allowed;
-    for (const auto& l : o.languages) allowed += (allowed.empty() ? "" : ", ") + l;
-    return observation_of("the tool runs " + allowed + ", not " + call.language,
-                          o.max_output_bytes);
-  }
-  // A cell in another language starts a new notebook (its state cannot carry over).
-  if (book.language != call.language) book = Notebook{call.language, {}, {}};
-  ToolRun r;
-  try {
-    r = run(call.language, joined(book.cells, call.code));
-  } catch (const InvalidRequest& e) {  // e.g. a language this sandbox does not have
-    call.verdict = "refused";
-    return observation_of(e.what(), o.max_output_bytes);
-  }
-  call.verdict = r.verdict;
-  call.seconds = r.seconds;
-  // The earlier cells print what they printed before (the notebook's programs are
-  // deterministic as far as the policy can tell); only what is new is shown.
-  std::string fresh = r.stdout_data.rfind(book.printed, 0) == 0
-                          ? r.stdout_data.substr(book.printed.size())
-                          : r.stdout_data;
-  std::string shown = fresh;
-  if (r.verdict == "Accepted") {
-    book.cells.push_back(call.code);
-    book.printed = r.stdout_data;
-  } else {
-    shown += (shown.empty() || shown.back() == '\n' ? "" : "\n") + r.stderr_data;
-    if (r.verdict == "TimeLimit") shown += "[the call ran out of time]";
-    if (r.verdict == "MemoryLimit") shown += "[the call ran out of memory]";
-    if (r.verdict == "OutputLimit") shown += "[the call printed too much]";
-  }
-  return observation_of(shown, o.max_output_bytes);
 }
 
 // Stamps the sample's new tokens: forced ones are the environment's, after the last call
@@ -89,6 +44,45 @@ void stamp(ToolSample& t) {
 }
 
 }  // namespace
+
+std::string Notebook::call(const ToolRunner& run, ToolCall& call, const ToolOptions& o) {
+  if (std::find(o.languages.begin(), o.languages.end(), call.language) == o.languages.end()) {
+    call.verdict = "refused";
+    std::string allowed;
+    for (const auto& l : o.languages) allowed += (allowed.empty() ? "" : ", ") + l;
+    return observation_of("the tool runs " + allowed + ", not " + call.language,
+                          o.max_output_bytes);
+  }
+  if (language_ != call.language) {  // a new notebook: state cannot carry across languages
+    language_ = call.language;
+    cells_.clear();
+    printed_.clear();
+  }
+  ToolRun r;
+  try {
+    r = run(call.language, joined(cells_, call.code));
+  } catch (const InvalidRequest& e) {  // e.g. a language this sandbox does not have
+    call.verdict = "refused";
+    return observation_of(e.what(), o.max_output_bytes);
+  }
+  call.verdict = r.verdict;
+  call.seconds = r.seconds;
+  // The earlier cells print what they printed before (the notebook's programs are
+  // deterministic as far as the policy can tell); only what is new is shown.
+  std::string fresh =
+      r.stdout_data.rfind(printed_, 0) == 0 ? r.stdout_data.substr(printed_.size()) : r.stdout_data;
+  std::string shown = fresh;
+  if (r.verdict == "Accepted") {
+    cells_.push_back(call.code);
+    printed_ = r.stdout_data;
+  } else {
+    shown += (shown.empty() || shown.back() == '\n' ? "" : "\n") + r.stderr_data;
+    if (r.verdict == "TimeLimit") shown += "[the call ran out of time]";
+    if (r.verdict == "MemoryLimit") shown += "[the call ran out of memory]";
+    if (r.verdict == "OutputLimit") shown += "[the call printed too much]";
+  }
+  return observation_of(shown, o.max_output_bytes);
+}
 
 std::optional<std::pair<std::string, std::string>> tool_call_at_end(const std::string& text,
                                                                     const ToolOptions& o) {
@@ -133,7 +127,7 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
       if (!program || t.sample.tokens.size() >= o.max_tokens) continue;
       ToolCall call{turn, program->first, program->second, "", "", 0};
       try {
-        call.observation = execute(run, books[i], call, o);
+        call.observation = books[i].call(run, call, o);
       } catch (const SandboxFailure& e) {
         t.invalid =
             std::string("sandbox failure in tool call ") + std::to_string(turn) + ": " + e.what();

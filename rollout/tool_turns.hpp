@@ -71,6 +71,21 @@ struct ToolSample {
 std::optional<std::pair<std::string, std::string>> tool_call_at_end(const std::string& text,
                                                                     const ToolOptions& options);
 
+// One sample's notebook: each call runs the cells that ran cleanly before it and the new
+// one, and shows only what the new cell printed. A cell in another language starts a new
+// notebook.
+class Notebook {
+ public:
+  // Runs `call` (its language and code set; a language not in `options` is refused) and
+  // fills its verdict and time; returns the observation to insert. SandboxFailure passes.
+  std::string call(const ToolRunner& run, ToolCall& call, const ToolOptions& options);
+
+ private:
+  std::string language_;
+  std::vector<std::string> cells_;
+  std::string printed_;
+};
+
 std::vector<ToolSample> run_with_tools(policy::Policy& policy,
                                        const std::vector<std::string>& prompts,
                                        const policy::SamplingParams& params,

@@ -15,6 +15,8 @@ itself raises crucible.SandboxFailure (a RuntimeError), never a verdict of the p
 import json as _json
 import os as _os
 import threading as _threading
+import urllib.error as _urlerror
+import urllib.request as _urlrequest
 
 from . import _paths
 
@@ -26,7 +28,7 @@ from ._crucible import Error, InvalidRequest, SandboxFailure  # noqa: E402
 __all__ = [
     "Error", "InvalidRequest", "SandboxFailure", "Sandbox", "verify", "explain",
     "math_reward", "format_reward", "overlong_penalty", "group_advantages", "serial_rewards",
-    "generate_tasks", "load_tasks", "default_sandbox",
+    "generate_tasks", "load_tasks", "default_sandbox", "Env",
 ]
 
 
@@ -141,3 +143,72 @@ def default_sandbox():
         if _default is None:
             _default = Sandbox()
         return _default
+
+
+class Env:
+    """Tool-integrated episodes, one at a time, gymnasium-style: the policy's text in; the
+    output of the tool call it ends with, or the reward of the transcript when it ends
+    without one. The protocol: a fenced code block, then the line ```output (the call runs
+    with a notebook's state; only the new cell's output comes back).
+
+        env = crucible.Env()                                   # this host's jail
+        env = crucible.Env(url="http://host:8080")             # `crucible serve`'s /v1/env
+        obs, info = env.reset(task)                            # obs: the prompt
+        obs, reward, terminated, truncated, info = env.step(text)
+
+    reward is 0 until the episode ends, then the verifier's (or the judge's) reward; None
+    when a sandbox failure voided the episode (info["valid"] is False): never train on it.
+    truncated is True when the episode ended at its tool-call or length limit."""
+
+    def __init__(self, sandbox=None, url=None, token=None, max_turns=4,
+                 languages=("python3",), max_output_bytes=256, timeout=60.0):
+        self._url = url.rstrip("/") if url else None
+        self._token = token
+        self._timeout = float(timeout)
+        self._session = None
+        if self._url is None:
+            options = {"max_turns": int(max_turns), "languages": list(languages),
+                       "max_output_bytes": int(max_output_bytes)}
+            box = sandbox if sandbox is not None else default_sandbox()
+            self._handle = _crucible.EnvHandle(box._handle, _json.dumps(options))
+
+    def _call(self, action, body):
+        if self._url is None:
+            method = self._handle.reset if action == "reset" else self._handle.step
+            return _json.loads(method(_json.dumps(body)))
+        request = _urlrequest.Request(self._url + "/v1/env/" + action,
+                                      data=_json.dumps(body).encode(), method="POST",
+                                      headers={"Content-Type": "application/json"})
+        if self._token:
+            request.add_header("Authorization", "Bearer " + self._token)
+        try:
+            with _urlrequest.urlopen(request, timeout=self._timeout) as response:
+                return _json.loads(response.read())
+        except _urlerror.HTTPError as e:
+            text = e.read().decode(errors="replace")
+            try:
+                message = _json.loads(text).get("error", text)
+            except ValueError:
+                message = text
+            error = InvalidRequest if 400 <= e.code < 500 else Error
+            raise error(f"env {action}: HTTP {e.code}: {message}") from None
+
+    def reset(self, task, template="plain"):
+        """Starts an episode on a task (crucible's task JSON: id, kind, prompt, answer or
+        tests); returns (the prompt, info)."""
+        info = self._call("reset", {"task": task, "template": template})
+        self._session = info["session_id"]
+        return info["observation"], info
+
+    def step(self, action):
+        """The policy's text since the last observation; returns (observation, reward,
+        terminated, truncated, info)."""
+        if self._session is None:
+            raise InvalidRequest("env step: call reset() first (no open episode)")
+        info = self._call("step", {"session_id": self._session, "action": str(action)})
+        done = bool(info["done"])
+        if done:
+            self._session = None
+        truncated = done and "ended_by" in info
+        return info["observation"], info.get("reward"), done and not truncated, truncated, info
+

@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 JSON = Dict[str, Any]
 
@@ -27,3 +27,11 @@ class Sandbox:
     def label(self, tasks: Sequence[JSON], out_path: str, checkpoint: Optional[str] = ...,
               url: Optional[str] = ..., model: Optional[str] = ..., reward: Optional[JSON] = ...,
               **options: Any) -> JSON: ...
+
+class Env:
+    def __init__(self, sandbox: Optional[Sandbox] = ..., url: Optional[str] = ...,
+                 token: Optional[str] = ..., max_turns: int = ...,
+                 languages: Sequence[str] = ..., max_output_bytes: int = ...,
+                 timeout: float = ...) -> None: ...
+    def reset(self, task: JSON, template: str = ...) -> Tuple[str, JSON]: ...
+    def step(self, action: str) -> Tuple[str, Optional[float], bool, bool, JSON]: ...

@@ -37,10 +37,13 @@ void train_warm_start(policy::Transformer<float>& model, const policy::Tokenizer
   for (tasks::Task t : tasks) {
     if (o.sign_slips > 0) t.solution = slip_signs(t.solution, o.sign_slips, teacher);
     if (o.print_slips > 0) t.solution = quote_prints(t.solution, o.print_slips, teacher);
-    bool tool =
-        o.tool_demos > 0 && t.metadata.contains("program") && tool_user.chance(o.tool_demos);
-    examples.push_back(tool ? sft_tool_example(t, tokenizer, o.prompt_template)
-                            : sft_example(t, tokenizer, o.rationale, o.prompt_template));
+    if (o.tool_demos > 0 && t.metadata.contains("program")) {
+      examples.push_back(tool_user.chance(o.tool_demos)
+                             ? sft_tool_example(t, tokenizer, o.prompt_template)
+                             : sft_restated_example(t, tokenizer, o.prompt_template));
+      continue;
+    }
+    examples.push_back(sft_example(t, tokenizer, o.rationale, o.prompt_template));
   }
   Rng rng(derive_seed(o.seed, 4, 0));
   for (size_t step = 0; step < o.steps; ++step) {

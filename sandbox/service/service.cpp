@@ -136,8 +136,13 @@ HttpResponse SandboxService::handle(const HttpRequest& request) {
   } else {
     try {
       resp = route(request);
+    } catch (const NotFound& e) {
+      resp = error_response(404, e.what(), field_of(e.what()));
     } catch (const InvalidRequest& e) {
       resp = error_response(400, e.what(), field_of(e.what()));
+    } catch (const Busy& e) {
+      resp = error_response(429, e.what());
+      resp.headers.emplace_back("Retry-After", "1");
     } catch (const SandboxFailure& e) {
       resp = error_response(500, std::string("sandbox failure: ") + e.what());
     } catch (const json::exception& e) {

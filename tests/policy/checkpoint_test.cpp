@@ -28,7 +28,8 @@ std::vector<SftExample> batch_for(size_t step, const Tokenizer& tok) {
   for (size_t i = 0; i < 4; ++i) {
     int a = static_cast<int>((step * 7 + i * 3) % 50), c = static_cast<int>((step * 5 + i) % 50);
     SftExample e{tok.encode(std::to_string(a) + "+" + std::to_string(c) + "="),
-                 tok.encode(std::to_string(a + c))};
+                 tok.encode(std::to_string(a + c)),
+                 {}};
     e.prompt.insert(e.prompt.begin(), tok.bos());
     e.completion.push_back(tok.eos());
     b.push_back(e);

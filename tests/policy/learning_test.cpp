@@ -29,7 +29,8 @@ TEST(Learning, SftOnTwoDigitAdditionGeneralisesToHeldOutProblems) {
   };
   auto example = [&](int a, int b) {
     SftExample e{tok.encode(std::to_string(a) + "+" + std::to_string(b) + "="),
-                 tok.encode(std::to_string(a + b))};
+                 tok.encode(std::to_string(a + b)),
+                 {}};
     e.prompt.insert(e.prompt.begin(), tok.bos());
     e.completion.push_back(tok.eos());
     return e;

@@ -9,7 +9,7 @@
 
 #include "base/base64.hpp"
 #include "base/files.hpp"
-#include "rewards/remote_reward.hpp"
+#include "cli/trainer_routes.hpp"
 #include "tests/sandbox/service/service_fixture.hpp"
 #include "tests/support/sandbox_env.hpp"
 
@@ -209,10 +209,7 @@ TEST(ServiceAuth, BearerTokenGuardsEverythingButHealth) {
 // verifier, code labels ({"inputs", "outputs"}, call-based with fn_name) through the judge.
 TEST(ServiceRewards, GetRewardScoresMathAndCodeInOpenRlhfShape) {
   ServiceOptions o;
-  o.extra_routes.push_back({"/get_reward", "POST", true, [](const json& body, Sandbox& sandbox) {
-                              judge::Judge j(sandbox);
-                              return rewards::openrlhf_rewards(body, j, 2);
-                            }});
+  o.extra_routes = cli::trainer_routes(std::make_shared<rollout::ToolEnvironment>());
   SandboxService service(testing::shared_sandbox(), o);
   json tests = {{"inputs", {"1 2\n", "5 7\n"}}, {"outputs", {"3\n", "12\n"}}};
   json call_based = {{"fn_name", "add"}, {"inputs", {{1, 2}, {5, 7}}}, {"outputs", {{3}, {12}}}};

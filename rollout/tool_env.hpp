@@ -27,8 +27,9 @@ struct EnvOptions {
   ToolOptions tools;  // max_turns, max_output_bytes, languages (max_tokens is the client's)
   size_t max_sessions = 1024;
   std::chrono::seconds ttl{600};
-  size_t max_action_bytes = 64 << 10;       // one step's text
-  size_t max_transcript_bytes = 256 << 10;  // an episode's, observations included
+  // Memory is bounded by max_sessions x max_transcript_bytes (64 MiB by default).
+  size_t max_action_bytes = 32 << 10;      // one step's text
+  size_t max_transcript_bytes = 64 << 10;  // an episode's, prompt and observations included
 };
 
 class ToolEnvironment {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/error.hpp"
+#include "base/worker_pool.hpp"
 
 namespace crucible::rollout {
 
@@ -41,6 +42,27 @@ void stamp(ToolSample& t) {
   uint32_t turn = t.calls.empty() ? 0 : static_cast<uint32_t>(t.calls.back().turn);
   for (size_t k = t.environment_turn.size(); k < s.tokens.size(); ++k)
     t.environment_turn.push_back(k < s.forced.size() && s.forced[k] ? turn : 0);
+}
+
+// Runs calls[k] in books[samples[k]], up to o.parallel_calls at once; returns per call
+// the sandbox failure that stopped it ("" when it ran).
+std::vector<std::string> run_calls(std::vector<Notebook>& books, const std::vector<size_t>& samples,
+                                   std::vector<ToolCall>& calls, const ToolRunner& run,
+                                   const ToolOptions& o) {
+  std::vector<std::string> failures(calls.size());
+  if (calls.empty()) return failures;
+  WorkerPool pool(std::clamp<size_t>(o.parallel_calls, 1, calls.size()), calls.size());
+  std::vector<std::future<void>> done;
+  for (size_t k = 0; k < calls.size(); ++k)
+    done.push_back(pool.submit([&, k] {
+      try {
+        calls[k].observation = books[samples[k]].call(run, calls[k], o);
+      } catch (const SandboxFailure& e) {
+        failures[k] = e.what();
+      }
+    }));
+  for (auto& f : done) f.get();  // other exceptions pass to the caller
+  return failures;
 }
 
 }  // namespace
@@ -119,26 +141,29 @@ std::vector<ToolSample> run_with_tools(policy::Policy& policy,
   std::vector<ToolSample> out = sample_prompts(policy, prompts, p, nullptr);
   std::vector<Notebook> books(out.size());
   for (size_t turn = 1; turn <= o.max_turns; ++turn) {
+    // This turn's calls, run side by side (each sample's notebook is its own).
     std::vector<size_t> calling;
+    std::vector<ToolCall> calls;
     for (size_t i = 0; i < out.size(); ++i) {
-      ToolSample& t = out[i];
+      const ToolSample& t = out[i];
       if (t.invalid || t.sample.finish_reason != "stop") continue;
       auto program = tool_call_at_end(t.sample.text, o);
       if (!program || t.sample.tokens.size() >= o.max_tokens) continue;
-      ToolCall call{turn, program->first, program->second, "", "", 0};
-      try {
-        call.observation = books[i].call(run, call, o);
-      } catch (const SandboxFailure& e) {
-        t.invalid =
-            std::string("sandbox failure in tool call ") + std::to_string(turn) + ": " + e.what();
-        t.calls.push_back(std::move(call));
-        continue;
-      }
-      policy.force(t.sample, call.observation);
-      t.calls.push_back(std::move(call));
-      stamp(t);
       calling.push_back(i);
+      calls.push_back({turn, program->first, program->second, "", "", 0});
     }
+    std::vector<std::string> failures = run_calls(books, calling, calls, run, o);
+    for (size_t k = 0; k < calling.size(); ++k) {
+      ToolSample& t = out[calling[k]];
+      if (!failures[k].empty()) {
+        t.invalid = "sandbox failure in tool call " + std::to_string(turn) + ": " + failures[k];
+      } else {
+        policy.force(t.sample, calls[k].observation);
+      }
+      t.calls.push_back(std::move(calls[k]));
+      stamp(t);
+    }
+    std::erase_if(calling, [&](size_t i) { return out[i].invalid.has_value(); });
     if (calling.empty()) break;
     // Every sample resumes from exactly its inserted text, as many as can in one batch:
     // a batch runs to the smallest budget left among its samples, and those stopped by it

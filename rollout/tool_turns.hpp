@@ -48,6 +48,7 @@ struct ToolOptions {
   size_t max_output_bytes = 256;             // of each observation (the rest is cut, said so)
   std::string default_language = "python3";  // for a fence without a language
   std::vector<std::string> languages = {"python3"};  // the fences' languages allowed
+  size_t parallel_calls = 4;  // one turn's calls of different samples run side by side
 };
 
 struct ToolCall {

@@ -57,7 +57,7 @@ const json& presets() {
     "tools": {
       "seed": 1,
       "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 128},
-      "warmup": {"steps": 600, "batch": 32, "lr": 0.007, "tool_demos": 0.2,
+      "warmup": {"steps": 3000, "batch": 32, "lr": 0.007, "tool_demos": 0.2,
                  "tasks": [{"family": "product", "difficulty": 2, "count": 1000},
                            {"family": "product", "difficulty": 3, "count": 1000},
                            {"family": "product", "difficulty": 4, "count": 1000}]},
@@ -67,7 +67,7 @@ const json& presets() {
       "eval_tasks": [{"family": "product", "difficulty": 2, "count": 40},
                      {"family": "product", "difficulty": 3, "count": 40},
                      {"family": "product", "difficulty": 4, "count": 40}],
-      "tools": {"languages": ["python3"], "max_turns": 2},
+      "tools": {"languages": ["python3"], "max_turns": 2, "max_output_bytes": 64},
       "iterations": 10, "tasks_per_iteration": 16, "group_size": 8,
       "rule": "grpo", "lr": 0.0003, "minibatches": 2, "max_tokens": 96, "eval_every": 2
     },

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "rewards/math_reward.hpp"
@@ -20,10 +22,12 @@ using testing::ToolScriptPolicy;
 
 // A runner that answers from a table of programs, recording what it was asked.
 struct FakeRunner {
+  std::mutex mu;  // one turn's calls run side by side
   std::vector<std::string> sources;
   tasks::ToolRun answer{"42\n", "", "Accepted", 0.01};
   ToolRunner bind() {
     return [this](const std::string&, const std::string& source) {
+      std::lock_guard lock(mu);
       sources.push_back(source);
       return answer;
     };

@@ -46,15 +46,13 @@ policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Token
   return e;
 }
 
-policy::SftExample sft_restated_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
-                                        const std::string& prompt_template) {
-  std::string expression = program_of(task);
-  if (expression.rfind("print(", 0) != 0 || expression.back() != ')')
-    throw InvalidRequest("task '" + task.id + "': its program is not print(expression)");
-  expression = expression.substr(6, expression.size() - 7);
+policy::SftExample sft_unrun_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                                     const std::string& prompt_template) {
   policy::SftExample e;
   e.prompt = prompt_tokens(task, tokenizer, prompt_template);
-  append(e, tokenizer, "\n" + expression + " = \\boxed{" + task.answer + "}", true);
+  std::string text = "\n```python\n";
+  text.append(program_of(task)).append("\n```\n\\boxed{").append(task.answer).append("}");
+  append(e, tokenizer, text, true);
   e.completion.push_back(tokenizer.eos());
   e.completion_mask.push_back(1);
   return e;

@@ -30,11 +30,11 @@ policy::SftExample sft_example(const tasks::Task& task, const policy::Tokenizer&
 policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                     const std::string& prompt_template = "plain");
 
-// The same task answered without the tool: the program's expression restated, then
-// "= \\boxed{answer}" (for a program "print(expression)"; InvalidRequest otherwise). Beside
-// tool demonstrations, every demonstration copies the operands the same way, so the
-// choice between tool and no tool is the only thing that tells them apart.
-policy::SftExample sft_restated_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
-                                        const std::string& prompt_template = "plain");
+// The same program written and not run: its fence closes and the answer follows at once,
+// "\\boxed{answer}", as if computed in the head. Beside tool demonstrations, every
+// demonstration copies the operands into the same program at the same place; whether the
+// program is run is the only thing that tells them apart.
+policy::SftExample sft_unrun_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
+                                     const std::string& prompt_template = "plain");
 
 }  // namespace crucible::rollout

@@ -177,13 +177,17 @@ std::string training_report(const std::vector<std::filesystem::path>& dirs) {
     const char* title;
     bool rate;
   };
-  static const Plot plots[] = {{"reward_mean", "mean reward", true},
-                               {"pass_at_k", "pass@k of the training groups", true},
-                               {"tasks_solved", "share of picked tasks solved", true},
-                               {"completion_tokens", "mean completion length (tokens)", false},
-                               {"thinking_tokens", "mean thinking length (tokens)", false},
-                               {"policy_entropy", "policy entropy (sampled tokens)", false},
-                               {"entropy", "entropy of the tokens trained on", false}};
+  static const Plot plots[] = {
+      {"reward_mean", "mean reward", true},
+      {"pass_at_k", "pass@k of the training groups", true},
+      {"tasks_solved", "share of picked tasks solved", true},
+      {"completion_tokens", "mean completion length (tokens)", false},
+      {"thinking_tokens", "mean thinking length (tokens)", false},
+      {"policy_entropy", "policy entropy (sampled tokens)", false},
+      {"entropy", "entropy of the tokens trained on", false},
+      {"tool_call_rate", "share of samples that called the tool", true},
+      {"heldout_tool_rate", "share of held-out answers that called the tool", true},
+      {"tool_errors", "tool calls that failed (errors and limits)", false}};
   std::string html =
       "<!doctype html><html><head><meta charset='utf-8'><title>crucible training "
       "report</title><style>body{font-family:sans-serif;margin:24px;max-width:1100px}"

@@ -40,7 +40,7 @@ void train_warm_start(policy::Transformer<float>& model, const policy::Tokenizer
     if (o.tool_demos > 0 && t.metadata.contains("program")) {
       examples.push_back(tool_user.chance(o.tool_demos)
                              ? sft_tool_example(t, tokenizer, o.prompt_template)
-                             : sft_restated_example(t, tokenizer, o.prompt_template));
+                             : sft_unrun_example(t, tokenizer, o.prompt_template));
       continue;
     }
     examples.push_back(sft_example(t, tokenizer, o.rationale, o.prompt_template));

@@ -9,6 +9,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "rollout/sft_data.hpp"
+#include "rollout/train/report.hpp"
 #include "rollout/train/self_train.hpp"
 #include "sandbox/service/access.hpp"
 #include "tasks/generators.hpp"
@@ -78,7 +79,15 @@ TEST(TrainTools, AToolDemonstrationMasksTheEnvironmentsTurn) {
   }
   EXPECT_EQ(e.completion.back(), tok.eos()) << "the output is the answer";
   EXPECT_EQ(e.completion.size(), call.size() + shown.size() + 1);
+  // Without the tool: the same program, written at the same place, not run.
+  policy::SftExample unrun = sft_unrun_example(task, tok);
+  std::string written = tok.decode(unrun.completion);
+  std::string fence_closed = call.substr(0, call.size() - std::string(kToolCallMarker).size());
+  EXPECT_EQ(written.rfind(fence_closed, 0), 0u) << written;
+  EXPECT_EQ(written.find(kToolCallMarker), std::string::npos) << "never run";
+  EXPECT_NE(written.find("\\boxed{" + task.answer + "}"), std::string::npos);
   tasks::Task plain = tasks::generate({"arithmetic", 1, 1, 5})[0];
+  EXPECT_THROW(sft_unrun_example(plain, tok), InvalidRequest);
   EXPECT_THROW(sft_tool_example(plain, tok), InvalidRequest) << "no program to run";
 }
 
@@ -133,6 +142,9 @@ TEST(TrainTools, TheLoopCallsTheJailAndCountsWhatTheRecordsHold) {
   for (const json& h : lines_of(dir.path() / "run" / "heldout.jsonl"))
     evaluated_with_calls += h.contains("tool_calls");
   EXPECT_GT(evaluated_with_calls, 0u) << "held-out evaluation runs with the tools too";
+  std::string html = training_report({dir.path() / "run"});
+  EXPECT_NE(html.find("share of samples that called the tool"), std::string::npos);
+  EXPECT_NE(html.find("share of held-out answers that called the tool"), std::string::npos);
   testing::expect_nothing_left_behind();
 }
 

@@ -48,6 +48,18 @@ void resolve_forced_text(Sample& sample, const json& c) {
 void append_choice(Sample& sample, const json& c) {
   sample.text += c.value("text", "");
   sample.finish_reason = c.value("finish_reason", "length") == "stop" ? "stop" : "length";
+  // Servers cut the stop string that ended the text; vLLM ("stop_reason") and SGLang
+  // ("matched_stop") say which it was, and it is put back: the transcript is what the
+  // policy wrote (a tool call ends with its marker). Its token ids, when the server left
+  // them out, come with the next prompt's ids like forced text (and are not trained on).
+  for (const char* key : {"stop_reason", "matched_stop"}) {
+    if (sample.finish_reason != "stop" || !c.contains(key) || !c[key].is_string()) continue;
+    std::string stop = c[key];
+    const auto& stops = sample.params.stop;
+    if (std::find(stops.begin(), stops.end(), stop) == stops.end()) continue;
+    sample.text += stop;
+    break;
+  }
   if (sample.prompt_tokens.empty() && c.contains("prompt_token_ids") &&
       c["prompt_token_ids"].is_array())
     sample.prompt_tokens = c["prompt_token_ids"].get<std::vector<int>>();

@@ -26,6 +26,7 @@ struct Rendered {
   std::vector<std::string> texts;  // each kept token's text
   std::string text;
   std::string finish_reason;
+  std::string stop_string;  // the stop string that ended the text (cut from it), if any
 };
 
 bool hidden(const std::string& t, const CompletionsLimits& limits) {
@@ -65,6 +66,7 @@ Rendered render(const Sample& s, const CompletionsLimits& limits) {
     if (at == std::string::npos) continue;
     out.text.resize(at);
     out.finish_reason = "stop";
+    out.stop_string = stop;
     size_t length = 0, keep = 0;
     while (keep < out.texts.size() && length + out.texts[keep].size() <= at)
       length += out.texts[keep++].size();
@@ -158,6 +160,8 @@ json openai_response(const OpenAiRequest& r, const std::vector<Sample>& samples,
     const Sample& s = samples[i];
     Rendered rd = render(s, limits);
     json choice = {{"index", i}, {"finish_reason", rd.finish_reason}};
+    // As vLLM reports it: the stop string that ended the text (null: another reason).
+    choice["stop_reason"] = rd.stop_string.empty() ? json(nullptr) : json(rd.stop_string);
     if (r.chat) {
       choice["message"] = {{"role", "assistant"}, {"content", rd.text}};
       choice["logprobs"] = r.logprobs ? chat_logprobs(s, rd, r, limits) : json(nullptr);

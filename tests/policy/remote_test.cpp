@@ -182,8 +182,11 @@ json choice(const std::string& text, std::vector<int> prompt_ids, std::vector<in
 
 TEST(HttpPolicyTest, ForcedTextGoesWithTheTranscriptAndTakesItsIdsFromTheServersPrompt) {
   ScriptedServer s;
-  s.answers = {choice("ab```output\n", {1, 2}, {10, 11, 12}, "stop"),
-               choice("cd", {1, 2, 10, 11, 12, 20, 21}, {30, 31}, "stop")};
+  // The server cut the stop string from the text, as OpenAI-compatible servers do, and
+  // says which it was (vLLM's "stop_reason").
+  json first = choice("ab", {1, 2}, {10, 11, 12}, "stop");
+  first["stop_reason"] = "```output\n";
+  s.answers = {first, choice("cd", {1, 2, 10, 11, 12, 20, 21}, {30, 31}, "stop")};
   s.server.start();
   HttpPolicy remote({.base_url = s.url(), .model = "m", .concurrency = 1});
   SamplingParams p;

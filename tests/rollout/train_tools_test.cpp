@@ -8,6 +8,9 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "policy/native_policy.hpp"
+#include "policy/remote/http_policy.hpp"
+#include "policy/remote/policy_server.hpp"
 #include "rollout/sft_data.hpp"
 #include "rollout/train/report.hpp"
 #include "rollout/train/self_train.hpp"
@@ -146,6 +149,47 @@ TEST(TrainTools, TheLoopCallsTheJailAndCountsWhatTheRecordsHold) {
   EXPECT_NE(html.find("share of samples that called the tool"), std::string::npos);
   EXPECT_NE(html.find("share of held-out answers that called the tool"), std::string::npos);
   testing::expect_nothing_left_behind();
+
+  // The trained policy served over HTTP takes the same turns: generation stops at the
+  // marker (which the server cuts and reports), the output goes in with the transcript,
+  // and its token ids come back as the environment's.
+  policy::NativePolicy native((dir.path() / "run" / "checkpoint").string());
+  policy::PolicyServerOptions so;
+  so.http.port = 0;
+  policy::PolicyServer server(native, "t", so);
+  server.start();
+  policy::HttpPolicy remote(
+      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "t"});
+  std::vector<std::string> prompts;
+  for (const auto& t : tasks::generate({"product", 6, 1, 99})) prompts.push_back(t.prompt);
+  policy::SamplingParams greedy;
+  greedy.temperature = 0;
+  greedy.stop_tokens = {policy::Tokenizer().eos()};
+  ToolOptions to;
+  to.max_tokens = 60;
+  to.max_turns = 2;
+  auto here = run_with_tools(native, prompts, greedy, to, access.tool_calls);
+  auto served = run_with_tools(remote, prompts, greedy, to, access.tool_calls);
+  size_t calls_seen = 0;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    const ToolSample& a = here[i];
+    const ToolSample& b = served[i];
+    ASSERT_EQ(a.calls.empty(), b.calls.empty()) << a.sample.text << " | " << b.sample.text;
+    if (a.calls.empty()) continue;
+    ++calls_seen;
+    EXPECT_EQ(a.calls[0].code, b.calls[0].code) << "the same first call";
+    EXPECT_FALSE(b.sample.text_only) << b.sample.text;
+    // The served sample's environment tokens are exactly its observations' text.
+    std::string environment;
+    for (size_t k = 0; k < b.environment_turn.size(); ++k)
+      if (b.environment_turn[k]) environment += static_cast<char>(b.sample.tokens[k]);
+    std::string observed;
+    for (const auto& c : b.calls) observed += c.observation;
+    EXPECT_EQ(environment, observed);
+    EXPECT_EQ(b.sample.logprobs.size(), b.sample.tokens.size());
+  }
+  EXPECT_GT(calls_seen, 0u);
+  server.stop();
 }
 
 }  // namespace

@@ -36,12 +36,6 @@ void ToolEnvironment::drop_expired(Clock::time_point now) {
   });
 }
 
-size_t ToolEnvironment::open_sessions() {
-  std::lock_guard lock(mu_);
-  drop_expired(Clock::now());
-  return sessions_.size();
-}
-
 json ToolEnvironment::reset(const json& request) {
   JsonFields f(request, "env reset: ");
   const json* task_json = f.value("task");

@@ -51,8 +51,6 @@ class ToolEnvironment {
   nlohmann::json step(const nlohmann::json& request, const rewards::Scorer& score,
                       const ToolRunner& run);
 
-  size_t open_sessions();
-
  private:
   using Clock = std::chrono::steady_clock;
   struct Session {

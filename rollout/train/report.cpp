@@ -104,6 +104,10 @@ std::string run_header(const Run& r) {
         (w.contains("print_slips") ? " (teacher print slips " + w["print_slips"].dump() + ")"
                                    : "") +
         (w.contains("sign_slips") ? " (teacher sign slips " + w["sign_slips"].dump() + ")" : "") +
+        (w.contains("tool_demos") ? " (tool demonstrations " + w["tool_demos"].dump() + ")" : "") +
+        (c.contains("tools")
+             ? "; tools " + escape_html(c["tools"].value("languages", json()).dump())
+             : "") +
         "; then " + c.value("iterations", json(0)).dump() + " iterations of " +
         escape_html(c.value("rule", "?")) + " (" + c.value("tasks_per_iteration", json(0)).dump() +
         " tasks x " + c.value("group_size", json(0)).dump() + " samples, lr " +

@@ -6,7 +6,9 @@
 #   bash scripts/reproduce.sh --seeds "1 2 3" --paths "default naive" --preset demo
 #
 # Paths: default (OpenBLAS picks its kernel for this CPU), haswell (OPENBLAS_CORETYPE=Haswell),
-# naive (the reference loops, "kernels": "naive"). Runs go to runs/reproduce/.
+# skylakex (OPENBLAS_CORETYPE=SkylakeX: AVX-512 CPUs only), naive (the reference loops,
+# "kernels": "naive"). Runs go to runs/reproduce/.
+#   bash scripts/reproduce.sh --preset tools --paths "default skylakex naive"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds="1 2 3 4 5" paths="default haswell naive" preset=demo
@@ -32,8 +34,9 @@ for path in $paths; do
     case "$path" in
       default) echo '{}' >"$config"; env=() ;;
       haswell) echo '{}' >"$config"; env=(OPENBLAS_CORETYPE=Haswell) ;;
+      skylakex) echo '{}' >"$config"; env=(OPENBLAS_CORETYPE=SkylakeX) ;;
       naive) echo '{"kernels": "naive"}' >"$config"; env=() ;;
-      *) echo "reproduce.sh: unknown path '$path' (known: default, haswell, naive)" >&2; exit 2 ;;
+      *) echo "reproduce.sh: unknown path '$path' (known: default, haswell, skylakex, naive)" >&2; exit 2 ;;
     esac
     echo "reproduce: $preset, $path kernels, seed $seed -> $dir" >&2
     start=$(date +%s)

@@ -3,7 +3,9 @@
 // environment's observation; the sample goes on, and nothing of the call remains.
 #include <gtest/gtest.h>
 
+#include "rollout/tool_env.hpp"
 #include "rollout/tool_turns.hpp"
+#include "sandbox/judge/judge.hpp"
 #include "sandbox/service/access.hpp"
 #include "tests/support/sandbox_env.hpp"
 #include "tests/support/tool_script_policy.hpp"
@@ -58,6 +60,28 @@ TEST(ToolCalls, RunInTheJailAndTheNotebookKeepsState) {
   EXPECT_EQ(out[0].calls[0].observation, "```\n") << "a cell that prints nothing";
   EXPECT_EQ(out[0].calls[1].observation, "7006652\n```\n");
   EXPECT_NE(out[0].sample.text.find("\\boxed{7006652}"), std::string::npos);
+  expect_nothing_left_behind();
+}
+
+// The same through an environment episode (/v1/env/step, crucible.Env): a forking,
+// spinning call is stopped, shown, and leaves nothing; the episode goes on and is scored.
+TEST(HostileEnvEpisode, AForkingCallIsStoppedAndTheEpisodeGoesOn) {
+  auto access = sandbox::service::sandbox_access({}, &shared_sandbox());
+  sandbox::judge::Judge judge(shared_sandbox());
+  rollout::ToolEnvironment env;
+  nlohmann::json task = {
+      {"id", "t"}, {"kind", "math"}, {"prompt", "What is 6 * 7?"}, {"answer", "42"}};
+  std::string id = env.reset({{"task", task}})["session_id"];
+  auto step = [&](const std::string& action) {
+    return env.step({{"session_id", id}, {"action", action}}, rewards::Scorer({}, &judge),
+                    access.tool_calls);
+  };
+  auto bomb = step("```python\nimport os\nwhile True:\n    os.fork()\n```\n```output\n");
+  EXPECT_NE(bomb["call"]["verdict"], "Accepted") << bomb.dump();
+  EXPECT_EQ(bomb["done"], false);
+  expect_nothing_left_behind();
+  auto end = step("\\boxed{42}");
+  EXPECT_EQ(end["reward"], 1.0) << end.dump();
   expect_nothing_left_behind();
 }
 

@@ -1,7 +1,8 @@
 // The environment API of `crucible serve` as it is wired (/v1/env/reset, /v1/env/step)
 // against the real jail: an episode's tool calls run with a notebook's state, its end is
 // scored by the verifier, episodes are private, bounded in number and in time, and every
-// malformed or hostile request is a 4xx naming what is wrong.
+// malformed or hostile request is a 4xx naming what is wrong. (That a hostile call leaves
+// nothing on the host is checked in tests/security, which runs alone.)
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -79,7 +80,6 @@ TEST_F(EnvApi, EpisodesAreIsolatedFromEachOther) {
   EXPECT_EQ(step(a, "```bash\necho hi\n```\n```output\n")["observation"], "hi\n```\n");
   json refused = step(a, "```ruby\nputs 1\n```\n```output\n");
   EXPECT_EQ(refused["call"]["verdict"], "refused");
-  testing::expect_nothing_left_behind();
 }
 
 TEST_F(EnvApi, MalformedAndHostileRequestsAreNamed) {

@@ -121,7 +121,10 @@ std::optional<ExtractedCode> extract_code(std::string_view completion) {
     size_t body_end = close == std::string_view::npos ? completion.size() : close;
     ExtractedCode code{std::string(completion.substr(info_end + 1, body_end - info_end - 1)),
                        fence_language(std::string(completion.substr(i + 3, info_end - i - 3)))};
-    if (code.source.find_first_not_of(" \t\r\n") != std::string::npos) last = std::move(code);
+    // An "output" fence is a tool's observation (rollout/tool_turns.hpp), never a program.
+    bool observation = completion.substr(i + 3, info_end - i - 3) == "output";
+    if (!observation && code.source.find_first_not_of(" \t\r\n") != std::string::npos)
+      last = std::move(code);
     if (close == std::string_view::npos) break;
     i = close + 3;
   }

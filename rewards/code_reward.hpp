@@ -47,8 +47,8 @@ struct ExtractedCode {
   std::string language;  // from the fence's info string ("python" -> "python3"); "" when none
 };
 
-// The last fenced code block of a completion (after </think> when there is one), or
-// nothing when the completion has no fence.
+// The last fenced code block of a completion (after </think> when there is one; an
+// "output" block, a tool's observation, is no program), or nothing when it has no fence.
 std::optional<ExtractedCode> extract_code(std::string_view completion);
 
 // The judge's submission for a program written for `task`: the task's tests, in the task's

@@ -220,6 +220,13 @@ TEST(CodeExtraction, TakesTheLastFenceAfterThinking) {
   EXPECT_EQ(unclosed->source, "echo hi\n");
   EXPECT_FALSE(extract_code("print(1)"));
   EXPECT_FALSE(extract_code("```\n\n```"));
+  // A tool-integrated transcript: the program is the last block that is not an output.
+  auto tool = extract_code(
+      "```python\nprint(2 + 2)\n```\n```output\n4\n```\nSo:\n```python\nprint(int(input()) * "
+      "2)\n```\n```output\n6\n```\n");
+  ASSERT_TRUE(tool);
+  EXPECT_EQ(tool->source, "print(int(input()) * 2)\n");
+  EXPECT_FALSE(extract_code("```output\n4\n```\n")) << "an observation alone is no program";
 }
 
 tasks::Task math_task(const std::string& answer) {

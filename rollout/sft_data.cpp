@@ -24,37 +24,40 @@ void append(policy::SftExample& e, const policy::Tokenizer& tokenizer, const std
   e.completion_mask.insert(e.completion_mask.end(), tokens.size(), trained ? 1 : 0);
 }
 
-std::string program_of(const tasks::Task& task) {
+// The task's program in a python fence, as both tool and unrun demonstrations write it:
+// one text, so the two differ only in whether it runs.
+std::string program_block(const tasks::Task& task) {
   if (!task.metadata.contains("program") || !task.metadata["program"].is_string())
     throw InvalidRequest("task '" + task.id + "' has no program for a tool demonstration");
-  return task.metadata["program"];
+  std::string block = "\n```python\n";
+  return block.append(task.metadata["program"].get<std::string>()).append("\n```\n");
+}
+
+void end_with_eos(policy::SftExample& e, const policy::Tokenizer& tokenizer) {
+  e.completion.push_back(tokenizer.eos());
+  e.completion_mask.push_back(1);
 }
 
 }  // namespace
 
 policy::SftExample sft_tool_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                     const std::string& prompt_template) {
-  std::string program = program_of(task);
+  std::string block = program_block(task);
   policy::SftExample e;
   e.prompt = prompt_tokens(task, tokenizer, prompt_template);
-  std::string call = "\n```python\n";
-  call.append(program).append("\n```\n").append(kToolCallMarker);
-  append(e, tokenizer, call, true);
+  append(e, tokenizer, block + kToolCallMarker, true);
   append(e, tokenizer, task.answer + "\n```\n", false);  // the environment's turn
-  e.completion.push_back(tokenizer.eos());
-  e.completion_mask.push_back(1);
+  end_with_eos(e, tokenizer);
   return e;
 }
 
 policy::SftExample sft_unrun_example(const tasks::Task& task, const policy::Tokenizer& tokenizer,
                                      const std::string& prompt_template) {
+  std::string block = program_block(task);
   policy::SftExample e;
   e.prompt = prompt_tokens(task, tokenizer, prompt_template);
-  std::string text = "\n```python\n";
-  text.append(program_of(task)).append("\n```\n\\boxed{").append(task.answer).append("}");
-  append(e, tokenizer, text, true);
-  e.completion.push_back(tokenizer.eos());
-  e.completion_mask.push_back(1);
+  append(e, tokenizer, block + "\\boxed{" + task.answer + "}", true);
+  end_with_eos(e, tokenizer);
   return e;
 }
 

@@ -29,6 +29,8 @@ Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_va
       name = name.substr(0, eq);
       inline_value = true;
     }
+    // A repeated flag is refused rather than letting the last one silently win.
+    if (values_.count(name)) throw InvalidRequest("flag --" + name + " is given twice");
     if (booleans.count(name)) {
       if (inline_value) throw InvalidRequest("flag --" + name + " takes no value");
       values_[name] = "true";

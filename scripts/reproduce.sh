@@ -2,16 +2,17 @@
 # Reruns the learning figures of README.md over seeds and BLAS kernel paths and prints one
 # table: held-out accuracy before and after self-training, min / median / max per path.
 #
-#   bash scripts/reproduce.sh                          # demo, seeds 1-5, all three paths
-#   bash scripts/reproduce.sh --seeds "1 2 3" --paths "default naive" --preset demo
+#   bash scripts/reproduce.sh                          # demo, seeds 1-5, every path
+#   bash scripts/reproduce.sh --seeds "1 2 3" --paths "default naive" --preset expression
 #
 # Paths: default (OpenBLAS picks its kernel for this CPU), haswell (OPENBLAS_CORETYPE=Haswell),
 # skylakex (OPENBLAS_CORETYPE=SkylakeX: AVX-512 CPUs only), naive (the reference loops,
 # "kernels": "naive"). Runs go to runs/reproduce/.
-#   bash scripts/reproduce.sh --preset tools --paths "default skylakex naive"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds="1 2 3 4 5" paths="default haswell naive" preset=demo
+# On an AVX-512 CPU the SkylakeX kernels are a fourth path.
+grep -qw avx512f /proc/cpuinfo && paths="default haswell skylakex naive"
 while (($#)); do
   case "$1" in
     --seeds) seeds=$2; shift 2 ;;

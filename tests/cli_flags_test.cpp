@@ -33,6 +33,9 @@ TEST(Flags, ErrorsNameTheFlag) {
   EXPECT_NE(message({"--time-limit", "-1"}).find("positive"), std::string::npos);
   EXPECT_NE(message({"--time-limit", "nan"}).find("positive"), std::string::npos);
   EXPECT_NE(message({"-x"}).find("-x"), std::string::npos);
+  // Given twice, a flag is refused: the last one silently winning lost a user's first --config.
+  EXPECT_NE(message({"--lang", "py", "--lang=c"}).find("--lang is given twice"), std::string::npos);
+  EXPECT_NE(message({"--json", "--json"}).find("--json is given twice"), std::string::npos);
 }
 
 TEST(Flags, WholeNumbersAreCheckedAgainstTheirRange) {

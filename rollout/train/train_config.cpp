@@ -46,16 +46,6 @@ const json& presets() {
   static const json p = json::parse(R"j({
     "demo": {
       "seed": 1,
-      "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
-      "warmup": {"steps": 1400, "batch": 32, "lr": 0.007, "print_slips": 0.75,
-                 "tasks": [{"family": "expression", "difficulty": 3, "count": 3000}]},
-      "tasks": [{"family": "expression", "difficulty": 3, "count": 400}],
-      "eval_tasks": [{"family": "expression", "difficulty": 3, "count": 100}],
-      "iterations": 12, "tasks_per_iteration": 32, "group_size": 16,
-      "rule": "grpo", "lr": 0.0003, "minibatches": 4, "max_tokens": 56, "eval_every": 4
-    },
-    "tools": {
-      "seed": 1,
       "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 128},
       "warmup": {"steps": 1500, "batch": 32, "lr": 0.007, "tool_demos": 0.2,
                  "tasks": [{"family": "product", "difficulty": 3, "count": 3000}]},
@@ -64,6 +54,16 @@ const json& presets() {
       "tools": {"languages": ["python3"], "max_turns": 2, "max_output_bytes": 64},
       "iterations": 10, "tasks_per_iteration": 16, "group_size": 8,
       "rule": "grpo", "lr": 0.0003, "minibatches": 2, "max_tokens": 96, "eval_every": 2
+    },
+    "expression": {
+      "seed": 1,
+      "model": {"dim": 64, "layers": 2, "heads": 4, "mlp_dim": 176, "max_seq": 96},
+      "warmup": {"steps": 1400, "batch": 32, "lr": 0.007, "print_slips": 0.75,
+                 "tasks": [{"family": "expression", "difficulty": 3, "count": 3000}]},
+      "tasks": [{"family": "expression", "difficulty": 3, "count": 400}],
+      "eval_tasks": [{"family": "expression", "difficulty": 3, "count": 100}],
+      "iterations": 12, "tasks_per_iteration": 32, "group_size": 16,
+      "rule": "grpo", "lr": 0.0003, "minibatches": 4, "max_tokens": 56, "eval_every": 4
     },
     "tiny": {
       "seed": 3,
@@ -236,7 +236,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
 
 TrainConfig TrainConfig::preset(const std::string& name, const json& overrides) {
   if (!presets().contains(name))
-    throw InvalidRequest("unknown preset '" + name + "'; known: demo, tools, tiny");
+    throw InvalidRequest("unknown preset '" + name + "'; known: demo, expression, tiny");
   json j = presets()[name];
   if (!overrides.is_null()) {
     if (!overrides.is_object()) throw InvalidRequest("train config: must be a JSON object");

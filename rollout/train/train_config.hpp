@@ -110,7 +110,9 @@ struct TrainConfig {
   size_t pass_k = 4;      // pass@k from each iteration's groups
 
   static TrainConfig from_json(const nlohmann::json& j);  // over the defaults
-  // "demo" (the main job) or "tiny" (seconds; tests), with `overrides` applied.
+  // "demo" (the main job: products through a Python tool), "expression" (the earlier demo,
+  // whose gain hangs on the BLAS kernels' rounding) or "tiny" (seconds; tests), with
+  // `overrides` applied.
   static TrainConfig preset(const std::string& name, const nlohmann::json& overrides = {});
   nlohmann::json to_json() const;
 };

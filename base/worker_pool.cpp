@@ -27,7 +27,29 @@ void WorkerPool::shutdown() {
 
 size_t WorkerPool::queued() const {
   std::lock_guard lock(mu_);
-  return queue_.size();
+  return queued_;
+}
+
+void WorkerPool::enqueue(const std::string& key, std::function<void()> job) {
+  auto& jobs = waiting_[key];
+  if (jobs.empty()) turns_.push_back(key);
+  jobs.push_back(std::move(job));
+  ++queued_;
+  not_empty_.notify_one();
+}
+
+std::function<void()> WorkerPool::take_next() {
+  std::string key = std::move(turns_.front());
+  turns_.pop_front();
+  auto it = waiting_.find(key);
+  std::function<void()> job = std::move(it->second.front());
+  it->second.pop_front();
+  if (it->second.empty())
+    waiting_.erase(it);
+  else
+    turns_.push_back(std::move(key));  // its next job waits for every other key's turn
+  --queued_;
+  return job;
 }
 
 size_t WorkerPool::active() const {
@@ -40,10 +62,9 @@ void WorkerPool::work() {
     std::function<void()> job;
     {
       std::unique_lock lock(mu_);
-      not_empty_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping and drained
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      not_empty_.wait(lock, [&] { return queued_ > 0 || stopping_; });
+      if (queued_ == 0) return;  // stopping and drained
+      job = take_next();
       ++active_;
       not_full_.notify_one();
     }

@@ -1,9 +1,13 @@
 // A fixed set of worker threads over a bounded queue: submit() blocks while the queue is
 // full, try_submit() refuses instead (the service answers 429). Never an unbounded queue.
+// Jobs may carry a key (the service uses the client's address): waiting jobs are taken
+// round robin across keys, so one client's backlog delays another client's job by at most
+// one job per key ahead of it, not by the whole backlog.
 //
 //   WorkerPool pool(2, 16);
 //   auto f = pool.submit([] { return 42; });
 //   f.get();   // 42
+//   pool.try_submit([] { ... }, "10.0.0.7");   // nullopt when the queue is full
 #pragma once
 
 #include <condition_variable>
@@ -11,9 +15,11 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -29,23 +35,22 @@ class WorkerPool {
   ~WorkerPool();
 
   template <typename F>
-  auto submit(F f) -> std::future<std::invoke_result_t<F>> {
+  auto submit(F f, const std::string& key = "") -> std::future<std::invoke_result_t<F>> {
     auto [task, future] = package(std::move(f));
     std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
+    not_full_.wait(lock, [&] { return queued_ < capacity_ || stopping_; });
     if (stopping_) throw std::runtime_error("worker pool is shutting down");
-    queue_.push_back(std::move(task));
-    not_empty_.notify_one();
+    enqueue(key, std::move(task));
     return std::move(future);
   }
 
   template <typename F>
-  auto try_submit(F f) -> std::optional<std::future<std::invoke_result_t<F>>> {
+  auto try_submit(F f, const std::string& key = "")
+      -> std::optional<std::future<std::invoke_result_t<F>>> {
     auto [task, future] = package(std::move(f));
     std::lock_guard lock(mu_);
-    if (queue_.size() >= capacity_ || stopping_) return std::nullopt;
-    queue_.push_back(std::move(task));
-    not_empty_.notify_one();
+    if (queued_ >= capacity_ || stopping_) return std::nullopt;
+    enqueue(key, std::move(task));
     return std::move(future);
   }
 
@@ -67,11 +72,16 @@ class WorkerPool {
     return std::make_pair(std::function<void()>([task] { (*task)(); }), std::move(future));
   }
   void work();
+  // Both with mu_ held.
+  void enqueue(const std::string& key, std::function<void()> job);
+  std::function<void()> take_next();
 
   size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
-  std::deque<std::function<void()>> queue_;
+  std::map<std::string, std::deque<std::function<void()>>> waiting_;  // by key
+  std::deque<std::string> turns_;  // keys with waiting jobs, the next to serve first
+  size_t queued_ = 0;
   size_t active_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;

@@ -1,4 +1,4 @@
-// crucible train [--preset demo|tools|tiny] [--config C.json] [--out RUN_DIR] [--resume]
+// crucible train [--preset demo|expression|tiny] [--config C.json] [--out RUN_DIR] [--resume]
 //                [--iterations N] [--seed S]
 //
 // Self-training: warm start, then iterations of roll out, reward, update, evaluate; a
@@ -34,7 +34,8 @@ const CommandSpec kTrainSpec{
     "Self-trains the native policy on verified rewards (or, with \"remote\" in the config, rolls\n"
     "out a served policy and exports each iteration for its trainer); writes metrics, samples,\n"
     "checkpoints, exports/ and report.html into RUN_DIR.",
-    {{"preset", "demo|tools|tiny", "a named recipe (the main job is demo; tools: tool-integrated)"},
+    {{"preset", "demo|expression|tiny",
+      "a named recipe (demo: the main job, products through a tool)"},
      {"config", "C.json", "a config applied over the preset (or the defaults)"},
      {"out", "RUN_DIR", "the run directory (default runs/<preset>)"},
      {"resume", "", "continue the run in RUN_DIR"},

@@ -21,6 +21,9 @@ struct HttpRequest {
   // Set by the server when the client hangs up before its answer (null outside a server):
   // queued work for it can be dropped.
   std::shared_ptr<std::atomic<bool>> client_gone;
+  // The peer's IP address as the server saw it (empty outside a server): the service's
+  // fair queue takes jobs round robin across clients by it.
+  std::string client_address;
   std::string header(const std::string& lower_name) const;
   bool abandoned() const { return client_gone && client_gone->load(); }
 };

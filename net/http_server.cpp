@@ -123,6 +123,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.client_gone = std::make_shared<std::atomic<bool>>(false);
+    beast::error_code peer_ec;
+    auto peer = stream_.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) req.client_address = peer.address().to_string();
     watch_for_hangup(req.client_gone);
     stream_.expires_never();  // the handler may take as long as its job's limits allow
     shared_->begin_request();

@@ -39,30 +39,34 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   http_options.port = options_.port;
   http_options.max_body_bytes = options_.max_body_bytes;
   http_options.io_threads = 1;
-  http_ = std::make_unique<net::HttpServer>(
-      http_options, [this](net::HttpRequest req, net::Respond respond) {
-        if (auto denied = service_->authorize(req)) {
-          service_->metrics().count_request(service_->route_label(req.path), denied->status);
-          return respond(*denied);
-        }
-        if (!service_->is_job(req)) return respond(service_->handle(req));
-        auto request = std::make_shared<net::HttpRequest>(std::move(req));
-        bool compat = request->path == "/run_code" || request->path == "/api/v2/execute";
-        auto queued = (compat ? compat_pool_ : pool_)->try_submit([this, request, respond] {
-          // A client that hung up while its job waited gets no run: the worker moves on.
-          if (request->abandoned()) {
-            service_->metrics().count_request(service_->route_label(request->path), 499);
-            return respond(net::error_response(499, "the client closed the connection"));
-          }
-          respond(service_->handle(*request));
-        });
-        if (!queued) {
-          net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
-          busy.headers.emplace_back("Retry-After", "1");
-          service_->metrics().count_request(service_->route_label(request->path), 429);
-          respond(busy);
-        }
-      });
+  http_ = std::make_unique<net::HttpServer>(http_options, [this](net::HttpRequest req,
+                                                                 net::Respond respond) {
+    if (auto denied = service_->authorize(req)) {
+      service_->metrics().count_request(service_->route_label(req.path), denied->status);
+      return respond(*denied);
+    }
+    if (!service_->is_job(req)) return respond(service_->handle(req));
+    auto request = std::make_shared<net::HttpRequest>(std::move(req));
+    bool compat = request->path == "/run_code" || request->path == "/api/v2/execute";
+    auto queued =
+        (compat ? compat_pool_ : pool_)
+            ->try_submit(
+                [this, request, respond] {
+                  // A client that hung up while its job waited gets no run: the worker moves on.
+                  if (request->abandoned()) {
+                    service_->metrics().count_request(service_->route_label(request->path), 499);
+                    return respond(net::error_response(499, "the client closed the connection"));
+                  }
+                  respond(service_->handle(*request));
+                },
+                request->client_address);
+    if (!queued) {
+      net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
+      busy.headers.emplace_back("Retry-After", "1");
+      service_->metrics().count_request(service_->route_label(request->path), 429);
+      respond(busy);
+    }
+  });
 }
 
 SandboxServer::~SandboxServer() {

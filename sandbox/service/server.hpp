@@ -1,6 +1,8 @@
 // `crucible serve`: the sandbox service on an HTTP server with a bounded job queue.
-// Requests that run code wait for one of `workers`; when `queue` are already waiting the
-// answer is 429 with Retry-After. Binding to a non-loopback address requires a token.
+// Requests that run code wait for one of `workers`, taken round robin across client
+// addresses (one client's backlog does not hold up another's job); when `queue` are already
+// waiting the answer is 429 with Retry-After. Binding to a non-loopback address requires a
+// token.
 //
 //   SandboxServer server({.port = 0, .workers = 2});
 //   server.start();  ... server.port() ...  server.stop();   // graceful

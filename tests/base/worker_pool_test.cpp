@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace crucible {
 namespace {
@@ -38,6 +41,37 @@ TEST(WorkerPool, TrySubmitRefusesWhenTheQueueIsFull) {
   release.set_value();
   running.get();
   queued->get();
+}
+
+TEST(WorkerPool, WaitingJobsAreTakenRoundRobinAcrossKeys) {
+  WorkerPool pool(1, 16);
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::promise<void> started;
+  auto running = pool.submit([gate, &started] {
+    started.set_value();
+    gate.wait();
+  });
+  started.get_future().wait();  // the only worker is busy while the queue fills
+  std::mutex mu;
+  std::string order;
+  std::vector<std::future<void>> jobs;
+  auto job = [&](char name) {
+    return [&, name] {
+      std::lock_guard lock(mu);
+      order += name;
+    };
+  };
+  // A backlog of six from one client, then one job each from two others.
+  for (int i = 0; i < 6; ++i) jobs.push_back(pool.submit(job('a'), "10.0.0.1"));
+  jobs.push_back(pool.submit(job('b'), "10.0.0.2"));
+  jobs.push_back(pool.submit(job('c'), "10.0.0.3"));
+  EXPECT_EQ(pool.queued(), 8u);
+  release.set_value();
+  running.get();
+  for (auto& j : jobs) j.get();
+  EXPECT_EQ(order, "abcaaaaa") << "the later clients wait for one of the backlog, not all of it";
+  EXPECT_EQ(pool.queued(), 0u);
 }
 
 TEST(WorkerPool, ShutdownRefusesNewWorkButFinishesQueuedJobs) {

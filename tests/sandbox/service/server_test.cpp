@@ -96,9 +96,19 @@ TEST_F(Server, AFullQueueAnswers429WithRetryAfter) {
   server.stop();
 }
 
-// A raw TCP connection to the server, for clients that misbehave on purpose.
-int raw_connection(int port) {
+// A raw TCP connection to the server, for clients that misbehave on purpose; `from`: the
+// loopback address to connect from (127.0.0.0/8 is all local), a client of its own.
+int raw_connection(int port, const char* from = nullptr) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0 && from) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &local.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -159,6 +169,48 @@ TEST_F(Server, QueuedJobsOfClientsThatHungUpAreDropped) {
   ASSERT_NE(at, std::string::npos) << metrics;
   int dropped = std::stoi(metrics.substr(at + series.size()));
   EXPECT_GE(dropped, 5) << metrics;
+  server.stop();
+}
+
+std::string post_request(const std::string& body) {
+  return "POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Whether an answer has arrived on `fd` (without waiting).
+bool answered(int fd) {
+  char c;
+  return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
+}
+
+// One client's backlog does not hold up another client's job: jobs are taken round robin
+// across client addresses, so the second client waits for one of the backlog, not all six.
+TEST_F(Server, AnotherClientsJobDoesNotWaitForABacklog) {
+  SandboxServer server(options(1, 16));
+  server.start();
+  std::string sleep = post_request(kSleep);
+  std::vector<int> backlog;
+  for (int i = 0; i < 6; ++i) {
+    int fd = raw_connection(server.port(), "127.0.0.2");
+    ASSERT_GE(fd, 0) << "binding 127.0.0.2";
+    ASSERT_EQ(::write(fd, sleep.data(), sleep.size()), static_cast<ssize_t>(sleep.size()));
+    backlog.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all six queued or running
+  int other = raw_connection(server.port(), "127.0.0.3");
+  ASSERT_GE(other, 0);
+  std::string quick = post_request(R"j({"language":"python3","source":"print(1)"})j");
+  ASSERT_EQ(::write(other, quick.data(), quick.size()), static_cast<ssize_t>(quick.size()));
+  char buffer[4096];
+  ssize_t n = ::recv(other, buffer, sizeof buffer, 0);  // blocks until the answer
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buffer, static_cast<size_t>(n)).rfind("HTTP/1.1 200", 0), 0u);
+  int backlog_answered = 0;
+  for (int fd : backlog) backlog_answered += answered(fd);
+  EXPECT_LE(backlog_answered, 3) << "first in first out would have answered all six first";
+  ::close(other);
+  for (int fd : backlog) ::close(fd);
   server.stop();
 }
 

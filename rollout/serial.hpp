@@ -21,10 +21,14 @@
 
 namespace crucible::rollout {
 
+// S-GRPO's text that ends the thinking at an exit, before the answer is decoded.
+inline constexpr const char* kDefaultAnswerForcing =
+    "Time is limited, stop thinking and start answering.\n</think>\n\n";
+
 struct SerialOptions {
   size_t exits = 8;            // m
   bool evenly_spaced = false;  // else uniform random among thinking tokens (seeded)
-  std::string answer_forcing = "Time is limited, stop thinking and start answering.\n</think>\n\n";
+  std::string answer_forcing = kDefaultAnswerForcing;
   size_t answer_tokens = 64;        // budget of each exit's answer
   policy::SamplingParams sampling;  // for the full path (max_tokens is its budget)
   rewards::DecaySchedule decay;

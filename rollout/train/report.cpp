@@ -105,6 +105,7 @@ std::string run_header(const Run& r) {
                                    : "") +
         (w.contains("sign_slips") ? " (teacher sign slips " + w["sign_slips"].dump() + ")" : "") +
         (w.contains("tool_demos") ? " (tool demonstrations " + w["tool_demos"].dump() + ")" : "") +
+        (w.contains("rechecks") ? " (re-checks " + w["rechecks"].dump() + ")" : "") +
         (c.contains("tools")
              ? "; tools " + escape_html(c["tools"].value("languages", json()).dump())
              : "") +

@@ -17,6 +17,7 @@ RolloutStepConfig RolloutStepConfig::of(const TrainConfig& c) {
           .group_size = c.group_size,
           .exits = c.exits,
           .segments = c.segments,
+          .answer_forcing = c.answer_forcing,
           .max_tokens = c.max_tokens,
           .temperature = c.temperature,
           .prompt_template = c.prompt_template,
@@ -47,6 +48,7 @@ IterationRollout RolloutStep::run(const RolloutEngine& engine, size_t iteration,
   if (config_.mode == "serial") {
     SerialOptions so;
     so.exits = config_.exits;
+    so.answer_forcing = config_.answer_forcing;
     so.answer_tokens = std::max<size_t>(8, config_.max_tokens / 4);
     so.sampling = sampling;
     for (size_t k = 0; k < wanted; ++k) {

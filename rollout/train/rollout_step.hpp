@@ -18,6 +18,7 @@
 #include "rewards/advantages.hpp"
 #include "rollout/engine.hpp"
 #include "rollout/record.hpp"
+#include "rollout/serial.hpp"
 #include "tasks/task.hpp"
 
 namespace crucible::rollout {
@@ -28,6 +29,7 @@ struct RolloutStepConfig {
   uint64_t seed = 1;
   std::string mode = "parallel";  // parallel | serial
   size_t tasks_per_iteration = 16, group_size = 8, exits = 4, segments = 1;
+  std::string answer_forcing = kDefaultAnswerForcing;  // serial groups' exits
   size_t max_tokens = 64;
   double temperature = 1.0;
   std::string prompt_template = "plain";

@@ -30,4 +30,11 @@ std::string quote_prints(const std::string& demonstration, double rate, Rng& rng
   return out;
 }
 
+std::string with_recheck(const std::string& rationale) {
+  if (rationale.empty()) return rationale;
+  std::string out = rationale;
+  out.append("\nCheck:\n").append(rationale);
+  return out;
+}
+
 }  // namespace crucible::rollout

@@ -98,6 +98,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
     wf.number("sign_slips", 0, 1, c.warmup_sign_slips);
     wf.number("print_slips", 0, 1, c.warmup_print_slips);
     wf.number("tool_demos", 0, 1, c.warmup_tool_demos);
+    wf.number("rechecks", 0, 1, c.warmup_rechecks);
     if (const json* t = wf.value("tasks")) c.warmup_tasks = task_sources(*t, "warmup.tasks");
     wf.done();
     if (c.warmup_steps > 0 && c.warmup_tasks.empty()) wf.fail("tasks", "are needed when steps > 0");
@@ -111,6 +112,8 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.text("mode", c.mode, {"parallel", "serial"});
   f.text("kernels", c.kernels, {"blas", "naive"});
   f.count("exits", 1, 64, c.exits);
+  const bool forcing_given = j.is_object() && j.contains("answer_forcing");
+  f.text("answer_forcing", c.answer_forcing);
   f.count("segments", 1, 64, c.segments);
   std::string rule = policy::update_rule_name(c.update.rule);
   f.text("rule", rule, {"rft", "grpo", "dr_grpo", "dapo", "cispo", "s_grpo"});
@@ -217,6 +220,10 @@ TrainConfig TrainConfig::from_json(const json& j) {
   if (c.pass_k > c.group_size) throw InvalidRequest("train config: pass_k must be <= group_size");
   if (c.segments > 1 && c.mode != "parallel")
     throw InvalidRequest("train config: segments apply to parallel groups (mode \"parallel\")");
+  if (forcing_given && c.mode != "serial")
+    throw InvalidRequest("train config: answer_forcing applies to serial groups (mode \"serial\")");
+  if (c.answer_forcing.empty())
+    throw InvalidRequest("train config: answer_forcing must not be empty");
   if (c.segments > 1 && c.dynamic_sampling)
     throw InvalidRequest(
         "train config: segments and dynamic_sampling do not combine (dynamic sampling "
@@ -284,6 +291,8 @@ json TrainConfig::to_json() const {
   if (warmup_sign_slips > 0) j["warmup"]["sign_slips"] = warmup_sign_slips;
   if (warmup_print_slips > 0) j["warmup"]["print_slips"] = warmup_print_slips;
   if (warmup_tool_demos > 0) j["warmup"]["tool_demos"] = warmup_tool_demos;
+  if (warmup_rechecks > 0) j["warmup"]["rechecks"] = warmup_rechecks;
+  if (mode == "serial") j["answer_forcing"] = answer_forcing;
   if (use_tools())
     j["tools"] = {{"languages", tools.languages},
                   {"max_turns", tools.max_turns},

@@ -12,6 +12,7 @@
 
 #include "policy/model/config.hpp"
 #include "policy/model/pg_trainer.hpp"
+#include "rollout/serial.hpp"
 
 namespace crucible::rollout {
 
@@ -38,6 +39,9 @@ struct TrainConfig {
   // The share of demonstrations that call the tool (rollout/tool_turns.hpp) to run their
   // task's program, for tasks that have one (the product family's).
   double warmup_tool_demos = 0;
+  // The share of rationale demonstrations that repeat their whole computation as a check
+  // before answering (teacher.hpp): redundant thinking, which S-GRPO's early exits can cut.
+  double warmup_rechecks = 0;
   double warmup_lr = 3e-3;
   std::vector<TaskSource> warmup_tasks;
 
@@ -47,6 +51,9 @@ struct TrainConfig {
   size_t iterations = 20, tasks_per_iteration = 16, group_size = 8;
   std::string mode = "parallel";  // parallel | serial (s_grpo)
   size_t exits = 4;               // serial groups
+  // The text appended at each exit of a serial group (S-GRPO's phrase by default; a policy
+  // warm-started on "</think>" alone may need just that to answer after it).
+  std::string answer_forcing = kDefaultAnswerForcing;
   // UloRL segmented rollouts (parallel mode): max_tokens split into `segments`; each step
   // generates one segment per sample in flight, and samples still unfinished when an
   // iteration has its groups carry over into the next iteration (1: off).

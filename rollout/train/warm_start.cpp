@@ -19,6 +19,7 @@ WarmStartOptions warm_start_options(const TrainConfig& c) {
           .sign_slips = c.warmup_sign_slips,
           .print_slips = c.warmup_print_slips,
           .tool_demos = c.warmup_tool_demos,
+          .rechecks = c.warmup_rechecks,
           .prompt_template = c.prompt_template,
           .seed = c.seed};
 }
@@ -33,8 +34,10 @@ void train_warm_start(policy::Transformer<float>& model, const policy::Tokenizer
   policy::AdamW opt(model.params.size(), policy::decay_mask(model), oc);
   policy::SftTrainer trainer(model, opt);
   std::vector<policy::SftExample> examples;
-  Rng teacher(derive_seed(o.seed, 4, 1)), tool_user(derive_seed(o.seed, 4, 2));
+  Rng teacher(derive_seed(o.seed, 4, 1)), tool_user(derive_seed(o.seed, 4, 2)),
+      checker(derive_seed(o.seed, 4, 3));
   for (tasks::Task t : tasks) {
+    if (o.rechecks > 0 && checker.chance(o.rechecks)) t.solution = with_recheck(t.solution);
     if (o.sign_slips > 0) t.solution = slip_signs(t.solution, o.sign_slips, teacher);
     if (o.print_slips > 0) t.solution = quote_prints(t.solution, o.print_slips, teacher);
     if (o.tool_demos > 0 && t.metadata.contains("program")) {

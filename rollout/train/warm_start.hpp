@@ -26,6 +26,8 @@ struct WarmStartOptions {
   // The share of demonstrations that run the task's program as a tool call (tasks with a
   // program only); the others answer directly.
   double tool_demos = 0;
+  // The share of rationale demonstrations that repeat their computation as a check.
+  double rechecks = 0;
   std::string prompt_template = "plain";
   uint64_t seed = 1;  // the run's seed: batches and slips draw from their own streams
 };

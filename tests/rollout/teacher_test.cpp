@@ -44,6 +44,12 @@ TEST(QuotePrints, LeavesStringsCallsWithoutArgumentsAndOtherLinesAlone) {
     EXPECT_EQ(quote_prints(text, 1, rng), text);
 }
 
+TEST(WithRecheck, RepeatsTheWholeComputationAfterTheAnswer) {
+  std::string rationale = "units: 3 + 5 = 8, write 8\ntens: 2 + 4 = 6, write 6\nSo 23 + 45 = 68.";
+  EXPECT_EQ(with_recheck(rationale), rationale + "\nCheck:\n" + rationale);
+  EXPECT_EQ(with_recheck(""), "") << "no rationale, nothing to check";
+}
+
 TEST(QuotePrints, SlipsWholeDemonstrationsAboutTheRate) {
   Rng rng(3);
   size_t slipped = 0, total = 4000;

@@ -207,6 +207,57 @@ TEST(SelfTrain, AGivenPrefixIsMaskedFromTheLoss) {
   EXPECT_EQ(to_sequence(e, tok).completion, s.completion) << "one <eos>, not two";
 }
 
+// S-GRPO's experiment pieces: a warm start whose rationales re-check their answer, and exits
+// forced with the text the policy was trained to answer after.
+TEST(SelfTrain, SerialGroupsUseTheConfiguredAnswerForcing) {
+  auto arithmetic = [](size_t count) {
+    return json::array({{{"family", "arithmetic"}, {"difficulty", 1}, {"count", count}}});
+  };
+  json serial = {
+      {"template", "think_boxed"},
+      {"model", {{"max_seq", 160}}},
+      {"warmup",
+       {{"steps", 30}, {"rationale", true}, {"rechecks", 0.5}, {"tasks", arithmetic(50)}}},
+      {"tasks", arithmetic(20)},
+      {"eval_tasks", arithmetic(4)},
+      {"mode", "serial"},
+      {"rule", "s_grpo"},
+      {"exits", 3},
+      {"answer_forcing", "</think>\n"},
+      {"iterations", 1},
+      {"tasks_per_iteration", 2},
+      {"max_tokens", 120}};
+  auto config = TrainConfig::preset("tiny", serial);
+  EXPECT_EQ(TrainConfig::from_json(config.to_json()).to_json(), config.to_json()) << "round trip";
+  EXPECT_EQ(config.to_json()["warmup"]["rechecks"], 0.5);
+  TempDir dir(temp_root());
+  SelfTrainer(config, dir.path() / "run", false).run();
+  size_t exits = 0;
+  std::ifstream in(dir.path() / "run" / "samples.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    json r = json::parse(line);
+    std::string text = r["text"];
+    // An exit's text holds the forcing once; S-GRPO's default phrase never appears.
+    EXPECT_EQ(text.find("Time is limited"), std::string::npos) << text;
+    exits += text.find("</think>\n") != std::string::npos;
+  }
+  EXPECT_GT(exits, 0u);
+
+  auto refused = [&](json overrides) {
+    try {
+      TrainConfig::preset("tiny", overrides);
+    } catch (const InvalidRequest& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refused({{"answer_forcing", "</think>"}}).find("answer_forcing applies to serial"),
+            std::string::npos);
+  serial["answer_forcing"] = "";
+  EXPECT_NE(refused(serial).find("answer_forcing must not be empty"), std::string::npos);
+  EXPECT_NE(refused({{"warmup", {{"rechecks", 2}}}}).find("warmup: rechecks"), std::string::npos);
+}
+
 TEST(SelfTrain, RunsWritesEverythingAndResumesExactly) {
   TempDir dir(temp_root());
   auto config = TrainConfig::preset("tiny");

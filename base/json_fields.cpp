@@ -94,6 +94,21 @@ bool JsonFields::text(const char* key, std::string& out, const std::vector<std::
   return true;
 }
 
+bool JsonFields::names(const char* key, std::vector<std::string>& out) {
+  if (!take(key)) return false;
+  const json& v = j_[key];
+  if (!v.is_array() || v.empty())
+    fail(key, "must be a non-empty array of names, e.g. [\"python3\"]");
+  std::vector<std::string> read;
+  for (const auto& x : v) {
+    if (!x.is_string() || x.get<std::string>().empty())
+      fail(key, "entries must be non-empty strings (names such as \"python3\")");
+    read.push_back(x.get<std::string>());
+  }
+  out = std::move(read);
+  return true;
+}
+
 const json* JsonFields::value(const char* key) {
   return take(key) ? &j_[key] : nullptr;
 }

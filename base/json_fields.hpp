@@ -34,6 +34,8 @@ class JsonFields {
   bool boolean(const char* key, bool& out);
   // A string; when `allowed` is given, one of those.
   bool text(const char* key, std::string& out, const std::vector<std::string>& allowed = {});
+  // A non-empty array of non-empty strings (language names, say); `out` is replaced.
+  bool names(const char* key, std::vector<std::string>& out);
   // The field's raw value, for nested objects and arrays (null when absent).
   const nlohmann::json* value(const char* key);
   // A field known but not read here (another layer reads it).

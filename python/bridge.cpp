@@ -210,14 +210,7 @@ EnvHandle::EnvHandle(SandboxHandle& sandbox, const std::string& options) : box_(
   size_t ttl = static_cast<size_t>(o.ttl.count());
   f.count("ttl_seconds", 1, 86400, ttl);
   o.ttl = std::chrono::seconds(ttl);
-  if (const json* l = f.value("languages")) {
-    if (!l->is_array() || l->empty()) f.fail("languages", "must be a non-empty list of names");
-    o.tools.languages.clear();
-    for (const auto& x : *l) {
-      if (!x.is_string()) f.fail("languages", "must be a list of names");
-      o.tools.languages.push_back(x);
-    }
-  }
+  f.names("languages", o.tools.languages);
   f.done();
   o.tools.default_language = o.tools.languages.front();
   env_ = std::make_unique<rollout::ToolEnvironment>(o);

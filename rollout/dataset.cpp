@@ -43,15 +43,7 @@ LabelOptions LabelOptions::from_json(const json& j) {
   size_t seed = o.sampling.seed;
   f.count("seed", 0, static_cast<size_t>(1) << 52, seed);
   o.sampling.seed = seed;
-  if (const json* tools = f.value("tools")) {
-    if (!tools->is_array() || tools->empty())
-      f.fail("tools", "must be a non-empty array of language names, e.g. [\"python3\"]");
-    for (const auto& t : *tools) {
-      if (!t.is_string() || t.get<std::string>().empty())
-        f.fail("tools", "must hold language names (strings)");
-      o.tools.push_back(t.get<std::string>());
-    }
-  }
+  f.names("tools", o.tools);
   f.count("tool_turns", 1, 64, o.tool_turns);
   f.done();
   if (!o.tools.empty() && (o.mode != "parallel" || o.segments > 1))

@@ -161,15 +161,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
   }
   if (const json* t = f.value("tools")) {
     JsonFields tf(*t, "train config: tools: ");
-    if (const json* l = tf.value("languages")) {
-      if (!l->is_array() || l->empty())
-        tf.fail("languages", "must be a non-empty array of language names");
-      for (const auto& x : *l) {
-        if (!x.is_string() || x.get<std::string>().empty())
-          tf.fail("languages", "entries must be language names such as \"python3\"");
-        c.tools.languages.push_back(x);
-      }
-    }
+    tf.names("languages", c.tools.languages);
     tf.count("max_turns", 1, 64, c.tools.max_turns);
     tf.count("max_output_bytes", 1, 65536, c.tools.max_output_bytes);
     tf.done();

@@ -75,6 +75,30 @@ TEST(JsonFields, ErrorsNameTheFieldAndWhatItMustBe) {
   EXPECT_EQ(error_of([] { JsonFields f(json(3), "tests[2]."); }), "tests[2] must be a JSON object");
 }
 
+TEST(JsonFields, NamesAreANonEmptyArrayOfNonEmptyStrings) {
+  auto read = [](json j) {
+    return error_of([&] {
+      JsonFields f(j, "tools: ");
+      std::vector<std::string> names = {"kept when absent"};
+      f.names("languages", names);
+      f.done();
+      if (j.contains("languages")) {
+        EXPECT_EQ(names.size(), j["languages"].size());
+      } else {
+        EXPECT_EQ(names, std::vector<std::string>{"kept when absent"});
+      }
+    });
+  };
+  EXPECT_EQ(read({{"languages", {"python3", "c"}}}), "accepted");
+  EXPECT_EQ(read(json::object()), "accepted");
+  const std::string not_array = "tools: languages must be a non-empty array of names";
+  EXPECT_EQ(read({{"languages", "python3"}}).rfind(not_array, 0), 0u);
+  EXPECT_EQ(read({{"languages", json::array()}}).rfind(not_array, 0), 0u);
+  const std::string bad_entry = "tools: languages entries must be non-empty strings";
+  EXPECT_EQ(read({{"languages", {"python3", 3}}}).rfind(bad_entry, 0), 0u);
+  EXPECT_EQ(read({{"languages", {""}}}).rfind(bad_entry, 0), 0u);
+}
+
 TEST(JsonFields, OnlyRefusesFieldsOutsideTheListAndQuotesLongKeysShort) {
   EXPECT_NO_THROW(JsonFields::only({{"a", 1}}, "", {"a", "b"}));
   std::string key(60000, 'k');

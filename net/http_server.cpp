@@ -22,7 +22,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
+// Named, not anonymous: HttpServer::Impl holds a Shared.
+namespace server_detail {
 
 class Session;
 
@@ -203,7 +204,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool in_request_ = false;
 };
 
-}  // namespace
+}  // namespace server_detail
+
+using server_detail::Session;
+using server_detail::Shared;
 
 struct HttpServer::Impl {
   asio::io_context ioc;

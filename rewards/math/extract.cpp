@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "rewards/math/chars.hpp"
 #include "rewards/math/extract_text.hpp"
 #include "rewards/math/parser.hpp"
 #include "rewards/math/spans.hpp"
@@ -41,13 +42,7 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
-namespace {
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // The answer that starts `rest`: a box, a leading math span, or the text up to the end of
 // its line or sentence (a leading currency sign dropped).

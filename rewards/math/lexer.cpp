@@ -5,6 +5,7 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "rewards/math/chars.hpp"
 #include "rewards/math/lexer_words.hpp"
 
 namespace crucible::rewards::math {
@@ -12,9 +13,6 @@ namespace {
 
 using namespace lexing;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
 }

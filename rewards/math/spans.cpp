@@ -2,14 +2,13 @@
 
 #include <cctype>
 
+#include "rewards/math/chars.hpp"
+
 namespace crucible::rewards::math {
 namespace {
 
 bool is_space(char c) {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
 }
 
 // One past the closing delimiter of a single-dollar span opened at `open`, or npos.

@@ -52,8 +52,8 @@ unsigned long locked_flags(const std::string& source) {
 }
 
 // Binds `source` at `target` (created as a dir or an empty file), read-only unless asked.
-void bind(const std::string& source, const std::string& target, bool writable, bool is_dir,
-          const std::string& flags_from) {
+void bind_mount(const std::string& source, const std::string& target, bool writable, bool is_dir,
+                const std::string& flags_from) {
   if (is_dir) {
     make_dirs(target);
   } else {
@@ -82,7 +82,7 @@ void replicate(const std::string& host_path) {
     check(::symlink(link, target.c_str()), "symlink " + target);
     return;
   }
-  bind(host_path, target, false, S_ISDIR(st.st_mode), host_path);
+  bind_mount(host_path, target, false, S_ISDIR(st.st_mode), host_path);
 }
 
 void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) {
@@ -169,7 +169,7 @@ void build_root(const JailSpec& spec, int box_fd, int data_fd) {
 
   // /dev: bind only harmless devices onto empty files in the staging tmpfs.
   for (const char* dev : {"null", "zero", "full", "random", "urandom"})
-    bind(std::string("/dev/") + dev, staged(std::string("/dev/") + dev), true, false, "/dev");
+    bind_mount(std::string("/dev/") + dev, staged(std::string("/dev/") + dev), true, false, "/dev");
   check(::symlink("/proc/self/fd", staged("/dev/fd").c_str()), "symlink /dev/fd");
   check(::symlink("/proc/self/fd/0", staged("/dev/stdin").c_str()), "symlink /dev/stdin");
   check(::symlink("/proc/self/fd/1", staged("/dev/stdout").c_str()), "symlink /dev/stdout");
@@ -183,10 +183,10 @@ void build_root(const JailSpec& spec, int box_fd, int data_fd) {
   mount_scratch(spec, kStage);
 
   std::string box_source = "/proc/self/fd/" + std::to_string(box_fd);
-  bind(box_source, staged("/box"), spec.box_writable, true, box_source);
+  bind_mount(box_source, staged("/box"), spec.box_writable, true, box_source);
   if (data_fd >= 0) {
     std::string data_source = "/proc/self/fd/" + std::to_string(data_fd);
-    bind(data_source, staged("/data"), false, true, data_source);
+    bind_mount(data_source, staged("/data"), false, true, data_source);
   }
 }
 

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-echo "demo: [1/3] installing and building crucible (about 7 min on 2 cores the first time)" >&2
+echo "demo: [1/3] installing and building crucible (about 4 min on 2 cores the first time)" >&2
 bash scripts/setup.sh --demo
 echo "demo: [2/3] checking the host and Python inside the jail ($(($(date +%s) - start)) s so far)" >&2
 build/bin/crucible doctor --languages python3

@@ -42,8 +42,6 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
-namespace {}  // namespace
-
 // The answer that starts `rest`: a box, a leading math span, or the text up to the end of
 // its line or sentence (a leading currency sign dropped).
 std::string phrase_answer(std::string_view rest) {

@@ -112,8 +112,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.text("mode", c.mode, {"parallel", "serial"});
   f.text("kernels", c.kernels, {"blas", "naive"});
   f.count("exits", 1, 64, c.exits);
-  const bool forcing_given = j.is_object() && j.contains("answer_forcing");
-  f.text("answer_forcing", c.answer_forcing);
+  const bool forcing_given = f.text("answer_forcing", c.answer_forcing);
   f.count("segments", 1, 64, c.segments);
   std::string rule = policy::update_rule_name(c.update.rule);
   f.text("rule", rule, {"rft", "grpo", "dr_grpo", "dapo", "cispo", "s_grpo"});

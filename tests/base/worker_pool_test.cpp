@@ -11,6 +11,28 @@
 namespace crucible {
 namespace {
 
+// Holds a pool's only worker in a job until release(), so that later jobs wait in the queue.
+class BusyWorker {
+ public:
+  explicit BusyWorker(WorkerPool& pool) {
+    std::promise<void> started;
+    auto gate = release_.get_future().share();
+    running_ = pool.submit([gate, &started] {
+      started.set_value();
+      gate.wait();
+    });
+    started.get_future().wait();
+  }
+  void release() {
+    release_.set_value();
+    running_.get();
+  }
+
+ private:
+  std::promise<void> release_;
+  std::future<void> running_;
+};
+
 TEST(WorkerPool, RunsEveryJobAndReturnsItsValue) {
   WorkerPool pool(2, 4);
   std::vector<std::future<int>> results;
@@ -27,32 +49,17 @@ TEST(WorkerPool, AJobsExceptionArrivesThroughItsFuture) {
 
 TEST(WorkerPool, TrySubmitRefusesWhenTheQueueIsFull) {
   WorkerPool pool(1, 1);
-  std::promise<void> release;
-  auto gate = release.get_future().share();
-  std::promise<void> started;
-  auto running = pool.submit([gate, &started] {
-    started.set_value();
-    gate.wait();
-  });
-  started.get_future().wait();  // the only worker is busy
+  BusyWorker busy(pool);  // the only worker is busy
   auto queued = pool.try_submit([] {});
   ASSERT_TRUE(queued.has_value());
   EXPECT_FALSE(pool.try_submit([] {}).has_value());  // queue of one is full
-  release.set_value();
-  running.get();
+  busy.release();
   queued->get();
 }
 
 TEST(WorkerPool, WaitingJobsAreTakenRoundRobinAcrossKeys) {
   WorkerPool pool(1, 16);
-  std::promise<void> release;
-  auto gate = release.get_future().share();
-  std::promise<void> started;
-  auto running = pool.submit([gate, &started] {
-    started.set_value();
-    gate.wait();
-  });
-  started.get_future().wait();  // the only worker is busy while the queue fills
+  BusyWorker busy(pool);  // the only worker is busy while the queue fills
   std::mutex mu;
   std::string order;
   std::vector<std::future<void>> jobs;
@@ -67,8 +74,7 @@ TEST(WorkerPool, WaitingJobsAreTakenRoundRobinAcrossKeys) {
   jobs.push_back(pool.submit(job('b'), "10.0.0.2"));
   jobs.push_back(pool.submit(job('c'), "10.0.0.3"));
   EXPECT_EQ(pool.queued(), 8u);
-  release.set_value();
-  running.get();
+  busy.release();
   for (auto& j : jobs) j.get();
   EXPECT_EQ(order, "abcaaaaa") << "the later clients wait for one of the backlog, not all of it";
   EXPECT_EQ(pool.queued(), 0u);

@@ -120,6 +120,12 @@ int raw_connection(int port, const char* from = nullptr) {
   return fd;
 }
 
+std::string post_request(const std::string& body) {
+  return "POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 // Held-open connections (idle, or sending headers slowly) beyond the cap do not lock out
 // the next client: the one waiting longest for a request is shed.
 TEST_F(Server, HealthAnswersWhileConnectionsAreHeldOpen) {
@@ -143,12 +149,7 @@ TEST_F(Server, HealthAnswersWhileConnectionsAreHeldOpen) {
 TEST_F(Server, QueuedJobsOfClientsThatHungUpAreDropped) {
   SandboxServer server(options(1, 16));
   server.start();
-  std::string body =
-      R"j({"language":"python3","source":"import time\ntime.sleep(1)\nprint('slept')"})j";
-  std::string request =
-      "POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Content-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string request = post_request(kSleep);
   std::vector<int> abandoned;
   for (int i = 0; i < 6; ++i) {
     int fd = raw_connection(server.port());
@@ -170,12 +171,6 @@ TEST_F(Server, QueuedJobsOfClientsThatHungUpAreDropped) {
   int dropped = std::stoi(metrics.substr(at + series.size()));
   EXPECT_GE(dropped, 5) << metrics;
   server.stop();
-}
-
-std::string post_request(const std::string& body) {
-  return "POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-         "Content-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 // Whether an answer has arrived on `fd` (without waiting).

@@ -1,13 +1,23 @@
-// Native policy speed: generation tokens/s with the KV cache at batch 1 and batch 32, and
-// training tokens/s (forward + backward + AdamW), for a ~0.3M and a ~1M parameter
-// config on 2 threads; each against the naive kernels in the same run.
+// Native policy speed against the naive kernels and, when present, against peers at the same
+// shapes: generation tokens/s with the KV cache at batch 1, 32 and 128 (a GRPO step samples
+// groups), and training tokens/s (forward + backward + AdamW on 8 x 128 tokens), for a ~0.3M
+// and a ~1M parameter config on 2 threads. Peers, each timed in the same rounds:
+//  - llama2.c's run.c (batch 1): `--peers DIR` after `bash scripts/peers/llama2c.sh SRC DIR`;
+//  - PyTorch eager (scripts/peers/torch_policy.py), when python3 can import torch.
+// Figures are medians of --rounds interleaved rounds; the naive kernels run once (reference).
 //
-//   build/bin/policy_bench [--gen-tokens 200] [--train-steps 4]
+//   build/bin/policy_bench [--gen-tokens 200] [--train-steps 4] [--rounds 3] [--peers DIR]
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
+#include "policy/model/packed_matmul.hpp"
 #include "policy/model/sampler.hpp"
 #include "policy/model/sft.hpp"
 
@@ -15,18 +25,24 @@ namespace {
 
 using namespace crucible::policy;
 using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-ModelConfig config(size_t dim, size_t layers, size_t heads, size_t mlp) {
+struct Shape {
+  const char* name;
+  size_t dim, layers, heads, mlp;
+};
+
+ModelConfig config(const Shape& s) {
   ModelConfig c;
   c.vocab = Tokenizer().vocab_size();
-  c.dim = dim;
-  c.layers = layers;
-  c.heads = heads;
-  c.mlp_dim = mlp;
+  c.dim = s.dim;
+  c.layers = s.layers;
+  c.heads = s.heads;
+  c.mlp_dim = s.mlp;
   c.max_seq = 256;
   return c;
 }
@@ -62,40 +78,124 @@ double training(Transformer<float>& m, size_t steps) {
   return static_cast<double>(steps * batch.size() * 127) / seconds_since(t);
 }
 
+std::string run_command(const std::string& command) {
+  std::string out;
+  if (FILE* p = popen(command.c_str(), "r")) {
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    pclose(p);
+  }
+  return out;
+}
+
+// llama2.c's own figure ("achieved tok/s", after the first token) for 200 forced prompt
+// tokens, the better of 1 and 2 OpenMP threads; 0 when it did not run.
+double llama2c(const fs::path& dir, const Shape& s) {
+  fs::path run = dir / "llama2c_run", model = dir / (std::string("llama2c_") + s.name + ".bin");
+  if (!fs::exists(run) || !fs::exists(model)) return 0;
+  std::string prompt;
+  for (int i = 0; i < 199; ++i) prompt += static_cast<char>('a' + i % 10);
+  double best = 0;
+  for (int threads : {1, 2}) {
+    std::string out =
+        run_command("OMP_NUM_THREADS=" + std::to_string(threads) + " '" + run.string() + "' '" +
+                    model.string() + "' -z '" + (dir / "llama2c_tokenizer.bin").string() +
+                    "' -n 201 -i " + prompt + " 2>&1 >/dev/null");
+    auto at = out.find("achieved tok/s: ");
+    if (at != std::string::npos) best = std::max(best, std::stod(out.substr(at + 16)));
+  }
+  return best;
+}
+
+// PyTorch's figures for the shape, keyed as the script prints them; empty without torch.
+nlohmann::json torch_eager(const std::string& python, const fs::path& script, const Shape& s,
+                           size_t gen_tokens, size_t train_steps) {
+  if (!fs::exists(script)) return {};
+  char args[256];
+  std::snprintf(args, sizeof args,
+                " --dim %zu --hidden %zu --layers %zu --heads %zu --vocab %zu --seq 256 "
+                "--gen-tokens %zu --train-steps %zu 2>/dev/null",
+                s.dim, s.mlp, s.layers, s.heads, Tokenizer().vocab_size(), gen_tokens, train_steps);
+  std::string out = run_command(python + " '" + script.string() + "'" + args);
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  return j.is_object() ? j : nlohmann::json{};
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t gen_tokens = 200, train_steps = 4;
+  size_t gen_tokens = 200, train_steps = 4, rounds = 3;
+  fs::path peers;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--gen-tokens")) gen_tokens = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--train-steps")) train_steps = std::stoul(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoul(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--peers")) peers = argv[i + 1];
   }
+  fs::path torch_script = fs::path(argv[0]).parent_path() / "../../scripts/peers/torch_policy.py";
+  // The first python3 that imports torch (Debian's python3-torch is for /usr/bin/python3).
+  std::string python;
+  for (const char* candidate : {"python3", "/usr/bin/python3"})
+    if (python.empty() && run_command(std::string(candidate) + " -c 'import torch' 2>&1").empty())
+      python = candidate;
+  bool have_torch = !python.empty();
   set_blas_threads(2);
-  struct Named {
-    const char* name;
-    ModelConfig c;
-  };
-  for (const Named& n :
-       {Named{"~0.3M", config(64, 5, 4, 192)}, Named{"~1M", config(128, 5, 4, 352)}}) {
-    Transformer<float> m(n.c);
+  std::printf("packed kernels: %s; BLAS: %s; peers: llama2.c %s, PyTorch %s\n",
+              isa_name(default_isa()).c_str(), kernel_name(Backend::Blas).c_str(),
+              peers.empty() ? "(no --peers)" : peers.c_str(),
+              have_torch ? "present" : "(python3 cannot import torch)");
+  const std::vector<size_t> batches{1, 32, 128};
+  for (const Shape& s : {Shape{"0.3M", 64, 5, 4, 192}, Shape{"1M", 128, 5, 4, 352}}) {
+    Transformer<float> m(config(s));
     m.init(1);
-    std::printf("%s config: %zu parameters (dim %zu, %zu layers, mlp %zu)\n", n.name,
-                m.params.size(), n.c.dim, n.c.layers, n.c.mlp_dim);
-    for (size_t batch : {size_t{1}, size_t{32}}) {
-      m.set_backend(Backend::Naive);
-      double naive = generation(m, batch, gen_tokens);
+    std::printf("\n~%s config: %zu parameters (dim %zu, %zu layers, mlp %zu), median of %zu\n",
+                s.name, m.params.size(), s.dim, s.layers, s.mlp, rounds);
+    std::map<std::string, std::vector<double>> got;
+    for (size_t r = 0; r < rounds; ++r) {
       m.set_backend(Backend::Blas);
-      double blas = generation(m, batch, gen_tokens);
-      std::printf("  generation, batch %2zu: %8.0f tokens/s (naive kernels %8.0f; %.2fx)\n", batch,
-                  blas, naive, blas / naive);
+      for (size_t b : batches)
+        got["gen" + std::to_string(b)].push_back(generation(m, b, gen_tokens));
+      got["train"].push_back(training(m, train_steps));
+      if (!peers.empty()) got["llama2c"].push_back(llama2c(peers, s));
+      if (have_torch) {
+        auto j = torch_eager(python, torch_script, s, gen_tokens, train_steps);
+        for (auto& [key, value] : j.items())
+          if (value.is_number()) got["torch_" + key].push_back(value.get<double>());
+      }
     }
     m.set_backend(Backend::Naive);
-    double naive = training(m, 1);
-    m.set_backend(Backend::Blas);
-    double blas = training(m, train_steps);
-    std::printf(
-        "  training (8 x 128 tokens, fwd+bwd+AdamW): %8.0f tokens/s (naive kernels %8.0f; %.2fx)\n",
-        blas, naive, blas / naive);
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+    auto peer = [&](const std::string& key, double ours) {
+      double v = median(got[key]);
+      if (v <= 0) return std::string("            -");
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%8.0f (%.2fx)", v, ratio(ours, v));
+      return std::string(buf);
+    };
+    std::printf("  %-22s %10s %18s %18s %18s\n", "tokens/s", "Crucible", "naive (x)",
+                "llama2.c (x)", "PyTorch (x)");
+    double batch1 = median(got["gen1"]);
+    for (size_t b : batches) {
+      double ours = median(got["gen" + std::to_string(b)]);
+      double naive = generation(m, b, b > 32 ? gen_tokens / 4 : gen_tokens);
+      char label[64];
+      std::snprintf(label, sizeof label, "generation, batch %zu", b);
+      std::printf("  %-22s %10.0f %9.0f (%5.2fx) %18s %18s", label, ours, naive, ratio(ours, naive),
+                  b == 1 ? peer("llama2c", ours).c_str() : "            -",
+                  peer("torch_generation_" + std::to_string(b), ours).c_str());
+      if (b > 1) std::printf("   %.2fx batch 1", ratio(ours, batch1));
+      std::printf("\n");
+    }
+    double ours = median(got["train"]), naive = training(m, 1);
+    std::printf("  %-22s %10.0f %9.0f (%5.2fx) %18s %18s\n", "training 8 x 128", ours, naive,
+                ratio(ours, naive), "            -", peer("torch_training", ours).c_str());
   }
   return 0;
 }

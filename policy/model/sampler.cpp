@@ -6,164 +6,9 @@
 
 #include "base/error.hpp"
 #include "base/rng.hpp"
-#include "policy/model/layers.hpp"
 #include "policy/model/token_choice.hpp"
 
 namespace crucible::policy {
-
-namespace {
-
-std::shared_ptr<KvState> empty_kv_state(const ModelConfig& c) {
-  auto s = std::make_shared<KvState>();
-  s->k.resize(c.layers * c.max_seq * c.dim);
-  s->v.resize(s->k.size());
-  return s;
-}
-
-}  // namespace
-
-KvCache::KvCache(const ModelConfig& c, size_t slots) : stride_(c.max_seq * c.dim) {
-  for (size_t i = 0; i < slots; ++i) slots_.push_back(empty_kv_state(c));
-}
-
-namespace {
-
-// Inference-time pieces shared by decode_step and prefill (training keeps its own
-// activations in Transformer::forward). Shapes: x, xn, y [n, D]; a, b, h [n, F].
-struct Scratch {
-  std::vector<float> xn, rstd, y, a, b, h;
-  Scratch(size_t n, const ModelConfig& c)
-      : xn(n * c.dim),
-        rstd(n),
-        y(n * c.dim),
-        a(n * c.mlp_dim),
-        b(n * c.mlp_dim),
-        h(n * c.mlp_dim) {}
-};
-
-// q, k, v [n, D] of layer L for x, rotated to their positions.
-void attention_inputs(const Transformer<float>& model, const ParamLayout::Layer& L,
-                      const std::vector<float>& x, const std::vector<int>& pos, size_t n,
-                      Scratch& s, std::vector<float>& q, std::vector<float>& k,
-                      std::vector<float>& v) {
-  const ModelConfig& c = model.config();
-  const float* P = model.params.data();
-  const size_t d = c.dim;
-  rmsnorm_forward(s.xn.data(), s.rstd.data(), x.data(), P + L.attn_norm, n, d,
-                  static_cast<float>(c.norm_eps));
-  matmul_forward(model.backend(), q.data(), s.xn.data(), P + L.wq, n, d, d);
-  matmul_forward(model.backend(), k.data(), s.xn.data(), P + L.wk, n, d, d);
-  matmul_forward(model.backend(), v.data(), s.xn.data(), P + L.wv, n, d, d);
-  const float theta = static_cast<float>(c.rope_theta);
-  rope_apply(q.data(), pos.data(), n, c.heads, c.head_dim(), theta, 1);
-  rope_apply(k.data(), pos.data(), n, c.heads, c.head_dim(), theta, 1);
-}
-
-// x += attn_out Wo; then x += MLP(rmsnorm(x)): the rest of layer L.
-void finish_layer(const Transformer<float>& model, const ParamLayout::Layer& L,
-                  const std::vector<float>& attn_out, std::vector<float>& x, size_t n, Scratch& s) {
-  const ModelConfig& c = model.config();
-  const float* P = model.params.data();
-  const Backend be = model.backend();
-  const size_t d = c.dim, f = c.mlp_dim;
-  matmul_forward(be, s.y.data(), attn_out.data(), P + L.wo, n, d, d);
-  for (size_t i = 0; i < n * d; ++i) x[i] += s.y[i];
-  rmsnorm_forward(s.xn.data(), s.rstd.data(), x.data(), P + L.mlp_norm, n, d,
-                  static_cast<float>(c.norm_eps));
-  matmul_forward(be, s.a.data(), s.xn.data(), P + L.w1, n, d, f);
-  if (c.swiglu) {
-    matmul_forward(be, s.b.data(), s.xn.data(), P + L.w3, n, d, f);
-    swiglu_forward(s.h.data(), s.a.data(), s.b.data(), n * f);
-  } else {
-    gelu_forward(s.h.data(), s.a.data(), n * f);
-  }
-  matmul_forward(be, s.y.data(), s.h.data(), P + L.w2, n, f, d);
-  for (size_t i = 0; i < n * d; ++i) x[i] += s.y[i];
-}
-
-// logits [n, vocab] from the final residual stream (tied embedding).
-void output_logits(const Transformer<float>& model, const std::vector<float>& x, size_t n,
-                   Scratch& s, std::vector<float>& logits) {
-  const ModelConfig& c = model.config();
-  const ParamLayout& lay = model.layout();
-  const float* P = model.params.data();
-  rmsnorm_forward(s.xn.data(), s.rstd.data(), x.data(), P + lay.final_norm, n, c.dim,
-                  static_cast<float>(c.norm_eps));
-  logits.resize(n * c.vocab);
-  matmul_forward(model.backend(), logits.data(), s.xn.data(), P + lay.embedding, n, c.dim, c.vocab);
-}
-
-}  // namespace
-
-void decode_step(const Transformer<float>& model, KvCache& cache, const std::vector<size_t>& slots,
-                 const std::vector<int>& tokens, const std::vector<size_t>& positions,
-                 std::vector<float>& logits) {
-  const ModelConfig& c = model.config();
-  const size_t n = slots.size(), d = c.dim, heads = c.heads, hd = c.head_dim();
-  std::vector<int> pos(n);
-  for (size_t i = 0; i < n; ++i) pos[i] = static_cast<int>(positions[i]);
-  Scratch s(n, c);
-  std::vector<float> x(n * d), q(n * d), k(n * d), v(n * d), att_out(n * d), scores(c.max_seq);
-  embedding_forward(x.data(), tokens.data(), model.params.data() + model.layout().embedding, n, d);
-  const float scale = 1.f / std::sqrt(static_cast<float>(hd));
-  for (size_t l = 0; l < c.layers; ++l) {
-    const auto& L = model.layout().layers[l];
-    attention_inputs(model, L, x, pos, n, s, q, k, v);
-    // Each row attends over its own slot's cache, up to its own position.
-    for (size_t i = 0; i < n; ++i) {
-      float* K = cache.keys(l, slots[i]);
-      float* V = cache.values(l, slots[i]);
-      std::copy(k.begin() + static_cast<long>(i * d), k.begin() + static_cast<long>((i + 1) * d),
-                K + positions[i] * d);
-      std::copy(v.begin() + static_cast<long>(i * d), v.begin() + static_cast<long>((i + 1) * d),
-                V + positions[i] * d);
-      for (size_t hh = 0; hh < heads; ++hh) {
-        const float* qi = q.data() + i * d + hh * hd;
-        float mx = -INFINITY;
-        for (size_t t = 0; t <= positions[i]; ++t) {
-          const float* ks = K + t * d + hh * hd;
-          float dot = 0;
-          for (size_t e = 0; e < hd; ++e) dot += qi[e] * ks[e];
-          scores[t] = dot * scale;
-          mx = std::max(mx, scores[t]);
-        }
-        float sum = 0;
-        for (size_t t = 0; t <= positions[i]; ++t) sum += scores[t] = std::exp(scores[t] - mx);
-        float* o = att_out.data() + i * d + hh * hd;
-        std::fill(o, o + hd, 0.f);
-        for (size_t t = 0; t <= positions[i]; ++t) {
-          const float* vs = V + t * d + hh * hd;
-          float w = scores[t] / sum;
-          for (size_t e = 0; e < hd; ++e) o[e] += w * vs[e];
-        }
-      }
-    }
-    finish_layer(model, L, att_out, x, n, s);
-  }
-  output_logits(model, x, n, s, logits);
-}
-
-void prefill(const Transformer<float>& model, KvCache& cache, size_t slot, const int* tokens,
-             size_t n, std::vector<float>& logits) {
-  const ModelConfig& c = model.config();
-  const size_t d = c.dim;
-  std::vector<int> pos(n);
-  for (size_t i = 0; i < n; ++i) pos[i] = static_cast<int>(i);
-  Scratch s(n, c);
-  // Shapes: x, q, k, v, att_out [n, D]; att [H, n, n].
-  std::vector<float> x(n * d), q(n * d), k(n * d), v(n * d), att_out(n * d), att(c.heads * n * n);
-  embedding_forward(x.data(), tokens, model.params.data() + model.layout().embedding, n, d);
-  for (size_t l = 0; l < c.layers; ++l) {
-    const auto& L = model.layout().layers[l];
-    attention_inputs(model, L, x, pos, n, s, q, k, v);
-    std::copy(k.begin(), k.end(), cache.keys(l, slot));
-    std::copy(v.begin(), v.end(), cache.values(l, slot));
-    attention_forward(att_out.data(), att.data(), q.data(), k.data(), v.data(), 1, n, c.heads,
-                      c.head_dim());
-    finish_layer(model, L, att_out, x, n, s);
-  }
-  output_logits(model, x, n, s, logits);
-}
 
 namespace {
 
@@ -256,6 +101,7 @@ size_t Sampler::reusable_positions(const Sample& s, const std::vector<int>& know
 void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
   const ModelConfig& c = model_.config();
   if (samples.empty()) return;
+  Decoder decoder(model_);
   KvCache cache(c, 0);  // slot i is sample i's, adopted below
   // Each slot prefills what it already has (scoring forced tokens that have no log-prob
   // yet), then feeds its last known token and samples one token per step.
@@ -277,7 +123,7 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
   // Everything already known but the last token is prefilled in one pass per sample (one
   // product over all its rows instead of one step per token), or taken from the sample's
   // kept KV state as far as it matches; rows that predict forced completion tokens score
-  // them. The last known token then goes through decode_step.
+  // them. The last known token then goes through a decode step.
   for (size_t i = 0; i < samples.size(); ++i) {
     Sample& s = *samples[i];
     std::shared_ptr<KvState> kept = std::move(s.kv);
@@ -300,9 +146,9 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
       std::iota(positions.begin(), positions.end(), reuse);
       std::vector<int> rows(known.begin() + static_cast<long>(reuse),
                             known.begin() + static_cast<long>(n));
-      decode_step(model_, cache, slot, rows, positions, logits);
+      decoder.step(cache, slot, rows, positions, logits);
     } else if (reuse == 0 && n > 0) {
-      prefill(model_, cache, i, known.data(), n, logits);
+      decoder.prefill(cache, i, known.data(), n, logits);
     }
     for (size_t r = std::max(s.prompt_tokens.size() - 1, reuse); r < n; ++r) {
       size_t next = r + 1 - s.prompt_tokens.size();  // completion token predicted by row r
@@ -328,7 +174,7 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
                                                        : s.tokens[fed[i] - s.prompt_tokens.size()]);
     }
     if (slots.empty()) break;
-    decode_step(model_, cache, slots, tokens, positions, logits);
+    decoder.step(cache, slots, tokens, positions, logits);
     for (size_t r = 0; r < slots.size(); ++r) {
       size_t i = slots[r];
       Sample& s = *samples[i];

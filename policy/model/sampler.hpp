@@ -16,49 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "policy/model/decoder.hpp"
 #include "policy/model/tokenizer.hpp"
 #include "policy/model/transformer.hpp"
 #include "policy/sample.hpp"
 
 namespace crucible::policy {
-
-// One sequence's keys and values: [layers, max_seq, D] each. `tokens` are the tokens at
-// the positions stored, and `stamp` names the weights that computed them: a cache is
-// reused only by the same model at the same stamp, for a sequence that starts with
-// exactly these tokens.
-struct KvState {
-  std::vector<float> k, v;
-  std::vector<int> tokens;
-  const void* model = nullptr;
-  std::string stamp;
-};
-
-// Per-step inference with a cache of keys and values per sequence slot. Each slot owns a
-// KvState, so a slot can be handed to a sample and adopted again by a later call.
-class KvCache {
- public:
-  KvCache(const ModelConfig& config, size_t slots);
-  float* keys(size_t layer, size_t slot) { return slots_[slot]->k.data() + layer * stride_; }
-  float* values(size_t layer, size_t slot) { return slots_[slot]->v.data() + layer * stride_; }
-  size_t slots() const { return slots_.size(); }
-  std::shared_ptr<KvState>& state(size_t slot) { return slots_[slot]; }
-  void adopt(std::shared_ptr<KvState> state) { slots_.push_back(std::move(state)); }
-
- private:
-  size_t stride_;
-  std::vector<std::shared_ptr<KvState>> slots_;
-};
-
-// Runs one position for each listed slot: tokens[i] at positions[i]; logits [n, vocab].
-void decode_step(const Transformer<float>& model, KvCache& cache, const std::vector<size_t>& slots,
-                 const std::vector<int>& tokens, const std::vector<size_t>& positions,
-                 std::vector<float>& logits);
-
-// Runs positions 0..n-1 of one sequence in a single pass (prompt prefill), filling the
-// slot's cache; logits [n, vocab]. With the naive kernels it gives exactly the values
-// decode_step would, position by position.
-void prefill(const Transformer<float>& model, KvCache& cache, size_t slot, const int* tokens,
-             size_t n, std::vector<float>& logits);
 
 class Sampler {
  public:

@@ -347,38 +347,38 @@ TEST(KvCache, StepByStepLogitsEqualFullRecomputation) {
   std::vector<int> tokens{3, 1, 4, 1, 5, 9, 2, 6};
   const float* full = m.forward(tokens.data(), 1, tokens.size());
   std::vector<float> expected(full, full + tokens.size() * 30);
+  Decoder decoder(m);
   KvCache cache(c, 1);
   std::vector<float> logits;
   float worst = 0;
   for (size_t t = 0; t < tokens.size(); ++t) {
-    decode_step(m, cache, {0}, {tokens[t]}, {t}, logits);
+    decoder.step(cache, {0}, {tokens[t]}, {t}, logits);
     for (size_t v = 0; v < 30; ++v)
       worst = std::max(worst, std::abs(logits[v] - expected[t * 30 + v]));
   }
   EXPECT_LT(worst, 1e-5f);
 }
 
-TEST(KvCache, PrefillEqualsStepByStep) {
+TEST(KvCache, PrefillEqualsStepByStepBitForBit) {
   ModelConfig c = tiny(true, 30);
   for (Backend backend : {Backend::Naive, Backend::Blas}) {
     Transformer<float> m(c, backend);
     m.init(6);
+    Decoder decoder(m);
     std::vector<int> tokens{3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
     KvCache stepped(c, 1), filled(c, 1);
     std::vector<float> step_logits, all_logits;
-    prefill(m, filled, 0, tokens.data(), tokens.size(), all_logits);
+    decoder.prefill(filled, 0, tokens.data(), tokens.size(), all_logits);
     for (size_t t = 0; t < tokens.size(); ++t) {
-      decode_step(m, stepped, {0}, {tokens[t]}, {t}, step_logits);
-      for (size_t v = 0; v < 30; ++v) {
-        if (backend == Backend::Naive) {
-          EXPECT_EQ(step_logits[v], all_logits[t * 30 + v]) << "naive kernels: bit for bit";
-        } else {
-          EXPECT_NEAR(step_logits[v], all_logits[t * 30 + v], 1e-5);
-        }
-      }
+      decoder.step(stepped, {0}, {tokens[t]}, {t}, step_logits);
+      for (size_t v = 0; v < 30; ++v)
+        ASSERT_EQ(step_logits[v], all_logits[t * 30 + v]) << kernel_name(backend) << " t=" << t;
     }
-    for (size_t i = 0; i < tokens.size() * c.dim; ++i)
-      EXPECT_NEAR(stepped.keys(0, 0)[i], filled.keys(0, 0)[i], 1e-5);
+    for (size_t l = 0; l < c.layers; ++l)
+      for (size_t i = 0; i < c.max_seq * c.dim; ++i) {
+        ASSERT_EQ(stepped.keys(l, 0)[i], filled.keys(l, 0)[i]);
+        ASSERT_EQ(stepped.values(l, 0)[i], filled.values(l, 0)[i]);
+      }
   }
 }
 

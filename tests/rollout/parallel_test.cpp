@@ -11,9 +11,9 @@ namespace {
 
 // Answers task "Qn" (whose answer is n) right or wrong by a per-task pattern over the
 // sample's position in its group; tokens are the text's bytes.
-class ScriptedPolicy : public policy::Policy {
+class PatternPolicy : public policy::Policy {
  public:
-  ScriptedPolicy(std::map<std::string, std::vector<bool>> patterns, size_t group_size)
+  PatternPolicy(std::map<std::string, std::vector<bool>> patterns, size_t group_size)
       : patterns_(std::move(patterns)), group_size_(group_size) {}
 
   std::vector<policy::Sample> generate(const std::vector<std::string>& prompts,
@@ -60,8 +60,7 @@ std::vector<tasks::Task> tasks_q(int n) {
 }
 
 TEST(ParallelGroups, RecordsAndGroupAdvantages) {
-  ScriptedPolicy policy({{"Q1", {true, false, true, true}}, {"Q2", {false, false, true, false}}},
-                        4);
+  PatternPolicy policy({{"Q1", {true, false, true, true}}, {"Q2", {false, false, true, false}}}, 4);
   const rewards::Scorer reward;
   auto tasks = tasks_q(2);
   TaskCursor cursor(tasks);
@@ -92,11 +91,11 @@ TEST(ParallelGroups, RecordsAndGroupAdvantages) {
 }
 
 TEST(ParallelGroups, DynamicSamplingDropsEqualGroupsAndRefills) {
-  ScriptedPolicy policy({{"Q1", {true, true, true}},
-                         {"Q2", {true, false, false}},
-                         {"Q3", {false, false, false}},
-                         {"Q4", {false, true, true}}},
-                        3);
+  PatternPolicy policy({{"Q1", {true, true, true}},
+                        {"Q2", {true, false, false}},
+                        {"Q3", {false, false, false}},
+                        {"Q4", {false, true, true}}},
+                       3);
   const rewards::Scorer reward;
   auto tasks = tasks_q(4);
   GroupOptions o;
@@ -125,7 +124,7 @@ TEST(ParallelGroups, DynamicSamplingDropsEqualGroupsAndRefills) {
 }
 
 TEST(ParallelGroups, APoolScoresTheSameRewardsAsInline) {
-  ScriptedPolicy policy({{"Q1", {true, false, true}}, {"Q2", {false, true, true}}}, 3);
+  PatternPolicy policy({{"Q1", {true, false, true}}, {"Q2", {false, true, true}}}, 3);
   const rewards::Scorer reward;
   auto tasks = tasks_q(2);
   GroupOptions o;
@@ -146,7 +145,7 @@ TEST(ParallelGroups, APoolScoresTheSameRewardsAsInline) {
 }
 
 TEST(ParallelGroups, InvalidRewardsAreExcludedNotScoredZero) {
-  ScriptedPolicy policy({{"Q1", {true, false}}}, 2);
+  PatternPolicy policy({{"Q1", {true, false}}}, 2);
   const rewards::Scorer reward;
   auto tasks = tasks_q(1);
   tasks[0].answer = "\\frac{1}{";  // an unreadable reference: the data's fault

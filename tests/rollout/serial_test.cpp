@@ -16,7 +16,7 @@ using testing::kThinking;
 using testing::ScriptedPolicy;
 using testing::seven;
 
-rewards::Scorer verifier() {
+rewards::Scorer serial_verifier() {
   return rewards::Scorer([](const tasks::Task& t, const rewards::Completion& c) {
     return rewards::math_reward(t.answer, c.text, {});
   });
@@ -27,7 +27,7 @@ TEST(SerialGroups, ExitsSuffixesRewardsAndMasksAreExact) {
   SerialOptions o;
   o.exits = 3;
   o.evenly_spaced = true;
-  SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, verifier());
+  SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, serial_verifier());
   // Thinking tokens are bytes 7..16 ("abcdefghij"); evenly spaced cuts at 7 + 10j/4.
   EXPECT_EQ(g.exit_positions, (std::vector<size_t>{9, 12, 14}));
   ASSERT_EQ(g.members.size(), 4u);
@@ -61,7 +61,7 @@ TEST(SerialGroups, RandomExitsAreDistinctSortedAndInsideTheThinking) {
   SerialOptions o;
   o.exits = 5;
   o.sampling.seed = 11;
-  SerialGroup g = run_serial_group(policy, seven(), "q", o, verifier());
+  SerialGroup g = run_serial_group(policy, seven(), "q", o, serial_verifier());
   ASSERT_EQ(g.exit_positions.size(), 5u);
   for (size_t i = 0; i < g.exit_positions.size(); ++i) {
     EXPECT_GE(g.exit_positions[i], 8u);
@@ -73,7 +73,8 @@ TEST(SerialGroups, RandomExitsAreDistinctSortedAndInsideTheThinking) {
   for (const auto& m : g.members) EXPECT_EQ(m.reward.value, 0);  // all wrong: all zero
   for (const auto& m : g.members) EXPECT_EQ(*m.advantage, 0);
   o.sampling.seed = 12;
-  EXPECT_NE(run_serial_group(policy, seven(), "q", o, verifier()).exit_positions, g.exit_positions);
+  EXPECT_NE(run_serial_group(policy, seven(), "q", o, serial_verifier()).exit_positions,
+            g.exit_positions);
 }
 
 }  // namespace
@@ -92,7 +93,7 @@ TEST(SerialGroups, NativePolicyReusesThePrefixAndDecodesOnlyAnswers) {
   o.answer_tokens = 6;
   o.sampling.max_tokens = 40;
   o.sampling.seed = 3;
-  SerialGroup g = run_serial_group(native, seven(), "<think>", o, verifier());
+  SerialGroup g = run_serial_group(native, seven(), "<think>", o, serial_verifier());
   ASSERT_EQ(g.members.size(), 5u);
   const auto& full = g.members.back().completion_tokens;
   const size_t forcing = policy::Tokenizer().encode(o.answer_forcing).size();
@@ -118,7 +119,7 @@ TEST(SerialGroups, AnExitPastTheContextIsInvalidNotWrong) {
   o.answer_tokens = 6;
   o.sampling.max_tokens = 40;
   o.sampling.seed = 3;
-  SerialGroup g = run_serial_group(native, seven(), "<think>", o, verifier());
+  SerialGroup g = run_serial_group(native, seven(), "<think>", o, serial_verifier());
   size_t invalid = 0;
   for (const auto& m : g.members) {
     if (m.reward.valid) {

@@ -9,13 +9,13 @@
 namespace crucible::rewards::math {
 namespace {
 
-struct Row {
+struct EquivalenceRow {
   const char* gold;
   const char* pred;
   bool correct;
 };
 
-const Row kRows[] = {
+const EquivalenceRow kEquivalenceRows[] = {
     // Integers and signs.
     {"42", "42", true},
     {"42", "43", false},
@@ -261,10 +261,10 @@ const Row kRows[] = {
     {"(3, 4)", "The point is $\\boxed{(3,4)}$.", true},
 };
 
-class Equivalence : public ::testing::TestWithParam<Row> {};
+class Equivalence : public ::testing::TestWithParam<EquivalenceRow> {};
 
 TEST_P(Equivalence, JudgesTheAnswer) {
-  const Row& r = GetParam();
+  const EquivalenceRow& r = GetParam();
   Verification v = verify(r.gold, r.pred, VerifyOptions{});
   EXPECT_EQ(v.correct, r.correct) << "gold: " << r.gold << "\npred: " << r.pred
                                   << "\nstatus: " << status_name(v.status)
@@ -273,7 +273,7 @@ TEST_P(Equivalence, JudgesTheAnswer) {
                                   << "\nmessage: " << v.message;
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, Equivalence, ::testing::ValuesIn(kRows));
+INSTANTIATE_TEST_SUITE_P(Table, Equivalence, ::testing::ValuesIn(kEquivalenceRows));
 
 // Options change readings on purpose; each row is one option set against the default.
 TEST(EquivalenceOptions, PercentReadings) {

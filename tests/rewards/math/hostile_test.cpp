@@ -18,7 +18,7 @@ std::string repeat(const std::string& s, size_t n) {
   return out;
 }
 
-struct Row {
+struct HostileRow {
   std::string name;
   std::string gold;
   std::string pred;
@@ -26,7 +26,7 @@ struct Row {
   const char* message;  // substring of the message; "" = any
 };
 
-std::vector<Row> rows() {
+std::vector<HostileRow> rows() {
   return {
       {"deeply_nested_braces", "2", "\\boxed{" + repeat("{", 3000) + "1" + repeat("}", 3000) + "}",
        VerifyStatus::UnparseablePred, "nesting deeper than"},
@@ -72,10 +72,10 @@ std::vector<Row> rows() {
   };
 }
 
-class Hostile : public ::testing::TestWithParam<Row> {};
+class Hostile : public ::testing::TestWithParam<HostileRow> {};
 
 TEST_P(Hostile, GetsABoundedLabelledResult) {
-  const Row& r = GetParam();
+  const HostileRow& r = GetParam();
   Verification v = verify(r.gold, r.pred, VerifyOptions{});
   EXPECT_EQ(status_name(v.status), std::string(status_name(r.status)))
       << "reason: " << v.reason << " message: " << v.message;

@@ -7,12 +7,12 @@
 namespace crucible::rewards::math {
 namespace {
 
-struct Row {
+struct ParseRow {
   const char* input;
   const char* tree;
 };
 
-const Row kRows[] = {
+const ParseRow kParseRows[] = {
     {"42", "42"},
     {"-7", "-7"},
     {"3.25", "13/4"},
@@ -102,7 +102,7 @@ const Row kRows[] = {
     {"x \xE2\x89\xA4 5", "x <= 5"},
 };
 
-class Parsing : public ::testing::TestWithParam<Row> {};
+class Parsing : public ::testing::TestWithParam<ParseRow> {};
 
 TEST_P(Parsing, BuildsTheTree) {
   try {
@@ -113,7 +113,7 @@ TEST_P(Parsing, BuildsTheTree) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, Parsing, ::testing::ValuesIn(kRows));
+INSTANTIATE_TEST_SUITE_P(Table, Parsing, ::testing::ValuesIn(kParseRows));
 
 struct ErrorRow {
   const char* input;

@@ -1,0 +1,101 @@
+#include "policy/model/packed_matmul.hpp"
+
+#include <cstdlib>
+
+#include "base/error.hpp"
+#include "policy/model/packed_kernels.hpp"
+
+namespace crucible::policy {
+
+namespace {
+
+constexpr size_t kWidestLanes = 16;
+
+bool cpu_has(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512:
+      return __builtin_cpu_supports("avx512f");
+    case Isa::Avx2:
+      return __builtin_cpu_supports("avx2");
+    case Isa::Sse2:
+      return true;
+  }
+  return false;
+}
+
+Isa isa_from_environment() {
+  const char* asked = std::getenv("CRUCIBLE_POLICY_ISA");
+  if (!asked || !*asked) return supported_isas().front();
+  for (Isa isa : {Isa::Avx512, Isa::Avx2, Isa::Sse2})
+    if (isa_name(isa) == asked) {
+      if (!cpu_has(isa))
+        throw InvalidRequest("CRUCIBLE_POLICY_ISA=" + std::string(asked) +
+                             ": this CPU does not have it");
+      return isa;
+    }
+  throw InvalidRequest("CRUCIBLE_POLICY_ISA=" + std::string(asked) +
+                       ": unknown; known: avx512, avx2, sse2");
+}
+
+}  // namespace
+
+std::string isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512:
+      return "avx512";
+    case Isa::Avx2:
+      return "avx2";
+    case Isa::Sse2:
+      return "sse2";
+  }
+  return "?";
+}
+
+std::vector<Isa> supported_isas() {
+  std::vector<Isa> out;
+  for (Isa isa : {Isa::Avx512, Isa::Avx2, Isa::Sse2})
+    if (cpu_has(isa)) out.push_back(isa);
+  return out;
+}
+
+Isa default_isa() {
+  static const Isa chosen = isa_from_environment();
+  return chosen;
+}
+
+PackedMatrix pack_matrix(const float* w, size_t out, size_t in) {
+  PackedMatrix p;
+  p.in = in;
+  p.out = out;
+  p.ld = (out + kWidestLanes - 1) / kWidestLanes * kWidestLanes;
+  p.wt.assign(in * p.ld, 0.f);
+  for (size_t o = 0; o < out; ++o)
+    for (size_t i = 0; i < in; ++i) p.wt[i * p.ld + o] = w[o * in + i];
+  return p;
+}
+
+void packed_matmul(float* y, const float* x, const PackedMatrix& w, size_t n, Isa isa) {
+  switch (isa) {
+    case Isa::Avx512:
+      return packed_avx512::matmul(y, x, w.wt.data(), n, w.in, w.ld, w.out);
+    case Isa::Avx2:
+      return packed_avx2::matmul(y, x, w.wt.data(), n, w.in, w.ld, w.out);
+    case Isa::Sse2:
+      return packed_sse2::matmul(y, x, w.wt.data(), n, w.in, w.ld, w.out);
+  }
+}
+
+void packed_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,
+                   const float* v, size_t vstride, size_t heads, size_t hd, size_t last,
+                   float scale, Isa isa) {
+  switch (isa) {
+    case Isa::Avx512:
+      return packed_avx512::attend(out, scores, q, kt, kstride, v, vstride, heads, hd, last, scale);
+    case Isa::Avx2:
+      return packed_avx2::attend(out, scores, q, kt, kstride, v, vstride, heads, hd, last, scale);
+    case Isa::Sse2:
+      return packed_sse2::attend(out, scores, q, kt, kstride, v, vstride, heads, hd, last, scale);
+  }
+}
+
+}  // namespace crucible::policy

@@ -43,11 +43,12 @@ Choice choose(const float* row, size_t vocab, const SamplingParams& p, double u)
   }
   if (p.top_k == 0 && p.top_p >= 1) {  // plain temperature sampling: no sort needed
     double mx = *std::max_element(row, row + vocab) / p.temperature, sum = 0;
-    for (size_t i = 0; i < vocab; ++i) sum += std::exp(row[i] / p.temperature - mx);
+    std::vector<double> weight(vocab);  // computed once: the exponentials are the cost here
+    for (size_t i = 0; i < vocab; ++i) sum += weight[i] = std::exp(row[i] / p.temperature - mx);
     double target = u * sum, cum = 0;
     size_t pick = vocab - 1;
     for (size_t i = 0; i < vocab; ++i) {
-      cum += std::exp(row[i] / p.temperature - mx);
+      cum += weight[i];
       if (target < cum) {
         pick = i;
         break;

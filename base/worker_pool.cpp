@@ -2,8 +2,9 @@
 
 namespace crucible {
 
-WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
-    : capacity_(queue_capacity ? queue_capacity : 1) {
+WorkerPool::WorkerPool(size_t threads, size_t queue_capacity, size_t per_key_capacity)
+    : capacity_(queue_capacity ? queue_capacity : 1),
+      per_key_capacity_(per_key_capacity ? per_key_capacity : capacity_) {
   if (threads == 0) threads = 1;
   for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
 }
@@ -28,6 +29,18 @@ void WorkerPool::shutdown() {
 size_t WorkerPool::queued() const {
   std::lock_guard lock(mu_);
   return queued_;
+}
+
+size_t WorkerPool::waiting(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  auto it = waiting_.find(key);
+  return it == waiting_.end() ? 0 : it->second.size();
+}
+
+bool WorkerPool::has_room(const std::string& key) const {
+  if (queued_ >= capacity_) return false;
+  auto it = waiting_.find(key);
+  return it == waiting_.end() || it->second.size() < per_key_capacity_;
 }
 
 void WorkerPool::enqueue(const std::string& key, std::function<void()> job) {
@@ -66,7 +79,7 @@ void WorkerPool::work() {
       if (queued_ == 0) return;  // stopping and drained
       job = take_next();
       ++active_;
-      not_full_.notify_one();
+      not_full_.notify_all();  // waiters of different keys wait for different room
     }
     job();  // packaged_task keeps exceptions in the future
     std::lock_guard lock(mu_);

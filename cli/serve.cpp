@@ -1,4 +1,5 @@
-// crucible serve [--host 127.0.0.1] [--port N] [--workers N] [--queue N] [--token-file F]
+// crucible serve [--host 127.0.0.1] [--port N] [--workers N] [--queue N]
+//                [--queue-per-client N] [--token-file F]
 //                [--env-sessions N] [--env-ttl S] [--env-turns N] [--env-languages L,...]
 // Prints {"listening": "host:port"} on stdout once ready; SIGTERM or SIGINT stops it
 // gracefully (no new connections, running and queued jobs finish and are answered).
@@ -30,6 +31,7 @@ const CommandSpec kSpec{
      {"port", "P", "TCP port (default 8080; 0: the system picks)"},
      {"workers", "N", "Crucible's own /v1 jobs at once (few: verdicts must not depend on load)"},
      {"queue", "N", "jobs waiting at most (default 64)"},
+     {"queue-per-client", "N", "jobs one client address may have waiting (default 3/4 of --queue)"},
      {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
      {"token-file", "FILE", "require this bearer token"},
      {"max-body-mb", "MB", "largest request body (default 16)"},
@@ -49,6 +51,7 @@ int serve_command(const Args& args) {
   if (auto port = flags.port("port")) options.port = *port;
   if (auto w = flags.number("workers")) options.workers = static_cast<size_t>(*w);
   if (auto q = flags.number("queue")) options.queue = static_cast<size_t>(*q);
+  if (auto q = flags.whole("queue-per-client", 1, 1000000)) options.queue_per_client = *q;
   if (auto c = flags.number("compat-workers")) options.compat_workers = static_cast<size_t>(*c);
   if (auto m = flags.number("max-body-mb"))
     options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));

@@ -1,5 +1,7 @@
 #include "sandbox/service/server.hpp"
 
+#include <algorithm>
+
 #include "base/error.hpp"
 #include "base/files.hpp"
 
@@ -30,8 +32,16 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   if (options_.queue == 0) throw InvalidRequest("--queue must be at least 1");
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
   service_ = std::make_unique<SandboxService>(*sandbox_, service_options);
-  pool_ = std::make_unique<WorkerPool>(options_.workers, options_.queue);
-  compat_pool_ = std::make_unique<WorkerPool>(options_.compat_workers, options_.compat_queue);
+  if (options_.queue_per_client > options_.queue)
+    throw InvalidRequest("--queue-per-client (" + std::to_string(options_.queue_per_client) +
+                         ") must not exceed --queue (" + std::to_string(options_.queue) + ")");
+  auto share = [&](size_t queue) {
+    if (options_.queue_per_client) return options_.queue_per_client * queue / options_.queue;
+    return std::max<size_t>(1, queue * 3 / 4);
+  };
+  pool_ = std::make_unique<WorkerPool>(options_.workers, options_.queue, share(options_.queue));
+  compat_pool_ = std::make_unique<WorkerPool>(options_.compat_workers, options_.compat_queue,
+                                              share(options_.compat_queue));
   service_->metrics().set_queue_depth_source(
       [this] { return pool_->queued() + compat_pool_->queued(); });
   net::ServerOptions http_options;
@@ -61,7 +71,14 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
                 },
                 request->client_address);
     if (!queued) {
-      net::HttpResponse busy = net::error_response(429, "the job queue is full; retry later");
+      WorkerPool& pool = *(compat ? compat_pool_ : pool_);
+      size_t mine = pool.waiting(request->client_address);
+      net::HttpResponse busy = net::error_response(
+          429, mine >= pool.per_key_capacity()
+                   ? "this client already has " + std::to_string(mine) +
+                         " jobs waiting (the limit per client is " +
+                         std::to_string(pool.per_key_capacity()) + "); retry later"
+                   : std::string("the job queue is full; retry later"));
       busy.headers.emplace_back("Retry-After", "1");
       service_->metrics().count_request(service_->route_label(request->path), 429);
       respond(busy);

@@ -1,8 +1,8 @@
 // `crucible serve`: the sandbox service on an HTTP server with a bounded job queue.
 // Requests that run code wait for one of `workers`, taken round robin across client
 // addresses (one client's backlog does not hold up another's job); when `queue` are already
-// waiting the answer is 429 with Retry-After. Binding to a non-loopback address requires a
-// token.
+// waiting, or `queue_per_client` of the same client's, the answer is 429 with Retry-After.
+// Binding to a non-loopback address requires a token.
 //
 //   SandboxServer server({.port = 0, .workers = 2});
 //   server.start();  ... server.port() ...  server.stop();   // graceful
@@ -23,6 +23,9 @@ struct ServeOptions {
   uint16_t port = 8080;
   size_t workers = 2;
   size_t queue = 64;
+  // Jobs one client address may have waiting; 0: three quarters of `queue` (and of
+  // `compat_queue`), so a flood from one client leaves room for others.
+  size_t queue_per_client = 0;
   // SandboxFusion's /run_code and Piston's /api/v2/execute run as those services do: many
   // at once, each bounded by its wall-clock timeout (verl's client fans out 32 requests
   // with a 30 s read timeout). Crucible's own /v1 jobs keep `workers`, so their verdicts do

@@ -80,6 +80,34 @@ TEST(WorkerPool, WaitingJobsAreTakenRoundRobinAcrossKeys) {
   EXPECT_EQ(pool.queued(), 0u);
 }
 
+TEST(WorkerPool, AKeyCannotTakeMoreThanItsShareOfTheQueue) {
+  WorkerPool pool(1, 8, 3);
+  BusyWorker busy(pool);
+  std::vector<std::future<void>> jobs;
+  for (int i = 0; i < 3; ++i) {
+    auto f = pool.try_submit([] {}, "10.0.0.1");
+    ASSERT_TRUE(f.has_value()) << i;
+    jobs.push_back(std::move(*f));
+  }
+  EXPECT_FALSE(pool.try_submit([] {}, "10.0.0.1").has_value()) << "its share is 3";
+  EXPECT_EQ(pool.waiting("10.0.0.1"), 3u);
+  auto other = pool.try_submit([] {}, "10.0.0.2");
+  ASSERT_TRUE(other.has_value()) << "the queue still has room for another client";
+  jobs.push_back(std::move(*other));
+  // A blocking submit of the full key waits for one of its jobs to be taken, not for the queue.
+  std::atomic<bool> submitted{false};
+  std::thread late([&] {
+    pool.submit([] {}, "10.0.0.1").get();
+    submitted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(submitted.load());
+  busy.release();
+  late.join();
+  EXPECT_TRUE(submitted.load());
+  for (auto& j : jobs) j.get();
+}
+
 TEST(WorkerPool, ShutdownRefusesNewWorkButFinishesQueuedJobs) {
   std::atomic<int> done{0};
   WorkerPool pool(1, 8);

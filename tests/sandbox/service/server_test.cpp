@@ -126,6 +126,49 @@ std::string post_request(const std::string& body) {
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+TEST_F(Server, OneClientCannotFillTheQueueThatOthersNeed) {
+  auto o = options(1, 4);
+  o.queue_per_client = 2;
+  SandboxServer server(o);
+  server.start();
+  std::string sleep = post_request(kSleep);
+  std::vector<int> flood;
+  for (int i = 0; i < 4; ++i) {  // one runs, two wait, the fourth is over the client's share
+    int fd = raw_connection(server.port(), "127.0.0.2");
+    ASSERT_GE(fd, 0) << "binding 127.0.0.2";
+    ASSERT_EQ(::write(fd, sleep.data(), sleep.size()), static_cast<ssize_t>(sleep.size()));
+    flood.push_back(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  char buffer[4096];
+  ssize_t n = ::recv(flood.back(), buffer, sizeof buffer, 0);
+  ASSERT_GT(n, 0);
+  std::string refused(buffer, static_cast<size_t>(n));
+  EXPECT_EQ(refused.rfind("HTTP/1.1 429", 0), 0u) << refused;
+  EXPECT_NE(refused.find("this client already has 2 jobs waiting (the limit per client is 2)"),
+            std::string::npos)
+      << refused;
+  net::HttpClient other;  // from 127.0.0.1: a client of its own, with room left for it
+  auto r = other.request("POST", url(server, "/v1/run"),
+                         R"j({"language":"python3","source":"print(1)"})j");
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (int fd : flood) ::close(fd);
+  server.stop();
+}
+
+TEST_F(Server, AShareAboveTheQueueIsRefused) {
+  auto o = options(1, 4);
+  o.queue_per_client = 5;
+  try {
+    SandboxServer server(o);
+    FAIL() << "accepted a per-client share above the queue";
+  } catch (const InvalidRequest& e) {
+    EXPECT_NE(std::string(e.what()).find("--queue-per-client (5) must not exceed --queue (4)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // Held-open connections (idle, or sending headers slowly) beyond the cap do not lock out
 // the next client: the one waiting longest for a request is shed.
 TEST_F(Server, HealthAnswersWhileConnectionsAreHeldOpen) {

@@ -23,4 +23,5 @@ tests = json.dumps({"inputs": ["1 2\n"], "outputs": ["3\n"]})
 program = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
 print(verl.compute_score("codecontests", program, tests)["score"])
 print(trl.math_reward(["The answer is 4.", "\\boxed{5}"], answer=["4", "4"]))
-print(openrlhf.reward_func(["Q: 2+2? \\boxed{4}"], ["Q: 2+2? "], ["4"])["rewards"])
+# Rewards are a torch tensor when torch is importable (as OpenRLHF expects), else a list.
+print([float(r) for r in openrlhf.reward_func(["Q: 2+2? \\boxed{4}"], ["Q: 2+2? "], ["4"])["rewards"]])

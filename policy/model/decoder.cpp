@@ -93,31 +93,12 @@ void Decoder::attend(KvCache& cache, size_t layer, const Rows& rows) {
     const float* K = cache.keys(layer, rows.slots[i]);
     const float* V = cache.values(layer, rows.slots[i]);
     const size_t last = rows.positions[i];
-    if (packed_) {
-      packed_attend(att_.data() + i * d, scores, q_.data() + i * d, K, seq, V, d, c_.heads, hd,
-                    last, scale, isa_);
-      continue;
-    }
-    for (size_t h = 0; h < c_.heads; ++h) {
-      const float* q = q_.data() + i * d + h * hd;
-      float* o = att_.data() + i * d + h * hd;
-      // The reference: one position at a time.
-      float mx = -INFINITY;
-      for (size_t t = 0; t <= last; ++t) {
-        float dot = 0;
-        for (size_t e = 0; e < hd; ++e) dot += q[e] * K[(h * hd + e) * seq + t];
-        scores[t] = dot * scale;
-        mx = std::max(mx, scores[t]);
-      }
-      float sum = 0;
-      for (size_t t = 0; t <= last; ++t) sum += scores[t] = std::exp(scores[t] - mx);
-      std::fill(o, o + hd, 0.f);
-      for (size_t t = 0; t <= last; ++t) {
-        const float* vs = V + t * d + h * hd;
-        float w = scores[t] / sum;
-        for (size_t e = 0; e < hd; ++e) o[e] += w * vs[e];
-      }
-    }
+    float* o = att_.data() + i * d;
+    const float* q = q_.data() + i * d;
+    if (packed_)
+      packed_attend(o, scores, q, K, seq, V, d, c_.heads, hd, last, scale, isa_);
+    else
+      naive_attend(o, scores, q, K, seq, V, d, c_.heads, hd, last, scale);
   }
 }
 

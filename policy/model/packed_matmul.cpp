@@ -1,5 +1,7 @@
 #include "policy/model/packed_matmul.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "base/error.hpp"
@@ -95,6 +97,30 @@ void packed_attend(float* out, float* scores, const float* q, const float* kt, s
       return packed_avx2::attend(out, scores, q, kt, kstride, v, vstride, heads, hd, last, scale);
     case Isa::Sse2:
       return packed_sse2::attend(out, scores, q, kt, kstride, v, vstride, heads, hd, last, scale);
+  }
+}
+
+void naive_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,
+                  const float* v, size_t vstride, size_t heads, size_t hd, size_t last,
+                  float scale) {
+  for (size_t h = 0; h < heads; ++h) {
+    const float* qh = q + h * hd;
+    float* o = out + h * hd;
+    float mx = -INFINITY;
+    for (size_t t = 0; t <= last; ++t) {
+      float dot = 0;
+      for (size_t e = 0; e < hd; ++e) dot += qh[e] * kt[(h * hd + e) * kstride + t];
+      scores[t] = dot * scale;
+      mx = std::max(mx, scores[t]);
+    }
+    float sum = 0;
+    for (size_t t = 0; t <= last; ++t) sum += scores[t] = std::exp(scores[t] - mx);
+    std::fill(o, o + hd, 0.f);
+    for (size_t t = 0; t <= last; ++t) {
+      const float* vs = v + t * vstride + h * hd;
+      float w = scores[t] / sum;
+      for (size_t e = 0; e < hd; ++e) o[e] += w * vs[e];
+    }
   }
 }
 

@@ -38,9 +38,14 @@ void packed_matmul(float* y, const float* x, const PackedMatrix& w, size_t n,
 // Every head of one query attending over positions 0..last: keys transposed (kt: heads * hd
 // rows of kstride floats, each read up to kstride), values by position (v: rows of vstride
 // floats, the heads side by side); out [heads * hd]; scores needs heads * kstride floats.
-// Equal bit for bit to the naive attention's row.
+// Equal bit for bit to naive_attend.
 void packed_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,
                    const float* v, size_t vstride, size_t heads, size_t hd, size_t last,
                    float scale, Isa isa = default_isa());
+// The reference for packed_attend, same arguments: one position at a time, as the naive
+// kernels' attention computes a row.
+void naive_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,
+                  const float* v, size_t vstride, size_t heads, size_t hd, size_t last,
+                  float scale);
 
 }  // namespace crucible::policy

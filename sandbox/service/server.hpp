@@ -23,8 +23,9 @@ struct ServeOptions {
   uint16_t port = 8080;
   size_t workers = 2;
   size_t queue = 64;
-  // Jobs one client address may have waiting; 0: three quarters of `queue` (and of
-  // `compat_queue`), so a flood from one client leaves room for others.
+  // Jobs one client address may have waiting; 0: three quarters of `queue`. The compat
+  // queue gives a client the same fraction of `compat_queue`. A flood from one client thus
+  // leaves room for others.
   size_t queue_per_client = 0;
   // SandboxFusion's /run_code and Piston's /api/v2/execute run as those services do: many
   // at once, each bounded by its wall-clock timeout (verl's client fans out 32 requests

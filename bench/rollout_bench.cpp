@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--layers")) layers = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoul(argv[i + 1]);
   }
-  policy::set_blas_threads(2);
+  policy::set_policy_threads(2);
   policy::NativePolicy native(model(max_tokens + 64, dim, layers), policy::Tokenizer(), "bench");
   std::vector<tasks::Task> tasks(samples);
   for (size_t i = 0; i < samples; ++i) {

@@ -44,7 +44,7 @@ int serve_policy_command(const Args& args) {
   o.limits.hidden_tokens = {"<pad>", "<bos>", "<eos>"};
   o.limits.token_text = [&tok](int id) { return tok.decode_one(id); };
   std::string name = f.get("name").value_or(native.name());
-  policy::set_blas_threads(2);
+  policy::set_policy_threads(2);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

@@ -76,7 +76,7 @@ int sft_command(const Args& args) {
   for (const auto& t : task_list)
     examples.push_back(
         rollout::sft_example(t, tok, f.has("rationale"), f.get("template").value_or("plain")));
-  set_blas_threads(2);
+  set_policy_threads(2);
 
   std::unique_ptr<Transformer<float>> model;
   std::unique_ptr<AdamW> opt;

@@ -80,7 +80,7 @@ int train_command(const Args& args) {
       resume ? rollout::open_run(out, {}, true, overrides)
              : (preset.empty() ? rollout::TrainConfig::from_json(overrides)
                                : rollout::TrainConfig::preset(preset, overrides));
-  policy::set_blas_threads(2);
+  policy::set_policy_threads(2);
   std::unique_ptr<sandbox::Sandbox> sandbox;
   if (needs_sandbox(config)) sandbox = std::make_unique<sandbox::Sandbox>();
   std::fprintf(stderr, "train: preparing tasks%s\n",

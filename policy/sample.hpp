@@ -10,7 +10,7 @@
 
 namespace crucible::policy {
 
-struct KvState;  // policy/model/sampler.hpp
+struct KvState;  // policy/model/decoder.hpp
 
 struct SamplingParams {
   double temperature = 1.0;       // 0: greedy

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "base/error.hpp"
 
 #include "policy/model/layers.hpp"
 
@@ -22,7 +25,9 @@ Decoder::Decoder(const Transformer<float>& model)
     : model_(model),
       c_(model.config()),
       packed_(model.backend() != Backend::Naive),
-      isa_(default_isa()) {
+      isa_(default_isa()),
+      team_(packed_ ? static_cast<size_t>(policy_threads()) : 1),
+      scratch_(team_.threads()) {
   const float* P = model.params.data();
   const size_t d = c_.dim, f = c_.mlp_dim;
   auto linear = [&](size_t offset, size_t out, size_t in) {
@@ -50,7 +55,7 @@ Decoder::Decoder(const Transformer<float>& model)
       rope_cos_[p * half + j] = std::cos(angle);
       rope_sin_[p * half + j] = std::sin(angle);
     }
-  scores_.resize(c_.heads * c_.max_seq);
+  for (auto& sc : scratch_) sc.scores.resize(c_.heads * c_.max_seq);
 }
 
 void Decoder::apply(float* y, const float* x, const Linear& l, size_t n) const {
@@ -60,11 +65,12 @@ void Decoder::apply(float* y, const float* x, const Linear& l, size_t n) const {
     matmul_forward(Backend::Naive, y, x, l.w, n, l.in, l.out);
 }
 
-void Decoder::rope(float* x, const std::vector<size_t>& positions) const {
+void Decoder::rope(float* x, const Rows& rows) const {
   const size_t heads = c_.heads, hd = c_.head_dim(), half = hd / 2;
-  for (size_t r = 0; r < positions.size(); ++r)
+  for (size_t r = 0; r < rows.n; ++r)
     for (size_t j = 0; j < half; ++j) {
-      float cs = rope_cos_[positions[r] * half + j], sn = rope_sin_[positions[r] * half + j];
+      const size_t at = rows.positions[r] * half + j;
+      float cs = rope_cos_[at], sn = rope_sin_[at];
       for (size_t h = 0; h < heads; ++h) {
         float* p = x + r * heads * hd + h * hd + 2 * j;
         float a = p[0], b = p[1];
@@ -74,27 +80,27 @@ void Decoder::rope(float* x, const std::vector<size_t>& positions) const {
     }
 }
 
-void Decoder::attend(KvCache& cache, size_t layer, const Rows& rows) {
+void Decoder::attend(Scratch& s, KvCache& cache, size_t layer, const Rows& rows) const {
   const size_t d = c_.dim, hd = c_.head_dim(), seq = c_.max_seq;
   const float scale = 1.f / std::sqrt(static_cast<float>(hd));
-  const size_t n = rows.slots.size();
+  const size_t n = rows.n;
   // Every row's key and value go in first: a row attends to its own position, and rows of
   // one slot (in position order) to the rows before them.
   for (size_t i = 0; i < n; ++i) {
     float* K = cache.keys(layer, rows.slots[i]);
     float* V = cache.values(layer, rows.slots[i]);
     const size_t p = rows.positions[i];
-    for (size_t j = 0; j < d; ++j) K[j * seq + p] = k_[i * d + j];
-    std::copy(v_.begin() + static_cast<long>(i * d), v_.begin() + static_cast<long>((i + 1) * d),
+    for (size_t j = 0; j < d; ++j) K[j * seq + p] = s.k[i * d + j];
+    std::copy(s.v.begin() + static_cast<long>(i * d), s.v.begin() + static_cast<long>((i + 1) * d),
               V + p * d);
   }
-  float* scores = scores_.data();
+  float* scores = s.scores.data();
   for (size_t i = 0; i < n; ++i) {
     const float* K = cache.keys(layer, rows.slots[i]);
     const float* V = cache.values(layer, rows.slots[i]);
     const size_t last = rows.positions[i];
-    float* o = att_.data() + i * d;
-    const float* q = q_.data() + i * d;
+    float* o = s.att.data() + i * d;
+    const float* q = s.q.data() + i * d;
     if (packed_)
       packed_attend(o, scores, q, K, seq, V, d, c_.heads, hd, last, scale, isa_);
     else
@@ -102,52 +108,82 @@ void Decoder::attend(KvCache& cache, size_t layer, const Rows& rows) {
   }
 }
 
+size_t Decoder::parts_for(const Rows& rows) const {
+  // Rows of one slot depend on each other through its cache, so only steps whose rows are
+  // all different slots are split.
+  if (team_.threads() == 1 || rows.n < 2) return 1;
+  std::vector<size_t> slots(rows.slots, rows.slots + rows.n);
+  std::sort(slots.begin(), slots.end());
+  if (std::adjacent_find(slots.begin(), slots.end()) != slots.end()) return 1;
+  return std::min(team_.threads(), rows.n);
+}
+
 void Decoder::run(KvCache& cache, const Rows& rows, std::vector<float>& logits) {
-  const size_t n = rows.slots.size(), d = c_.dim, f = c_.mlp_dim;
+  logits.resize(rows.n * c_.vocab);
+  const size_t parts = parts_for(rows);
+  if (parts == 1) return forward(scratch_[0], cache, rows, logits.data());
+  team_.run(parts, [&](size_t part) {
+    const size_t begin = rows.n * part / parts, end = rows.n * (part + 1) / parts;
+    forward(scratch_[part], cache, rows.part(begin, end), logits.data() + begin * c_.vocab);
+  });
+}
+
+void Decoder::split_rows(size_t n, const std::function<void(size_t, size_t)>& work) {
+  const size_t parts = std::min(team_.threads(), n);
+  if (parts <= 1) return work(0, n);
+  team_.run(parts, [&](size_t part) { work(n * part / parts, n * (part + 1) / parts); });
+}
+
+void Decoder::forward(Scratch& s, KvCache& cache, const Rows& rows, float* logits) const {
+  const size_t n = rows.n, d = c_.dim, f = c_.mlp_dim;
   const float* P = model_.params.data();
   const float eps = static_cast<float>(c_.norm_eps);
-  for (auto* buf : {&x_, &xn_, &q_, &k_, &v_, &att_, &y_}) buf->resize(n * d);
-  for (auto* buf : {&a_, &b_, &h_}) buf->resize(n * f);
-  rstd_.resize(n);
-  embedding_forward(x_.data(), rows.tokens, P + model_.layout().embedding, n, d);
+  for (auto* buf : {&s.x, &s.xn, &s.q, &s.k, &s.v, &s.att, &s.y}) buf->resize(n * d);
+  for (auto* buf : {&s.a, &s.b, &s.h}) buf->resize(n * f);
+  s.rstd.resize(n);
+  embedding_forward(s.x.data(), rows.tokens, P + model_.layout().embedding, n, d);
   for (size_t l = 0; l < c_.layers; ++l) {
     const auto& L = model_.layout().layers[l];
     const LayerWeights& W = layers_[l];
-    rmsnorm_forward(xn_.data(), rstd_.data(), x_.data(), P + L.attn_norm, n, d, eps);
-    apply(q_.data(), xn_.data(), W.wq, n);
-    apply(k_.data(), xn_.data(), W.wk, n);
-    apply(v_.data(), xn_.data(), W.wv, n);
-    rope(q_.data(), rows.positions);
-    rope(k_.data(), rows.positions);
-    attend(cache, l, rows);
-    apply(y_.data(), att_.data(), W.wo, n);
-    for (size_t i = 0; i < n * d; ++i) x_[i] += y_[i];
-    rmsnorm_forward(xn_.data(), rstd_.data(), x_.data(), P + L.mlp_norm, n, d, eps);
-    apply(a_.data(), xn_.data(), W.w1, n);
+    rmsnorm_forward(s.xn.data(), s.rstd.data(), s.x.data(), P + L.attn_norm, n, d, eps);
+    apply(s.q.data(), s.xn.data(), W.wq, n);
+    apply(s.k.data(), s.xn.data(), W.wk, n);
+    apply(s.v.data(), s.xn.data(), W.wv, n);
+    rope(s.q.data(), rows);
+    rope(s.k.data(), rows);
+    attend(s, cache, l, rows);
+    apply(s.y.data(), s.att.data(), W.wo, n);
+    for (size_t i = 0; i < n * d; ++i) s.x[i] += s.y[i];
+    rmsnorm_forward(s.xn.data(), s.rstd.data(), s.x.data(), P + L.mlp_norm, n, d, eps);
+    apply(s.a.data(), s.xn.data(), W.w1, n);
     if (c_.swiglu) {
-      apply(b_.data(), xn_.data(), W.w3, n);
-      swiglu_forward(h_.data(), a_.data(), b_.data(), n * f);
+      apply(s.b.data(), s.xn.data(), W.w3, n);
+      swiglu_forward(s.h.data(), s.a.data(), s.b.data(), n * f);
     } else {
-      gelu_forward(h_.data(), a_.data(), n * f);
+      gelu_forward(s.h.data(), s.a.data(), n * f);
     }
-    apply(y_.data(), h_.data(), W.w2, n);
-    for (size_t i = 0; i < n * d; ++i) x_[i] += y_[i];
+    apply(s.y.data(), s.h.data(), W.w2, n);
+    for (size_t i = 0; i < n * d; ++i) s.x[i] += s.y[i];
   }
-  rmsnorm_forward(xn_.data(), rstd_.data(), x_.data(), P + model_.layout().final_norm, n, d, eps);
-  logits.resize(n * c_.vocab);
-  apply(logits.data(), xn_.data(), output_, n);
+  rmsnorm_forward(s.xn.data(), s.rstd.data(), s.x.data(), P + model_.layout().final_norm, n, d,
+                  eps);
+  apply(logits, s.xn.data(), output_, n);
 }
 
 void Decoder::step(KvCache& cache, const std::vector<size_t>& slots, const std::vector<int>& tokens,
                    const std::vector<size_t>& positions, std::vector<float>& logits) {
-  run(cache, Rows{slots, positions, tokens.data()}, logits);
+  if (tokens.size() != slots.size() || positions.size() != slots.size())
+    throw InvalidRequest("Decoder::step: " + std::to_string(slots.size()) + " slots, " +
+                         std::to_string(tokens.size()) + " tokens and " +
+                         std::to_string(positions.size()) + " positions");
+  run(cache, Rows{slots.data(), positions.data(), tokens.data(), slots.size()}, logits);
 }
 
 void Decoder::prefill(KvCache& cache, size_t slot, const int* tokens, size_t n,
                       std::vector<float>& logits) {
-  Rows rows{std::vector<size_t>(n, slot), std::vector<size_t>(n), tokens};
-  for (size_t i = 0; i < n; ++i) rows.positions[i] = i;
-  run(cache, rows, logits);
+  std::vector<size_t> slots(n, slot), positions(n);
+  for (size_t i = 0; i < n; ++i) positions[i] = i;
+  run(cache, Rows{slots.data(), positions.data(), tokens, n}, logits);
 }
 
 }  // namespace crucible::policy

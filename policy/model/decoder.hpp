@@ -2,7 +2,7 @@
 // at once, and prompt prefill. With the BLAS backend the products and the attention run on
 // packed kernels (packed_matmul.hpp) that equal the naive kernels bit for bit, so generation
 // gives the same tokens under either backend and under every BLAS core type; training keeps
-// BLAS, where products are large.
+// BLAS, where products are large. A step over many sequences runs on policy_threads() threads.
 //
 //   Decoder decoder(model);                 // packs the weights (once per set of weights)
 //   KvCache cache(model.config(), 1);
@@ -10,10 +10,13 @@
 //   decoder.step(cache, {0}, {next}, {n}, logits);           // logits [1, vocab]
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/fork_join.hpp"
+#include "policy/model/kv_memory.hpp"
 #include "policy/model/packed_matmul.hpp"
 #include "policy/model/transformer.hpp"
 
@@ -23,9 +26,9 @@ namespace crucible::policy {
 // one query's scores against every position are a vector loop; values are [layers, max_seq,
 // D]. `tokens` are the tokens at the positions stored, and `stamp` names the weights that
 // computed them: a cache is reused only by the same model at the same stamp, for a sequence
-// that starts with exactly these tokens.
+// that starts with exactly these tokens. Positions past the stored ones hold no set values.
 struct KvState {
-  std::vector<float> k, v;
+  KvBuffer k, v;
   std::vector<int> tokens;
   const void* model = nullptr;
   std::string stamp;
@@ -64,6 +67,9 @@ class Decoder {
   // slot's cache; logits [n, vocab], equal bit for bit to step() position by position.
   void prefill(KvCache& cache, size_t slot, const int* tokens, size_t n,
                std::vector<float>& logits);
+  // Calls work(begin, end) over parts of rows 0..n-1 on the decoder's threads (for work on a
+  // step's rows that is independent row by row, such as drawing tokens).
+  void split_rows(size_t n, const std::function<void(size_t, size_t)>& work);
 
  private:
   struct Linear {
@@ -76,13 +82,25 @@ class Decoder {
   };
   // Rows of one decode pass: slot, position and token of each.
   struct Rows {
-    std::vector<size_t> slots, positions;
+    const size_t* slots;
+    const size_t* positions;
     const int* tokens;
+    size_t n;
+    Rows part(size_t begin, size_t end) const {
+      return {slots + begin, positions + begin, tokens + begin, end - begin};
+    }
+  };
+  // Buffers of one thread's rows: x, xn, q, k, v, att, y [n, D]; a, b, h [n, F];
+  // scores [heads, max_seq].
+  struct Scratch {
+    std::vector<float> x, xn, rstd, q, k, v, att, y, a, b, h, scores;
   };
   void run(KvCache& cache, const Rows& rows, std::vector<float>& logits);
+  size_t parts_for(const Rows& rows) const;
+  void forward(Scratch& s, KvCache& cache, const Rows& rows, float* logits) const;
   void apply(float* y, const float* x, const Linear& l, size_t n) const;
-  void rope(float* x, const std::vector<size_t>& positions) const;
-  void attend(KvCache& cache, size_t layer, const Rows& rows);
+  void rope(float* x, const Rows& rows) const;
+  void attend(Scratch& s, KvCache& cache, size_t layer, const Rows& rows) const;
 
   const Transformer<float>& model_;
   const ModelConfig& c_;
@@ -91,8 +109,11 @@ class Decoder {
   std::vector<LayerWeights> layers_;
   Linear output_;
   std::vector<float> rope_cos_, rope_sin_;  // [max_seq, head_dim / 2]
-  // Scratch, by row: x, xn, q, k, v, att, y [n, D]; a, b, h [n, F]; scores [max_seq].
-  std::vector<float> x_, xn_, rstd_, q_, k_, v_, att_, y_, a_, b_, h_, scores_;
+  // A step over many samples splits them between policy_threads() threads (the packed
+  // kernels only; the naive reference stays on one). Each row's arithmetic is the same
+  // wherever it runs, so the split changes no result.
+  ForkJoin team_;
+  std::vector<Scratch> scratch_;  // one per thread
 };
 
 }  // namespace crucible::policy

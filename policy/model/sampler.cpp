@@ -175,14 +175,27 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
     }
     if (slots.empty()) break;
     decoder.step(cache, slots, tokens, positions, logits);
+    // Each row's draw depends on nothing but the row and its sample, so the rows are drawn
+    // on the decoder's threads; the samples are then extended in row order.
+    std::vector<Choice> choices(slots.size());
+    std::vector<std::vector<std::pair<int, float>>> tops(slots.size());
+    decoder.split_rows(slots.size(), [&](size_t begin, size_t end) {
+      for (size_t r = begin; r < end; ++r) {
+        const size_t i = slots[r];
+        const Sample& s = *samples[i];
+        if (budget[i] == 0 || fed[i] + 1 >= c.max_seq) continue;  // ends below, no draw
+        const float* row = logits.data() + r * c.vocab;
+        // After the prefill every fed token is the last known one: this row predicts the
+        // next completion token.
+        const size_t next = fed[i] + 1 - s.prompt_tokens.size();
+        choices[r] = choose(row, c.vocab, s.params, uniform_at(s.params.seed, s.index, next));
+        if (s.params.top_logprobs > 0) tops[r] = top_raw(row, c.vocab, s.params.top_logprobs);
+      }
+    });
     for (size_t r = 0; r < slots.size(); ++r) {
       size_t i = slots[r];
       Sample& s = *samples[i];
-      const float* row = logits.data() + r * c.vocab;
       ++fed[i];
-      // After the prefill every fed token is the last known one: this row predicts the
-      // next completion token.
-      size_t next = fed[i] - s.prompt_tokens.size();
       if (budget[i] == 0) {
         s.finish_reason = "length";
         done[i] = true;
@@ -193,9 +206,8 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
         done[i] = true;
         continue;
       }
-      Choice ch = choose(row, c.vocab, s.params, uniform_at(s.params.seed, s.index, next));
-      if (s.params.top_logprobs > 0)
-        s.top_logprobs.push_back(top_raw(row, c.vocab, s.params.top_logprobs));
+      const Choice& ch = choices[r];
+      if (s.params.top_logprobs > 0) s.top_logprobs.push_back(std::move(tops[r]));
       s.tokens.push_back(ch.token);
       s.logprobs.push_back(ch.logprob);
       s.raw_logprobs.push_back(ch.raw_logprob);

@@ -16,8 +16,8 @@
 namespace crucible::policy {
 
 struct Choice {
-  int token;
-  float logprob, raw_logprob;  // under the sampling distribution; at T = 1
+  int token = 0;
+  float logprob = 0, raw_logprob = 0;  // under the sampling distribution; at T = 1
 };
 
 // A uniform number in [0, 1) that depends only on (seed, sample, position).

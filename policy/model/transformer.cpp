@@ -1,7 +1,9 @@
 #include "policy/model/transformer.hpp"
 
+#include <atomic>
 #include <cmath>
 
+#include "base/error.hpp"
 #include "base/rng.hpp"
 #include "policy/model/layers.hpp"
 
@@ -195,8 +197,18 @@ void Transformer<T>::backward(const T* dlogits) {
 template class Transformer<float>;
 template class Transformer<double>;
 
-void set_blas_threads(int threads) {
+namespace {
+std::atomic<int> threads_set{1};
+}  // namespace
+
+void set_policy_threads(int threads) {
+  if (threads < 1) throw InvalidRequest("the policy needs at least one thread");
+  threads_set.store(threads);
   openblas_set_num_threads(threads);
+}
+
+int policy_threads() {
+  return threads_set.load();
 }
 
 std::string kernel_name(Backend backend) {

@@ -12,7 +12,7 @@ namespace crucible::policy {
 namespace {
 
 TEST(Learning, SftOnTwoDigitAdditionGeneralisesToHeldOutProblems) {
-  set_blas_threads(2);
+  set_policy_threads(2);
   Tokenizer tok;
   ModelConfig c;
   c.vocab = tok.vocab_size();

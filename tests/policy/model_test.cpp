@@ -374,11 +374,13 @@ TEST(KvCache, PrefillEqualsStepByStepBitForBit) {
       for (size_t v = 0; v < 30; ++v)
         ASSERT_EQ(step_logits[v], all_logits[t * 30 + v]) << kernel_name(backend) << " t=" << t;
     }
+    // The stored positions (keys are [D, max_seq], values [max_seq, D]).
     for (size_t l = 0; l < c.layers; ++l)
-      for (size_t i = 0; i < c.max_seq * c.dim; ++i) {
-        ASSERT_EQ(stepped.keys(l, 0)[i], filled.keys(l, 0)[i]);
-        ASSERT_EQ(stepped.values(l, 0)[i], filled.values(l, 0)[i]);
-      }
+      for (size_t p = 0; p < tokens.size(); ++p)
+        for (size_t j = 0; j < c.dim; ++j) {
+          ASSERT_EQ(stepped.keys(l, 0)[j * c.max_seq + p], filled.keys(l, 0)[j * c.max_seq + p]);
+          ASSERT_EQ(stepped.values(l, 0)[p * c.dim + j], filled.values(l, 0)[p * c.dim + j]);
+        }
   }
 }
 

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/error.hpp"
 #include "base/rng.hpp"
 #include "policy/model/decoder.hpp"
 #include "policy/model/kernels.hpp"
+#include "policy/model/kv_memory.hpp"
 #include "policy/model/sampler.hpp"
 
 namespace crucible::policy {
@@ -85,30 +87,57 @@ ModelConfig small_config(bool swiglu) {
   return c;
 }
 
+// Restores one policy thread when a test that sets more ends, however it ends.
+struct PolicyThreads {
+  explicit PolicyThreads(int n) { set_policy_threads(n); }
+  ~PolicyThreads() { set_policy_threads(1); }
+};
+
+// On every thread count: a step's rows split between threads compute what one thread does.
 TEST(Decoder, BlasBackendGivesTheNaiveLogitsBitForBit) {
-  for (bool swiglu : {true, false}) {
-    ModelConfig c = small_config(swiglu);
-    Transformer<float> fast(c, Backend::Blas), naive(c, Backend::Naive);
-    fast.init(3);
-    naive.params = fast.params;
-    Decoder fast_decoder(fast), naive_decoder(naive);
-    KvCache fast_cache(c, 3), naive_cache(c, 3);
-    std::vector<int> prompt{5, 70, 71, 72, 9, 33};
-    std::vector<float> a, b;
-    for (size_t slot = 0; slot < 3; ++slot) {  // prompts of different lengths
-      fast_decoder.prefill(fast_cache, slot, prompt.data(), 2 + slot, a);
-      naive_decoder.prefill(naive_cache, slot, prompt.data(), 2 + slot, b);
-      ASSERT_TRUE(same_bits(a, b)) << "prefill of slot " << slot;
-    }
-    // Then steps of all three slots together, each at its own position.
-    for (size_t s = 0; s < 20; ++s) {
-      std::vector<size_t> slots{0, 1, 2}, positions{2 + s, 3 + s, 4 + s};
-      std::vector<int> tokens{static_cast<int>(s % 200), 100, static_cast<int>(7 * s % 261)};
+  for (int threads : {1, 2, 3})
+    for (bool swiglu : {true, false}) {
+      ModelConfig c = small_config(swiglu);
+      Transformer<float> fast(c, Backend::Blas), naive(c, Backend::Naive);
+      fast.init(3);
+      naive.params = fast.params;
+      PolicyThreads use(threads);
+      Decoder fast_decoder(fast), naive_decoder(naive);
+      const std::string where =
+          std::to_string(threads) + (swiglu ? " threads, swiglu" : " threads, gelu");
+      KvCache fast_cache(c, 4), naive_cache(c, 4);
+      std::vector<int> prompt{5, 70, 71, 72, 9, 33};
+      std::vector<float> a, b;
+      for (size_t slot = 0; slot < 4; ++slot) {  // prompts of different lengths
+        fast_decoder.prefill(fast_cache, slot, prompt.data(), 2 + slot, a);
+        naive_decoder.prefill(naive_cache, slot, prompt.data(), 2 + slot, b);
+        ASSERT_TRUE(same_bits(a, b)) << "prefill of slot " << slot << ", " << where;
+      }
+      // Then steps of the slots together, each at its own position.
+      for (size_t s = 0; s < 20; ++s) {
+        std::vector<size_t> slots{0, 1, 2}, positions{2 + s, 3 + s, 4 + s};
+        std::vector<int> tokens{static_cast<int>(s % 200), 100, static_cast<int>(7 * s % 261)};
+        fast_decoder.step(fast_cache, slots, tokens, positions, a);
+        naive_decoder.step(naive_cache, slots, tokens, positions, b);
+        ASSERT_TRUE(same_bits(a, b)) << "step " << s << ", " << where;
+      }
+      // Two rows of one slot in one step (a resumed sample's known tokens) beside others.
+      std::vector<size_t> slots{3, 3, 0, 1}, positions{5, 6, 22, 23};
+      std::vector<int> tokens{40, 41, 42, 43};
       fast_decoder.step(fast_cache, slots, tokens, positions, a);
       naive_decoder.step(naive_cache, slots, tokens, positions, b);
-      ASSERT_TRUE(same_bits(a, b)) << "step " << s << (swiglu ? " swiglu" : " gelu");
+      ASSERT_TRUE(same_bits(a, b)) << "rows of one slot, " << where;
     }
-  }
+}
+
+TEST(Decoder, RefusesAStepWhoseListsDisagree) {
+  ModelConfig c = small_config(true);
+  Transformer<float> m(c, Backend::Blas);
+  m.init(1);
+  Decoder decoder(m);
+  KvCache cache(c, 2);
+  std::vector<float> logits;
+  EXPECT_THROW(decoder.step(cache, {0, 1}, {5}, {0, 0}, logits), crucible::InvalidRequest);
 }
 
 TEST(Sampler, BlasAndNaiveBackendsSampleTheSameTokensAndLogProbs) {
@@ -121,14 +150,47 @@ TEST(Sampler, BlasAndNaiveBackendsSampleTheSameTokensAndLogProbs) {
   p.max_tokens = 30;
   p.seed = 5;
   p.temperature = 1.0;
-  std::vector<std::string> prompts{"7*8=", "a longer prompt: 12+30=", "x"};
-  auto a = Sampler(fast, tok).generate(prompts, p);
+  std::vector<std::string> prompts{"7*8=", "a longer prompt: 12+30=", "x", "9-4=", "(3+4)*2="};
   auto b = Sampler(naive, tok).generate(prompts, p);
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].tokens, b[i].tokens) << i;
-    EXPECT_EQ(a[i].logprobs, b[i].logprobs) << i;
+  for (int threads : {1, 2}) {
+    PolicyThreads use(threads);
+    auto a = Sampler(fast, tok).generate(prompts, p);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].tokens, b[i].tokens) << i << ", " << threads << " threads";
+      EXPECT_EQ(a[i].logprobs, b[i].logprobs) << i << ", " << threads << " threads";
+    }
   }
+}
+
+}  // namespace
+}  // namespace crucible::policy
+
+namespace crucible::policy {
+namespace {
+
+TEST(KvMemory, AFreedCacheIsReusedAndThePoolStaysBounded) {
+  ModelConfig c = small_config(true);
+  const float* first = nullptr;
+  {
+    auto state = empty_kv_state(c);
+    first = state->k.data();
+    const size_t held = kv_pool_bytes();
+    state.reset();
+    EXPECT_EQ(kv_pool_bytes(), held + 2 * c.layers * c.max_seq * c.dim * sizeof(float));
+  }
+  auto again = empty_kv_state(c);
+  EXPECT_TRUE(again->k.data() == first || again->v.data() == first);
+  // More caches than the pool keeps: the rest are freed, not kept.
+  const size_t block = again->k.size() * sizeof(float);
+  set_kv_pool_limit(5 * block);
+  EXPECT_LE(kv_pool_bytes(), 5 * block);
+  {
+    std::vector<std::shared_ptr<KvState>> many;
+    for (size_t i = 0; i < 10; ++i) many.push_back(empty_kv_state(c));
+  }
+  EXPECT_EQ(kv_pool_bytes(), 5 * block);
+  set_kv_pool_limit(size_t{256} << 20);
 }
 
 }  // namespace

@@ -1,0 +1,64 @@
+#include "base/fork_join.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace crucible {
+
+ForkJoin::ForkJoin(size_t threads) {
+  if (threads == 0) throw std::invalid_argument("ForkJoin needs at least one thread");
+  errors_.resize(threads);
+  for (size_t part = 1; part < threads; ++part)
+    helpers_.emplace_back([this, part] { helper(part); });
+}
+
+ForkJoin::~ForkJoin() {
+  stop_.store(true);
+  round_.fetch_add(1);
+  round_.notify_all();
+  for (auto& t : helpers_) t.join();
+}
+
+void ForkJoin::helper(size_t part) {
+  unsigned long seen = 0;
+  while (true) {
+    round_.wait(seen);
+    seen = round_.load();
+    if (stop_.load()) return;
+    if (part < parts_) {
+      try {
+        (*work_)(part);
+      } catch (...) {
+        errors_[part] = std::current_exception();
+      }
+    }
+    // Every helper answers every round, working or not, so none is still waking from an
+    // old round while the caller sets up the next one.
+    if (pending_.fetch_sub(1) == 1) pending_.notify_one();
+  }
+}
+
+void ForkJoin::run(size_t parts, const std::function<void(size_t)>& work) {
+  if (parts > threads())
+    throw std::invalid_argument("ForkJoin::run: " + std::to_string(parts) + " parts for " +
+                                std::to_string(threads()) + " threads");
+  if (parts == 0) return;
+  for (auto& e : errors_) e = nullptr;
+  work_ = &work;
+  parts_ = parts;
+  pending_.store(parts > 1 ? helpers_.size() : 0);
+  if (parts > 1) {
+    round_.fetch_add(1);
+    round_.notify_all();
+  }
+  try {
+    work(0);
+  } catch (...) {
+    errors_[0] = std::current_exception();
+  }
+  for (size_t left = pending_.load(); left != 0; left = pending_.load()) pending_.wait(left);
+  for (auto& e : errors_)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace crucible

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "base/fork_join.hpp"
-#include "policy/model/kv_memory.hpp"
 #include "policy/model/packed_matmul.hpp"
+#include "policy/model/recycled_memory.hpp"
 #include "policy/model/transformer.hpp"
 
 namespace crucible::policy {
@@ -28,7 +28,7 @@ namespace crucible::policy {
 // computed them: a cache is reused only by the same model at the same stamp, for a sequence
 // that starts with exactly these tokens. Positions past the stored ones hold no set values.
 struct KvState {
-  KvBuffer k, v;
+  RecycledBuffer k, v;
   std::vector<int> tokens;
   const void* model = nullptr;
   std::string stamp;

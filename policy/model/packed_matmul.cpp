@@ -70,9 +70,12 @@ PackedMatrix pack_matrix(const float* w, size_t out, size_t in) {
   p.in = in;
   p.out = out;
   p.ld = (out + kWidestLanes - 1) / kWidestLanes * kWidestLanes;
-  p.wt.assign(in * p.ld, 0.f);
-  for (size_t o = 0; o < out; ++o)
-    for (size_t i = 0; i < in; ++i) p.wt[i * p.ld + o] = w[o * in + i];
+  p.wt.resize(in * p.ld);  // recycled memory: every element is written below
+  for (size_t i = 0; i < in; ++i) {
+    float* row = p.wt.data() + i * p.ld;
+    for (size_t o = 0; o < out; ++o) row[o] = w[o * in + i];
+    std::fill(row + out, row + p.ld, 0.f);
+  }
   return p;
 }
 

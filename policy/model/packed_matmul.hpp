@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "policy/model/recycled_memory.hpp"
+
 namespace crucible::policy {
 
 // The instruction sets the kernels are built for, widest first.
@@ -26,7 +28,7 @@ Isa default_isa();
 // w [out, in] stored as wt [in, ld]; ld rounds out up to a whole number of the widest vectors
 // and the padding is zero.
 struct PackedMatrix {
-  std::vector<float> wt;
+  RecycledBuffer wt;
   size_t in = 0, out = 0, ld = 0;
 };
 PackedMatrix pack_matrix(const float* w, size_t out, size_t in);

@@ -10,7 +10,7 @@
 #include "base/rng.hpp"
 #include "policy/model/decoder.hpp"
 #include "policy/model/kernels.hpp"
-#include "policy/model/kv_memory.hpp"
+#include "policy/model/recycled_memory.hpp"
 #include "policy/model/sampler.hpp"
 
 namespace crucible::policy {
@@ -169,28 +169,28 @@ TEST(Sampler, BlasAndNaiveBackendsSampleTheSameTokensAndLogProbs) {
 namespace crucible::policy {
 namespace {
 
-TEST(KvMemory, AFreedCacheIsReusedAndThePoolStaysBounded) {
+TEST(RecycledMemory, AFreedCacheIsReusedAndThePoolStaysBounded) {
   ModelConfig c = small_config(true);
   const float* first = nullptr;
   {
     auto state = empty_kv_state(c);
     first = state->k.data();
-    const size_t held = kv_pool_bytes();
+    const size_t held = recycled_pool_bytes();
     state.reset();
-    EXPECT_EQ(kv_pool_bytes(), held + 2 * c.layers * c.max_seq * c.dim * sizeof(float));
+    EXPECT_EQ(recycled_pool_bytes(), held + 2 * c.layers * c.max_seq * c.dim * sizeof(float));
   }
   auto again = empty_kv_state(c);
   EXPECT_TRUE(again->k.data() == first || again->v.data() == first);
   // More caches than the pool keeps: the rest are freed, not kept.
   const size_t block = again->k.size() * sizeof(float);
-  set_kv_pool_limit(5 * block);
-  EXPECT_LE(kv_pool_bytes(), 5 * block);
+  set_recycled_pool_limit(5 * block);
+  EXPECT_LE(recycled_pool_bytes(), 5 * block);
   {
     std::vector<std::shared_ptr<KvState>> many;
     for (size_t i = 0; i < 10; ++i) many.push_back(empty_kv_state(c));
   }
-  EXPECT_EQ(kv_pool_bytes(), 5 * block);
-  set_kv_pool_limit(size_t{256} << 20);
+  EXPECT_EQ(recycled_pool_bytes(), 5 * block);
+  set_recycled_pool_limit(size_t{256} << 20);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "policy/model/kv_memory.hpp"
+#include "policy/model/recycled_memory.hpp"
 
 #include <map>
 #include <mutex>
@@ -24,7 +24,7 @@ Pool& pool() {
 
 }  // namespace
 
-void* take_kv_block(size_t bytes) {
+void* take_recycled_block(size_t bytes) {
   Pool& p = pool();
   {
     std::lock_guard lock(p.mutex);
@@ -39,7 +39,7 @@ void* take_kv_block(size_t bytes) {
   return ::operator new(bytes, kAlign);
 }
 
-void give_kv_block(void* block, size_t bytes) noexcept {
+void give_recycled_block(void* block, size_t bytes) noexcept {
   if (!block) return;
   Pool& p = pool();
   {
@@ -56,7 +56,7 @@ void give_kv_block(void* block, size_t bytes) noexcept {
   ::operator delete(block, bytes, kAlign);
 }
 
-void set_kv_pool_limit(size_t bytes) {
+void set_recycled_pool_limit(size_t bytes) {
   Pool& p = pool();
   std::lock_guard lock(p.mutex);
   p.limit = bytes;
@@ -68,7 +68,7 @@ void set_kv_pool_limit(size_t bytes) {
     }
 }
 
-size_t kv_pool_bytes() {
+size_t recycled_pool_bytes() {
   Pool& p = pool();
   std::lock_guard lock(p.mutex);
   return p.bytes;

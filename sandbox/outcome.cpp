@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.hpp"
 #include "base/error.hpp"
 
 namespace crucible::sandbox {
@@ -41,6 +42,14 @@ void to_json(nlohmann::json& j, const Outcome& o) {
       {"compile_output", o.compile_output},
       {"compile_cached", o.compile_cached},
   };
+  // Contents as base64: a program may leave any bytes in a file.
+  if (!o.files.empty()) {
+    nlohmann::json files = nlohmann::json::object();
+    for (const auto& f : o.files)
+      files[f.name] = f.error.empty() ? nlohmann::json{{"base64", base64_encode(f.content)}}
+                                      : nlohmann::json{{"error", f.error}};
+    j["fetched"] = std::move(files);
+  }
 }
 
 }  // namespace crucible::sandbox

@@ -8,6 +8,9 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "sandbox/fetched_file.hpp"
 
 namespace crucible::sandbox {
 
@@ -46,6 +49,7 @@ struct Outcome {
   std::string language;
   std::string compile_output;  // compiler diagnostics (empty for interpreted languages)
   bool compile_cached = false;
+  std::vector<FetchedFile> files;  // ExecuteOptions::fetch_files, in order
 };
 
 void to_json(nlohmann::json& j, const Outcome& o);

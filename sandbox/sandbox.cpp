@@ -11,6 +11,7 @@
 #include "base/files.hpp"
 #include "base/sha256.hpp"
 #include "sandbox/classify.hpp"
+#include "sandbox/jail/fetch.hpp"
 #include "sandbox/jail/mounts.hpp"
 #include "sandbox/languages/detect.hpp"
 
@@ -184,6 +185,13 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
       if (names.count(name.substr(0, slash)))
         throw InvalidRequest("files: '" + std::string(name.substr(0, slash)) + "' is a file, so '" +
                              std::string(name) + "' cannot be inside it");
+  if (options.fetch_files.size() > kMaxFetchFiles)
+    throw InvalidRequest("fetch_files names " + std::to_string(options.fetch_files.size()) +
+                         " files; the limit is " + std::to_string(kMaxFetchFiles));
+  for (const auto& name : options.fetch_files)
+    if (!jail::valid_fetch_name(name))
+      throw InvalidRequest("fetch_files: '" + name +
+                           "' must be a path in /work (relative, or absolute) or /tmp, without ..");
   const auto& lang = *program.language;
   jail::JailSpec spec = base_spec(lang);
   spec.limits = lang.run_limits(limits);
@@ -191,6 +199,7 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
   spec.argv.insert(spec.argv.end(), options.extra_args.begin(), options.extra_args.end());
   spec.data_dir = options.data_dir;
   spec.work_files = options.work_files;
+  spec.fetch_files = options.fetch_files;
   spec.box_dir = program.box_dir;
 
   std::vector<Outcome> out;
@@ -212,6 +221,7 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
       o.language = lang.name;
       o.compile_output = program.compile.compile_output;
       o.compile_cached = program.compile.compile_cached;
+      o.files = r.fetched;
       out.push_back(std::move(o));
     }
     // A sandbox failure is not the program's: every remaining run shares it.

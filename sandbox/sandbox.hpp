@@ -42,7 +42,12 @@ struct ExecuteOptions {
   std::vector<std::string> extra_args;
   std::string data_dir;
   std::vector<std::pair<std::string, std::string>> work_files;  // written into /work first
+  // Files to send back after the run (Outcome::files): relative to /work, or absolute under
+  // /work or /tmp; at most kMaxFetchFiles names, their contents at most the output limit.
+  std::vector<std::string> fetch_files;
 };
+
+inline constexpr size_t kMaxFetchFiles = 64;
 
 struct SandboxOptions {
   std::string helper_path;  // empty: find crucible-jail (see JailClient)

@@ -16,6 +16,8 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "sandbox/jail/clock.hpp"
+#include "sandbox/jail/fetch.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/mounts.hpp"
 #include "sandbox/jail/rlimits.hpp"
@@ -23,12 +25,6 @@
 
 namespace crucible::sandbox::jail {
 namespace {
-
-long long now_ns() {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 long long own_cpu_ns() {
   timespec ts;
@@ -137,7 +133,7 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
         reset_scratch(spec);                // mounts.cpp: fresh /work and /tmp
       }
       int input = make_input(spec.inputs.empty() ? std::string() : spec.inputs[i]);
-      long long start = now_ns();
+      long long start = monotonic_ns();
       pid_t program = ::fork();
       if (program < 0) throw SandboxFailure(errno_message("jail: fork", errno));
       if (program == 0) exec_program(spec, ch, input, filter);  // rlimits, identity, seccomp, exec
@@ -145,7 +141,10 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
       send_status(ch.status_fd, {'S', 0, start, own_cpu_ns(), 0});
       long long max_rss = 0;
       int status = reap_run(program, max_rss);
-      send_status(ch.status_fd, {'E', status, now_ns() - start, own_cpu_ns(), max_rss});
+      send_status(ch.status_fd, {'E', status, monotonic_ns() - start, own_cpu_ns(), max_rss});
+      // Every process of the run is gone: what it left in /work can no longer change.
+      if (!spec.fetch_files.empty())
+        write_fetched(ch.files_fd, read_run_files("", spec.fetch_files, spec.limits.output_bytes));
     }
   } catch (const std::exception& e) {
     write_all(ch.error_fd, e.what());

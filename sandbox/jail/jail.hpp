@@ -14,6 +14,7 @@ struct InitChannels {
   int status_fd;  // write: StatusMessage records
   int error_fd;   // write: a setup error message (close-on-exec, so exec closes it)
   int stdout_fd, stderr_fd;
+  int files_fd;  // write: after a run's 'E', the files it was asked to send back (fetch.hpp)
 };
 
 // What init tells the supervisor, per run: 'S' when the program starts, 'E' when it and

@@ -87,21 +87,28 @@ bool write_reports(int fd, const std::vector<JailReport>& reports) {
     runs.push_back(std::move(h));
     blobs.push_back(r.stdout_data);
     blobs.push_back(r.stderr_data);
+    for (const auto& f : r.fetched) blobs.push_back(f.content);
   }
   return write_frame(fd, {{"runs", runs}}, blobs);
 }
 
 std::vector<JailReport> read_reports(int fd) {
   Frame f = read_frame(fd, 4ull << 30);
-  if (!f.header.contains("runs") || !f.header["runs"].is_array() ||
-      f.blobs.size() != 2 * f.header["runs"].size())
+  if (!f.header.contains("runs") || !f.header["runs"].is_array())
     throw SandboxFailure("jail protocol: malformed reports");
   std::vector<JailReport> out(f.header["runs"].size());
+  size_t blob = 0;
+  auto next_blob = [&]() -> std::string {
+    if (blob >= f.blobs.size()) throw SandboxFailure("jail protocol: malformed reports");
+    return std::move(f.blobs[blob++]);
+  };
   for (size_t i = 0; i < out.size(); ++i) {
     report_header_from_json(f.header["runs"][i], out[i]);
-    out[i].stdout_data = std::move(f.blobs[2 * i]);
-    out[i].stderr_data = std::move(f.blobs[2 * i + 1]);
+    out[i].stdout_data = next_blob();
+    out[i].stderr_data = next_blob();
+    for (auto& file : out[i].fetched) file.content = next_blob();
   }
+  if (blob != f.blobs.size()) throw SandboxFailure("jail protocol: malformed reports");
   return out;
 }
 
@@ -114,6 +121,7 @@ void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
        {"data_dir", s.data_dir},
        {"work_files", s.work_files},
        {"cwd", s.cwd},
+       {"fetch_files", s.fetch_files},
        {"limits", s.limits}};
 }
 
@@ -126,6 +134,7 @@ void spec_header_from_json(const nlohmann::json& j, JailSpec& s) {
   s.data_dir = j.at("data_dir").get<std::string>();
   s.work_files = j.at("work_files").get<std::vector<std::pair<std::string, std::string>>>();
   s.cwd = j.at("cwd").get<std::string>();
+  s.fetch_files = j.at("fetch_files").get<std::vector<std::string>>();
   s.limits = j.at("limits").get<Limits>();
 }
 
@@ -142,6 +151,9 @@ void report_header_to_json(nlohmann::json& j, const JailReport& r) {
        {"wall_exceeded", r.wall_exceeded},
        {"stdout_exceeded", r.stdout_exceeded},
        {"stderr_exceeded", r.stderr_exceeded}};
+  auto fetched = nlohmann::json::array();  // the contents travel as blobs
+  for (const auto& f : r.fetched) fetched.push_back({{"name", f.name}, {"error", f.error}});
+  j["fetched"] = fetched;
 }
 
 void report_header_from_json(const nlohmann::json& j, JailReport& r) {
@@ -157,6 +169,9 @@ void report_header_from_json(const nlohmann::json& j, JailReport& r) {
   r.wall_exceeded = j.at("wall_exceeded").get<bool>();
   r.stdout_exceeded = j.at("stdout_exceeded").get<bool>();
   r.stderr_exceeded = j.at("stderr_exceeded").get<bool>();
+  r.fetched.clear();
+  for (const auto& f : j.at("fetched"))
+    r.fetched.push_back({f.at("name").get<std::string>(), {}, f.at("error").get<std::string>()});
 }
 
 }  // namespace crucible::sandbox::jail

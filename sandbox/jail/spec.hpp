@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/fetched_file.hpp"
 #include "sandbox/limits.hpp"
 
 namespace crucible::sandbox::jail {
@@ -29,6 +30,8 @@ struct JailSpec {
   // requests can ship inputs; they count against the memory and file-size limits.
   std::vector<std::pair<std::string, std::string>> work_files;
   std::string cwd = "/work";  // a private tmpfs
+  // Files of /work read back after each run that ended by itself (jail/fetch.hpp).
+  std::vector<std::string> fetch_files;
   Limits limits;
   // One run per input (its stdin; it counts against the memory limit). Empty: one run
   // with empty stdin.
@@ -50,6 +53,7 @@ struct JailReport {
   bool stderr_exceeded = false;
   std::string stdout_data;
   std::string stderr_data;
+  std::vector<FetchedFile> fetched;  // one per JailSpec::fetch_files name, in order
 };
 
 // Header fields (everything but stdin/stdout/stderr bytes, which travel as raw blobs).

@@ -17,6 +17,8 @@
 
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
+#include "sandbox/jail/clock.hpp"
+#include "sandbox/jail/fetch.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/jail.hpp"
 
@@ -26,12 +28,6 @@ namespace {
 constexpr long long kSetupTimeoutNs = 10'000'000'000LL;  // namespaces + mounts, normally ~1 ms
 constexpr long long kDrainTimeoutNs = 2'000'000'000LL;   // after the tree is dead
 constexpr long long kCpuPollNs = 20'000'000LL;
-
-long long now_ns() {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 struct Pipe {
   unique_fd read, write;
@@ -88,7 +84,7 @@ void close_all_except(std::initializer_list<int> keep) {
 struct Jail {
   RunCgroup cg;
   pid_t init = -1;
-  Pipe out, err, status, error, go;
+  Pipe out, err, status, error, go, files;
   std::string setup_error;  // the first run reports it
   bool killed = false;
   long long kill_ns = 0;
@@ -97,7 +93,7 @@ struct Jail {
     if (killed || init < 0) return;
     ::kill(init, SIGKILL);  // init is the pid namespace's init: all die with it
     killed = true;
-    kill_ns = now_ns();
+    kill_ns = monotonic_ns();
   }
 };
 
@@ -123,7 +119,7 @@ Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock
     return jail;
   }
   Pipe out = make_pipe(), err = make_pipe(), status = make_pipe(), error = make_pipe(),
-       go = make_pipe();
+       go = make_pipe(), files = make_pipe();
   // clone with fork semantics (no new stack): the child continues here as the jail's init.
   long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
@@ -135,17 +131,18 @@ Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock
   if (init == 0) {
     // Keep only init's own ends: the helper's sockets are none of the jail's business.
     out.read.release(), err.read.release(), status.read.release(), error.read.release(),
-        go.write.release();
-    close_all_except(
-        {go.read.get(), status.write.get(), error.write.get(), out.write.get(), err.write.get()});
-    InitChannels ch{go.read.get(), status.write.get(), error.write.get(), out.write.get(),
-                    err.write.get()};
+        go.write.release(), files.read.release();
+    close_all_except({go.read.get(), status.write.get(), error.write.get(), out.write.get(),
+                      err.write.get(), files.write.get()});
+    InitChannels ch{go.read.get(),   status.write.get(), error.write.get(),
+                    out.write.get(), err.write.get(),    files.write.get()};
     run_init(spec, ch, filter);
   }
   jail.init = init;
-  out.write.reset(), err.write.reset(), status.write.reset(), error.write.reset(), go.read.reset();
+  out.write.reset(), err.write.reset(), status.write.reset(), error.write.reset(), go.read.reset(),
+      files.write.reset();
   jail.out = std::move(out), jail.err = std::move(err), jail.status = std::move(status);
-  jail.error = std::move(error), jail.go = std::move(go);
+  jail.error = std::move(error), jail.go = std::move(go), jail.files = std::move(files);
   jail.setup_error = write_id_maps(init);
   if (jail.setup_error.empty()) {
     try {
@@ -154,10 +151,22 @@ Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock
       jail.setup_error = e.what();
     }
   }
-  for (int fd :
-       {jail.out.read.get(), jail.err.read.get(), jail.status.read.get(), jail.error.read.get()})
+  for (int fd : {jail.out.read.get(), jail.err.read.get(), jail.status.read.get(),
+                 jail.error.read.get(), jail.files.read.get()})
     set_nonblocking(fd);
   return jail;
+}
+
+// The files init reads back after the run's end ('E'), within the drain timeout.
+std::vector<FetchedFile> fetch_from_init(const JailSpec& spec, const Jail& jail) {
+  constexpr uint64_t kNamesRoom = 1 << 20;  // names and framing beside the contents
+  auto got = read_fetched(jail.files.read.get(), monotonic_ns() + kDrainTimeoutNs,
+                          spec.limits.output_bytes + kNamesRoom);
+  if (got && got->size() == spec.fetch_files.size()) return *got;
+  std::vector<FetchedFile> none;
+  for (const auto& name : spec.fetch_files)
+    none.push_back({name, {}, "the jail did not send it back"});
+  return none;
 }
 
 // One run: release init, then collect capped output and enforce wall and CPU time until the
@@ -175,7 +184,7 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
   }
   StatusMessage msg{};
   bool started = false, ended = false, out_open = true, err_open = true;
-  long long deadline = now_ns() + kSetupTimeoutNs, next_cpu_check = 0, program_start_ns = 0;
+  long long deadline = monotonic_ns() + kSetupTimeoutNs, next_cpu_check = 0, program_start_ns = 0;
   long long init_cpu_at_start = carried.init_cpu_before;
   auto program_cpu = [&] {
     return jail.cg.cpu_seconds() - carried.cpu_before -
@@ -183,10 +192,10 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
   };
   auto kill_and_drain = [&] {
     jail.kill_tree();
-    deadline = now_ns() + kDrainTimeoutNs;
+    deadline = monotonic_ns() + kDrainTimeoutNs;
   };
   while (!ended && report.setup_error.empty() && (out_open || err_open || carried.status_open)) {
-    long long now = now_ns();
+    long long now = monotonic_ns();
     if (now >= deadline) {
       if (jail.killed) break;  // drained long enough after the kill
       if (!started)
@@ -257,9 +266,12 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
     if (err_open)
       drain(jail.err.read.get(), report.stderr_data, spec.limits.output_bytes,
             report.stderr_exceeded);
+    if (!spec.fetch_files.empty()) report.fetched = fetch_from_init(spec, jail);
     if ((report.stdout_exceeded || report.stderr_exceeded) && !jail.killed) jail.kill_tree();
   } else {
     jail.kill_tree();
+    for (const auto& name : spec.fetch_files)
+      report.fetched.push_back({name, {}, "the run was stopped before its end; /work is gone"});
     if (started) report.wall_seconds = std::max(0LL, jail.kill_ns - program_start_ns) / 1e9;
     report.cpu_seconds = std::max(0.0, program_cpu());
     report.exited = false;

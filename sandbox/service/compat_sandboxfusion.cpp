@@ -4,7 +4,9 @@
 //   response {status: Success|Failed|SandboxError, message,
 //             compile_result: {status: Finished|Error|TimeLimitExceeded, execution_time,
 //                              return_code, stdout, stderr} | null,
-//             run_result: {...same...} | null, files: {}}
+//             run_result: {...same...} | null, files: {path: base64}}
+//   fetch_files are read from the run's /work after it ends; a missing file (or one that
+//   is not a regular file, or behind a symbolic link) is left out of files, as there.
 //   Interpreted languages have no compile step here: a syntax error is a finished run with a
 //   non-zero return_code. On a build-cache hit, compile_result.return_code is the cached
 //   compile's.
@@ -58,9 +60,6 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
   if (!j.contains("code") || !j["code"].is_string()) throw InvalidRequest("code must be a string");
   if (!j.contains("language") || !j["language"].is_string())
     throw InvalidRequest("language must be a string");
-  if (j.contains("fetch_files") && !j["fetch_files"].empty())
-    throw InvalidRequest(
-        "fetch_files is not supported: the work directory is discarded after the run");
 
   Limits limits;
   limits.wall_seconds = seconds(j, "run_timeout", 10);
@@ -82,6 +81,7 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
       opts.work_files.emplace_back(it.key(), *content);
     }
   }
+  opts.fetch_files = fetch_file_names(j);
   std::string stdin_data =
       j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
 
@@ -122,6 +122,9 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
   Outcome o = sandbox_.execute(program, stdin_data, limits, opts);
   metrics_.count_verdict(verdict_name(o.verdict));
   out["run_result"] = command_result(o, false);
+  // As SandboxFusion does: the files that exist, base64; the others left out.
+  for (const auto& f : o.files)
+    if (f.error.empty()) out["files"][f.name] = base64_encode(f.content);
   if (o.verdict == Verdict::SandboxError) {
     out["status"] = "SandboxError";
     out["message"] = o.message;

@@ -214,9 +214,23 @@ HttpResponse SandboxService::route(const HttpRequest& r) {
   return piston_runtimes();
 }
 
+std::vector<std::string> fetch_file_names(const json& body) {
+  std::vector<std::string> names;
+  if (!body.contains("fetch_files") || body["fetch_files"].is_null()) return names;
+  const json& list = body["fetch_files"];
+  if (!list.is_array()) throw InvalidRequest("fetch_files must be an array of file names");
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string())
+      throw InvalidRequest("fetch_files[" + std::to_string(i) + "] must be a string");
+    names.push_back(list[i].get<std::string>());
+  }
+  return names;
+}
+
 HttpResponse SandboxService::run(const HttpRequest& r) {
   json j = parse_body(r);
-  JsonFields::only(j, "", {"language", "source", "stdin", "limits", "filename", "files"});
+  JsonFields::only(j, "",
+                   {"language", "source", "stdin", "limits", "filename", "files", "fetch_files"});
   if (!j.contains("source") || !j["source"].is_string())
     throw InvalidRequest("source must be a string");
   RunRequest req;
@@ -240,6 +254,7 @@ HttpResponse SandboxService::run(const HttpRequest& r) {
       opts.work_files.emplace_back(it.key(), it->get<std::string>());
     }
   }
+  opts.fetch_files = fetch_file_names(j);
   Program program = sandbox_.prepare(req.language, req.source, req.filename);
   Outcome o = sandbox_.execute(program, req.stdin_data, req.limits, opts);
   metrics_.count_verdict(verdict_name(o.verdict));

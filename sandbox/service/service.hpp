@@ -2,7 +2,9 @@
 // an HttpResponse, so every endpoint and error class is tested without sockets. The
 // server (server.hpp) decides which requests queue for a worker (is_job) and does I/O.
 //
-//   POST /v1/run            {language, source, stdin, limits, files} -> Outcome
+//   POST /v1/run            {language, source, stdin, limits, files, fetch_files} -> Outcome
+//                           (fetch_files: names of /work files to return, base64, in
+//                           "fetched")
 //   POST /v1/judge          a submission (native, HumanEval, MBPP, APPS) -> JudgeResult
 //   POST /v1/judge/batch    {"submissions": [...]} -> {"results": [...]}, in order
 //   GET  /v1/languages, /v1/health, /metrics
@@ -33,6 +35,9 @@ struct ExtraRoute {
   bool job = true;  // runs code: waits for a worker like /v1/judge
   std::function<nlohmann::json(const nlohmann::json& body, Sandbox& sandbox)> handler;
 };
+
+// The request's "fetch_files" (absent or null: none), checked to be an array of strings.
+std::vector<std::string> fetch_file_names(const nlohmann::json& body);
 
 struct ServiceOptions {
   std::optional<std::string> token;  // when set, every route but /v1/health needs "Bearer <token>"

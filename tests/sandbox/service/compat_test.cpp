@@ -77,7 +77,21 @@ TEST_F(Service, SandboxFusionRunCode) {
       call(post("/run_code", R"j({"code":"x","language":"python","files":{"a":"!!notbase64"}})j"),
            400)["field"],
       "files.a");
-  call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":["out.txt"]})j"), 400);
+  // fetch_files: what exists comes back base64 under files; the rest is left out.
+  json fetched = call(post("/run_code", R"j({"code":"open('out.txt','w').write('made here')",
+      "language":"python","fetch_files":["out.txt","missing.txt"]})j"),
+                      200);
+  EXPECT_EQ(fetched["status"], "Success");
+  EXPECT_EQ(fetched["files"].size(), 1u);
+  EXPECT_EQ(base64_decode(fetched["files"]["out.txt"].get<std::string>()), "made here");
+  EXPECT_EQ(call(post("/run_code",
+                      R"j({"code":"x","language":"python","fetch_files":["../etc/passwd"]})j"),
+                 400)["error"]
+                .get<std::string>()
+                .find("fetch_files"),
+            0u);
+  call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":"out.txt"})j"), 400);
+  call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":[1]})j"), 400);
   call(post("/run_code", R"j({"language":"python"})j"), 400);
 }
 

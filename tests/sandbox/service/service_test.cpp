@@ -56,6 +56,23 @@ TEST_F(Service, RunPlacesFilesInTheWorkDirectory) {
   EXPECT_NE(bad["error"].get<std::string>().find("../escape"), std::string::npos);
 }
 
+TEST_F(Service, RunSendsBackTheFilesAskedFor) {
+  json r = call(post("/v1/run", R"j({"language":"python3",
+      "source":"open('out.bin','wb').write(bytes([0,255,10]))",
+      "fetch_files":["out.bin","nothing.txt"]})j"),
+                200);
+  EXPECT_EQ(r["verdict"], "Accepted");
+  EXPECT_EQ(base64_decode(r["fetched"]["out.bin"]["base64"].get<std::string>()),
+            std::string("\0\xff\n", 3));
+  EXPECT_EQ(r["fetched"]["nothing.txt"]["error"], "not found");
+  json plain = call(post("/v1/run", R"j({"language":"python3","source":"print(1)"})j"), 200);
+  EXPECT_FALSE(plain.contains("fetched"));
+  json bad = call(
+      post("/v1/run", R"j({"language":"python3","source":"x","fetch_files":["/etc/passwd"]})j"),
+      400);
+  EXPECT_NE(bad["error"].get<std::string>().find("fetch_files"), std::string::npos);
+}
+
 struct BadRequest {
   const char* path;
   const char* body;

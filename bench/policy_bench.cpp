@@ -3,6 +3,8 @@
 // groups), and training tokens/s (forward + backward + AdamW on 8 x 128 tokens), for a ~0.3M
 // and a ~1M parameter config on 2 threads. Peers, each timed in the same rounds:
 //  - llama2.c's run.c (batch 1): `--peers DIR` after `bash scripts/peers/llama2c.sh SRC DIR`;
+//  - llm.c's CPU trainer (training): the same DIR after `bash scripts/peers/llmc.sh SRC DIR`
+//    (GPT-2 blocks at the same width, depth and heads; its MLP is 4x wide, ours ~3x);
 //  - PyTorch eager (scripts/peers/torch_policy.py), when python3 can import torch.
 // Figures are medians of --rounds interleaved rounds; the naive kernels run once (reference).
 // Each generation figure follows a two-token warm-up call of the same batch, as in a process
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "policy/model/packed_matmul.hpp"
@@ -114,6 +117,33 @@ double llama2c(const fs::path& dir, const Shape& s) {
   return best;
 }
 
+// llm.c's CPU trainer (train_gpt2.c) at the shape: tokens per second of its own step timer
+// (forward, backward, AdamW on 8 x 128 tokens), the median of its 8 timed steps, the better
+// of 1 and 2 OpenMP threads; 0 when it did not run.
+double llmc(const fs::path& dir, const Shape& s) {
+  fs::path run = dir / "llmc_train", data = dir / (std::string("llmc_") + s.name);
+  if (!fs::exists(run) || !fs::exists(data / "gpt2_124M.bin")) return 0;
+  double best = 0;
+  for (int threads : {1, 2}) {
+    std::string out =
+        run_command("cd '" + data.string() + "' && OMP_NUM_THREADS=" + std::to_string(threads) +
+                    " '" + run.string() + "' 2>/dev/null");
+    std::vector<double> ms;  // steps 1-8: step 0 warms up
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      int step = -1;
+      auto took = line.find("(took ");
+      if (std::sscanf(line.c_str(), "step %d:", &step) == 1 && step >= 1 &&
+          took != std::string::npos)
+        ms.push_back(std::stod(line.substr(took + 6)));
+    }
+    if (ms.empty()) continue;
+    std::sort(ms.begin(), ms.end());
+    best = std::max(best, 8 * 128 / (ms[ms.size() / 2] / 1000));
+  }
+  return best;
+}
+
 // PyTorch's figures for the shape, keyed as the script prints them; empty without torch.
 nlohmann::json torch_eager(const std::string& python, const fs::path& script, const Shape& s,
                            size_t gen_tokens, size_t train_steps) {
@@ -170,6 +200,7 @@ int main(int argc, char** argv) {
         got["gen" + std::to_string(b)].push_back(generation(m, b, gen_tokens));
       got["train"].push_back(training(m, train_steps));
       if (!peers.empty()) got["llama2c"].push_back(llama2c(peers, s));
+      if (!peers.empty()) got["llmc"].push_back(llmc(peers, s));
       if (have_torch) {
         auto j = torch_eager(python, torch_script, s, gen_tokens, train_steps);
         for (auto& [key, value] : j.items())
@@ -186,7 +217,7 @@ int main(int argc, char** argv) {
       return std::string(buf);
     };
     std::printf("  %-22s %10s %18s %18s %18s\n", "tokens/s", "Crucible", "naive (x)",
-                "llama2.c (x)", "PyTorch (x)");
+                "llama2.c|llm.c (x)", "PyTorch (x)");
     double batch1 = median(got["gen1"]);
     for (size_t b : batches) {
       double ours = median(got["gen" + std::to_string(b)]);
@@ -201,7 +232,8 @@ int main(int argc, char** argv) {
     }
     double ours = median(got["train"]), naive = training(m, 1);
     std::printf("  %-22s %10.0f %9.0f (%5.2fx) %18s %18s\n", "training 8 x 128", ours, naive,
-                ratio(ours, naive), "            -", peer("torch_training", ours).c_str());
+                ratio(ours, naive), peer("llmc", ours).c_str(),
+                peer("torch_training", ours).c_str());
   }
   return 0;
 }

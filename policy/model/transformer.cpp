@@ -97,7 +97,10 @@ const T* Transformer<T>::forward(const int* tokens, size_t batch, size_t seq) {
   acts_.resize(config_.layers);
   const T* P = params.data();
 
-  std::vector<T> x(n * d);  // x[N,D]: the residual stream
+  std::vector<T>& x = x_;  // x[N,D]: the residual stream
+  std::vector<T>& y = y_;  // y[N,D]
+  x.resize(n * d);
+  y.resize(n * d);
   embedding_forward(x.data(), tokens_.data(), P + layout_.embedding, n, d);
   for (size_t l = 0; l < config_.layers; ++l) {
     const auto& L = layout_.layers[l];
@@ -118,7 +121,6 @@ const T* Transformer<T>::forward(const int* tokens, size_t batch, size_t seq) {
     A.attn_out.resize(n * d);
     attention_forward(A.attn_out.data(), A.att.data(), A.q.data(), A.k.data(), A.v.data(), batch,
                       seq, heads, hd);
-    std::vector<T> y(n * d);  // y[N,D]
     matmul_forward(backend_, y.data(), A.attn_out.data(), P + L.wo, n, d, d);
     for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
     A.x_mid = x;
@@ -155,7 +157,12 @@ void Transformer<T>::backward(const T* dlogits) {
   const T* P = params.data();
   T* G = grads.data();
 
-  std::vector<T> dxf(n * d, T(0)), dx(n * d, T(0));
+  // Every buffer starts at zero: the kernels below add into them.
+  auto zeroed = [](std::vector<T>& v, size_t size) -> std::vector<T>& {
+    v.assign(size, T(0));
+    return v;
+  };
+  std::vector<T>&dxf = zeroed(back_.dxf, n * d), &dx = zeroed(back_.dx, n * d);
   matmul_backward(backend_, dxf.data(), G + layout_.embedding, dlogits, xf_.data(),
                   P + layout_.embedding, n, d, vocab);
   rmsnorm_backward(dx.data(), G + layout_.final_norm, dxf.data(), x_final_.data(),
@@ -164,10 +171,11 @@ void Transformer<T>::backward(const T* dlogits) {
     const auto& L = layout_.layers[l];
     LayerActs& A = acts_[l];
     // MLP block: x = x_mid + W2 h(xn2)
-    std::vector<T> dh(n * f, T(0)), da(n * f, T(0)), dxn2(n * d, T(0));
+    std::vector<T>&dh = zeroed(back_.dh, n * f), &da = zeroed(back_.da, n * f),
+    &dxn2 = zeroed(back_.dxn2, n * d);
     matmul_backward(backend_, dh.data(), G + L.w2, dx.data(), A.h.data(), P + L.w2, n, f, d);
     if (config_.swiglu) {
-      std::vector<T> db(n * f, T(0));
+      std::vector<T>& db = zeroed(back_.db, n * f);
       swiglu_backward(da.data(), db.data(), dh.data(), A.a.data(), A.b.data(), n * f);
       matmul_backward(backend_, dxn2.data(), G + L.w3, db.data(), A.xn2.data(), P + L.w3, n, d, f);
     } else {
@@ -177,8 +185,8 @@ void Transformer<T>::backward(const T* dlogits) {
     rmsnorm_backward(dx.data(), G + L.mlp_norm, dxn2.data(), A.x_mid.data(), P + L.mlp_norm,
                      A.rstd2.data(), n, d);
     // Attention block: x_mid = x_in + Wo attn(xn)
-    std::vector<T> dattn(n * d, T(0)), dq(n * d, T(0)), dk(n * d, T(0)), dv(n * d, T(0)),
-        dxn(n * d, T(0));
+    std::vector<T>&dattn = zeroed(back_.dattn, n * d), &dq = zeroed(back_.dq, n * d),
+    &dk = zeroed(back_.dk, n * d), &dv = zeroed(back_.dv, n * d), &dxn = zeroed(back_.dxn, n * d);
     matmul_backward(backend_, dattn.data(), G + L.wo, dx.data(), A.attn_out.data(), P + L.wo, n, d,
                     d);
     attention_backward(dq.data(), dk.data(), dv.data(), dattn.data(), A.att.data(), A.q.data(),

@@ -67,6 +67,12 @@ class Transformer {
   std::vector<int> tokens_, positions_;
   std::vector<LayerActs> acts_;
   std::vector<T> x_final_, xf_, rstd_f_, logits_;
+  // Buffers of one pass kept between calls: allocating them per step cost a page fault per
+  // page of each (a fifth of a training step of the small configs).
+  std::vector<T> x_, y_;
+  struct Gradients {
+    std::vector<T> dxf, dx, dh, da, db, dxn2, dattn, dq, dk, dv, dxn;
+  } back_;
 };
 
 extern template class Transformer<float>;

@@ -17,6 +17,6 @@ bash scripts/setup.sh --demo
 echo "demo: [2/3] checking the host and Python inside the jail ($(($(date +%s) - start)) s so far)" >&2
 build/bin/crucible doctor --languages python3
 run="runs/demo-$(date +%Y%m%d-%H%M%S)"
-echo "demo: [3/3] self-training (about 3-4 min: tasks, warm start, 10 iterations) -> $run" >&2
+echo "demo: [3/3] self-training (about 2-3 min: tasks, warm start, 10 iterations) -> $run" >&2
 build/bin/crucible train --preset demo --out "$run" "$@"
 echo "demo: done in $(($(date +%s) - start)) s; report: $run/report.html" >&2

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "base/error.hpp"
-
 #include "policy/model/layers.hpp"
 
 namespace crucible::policy {

@@ -77,7 +77,8 @@ void matmul_backward(Backend backend, T* dx, T* dw, const T* dy, const T* x, con
 // Uses `threads` threads for the policy's later work (the project runs on 2): OpenBLAS's for
 // training's products, and the decoder's for a step over many samples.
 void set_policy_threads(int threads);
-// The count last set (1 until set).
+// The count in use: the last one set, or until then OpenBLAS's own (OPENBLAS_NUM_THREADS or
+// the machine's cores).
 int policy_threads();
 // The kernel a backend runs on this machine: "naive", or OpenBLAS's core name ("OpenBLAS
 // Haswell"), which it picks from the CPU or from OPENBLAS_CORETYPE. Results in fp32 differ in

@@ -1,6 +1,6 @@
 #include "policy/model/transformer.hpp"
 
-#include <atomic>
+#include <algorithm>
 #include <cmath>
 
 #include "base/error.hpp"
@@ -205,18 +205,13 @@ void Transformer<T>::backward(const T* dlogits) {
 template class Transformer<float>;
 template class Transformer<double>;
 
-namespace {
-std::atomic<int> threads_set{1};
-}  // namespace
-
 void set_policy_threads(int threads) {
   if (threads < 1) throw InvalidRequest("the policy needs at least one thread");
-  threads_set.store(threads);
   openblas_set_num_threads(threads);
 }
 
 int policy_threads() {
-  return threads_set.load();
+  return std::max(1, openblas_get_num_threads());
 }
 
 std::string kernel_name(Backend backend) {

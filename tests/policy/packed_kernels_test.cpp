@@ -87,10 +87,11 @@ ModelConfig small_config(bool swiglu) {
   return c;
 }
 
-// Restores one policy thread when a test that sets more ends, however it ends.
+// Restores the policy's thread count when a test that sets one ends, however it ends.
 struct PolicyThreads {
-  explicit PolicyThreads(int n) { set_policy_threads(n); }
-  ~PolicyThreads() { set_policy_threads(1); }
+  explicit PolicyThreads(int n) : previous(policy_threads()) { set_policy_threads(n); }
+  ~PolicyThreads() { set_policy_threads(previous); }
+  int previous;
 };
 
 // On every thread count: a step's rows split between threads compute what one thread does.
@@ -128,6 +129,16 @@ TEST(Decoder, BlasBackendGivesTheNaiveLogitsBitForBit) {
       naive_decoder.step(naive_cache, slots, tokens, positions, b);
       ASSERT_TRUE(same_bits(a, b)) << "rows of one slot, " << where;
     }
+}
+
+TEST(PolicyThreadCount, IsTheOneSetAndRefusesZero) {
+  EXPECT_GE(policy_threads(), 1);
+  {
+    PolicyThreads use(3);
+    EXPECT_EQ(policy_threads(), 3);
+    EXPECT_THROW(set_policy_threads(0), crucible::InvalidRequest);
+    EXPECT_EQ(policy_threads(), 3);
+  }
 }
 
 TEST(Decoder, RefusesAStepWhoseListsDisagree) {

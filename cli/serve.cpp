@@ -1,5 +1,6 @@
 // crucible serve [--host 127.0.0.1] [--port N] [--workers N] [--queue N]
-//                [--queue-per-client N] [--token-file F]
+//                [--queue-per-client N] [--client-prefix-v4 BITS] [--client-prefix-v6 BITS]
+//                [--token-file F]
 //                [--env-sessions N] [--env-ttl S] [--env-turns N] [--env-languages L,...]
 // Prints {"listening": "host:port"} on stdout once ready; SIGTERM or SIGINT stops it
 // gracefully (no new connections, running and queued jobs finish and are answered).
@@ -31,7 +32,9 @@ const CommandSpec kSpec{
      {"port", "P", "TCP port (default 8080; 0: the system picks)"},
      {"workers", "N", "Crucible's own /v1 jobs at once (few: verdicts must not depend on load)"},
      {"queue", "N", "jobs waiting at most (default 64)"},
-     {"queue-per-client", "N", "jobs one client address may have waiting (default 3/4 of --queue)"},
+     {"queue-per-client", "N", "jobs one client may have waiting (default 3/4 of --queue)"},
+     {"client-prefix-v4", "BITS", "IPv4 addresses in one such prefix are one client (default 32)"},
+     {"client-prefix-v6", "BITS", "IPv6 addresses in one such prefix are one client (default 64)"},
      {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
      {"token-file", "FILE", "require this bearer token"},
      {"max-body-mb", "MB", "largest request body (default 16)"},
@@ -52,6 +55,10 @@ int serve_command(const Args& args) {
   if (auto w = flags.number("workers")) options.workers = static_cast<size_t>(*w);
   if (auto q = flags.number("queue")) options.queue = static_cast<size_t>(*q);
   if (auto q = flags.whole("queue-per-client", 1, 1000000)) options.queue_per_client = *q;
+  if (auto b = flags.whole("client-prefix-v4", 0, 32))
+    options.client_prefix_v4 = static_cast<int>(*b);
+  if (auto b = flags.whole("client-prefix-v6", 0, 128))
+    options.client_prefix_v6 = static_cast<int>(*b);
   if (auto c = flags.number("compat-workers")) options.compat_workers = static_cast<size_t>(*c);
   if (auto m = flags.number("max-body-mb"))
     options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));

@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "net/client_group.hpp"
 
 namespace crucible::sandbox::service {
 
@@ -32,6 +33,12 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   if (options_.queue == 0) throw InvalidRequest("--queue must be at least 1");
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
   service_ = std::make_unique<SandboxService>(*sandbox_, service_options);
+  if (options_.client_prefix_v4 < 0 || options_.client_prefix_v4 > 32)
+    throw InvalidRequest("--client-prefix-v4 must be 0-32 bits, not " +
+                         std::to_string(options_.client_prefix_v4));
+  if (options_.client_prefix_v6 < 0 || options_.client_prefix_v6 > 128)
+    throw InvalidRequest("--client-prefix-v6 must be 0-128 bits, not " +
+                         std::to_string(options_.client_prefix_v6));
   if (options_.queue_per_client > options_.queue)
     throw InvalidRequest("--queue-per-client (" + std::to_string(options_.queue_per_client) +
                          ") must not exceed --queue (" + std::to_string(options_.queue) + ")");
@@ -58,6 +65,8 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
     if (!service_->is_job(req)) return respond(service_->handle(req));
     auto request = std::make_shared<net::HttpRequest>(std::move(req));
     bool compat = request->path == "/run_code" || request->path == "/api/v2/execute";
+    const std::string client = net::client_group(request->client_address, options_.client_prefix_v4,
+                                                 options_.client_prefix_v6);
     auto queued =
         (compat ? compat_pool_ : pool_)
             ->try_submit(
@@ -69,10 +78,10 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
                   }
                   respond(service_->handle(*request));
                 },
-                request->client_address);
+                client);
     if (!queued) {
       WorkerPool& pool = *(compat ? compat_pool_ : pool_);
-      size_t mine = pool.waiting(request->client_address);
+      size_t mine = pool.waiting(client);
       net::HttpResponse busy = net::error_response(
           429, mine >= pool.per_key_capacity()
                    ? "this client already has " + std::to_string(mine) +

@@ -1,7 +1,8 @@
 // `crucible serve`: the sandbox service on an HTTP server with a bounded job queue.
 // Requests that run code wait for one of `workers`, taken round robin across client
-// addresses (one client's backlog does not hold up another's job); when `queue` are already
-// waiting, or `queue_per_client` of the same client's, the answer is 429 with Retry-After.
+// clients (an address, or its IPv6 /64: one client's backlog does not hold up another's job);
+// when `queue` are already waiting, or `queue_per_client` of the same client's, the answer
+// is 429 with Retry-After.
 // Binding to a non-loopback address requires a token.
 //
 //   SandboxServer server({.port = 0, .workers = 2});
@@ -27,6 +28,10 @@ struct ServeOptions {
   // queue gives a client the same fraction of `compat_queue`. A flood from one client thus
   // leaves room for others.
   size_t queue_per_client = 0;
+  // What counts as one client (net/client_group.hpp): addresses cut to these prefixes, so a
+  // client rotating through the addresses of its IPv6 /64 is still one client.
+  int client_prefix_v4 = 32;
+  int client_prefix_v6 = 64;
   // SandboxFusion's /run_code and Piston's /api/v2/execute run as those services do: many
   // at once, each bounded by its wall-clock timeout (verl's client fans out 32 requests
   // with a 30 s read timeout). Crucible's own /v1 jobs keep `workers`, so their verdicts do

@@ -169,6 +169,15 @@ TEST_F(Server, AShareAboveTheQueueIsRefused) {
   }
 }
 
+TEST_F(Server, AClientPrefixOutsideTheAddressIsRefused) {
+  for (auto [v4, v6] : {std::pair{33, 64}, std::pair{-1, 64}, std::pair{32, 129}}) {
+    auto o = options(1, 4);
+    o.client_prefix_v4 = v4;
+    o.client_prefix_v6 = v6;
+    EXPECT_THROW(SandboxServer server(o), InvalidRequest) << v4 << " " << v6;
+  }
+}
+
 // Held-open connections (idle, or sending headers slowly) beyond the cap do not lock out
 // the next client: the one waiting longest for a request is shed.
 TEST_F(Server, HealthAnswersWhileConnectionsAreHeldOpen) {

@@ -165,7 +165,7 @@ TEST(LanguagesChecks, JavaAssertionsAndRustOverflowFail) {
 }
 
 // Multi-language benchmarks: Go programs in `go test` form (MultiPL-E), javatuples on
-// Java's classpath, Perl's Test::Deep, and libcrypto for C++.
+// Java's classpath, Perl's Test::Deep, luaunit for Lua, and libcrypto for C++.
 TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
   const char* go_test =
       "package add_test\n\nimport \"testing\"\n\nfunc add(a, b int) int { return a + b }\n\n"
@@ -187,6 +187,20 @@ TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
                   "use Test::Deep qw(eq_deeply);\nprint eq_deeply([1, {a => 2}], [1, {a => 2}]) ? "
                   "\"same\\n\" : \"differ\\n\";\n");
   EXPECT_EQ(deep.stdout_data, "same\n") << deep.stderr_data;
+  const char* lua_test =
+      "local lu = require('luaunit')\n"
+      "function testAdd() lu.assertEquals(1 + 2, %s) end\n"
+      "os.exit(lu.LuaUnit.run())\n";
+  std::snprintf(pass, sizeof pass, lua_test, "3");
+  std::snprintf(fail, sizeof fail, lua_test, "4");
+  auto lua_ok = run("lua", pass);
+  EXPECT_EQ(lua_ok.verdict, Verdict::Accepted) << lua_ok.stdout_data << lua_ok.stderr_data;
+  EXPECT_NE(lua_ok.stdout_data.find("OK"), std::string::npos) << lua_ok.stdout_data;
+  auto lua_failed = run("lua", fail);
+  EXPECT_EQ(lua_failed.verdict, Verdict::RuntimeError) << lua_failed.stdout_data;
+  auto bare = run("lua", "lu = require('luaunit')\nlu.assertEquals(1, 2)\n");
+  EXPECT_EQ(bare.verdict, Verdict::RuntimeError);
+  EXPECT_NE(bare.stderr_data.find("LuaUnit test FAILURE"), std::string::npos) << bare.stderr_data;
   auto crypto =
       run("cpp",
           "#include <openssl/sha.h>\n#include <cstdio>\nint main() { unsigned char d[32]; "

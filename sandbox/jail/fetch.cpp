@@ -27,7 +27,7 @@ std::string open_error(int err) {
     case ELOOP:
       return "a symbolic link (not followed)";
     case EXDEV:
-      return "outside /work";
+      return "leads outside its place (/work or /tmp)";
     default:
       return std::string("cannot open: ") + std::strerror(err);
   }

@@ -98,6 +98,12 @@ std::string run_command(const std::string& command) {
   return out;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 // llama2.c's own figure ("achieved tok/s", after the first token) for 200 forced prompt
 // tokens, the better of 1 and 2 OpenMP threads; 0 when it did not run.
 double llama2c(const fs::path& dir, const Shape& s) {
@@ -137,9 +143,7 @@ double llmc(const fs::path& dir, const Shape& s) {
           took != std::string::npos)
         ms.push_back(std::stod(line.substr(took + 6)));
     }
-    if (ms.empty()) continue;
-    std::sort(ms.begin(), ms.end());
-    best = std::max(best, 8 * 128 / (ms[ms.size() / 2] / 1000));
+    if (!ms.empty()) best = std::max(best, 8 * 128 / (median(ms) / 1000));
   }
   return best;
 }
@@ -156,12 +160,6 @@ nlohmann::json torch_eager(const std::string& python, const fs::path& script, co
   std::string out = run_command(python + " '" + script.string() + "'" + args);
   auto j = nlohmann::json::parse(out, nullptr, false);
   return j.is_object() ? j : nlohmann::json{};
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

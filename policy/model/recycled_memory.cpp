@@ -68,6 +68,12 @@ void set_recycled_pool_limit(size_t bytes) {
     }
 }
 
+size_t recycled_pool_limit() {
+  Pool& p = pool();
+  std::lock_guard lock(p.mutex);
+  return p.limit;
+}
+
 size_t recycled_pool_bytes() {
   Pool& p = pool();
   std::lock_guard lock(p.mutex);

@@ -19,6 +19,7 @@ void give_recycled_block(void* block, size_t bytes) noexcept;
 size_t recycled_pool_bytes();
 // The most the pool keeps; a lower limit frees what is above it now.
 void set_recycled_pool_limit(size_t bytes);
+size_t recycled_pool_limit();
 
 // An allocator over the pool that leaves elements uninitialised on resize.
 template <class T>

@@ -194,6 +194,7 @@ TEST(RecycledMemory, AFreedCacheIsReusedAndThePoolStaysBounded) {
   EXPECT_TRUE(again->k.data() == first || again->v.data() == first);
   // More caches than the pool keeps: the rest are freed, not kept.
   const size_t block = again->k.size() * sizeof(float);
+  const size_t limit = recycled_pool_limit();
   set_recycled_pool_limit(5 * block);
   EXPECT_LE(recycled_pool_bytes(), 5 * block);
   {
@@ -201,7 +202,7 @@ TEST(RecycledMemory, AFreedCacheIsReusedAndThePoolStaysBounded) {
     for (size_t i = 0; i < 10; ++i) many.push_back(empty_kv_state(c));
   }
   EXPECT_EQ(recycled_pool_bytes(), 5 * block);
-  set_recycled_pool_limit(size_t{256} << 20);
+  set_recycled_pool_limit(limit);
 }
 
 }  // namespace

@@ -78,6 +78,16 @@ std::string missing_toolchain(const languages::Language& lang,
          " missing); apt-get install " + lang.package + ", or run `crucible doctor`";
 }
 
+// "/tmp, /dev/shm or /mnt": the scratch places beside /work, for error messages.
+std::string other_scratch_places() {
+  std::vector<std::string> places;
+  for (const auto& place : jail::scratch_table())
+    if (std::string(place.path) != "/work") places.push_back(place.path);
+  std::string out;
+  for (size_t i = 0; i < places.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == places.size() ? " or " : ", ") + places[i];
+  return out;
+}
 }  // namespace
 
 Sandbox::Sandbox(SandboxOptions options)
@@ -190,8 +200,8 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
                          " files; the limit is " + std::to_string(kMaxFetchFiles));
   for (const auto& name : options.fetch_files)
     if (!jail::valid_fetch_name(name))
-      throw InvalidRequest("fetch_files: '" + name +
-                           "' must be a path in /work (relative, or absolute) or /tmp, without ..");
+      throw InvalidRequest("fetch_files: '" + name + "' must be a path in /work (relative, or " +
+                           "absolute) or under " + other_scratch_places() + ", without . or ..");
   const auto& lang = *program.language;
   jail::JailSpec spec = base_spec(lang);
   spec.limits = lang.run_limits(limits);

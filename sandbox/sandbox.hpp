@@ -43,7 +43,8 @@ struct ExecuteOptions {
   std::string data_dir;
   std::vector<std::pair<std::string, std::string>> work_files;  // written into /work first
   // Files to send back after the run (Outcome::files): relative to /work, or absolute under
-  // /work or /tmp; at most kMaxFetchFiles names, their contents at most the output limit.
+  // a scratch place (/work, /tmp, /dev/shm, /mnt); at most kMaxFetchFiles names, their contents at
+  // most the output limit.
   std::vector<std::string> fetch_files;
 };
 

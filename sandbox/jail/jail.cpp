@@ -20,6 +20,7 @@
 #include "sandbox/jail/fetch.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/mounts.hpp"
+#include "sandbox/jail/protocol.hpp"
 #include "sandbox/jail/rlimits.hpp"
 #include "sandbox/jail/seccomp_rules.hpp"
 
@@ -130,7 +131,7 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
     for (size_t i = 0; i < runs; ++i) {
       if (i > 0) {
         if (!wait_for_go(ch.go_fd)) break;  // counters reset (supervisor)
-        reset_scratch(spec);                // mounts.cpp: fresh /work and /tmp
+        reset_scratch(spec);                // mounts.cpp: fresh scratch places
       }
       int input = make_input(spec.inputs.empty() ? std::string() : spec.inputs[i]);
       long long start = monotonic_ns();
@@ -142,7 +143,7 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
       long long max_rss = 0;
       int status = reap_run(program, max_rss);
       send_status(ch.status_fd, {'E', status, monotonic_ns() - start, own_cpu_ns(), max_rss});
-      // Every process of the run is gone: what it left in /work can no longer change.
+      // Every process of the run is gone: what it left in scratch can no longer change.
       if (!spec.fetch_files.empty())
         write_fetched(ch.files_fd, read_run_files("", spec.fetch_files, spec.limits.output_bytes));
     }

@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -99,10 +101,12 @@ void write_etc(const char* name, const char* text) {
   write_file(staged(std::string("/etc/") + name), text);
 }
 
-// /work (with the request's files) and /tmp as fresh size-capped tmpfs under `root`.
+// Every scratch place as a fresh size-capped tmpfs under `root`; the request's files in /work.
+// Their pages are charged to the run's memory cgroup, so all of them together stay within
+// its memory limit.
 void mount_scratch(const JailSpec& spec, const std::string& root) {
   uint64_t scratch = spec.limits.file_size_bytes;
-  mount_tmpfs(root + "/work", scratch, 01777);
+  for (const auto& place : scratch_table()) mount_tmpfs(root + place.path, scratch, 01777);
   for (const auto& [name, content] : spec.work_files) {
     if (!valid_work_file_name(name))
       throw SandboxFailure("jail: bad work file name '" + name + "'");
@@ -110,7 +114,6 @@ void mount_scratch(const JailSpec& spec, const std::string& root) {
     make_dirs(path.substr(0, path.rfind('/')));
     write_file(path, content, 0644);
   }
-  mount_tmpfs(root + "/tmp", scratch, 01777);
 }
 
 }  // namespace
@@ -128,6 +131,26 @@ const std::vector<RootEntry>& root_table() {
       {"/etc/localtime", true, "time zone for date/time libraries"},
   };
   return table;
+}
+
+const std::vector<ScratchPlace>& scratch_table() {
+  static const std::vector<ScratchPlace> table = {
+      {"/work", "the working directory, with the request's files"},
+      {"/tmp", "temporary files (HOME is here too)"},
+      {"/dev/shm", "POSIX shared memory and semaphores (Python's multiprocessing locks)"},
+      {"/mnt", "scratch mounts that container-based sandboxes' clients write to"},
+  };
+  return table;
+}
+
+std::optional<std::pair<std::string, std::string>> split_scratch_path(const std::string& path) {
+  if (path.empty() || path[0] != '/') return std::pair<std::string, std::string>{"/work", path};
+  for (const auto& place : scratch_table()) {
+    std::string prefix = std::string(place.path) + "/";
+    if (path.rfind(prefix, 0) == 0)
+      return std::pair{std::string(place.path), path.substr(prefix.size())};
+  }
+  return std::nullopt;
 }
 
 bool valid_work_file_name(const std::string& name) {
@@ -205,8 +228,8 @@ void enter_root(const std::string& cwd) {
 void reset_scratch(const JailSpec& spec) {
   check(::chdir("/"), "chdir /");
   // Detaching drops the old contents with the mount; nothing of a run reaches the next.
-  check(::umount2("/work", MNT_DETACH), "detach /work");
-  check(::umount2("/tmp", MNT_DETACH), "detach /tmp");
+  for (const auto& place : scratch_table())
+    check(::umount2(place.path, MNT_DETACH), std::string("detach ") + place.path);
   mount_scratch(spec, "");
 }
 

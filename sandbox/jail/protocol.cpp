@@ -1,27 +1,57 @@
 #include "sandbox/jail/protocol.hpp"
 
+#include <poll.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "sandbox/jail/clock.hpp"
 
 namespace crucible::sandbox::jail {
 namespace {
 
 constexpr uint64_t kMaxHeader = 1 << 20;
 
-void read_exact(int fd, char* buf, size_t n) {
+// Waits until `fd` is readable or the deadline passes (then throws).
+void wait_readable(int fd, long long deadline_ns) {
+  long long left = deadline_ns - monotonic_ns();
+  if (left <= 0) throw SandboxFailure("jail protocol: timed out waiting for the jail");
+  pollfd p{fd, POLLIN, 0};
+  ::poll(&p, 1, static_cast<int>(std::min<long long>((left + 999'999) / 1'000'000, 1 << 30)));
+}
+
+void read_exact(int fd, char* buf, size_t n, long long deadline_ns) {
   while (n > 0) {
     ssize_t got = ::read(fd, buf, n);
     if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && errno == EAGAIN && deadline_ns >= 0) {
+      wait_readable(fd, deadline_ns);
+      continue;
+    }
     if (got < 0) throw SandboxFailure(errno_message("jail protocol: read failed", errno));
     if (got == 0) throw SandboxFailure("jail protocol: the jail helper closed the connection");
     buf += got;
     n -= static_cast<size_t>(got);
   }
+}
+
+// Names and errors of fetched files; their contents travel as blobs beside the header.
+nlohmann::json fetched_to_json(const std::vector<FetchedFile>& files) {
+  auto out = nlohmann::json::array();
+  for (const auto& f : files) out.push_back({{"name", f.name}, {"error", f.error}});
+  return out;
+}
+
+std::vector<FetchedFile> fetched_from_json(const nlohmann::json& j) {
+  std::vector<FetchedFile> out;
+  for (const auto& f : j)
+    out.push_back({f.at("name").get<std::string>(), {}, f.at("error").get<std::string>()});
+  return out;
 }
 
 }  // namespace
@@ -40,25 +70,27 @@ bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& 
   return true;
 }
 
-Frame read_frame(int fd, uint64_t max_bytes) {
+Frame read_frame(int fd, uint64_t max_bytes, long long deadline_ns) {
   char prefix[8];
-  read_exact(fd, prefix, 8);
+  read_exact(fd, prefix, 8, deadline_ns);
   uint64_t len;
   std::memcpy(&len, prefix, 8);
   if (len > kMaxHeader) throw SandboxFailure("jail protocol: header too large");
   std::string text(len, '\0');
-  read_exact(fd, text.data(), len);
+  read_exact(fd, text.data(), len, deadline_ns);
   Frame frame;
   frame.header = nlohmann::json::parse(text, nullptr, false);
   if (frame.header.is_discarded() || !frame.header.contains("blobs"))
     throw SandboxFailure("jail protocol: malformed header");
   uint64_t total = 0;
+  if (!frame.header["blobs"].is_array()) throw SandboxFailure("jail protocol: malformed header");
   for (const auto& size : frame.header["blobs"]) {
+    if (!size.is_number_unsigned()) throw SandboxFailure("jail protocol: malformed header");
     uint64_t n = size.get<uint64_t>();
     total += n;
     if (total > max_bytes) throw SandboxFailure("jail protocol: frame larger than allowed");
     std::string blob(n, '\0');
-    read_exact(fd, blob.data(), n);
+    read_exact(fd, blob.data(), n, deadline_ns);
     frame.blobs.push_back(std::move(blob));
   }
   return frame;
@@ -112,6 +144,26 @@ std::vector<JailReport> read_reports(int fd) {
   return out;
 }
 
+bool write_fetched(int fd, const std::vector<FetchedFile>& files) {
+  nlohmann::json header = {{"fetched", fetched_to_json(files)}};
+  std::vector<std::string> blobs;
+  for (const auto& f : files) blobs.push_back(f.content);
+  return write_frame(fd, std::move(header), blobs);
+}
+
+std::optional<std::vector<FetchedFile>> read_fetched(int fd, long long deadline_ns,
+                                                     uint64_t max_bytes) {
+  try {
+    Frame f = read_frame(fd, max_bytes, deadline_ns);
+    std::vector<FetchedFile> files = fetched_from_json(f.header.at("fetched"));
+    if (files.size() != f.blobs.size()) return std::nullopt;
+    for (size_t i = 0; i < files.size(); ++i) files[i].content = std::move(f.blobs[i]);
+    return files;
+  } catch (const std::exception&) {  // SandboxFailure, or a header of the wrong shape
+    return std::nullopt;
+  }
+}
+
 void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
   j = {{"argv", s.argv},
        {"env", s.env},
@@ -151,9 +203,7 @@ void report_header_to_json(nlohmann::json& j, const JailReport& r) {
        {"wall_exceeded", r.wall_exceeded},
        {"stdout_exceeded", r.stdout_exceeded},
        {"stderr_exceeded", r.stderr_exceeded}};
-  auto fetched = nlohmann::json::array();  // the contents travel as blobs
-  for (const auto& f : r.fetched) fetched.push_back({{"name", f.name}, {"error", f.error}});
-  j["fetched"] = fetched;
+  j["fetched"] = fetched_to_json(r.fetched);  // the contents travel as blobs
 }
 
 void report_header_from_json(const nlohmann::json& j, JailReport& r) {
@@ -169,9 +219,7 @@ void report_header_from_json(const nlohmann::json& j, JailReport& r) {
   r.wall_exceeded = j.at("wall_exceeded").get<bool>();
   r.stdout_exceeded = j.at("stdout_exceeded").get<bool>();
   r.stderr_exceeded = j.at("stderr_exceeded").get<bool>();
-  r.fetched.clear();
-  for (const auto& f : j.at("fetched"))
-    r.fetched.push_back({f.at("name").get<std::string>(), {}, f.at("error").get<std::string>()});
+  r.fetched = fetched_from_json(j.at("fetched"));
 }
 
 }  // namespace crucible::sandbox::jail

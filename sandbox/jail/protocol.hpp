@@ -5,9 +5,11 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sandbox/fetched_file.hpp"
 #include "sandbox/jail/spec.hpp"
 
 namespace crucible::sandbox::jail {
@@ -20,12 +22,19 @@ struct Frame {
 // Writes one frame; returns false if the peer went away.
 bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& blobs);
 // Reads one frame; throws SandboxFailure on EOF, a short read or a size over `max_bytes`.
-Frame read_frame(int fd, uint64_t max_bytes);
+// With a deadline (CLOCK_MONOTONIC ns, >= 0) the descriptor may be non-blocking: the read waits
+// for data until then and throws SandboxFailure after it.
+Frame read_frame(int fd, uint64_t max_bytes, long long deadline_ns = -1);
 
 bool write_spec(int fd, const JailSpec& spec);
 JailSpec read_spec(int fd);
 // One report per run, in input order.
 bool write_reports(int fd, const std::vector<JailReport>& reports);
 std::vector<JailReport> read_reports(int fd);
+// A run's fetched files, from init to the supervisor: names and errors in the header, the
+// contents as blobs. read_fetched gives nullopt on timeout, EOF or a malformed frame.
+bool write_fetched(int fd, const std::vector<FetchedFile>& files);
+std::optional<std::vector<FetchedFile>> read_fetched(int fd, long long deadline_ns,
+                                                     uint64_t max_bytes);
 
 }  // namespace crucible::sandbox::jail

@@ -18,9 +18,9 @@
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/clock.hpp"
-#include "sandbox/jail/fetch.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/jail.hpp"
+#include "sandbox/jail/protocol.hpp"
 
 namespace crucible::sandbox::jail {
 namespace {
@@ -271,7 +271,8 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
   } else {
     jail.kill_tree();
     for (const auto& name : spec.fetch_files)
-      report.fetched.push_back({name, {}, "the run was stopped before its end; /work is gone"});
+      report.fetched.push_back(
+          {name, {}, "the run was stopped before its end; its files are gone"});
     if (started) report.wall_seconds = std::max(0LL, jail.kill_ns - program_start_ns) / 1e9;
     report.cpu_seconds = std::max(0.0, program_cpu());
     report.exited = false;

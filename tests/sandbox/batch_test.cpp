@@ -2,6 +2,7 @@
 // isolated and as precisely measured as a jail of its own.
 #include <gtest/gtest.h>
 
+#include "sandbox/jail/mounts.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::testing {
@@ -25,12 +26,21 @@ TEST(Batch, OneOutcomePerInputInOrder) {
   }
 }
 
-TEST(Batch, EveryRunGetsAFreshWorkAndTmp) {
-  const char* src =
-      "import os\nseen = [p for p in ('/work/mark', '/tmp/mark') if os.path.exists(p)]\n"
-      "open('/work/mark', 'w').write('x'); open('/tmp/mark', 'w').write('x')\nprint(seen)";
+// A mark left in any scratch place (/work, /tmp, /dev/shm, /mnt) would tell a run which test
+// it is, or carry data to the next one.
+TEST(Batch, EveryRunGetsFreshScratchPlaces) {
+  std::string marks;
+  for (const auto& place : sandbox::jail::scratch_table())
+    marks += std::string(marks.empty() ? "" : ", ") + "'" + place.path + "/mark'";
+  std::string src = "import os\nmarks = [" + marks +
+                    "]\nseen = [p for p in marks if os.path.exists(p)]\n"
+                    "for p in marks: open(p, 'w').write('x')\nprint(seen)";
   auto out = batch("python3", src, {"", "", ""});
-  for (const auto& o : out) EXPECT_EQ(o.stdout_data, "[]\n") << "state leaked from an earlier run";
+  ASSERT_EQ(out.size(), 3u);
+  for (const auto& o : out) {
+    EXPECT_EQ(o.verdict, Verdict::Accepted) << o.stderr_data;
+    EXPECT_EQ(o.stdout_data, "[]\n") << "state leaked from an earlier run";
+  }
 }
 
 TEST(Batch, ADaemonOfOneRunNeverWritesIntoTheNext) {

@@ -1,6 +1,8 @@
-// The jail's measurements and its reuse of pooled cgroup slots across runs.
+// The jail's measurements, its reuse of pooled cgroup slots across runs, and what a program
+// may rely on inside (its scratch places, POSIX semaphores).
 #include <gtest/gtest.h>
 
+#include "sandbox/jail/mounts.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::testing {
@@ -80,6 +82,31 @@ TEST(Jail, EnvironmentIsCleanAndUnprivileged) {
           "('PATH','HOME','TMPDIR','LANG','LC_ALL','PYTHONHASHSEED','PYTHONDONTWRITEBYTECODE',"
           "'PYTHONIOENCODING','LC_CTYPE')), os.uname().nodename, os.getcwd())");
   EXPECT_EQ(o.stdout_data, "1000 1000 [] crucible /work\n") << o.stderr_data;
+}
+
+// Python's multiprocessing locks are POSIX semaphores in /dev/shm: pools, queues and
+// ProcessPoolExecutor need it writable.
+TEST(Jail, PythonMultiprocessingWorks) {
+  auto o = run("python3",
+               "import multiprocessing as mp\nfrom concurrent.futures import ProcessPoolExecutor\n"
+               "def sq(x): return x * x\n"
+               "if __name__ == '__main__':\n"
+               "    with mp.Pool(2) as p: print(sum(p.map(sq, range(10))))\n"
+               "    with ProcessPoolExecutor(2) as ex: print(sum(ex.map(sq, range(4))))\n"
+               "    q = mp.Queue(); q.put('ok'); print(q.get())\n");
+  EXPECT_EQ(o.verdict, Verdict::Accepted) << o.stderr_data;
+  EXPECT_EQ(o.stdout_data, "285\n14\nok\n");
+}
+
+// Every scratch place is writable, and a file written there reads back.
+TEST(Jail, EveryScratchPlaceIsWritable) {
+  std::string places;
+  for (const auto& place : sandbox::jail::scratch_table())
+    places += std::string(places.empty() ? "" : ", ") + "'" + place.path + "'";
+  auto o = run("python3", "for p in [" + places +
+                              "]:\n    open(p + '/f', 'w').write(p)\n"
+                              "    assert open(p + '/f').read() == p\nprint('ok')");
+  EXPECT_EQ(o.stdout_data, "ok\n") << o.stderr_data;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Attacks on fetch_files, the files a run leaves in /work that the caller asks back: they are
-// read after every process of the run is gone, beneath /work only, regular files only, and
-// within the output limit. Each program tries to turn the read-back into a way out.
+// Attacks on fetch_files, the files a run leaves in its scratch places (/work, /tmp, /dev/shm,
+// /mnt) that the caller asks back: they are read after every process of the run is gone,
+// beneath those places only, regular files only, and within the output limit. Each program tries to
+// turn the read-back into a way out.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -29,14 +30,15 @@ std::map<std::string, sandbox::FetchedFile> fetch(const std::string& language,
 }
 
 TEST(Fetch, ReturnsWhatTheProgramWroteByteForByte) {
-  auto files = fetch(
-      "python3",
-      "import os\nos.makedirs('sub', exist_ok=True)\n"
-      "open('out.txt','w').write('hello')\n"
-      "open('sub/data.bin','wb').write(bytes(range(256)))\n"
-      "open('private','w').write('x'); os.chmod('private', 0)\n"
-      "open('/tmp/scratch.txt','w').write('in tmp')\n",
-      {"out.txt", "sub/data.bin", "missing.txt", "private", "/tmp/scratch.txt", "/work/out.txt"});
+  auto files = fetch("python3",
+                     "import os\nos.makedirs('sub', exist_ok=True)\n"
+                     "open('out.txt','w').write('hello')\n"
+                     "open('sub/data.bin','wb').write(bytes(range(256)))\n"
+                     "open('private','w').write('x'); os.chmod('private', 0)\n"
+                     "open('/tmp/scratch.txt','w').write('in tmp')\n"
+                     "open('/mnt/b','w').write('sauce')\n",
+                     {"out.txt", "sub/data.bin", "missing.txt", "private", "/tmp/scratch.txt",
+                      "/work/out.txt", "/mnt/b"});
   EXPECT_EQ(files["out.txt"].content, "hello");
   EXPECT_EQ(files["out.txt"].error, "");
   std::string all(256, '\0');
@@ -46,6 +48,7 @@ TEST(Fetch, ReturnsWhatTheProgramWroteByteForByte) {
   EXPECT_EQ(files["private"].content, "x");  // the program's own file, whatever its mode
   EXPECT_EQ(files["/tmp/scratch.txt"].content, "in tmp");
   EXPECT_EQ(files["/work/out.txt"].content, "hello");
+  EXPECT_EQ(files["/mnt/b"].content, "sauce");  // SandboxFusion's own fetch test writes there
   expect_nothing_left_behind();
 }
 
@@ -96,12 +99,13 @@ TEST(Fetch, StaysWithinTheOutputLimitAndAfterEveryProcessIsGone) {
   expect_nothing_left_behind();
 }
 
-TEST(Fetch, NamesOutsideWorkAreRefusedBeforeAnythingRuns) {
+TEST(Fetch, NamesOutsideTheScratchPlacesAreRefusedBeforeAnythingRuns) {
   auto& sb = shared_sandbox();
   auto program = sb.prepare("python3", "print(1)");
   for (std::string bad :
        {"../etc/passwd", "/etc/passwd", "a/../../b", "", "a//b", "/tmp/../etc/passwd", "/tmp/",
-        "/work", "/proc/1/environ", "/box/main.py"}) {
+        "/work", "/proc/1/environ", "/box/main.py", "/mnt", "/mntx/a", "/dev/null",
+        "/dev/shm/../../etc/passwd", "/dev/shmx", "/mnt/./b"}) {
     sandbox::ExecuteOptions opts;
     opts.fetch_files = {bad};
     EXPECT_THROW(sb.execute(program, "", hostile_limits(), opts), crucible::InvalidRequest) << bad;

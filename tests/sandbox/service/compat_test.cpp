@@ -78,12 +78,16 @@ TEST_F(Service, SandboxFusionRunCode) {
            400)["field"],
       "files.a");
   // fetch_files: what exists comes back base64 under files; the rest is left out.
-  json fetched = call(post("/run_code", R"j({"code":"open('out.txt','w').write('made here')",
-      "language":"python","fetch_files":["out.txt","missing.txt"]})j"),
-                      200);
+  // SandboxFusion's own fetch test writes beside the working directory and into /mnt.
+  json fetched = call(
+      post("/run_code",
+           R"j({"code":"open('out.txt','w').write('made here'); open('/mnt/b','w').write('sauce')",
+      "language":"python","fetch_files":["out.txt","missing.txt","/mnt/b"]})j"),
+      200);
   EXPECT_EQ(fetched["status"], "Success");
-  EXPECT_EQ(fetched["files"].size(), 1u);
+  EXPECT_EQ(fetched["files"].size(), 2u);
   EXPECT_EQ(base64_decode(fetched["files"]["out.txt"].get<std::string>()), "made here");
+  EXPECT_EQ(base64_decode(fetched["files"]["/mnt/b"].get<std::string>()), "sauce");
   EXPECT_EQ(call(post("/run_code",
                       R"j({"code":"x","language":"python","fetch_files":["../etc/passwd"]})j"),
                  400)["error"]

@@ -46,6 +46,10 @@ struct Language {
   // True when a build step produces what runs (C, Java, Go, ...): the run argv never names
   // {source}. Interpreted languages run their source; their compile step only checks it.
   bool compiled() const;
+  // False for a mode chosen only by name (pytest): no extension, shebang or pattern points to it.
+  bool detectable() const {
+    return !extensions.empty() || !shebang_words.empty() || !detect_patterns.empty();
+  }
   // Limits for running: the caller's, raised to min_limits, never above the ceilings.
   Limits run_limits(const Limits& requested) const;
   // Limits for compiling: the defaults with the compile step's overrides.

@@ -164,6 +164,27 @@ TEST(LanguagesChecks, JavaAssertionsAndRustOverflowFail) {
   EXPECT_NE(rust.stderr_data.find("overflow"), std::string::npos) << rust.stderr_data;
 }
 
+// pytest mode (SandboxFusion's `pytest`): test classes and functions with fixtures run under
+// pytest; one failing assertion fails the run. Auto-detection never picks it over Python.
+TEST(LanguagesChecks, PytestRunsTestFunctions) {
+  const char* tests =
+      "def add(a, b): return a + b\n"
+      "class TestAdd:\n    def test_fixtures(self, tmp_path, capfd):\n"
+      "        (tmp_path / 'x').write_text('hi')\n        print('out')\n"
+      "        assert capfd.readouterr().out == 'out\\n'\n"
+      "def test_sum():\n    assert add(2, 2) == %s\n";
+  char pass[512], fail[512];
+  std::snprintf(pass, sizeof pass, tests, "4");
+  std::snprintf(fail, sizeof fail, tests, "5");
+  auto ok = run("pytest", pass);
+  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.stdout_data << ok.stderr_data;
+  EXPECT_NE(ok.stdout_data.find("2 passed"), std::string::npos) << ok.stdout_data;
+  auto failed = run("pytest", fail);
+  EXPECT_EQ(failed.verdict, Verdict::RuntimeError);
+  EXPECT_NE(failed.stdout_data.find("1 failed, 1 passed"), std::string::npos) << failed.stdout_data;
+  EXPECT_EQ(run("auto", pass).language, "python3");
+}
+
 // Multi-language benchmarks: Go programs in `go test` form (MultiPL-E), javatuples on
 // Java's classpath, Perl's Test::Deep, luaunit for Lua, and libcrypto for C++.
 TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SandboxFusion's own runner tests against `crucible serve`, from a copy of SandboxFusion you
+# already have (a checkout, or a git directory; nothing is downloaded). Starts a server on a
+# free local port unless URL is given; extra arguments pick test files (test_python.py ...).
+#
+#   bash scripts/peers/sandboxfusion_suite.sh /path/to/SandboxFusion [--url URL] [test_x.py ...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+src=${1:?usage: sandboxfusion_suite.sh SANDBOXFUSION_CHECKOUT_OR_GIT_DIR [--url URL] [test_x.py ...]}
+shift
+url=
+if [ "${1:-}" = "--url" ]; then url=$2; shift 2; fi
+tree=$(mktemp -d)
+trap 'rm -rf "$tree"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
+paths="sandbox/tests/runners sandbox/runners/types.py"
+if [ -d "$src/sandbox/tests/runners" ]; then
+  (cd "$src" && tar cf - $paths) | tar xf - -C "$tree"
+elif git --git-dir="$src" archive HEAD $paths | tar xf - -C "$tree" 2>/dev/null; then
+  :
+else
+  echo "sandboxfusion_suite.sh: no sandbox/tests/runners in $src" >&2
+  exit 1
+fi
+# sandbox_api.py's request and response models import FastAPI's router only to register routes.
+if [ -d "$src/sandbox/server" ]; then
+  mkdir -p "$tree/sandbox/server" && cp "$src/sandbox/server/sandbox_api.py" "$tree/sandbox/server/"
+else
+  git --git-dir="$src" archive HEAD sandbox/server/sandbox_api.py | tar xf - -C "$tree"
+fi
+if [ -z "$url" ]; then
+  [ -x build/bin/crucible ] || bash scripts/setup.sh --demo
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  build/bin/crucible serve --port "$port" --compat-workers 2 >"$tree/serve.log" 2>&1 &
+  server=$!
+  url=http://127.0.0.1:$port
+  for _ in $(seq 100); do curl -sf "$url/v1/health" >/dev/null && break; sleep 0.1; done
+fi
+python3 scripts/peers/sandboxfusion_suite.py "$tree" "$url" "$@"

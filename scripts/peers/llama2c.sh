@@ -8,15 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=${1:?usage: llama2c.sh LLAMA2C_CHECKOUT_OR_GIT_DIR OUT_DIR}
 out=${2:?usage: llama2c.sh LLAMA2C_CHECKOUT_OR_GIT_DIR OUT_DIR}
-mkdir -p "$out"
-if [ -f "$src/run.c" ]; then
-  cp "$src/run.c" "$out/llama2c_run.c"
-elif git --git-dir="$src" show HEAD:run.c >"$out/llama2c_run.c" 2>/dev/null; then
-  :
-else
-  echo "llama2c.sh: no run.c in $src (a llama2.c checkout or its git directory)" >&2
-  exit 1
-fi
+source scripts/peers/copy_from.sh
+copy_from "$src" run.c "$out/llama2c_src" ||
+  { echo "llama2c.sh: no run.c in $src (a llama2.c checkout or its git directory)" >&2; exit 1; }
+cp "$out/llama2c_src/run.c" "$out/llama2c_run.c"
 # The fastest build llama2.c's own Makefile offers (its `runomp` target).
 cc -Ofast -fopenmp -march=native "$out/llama2c_run.c" -lm -o "$out/llama2c_run"
 # Shapes of policy_bench's ~0.3M and ~1M configs (vocabulary: the byte tokenizer's 261).

@@ -10,15 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=${1:?usage: llmc.sh LLMC_CHECKOUT_OR_GIT_DIR OUT_DIR}
 out=${2:?usage: llmc.sh LLMC_CHECKOUT_OR_GIT_DIR OUT_DIR}
-mkdir -p "$out/llmc_src/llmc"
-files=(train_gpt2.c llmc/utils.h llmc/tokenizer.h llmc/dataloader.h llmc/rand.h)
-for f in "${files[@]}"; do
-  if [ -f "$src/$f" ]; then
-    cp "$src/$f" "$out/llmc_src/$f"
-  elif ! git --git-dir="$src" show "HEAD:$f" >"$out/llmc_src/$f" 2>/dev/null; then
-    echo "llmc.sh: no $f in $src (an llm.c checkout or its git directory)" >&2
-    exit 1
-  fi
+source scripts/peers/copy_from.sh
+for f in train_gpt2.c llmc/utils.h llmc/tokenizer.h llmc/dataloader.h llmc/rand.h; do
+  copy_from "$src" "$f" "$out/llmc_src" ||
+    { echo "llmc.sh: no $f in $src (an llm.c checkout or its git directory)" >&2; exit 1; }
 done
 # policy_bench's batch, and only training steps (step 0 first, then 8 timed ones).
 sed -i -e 's/int B = 4;/int B = 8;/' -e 's/int T = 64;/int T = 128;/' \

@@ -12,21 +12,13 @@ url=
 if [ "${1:-}" = "--url" ]; then url=$2; shift 2; fi
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
-paths="sandbox/tests/runners sandbox/runners/types.py"
-if [ -d "$src/sandbox/tests/runners" ]; then
-  (cd "$src" && tar cf - $paths) | tar xf - -C "$tree"
-elif git --git-dir="$src" archive HEAD $paths | tar xf - -C "$tree" 2>/dev/null; then
-  :
-else
-  echo "sandboxfusion_suite.sh: no sandbox/tests/runners in $src" >&2
-  exit 1
-fi
-# sandbox_api.py's request and response models import FastAPI's router only to register routes.
-if [ -d "$src/sandbox/server" ]; then
-  mkdir -p "$tree/sandbox/server" && cp "$src/sandbox/server/sandbox_api.py" "$tree/sandbox/server/"
-else
-  git --git-dir="$src" archive HEAD sandbox/server/sandbox_api.py | tar xf - -C "$tree"
-fi
+source scripts/peers/copy_from.sh
+# sandbox_api.py holds the request and response models (it imports FastAPI's router only to
+# register routes, which the runner stands in for).
+for path in sandbox/tests/runners sandbox/runners/types.py sandbox/server/sandbox_api.py; do
+  copy_from "$src" "$path" "$tree" ||
+    { echo "sandboxfusion_suite.sh: no $path in $src (a SandboxFusion checkout or its git directory)" >&2; exit 1; }
+done
 if [ -z "$url" ]; then
   [ -x build/bin/crucible ] || bash scripts/setup.sh --demo
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -160,6 +160,13 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
     }
     fed[i] = n;
   }
+  // Why sample i ends at its next step without a draw: its budget is spent, or the token
+  // just fed fills the context. nullptr when it draws.
+  auto ends_without_draw = [&](size_t i) -> const char* {
+    if (budget[i] == 0) return "length";
+    if (fed[i] + 1 >= c.max_seq) return "max_seq";
+    return nullptr;
+  };
   while (true) {
     std::vector<size_t> slots, positions;
     std::vector<int> tokens;
@@ -183,7 +190,7 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
       for (size_t r = begin; r < end; ++r) {
         const size_t i = slots[r];
         const Sample& s = *samples[i];
-        if (budget[i] == 0 || fed[i] + 1 >= c.max_seq) continue;  // ends below, no draw
+        if (ends_without_draw(i)) continue;  // ends below
         const float* row = logits.data() + r * c.vocab;
         // After the prefill every fed token is the last known one: this row predicts the
         // next completion token.
@@ -195,14 +202,10 @@ void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
     for (size_t r = 0; r < slots.size(); ++r) {
       size_t i = slots[r];
       Sample& s = *samples[i];
+      const char* end = ends_without_draw(i);
       ++fed[i];
-      if (budget[i] == 0) {
-        s.finish_reason = "length";
-        done[i] = true;
-        continue;
-      }
-      if (fed[i] >= c.max_seq) {
-        s.finish_reason = "max_seq";
+      if (end) {
+        s.finish_reason = end;
         done[i] = true;
         continue;
       }

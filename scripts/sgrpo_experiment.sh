@@ -18,7 +18,7 @@ while (($#)); do
     *) echo "sgrpo_experiment.sh: unknown argument '$1' (known: --seeds)" >&2; exit 2 ;;
   esac
 done
-bin=build/bin/crucible
+bin=${CRUCIBLE:-build/bin/crucible}
 [ -x "$bin" ] || bash scripts/setup.sh --demo
 out=runs/sgrpo-recheck
 mkdir -p "$out"

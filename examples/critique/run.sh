@@ -36,14 +36,20 @@ PY
 [ -f "$D/warm_start/model.safetensors" ] ||
   $C sft --tasks "$T/train.jsonl" --config $HERE/model.json --steps 1500 --batch 32 --lr 0.003 \
     --seed "$SEED" --rationale --out "$D/warm_start"
-for variant in "restart" "restart --critic-without-reference" "--no-restart --critic-without-reference"; do
-  echo "refine: chains 1, rounds 4, $variant"
-  name=$(echo "$variant" | tr -d ' -')
+# Refinement variants: name, chains, rounds, flags. Restarting continues after the last step
+# the critic accepts; steps_only: the critic does not see the reference answer.
+while read -r name chains rounds flags; do
+  echo "refine: $name (chains $chains, rounds $rounds)"
   # shellcheck disable=SC2086
   $C refine --tasks "$T/eval.jsonl" --policy native:"$D/warm_start" --critic arithmetic \
-    --chains 1 --rounds 4 --max-tokens 160 --seed "$SEED" --no-critique-in-prompt \
-    ${variant#restart} --out "$D/refine-$name.jsonl" | tee "$D/refine-$name.json"
-done
+    --chains "$chains" --rounds "$rounds" --max-tokens 160 --seed "$SEED" \
+    --no-critique-in-prompt $flags --out "$D/refine-$name.jsonl" | tee "$D/refine-$name.json"
+done <<'VARIANTS'
+restart 1 4
+restart_steps_only 1 4 --critic-without-reference
+chains2_steps_only 2 2 --critic-without-reference
+no_restart_steps_only 1 4 --no-restart --critic-without-reference
+VARIANTS
 for config in rft_plain rft_critique rft_gsi_state_reset rft_brute_force rft_gsi_critique; do
   rm -rf "${D:?}/$config"
   # The config's own seed for seed 1, shifted for the others; the warm start of this seed.

@@ -1,6 +1,7 @@
 #include "base/json_fields.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "base/error.hpp"
@@ -9,13 +10,15 @@ namespace crucible {
 
 using nlohmann::json;
 
-namespace {
-
 std::string short_number(double x) {
   char b[32];
-  std::snprintf(b, sizeof b, "%g", x);
+  // Whole numbers in full (1048576 bytes), others and huge ones in %g (0.25, 1e+30).
+  bool whole = std::abs(x) < 1e15 && x == std::floor(x);
+  std::snprintf(b, sizeof b, whole ? "%.0f" : "%g", x);
   return b;
 }
+
+namespace {
 
 // Untrusted keys can be long: a message quotes at most this much of one.
 std::string quoted_key(const std::string& key) {

@@ -38,29 +38,49 @@ const Field kFields[] = {
 }  // namespace
 
 const std::vector<LimitRow>& limit_table() {
+  // Floors: a time or count must be positive; a memory limit below what the memory cgroup
+  // already holds for the jail cannot be written (the kernel answers EBUSY), so the smallest
+  // one is 1 MiB, where a program is OOM-killed instead.
   static const std::vector<LimitRow> table = {
-      {"cpu_seconds", "s", 2.0, 60.0, "CPU spin, busy loops across many processes"},
-      {"wall_seconds", "s", 5.0, 120.0, "sleep, blocking reads, anything that never ends"},
-      {"memory_bytes", "bytes", 256 * kMiB, 4096 * kMiB,
+      {"cpu_seconds", "s", 2.0, 0.001, 60.0, "CPU spin, busy loops across many processes"},
+      {"wall_seconds", "s", 5.0, 0.001, 120.0, "sleep, blocking reads, anything that never ends"},
+      {"memory_bytes", "bytes", 256 * kMiB, kMiB, 4096 * kMiB,
        "memory bombs, tmpfs filling (charged too)"},
-      {"processes", "tasks", 64, 1024, "fork bombs and thread bombs"},
-      {"open_files", "fds", 256, 4096, "descriptor exhaustion"},
-      {"file_size_bytes", "bytes", 64 * kMiB, 1024 * kMiB, "disk fill in the work dir and /tmp"},
-      {"output_bytes", "bytes", 16 * kMiB, 256 * kMiB, "stdout/stderr floods"},
+      {"processes", "tasks", 64, 1, 1024, "fork bombs and thread bombs"},
+      {"open_files", "fds", 256, 1, 4096, "descriptor exhaustion"},
+      {"file_size_bytes", "bytes", 64 * kMiB, 1, 1024 * kMiB, "disk fill in the scratch places"},
+      {"output_bytes", "bytes", 16 * kMiB, 1, 256 * kMiB, "stdout/stderr floods"},
   };
   return table;
 }
 
+namespace {
+
+void check_range(const LimitRow& row, double v) {
+  if (!(v >= row.floor))
+    throw InvalidRequest("limits." + row.field + " = " + short_number(v) + " is below " +
+                         short_number(row.floor) + " " + row.unit + ", the smallest allowed");
+  if (v > row.ceiling)
+    throw InvalidRequest("limits." + row.field + " = " + short_number(v) + " exceeds the ceiling " +
+                         short_number(row.ceiling) + " " + row.unit);
+}
+
+}  // namespace
+
 void Limits::validate() const {
   const auto& table = limit_table();
+  for (size_t i = 0; i < std::size(kFields); ++i) check_range(table[i], kFields[i].get(*this));
+}
+
+void Limits::set(const std::string& name, double value) {
+  const auto& table = limit_table();
   for (size_t i = 0; i < std::size(kFields); ++i) {
-    double v = kFields[i].get(*this);
-    if (!(v > 0))
-      throw InvalidRequest(std::string("limits.") + kFields[i].name + " must be positive");
-    if (v > table[i].ceiling)
-      throw InvalidRequest(std::string("limits.") + kFields[i].name + " = " + std::to_string(v) +
-                           " exceeds the ceiling " + std::to_string(table[i].ceiling));
+    if (name != kFields[i].name) continue;
+    check_range(table[i], value);
+    kFields[i].set(*this, value);
+    return;
   }
+  throw InvalidRequest("limits." + name + " is not a limit");
 }
 
 Limits Limits::clamped() const {
@@ -88,7 +108,7 @@ void from_json(const nlohmann::json& j, Limits& l) {
     const nlohmann::json* v = fields.value(f.name);
     if (!v) continue;
     if (!v->is_number()) fields.fail(f.name, "must be a number");
-    f.set(l, v->get<double>());
+    l.set(f.name, v->get<double>());  // names limits.<field> if out of range
   }
   fields.done();
 }

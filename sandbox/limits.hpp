@@ -22,8 +22,12 @@ struct Limits {
   uint64_t file_size_bytes = 64ull << 20;  // RLIMIT_FSIZE and size of each writable tmpfs
   uint64_t output_bytes = 16ull << 20;     // stdout and stderr, each
 
-  // Throws InvalidRequest naming the first field that is not in (0, ceiling].
+  // Throws InvalidRequest naming the first field that is not in [floor, ceiling].
   void validate() const;
+  // Sets the field `name` ("memory_bytes", ...) from a number a client sent, checked against
+  // its floor and ceiling before it is converted (a huge or negative double never reaches an
+  // integer field). Throws InvalidRequest naming limits.<name>.
+  void set(const std::string& name, double value);
   // The same limits with every field clamped to its ceiling (for per-language raises).
   Limits clamped() const;
 };
@@ -33,6 +37,7 @@ struct LimitRow {
   std::string field;
   std::string unit;
   double default_value;
+  double floor;  // the smallest value the jail can enforce
   double ceiling;
   std::string threat;
 };

@@ -111,7 +111,14 @@ void RunCgroup::prepare(const Limits& limits) {
     // Without swap accounting the memsw file is absent and swap is already off.
     bool memsw = fs::exists(dirs_[0] + "/memory.memsw.limit_in_bytes");
     if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", "-1");
-    write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+    try {
+      write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+    } catch (const SandboxFailure&) {
+      // v1 refuses a limit below the usage (EBUSY): page cache an earlier run of this slot
+      // left charged. The slot is empty now, so reclaim it and try once more.
+      write_value(dirs_[0] + "/memory.force_empty", "0");
+      write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+    }
     if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", mem);
     write_value(dirs_[0] + "/memory.max_usage_in_bytes", "0");
     write_value(dirs_[1] + "/pids.max", std::to_string(limits.processes));

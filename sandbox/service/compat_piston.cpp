@@ -84,6 +84,9 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
          "compile_memory_limit", "run_memory_limit", "compile_cpu_time", "run_cpu_time"});
     if (!j.contains("language") || !j["language"].is_string())
       return piston_error(400, "language is required as a string");
+    for (const char* key : {"version", "stdin"})
+      if (j.contains(key) && !j[key].is_null() && !j[key].is_string())
+        return piston_error(400, std::string(key) + " must be a string");
     if (!j.contains("files") || !j["files"].is_array() || j["files"].empty())
       return piston_error(400, "files must be a non-empty array");
     std::vector<std::pair<std::string, std::string>> files;
@@ -92,6 +95,9 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
       std::string where = "files[" + std::to_string(i) + "]";
       if (!f.is_object() || !f.contains("content") || !f["content"].is_string())
         return piston_error(400, where + ".content is required as a string");
+      for (const char* key : {"name", "encoding"})
+        if (f.contains(key) && !f[key].is_string())
+          return piston_error(400, where + "." + key + " must be a string");
       std::string content = f["content"];
       std::string encoding = f.value("encoding", "utf8");
       if (encoding == "base64") {
@@ -116,12 +122,15 @@ net::HttpResponse SandboxService::piston_execute(const net::HttpRequest& r) {
       return piston_error(400, j["language"].get<std::string>() + "-" + j.value("version", "*") +
                                    " runtime is unknown");
     }
+    // The language's compile limits apply: these are only checked.
+    for (const char* key : {"compile_timeout", "compile_memory_limit", "compile_cpu_time"})
+      number(j, key, 0);
     Limits limits;
-    limits.wall_seconds = number(j, "run_timeout", 3000) / 1000;
-    limits.cpu_seconds = number(j, "run_cpu_time", limits.wall_seconds * 1000) / 1000;
-    if (number(j, "run_memory_limit", 0) > 0)
-      limits.memory_bytes = static_cast<uint64_t>(number(j, "run_memory_limit", 0));
-    limits.validate();
+    double run_timeout_ms = number(j, "run_timeout", 3000);
+    limits.set("wall_seconds", run_timeout_ms / 1000);
+    limits.set("cpu_seconds", number(j, "run_cpu_time", run_timeout_ms) / 1000);
+    if (double bytes = number(j, "run_memory_limit", 0); bytes > 0)
+      limits.set("memory_bytes", bytes);
     ExecuteOptions opts;
     if (j.contains("args")) {
       if (!j["args"].is_array()) return piston_error(400, "args must be an array of strings");

@@ -10,6 +10,8 @@
 //   Interpreted languages have no compile step here: a syntax error is a finished run with a
 //   non-zero return_code. On a build-cache hit, compile_result.return_code is the cached
 //   compile's.
+#include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "base/base64.hpp"
@@ -43,10 +45,18 @@ json command_result(const Outcome& o, bool compile_step) {
           {"stderr", compile_step ? o.compile_output : o.stderr_data}};
 }
 
-double seconds(const json& j, const char* key, double fallback) {
+// A number field as SandboxFusion's models read it: a JSON number or a numeric string
+// ("10", as pydantic accepts); absent or null gives the fallback; anything else is refused.
+double lax_number(const json& j, const char* key, double fallback) {
   if (!j.contains(key) || j[key].is_null()) return fallback;
-  if (!j[key].is_number()) throw InvalidRequest(std::string(key) + " must be a number of seconds");
-  return j[key].get<double>();
+  if (j[key].is_number()) return j[key].get<double>();
+  if (j[key].is_string()) {
+    const std::string& text = j[key].get_ref<const std::string&>();
+    char* end = nullptr;
+    double v = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(v)) return v;
+  }
+  throw InvalidRequest(std::string(key) + " must be a number");
 }
 
 }  // namespace
@@ -62,15 +72,21 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
     throw InvalidRequest("language must be a string");
 
   Limits limits;
-  limits.wall_seconds = seconds(j, "run_timeout", 10);
-  limits.cpu_seconds = limits.wall_seconds;
-  if (j.contains("memory_limit_MB") && j["memory_limit_MB"].is_number() &&
-      j["memory_limit_MB"].get<double>() > 0)
-    limits.memory_bytes = static_cast<uint64_t>(j["memory_limit_MB"].get<double>() * (1 << 20));
+  lax_number(j, "compile_timeout", 10);  // the language's compile limits apply; only checked
   try {
-    limits.validate();
+    double run_timeout = lax_number(j, "run_timeout", 10);
+    limits.set("wall_seconds", run_timeout);
+    limits.set("cpu_seconds", run_timeout);
   } catch (const InvalidRequest& e) {
-    throw InvalidRequest(std::string(e.what()) + " (from run_timeout/memory_limit_MB)");
+    throw InvalidRequest(std::string(e.what()) + " (from run_timeout)");
+  }
+  // memory_limit_MB <= 0 (SandboxFusion's default is -1) leaves the default limit.
+  if (double mb = lax_number(j, "memory_limit_MB", -1); mb > 0) {
+    try {
+      limits.set("memory_bytes", mb * (1 << 20));
+    } catch (const InvalidRequest& e) {
+      throw InvalidRequest(std::string(e.what()) + " (from memory_limit_MB)");
+    }
   }
   ExecuteOptions opts;
   if (j.contains("files") && !j["files"].is_null()) {
@@ -82,6 +98,8 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
     }
   }
   opts.fetch_files = fetch_file_names(j);
+  if (j.contains("stdin") && !j["stdin"].is_null() && !j["stdin"].is_string())
+    throw InvalidRequest("stdin must be a string");
   std::string stdin_data =
       j.contains("stdin") && j["stdin"].is_string() ? j["stdin"].get<std::string>() : "";
 

@@ -84,6 +84,18 @@ TEST(Jail, EnvironmentIsCleanAndUnprivileged) {
   EXPECT_EQ(o.stdout_data, "1000 1000 [] crucible /work\n") << o.stderr_data;
 }
 
+// The smallest memory limit is enforced as one: the program is OOM-killed (MemoryLimit), even
+// in a pooled cgroup slot whose earlier runs left page cache charged above it.
+TEST(Jail, TheSmallestMemoryLimitIsAVerdictNotAJailFailure) {
+  run("python3", "import json, decimal, fractions, email.parser, http.client\nprint(1)");
+  sandbox::Limits tiny;
+  tiny.memory_bytes = 1 << 20;
+  for (int i = 0; i < 3; ++i) {
+    auto o = run("python3", "print(1)", "", tiny);
+    EXPECT_EQ(o.verdict, Verdict::MemoryLimit) << o.message;
+  }
+}
+
 // Python's multiprocessing locks are POSIX semaphores in /dev/shm: pools, queues and
 // ProcessPoolExecutor need it writable.
 TEST(Jail, PythonMultiprocessingWorks) {

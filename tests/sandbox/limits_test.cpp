@@ -88,7 +88,44 @@ TEST(Limits, TableHasOneRowPerFieldWithAThreat) {
   for (const auto& row : limit_table()) {
     EXPECT_FALSE(row.threat.empty()) << row.field;
     EXPECT_GT(row.ceiling, row.default_value) << row.field;
+    EXPECT_GT(row.floor, 0) << row.field;
+    EXPECT_LT(row.floor, row.default_value) << row.field;
   }
+}
+
+// A memory limit the cgroup cannot take (below what it already holds) is the client's error,
+// named with the floor, not a jail failure.
+TEST(Limits, MemoryBelowTheFloorIsRefusedWithTheFloor) {
+  Limits l;
+  l.memory_bytes = 100;
+  try {
+    l.validate();
+    FAIL() << "100 bytes accepted";
+  } catch (const InvalidRequest& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "limits.memory_bytes = 100 is below 1048576 bytes, the smallest allowed");
+  }
+  l.memory_bytes = 1 << 20;
+  EXPECT_NO_THROW(l.validate());
+}
+
+// Clients send doubles: one far out of range, or negative, is refused before it is converted
+// to an integer field (a conversion that would be undefined), and the message stays short.
+TEST(Limits, SetChecksTheRangeBeforeConverting) {
+  Limits l;
+  for (double bad : {1e30, -1e30, -1.0, 0.0, 1e308})
+    EXPECT_THROW(l.set("memory_bytes", bad), InvalidRequest) << bad;
+  try {
+    l.set("wall_seconds", 1e308);
+  } catch (const InvalidRequest& e) {
+    EXPECT_EQ(std::string(e.what()), "limits.wall_seconds = 1e+308 exceeds the ceiling 120 s");
+  }
+  EXPECT_EQ(l.memory_bytes, Limits{}.memory_bytes);  // untouched by the refusals
+  l.set("memory_bytes", 64.0 * (1 << 20));
+  EXPECT_EQ(l.memory_bytes, 64u << 20);
+  EXPECT_THROW(l.set("memory", 1), InvalidRequest);
+  EXPECT_THROW(nlohmann::json({{"memory_bytes", 1e30}}).get<Limits>(), InvalidRequest);
+  EXPECT_THROW(nlohmann::json({{"open_files", -5}}).get<Limits>(), InvalidRequest);
 }
 
 }  // namespace

@@ -94,6 +94,22 @@ TEST_F(Service, SandboxFusionRunCode) {
                 .get<std::string>()
                 .find("fetch_files"),
             0u);
+  // Wrongly typed or out-of-range fields are named, never silently defaulted; numeric text
+  // is read as a number, as SandboxFusion's models do.
+  for (const char* bad : {R"j({"code":"x","language":"python","stdin":5})j",
+                          R"j({"code":"x","language":"python","compile_timeout":"soon"})j",
+                          R"j({"code":"x","language":"python","run_timeout":[1]})j",
+                          R"j({"code":"x","language":"python","memory_limit_MB":"lots"})j",
+                          R"j({"code":"x","language":"python","memory_limit_MB":1e30})j",
+                          R"j({"code":"x","language":"python","memory_limit_MB":0.0001})j",
+                          R"j({"code":"x","language":"python","run_timeout":1e308})j"}) {
+    json refused = call(post("/run_code", bad), 400);
+    EXPECT_LT(refused["error"].get<std::string>().size(), 120u) << refused;
+  }
+  EXPECT_EQ(call(post("/run_code", R"j({"code":"print(1)","language":"python",
+      "memory_limit_MB":"64","run_timeout":"5"})j"),
+                 200)["status"],
+            "Success");
   call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":"out.txt"})j"), 400);
   call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":[1]})j"), 400);
   call(post("/run_code", R"j({"language":"python"})j"), 400);
@@ -149,6 +165,24 @@ TEST_F(Service, PistonExecuteAndRuntimes) {
   EXPECT_TRUE(
       call(post("/api/v2/execute", R"j({"language":"python","version":"*","files":[]})j"), 400)
           .contains("message"));
+
+  // Each wrongly typed or out-of-range field is named in Piston's error shape.
+  const std::pair<const char*, const char*> bad_fields[] = {
+      {R"j({"language":"python","files":[{"content":"1","encoding":5}]})j",
+       "files[0].encoding must be a string"},
+      {R"j({"language":"python","files":[{"content":"1","name":[]}]})j",
+       "files[0].name must be a string"},
+      {R"j({"language":"python","version":5,"files":[{"content":"1"}]})j",
+       "version must be a string"},
+      {R"j({"language":"python","stdin":5,"files":[{"content":"1"}]})j", "stdin must be a string"},
+      {R"j({"language":"python","compile_timeout":"x","files":[{"content":"1"}]})j",
+       "compile_timeout must be a number"},
+      {R"j({"language":"python","run_memory_limit":100,"files":[{"content":"1"}]})j",
+       "limits.memory_bytes = 100 is below 1048576 bytes, the smallest allowed"},
+      {R"j({"language":"python","run_memory_limit":1e30,"files":[{"content":"1"}]})j",
+       "limits.memory_bytes = 1e+30 exceeds the ceiling 4294967296 bytes"}};
+  for (const auto& [body, message] : bad_fields)
+    EXPECT_EQ(call(post("/api/v2/execute", body), 400)["message"], message) << body;
 
   json runtimes = call(get("/api/v2/runtimes"), 200);
   bool python = false;

@@ -86,8 +86,14 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
   std::string group_id = task.id + "#serial" + std::to_string(o.sampling.seed);
   for (size_t i = 0; i < exits.size(); ++i) {
     SampleRecord r = SampleRecord::from_sample(exits[i], task.id, version);
-    // The loss is on this exit's answer only: the reused prefix and the forcing text are masked.
-    for (size_t t = 0; t < before[i] && t < r.loss_mask.size(); ++t) r.loss_mask[t] = 0;
+    if (o.exit_loss == "path") {
+      // The whole exit: its prefix (the full path's own tokens), the forcing text (scored by
+      // the policy when the exit resumed) and the answer.
+      std::fill(r.loss_mask.begin(), r.loss_mask.end(), 1);
+    } else {
+      // The answer only: the reused prefix and the forcing text are masked.
+      for (size_t t = 0; t < before[i] && t < r.loss_mask.size(); ++t) r.loss_mask[t] = 0;
+    }
     group.exit_answer_tokens += exits[i].tokens.size() - before[i];
     r.role = "exit:" + std::to_string(i + 1);
     r.group_id = group_id;

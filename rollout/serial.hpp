@@ -29,6 +29,10 @@ struct SerialOptions {
   size_t exits = 8;            // m
   bool evenly_spaced = false;  // else uniform random among thinking tokens (seeded)
   std::string answer_forcing = kDefaultAnswerForcing;
+  // What of an exit the update trains on: "answer" (its answer only: the prefix it shares
+  // with the full path and the forcing text are masked) or "path" (all of it, so a correct
+  // early exit also raises the chance of ending the thinking where it was cut).
+  std::string exit_loss = "answer";
   size_t answer_tokens = 64;        // budget of each exit's answer
   policy::SamplingParams sampling;  // for the full path (max_tokens is its budget)
   rewards::DecaySchedule decay;

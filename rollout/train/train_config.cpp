@@ -113,6 +113,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.text("kernels", c.kernels, {"blas", "naive"});
   f.count("exits", 1, 64, c.exits);
   const bool forcing_given = f.text("answer_forcing", c.answer_forcing);
+  const bool exit_loss_given = f.text("exit_loss", c.exit_loss, {"answer", "path"});
   f.count("segments", 1, 64, c.segments);
   std::string rule = policy::update_rule_name(c.update.rule);
   f.text("rule", rule, {"rft", "grpo", "dr_grpo", "dapo", "cispo", "s_grpo"});
@@ -213,6 +214,8 @@ TrainConfig TrainConfig::from_json(const json& j) {
     throw InvalidRequest("train config: segments apply to parallel groups (mode \"parallel\")");
   if (forcing_given && c.mode != "serial")
     throw InvalidRequest("train config: answer_forcing applies to serial groups (mode \"serial\")");
+  if (exit_loss_given && c.mode != "serial")
+    throw InvalidRequest("train config: exit_loss applies to serial groups (mode \"serial\")");
   if (c.answer_forcing.empty())
     throw InvalidRequest("train config: answer_forcing must not be empty");
   if (c.segments > 1 && c.dynamic_sampling)
@@ -283,7 +286,10 @@ json TrainConfig::to_json() const {
   if (warmup_print_slips > 0) j["warmup"]["print_slips"] = warmup_print_slips;
   if (warmup_tool_demos > 0) j["warmup"]["tool_demos"] = warmup_tool_demos;
   if (warmup_rechecks > 0) j["warmup"]["rechecks"] = warmup_rechecks;
-  if (mode == "serial") j["answer_forcing"] = answer_forcing;
+  if (mode == "serial") {
+    j["answer_forcing"] = answer_forcing;
+    j["exit_loss"] = exit_loss;
+  }
   if (use_tools())
     j["tools"] = {{"languages", tools.languages},
                   {"max_turns", tools.max_turns},

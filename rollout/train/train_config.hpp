@@ -54,6 +54,7 @@ struct TrainConfig {
   // The text appended at each exit of a serial group (S-GRPO's phrase by default; a policy
   // warm-started on "</think>" alone may need just that to answer after it).
   std::string answer_forcing = kDefaultAnswerForcing;
+  std::string exit_loss = "answer";  // serial groups: SerialOptions::exit_loss
   // UloRL segmented rollouts (parallel mode): max_tokens split into `segments`; each step
   // generates one segment per sample in flight, and samples still unfinished when an
   // iteration has its groups carry over into the next iteration (1: off).

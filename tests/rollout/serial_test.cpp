@@ -56,6 +56,24 @@ TEST(SerialGroups, ExitsSuffixesRewardsAndMasksAreExact) {
   EXPECT_EQ(g.full_path_tokens, std::string(kThinking).size() + 9);
 }
 
+// exit_loss "path": every token of an exit is trained on (its prefix, the forcing text and
+// its answer), so a correct early exit raises the chance of ending the thinking there; the
+// rewards and advantages are the same as with the answer-only loss.
+TEST(SerialGroups, PathLossTrainsOnTheWholeExit) {
+  ScriptedPolicy policy({true, false, true}, true);
+  SerialOptions o;
+  o.exits = 3;
+  o.evenly_spaced = true;
+  o.exit_loss = "path";
+  SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, serial_verifier());
+  ASSERT_EQ(g.members.size(), 4u);
+  for (const auto& m : g.members)
+    EXPECT_EQ(m.loss_mask, std::vector<uint8_t>(m.completion_tokens.size(), 1)) << m.role;
+  std::vector<double> advantages;
+  for (const auto& m : g.members) advantages.push_back(*m.advantage);
+  EXPECT_EQ(advantages, (std::vector<double>{0.5625, -0.4375, 0.0625, -0.1875}));
+}
+
 TEST(SerialGroups, RandomExitsAreDistinctSortedAndInsideTheThinking) {
   ScriptedPolicy policy({false, false, false, false, false}, false);
   SerialOptions o;

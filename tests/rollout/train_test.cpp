@@ -253,6 +253,11 @@ TEST(SelfTrain, SerialGroupsUseTheConfiguredAnswerForcing) {
   };
   EXPECT_NE(refused({{"answer_forcing", "</think>"}}).find("answer_forcing applies to serial"),
             std::string::npos);
+  EXPECT_NE(refused({{"exit_loss", "path"}}).find("exit_loss applies to serial"),
+            std::string::npos);
+  json bad_loss = serial;
+  bad_loss["exit_loss"] = "prefix";
+  EXPECT_NE(refused(bad_loss).find("exit_loss"), std::string::npos);
   serial["answer_forcing"] = "";
   EXPECT_NE(refused(serial).find("answer_forcing must not be empty"), std::string::npos);
   EXPECT_NE(refused({{"warmup", {{"rechecks", 2}}}}).find("warmup: rechecks"), std::string::npos);

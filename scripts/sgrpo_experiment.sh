@@ -12,25 +12,31 @@
 #   bash scripts/sgrpo_experiment.sh                                # seeds 1-3, all methods
 #   bash scripts/sgrpo_experiment.sh --seeds "4 5" --methods "sgrpo_path grpo"
 #   bash scripts/sgrpo_experiment.sh --report-only       # the table of the runs already there
+#   bash scripts/sgrpo_experiment.sh --set '{"iterations": 36}' --out runs/sgrpo-long
+# (--set merges JSON into every method's config; the warm start is shared from --out or
+# runs/sgrpo-recheck.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seeds="1 2 3" methods="sgrpo sgrpo_path grpo" report_only=0
+seeds="1 2 3" methods="sgrpo sgrpo_path grpo" report_only=0 set_json='{}' out=runs/sgrpo-recheck
 while (($#)); do
   case "$1" in
     --seeds) seeds=$2; shift 2 ;;
     --methods) methods=$2; shift 2 ;;
     --report-only) report_only=1; shift ;;
-    *) echo "sgrpo_experiment.sh: unknown argument '$1' (known: --seeds, --methods, --report-only)" >&2; exit 2 ;;
+    --set) set_json=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "sgrpo_experiment.sh: unknown argument '$1' (known: --seeds, --methods, --set, --out, --report-only)" >&2; exit 2 ;;
   esac
 done
 bin=${CRUCIBLE:-build/bin/crucible}
 [ -x "$bin" ] || bash scripts/setup.sh --demo
-out=runs/sgrpo-recheck
 mkdir -p "$out"
-if ((!report_only)) && [ ! -d "$out/warm/warm_start" ]; then
-  rm -rf "$out/warm"
-  echo "sgrpo: warm start -> $out/warm" >&2
-  "$bin" train --config examples/train/recheck_warm_start.json --out "$out/warm" >/dev/null
+warm=$out/warm
+[ -d "$warm/warm_start" ] || [ ! -d runs/sgrpo-recheck/warm/warm_start ] || warm=runs/sgrpo-recheck/warm
+if ((!report_only)) && [ ! -d "$warm/warm_start" ]; then
+  rm -rf "$warm"
+  echo "sgrpo: warm start -> $warm" >&2
+  "$bin" train --config examples/train/recheck_warm_start.json --out "$warm" >/dev/null
 fi
 ((report_only)) && seeds_to_run="" || seeds_to_run=$seeds
 for seed in $seeds_to_run; do
@@ -42,8 +48,9 @@ for seed in $seeds_to_run; do
     config=$(mktemp)
     python3 -c 'import json, sys
 c = json.load(open(sys.argv[1]))
+c.update(json.loads(sys.argv[5]))
 c.update({"seed": int(sys.argv[2]), "init": sys.argv[3], "warmup": {"steps": 0}})
-json.dump(c, open(sys.argv[4], "w"))' "examples/train/recheck_$method.json" "$seed" "$out/warm/warm_start" "$config"
+json.dump(c, open(sys.argv[4], "w"))' "examples/train/recheck_$method.json" "$seed" "$warm/warm_start" "$config" "$set_json"
     echo "sgrpo: $method, seed $seed -> $dir" >&2
     "$bin" train --config "$config" --out "$dir" >/dev/null 2>"$dir.log"
     rm -f "$config"

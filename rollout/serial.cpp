@@ -9,10 +9,12 @@ namespace crucible::rollout {
 
 namespace {
 
-// The completion-token range [begin, end) of the thinking: the tokens after "<think>" (or
-// from the start) and wholly before "</think>" (or to the end). Token boundaries come
-// from the lengths of decoded prefixes.
-std::pair<size_t, size_t> thinking_range(const policy::Policy& policy, const policy::Sample& full) {
+// Where an exit may cut the full path: after k completion tokens, for k among the thinking
+// (the tokens after "<think>", or from the start, and wholly before "</think>", or to the
+// end). With exit_at "line", only after a token that ends a line: a finished step. Token
+// boundaries come from the lengths of decoded prefixes.
+std::vector<size_t> exit_candidates(const policy::Policy& policy, const policy::Sample& full,
+                                    const std::string& exit_at) {
   const size_t n = full.tokens.size();
   std::vector<size_t> length(n + 1, 0);  // length[k]: characters of the first k tokens
   for (size_t k = 1; k <= n; ++k) length[k] = policy.prefix(full, k).text.size();
@@ -28,21 +30,22 @@ std::pair<size_t, size_t> thinking_range(const policy::Policy& policy, const pol
     end = begin;
     while (end < n && length[end + 1] <= close) ++end;
   }
-  return {begin, std::max(begin, end)};
+  std::vector<size_t> cuts;
+  for (size_t k = begin + 1; k <= end; ++k)  // cut after at least one thinking token
+    if (exit_at != "line" || (length[k] > 0 && full.text[length[k] - 1] == '\n')) cuts.push_back(k);
+  return cuts;
 }
 
-std::vector<size_t> choose_exits(size_t begin, size_t end, const SerialOptions& o, uint64_t seed) {
+std::vector<size_t> choose_exits(std::vector<size_t> all, const SerialOptions& o, uint64_t seed) {
   std::vector<size_t> positions;
-  size_t span = end - begin;
+  const size_t span = all.size();
   if (span == 0 || o.exits == 0) return positions;
   size_t m = std::min(o.exits, span);
   if (o.evenly_spaced) {
-    for (size_t j = 1; j <= m; ++j) positions.push_back(begin + span * j / (m + 1));
+    for (size_t j = 1; j <= m; ++j)
+      positions.push_back(all[std::max<size_t>(span * j / (m + 1), 1) - 1]);
   } else {
-    // m distinct positions, uniform over the thinking tokens (partial Fisher-Yates).
-    std::vector<size_t> all(span);
-    for (size_t i = 0; i < span; ++i)
-      all[i] = begin + i + 1;  // cut after at least one thinking token
+    // m distinct positions, uniform over the candidates (partial Fisher-Yates).
     Rng rng(seed, "serial-exits");
     for (size_t i = 0; i < m; ++i)
       std::swap(all[i], all[static_cast<size_t>(
@@ -65,8 +68,7 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
   policy::Sample full = policy.generate({prompt}, path_params).at(0);
   group.full_path_tokens = full.tokens.size();
   const std::string version = policy.version();
-  auto [begin, end] = thinking_range(policy, full);
-  group.exit_positions = choose_exits(begin, end, o, o.sampling.seed);
+  group.exit_positions = choose_exits(exit_candidates(policy, full, o.exit_at), o, o.sampling.seed);
 
   std::vector<policy::Sample> exits;
   std::vector<size_t> forced_from;
@@ -86,14 +88,9 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
   std::string group_id = task.id + "#serial" + std::to_string(o.sampling.seed);
   for (size_t i = 0; i < exits.size(); ++i) {
     SampleRecord r = SampleRecord::from_sample(exits[i], task.id, version);
-    if (o.exit_loss == "path") {
-      // The whole exit: its prefix (the full path's own tokens), the forcing text (scored by
-      // the policy when the exit resumed) and the answer.
-      std::fill(r.loss_mask.begin(), r.loss_mask.end(), 1);
-    } else {
-      // The answer only: the reused prefix and the forcing text are masked.
-      for (size_t t = 0; t < before[i] && t < r.loss_mask.size(); ++t) r.loss_mask[t] = 0;
-    }
+    // The answer only: the reused prefix and the forcing text are masked (with exit_loss
+    // "path", a correct exit's mask is opened once it is scored, below).
+    for (size_t t = 0; t < before[i] && t < r.loss_mask.size(); ++t) r.loss_mask[t] = 0;
     group.exit_answer_tokens += exits[i].tokens.size() - before[i];
     r.role = "exit:" + std::to_string(i + 1);
     r.group_id = group_id;
@@ -105,6 +102,13 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
       r.reward = score(task, {exits[i].text, exits[i].tokens.size()});
     }
     correct.push_back(r.reward.passed());
+    if (o.exit_loss == "path" && correct.back()) {
+      // A correct exit trains on all of it: its prefix (the full path's own tokens), the
+      // forcing text (scored by the policy when the exit resumed) and the answer, so ending
+      // the thinking there becomes likelier. A wrong one keeps the answer-only mask: a guess
+      // cut too early says nothing against the reasoning it shares with the full path.
+      std::fill(r.loss_mask.begin(), r.loss_mask.end(), 1);
+    }
     group.members.push_back(std::move(r));
   }
   SampleRecord whole = SampleRecord::from_sample(full, task.id, version);

@@ -27,11 +27,15 @@ inline constexpr const char* kDefaultAnswerForcing =
 
 struct SerialOptions {
   size_t exits = 8;            // m
-  bool evenly_spaced = false;  // else uniform random among thinking tokens (seeded)
+  bool evenly_spaced = false;  // else uniform random among the candidates (seeded)
+  // Where an exit may cut: after any thinking token ("token") or only at the end of a line
+  // of thinking ("line": after a finished step).
+  std::string exit_at = "token";
   std::string answer_forcing = kDefaultAnswerForcing;
   // What of an exit the update trains on: "answer" (its answer only: the prefix it shares
-  // with the full path and the forcing text are masked) or "path" (all of it, so a correct
-  // early exit also raises the chance of ending the thinking where it was cut).
+  // with the full path and the forcing text are masked) or "path" (all of a correct exit, so
+  // it also raises the chance of ending the thinking where it was cut; a wrong exit stays
+  // answer-only).
   std::string exit_loss = "answer";
   size_t answer_tokens = 64;        // budget of each exit's answer
   policy::SamplingParams sampling;  // for the full path (max_tokens is its budget)

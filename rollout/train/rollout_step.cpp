@@ -19,6 +19,7 @@ RolloutStepConfig RolloutStepConfig::of(const TrainConfig& c) {
           .segments = c.segments,
           .answer_forcing = c.answer_forcing,
           .exit_loss = c.exit_loss,
+          .exit_at = c.exit_at,
           .max_tokens = c.max_tokens,
           .temperature = c.temperature,
           .prompt_template = c.prompt_template,
@@ -51,6 +52,7 @@ IterationRollout RolloutStep::run(const RolloutEngine& engine, size_t iteration,
     so.exits = config_.exits;
     so.answer_forcing = config_.answer_forcing;
     so.exit_loss = config_.exit_loss;
+    so.exit_at = config_.exit_at;
     so.answer_tokens = std::max<size_t>(8, config_.max_tokens / 4);
     so.sampling = sampling;
     for (size_t k = 0; k < wanted; ++k) {

@@ -31,6 +31,7 @@ struct RolloutStepConfig {
   size_t tasks_per_iteration = 16, group_size = 8, exits = 4, segments = 1;
   std::string answer_forcing = kDefaultAnswerForcing;  // serial groups' exits
   std::string exit_loss = "answer";                    // SerialOptions::exit_loss
+  std::string exit_at = "token";                       // SerialOptions::exit_at
   size_t max_tokens = 64;
   double temperature = 1.0;
   std::string prompt_template = "plain";

@@ -114,6 +114,7 @@ TrainConfig TrainConfig::from_json(const json& j) {
   f.count("exits", 1, 64, c.exits);
   const bool forcing_given = f.text("answer_forcing", c.answer_forcing);
   const bool exit_loss_given = f.text("exit_loss", c.exit_loss, {"answer", "path"});
+  const bool exit_at_given = f.text("exit_at", c.exit_at, {"token", "line"});
   f.count("segments", 1, 64, c.segments);
   std::string rule = policy::update_rule_name(c.update.rule);
   f.text("rule", rule, {"rft", "grpo", "dr_grpo", "dapo", "cispo", "s_grpo"});
@@ -214,8 +215,10 @@ TrainConfig TrainConfig::from_json(const json& j) {
     throw InvalidRequest("train config: segments apply to parallel groups (mode \"parallel\")");
   if (forcing_given && c.mode != "serial")
     throw InvalidRequest("train config: answer_forcing applies to serial groups (mode \"serial\")");
-  if (exit_loss_given && c.mode != "serial")
-    throw InvalidRequest("train config: exit_loss applies to serial groups (mode \"serial\")");
+  if ((exit_loss_given || exit_at_given) && c.mode != "serial")
+    throw InvalidRequest(std::string("train config: ") +
+                         (exit_loss_given ? "exit_loss" : "exit_at") +
+                         " applies to serial groups (mode \"serial\")");
   if (c.answer_forcing.empty())
     throw InvalidRequest("train config: answer_forcing must not be empty");
   if (c.segments > 1 && c.dynamic_sampling)
@@ -289,6 +292,7 @@ json TrainConfig::to_json() const {
   if (mode == "serial") {
     j["answer_forcing"] = answer_forcing;
     j["exit_loss"] = exit_loss;
+    j["exit_at"] = exit_at;
   }
   if (use_tools())
     j["tools"] = {{"languages", tools.languages},

@@ -55,6 +55,7 @@ struct TrainConfig {
   // warm-started on "</think>" alone may need just that to answer after it).
   std::string answer_forcing = kDefaultAnswerForcing;
   std::string exit_loss = "answer";  // serial groups: SerialOptions::exit_loss
+  std::string exit_at = "token";     // serial groups: SerialOptions::exit_at
   // UloRL segmented rollouts (parallel mode): max_tokens split into `segments`; each step
   // generates one segment per sample in flight, and samples still unfinished when an
   // iteration has its groups carry over into the next iteration (1: off).

@@ -56,10 +56,10 @@ TEST(SerialGroups, ExitsSuffixesRewardsAndMasksAreExact) {
   EXPECT_EQ(g.full_path_tokens, std::string(kThinking).size() + 9);
 }
 
-// exit_loss "path": every token of an exit is trained on (its prefix, the forcing text and
-// its answer), so a correct early exit raises the chance of ending the thinking there; the
-// rewards and advantages are the same as with the answer-only loss.
-TEST(SerialGroups, PathLossTrainsOnTheWholeExit) {
+// exit_loss "path": a correct exit is trained on whole (its prefix, the forcing text and its
+// answer), so ending the thinking there becomes likelier; a wrong exit keeps the answer-only
+// mask. Rewards and advantages are the same as with the answer-only loss.
+TEST(SerialGroups, PathLossTrainsOnAWholeCorrectExit) {
   ScriptedPolicy policy({true, false, true}, true);
   SerialOptions o;
   o.exits = 3;
@@ -67,11 +67,28 @@ TEST(SerialGroups, PathLossTrainsOnTheWholeExit) {
   o.exit_loss = "path";
   SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, serial_verifier());
   ASSERT_EQ(g.members.size(), 4u);
-  for (const auto& m : g.members)
-    EXPECT_EQ(m.loss_mask, std::vector<uint8_t>(m.completion_tokens.size(), 1)) << m.role;
+  for (size_t i : {0, 2, 3})
+    EXPECT_EQ(g.members[i].loss_mask,
+              std::vector<uint8_t>(g.members[i].completion_tokens.size(), 1))
+        << g.members[i].role;
+  const auto& wrong = g.members[1].loss_mask;
+  const size_t masked = 12 + o.answer_forcing.size();
+  for (size_t t = 0; t < wrong.size(); ++t) EXPECT_EQ(wrong[t], t < masked ? 0 : 1) << t;
   std::vector<double> advantages;
   for (const auto& m : g.members) advantages.push_back(*m.advantage);
   EXPECT_EQ(advantages, (std::vector<double>{0.5625, -0.4375, 0.0625, -0.1875}));
+}
+
+// exit_at "line": exits cut only where a line of thinking ends (after a finished step).
+TEST(SerialGroups, LineExitsCutAtTheEndsOfLines) {
+  ScriptedPolicy policy({true, true, true}, true, "<think>ab\ncd\nef\n</think>\n\n");
+  SerialOptions o;
+  o.exits = 5;
+  o.exit_at = "line";
+  o.sampling.seed = 3;
+  SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, serial_verifier());
+  EXPECT_EQ(g.exit_positions, (std::vector<size_t>{10, 13, 16}));
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(g.members[i].text[g.exit_positions[i] - 1], '\n');
 }
 
 TEST(SerialGroups, RandomExitsAreDistinctSortedAndInsideTheThinking) {

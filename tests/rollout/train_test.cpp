@@ -255,6 +255,7 @@ TEST(SelfTrain, SerialGroupsUseTheConfiguredAnswerForcing) {
             std::string::npos);
   EXPECT_NE(refused({{"exit_loss", "path"}}).find("exit_loss applies to serial"),
             std::string::npos);
+  EXPECT_NE(refused({{"exit_at", "line"}}).find("exit_at applies to serial"), std::string::npos);
   json bad_loss = serial;
   bad_loss["exit_loss"] = "prefix";
   EXPECT_NE(refused(bad_loss).find("exit_loss"), std::string::npos);

@@ -17,15 +17,17 @@ inline constexpr const char* kThinking = "<think>abcdefghij</think>\n\n";
 
 class ScriptedPolicy : public policy::Policy {
  public:
-  ScriptedPolicy(std::vector<bool> exit_pattern, bool full_right)
-      : exit_pattern_(std::move(exit_pattern)), full_right_(full_right) {}
+  ScriptedPolicy(std::vector<bool> exit_pattern, bool full_right, std::string thinking = kThinking)
+      : exit_pattern_(std::move(exit_pattern)),
+        full_right_(full_right),
+        thinking_(std::move(thinking)) {}
 
   std::vector<policy::Sample> generate(const std::vector<std::string>& prompts,
                                        const policy::SamplingParams& params) override {
     policy::Sample s;
     s.prompt = prompts.at(0);
     s.params = params;
-    append(s, std::string(kThinking) + (full_right_ ? "\\boxed{7}" : "\\boxed{8}"), 0);
+    append(s, thinking_ + (full_right_ ? "\\boxed{7}" : "\\boxed{8}"), 0);
     s.finish_reason = "stop";
     return {s};
   }
@@ -63,6 +65,7 @@ class ScriptedPolicy : public policy::Policy {
   }
   std::vector<bool> exit_pattern_;
   bool full_right_;
+  std::string thinking_;
 };
 
 // The task the script answers: "3 + 4?", answer 7.

@@ -101,12 +101,15 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
     } else {
       r.reward = score(task, {exits[i].text, exits[i].tokens.size()});
     }
+    const bool first_correct =
+        r.reward.passed() && std::find(correct.begin(), correct.end(), true) == correct.end();
     correct.push_back(r.reward.passed());
-    if (o.exit_loss == "path" && correct.back()) {
-      // A correct exit trains on all of it: its prefix (the full path's own tokens), the
-      // forcing text (scored by the policy when the exit resumed) and the answer, so ending
-      // the thinking there becomes likelier. A wrong one keeps the answer-only mask: a guess
-      // cut too early says nothing against the reasoning it shares with the full path.
+    if (o.exit_loss == "path" && first_correct) {
+      // The earliest correct exit trains on all of it: its prefix (the full path's own
+      // tokens), the forcing text (scored by the policy when the exit resumed) and the answer,
+      // so ending the thinking there becomes likelier. Later correct exits would credit the
+      // redundant steps their prefixes add; wrong ones would blame the reasoning they share
+      // with the full path for a guess cut too early. Both keep the answer-only mask.
       std::fill(r.loss_mask.begin(), r.loss_mask.end(), 1);
     }
     group.members.push_back(std::move(r));

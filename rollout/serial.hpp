@@ -33,9 +33,9 @@ struct SerialOptions {
   std::string exit_at = "token";
   std::string answer_forcing = kDefaultAnswerForcing;
   // What of an exit the update trains on: "answer" (its answer only: the prefix it shares
-  // with the full path and the forcing text are masked) or "path" (all of a correct exit, so
-  // it also raises the chance of ending the thinking where it was cut; a wrong exit stays
-  // answer-only).
+  // with the full path and the forcing text are masked) or "path" (all of the earliest
+  // correct exit, so it also raises the chance of ending the thinking there; every other
+  // exit stays answer-only).
   std::string exit_loss = "answer";
   size_t answer_tokens = 64;        // budget of each exit's answer
   policy::SamplingParams sampling;  // for the full path (max_tokens is its budget)

@@ -56,10 +56,11 @@ TEST(SerialGroups, ExitsSuffixesRewardsAndMasksAreExact) {
   EXPECT_EQ(g.full_path_tokens, std::string(kThinking).size() + 9);
 }
 
-// exit_loss "path": a correct exit is trained on whole (its prefix, the forcing text and its
-// answer), so ending the thinking there becomes likelier; a wrong exit keeps the answer-only
-// mask. Rewards and advantages are the same as with the answer-only loss.
-TEST(SerialGroups, PathLossTrainsOnAWholeCorrectExit) {
+// exit_loss "path": the earliest correct exit is trained on whole (its prefix, the forcing
+// text and its answer), so ending the thinking there becomes likelier; the other exits keep
+// the answer-only mask (a later correct one would credit the steps it adds). Rewards and
+// advantages are the same as with the answer-only loss.
+TEST(SerialGroups, PathLossTrainsOnTheEarliestCorrectExitWhole) {
   ScriptedPolicy policy({true, false, true}, true);
   SerialOptions o;
   o.exits = 3;
@@ -67,13 +68,16 @@ TEST(SerialGroups, PathLossTrainsOnAWholeCorrectExit) {
   o.exit_loss = "path";
   SerialGroup g = run_serial_group(policy, seven(), "3 + 4?", o, serial_verifier());
   ASSERT_EQ(g.members.size(), 4u);
-  for (size_t i : {0, 2, 3})
+  for (size_t i : {0, 3})  // the earliest correct exit, and the full path as always
     EXPECT_EQ(g.members[i].loss_mask,
               std::vector<uint8_t>(g.members[i].completion_tokens.size(), 1))
         << g.members[i].role;
-  const auto& wrong = g.members[1].loss_mask;
-  const size_t masked = 12 + o.answer_forcing.size();
-  for (size_t t = 0; t < wrong.size(); ++t) EXPECT_EQ(wrong[t], t < masked ? 0 : 1) << t;
+  for (size_t i : {1, 2}) {  // wrong, then correct but later: answers only
+    const auto& mask = g.members[i].loss_mask;
+    const size_t masked = g.exit_positions[i] + o.answer_forcing.size();
+    for (size_t t = 0; t < mask.size(); ++t)
+      EXPECT_EQ(mask[t], t < masked ? 0 : 1) << i << " " << t;
+  }
   std::vector<double> advantages;
   for (const auto& m : g.members) advantages.push_back(*m.advantage);
   EXPECT_EQ(advantages, (std::vector<double>{0.5625, -0.4375, 0.0625, -0.1875}));

@@ -89,7 +89,7 @@ SerialGroup run_serial_group(policy::Policy& policy, const tasks::Task& task,
   for (size_t i = 0; i < exits.size(); ++i) {
     SampleRecord r = SampleRecord::from_sample(exits[i], task.id, version);
     // The answer only: the reused prefix and the forcing text are masked (with exit_loss
-    // "path", a correct exit's mask is opened once it is scored, below).
+    // "path", the earliest correct exit's mask is opened once it is scored, below).
     for (size_t t = 0; t < before[i] && t < r.loss_mask.size(); ++t) r.loss_mask[t] = 0;
     group.exit_answer_tokens += exits[i].tokens.size() - before[i];
     r.role = "exit:" + std::to_string(i + 1);

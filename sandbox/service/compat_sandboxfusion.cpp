@@ -92,6 +92,7 @@ net::HttpResponse SandboxService::run_code(const net::HttpRequest& r) {
   if (j.contains("files") && !j["files"].is_null()) {
     if (!j["files"].is_object()) throw InvalidRequest("files must map paths to base64 content");
     for (auto it = j["files"].begin(); it != j["files"].end(); ++it) {
+      if (it->is_null()) continue;  // SandboxFusion's models allow it and restore nothing
       auto content = it->is_string() ? base64_decode(it->get<std::string>()) : std::nullopt;
       if (!content) throw InvalidRequest("files." + it.key() + " is not valid base64");
       opts.work_files.emplace_back(it.key(), *content);

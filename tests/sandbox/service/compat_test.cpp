@@ -107,7 +107,7 @@ TEST_F(Service, SandboxFusionRunCode) {
     EXPECT_LT(refused["error"].get<std::string>().size(), 120u) << refused;
   }
   EXPECT_EQ(call(post("/run_code", R"j({"code":"print(1)","language":"python",
-      "memory_limit_MB":"64","run_timeout":"5"})j"),
+      "memory_limit_MB":"64","run_timeout":"5","stdin":null,"files":{"unused.txt":null}})j"),
                  200)["status"],
             "Success");
   call(post("/run_code", R"j({"code":"x","language":"python","fetch_files":"out.txt"})j"), 400);

@@ -164,6 +164,14 @@ TEST(LanguagesChecks, JavaAssertionsAndRustOverflowFail) {
   EXPECT_NE(rust.stderr_data.find("overflow"), std::string::npos) << rust.stderr_data;
 }
 
+// A test suite whose one %s is the expected value: filled with the right one it passes,
+// with a wrong one it fails.
+std::string with_expected(const char* suite, const char* value) {
+  char text[1024];
+  std::snprintf(text, sizeof text, suite, value);
+  return text;
+}
+
 // pytest mode (SandboxFusion's `pytest`): test classes and functions with fixtures run under
 // pytest; one failing assertion fails the run. Auto-detection never picks it over Python.
 TEST(LanguagesChecks, PytestRunsTestFunctions) {
@@ -173,13 +181,11 @@ TEST(LanguagesChecks, PytestRunsTestFunctions) {
       "        (tmp_path / 'x').write_text('hi')\n        print('out')\n"
       "        assert capfd.readouterr().out == 'out\\n'\n"
       "def test_sum():\n    assert add(2, 2) == %s\n";
-  char pass[512], fail[512];
-  std::snprintf(pass, sizeof pass, tests, "4");
-  std::snprintf(fail, sizeof fail, tests, "5");
+  const std::string pass = with_expected(tests, "4");
   auto ok = run("pytest", pass);
   EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.stdout_data << ok.stderr_data;
   EXPECT_NE(ok.stdout_data.find("2 passed"), std::string::npos) << ok.stdout_data;
-  auto failed = run("pytest", fail);
+  auto failed = run("pytest", with_expected(tests, "5"));
   EXPECT_EQ(failed.verdict, Verdict::RuntimeError);
   EXPECT_NE(failed.stdout_data.find("1 failed, 1 passed"), std::string::npos) << failed.stdout_data;
   EXPECT_EQ(run("auto", pass).language, "python3");
@@ -191,13 +197,11 @@ TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
   const char* go_test =
       "package add_test\n\nimport \"testing\"\n\nfunc add(a, b int) int { return a + b }\n\n"
       "func TestAdd(t *testing.T) {\n\tif add(1, 2) != %s {\n\t\tt.Fatalf(\"wrong\")\n\t}\n}\n";
-  char pass[512], fail[512];
-  std::snprintf(pass, sizeof pass, go_test, "3");
-  std::snprintf(fail, sizeof fail, go_test, "4");
+  const std::string pass = with_expected(go_test, "3");
   auto ok = run("go_test", pass);
   EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.compile_output << ok.stdout_data;
   EXPECT_NE(ok.stdout_data.find("PASS"), std::string::npos) << ok.stdout_data;
-  EXPECT_EQ(run("go_test", fail).verdict, Verdict::RuntimeError);
+  EXPECT_EQ(run("go_test", with_expected(go_test, "4")).verdict, Verdict::RuntimeError);
   EXPECT_EQ(run("auto", pass).language, "go_test");
   auto tuples =
       run("java",
@@ -212,12 +216,10 @@ TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
       "local lu = require('luaunit')\n"
       "function testAdd() lu.assertEquals(1 + 2, %s) end\n"
       "os.exit(lu.LuaUnit.run())\n";
-  std::snprintf(pass, sizeof pass, lua_test, "3");
-  std::snprintf(fail, sizeof fail, lua_test, "4");
-  auto lua_ok = run("lua", pass);
+  auto lua_ok = run("lua", with_expected(lua_test, "3"));
   EXPECT_EQ(lua_ok.verdict, Verdict::Accepted) << lua_ok.stdout_data << lua_ok.stderr_data;
   EXPECT_NE(lua_ok.stdout_data.find("OK"), std::string::npos) << lua_ok.stdout_data;
-  auto lua_failed = run("lua", fail);
+  auto lua_failed = run("lua", with_expected(lua_test, "4"));
   EXPECT_EQ(lua_failed.verdict, Verdict::RuntimeError) << lua_failed.stdout_data;
   auto bare = run("lua", "lu = require('luaunit')\nlu.assertEquals(1, 2)\n");
   EXPECT_EQ(bare.verdict, Verdict::RuntimeError);

@@ -1,22 +1,13 @@
 #include "base/json_fields.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 
 #include "base/error.hpp"
+#include "base/number_text.hpp"
 
 namespace crucible {
 
 using nlohmann::json;
-
-std::string short_number(double x) {
-  char b[32];
-  // Whole numbers in full (1048576 bytes), others and huge ones in %g (0.25, 1e+30).
-  bool whole = std::abs(x) < 1e15 && x == std::floor(x);
-  std::snprintf(b, sizeof b, whole ? "%.0f" : "%g", x);
-  return b;
-}
 
 namespace {
 

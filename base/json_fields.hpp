@@ -20,9 +20,6 @@
 
 namespace crucible {
 
-// A number as an error message quotes it: "1048576", "0.0001", "1e+30", never 300 digits.
-std::string short_number(double x);
-
 class JsonFields {
  public:
   // `where` prefixes every message ("train config: ", "compare.", "" for a request body).

@@ -1,11 +1,11 @@
 #include "cli/flags.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include "base/error.hpp"
+#include "base/number_text.hpp"
 
 namespace crucible::cli {
 
@@ -47,19 +47,6 @@ Flags::Flags(const std::vector<std::string>& args, std::set<std::string> with_va
 }
 
 namespace {
-
-// The whole text as a finite number, or nothing.
-std::optional<double> finite_number(const std::string& text) {
-  size_t used = 0;
-  double d = 0;
-  try {
-    d = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  if (used != text.size() || !std::isfinite(d)) return std::nullopt;
-  return d;
-}
 
 std::set<std::string> flag_names(const CommandSpec& spec, bool with_value) {
   std::set<std::string> out;

@@ -5,6 +5,7 @@
 
 #include "base/error.hpp"
 #include "base/json_fields.hpp"
+#include "base/number_text.hpp"
 
 namespace crucible::sandbox {
 namespace {

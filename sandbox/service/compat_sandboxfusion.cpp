@@ -10,14 +10,13 @@
 //   Interpreted languages have no compile step here: a syntax error is a finished run with a
 //   non-zero return_code. On a build-cache hit, compile_result.return_code is the cached
 //   compile's.
-#include <cmath>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "base/base64.hpp"
 #include "base/error.hpp"
 #include "base/json_fields.hpp"
 #include "base/json_input.hpp"
+#include "base/number_text.hpp"
 #include "sandbox/service/service.hpp"
 
 namespace crucible::sandbox::service {
@@ -50,12 +49,8 @@ json command_result(const Outcome& o, bool compile_step) {
 double lax_number(const json& j, const char* key, double fallback) {
   if (!j.contains(key) || j[key].is_null()) return fallback;
   if (j[key].is_number()) return j[key].get<double>();
-  if (j[key].is_string()) {
-    const std::string& text = j[key].get_ref<const std::string&>();
-    char* end = nullptr;
-    double v = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(v)) return v;
-  }
+  if (j[key].is_string())
+    if (auto v = finite_number(j[key].get<std::string>())) return *v;
   throw InvalidRequest(std::string(key) + " must be a number");
 }
 

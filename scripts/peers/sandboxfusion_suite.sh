@@ -19,12 +19,6 @@ for path in sandbox/tests/runners sandbox/runners/types.py sandbox/server/sandbo
   copy_from "$src" "$path" "$tree" ||
     { echo "sandboxfusion_suite.sh: no $path in $src (a SandboxFusion checkout or its git directory)" >&2; exit 1; }
 done
-if [ -z "$url" ]; then
-  [ -x build/bin/crucible ] || bash scripts/setup.sh --demo
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  build/bin/crucible serve --port "$port" --compat-workers 2 >"$tree/serve.log" 2>&1 &
-  server=$!
-  url=http://127.0.0.1:$port
-  for _ in $(seq 100); do curl -sf "$url/v1/health" >/dev/null && break; sleep 0.1; done
-fi
+source scripts/peers/serve.sh
+[ -n "$url" ] || start_serve "$tree/serve.log" --compat-workers 2
 python3 scripts/peers/sandboxfusion_suite.py "$tree" "$url" "$@"

@@ -42,6 +42,10 @@ const LanguageCase kCases[] = {
     {"javascript", "console.log('hello')",
      "console.log(require('fs').readFileSync(0,'utf8').trim())", "function (",
      "throw new Error('boom')"},
+    {"typescript", "const greeting: string = 'hello';\nconsole.log(greeting);",
+     "const line: string = require('fs').readFileSync(0, 'utf8').split('\\n')[0];\n"
+     "console.log(line);",
+     "let x: number = ;", "const xs: number[] = [];\nthrow new Error('boom ' + xs.length);"},
     {"bash", "echo hello", "read -r x; echo \"$x\"", "if then fi (", "exit 4"},
     {"go", "package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"hello\")}",
      "package main\nimport (\"bufio\";\"fmt\";\"os\")\nfunc "
@@ -170,6 +174,31 @@ std::string with_expected(const char* suite, const char* value) {
   char text[1024];
   std::snprintf(text, sizeof text, suite, value);
   return text;
+}
+
+// TypeScript as SandboxFusion runs it: ES-module imports of Node's modules and of lodash
+// (Debian's, on NODE_PATH), transpiled without type checking, so a type error still runs;
+// an assertion that fails is a runtime error; `auto` tells TypeScript from JavaScript.
+TEST(LanguagesChecks, TypeScriptRunsAsTranspiled) {
+  const char* program =
+      "import _ from 'lodash';\nimport assert from 'assert';\n"
+      "interface Pair { a: number; b: number }\n"
+      "const p: Pair = { a: 1, b: 2 };\nassert(_.isEqual([p.a + p.b], [%s]));\n"
+      "console.log('done');\n";
+  auto ok = run("typescript", with_expected(program, "3"));
+  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.stdout_data << ok.stderr_data;
+  EXPECT_EQ(ok.stdout_data, "done\n");
+  auto failed = run("ts", with_expected(program, "4"));
+  EXPECT_EQ(failed.verdict, Verdict::RuntimeError);
+  EXPECT_NE(failed.stderr_data.find("AssertionError"), std::string::npos) << failed.stderr_data;
+  auto mistyped = run("typescript",
+                      "const n: number = 'seven' as unknown as number;\n"
+                      "const s: string = 5;\nconsole.log(n, s);");
+  EXPECT_EQ(mistyped.verdict, Verdict::Accepted) << mistyped.stderr_data;
+  EXPECT_EQ(mistyped.stdout_data, "seven 5\n");
+  EXPECT_EQ(run("auto", with_expected(program, "3")).language, "typescript");
+  EXPECT_EQ(run("auto", "const xs = [1, 2].map((x) => x * 2);\nconsole.log(xs);").language,
+            "javascript");
 }
 
 // pytest mode (SandboxFusion's `pytest`): test classes and functions with fixtures run under

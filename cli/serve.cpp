@@ -1,5 +1,6 @@
 // crucible serve [--host 127.0.0.1] [--port N] [--workers N] [--queue N]
 //                [--queue-per-client N] [--client-prefix-v4 BITS] [--client-prefix-v6 BITS]
+//                [--trusted-proxy ADDR,...]
 //                [--token-file F]
 //                [--env-sessions N] [--env-ttl S] [--env-turns N] [--env-languages L,...]
 // Prints {"listening": "host:port"} on stdout once ready; SIGTERM or SIGINT stops it
@@ -35,6 +36,8 @@ const CommandSpec kSpec{
      {"queue-per-client", "N", "jobs one client may have waiting (default 3/4 of --queue)"},
      {"client-prefix-v4", "BITS", "IPv4 addresses in one such prefix are one client (default 32)"},
      {"client-prefix-v6", "BITS", "IPv6 addresses in one such prefix are one client (default 64)"},
+     {"trusted-proxy", "ADDR,...",
+      "reverse proxies (addresses or networks) whose X-Forwarded-For names the client"},
      {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
      {"token-file", "FILE", "require this bearer token"},
      {"max-body-mb", "MB", "largest request body (default 16)"},
@@ -59,6 +62,7 @@ int serve_command(const Args& args) {
     options.client_prefix_v4 = static_cast<int>(*b);
   if (auto b = flags.whole("client-prefix-v6", 0, 128))
     options.client_prefix_v6 = static_cast<int>(*b);
+  if (auto p = flags.get("trusted-proxy")) options.trusted_proxies = split_list(*p);
   if (auto c = flags.number("compat-workers")) options.compat_workers = static_cast<size_t>(*c);
   if (auto m = flags.number("max-body-mb"))
     options.max_body_bytes = static_cast<size_t>(*m * (1 << 20));

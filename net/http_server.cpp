@@ -120,7 +120,10 @@ class Session : public std::enable_shared_from_this<Session> {
       std::string name(field.name_string());
       std::transform(name.begin(), name.end(), name.begin(),
                      [](unsigned char c) { return std::tolower(c); });
-      req.headers[name] = std::string(field.value());
+      // A repeated field is one comma-separated list (RFC 9110 5.3): a proxy may add its own
+      // X-Forwarded-For line after the client's instead of appending to it.
+      auto [it, added] = req.headers.emplace(name, std::string(field.value()));
+      if (!added) it->second += ", " + std::string(field.value());
     }
     req.body = std::move(msg.body());
     req.client_gone = std::make_shared<std::atomic<bool>>(false);

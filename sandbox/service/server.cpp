@@ -39,6 +39,7 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
   if (options_.client_prefix_v6 < 0 || options_.client_prefix_v6 > 128)
     throw InvalidRequest("--client-prefix-v6 must be 0-128 bits, not " +
                          std::to_string(options_.client_prefix_v6));
+  trusted_proxies_ = net::TrustedProxies(options_.trusted_proxies);
   if (options_.queue_per_client > options_.queue)
     throw InvalidRequest("--queue-per-client (" + std::to_string(options_.queue_per_client) +
                          ") must not exceed --queue (" + std::to_string(options_.queue) + ")");
@@ -65,8 +66,18 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
     if (!service_->is_job(req)) return respond(service_->handle(req));
     auto request = std::make_shared<net::HttpRequest>(std::move(req));
     bool compat = request->path == "/run_code" || request->path == "/api/v2/execute";
-    const std::string client = net::client_group(request->client_address, options_.client_prefix_v4,
-                                                 options_.client_prefix_v6);
+    std::string address;
+    try {
+      auto forwarded = request->headers.find("x-forwarded-for");
+      address = trusted_proxies_.client_address(
+          request->client_address,
+          forwarded == request->headers.end() ? std::string() : forwarded->second);
+    } catch (const InvalidRequest& e) {
+      service_->metrics().count_request(service_->route_label(request->path), 400);
+      return respond(net::error_response(400, e.what()));
+    }
+    const std::string client =
+        net::client_group(address, options_.client_prefix_v4, options_.client_prefix_v6);
     auto queued =
         (compat ? compat_pool_ : pool_)
             ->try_submit(

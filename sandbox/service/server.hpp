@@ -15,6 +15,7 @@
 
 #include "base/worker_pool.hpp"
 #include "net/http_server.hpp"
+#include "net/trusted_proxies.hpp"
 #include "sandbox/service/service.hpp"
 
 namespace crucible::sandbox::service {
@@ -32,6 +33,9 @@ struct ServeOptions {
   // client rotating through the addresses of its IPv6 /64 is still one client.
   int client_prefix_v4 = 32;
   int client_prefix_v6 = 64;
+  // Reverse proxies (addresses or networks) whose X-Forwarded-For names the client
+  // (net/trusted_proxies.hpp); without them, everything behind a proxy is one client.
+  std::vector<std::string> trusted_proxies;
   // SandboxFusion's /run_code and Piston's /api/v2/execute run as those services do: many
   // at once, each bounded by its wall-clock timeout (verl's client fans out 32 requests
   // with a 30 s read timeout). Crucible's own /v1 jobs keep `workers`, so their verdicts do
@@ -61,6 +65,7 @@ class SandboxServer {
 
  private:
   ServeOptions options_;
+  net::TrustedProxies trusted_proxies_;
   std::unique_ptr<Sandbox> sandbox_;
   std::unique_ptr<SandboxService> service_;
   std::unique_ptr<WorkerPool> pool_;

@@ -156,6 +156,89 @@ TEST_F(Server, OneClientCannotFillTheQueueThatOthersNeed) {
   server.stop();
 }
 
+// Sends `count` sleeping jobs on connections of their own, 100 ms apart, each with `headers`;
+// returns the connections (the caller closes them).
+std::vector<int> send_sleepers(int port, int count, const char* from, const std::string& headers) {
+  std::string request = post_request(kSleep);
+  request.insert(request.find("\r\n") + 2, headers);
+  std::vector<int> fds;
+  for (int i = 0; i < count; ++i) {
+    int fd = raw_connection(port, from);
+    if (fd < 0) break;
+    if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) break;
+    fds.push_back(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return fds;
+}
+
+std::string first_answer(int fd) {
+  char buffer[4096];
+  ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+}
+
+// One request with `headers` from `from`; its answer's first bytes (waits up to 30 s).
+std::string answer_from(int port, const char* from, const std::string& headers,
+                        const std::string& body) {
+  std::string request = post_request(body);
+  request.insert(request.find("\r\n") + 2, headers);
+  int fd = raw_connection(port, from);
+  if (fd < 0) return "cannot connect from " + std::string(from);
+  timeval timeout{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string answer;
+  if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()))
+    answer = first_answer(fd);
+  ::close(fd);
+  return answer;
+}
+
+// Behind a reverse proxy every request comes from the proxy: a proxy named with
+// --trusted-proxy is believed about the client (X-Forwarded-For), so one client behind it
+// cannot take the others' share; anyone else's X-Forwarded-For changes nothing.
+TEST_F(Server, ClientsBehindATrustedProxyHaveSharesOfTheirOwn) {
+  auto o = options(1, 4);
+  o.queue_per_client = 2;
+  o.trusted_proxies = {"127.0.0.0/30"};  // 127.0.0.1-3; 127.0.0.9 is not a proxy
+  SandboxServer server(o);
+  server.start();
+  auto flood = send_sleepers(server.port(), 4, "127.0.0.2", "X-Forwarded-For: 203.0.113.9\r\n");
+  ASSERT_EQ(flood.size(), 4u) << "binding 127.0.0.2";
+  std::string refused = first_answer(flood.back());
+  EXPECT_EQ(refused.rfind("HTTP/1.1 429", 0), 0u) << refused;
+  // From the same proxy, for another client: room is left for it.
+  const std::string print1 = R"j({"language":"python3","source":"print(1)"})j";
+  std::string other = answer_from(server.port(), "127.0.0.2",
+                                  "X-Forwarded-For: 198.51.100.7, 127.0.0.3\r\n", print1);
+  EXPECT_EQ(other.rfind("HTTP/1.1 200", 0), 0u) << other;
+  std::string malformed =
+      answer_from(server.port(), "127.0.0.2", "X-Forwarded-For: unknown\r\n", print1);
+  EXPECT_EQ(malformed.rfind("HTTP/1.1 400", 0), 0u) << malformed;
+  EXPECT_NE(malformed.find("holds 'unknown', not an IP address"), std::string::npos) << malformed;
+  for (int fd : flood) ::close(fd);
+  server.stop();
+}
+
+TEST_F(Server, AnUntrustedForwardedForIsIgnored) {
+  auto o = options(1, 4);
+  o.queue_per_client = 2;
+  SandboxServer server(o);
+  server.start();
+  // The same sender claims a new client each time: it is still one client, over its share.
+  std::vector<int> flood;
+  for (const char* claimed : {"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"}) {
+    auto fds = send_sleepers(server.port(), 1, "127.0.0.2",
+                             std::string("X-Forwarded-For: ") + claimed + "\r\n");
+    ASSERT_EQ(fds.size(), 1u) << "binding 127.0.0.2";
+    flood.push_back(fds[0]);
+  }
+  std::string refused = first_answer(flood.back());
+  EXPECT_EQ(refused.rfind("HTTP/1.1 429", 0), 0u) << refused;
+  for (int fd : flood) ::close(fd);
+  server.stop();
+}
+
 TEST_F(Server, AShareAboveTheQueueIsRefused) {
   auto o = options(1, 4);
   o.queue_per_client = 5;

@@ -3,14 +3,25 @@
 //     to the maximum L): useful tokens per wall-second for 1, 2 and 4 segments with the
 //     same number of samples in flight. 1 segment is plain batched generation.
 //  2. S-GRPO serial groups: the cost of m exits against m full paths.
+//  With --served fixed|continuous, (1) runs over HTTP instead: the policy behind an in-process
+//  `serve-policy` server that batches concurrent requests (policy/batched_policy.hpp), the
+//  rollout's samples sent by HttpPolicy, continued segments re-sent as text (as with a vLLM
+//  server). "fixed" decodes `active` rows every round, idle rows on fillers, so a round costs
+//  the same with 1 or `active` samples in flight: a GPU server's cost model, simulated on the
+//  CPU. "continuous" decodes only the rows in flight, as the CPU's own cost. "unbatched":
+//  each request decoded alone, one at a time (the baseline for batching). --chunk: tokens
+//  per round (requests join between rounds; GPU servers schedule every token).
 //
 //   build/bin/rollout_bench [--samples 96] [--max-tokens 256] [--active 16] [--exits 8]
-//                           [--dim 128] [--layers 4] [--rounds 3]
+//                           [--dim 128] [--layers 4] [--rounds 3] [--served
+//                           fixed|continuous|unbatched] [--chunk 4] [--seed 7]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 
 #include "policy/native_policy.hpp"
+#include "policy/remote/http_policy.hpp"
+#include "policy/remote/policy_server.hpp"
 #include "rewards/reward.hpp"
 #include "rollout/segmented.hpp"
 #include "rollout/serial.hpp"
@@ -37,7 +48,12 @@ std::shared_ptr<policy::Transformer<float>> model(size_t max_seq, size_t dim, si
 
 int main(int argc, char** argv) {
   size_t samples = 96, max_tokens = 256, active = 16, exits = 8, dim = 128, layers = 4, rounds = 3;
+  std::string served;
+  size_t chunk = 4, seed = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--chunk")) chunk = std::stoul(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--seed")) seed = std::stoul(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--served")) served = argv[i + 1];
     if (!std::strcmp(argv[i], "--samples")) samples = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--max-tokens")) max_tokens = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--active")) active = std::stoul(argv[i + 1]);
@@ -55,11 +71,41 @@ int main(int argc, char** argv) {
     tasks[i].prompt = "q" + std::to_string(i);
     tasks[i].answer = "1";
   }
+  if (!served.empty() && served != "fixed" && served != "continuous" && served != "unbatched") {
+    std::fprintf(stderr, "rollout_bench: --served takes fixed, continuous or unbatched, not %s\n",
+                 served.c_str());
+    return 2;
+  }
   // An untrained model stops at any of these four tokens with probability ~1.5% per token:
-  // lengths are geometric (mean ~65), and ~2% of samples run to L = 256.
+  // lengths are geometric (mean ~65), and ~2% of samples run to L = 256. (Over HTTP the
+  // same four stop as stop strings: one byte is one token.)
   policy::SamplingParams sampling;
-  sampling.seed = 7;
+  sampling.seed = seed;
   sampling.stop_tokens = {'a', 'b', 'c', 'd'};
+  std::unique_ptr<policy::PolicyServer> server;
+  std::unique_ptr<policy::HttpPolicy> remote;
+  if (!served.empty()) {
+    native.keep_decoder(true);  // a server's weights do not change between its rounds
+    policy::PolicyServerOptions so;
+    so.http.port = 0;
+    so.workers = so.queue = 2 * active;
+    so.batching = policy::BatchingOptions{
+        .chunk_tokens = chunk, .max_rows = active, .fixed_rows = served == "fixed"};
+    if (served == "unbatched") {  // the server before batching: one request at a time
+      so.batching.reset();
+      so.workers = 1;
+    }
+    server = std::make_unique<policy::PolicyServer>(native, "bench", so);
+    server->start();
+    remote = std::make_unique<policy::HttpPolicy>(
+        policy::HttpPolicyOptions{.base_url = "http://127.0.0.1:" + std::to_string(server->port()),
+                                  .model = "bench",
+                                  .concurrency = active});
+    sampling.stop_tokens.clear();
+    sampling.stop = {"a", "b", "c", "d"};
+  }
+  policy::Policy& rollout_policy =
+      remote ? static_cast<policy::Policy&>(*remote) : static_cast<policy::Policy&>(native);
   const rewards::Scorer none(
       [](const tasks::Task&, const rewards::Completion&) { return rewards::Reward{}; });
   // Rounds interleave the segment counts (host noise hits them alike); the best round of
@@ -76,7 +122,7 @@ int main(int argc, char** argv) {
       o.active = active;
       o.sampling = sampling;
       o.prompt_template = "plain";
-      rollout::SegmentedRollout r(native, tasks, o, none);
+      rollout::SegmentedRollout r(rollout_policy, tasks, o, none);
       tokens = at_limit = finished = steps[k] = 0;
       auto t0 = Clock::now();
       while (!r.exhausted()) {
@@ -91,6 +137,13 @@ int main(int argc, char** argv) {
     }
   std::printf("model dim %zu, %zu layers; %zu samples, %zu tokens (%zu at L = %zu), best of %zu\n",
               dim, layers, finished, tokens, at_limit, max_tokens, rounds);
+  if (server && server->batching())
+    std::printf(
+        "served over HTTP, %s rows (%zu per round%s): %zu rounds held %.1f real rows each\n",
+        served.c_str(), active, served == "fixed" ? ", idle ones on fillers" : " at most",
+        server->batching()->rounds(),
+        static_cast<double>(server->batching()->rows_decoded()) /
+            static_cast<double>(std::max<size_t>(1, server->batching()->rounds())));
   for (size_t k = 0; k < segment_counts.size(); ++k)
     std::printf("segments %zu: %.2f s over %zu steps: %.0f tokens/s (%.2fx 1 segment)\n",
                 segment_counts[k], best[k], steps[k], static_cast<double>(tokens) / best[k],

@@ -1,7 +1,9 @@
 // crucible serve-policy --ckpt CKPT [--port P] [--host H] [--name NAME] [--queue N]
+//                      [--max-rows N] [--chunk-tokens N]
 //
 // Serves a native checkpoint over the OpenAI-compatible completions API until SIGINT or
 // SIGTERM; prints {"url": ...} once listening.
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -25,7 +27,11 @@ const CommandSpec kSpec{
      {"port", "P", "TCP port (default 8000; 0: the system picks)"},
      {"host", "H", "address to listen on (default 127.0.0.1)"},
      {"name", "NAME", "the model name clients ask for"},
-     {"queue", "N", "requests waiting at most (default 16)"}}};
+     {"queue", "N", "requests waiting at most (default 16)"},
+     {"max-rows", "N",
+      "samples decoding at once: concurrent requests share one batch (default 64; 0: each "
+      "request decoded alone, one at a time)"},
+     {"chunk-tokens", "N", "tokens per batch round; requests join between rounds (default 4)"}}};
 }  // namespace
 
 int serve_policy_command(const Args& args) {
@@ -33,10 +39,20 @@ int serve_policy_command(const Args& args) {
   if (!parsed) return 0;
   const Flags& f = *parsed;
   policy::NativePolicy native(*f.get("ckpt"));
+  native.keep_decoder(true);  // the served weights never change
   policy::PolicyServerOptions o;
   o.http.host = f.get("host").value_or("127.0.0.1");
   o.http.port = f.port("port").value_or(8000);  // 0: the system picks (printed below)
   o.queue = f.whole("queue", 1, 100000).value_or(16);
+  size_t rows = f.whole("max-rows", 0, 4096).value_or(64);
+  if (rows == 0) {
+    o.batching.reset();
+    o.workers = 1;
+  } else {
+    o.batching->max_rows = rows;
+    o.batching->chunk_tokens = f.whole("chunk-tokens", 1, 4096).value_or(4);
+    o.workers = std::max<size_t>(rows, 1);
+  }
   // The vocabulary the OpenAI API renders with: <eos> ends a completion, special tokens
   // other than <think> and </think> never appear in text.
   const policy::Tokenizer& tok = native.tokenizer();

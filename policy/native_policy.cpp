@@ -25,18 +25,53 @@ NativePolicy::NativePolicy(std::shared_ptr<Transformer<float>> model, Tokenizer 
 std::vector<Sample> NativePolicy::generate(const std::vector<std::string>& prompts,
                                            const SamplingParams& params) {
   std::lock_guard lock(mu_);
-  return Sampler(*model_, tokenizer_, stamp()).generate(prompts, params);
+  return sampler().generate(prompts, params);
 }
 
 void NativePolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
   std::lock_guard lock(mu_);
-  Sampler(*model_, tokenizer_, stamp()).resume(samples, max_new_tokens);
+  sampler().resume(samples, max_new_tokens);
 }
 
 std::vector<Sample> NativePolicy::start(const std::vector<std::string>& prompts,
                                         const SamplingParams& params) {
   std::lock_guard lock(mu_);
-  return Sampler(*model_, tokenizer_, stamp()).start(prompts, params);
+  return sampler().start(prompts, params);
+}
+
+std::vector<Sample> NativePolicy::generate_tokens(const std::vector<std::vector<int>>& prompts,
+                                                  const SamplingParams& params) {
+  std::lock_guard lock(mu_);
+  auto samples = sampler().generate_tokens(prompts, params);
+  for (auto& s : samples) s.prompt = tokenizer_.decode(s.prompt_tokens);
+  return samples;
+}
+
+std::vector<Sample> NativePolicy::start_tokens(const std::vector<std::vector<int>>& prompts,
+                                               const SamplingParams& params) {
+  std::lock_guard lock(mu_);
+  auto samples = sampler().start_tokens(prompts, params);
+  for (auto& s : samples) s.prompt = tokenizer_.decode(s.prompt_tokens);
+  return samples;
+}
+
+void NativePolicy::keep_decoder(bool keep) {
+  std::lock_guard lock(mu_);
+  keep_decoder_ = keep;
+  decoder_.reset();
+}
+
+// Called with mu_ held.
+Sampler NativePolicy::sampler() const {
+  if (!keep_decoder_) return Sampler(*model_, tokenizer_, stamp());
+  // The backend is part of the key: a decoder packs its weights only for the BLAS one.
+  std::string key = stamp() + "/" + std::to_string(static_cast<int>(model_->backend()));
+  if (!decoder_ || decoder_stamp_ != key) {
+    decoder_.reset();  // the old one's threads end before the new one's start
+    decoder_ = std::make_unique<Decoder>(*model_);
+    decoder_stamp_ = key;
+  }
+  return Sampler(*model_, tokenizer_, stamp(), decoder_.get());
 }
 
 std::string NativePolicy::version() const {

@@ -26,9 +26,19 @@ class NativePolicy : public Policy {
   void resume(std::vector<Sample>& samples, size_t max_new_tokens) override;
   std::vector<Sample> start(const std::vector<std::string>& prompts,
                             const SamplingParams& params) override;
+  std::vector<Sample> generate_tokens(const std::vector<std::vector<int>>& prompts,
+                                      const SamplingParams& params) override;
+  std::vector<Sample> start_tokens(const std::vector<std::vector<int>>& prompts,
+                                   const SamplingParams& params) override;
   std::string version() const override;
   Sample prefix(const Sample& sample, size_t completion_tokens) const override;
   void force(Sample& sample, const std::string& text) const override;
+
+  // For a server whose weights never change but through updated(): the decoder (the packed
+  // weights and its threads) is kept from call to call instead of built for each, which
+  // matters when calls are short (a batching server's rounds). Off by default: code that
+  // changes model() in place without updated() would otherwise sample from stale weights.
+  void keep_decoder(bool keep);
 
   void updated();
   size_t updates() const {
@@ -46,6 +56,11 @@ class NativePolicy : public Policy {
   // Samples keep KV states stamped with this: states from other weights are not reused.
   std::string stamp() const { return name_ + "@" + std::to_string(updates_); }
   size_t updates_ = 0;
+  // The kept decoder and the stamp it was built at (keep_decoder); null when not kept.
+  Sampler sampler() const;
+  bool keep_decoder_ = false;
+  mutable std::unique_ptr<Decoder> decoder_;
+  mutable std::string decoder_stamp_;
   mutable std::mutex mu_;
 };
 

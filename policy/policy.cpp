@@ -16,6 +16,16 @@ std::vector<Sample> Policy::start(const std::vector<std::string>& prompts,
   return samples;
 }
 
+std::vector<Sample> Policy::generate_tokens(const std::vector<std::vector<int>>&,
+                                            const SamplingParams&) {
+  throw InvalidRequest("this policy takes prompts as text, not token ids");
+}
+
+std::vector<Sample> Policy::start_tokens(const std::vector<std::vector<int>>&,
+                                         const SamplingParams&) {
+  throw InvalidRequest("this policy takes prompts as text, not token ids");
+}
+
 Sample Policy::prefix(const Sample&, size_t) const {
   throw InvalidRequest("this policy cannot cut samples at a token (its token text is unknown)");
 }

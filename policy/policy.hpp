@@ -25,6 +25,13 @@ class Policy {
   // resume then starts them in the same batch as samples already under way.
   virtual std::vector<Sample> start(const std::vector<std::string>& prompts,
                                     const SamplingParams& params);
+  // Prompts as token ids, as OpenAI's completions API also takes them: nothing is tokenised,
+  // so a continuation sent back to a server is exactly the tokens it had. Policies that know
+  // no token ids refuse with InvalidRequest.
+  virtual std::vector<Sample> generate_tokens(const std::vector<std::vector<int>>& prompts,
+                                              const SamplingParams& params);
+  virtual std::vector<Sample> start_tokens(const std::vector<std::vector<int>>& prompts,
+                                           const SamplingParams& params);
   virtual std::string version() const = 0;
 
   // The first `completion_tokens` tokens of a sample, with their log-probs and text

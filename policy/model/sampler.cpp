@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/rng.hpp"
@@ -38,6 +39,11 @@ std::vector<Sample> Sampler::unstarted(const std::vector<std::vector<int>>& prom
   std::vector<Sample> samples(prompts.size());
   for (size_t i = 0; i < prompts.size(); ++i) {
     if (prompts[i].empty()) throw InvalidRequest("prompt " + std::to_string(i) + " is empty");
+    const int vocab = static_cast<int>(model_.config().vocab);
+    for (int id : prompts[i])
+      if (id < 0 || id >= vocab)
+        throw InvalidRequest("prompt " + std::to_string(i) + ": token id " + std::to_string(id) +
+                             " is outside the vocabulary (0-" + std::to_string(vocab - 1) + ")");
     if (prompts[i].size() >= model_.config().max_seq)
       throw InvalidRequest("prompt " + std::to_string(i) + " has " +
                            std::to_string(prompts[i].size()) + " tokens; the model's context is " +
@@ -101,7 +107,8 @@ size_t Sampler::reusable_positions(const Sample& s, const std::vector<int>& know
 void Sampler::run(std::vector<Sample*>& samples, size_t max_new_tokens) {
   const ModelConfig& c = model_.config();
   if (samples.empty()) return;
-  Decoder decoder(model_);
+  std::optional<Decoder> own;
+  Decoder& decoder = decoder_ ? *decoder_ : own.emplace(model_);
   KvCache cache(c, 0);  // slot i is sample i's, adopted below
   // Each slot prefills what it already has (scoring forced tokens that have no log-prob
   // yet), then feeds its last known token and samples one token per step.

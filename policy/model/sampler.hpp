@@ -29,8 +29,11 @@ class Sampler {
   // (SamplingParams::keep_kv_cache) keep their KV state and a later resume under the same stamp
   // continues from it instead of prefilling again. Empty: nothing is kept (the weights may change
   // between calls).
-  Sampler(const Transformer<float>& model, const Tokenizer& tokenizer, std::string cache_stamp = "")
-      : model_(model), tokenizer_(tokenizer), stamp_(std::move(cache_stamp)) {}
+  // `decoder`, when given, is used instead of one built (weights packed) for each call: it
+  // must have been built from `model` as it is now.
+  Sampler(const Transformer<float>& model, const Tokenizer& tokenizer, std::string cache_stamp = "",
+          Decoder* decoder = nullptr)
+      : model_(model), tokenizer_(tokenizer), stamp_(std::move(cache_stamp)), decoder_(decoder) {}
 
   std::vector<Sample> generate(const std::vector<std::string>& prompts,
                                const SamplingParams& params);
@@ -42,6 +45,10 @@ class Sampler {
   // Samples for these prompts with nothing generated yet (finish_reason "length"), so that
   // one resume call can start them together with samples already under way.
   std::vector<Sample> start(const std::vector<std::string>& prompts, const SamplingParams& params);
+  std::vector<Sample> start_tokens(const std::vector<std::vector<int>>& prompts,
+                                   const SamplingParams& params) const {
+    return unstarted(prompts, params);
+  }
   // Appends text to a sample as forced tokens; the next resume scores and continues it.
   void force(Sample& sample, const std::string& text) const;
 
@@ -55,6 +62,7 @@ class Sampler {
   const Transformer<float>& model_;
   const Tokenizer& tokenizer_;
   std::string stamp_;
+  Decoder* decoder_;
 };
 
 }  // namespace crucible::policy

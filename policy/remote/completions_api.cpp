@@ -66,10 +66,26 @@ net::HttpResponse handle_policy_request(const net::HttpRequest& request, Policy&
     bool model = what.rfind("model:", 0) == 0;
     return openai_error(model ? 404 : 400, what, param, model ? "model_not_found" : "");
   }
-  std::vector<std::string> expanded;
-  for (const auto& p : r.prompts)
-    for (size_t i = 0; i < r.n; ++i) expanded.push_back(p);
-  std::vector<Sample> samples = policy.generate(expanded, r.params);
+  std::vector<Sample> samples;
+  try {
+    if (r.token_prompts.empty()) {
+      std::vector<std::string> expanded;
+      for (const auto& p : r.prompts)
+        for (size_t i = 0; i < r.n; ++i) expanded.push_back(p);
+      samples = policy.generate(expanded, r.params);
+    } else {
+      std::vector<std::vector<int>> expanded;
+      for (const auto& p : r.token_prompts)
+        for (size_t i = 0; i < r.n; ++i) expanded.push_back(p);
+      samples = policy.generate_tokens(expanded, r.params);
+    }
+  } catch (const InvalidRequest& e) {
+    // A prompt past the context or a token id outside the vocabulary: the client's to fix.
+    return openai_error(400, std::string("prompt: ") + e.what(), "prompt",
+                        std::string(e.what()).find("context") != std::string::npos
+                            ? "context_length_exceeded"
+                            : "");
+  }
   if (!r.stream)
     return json_response(200, openai_response(r, samples, model_name, policy.version(), limits));
   net::HttpResponse resp;

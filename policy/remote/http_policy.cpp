@@ -118,7 +118,7 @@ HttpPolicy::HttpPolicy(HttpPolicyOptions options) : options_(std::move(options))
     throw InvalidRequest("http policy: concurrency must be at least 1");
 }
 
-void HttpPolicy::complete(Sample& sample, const std::string& prompt, const SamplingParams& p,
+void HttpPolicy::complete(Sample& sample, const json& prompt, const SamplingParams& p,
                           uint64_t seed) const {
   json body = {{"model", options_.model},
                {"prompt", prompt},
@@ -199,8 +199,16 @@ void HttpPolicy::resume(std::vector<Sample>& samples, size_t max_new_tokens) {
     Sample& s = *open[i];
     SamplingParams p = s.params;
     p.max_tokens = max_new_tokens;
-    // The server continues from the text so far; a new seed offset keeps streams apart.
-    complete(s, s.prompt + s.text, p, p.seed + s.index + 7919 * s.tokens.size());
+    // The server continues from what the sample has so far: its token ids when they are
+    // known (decoding and tokenising again need not give the same tokens), else its text
+    // with any forced text; a new seed offset keeps streams apart.
+    json so_far = s.prompt + s.text;
+    if (!s.text_only && s.forced_text_pending.empty() && !s.prompt_tokens.empty()) {
+      std::vector<int> ids = s.prompt_tokens;
+      ids.insert(ids.end(), s.tokens.begin(), s.tokens.end());
+      so_far = ids;
+    }
+    complete(s, so_far, p, p.seed + s.index + 7919 * s.tokens.size());
   });
 }
 

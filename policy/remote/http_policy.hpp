@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "policy/policy.hpp"
@@ -40,8 +41,8 @@ class HttpPolicy : public Policy {
   void force(Sample& sample, const std::string& text) const override;
 
  private:
-  // One completion for `prompt`, appended to `sample`.
-  void complete(Sample& sample, const std::string& prompt, const SamplingParams& params,
+  // One completion for `prompt` (text, or token ids), appended to `sample`.
+  void complete(Sample& sample, const nlohmann::json& prompt, const SamplingParams& params,
                 uint64_t seed) const;
   // Runs job(0..count-1) on up to `concurrency` threads; rethrows the first failure.
   void concurrently(size_t count, const std::function<void(size_t)>& job) const;

@@ -1,5 +1,7 @@
 #include "policy/remote/openai_request.hpp"
 
+#include <limits>
+
 #include "base/error.hpp"
 #include "base/json_fields.hpp"
 
@@ -44,6 +46,22 @@ bool known_unimplemented(const std::string& key) {
   for (const char* k : keys)
     if (key == k) return true;
   return false;
+}
+
+// A prompt given as token ids: a non-empty list of non-negative integers. (Whether each id
+// is in the model's vocabulary is the policy's check.)
+std::vector<int> token_ids(const json& v, const std::string& field) {
+  if (!v.is_array() || v.empty())
+    throw InvalidRequest(field + ": a token list must be a non-empty list of integers");
+  std::vector<int> ids;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_number_integer() || v[i].get<long long>() < 0 ||
+        v[i].get<long long>() > std::numeric_limits<int>::max())
+      throw InvalidRequest(field + "[" + std::to_string(i) + "]: a token id must be a " +
+                           "non-negative integer, not " + v[i].dump().substr(0, 40));
+    ids.push_back(v[i].get<int>());
+  }
+  return ids;
 }
 
 }  // namespace
@@ -97,13 +115,20 @@ OpenAiRequest parse_openai_request(const json& j, bool chat, const std::string& 
         r.prompts = {chat_prompt(v)};
       } else if (v.is_string()) {
         r.prompts = {v.get<std::string>()};
+      } else if (v.is_array() && !v.empty() && v[0].is_number_integer()) {
+        r.token_prompts = {token_ids(v, "prompt")};
+      } else if (v.is_array() && !v.empty() && v[0].is_array()) {
+        for (size_t i = 0; i < v.size(); ++i)
+          r.token_prompts.push_back(token_ids(v[i], "prompt[" + std::to_string(i) + "]"));
       } else if (v.is_array() && !v.empty()) {
         for (const auto& p : v) {
           if (!p.is_string()) throw InvalidRequest("prompt: a list must hold strings");
           r.prompts.push_back(p.get<std::string>());
         }
       } else {
-        throw InvalidRequest("prompt: must be a string or a non-empty list of strings");
+        throw InvalidRequest(
+            "prompt: must be a string, a non-empty list of strings, a list of token ids or a "
+            "list of such lists");
       }
     } else if (key == "max_tokens" || key == "max_completion_tokens") {
       if (!v.is_null())
@@ -171,8 +196,9 @@ OpenAiRequest parse_openai_request(const json& j, bool chat, const std::string& 
   for (const auto& [key, v] : j.items())
     if (known_unimplemented(key)) f.allow(key.c_str());
   f.done();
-  if (r.prompts.empty()) throw InvalidRequest(chat ? "messages: required" : "prompt: required");
-  if (r.prompts.size() * r.n > limits.max_choices)
+  const size_t prompts = r.prompts.size() + r.token_prompts.size();
+  if (prompts == 0) throw InvalidRequest(chat ? "messages: required" : "prompt: required");
+  if (prompts * r.n > limits.max_choices)
     throw InvalidRequest("n: prompts x n must be at most " + std::to_string(limits.max_choices));
   if (r.top_logprobs > 0 && !r.logprobs && chat)
     throw InvalidRequest("top_logprobs: needs logprobs: true");

@@ -29,6 +29,9 @@ struct CompletionsLimits {
 struct OpenAiRequest {
   bool chat = false;
   std::vector<std::string> prompts;
+  // Prompts given as token ids (a list of ints, or a list of such lists), as OpenAI's
+  // completions API allows; then `prompts` is empty.
+  std::vector<std::vector<int>> token_prompts;
   SamplingParams params;
   size_t n = 1;
   bool stream = false;

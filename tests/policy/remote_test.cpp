@@ -123,6 +123,87 @@ TEST(HttpPolicyTest, KeepsTheServersTokensAndLogProbs) {
   server.stop();
 }
 
+// OpenAI's completions API takes prompts as token ids too (vLLM and SGLang serve them): the
+// same tokens as a text prompt give the same completion; ids that are not tokens, and prompts
+// past the context, are 400s naming the prompt.
+TEST(CompletionsApi, TokenIdPromptsAnswerAsTheSameTokensInText) {
+  NativePolicy policy(testing::tiny_model(2, 64, 3), Tokenizer(), "tiny");
+  Tokenizer tok;
+  std::vector<int> a = tok.encode("ab"), b = tok.encode("c");
+  a.insert(a.begin(), tok.bos());
+  b.insert(b.begin(), tok.bos());
+  json common = {{"model", "tiny"}, {"max_tokens", 6}, {"seed", 9}, {"n", 2}};
+  json by_text = common, by_ids = common, one_list = common;
+  by_text["prompt"] = {"ab", "c"};
+  by_ids["prompt"] = {a, b};
+  one_list["prompt"] = a;
+  json text = json::parse(handle_policy_request(post(by_text), policy, "tiny", {}).body);
+  auto r = handle_policy_request(post(by_ids), policy, "tiny", {});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json ids = json::parse(r.body);
+  ASSERT_EQ(ids["choices"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(ids["choices"][i]["token_ids"], text["choices"][i]["token_ids"]) << i;
+    EXPECT_EQ(ids["choices"][i]["prompt_token_ids"], text["choices"][i]["prompt_token_ids"]);
+  }
+  json single = json::parse(handle_policy_request(post(one_list), policy, "tiny", {}).body);
+  EXPECT_EQ(single["choices"][1]["token_ids"], text["choices"][1]["token_ids"]);
+
+  struct Bad {
+    json prompt;
+    const char* message;
+  };
+  for (const Bad& bad :
+       {Bad{json::array({1, -2}), "prompt[1]: a token id must be a non-negative"},
+        Bad{json::array({1, 2.5}), "prompt[1]: a token id"},
+        Bad{json::array({json::array({1}), json::array()}), "prompt[1]: a token list"},
+        Bad{json::array({json::array({1}), "x"}), "prompt[1]: a token list"},
+        Bad{json::array({1, 99999}), "token id 99999 is outside the vocabulary"},
+        Bad{std::vector<int>(80, 'x'), "the model's context is 64"}}) {
+    json body = common;
+    body["prompt"] = bad.prompt;
+    auto answer = handle_policy_request(post(body), policy, "tiny", {});
+    EXPECT_EQ(answer.status, 400) << bad.prompt.dump() << " -> " << answer.body;
+    EXPECT_NE(answer.body.find(bad.message), std::string::npos) << answer.body;
+  }
+}
+
+// A resumed sample goes back to the server as the token ids it has, not as text that might
+// tokenise otherwise (an untrained model writes bytes that are not valid UTF-8): the new
+// tokens are the ones the model draws after exactly those ids.
+TEST(HttpPolicyTest, ResumeSendsTheTokenIdsItHas) {
+  auto model = testing::tiny_model(2, 64, 3);
+  NativePolicy native(model, Tokenizer(), "tiny");
+  PolicyServerOptions o;
+  o.http.port = 0;
+  PolicyServer server(native, "tiny", o);
+  server.start();
+  HttpPolicy remote(
+      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "tiny"});
+  SamplingParams p;
+  p.max_tokens = 6;
+  p.seed = 21;
+  p.temperature = 0.9;
+  auto samples = remote.generate({"xy"}, p);
+  ASSERT_EQ(samples[0].tokens.size(), 6u);
+  std::vector<int> known = samples[0].prompt_tokens;
+  known.insert(known.end(), samples[0].tokens.begin(), samples[0].tokens.end());
+  remote.resume(samples, 5);
+  ASSERT_EQ(samples[0].tokens.size(), 11u);
+  EXPECT_FALSE(samples[0].text_only);
+  SamplingParams next = p;
+  next.max_tokens = 5;
+  next.seed = p.seed + samples[0].index + 7919 * 6;  // the HTTP policy's seed for the resume
+  auto direct = native.generate_tokens({known}, next)[0];
+  EXPECT_EQ(std::vector<int>(samples[0].tokens.begin() + 6, samples[0].tokens.end()),
+            direct.tokens);
+  // An untrained model's distribution is nearly flat, so the drawn tokens barely depend on the
+  // context; their log-probs do, exactly.
+  EXPECT_EQ(std::vector<float>(samples[0].logprobs.begin() + 6, samples[0].logprobs.end()),
+            direct.logprobs);
+  server.stop();
+}
+
 TEST(HttpPolicyTest, AnUnreachableServerIsAClearErrorAfterRetries) {
   HttpPolicy remote({.base_url = "http://127.0.0.1:9",
                      .model = "m",

@@ -13,7 +13,7 @@
 set -euo pipefail
 C=${CRUCIBLE:-build/bin/crucible}
 SEED=${SEED:-1}
-T=runs/critique
+T=${OUT:-runs/critique}  # OUT: another place, e.g. for a second BLAS path
 D=$T/s$SEED
 HERE=examples/critique
 mkdir -p "$D"

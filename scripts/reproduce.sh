@@ -4,6 +4,14 @@
 #
 #   bash scripts/reproduce.sh                          # demo, seeds 1-5, every path
 #   bash scripts/reproduce.sh --seeds "1 2 3" --paths "default naive" --preset expression
+#   bash scripts/reproduce.sh --figure critique --seeds "1 2 3" --paths "default skylakex"
+#   bash scripts/reproduce.sh --figure all
+#
+# --figure picks which of README's learning figures: demo or expression (the presets, as
+# --preset), critique (examples/critique: run.sh per seed and path, then summary.py), sgrpo
+# (scripts/sgrpo_experiment.sh) or ulorl (scripts/ulorl_served.sh), or all of them in turn.
+# The critique figure takes the BLAS paths but not naive; sgrpo and ulorl run on the default
+# path.
 #
 # Paths: default (OpenBLAS picks its kernel for this CPU), haswell (OPENBLAS_CORETYPE=Haswell),
 # skylakex (OPENBLAS_CORETYPE=SkylakeX: AVX-512 CPUs only), naive (the reference loops,
@@ -17,10 +25,50 @@ while (($#)); do
   case "$1" in
     --seeds) seeds=$2; shift 2 ;;
     --paths) paths=$2; shift 2 ;;
-    --preset) preset=$2; shift 2 ;;
-    *) echo "reproduce.sh: unknown argument '$1' (known: --seeds, --paths, --preset)" >&2; exit 2 ;;
+    --preset | --figure) preset=$2; shift 2 ;;
+    *) echo "reproduce.sh: unknown argument '$1' (known: --seeds, --paths, --preset, --figure)" >&2; exit 2 ;;
   esac
 done
+seeds_given() { [ "$seeds" != "1 2 3 4 5" ]; }
+[ -x build/bin/crucible ] || bash scripts/setup.sh --demo
+mkdir -p runs/reproduce
+case "$preset" in
+  all)
+    args=()
+    seeds_given && args+=(--seeds "$seeds")
+    for figure in demo expression critique sgrpo ulorl; do
+      bash "$0" --figure "$figure" --paths "$paths" "${args[@]}"
+    done
+    exit 0 ;;
+  critique)
+    seeds_given || seeds="1 2 3"
+    for path in $paths; do
+      case "$path" in
+        default) env=() ;;
+        haswell) env=(OPENBLAS_CORETYPE=Haswell) ;;
+        skylakex) env=(OPENBLAS_CORETYPE=SkylakeX) ;;
+        *) echo "reproduce.sh: the critique figure runs on BLAS paths only, not '$path'" >&2; continue ;;
+      esac
+      dirs=()
+      for seed in $seeds; do
+        env "${env[@]}" OUT="runs/reproduce/critique-$path" SEED="$seed" bash examples/critique/run.sh \
+          >"runs/reproduce/critique-$path-s$seed.log" 2>&1
+        dirs+=("runs/reproduce/critique-$path/s$seed")
+      done
+      echo "critique figures, $path kernels:"
+      python3 examples/critique/summary.py "${dirs[@]}"
+    done
+    exit 0 ;;
+  sgrpo)
+    seeds_given || seeds="1 2 3"
+    exec bash scripts/sgrpo_experiment.sh --seeds "$seeds" ;;
+  ulorl)
+    seeds_given || seeds="1 2 3"
+    exec bash scripts/ulorl_served.sh --seeds "$seeds" ;;
+  demo | expression | tiny) ;;
+  *) echo "reproduce.sh: unknown figure '$preset' (known: demo, expression, critique, sgrpo, ulorl, all)" >&2
+     exit 2 ;;
+esac
 bin=build/bin/crucible
 [ -x "$bin" ] || bash scripts/setup.sh --demo
 out=runs/reproduce

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
 #include "base/error.hpp"
@@ -124,10 +126,39 @@ CachedBuild CompileCache::commit(const fs::path& staged, const std::string& key,
   }
   discard(staged);
   std::string digest = build_digest(copy);
-  fs::rename(copy, final_dir, ec);
-  if (ec) fs::remove_all(copy, ec);  // another thread published the same build first
   nlohmann::json record = {
       {"ok", ok}, {"output", output}, {"exit_code", exit_code}, {"digest", digest}};
+  // Only the thread whose rename publishes the build writes its record: builds of one source
+  // can differ (a .pyc holds a time), and a record describing another build than the one in
+  // place would make the next lookup throw out a build that runs are using.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (bool orphan_removed = false;;) {
+    fs::rename(copy, final_dir, ec);
+    if (!ec) break;
+    // Published by another thread or process first: use it once its record is in place (a
+    // lookup also throws out a build that does not match its record, and then ours goes in).
+    std::error_code ignored;
+    if (auto published = lookup(key)) {
+      fs::remove_all(copy, ignored);
+      return *published;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      if (orphan_removed || !fs::exists(final_dir, ignored)) {
+        fs::remove_all(copy, ignored);
+        throw SandboxFailure("compile cache: cannot publish " + final_dir.string() + ": " +
+                             ec.message());
+      }
+      // A build whose publisher never wrote its record (it died in between): moved aside
+      // in one step, then ours goes in.
+      fs::path aside = dir_ / (".orphan-" + key + "-" + std::to_string(::gettid()));
+      fs::rename(final_dir, aside, ignored);
+      fs::remove_all(aside, ignored);
+      orphan_removed = true;
+      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   fs::path tmp = dir_ / (".record-" + key + "-" + std::to_string(::gettid()));
   write_file(tmp, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   fs::rename(tmp, dir_ / (key + ".json"));

@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <future>
+#include <vector>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -128,6 +131,26 @@ TEST(LanguagesCache, ATamperedBuildIsNeverServed) {
   EXPECT_FALSE(again.compile.compile_cached) << "a changed build must not be served";
   auto o = shared_sandbox().execute(again, "", sandbox::Limits{});
   EXPECT_EQ(o.stdout_data, "genuine\n");
+}
+
+// The first compiles of one source, many at once (a submission's tests sent concurrently, as
+// verl's client sends them to a fresh server): every run gets a whole published build. Builds
+// of one source can differ (Python's .pyc holds a time); a record written for a build other
+// than the one in place made the next lookup delete the build under running programs.
+TEST(LanguagesCache, ConcurrentFirstCompilesOfOneSourceAllRun) {
+  const std::string src =
+      "# first seen " +
+      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
+      "\nprint('case', input())\n";
+  std::vector<std::future<sandbox::Outcome>> runs;
+  for (int i = 0; i < 24; ++i)
+    runs.push_back(std::async(std::launch::async,
+                              [&src, i] { return run("python3", src, std::to_string(i) + "\n"); }));
+  for (int i = 0; i < 24; ++i) {
+    auto o = runs[i].get();
+    EXPECT_EQ(o.verdict, Verdict::Accepted) << i << ": " << o.stderr_data << o.message;
+    EXPECT_EQ(o.stdout_data, "case " + std::to_string(i) + "\n") << i;
+  }
 }
 
 TEST(LanguagesAuto, DetectsAndRuns) {

@@ -21,11 +21,15 @@ using nlohmann::json;
 TEST_F(Service, HealthAndLanguages) {
   EXPECT_EQ(call(get("/v1/health"), 200)["status"], "ok");
   json langs = call(get("/v1/languages"), 200);
-  ASSERT_EQ(langs.size(), 14u);
-  for (const auto& l : langs)
+  ASSERT_EQ(langs.size(), 15u);
+  for (const auto& l : langs) {
     if (l["name"] == "python3") {
       EXPECT_EQ(l["version"].get<std::string>().rfind("3.", 0), 0u);
     }
+    if (l["name"] == "typescript") {
+      EXPECT_EQ(l["version"].get<std::string>().rfind("4.", 0), 0u) << l["version"];
+    }
+  }
 }
 
 TEST_F(Service, RunGivesTheOutcomeAnd200EvenWhenTheProgramFails) {

@@ -1,0 +1,46 @@
+// The compile cache when two compiles of one source race to publish: the first build stays in
+// place with the record that describes it, and the loser is handed that build. (Builds of one
+// source can differ: Python's .pyc holds the source's time.)
+#include "sandbox/judge/compile_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include "base/files.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+std::filesystem::path staged_build(CompileCache& cache, const std::string& pyc) {
+  auto dir = cache.stage();
+  write_file(dir / "main.py", "print(1)\n");
+  write_file(dir / "main.pyc", pyc);
+  return dir;
+}
+
+TEST(CompileCache, ALosingPublishLeavesThePublishedBuildAndItsRecord) {
+  TempDir root(temp_root());
+  CompileCache cache(root.path() / "cache");
+  auto first = cache.commit(staged_build(cache, "built at second 1"), "k", true, "", 0);
+  auto second = cache.commit(staged_build(cache, "built at second 2"), "k", true, "", 0);
+  EXPECT_EQ(second.dir, first.dir);
+  auto hit = cache.lookup("k");
+  ASSERT_TRUE(hit) << "the published build was thrown out";
+  EXPECT_EQ(read_file(hit->dir / "main.pyc"), "built at second 1");
+  EXPECT_EQ(read_file(second.dir / "main.pyc"), "built at second 1");
+}
+
+TEST(CompileCache, ABuildChangedAfterPublishingIsNotServed) {
+  TempDir root(temp_root());
+  CompileCache cache(root.path() / "cache");
+  auto built = cache.commit(staged_build(cache, "genuine"), "k", true, "", 0);
+  std::filesystem::permissions(built.dir, std::filesystem::perms::owner_all);
+  std::filesystem::permissions(built.dir / "main.pyc", std::filesystem::perms::owner_all);
+  write_file(built.dir / "main.pyc", "injected");
+  EXPECT_FALSE(cache.lookup("k"));
+  auto again = cache.commit(staged_build(cache, "genuine"), "k", true, "", 0);
+  EXPECT_EQ(read_file(again.dir / "main.pyc"), "genuine");
+  ASSERT_TRUE(cache.lookup("k"));
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

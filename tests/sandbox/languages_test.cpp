@@ -243,6 +243,26 @@ TEST(LanguagesChecks, PytestRunsTestFunctions) {
   EXPECT_EQ(run("auto", pass).language, "python3");
 }
 
+// junit mode (SandboxFusion's `junit`): the JUnit 5 console launcher runs the file's @Test
+// methods, beside the public class under test; one failing assertion fails the run. Chosen by
+// name only: `auto` keeps such a file Java.
+TEST(LanguagesChecks, JUnitRunsTestMethods) {
+  const char* tests =
+      "import org.junit.jupiter.api.Test;\nimport static org.junit.jupiter.api.Assertions.*;\n"
+      "public class Adder { static int add(int a, int b) { return a + b; } }\n"
+      "class AdderTest {\n  @Test void small() { assertEquals(%s, Adder.add(2, 2)); }\n"
+      "  @Test void negative() { assertEquals(-1, Adder.add(1, -2)); }\n}\n";
+  auto ok = run("junit", with_expected(tests, "4"));
+  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.stdout_data << ok.stderr_data;
+  EXPECT_NE(ok.stdout_data.find("2 tests successful"), std::string::npos) << ok.stdout_data;
+  auto failed = run("junit", with_expected(tests, "5"));
+  EXPECT_EQ(failed.verdict, Verdict::RuntimeError) << failed.stdout_data;
+  EXPECT_NE(failed.stdout_data.find("1 tests failed"), std::string::npos) << failed.stdout_data;
+  auto none = run("junit", "public class Main { public static void main(String[] a) {} }");
+  EXPECT_EQ(none.verdict, Verdict::RuntimeError) << "a file without tests passes nothing";
+  EXPECT_EQ(run("auto", with_expected(tests, "4")).language, "java");
+}
+
 // Multi-language benchmarks: Go programs in `go test` form (MultiPL-E), javatuples on
 // Java's classpath, Perl's Test::Deep, luaunit for Lua, and libcrypto for C++.
 TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {

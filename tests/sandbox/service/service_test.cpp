@@ -21,7 +21,7 @@ using nlohmann::json;
 TEST_F(Service, HealthAndLanguages) {
   EXPECT_EQ(call(get("/v1/health"), 200)["status"], "ok");
   json langs = call(get("/v1/languages"), 200);
-  ASSERT_EQ(langs.size(), 15u);
+  ASSERT_EQ(langs.size(), 16u);
   for (const auto& l : langs) {
     if (l["name"] == "python3") {
       EXPECT_EQ(l["version"].get<std::string>().rfind("3.", 0), 0u);

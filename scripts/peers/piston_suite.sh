@@ -9,21 +9,11 @@
 #   bash scripts/peers/piston_suite.sh /path/to/piston [--url URL]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-src=${1:?usage: piston_suite.sh PISTON_CHECKOUT_OR_GIT_DIR [--url URL]}
-shift
-url=
-if [ "${1:-}" = "--url" ]; then url=$2; shift 2; fi
-tree=$(mktemp -d)
-trap 'rm -rf "$tree"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
-source scripts/peers/copy_from.sh
-for path in cli packages; do
-  copy_from "$src" "$path" "$tree" ||
-    { echo "piston_suite.sh: no $path in $src (a Piston checkout or its git directory)" >&2; exit 1; }
-done
+source scripts/peers/suite.sh
+peer_begin piston_suite.sh "PISTON_CHECKOUT_OR_GIT_DIR [--url URL]" "$@"
+peer_copy cli packages
 (cd "$tree/cli" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-source scripts/peers/serve.sh
-[ -n "$url" ] || start_serve "$tree/serve.log"
-
+peer_serve
 # Piston package directory, test file and the language name Piston's CLI is given.
 cases="bash test.bash.sh bash
 gcc test.c c

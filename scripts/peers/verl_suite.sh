@@ -10,21 +10,13 @@
 #   bash scripts/peers/verl_suite.sh /path/to/verl [--url URL] [pytest args ...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-src=${1:?usage: verl_suite.sh VERL_CHECKOUT_OR_GIT_DIR [--url URL] [pytest args ...]}
-shift
-url=
-if [ "${1:-}" = "--url" ]; then url=$2; shift 2; fi
-tree=$(mktemp -d)
-trap 'rm -rf "$tree"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
-source scripts/peers/copy_from.sh
+source scripts/peers/suite.sh
+peer_begin verl_suite.sh "VERL_CHECKOUT_OR_GIT_DIR [--url URL] [pytest args ...]" "$@"
+set -- "${peer_args[@]}"
 test_file=tests/utils/reward_score/reward_score/test_sandbox_fusion_on_cpu.py
-for path in verl/utils/reward_score/sandbox_fusion "$test_file"; do
-  copy_from "$src" "$path" "$tree" ||
-    { echo "verl_suite.sh: no $path in $src (a verl checkout or its git directory)" >&2; exit 1; }
-done
+peer_copy verl/utils/reward_score/sandbox_fusion "$test_file"
 touch "$tree/verl/__init__.py" "$tree/verl/utils/__init__.py" "$tree/verl/utils/reward_score/__init__.py"
-source scripts/peers/serve.sh
-[ -n "$url" ] || start_serve "$tree/serve.log"
+peer_serve
 cd "$tree"
 SANDBOX_FUSION_URL=$url/run_code PYTHONPATH=$tree "${PYTHON:-/usr/bin/python3}" -m pytest -q -p no:cacheprovider \
   "$test_file" "$@"

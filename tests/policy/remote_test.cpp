@@ -88,15 +88,26 @@ TEST(CompletionsApi, BadRequestsNameTheField) {
   EXPECT_EQ(handle_policy_request(junk, policy, "tiny", {}).status, 404);
 }
 
+// The tiny native model served on a free loopback port, and HTTP policies that call it.
+struct ServedTiny {
+  static PolicyServerOptions loopback() {
+    PolicyServerOptions o;
+    o.http.port = 0;
+    return o;
+  }
+  NativePolicy native{testing::tiny_model(2, 64, 3), Tokenizer(), "tiny"};
+  PolicyServer server{native, "tiny", loopback()};
+  ServedTiny() { server.start(); }
+  ~ServedTiny() { server.stop(); }
+  HttpPolicyOptions client(const std::string& model) const {
+    return {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = model};
+  }
+};
+
 TEST(HttpPolicyTest, KeepsTheServersTokensAndLogProbs) {
-  auto model = testing::tiny_model(2, 64, 3);
-  NativePolicy native(model, Tokenizer(), "tiny");
-  PolicyServerOptions o;
-  o.http.port = 0;
-  PolicyServer server(native, "tiny", o);
-  server.start();
-  HttpPolicy remote(
-      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "tiny"});
+  ServedTiny served;
+  NativePolicy& native = served.native;
+  HttpPolicy remote(served.client("tiny"));
   SamplingParams p;
   p.max_tokens = 8;
   p.seed = 21;
@@ -120,7 +131,6 @@ TEST(HttpPolicyTest, KeepsTheServersTokensAndLogProbs) {
   EXPECT_EQ(over_http[0].tokens.size(), 12u);
   EXPECT_EQ(over_http[0].logprobs.size(), 12u);
   EXPECT_EQ(remote.version(), "http:tiny");
-  server.stop();
 }
 
 // OpenAI's completions API takes prompts as token ids too (vLLM and SGLang serve them): the
@@ -172,14 +182,9 @@ TEST(CompletionsApi, TokenIdPromptsAnswerAsTheSameTokensInText) {
 // tokenise otherwise (an untrained model writes bytes that are not valid UTF-8): the new
 // tokens are the ones the model draws after exactly those ids.
 TEST(HttpPolicyTest, ResumeSendsTheTokenIdsItHas) {
-  auto model = testing::tiny_model(2, 64, 3);
-  NativePolicy native(model, Tokenizer(), "tiny");
-  PolicyServerOptions o;
-  o.http.port = 0;
-  PolicyServer server(native, "tiny", o);
-  server.start();
-  HttpPolicy remote(
-      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "tiny"});
+  ServedTiny served;
+  NativePolicy& native = served.native;
+  HttpPolicy remote(served.client("tiny"));
   SamplingParams p;
   p.max_tokens = 6;
   p.seed = 21;
@@ -201,7 +206,6 @@ TEST(HttpPolicyTest, ResumeSendsTheTokenIdsItHas) {
   // context; their log-probs do, exactly.
   EXPECT_EQ(std::vector<float>(samples[0].logprobs.begin() + 6, samples[0].logprobs.end()),
             direct.logprobs);
-  server.stop();
 }
 
 TEST(HttpPolicyTest, AnUnreachableServerIsAClearErrorAfterRetries) {
@@ -221,20 +225,14 @@ TEST(HttpPolicyTest, AnUnreachableServerIsAClearErrorAfterRetries) {
 }
 
 TEST(HttpPolicyTest, ServerRefusalsAreNotRetriedAndNameTheProblem) {
-  NativePolicy native(testing::tiny_model(2, 64, 3), Tokenizer(), "tiny");
-  PolicyServerOptions o;
-  o.http.port = 0;
-  PolicyServer server(native, "tiny", o);
-  server.start();
-  HttpPolicy wrong_model(
-      {.base_url = "http://127.0.0.1:" + std::to_string(server.port()), .model = "other"});
+  ServedTiny served;
+  HttpPolicy wrong_model(served.client("other"));
   try {
     wrong_model.generate({"x"}, {});
     ADD_FAILURE();
   } catch (const InvalidRequest& e) {
     EXPECT_NE(std::string(e.what()).find("HTTP 404"), std::string::npos) << e.what();
   }
-  server.stop();
 }
 
 // A completions server shaped like vLLM with token ids on: prompt ids first, then the

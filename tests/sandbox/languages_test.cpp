@@ -199,6 +199,22 @@ std::string with_expected(const char* suite, const char* value) {
   return text;
 }
 
+// A suite whose one %s is the expected value, in `language`: filled with `right` it is
+// Accepted and its stdout holds `passed`; with `wrong` it is a RuntimeError and its stdout
+// holds `failed` (when given).
+void expect_suite_verdicts(const char* language, const char* suite, const char* right,
+                           const char* wrong, const char* passed, const char* failed = "") {
+  SCOPED_TRACE(language);
+  auto ok = run(language, with_expected(suite, right));
+  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.compile_output << ok.stdout_data << ok.stderr_data;
+  EXPECT_NE(ok.stdout_data.find(passed), std::string::npos) << ok.stdout_data;
+  auto bad = run(language, with_expected(suite, wrong));
+  EXPECT_EQ(bad.verdict, Verdict::RuntimeError) << bad.stdout_data;
+  if (*failed) {
+    EXPECT_NE(bad.stdout_data.find(failed), std::string::npos) << bad.stdout_data;
+  }
+}
+
 // TypeScript as SandboxFusion runs it: ES-module imports of Node's modules and of lodash
 // (Debian's, on NODE_PATH), transpiled without type checking, so a type error still runs;
 // an assertion that fails is a runtime error; `auto` tells TypeScript from JavaScript.
@@ -233,14 +249,8 @@ TEST(LanguagesChecks, PytestRunsTestFunctions) {
       "        (tmp_path / 'x').write_text('hi')\n        print('out')\n"
       "        assert capfd.readouterr().out == 'out\\n'\n"
       "def test_sum():\n    assert add(2, 2) == %s\n";
-  const std::string pass = with_expected(tests, "4");
-  auto ok = run("pytest", pass);
-  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.stdout_data << ok.stderr_data;
-  EXPECT_NE(ok.stdout_data.find("2 passed"), std::string::npos) << ok.stdout_data;
-  auto failed = run("pytest", with_expected(tests, "5"));
-  EXPECT_EQ(failed.verdict, Verdict::RuntimeError);
-  EXPECT_NE(failed.stdout_data.find("1 failed, 1 passed"), std::string::npos) << failed.stdout_data;
-  EXPECT_EQ(run("auto", pass).language, "python3");
+  expect_suite_verdicts("pytest", tests, "4", "5", "2 passed", "1 failed, 1 passed");
+  EXPECT_EQ(run("auto", with_expected(tests, "4")).language, "python3");
 }
 
 // junit mode (SandboxFusion's `junit`): the JUnit 5 console launcher runs the file's @Test
@@ -252,12 +262,7 @@ TEST(LanguagesChecks, JUnitRunsTestMethods) {
       "public class Adder { static int add(int a, int b) { return a + b; } }\n"
       "class AdderTest {\n  @Test void small() { assertEquals(%s, Adder.add(2, 2)); }\n"
       "  @Test void negative() { assertEquals(-1, Adder.add(1, -2)); }\n}\n";
-  auto ok = run("junit", with_expected(tests, "4"));
-  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.stdout_data << ok.stderr_data;
-  EXPECT_NE(ok.stdout_data.find("2 tests successful"), std::string::npos) << ok.stdout_data;
-  auto failed = run("junit", with_expected(tests, "5"));
-  EXPECT_EQ(failed.verdict, Verdict::RuntimeError) << failed.stdout_data;
-  EXPECT_NE(failed.stdout_data.find("1 tests failed"), std::string::npos) << failed.stdout_data;
+  expect_suite_verdicts("junit", tests, "4", "5", "2 tests successful", "1 tests failed");
   auto none = run("junit", "public class Main { public static void main(String[] a) {} }");
   EXPECT_EQ(none.verdict, Verdict::RuntimeError) << "a file without tests passes nothing";
   EXPECT_EQ(run("auto", with_expected(tests, "4")).language, "java");
@@ -269,12 +274,8 @@ TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
   const char* go_test =
       "package add_test\n\nimport \"testing\"\n\nfunc add(a, b int) int { return a + b }\n\n"
       "func TestAdd(t *testing.T) {\n\tif add(1, 2) != %s {\n\t\tt.Fatalf(\"wrong\")\n\t}\n}\n";
-  const std::string pass = with_expected(go_test, "3");
-  auto ok = run("go_test", pass);
-  EXPECT_EQ(ok.verdict, Verdict::Accepted) << ok.compile_output << ok.stdout_data;
-  EXPECT_NE(ok.stdout_data.find("PASS"), std::string::npos) << ok.stdout_data;
-  EXPECT_EQ(run("go_test", with_expected(go_test, "4")).verdict, Verdict::RuntimeError);
-  EXPECT_EQ(run("auto", pass).language, "go_test");
+  expect_suite_verdicts("go_test", go_test, "3", "4", "PASS");
+  EXPECT_EQ(run("auto", with_expected(go_test, "3")).language, "go_test");
   auto tuples =
       run("java",
           "import org.javatuples.Pair;\npublic class Main { public static void main(String[] "
@@ -288,11 +289,7 @@ TEST(LanguagesChecks, BenchmarkTestLibrariesAndGoTests) {
       "local lu = require('luaunit')\n"
       "function testAdd() lu.assertEquals(1 + 2, %s) end\n"
       "os.exit(lu.LuaUnit.run())\n";
-  auto lua_ok = run("lua", with_expected(lua_test, "3"));
-  EXPECT_EQ(lua_ok.verdict, Verdict::Accepted) << lua_ok.stdout_data << lua_ok.stderr_data;
-  EXPECT_NE(lua_ok.stdout_data.find("OK"), std::string::npos) << lua_ok.stdout_data;
-  auto lua_failed = run("lua", with_expected(lua_test, "4"));
-  EXPECT_EQ(lua_failed.verdict, Verdict::RuntimeError) << lua_failed.stdout_data;
+  expect_suite_verdicts("lua", lua_test, "3", "4", "OK");
   auto bare = run("lua", "lu = require('luaunit')\nlu.assertEquals(1, 2)\n");
   EXPECT_EQ(bare.verdict, Verdict::RuntimeError);
   EXPECT_NE(bare.stderr_data.find("LuaUnit test FAILURE"), std::string::npos) << bare.stderr_data;

@@ -30,6 +30,16 @@ while (($#)); do
   esac
 done
 seeds_given() { [ "$seeds" != "1 2 3 4 5" ]; }
+# blas_env PATH: env gets the variables of a BLAS path (default, haswell, skylakex); fails for
+# any other path.
+blas_env() {
+  case "$1" in
+    default) env=() ;;
+    haswell) env=(OPENBLAS_CORETYPE=Haswell) ;;
+    skylakex) env=(OPENBLAS_CORETYPE=SkylakeX) ;;
+    *) return 1 ;;
+  esac
+}
 [ -x build/bin/crucible ] || bash scripts/setup.sh --demo
 mkdir -p runs/reproduce
 case "$preset" in
@@ -43,12 +53,8 @@ case "$preset" in
   critique)
     seeds_given || seeds="1 2 3"
     for path in $paths; do
-      case "$path" in
-        default) env=() ;;
-        haswell) env=(OPENBLAS_CORETYPE=Haswell) ;;
-        skylakex) env=(OPENBLAS_CORETYPE=SkylakeX) ;;
-        *) echo "reproduce.sh: the critique figure runs on BLAS paths only, not '$path'" >&2; continue ;;
-      esac
+      blas_env "$path" ||
+        { echo "reproduce.sh: the critique figure runs on BLAS paths only, not '$path'" >&2; continue; }
       dirs=()
       for seed in $seeds; do
         env "${env[@]}" OUT="runs/reproduce/critique-$path" SEED="$seed" bash examples/critique/run.sh \
@@ -80,13 +86,15 @@ for path in $paths; do
     dir="$out/$preset-$path-s$seed"
     rm -rf "$dir"
     config=$(mktemp)
-    case "$path" in
-      default) echo '{}' >"$config"; env=() ;;
-      haswell) echo '{}' >"$config"; env=(OPENBLAS_CORETYPE=Haswell) ;;
-      skylakex) echo '{}' >"$config"; env=(OPENBLAS_CORETYPE=SkylakeX) ;;
-      naive) echo '{"kernels": "naive"}' >"$config"; env=() ;;
-      *) echo "reproduce.sh: unknown path '$path' (known: default, haswell, skylakex, naive)" >&2; exit 2 ;;
-    esac
+    if [ "$path" = naive ]; then
+      echo '{"kernels": "naive"}' >"$config"
+      env=()
+    elif blas_env "$path"; then
+      echo '{}' >"$config"
+    else
+      echo "reproduce.sh: unknown path '$path' (known: default, haswell, skylakex, naive)" >&2
+      exit 2
+    fi
     echo "reproduce: $preset, $path kernels, seed $seed -> $dir" >&2
     start=$(date +%s)
     summary=$(env "${env[@]}" "$bin" train --preset "$preset" --seed "$seed" --config "$config" \

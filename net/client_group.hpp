@@ -6,6 +6,8 @@
 //   client_group("::ffff:10.0.0.7", 24, 64) == "10.0.0.0/24"
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
+#include <optional>
 #include <string>
 
 namespace crucible::net {
@@ -14,5 +16,9 @@ namespace crucible::net {
 // `v6_prefix`; a full-length prefix returns the address alone. Not an IP address (a unit
 // test's client, a Unix socket): returned unchanged.
 std::string client_group(const std::string& address, int v4_prefix, int v6_prefix);
+
+// `text` as an IP address, an IPv4-mapped IPv6 address as the IPv4 one (a dual-stack socket
+// reports IPv4 clients that way); nullopt when it is not one.
+std::optional<boost::asio::ip::address> ip_address(const std::string& text);
 
 }  // namespace crucible::net

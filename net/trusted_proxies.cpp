@@ -1,9 +1,9 @@
 #include "net/trusted_proxies.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <optional>
 
 #include "base/error.hpp"
+#include "net/client_group.hpp"
 
 namespace crucible::net {
 namespace {
@@ -25,11 +25,7 @@ std::optional<ip::address> parse_address(std::string text) {
   } else if (text.find(':') != std::string::npos && text.find(':') == text.rfind(':')) {
     text = text.substr(0, text.find(':'));  // one colon: IPv4 with a port
   }
-  boost::system::error_code ec;
-  ip::address a = ip::make_address(text, ec);
-  if (ec) return std::nullopt;
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = ip::make_address_v4(ip::v4_mapped, a.to_v6());
-  return a;
+  return ip_address(text);
 }
 
 }  // namespace
@@ -42,11 +38,9 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
       return InvalidRequest("trusted proxy '" + entry +
                             "' is not an IP address or network (10.0.0.5, 10.0.0.0/8, fd00::/8)");
     };
-    boost::system::error_code ec;
-    ip::address address = ip::make_address(entry.substr(0, slash), ec);  // no port here
-    if (ec) throw bad();
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-      address = ip::make_address_v4(ip::v4_mapped, address.to_v6());
+    auto parsed = ip_address(entry.substr(0, slash));  // no port here
+    if (!parsed) throw bad();
+    const ip::address& address = *parsed;
     int max_bits = address.is_v4() ? 32 : 128, bits = max_bits;
     if (slash != std::string::npos) {
       std::string digits = entry.substr(slash + 1);

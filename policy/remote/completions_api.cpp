@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "base/error.hpp"
 #include "base/json_input.hpp"
@@ -66,19 +67,16 @@ net::HttpResponse handle_policy_request(const net::HttpRequest& request, Policy&
     bool model = what.rfind("model:", 0) == 0;
     return openai_error(model ? 404 : 400, what, param, model ? "model_not_found" : "");
   }
+  // Each prompt n times, text or token ids alike.
+  auto n_each = [&r](const auto& prompts) {
+    std::decay_t<decltype(prompts)> expanded;
+    for (const auto& p : prompts) expanded.insert(expanded.end(), r.n, p);
+    return expanded;
+  };
   std::vector<Sample> samples;
   try {
-    if (r.token_prompts.empty()) {
-      std::vector<std::string> expanded;
-      for (const auto& p : r.prompts)
-        for (size_t i = 0; i < r.n; ++i) expanded.push_back(p);
-      samples = policy.generate(expanded, r.params);
-    } else {
-      std::vector<std::vector<int>> expanded;
-      for (const auto& p : r.token_prompts)
-        for (size_t i = 0; i < r.n; ++i) expanded.push_back(p);
-      samples = policy.generate_tokens(expanded, r.params);
-    }
+    samples = r.token_prompts.empty() ? policy.generate(n_each(r.prompts), r.params)
+                                      : policy.generate_tokens(n_each(r.token_prompts), r.params);
   } catch (const InvalidRequest& e) {
     // A prompt past the context or a token id outside the vocabulary: the client's to fix.
     return openai_error(400, std::string("prompt: ") + e.what(), "prompt",

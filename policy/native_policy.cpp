@@ -42,15 +42,17 @@ std::vector<Sample> NativePolicy::start(const std::vector<std::string>& prompts,
 std::vector<Sample> NativePolicy::generate_tokens(const std::vector<std::vector<int>>& prompts,
                                                   const SamplingParams& params) {
   std::lock_guard lock(mu_);
-  auto samples = sampler().generate_tokens(prompts, params);
-  for (auto& s : samples) s.prompt = tokenizer_.decode(s.prompt_tokens);
-  return samples;
+  return with_prompt_text(sampler().generate_tokens(prompts, params));
 }
 
 std::vector<Sample> NativePolicy::start_tokens(const std::vector<std::vector<int>>& prompts,
                                                const SamplingParams& params) {
   std::lock_guard lock(mu_);
-  auto samples = sampler().start_tokens(prompts, params);
+  return with_prompt_text(sampler().start_tokens(prompts, params));
+}
+
+// Samples from token-id prompts carry the prompt's text too, as text prompts do.
+std::vector<Sample> NativePolicy::with_prompt_text(std::vector<Sample> samples) const {
   for (auto& s : samples) s.prompt = tokenizer_.decode(s.prompt_tokens);
   return samples;
 }

@@ -56,8 +56,9 @@ class NativePolicy : public Policy {
   // Samples keep KV states stamped with this: states from other weights are not reused.
   std::string stamp() const { return name_ + "@" + std::to_string(updates_); }
   size_t updates_ = 0;
-  // The kept decoder and the stamp it was built at (keep_decoder); null when not kept.
   Sampler sampler() const;
+  std::vector<Sample> with_prompt_text(std::vector<Sample> samples) const;
+  // The kept decoder and the stamp it was built at (keep_decoder); null when not kept.
   bool keep_decoder_ = false;
   mutable std::unique_ptr<Decoder> decoder_;
   mutable std::string decoder_stamp_;

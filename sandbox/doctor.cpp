@@ -1,6 +1,7 @@
 #include "sandbox/doctor.hpp"
 
 #include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -50,6 +51,35 @@ Check namespace_check(const char* name, int flag, const char* fix) {
   return {std::string(name) + " namespace", err.empty(), err.empty() ? "available" : err, fix};
 }
 
+// The jail's init mounts a /proc of its own pid namespace from inside a user namespace. The
+// kernel allows that only while the /proc it can see is fully visible: a container that covers
+// parts of /proc (Docker's masked paths, bubblewrap's read-only /proc/sys) refuses it, although
+// every namespace on its own can be created.
+Check proc_check() {
+  std::string err = in_child([]() -> std::string {
+    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) != 0)
+      return errno_message("unshare", errno);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+      return errno_message("make / private", errno);
+    pid_t init = ::fork();  // the new pid namespace's first process
+    if (init == 0) {
+      int rc = ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+      ::_exit(rc == 0 ? 0 : errno);
+    }
+    if (init < 0) return errno_message("fork", errno);
+    int status = 0;
+    while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+    return WIFEXITED(status) ? errno_message("mount proc", WEXITSTATUS(status))
+                             : std::string("mount proc: the probe died");
+  });
+  return {"proc in pid namespace", err.empty(), err.empty() ? "can be mounted" : err,
+          "let the jail mount /proc: this /proc has paths covered (a container's masked /proc); "
+          "run the container with /proc unmasked (Docker: --security-opt systempaths=unconfined, "
+          "or --privileged)"};
+}
+
 }  // namespace
 
 std::vector<Check> check_host() {
@@ -59,12 +89,15 @@ std::vector<Check> check_host() {
                     "run Crucible as root (in a VM or container of its own): the jail writes uid "
                     "maps and cgroups"});
   checks.push_back(namespace_check(
-      "user", CLONE_NEWUSER, "enable user namespaces: sysctl -w user.max_user_namespaces=15000"));
+      "user", CLONE_NEWUSER,
+      "enable user namespaces (sysctl -w user.max_user_namespaces=15000), and do not run "
+      "Crucible inside a chroot: the kernel refuses user namespaces there (use a container)"));
   checks.push_back(namespace_check("pid", CLONE_NEWPID, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("network", CLONE_NEWNET, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("mount", CLONE_NEWNS, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("ipc", CLONE_NEWIPC, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("uts", CLONE_NEWUTS, "run as root or with CAP_SYS_ADMIN"));
+  checks.push_back(proc_check());
 
   std::string seccomp_err = in_child([]() -> std::string {
     try {
@@ -131,6 +164,9 @@ std::vector<Check> check_languages(const std::vector<std::string>& only) {
     text.erase(0, text.find_first_not_of("\n"));
     c.ok = o.verdict == Verdict::Accepted;
     c.detail = o.verdict == Verdict::SandboxError ? o.message : text.substr(0, text.find('\n'));
+    // The jail failed, not the toolchain (a missing one is named as such): no package helps.
+    if (o.verdict == Verdict::SandboxError && o.message.rfind("jail:", 0) == 0)
+      c.fix = "the jail failed, not the toolchain: fix the failed host checks above first";
     checks.push_back(c);
   }
   return checks;

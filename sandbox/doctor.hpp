@@ -14,7 +14,8 @@ struct Check {
   std::string fix;     // what to do when not ok
 };
 
-// Kernel features: user/pid/net/mount/ipc/uts namespaces, seccomp, cgroups.
+// Kernel features: user/pid/net/mount/ipc/uts namespaces, a /proc mount in a new pid
+// namespace, seccomp, cgroups.
 std::vector<Check> check_host();
 // Each registered language's toolchain, run inside the jail (needs a working host); with
 // `only` non-empty, just those languages (an unknown name is a failed check naming it).

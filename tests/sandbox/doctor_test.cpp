@@ -1,0 +1,75 @@
+// crucible doctor's checks on this host and on a host whose /proc is partly covered, as in a
+// container with masked /proc paths: there every namespace can be created but the jail cannot
+// mount its /proc, and the doctor must say so, not blame the toolchains.
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "sandbox/doctor.hpp"
+
+namespace crucible::sandbox {
+namespace {
+
+const Check* find_check(const std::vector<Check>& checks, const std::string& name) {
+  auto it =
+      std::find_if(checks.begin(), checks.end(), [&](const Check& c) { return c.name == name; });
+  return it == checks.end() ? nullptr : &*it;
+}
+
+TEST(Doctor, ProcMountsInANewPidNamespaceOnThisHost) {
+  auto checks = check_host();
+  const Check* proc = find_check(checks, "proc in pid namespace");
+  ASSERT_NE(proc, nullptr);
+  EXPECT_TRUE(proc->ok) << proc->detail;
+}
+
+// In a child with its own mount namespace, /proc/sys covered by a bind mount of itself (what
+// Docker and bubblewrap do); the child prints what went wrong and exits non-zero.
+int checks_under_a_covered_proc() {
+  if (::unshare(CLONE_NEWNS) != 0 ||
+      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+      ::mount("/proc/sys", "/proc/sys", nullptr, MS_BIND, nullptr) != 0) {
+    std::perror("setting up the covered /proc");
+    return 10;
+  }
+  auto host = check_host();
+  const Check* proc = find_check(host, "proc in pid namespace");
+  if (!proc || proc->ok || proc->fix.find("unmasked") == std::string::npos) {
+    std::fprintf(stderr, "proc check: %s\n", proc ? proc->detail.c_str() : "missing");
+    return 11;
+  }
+  const Check* user = find_check(host, "user namespace");
+  if (!user || !user->ok) {
+    std::fprintf(stderr, "the user namespace check should still pass\n");
+    return 12;
+  }
+  auto langs = check_languages({"python3"});
+  if (langs.size() != 1 || langs[0].ok || langs[0].fix.find("apt-get") != std::string::npos ||
+      langs[0].fix.find("host checks") == std::string::npos) {
+    std::fprintf(stderr, "python3 check: %s / fix: %s\n",
+                 langs.empty() ? "none" : langs[0].detail.c_str(),
+                 langs.empty() ? "" : langs[0].fix.c_str());
+    return 13;
+  }
+  return 0;
+}
+
+TEST(Doctor, ACoveredProcFailsTheProcCheckAndNoToolchainIsBlamed) {
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) ::_exit(checks_under_a_covered_proc());
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "see the child's message above";
+}
+
+}  // namespace
+}  // namespace crucible::sandbox

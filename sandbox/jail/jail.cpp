@@ -120,7 +120,9 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
     if (!wait_for_go(ch.go_fd)) ::_exit(0);  // id maps written, cgroups joined (supervisor)
     int box = open_box(spec.box_dir);        // mounts.cpp: before the staging tmpfs can hide it
     int data = spec.data_dir.empty() ? -1 : open_box(spec.data_dir);
-    become_namespace_root();  // identity.cpp
+    become_namespace_root();                            // identity.cpp
+    if (const char* failed = apply_namespace_limits())  // rlimits.cpp: while we hold the caps
+      throw SandboxFailure(errno_message(std::string("jail: cannot cap user.") + failed, errno));
     if (::sethostname("crucible", 8) != 0)
       throw SandboxFailure(errno_message("jail: sethostname", errno));
     build_root(spec, box, data);  // mounts.cpp: tmpfs root, read-only binds, /proc, /dev, /box

@@ -1,6 +1,10 @@
 #include "sandbox/jail/rlimits.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 
 namespace crucible::sandbox::jail {
@@ -19,6 +23,10 @@ std::vector<RlimitRow> rlimit_table(const Limits& limits) {
       {RLIMIT_STACK, "stack", stack, stack, "deep recursion beyond the memory limit"},
       {RLIMIT_MEMLOCK, "memlock", 64 << 10, 64 << 10, "pinning host memory"},
       {RLIMIT_MSGQUEUE, "msgqueue", 0, 0, "POSIX message queues holding kernel memory"},
+      // Queued signals count per user up the user-namespace chain, so without this one run
+      // holds the host root's whole budget and the host's sigqueue and timer_create fail.
+      {RLIMIT_SIGPENDING, "sigpending", 1024, 1024,
+       "queued signals and POSIX timers taking the host root's pending-signal budget"},
       {RLIMIT_RTPRIO, "rtprio", 0, 0, "real-time scheduling starving the host"},
       {RLIMIT_NICE, "nice", 0, 0, "raising priority over the host"},
   };
@@ -28,6 +36,33 @@ const char* apply_rlimits(const Limits& limits) {
   for (const auto& row : rlimit_table(limits)) {
     rlimit rl{row.soft, row.hard};
     if (setrlimit(row.resource, &rl) != 0) return row.name;
+  }
+  return nullptr;
+}
+
+const std::vector<NamespaceLimitRow>& namespace_limit_table() {
+  static const std::vector<NamespaceLimitRow> table = {
+      // The host's default is 128 instances per user: a run could otherwise take all of
+      // root's, and the host's own inotify_init would fail while it runs.
+      {"max_inotify_instances", 4, "inotify instances taking the host root's share"},
+      {"max_inotify_watches", 1024, "inotify watches taking the host root's share"},
+  };
+  return table;
+}
+
+const char* apply_namespace_limits() {
+  for (const auto& row : namespace_limit_table()) {
+    std::string path = std::string("/proc/sys/user/") + row.sysctl;
+    std::string value = std::to_string(row.value);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    bool ok =
+        fd >= 0 && ::write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+    int saved = errno;
+    if (fd >= 0) ::close(fd);
+    if (!ok) {
+      errno = saved;
+      return row.sysctl;
+    }
   }
   return nullptr;
 }

@@ -1,20 +1,30 @@
 // Attacks on the host around the jail: the project's files, a server on the host's
-// loopback, another run's socket, kill(-1) on the host's processes of the same uid, and
-// writes outside the jail. Each prints what it managed to do.
+// loopback, another run's socket, kill(-1) on the host's processes of the same uid, writes
+// outside the jail, and the host root's share of per-user kernel counters. Each prints what
+// it managed to do.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "base/error.hpp"
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/identity.hpp"
+#include "sandbox/jail/rlimits.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::testing {
@@ -123,6 +133,91 @@ TEST(HostileHost, WritesNeverReachTheHost) {
       "", hostile_limits());
   EXPECT_FALSE(std::filesystem::exists("/tmp/crucible-escape-marker"));
   EXPECT_FALSE(std::filesystem::exists("/work/crucible-escape-marker"));
+  expect_nothing_left_behind();
+}
+
+// Counters the kernel keeps per user and charges up the user-namespace chain (inotify
+// instances and watches, queued signals and POSIX timers) also count against the host's root,
+// which owns the jail's user namespace. A run that takes all it can must leave the host root
+// its share: checked from the host all through the run, and the run's take is capped.
+TEST(HostileHost, HoardingPerUserKernelCountersLeavesTheHostItsShare) {
+  const std::string hoarder =
+      "#include <signal.h>\n#include <stdio.h>\n#include <unistd.h>\n#include <fcntl.h>\n"
+      "#include <sys/inotify.h>\n"
+      "int main(void){int inst=0,watches=0;long sigs=0;int fd=-1;\n"
+      " for(int i=0;i<1000;i++){int f=inotify_init1(0);if(f<0)break;if(fd<0)fd=f;inst++;}\n"
+      " for(int i=0;fd>=0&&i<1500;i++){char p[64];snprintf(p,sizeof p,\"/tmp/w%d\",i);\n"
+      "  int c=open(p,O_CREAT|O_WRONLY,0600);if(c>=0)close(c);\n"
+      "  if(inotify_add_watch(fd,p,IN_MODIFY)<0)break;watches++;}\n"
+      " sigset_t s;sigemptyset(&s);sigaddset(&s,SIGRTMIN);sigprocmask(SIG_BLOCK,&s,0);\n"
+      " union sigval v={0};while(sigs<200000&&sigqueue(getpid(),SIGRTMIN,v)==0)sigs++;\n"
+      " printf(\"instances %d watches %d signals %ld\\n\",inst,watches,sigs);fflush(stdout);\n"
+      " sleep(2);return 0;}\n";
+  sandbox::Limits limits = hostile_limits();
+  limits.wall_seconds = 8;
+  std::atomic<bool> done{false};
+  sandbox::Outcome o;
+  std::thread hoard([&] {
+    o = run("c", hoarder, "", limits);
+    done = true;
+  });
+  // What the host's root does meanwhile: an inotify instance and a watch, a queued signal
+  // (blocked, then taken back) and a POSIX timer.
+  std::filesystem::path watched = std::filesystem::temp_directory_path() / "crucible-watched";
+  { std::ofstream(watched) << "x"; }
+  sigset_t rt;
+  sigemptyset(&rt);
+  sigaddset(&rt, SIGRTMIN);
+  ::pthread_sigmask(SIG_BLOCK, &rt, nullptr);
+  int checks = 0;
+  std::vector<std::string> failures;
+  while (!done) {
+    ++checks;
+    int in = ::inotify_init1(IN_CLOEXEC);
+    if (in < 0) failures.push_back(errno_message("inotify_init1", errno));
+    if (in >= 0 && ::inotify_add_watch(in, watched.c_str(), IN_MODIFY) < 0)
+      failures.push_back(errno_message("inotify_add_watch", errno));
+    if (in >= 0) ::close(in);
+    // To this thread, which blocks it: the process's other threads do not.
+    if (int err = ::pthread_sigqueue(::pthread_self(), SIGRTMIN, sigval{0}); err != 0) {
+      failures.push_back(errno_message("pthread_sigqueue", err));
+    } else {
+      timespec zero{0, 0};
+      ::sigtimedwait(&rt, nullptr, &zero);
+    }
+    sigevent ev{};
+    ev.sigev_notify = SIGEV_SIGNAL;  // never armed: it only has to be made
+    ev.sigev_signo = SIGRTMIN;
+    timer_t timer;
+    if (::timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0)
+      failures.push_back(errno_message("timer_create", errno));
+    else
+      ::timer_delete(timer);
+    ::usleep(20000);
+  }
+  hoard.join();
+  ::pthread_sigmask(SIG_UNBLOCK, &rt, nullptr);
+  std::filesystem::remove(watched);
+  ASSERT_EQ(o.verdict, Verdict::Accepted) << o.message << o.stderr_data;
+  int instances = -1, watches = -1;
+  long signals = -1;
+  ASSERT_EQ(std::sscanf(o.stdout_data.c_str(), "instances %d watches %d signals %ld", &instances,
+                        &watches, &signals),
+            3)
+      << o.stdout_data;
+  auto cap = [](const std::string& sysctl) {
+    for (const auto& row : sandbox::jail::namespace_limit_table())
+      if (row.sysctl == sysctl) return row.value;
+    ADD_FAILURE() << "no cap for " << sysctl;
+    return 0L;
+  };
+  EXPECT_GE(instances, 1) << "a run may still use inotify";
+  EXPECT_LE(instances, cap("max_inotify_instances"));
+  EXPECT_LE(watches, cap("max_inotify_watches"));
+  EXPECT_LE(signals, 1024) << "the run's RLIMIT_SIGPENDING";
+  EXPECT_GT(checks, 10) << "the host checked too few times during the run";
+  EXPECT_TRUE(failures.empty()) << failures.size()
+                                << " host calls failed during the run, first: " << failures.front();
   expect_nothing_left_behind();
 }
 

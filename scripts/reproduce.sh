@@ -13,7 +13,8 @@
 # The critique figure takes the BLAS paths but not naive; sgrpo and ulorl run on the default
 # path.
 #
-# Paths: default (OpenBLAS picks its kernel for this CPU), haswell (OPENBLAS_CORETYPE=Haswell),
+# Paths: default (OpenBLAS picks its kernel for this CPU; OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE in the caller's environment are ignored), haswell (OPENBLAS_CORETYPE=Haswell),
 # skylakex (OPENBLAS_CORETYPE=SkylakeX: AVX-512 CPUs only), naive (the reference loops,
 # "kernels": "naive"). Runs go to runs/reproduce/.
 set -euo pipefail
@@ -30,13 +31,17 @@ while (($#)); do
   esac
 done
 seeds_given() { [ "$seeds" != "1 2 3 4 5" ]; }
-# blas_env PATH: env gets the variables of a BLAS path (default, haswell, skylakex); fails for
-# any other path.
+# OpenBLAS settings of the caller's environment are dropped on every path, so that "default"
+# is what OpenBLAS picks for this CPU by itself, as on a fresh machine (a shell that exports
+# OPENBLAS_CORETYPE would otherwise turn every path into that one).
+unset_blas=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+# blas_env PATH: env gets the env(1) arguments of a BLAS path (default, haswell, skylakex);
+# fails for any other path.
 blas_env() {
   case "$1" in
-    default) env=() ;;
-    haswell) env=(OPENBLAS_CORETYPE=Haswell) ;;
-    skylakex) env=(OPENBLAS_CORETYPE=SkylakeX) ;;
+    default) env=("${unset_blas[@]}") ;;
+    haswell) env=("${unset_blas[@]}" OPENBLAS_CORETYPE=Haswell) ;;
+    skylakex) env=("${unset_blas[@]}" OPENBLAS_CORETYPE=SkylakeX) ;;
     *) return 1 ;;
   esac
 }
@@ -67,10 +72,10 @@ case "$preset" in
     exit 0 ;;
   sgrpo)
     seeds_given || seeds="1 2 3"
-    exec bash scripts/sgrpo_experiment.sh --seeds "$seeds" ;;
+    exec env "${unset_blas[@]}" bash scripts/sgrpo_experiment.sh --seeds "$seeds" ;;
   ulorl)
     seeds_given || seeds="1 2 3"
-    exec bash scripts/ulorl_served.sh --seeds "$seeds" ;;
+    exec env "${unset_blas[@]}" bash scripts/ulorl_served.sh --seeds "$seeds" ;;
   demo | expression | tiny) ;;
   *) echo "reproduce.sh: unknown figure '$preset' (known: demo, expression, critique, sgrpo, ulorl, all)" >&2
      exit 2 ;;
@@ -88,7 +93,7 @@ for path in $paths; do
     config=$(mktemp)
     if [ "$path" = naive ]; then
       echo '{"kernels": "naive"}' >"$config"
-      env=()
+      env=("${unset_blas[@]}")
     elif blas_env "$path"; then
       echo '{}' >"$config"
     else

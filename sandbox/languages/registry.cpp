@@ -49,6 +49,31 @@ Limits with_overrides(Limits base, const std::vector<std::pair<std::string, doub
   return j.get<Limits>().clamped();
 }
 
+// An entry with "like": NAME starts from the entry of NAME (declared before it) without what
+// identifies a language (name, aliases, extensions, detection); each key of its own replaces
+// the inherited one, and a key set to null drops it.
+json resolve_like(const json& entry, const std::vector<json>& earlier, size_t index) {
+  if (!entry.is_object() || !entry.contains("like")) return entry;
+  std::string where = "languages[" + std::to_string(index) + "].like";
+  if (!entry["like"].is_string()) throw InvalidRequest(where + " must be a language name");
+  const std::string like = entry["like"].get<std::string>();
+  auto base = std::find_if(earlier.begin(), earlier.end(), [&](const json& e) {
+    return e.is_object() && e.value("name", "") == like;
+  });
+  if (base == earlier.end())
+    throw InvalidRequest(where + ": '" + like + "' names no language declared before it");
+  json merged = *base;
+  for (const char* own : {"name", "aliases", "extensions", "detect", "_why"}) merged.erase(own);
+  for (const auto& [key, value] : entry.items()) {
+    if (key == "like") continue;
+    if (value.is_null())
+      merged.erase(key);
+    else
+      merged[key] = value;
+  }
+  return merged;
+}
+
 Language parse_language(const json& j, size_t index) {
   std::string where = "languages[" + std::to_string(index) + "]";
   if (!j.is_object()) throw InvalidRequest(where + " must be an object");
@@ -151,8 +176,11 @@ Registry Registry::parse(const std::string& json_text) {
   if (!doc.contains("languages") || !doc["languages"].is_array())
     throw InvalidRequest("languages registry: 'languages' must be an array");
   Registry r;
-  for (size_t i = 0; i < doc["languages"].size(); ++i)
-    r.languages_.push_back(parse_language(doc["languages"][i], i));
+  std::vector<json> resolved;  // each entry with what it took from the one it is like
+  for (size_t i = 0; i < doc["languages"].size(); ++i) {
+    resolved.push_back(resolve_like(doc["languages"][i], resolved, i));
+    r.languages_.push_back(parse_language(resolved.back(), i));
+  }
   return r;
 }
 

@@ -76,6 +76,37 @@ struct BadRegistry {
   const char* mentions;
 };
 
+// A language "like" another takes its toolchain, environment and limits, not its identity or
+// detection; its own keys replace the inherited ones and null drops one.
+TEST(Registry, ALanguageLikeAnotherInheritsAllButWhatNamesAndDetectsIt) {
+  auto r = Registry::parse(R"({"languages": [
+      {"name": "base", "aliases": ["b"], "extensions": [".b"], "source_file": "main.b",
+       "run": ["/bin/base", "{source}"], "env": ["A=1"], "memory_error_patterns": ["OOM"],
+       "analysis": {"tool": "lint", "argv": ["/bin/lint", "{source}"]},
+       "detect": {"shebang": ["base"], "patterns": [["\\bbase\\b", 5]]}},
+      {"name": "mode", "like": "base", "run": ["/bin/mode", "{source}"], "analysis": null}]})");
+  const Language& mode = r.find("mode");
+  EXPECT_EQ(mode.source_file, "main.b");
+  EXPECT_EQ(mode.run, (std::vector<std::string>{"/bin/mode", "{source}"}));
+  EXPECT_EQ(mode.env, (std::vector<std::string>{"A=1"}));
+  EXPECT_EQ(mode.memory_error_patterns, (std::vector<std::string>{"OOM"}));
+  EXPECT_TRUE(mode.analysis_tool.empty()) << "null drops the inherited analysis";
+  EXPECT_TRUE(mode.aliases.empty());
+  EXPECT_TRUE(mode.extensions.empty());
+  EXPECT_TRUE(mode.shebang_words.empty());
+  EXPECT_EQ(r.find("b").name, "base");
+  EXPECT_EQ(r.find("base").analysis_tool, "lint");
+}
+
+TEST(Registry, TheBuiltinTestRunnerModesKeepTheirLanguagesEnvironment) {
+  const auto& r = Registry::builtin();
+  EXPECT_EQ(r.find("pytest").env, r.find("python3").env);
+  EXPECT_EQ(r.find("go_test").env, r.find("go").env);
+  EXPECT_EQ(r.find("junit").extra_ro_paths, r.find("java").extra_ro_paths);
+  EXPECT_EQ(r.find("typescript").memory_error_patterns, r.find("javascript").memory_error_patterns);
+  EXPECT_NE(r.find("junit").run, r.find("java").run);
+}
+
 TEST(Registry, MalformedDocumentsNameTheProblem) {
   std::vector<BadRegistry> cases = {
       {"not json", "not valid JSON"},
@@ -88,6 +119,10 @@ TEST(Registry, MalformedDocumentsNameTheProblem) {
        "cpus"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "detect": {"patterns": [["(", 1]]}}]})",
        "bad regex"},
+      {R"({"languages": [{"name": "y", "like": "x"}, {"name": "x", "source_file": "a", "run": ["/bin/x"]}]})",
+       "'x' names no language declared before it"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"]}, {"name": "y", "like": 3}]})",
+       "languages[1].like must be a language name"},
   };
   for (const auto& c : cases) {
     try {

@@ -61,18 +61,11 @@ Check proc_check() {
       return errno_message("unshare", errno);
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
       return errno_message("make / private", errno);
-    pid_t init = ::fork();  // the new pid namespace's first process
-    if (init == 0) {
-      int rc = ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-      ::_exit(rc == 0 ? 0 : errno);
-    }
-    if (init < 0) return errno_message("fork", errno);
-    int status = 0;
-    while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-    return WIFEXITED(status) ? errno_message("mount proc", WEXITSTATUS(status))
-                             : std::string("mount proc: the probe died");
+    return in_child([]() -> std::string {  // the new pid namespace's first process
+      return ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0
+                 ? ""
+                 : errno_message("mount proc", errno);
+    });
   });
   return {"proc in pid namespace", err.empty(), err.empty() ? "can be mounted" : err,
           "let the jail mount /proc: this /proc has paths covered (a container's masked /proc); "

@@ -1,11 +1,12 @@
 #include "sandbox/jail/rlimits.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
+
+#include "base/files.hpp"
+#include "base/unique_fd.hpp"
 
 namespace crucible::sandbox::jail {
 
@@ -54,15 +55,8 @@ const char* apply_namespace_limits() {
   for (const auto& row : namespace_limit_table()) {
     std::string path = std::string("/proc/sys/user/") + row.sysctl;
     std::string value = std::to_string(row.value);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    bool ok =
-        fd >= 0 && ::write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
-    int saved = errno;
-    if (fd >= 0) ::close(fd);
-    if (!ok) {
-      errno = saved;
-      return row.sysctl;
-    }
+    unique_fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd || !write_all(fd.get(), value)) return row.sysctl;
   }
   return nullptr;
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "base/error.hpp"
+#include "sandbox/jail/fd_passing.hpp"
 #include "sandbox/jail/protocol.hpp"
 
 extern char** environ;
@@ -91,21 +92,7 @@ int JailClient::send_request_locked() {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     throw SandboxFailure(errno_message("jail: socketpair", errno));
   unique_fd mine(sv[0]), theirs(sv[1]);
-  char byte = 'r';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  int fd = theirs.get();
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  if (::sendmsg(control_.get(), &msg, MSG_NOSIGNAL) != 1) return -1;
+  if (!send_fds(control_.get(), {theirs.get()})) return -1;
   return mine.release();
 }
 

@@ -1,10 +1,12 @@
 // crucible-jail: the pre-forked helper ("zygote") that runs every jailed program.
 //
 // Started once by JailClient with a control socket on fd 3. It pays the expensive setup
-// once (the cgroup parent, the compiled seccomp filter), makes each run's network namespace
-// ahead of its request (network.hpp) and stays small and single-threaded, so forking a supervisor
-// per run is cheap and safe. Each request arrives as a socket (SCM_RIGHTS) carrying one spec; the
-// supervisor answers on that socket. EOF on the control socket ends the helper.
+// once (the cgroup parent, the compiled seccomp filter) and stays small and single-threaded,
+// so forking a supervisor per run is cheap and safe. The next request's supervisor is forked
+// ahead of it, in its own network namespace (network.hpp), and prepares its jail while it
+// waits (supervisor.hpp: ParkedJail). Each request arrives as a socket (SCM_RIGHTS) carrying
+// one spec; the helper passes it on to the parked supervisor, which answers on it. EOF on the
+// control socket ends the helper.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/cgroup.hpp"
+#include "sandbox/jail/fd_passing.hpp"
 #include "sandbox/jail/network.hpp"
 #include "sandbox/jail/protocol.hpp"
 #include "sandbox/jail/seccomp_rules.hpp"
@@ -33,28 +36,6 @@ using namespace crucible;
 using namespace crucible::sandbox::jail;
 
 constexpr int kControlFd = 3;
-
-// Receives one descriptor; returns -1 on EOF or error.
-int receive_fd(int control) {
-  char byte;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  for (;;) {
-    ssize_t n = ::recvmsg(control, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return -1;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS) return -2;
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return fd;
-  }
-}
 
 // Cgroup slots in use, by supervisor pid; a slot is free again once its supervisor is reaped.
 class SlotPool {
@@ -93,16 +74,35 @@ class SlotPool {
   std::map<pid_t, int> owner_;
 };
 
+// A supervisor forked ahead of its request, waiting on `channel` for it.
+struct Parked {
+  pid_t pid = -1;
+  unique_fd channel;
+};
+
 // Exit status 3 tells the helper that the slot could not be cleaned.
-[[noreturn]] void serve_one(int fd, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
-                            int network) {
+[[noreturn]] void serve_parked(int channel, const CgroupHost& cgroups, int slot,
+                               const sock_fprog& filter, int network) {
   bool clean = true;
   try {
-    JailSpec spec = read_spec(fd);
-    // The submission's own network namespace (network.hpp): the run is cloned inside it.
+    // The submission's own network namespace (network.hpp): the jail is cloned inside it.
     if (network < 0) throw SandboxFailure("jail: no network namespace for this run");
     join_network(network);
-    clean = supervise(spec, cgroups, slot, filter, [fd](const std::vector<JailReport>& reports) {
+  } catch (const std::exception& e) {
+    // Reported to the request this supervisor gets: nothing runs without its namespace.
+    auto request = receive_fds(channel);
+    JailReport report;
+    report.setup_error = e.what();
+    if (request && request->size() == 1) write_reports((*request)[0].get(), {report});
+    ::_exit(0);
+  }
+  ParkedJail jail(cgroups, slot, filter);
+  auto request = receive_fds(channel);
+  if (!request || request->size() != 1) ::_exit(jail.abandon() ? 0 : 3);
+  int fd = (*request)[0].release();
+  try {
+    JailSpec spec = read_spec(fd);
+    clean = jail.run(std::move(spec), [fd](const std::vector<JailReport>& reports) {
       write_reports(fd, reports);
       ::close(fd);  // the caller has its answer; cleaning the slot happens after
     });
@@ -110,8 +110,43 @@ class SlotPool {
     JailReport report;
     report.setup_error = e.what();
     write_reports(fd, {report});
+    clean = jail.abandon();
   }
   ::_exit(clean ? 0 : 3);
+}
+
+// Forks the next request's supervisor, which prepares its jail at once (off the request
+// path). A failure here is reported to that request.
+Parked park(SlotPool& slots, const CgroupHost& cgroups, const sock_fprog& filter) {
+  unique_fd network;
+  try {
+    network = make_loopback_network();
+  } catch (const std::exception&) {
+    // serve_parked reports it to the request
+  }
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return {};
+  unique_fd mine(pair[0]), theirs(pair[1]);
+  int slot = slots.acquire();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(kControlFd);
+    mine.reset();
+    serve_parked(theirs.get(), cgroups, slot, filter, network.get());
+  }
+  if (pid < 0) {
+    slots.release_unassigned(slot);
+    return {};
+  }
+  slots.assign(pid, slot);
+  return {pid, std::move(mine)};
+}
+
+// A request that found no supervisor ready (forking one failed): its answer says so.
+void refuse(int fd) {
+  JailReport report;
+  report.setup_error = errno_message("jail: cannot start a supervisor", errno);
+  write_reports(fd, {report});
 }
 
 }  // namespace
@@ -136,35 +171,24 @@ int main() {
   }
   if (!write_frame(kControlFd, hello, {}) || !hello["ok"].get<bool>()) return 1;
 
-  // Each supervisor owns its run; the helper only hands out cgroup slots and reaps.
+  // Each supervisor owns its run; the helper only hands out cgroup slots, parks the next
+  // supervisor and reaps.
   sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
   SlotPool slots;
-  // The next run's network namespace, made ahead of its request (off the request path).
-  auto next_network = [] {
-    try {
-      return make_loopback_network();
-    } catch (const std::exception&) {
-      return unique_fd();  // that run reports the failure; the next request tries again
-    }
-  };
-  unique_fd network = next_network();
+  Parked next = park(slots, cgroups, filter);
   for (;;) {
-    int fd = receive_fd(kControlFd);
-    if (fd == -1) break;
-    if (fd < 0) continue;
-    int slot = slots.acquire();
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::close(kControlFd);
-      serve_one(fd, cgroups, slot, filter, network.get());
-    }
-    if (pid > 0)
-      slots.assign(pid, slot);
-    else
-      slots.release_unassigned(slot);
-    ::close(fd);
-    network = next_network();
+    auto request = receive_fds(kControlFd);
+    if (!request) break;
+    if (request->size() != 1) continue;
+    int fd = (*request)[0].get();
+    if (!next.channel) next = park(slots, cgroups, filter);
+    if (!next.channel || !send_fds(next.channel.get(), {fd})) refuse(fd);
+    // Closed before the next fork, so no other supervisor holds the request or its channel.
+    request->clear();
+    next.channel.reset();
+    next = park(slots, cgroups, filter);
   }
+  next.channel.reset();  // the parked supervisor ends its jail and exits
   slots.reap(0);
   cgroups.remove_parent(slots.size());
   return 0;

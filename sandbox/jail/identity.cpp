@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -40,19 +41,19 @@ void become_namespace_root() {
     throw SandboxFailure(errno_message("jail: cannot become root of the user namespace", errno));
 }
 
-void drop_to_sandbox_user() {
+const char* drop_to_sandbox_user() {
   for (int cap = 0; cap <= CAP_LAST_CAP; ++cap)
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-      throw SandboxFailure(
-          errno_message("jail: cannot drop capability " + std::to_string(cap), errno));
-  if (::setgroups(0, nullptr) != 0) throw SandboxFailure(errno_message("jail: setgroups", errno));
+      return "cannot drop a capability";
+  // Raw calls: glibc's wrappers would coordinate with threads this child does not own.
+  if (::syscall(SYS_setgroups, 0, nullptr) != 0) return "setgroups";
   uid_t id = kInsideSandboxUid;
-  if (::setresgid(id, id, id) != 0) throw SandboxFailure(errno_message("jail: setresgid", errno));
+  if (::syscall(SYS_setresgid, id, id, id) != 0) return "setresgid";
   // Leaving uid 0 clears the permitted and effective capability sets.
-  if (::setresuid(id, id, id) != 0) throw SandboxFailure(errno_message("jail: setresuid", errno));
+  if (::syscall(SYS_setresuid, id, id, id) != 0) return "setresuid";
   ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-    throw SandboxFailure(errno_message("jail: no_new_privs", errno));
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "no_new_privs";
+  return nullptr;
 }
 
 }  // namespace crucible::sandbox::jail

@@ -21,7 +21,8 @@ std::string write_id_maps(pid_t pid);
 void become_namespace_root();
 
 // Program side, last before exec: no groups, uid/gid 1000, no capabilities (bounding and
-// ambient sets emptied), no_new_privs. Throws SandboxFailure naming the failed step.
-void drop_to_sandbox_user();
+// ambient sets emptied), no_new_privs. Returns the failed step (errno set) or nullptr; it
+// neither allocates nor throws, as it runs in a child sharing init's memory until exec.
+const char* drop_to_sandbox_user();
 
 }  // namespace crucible::sandbox::jail

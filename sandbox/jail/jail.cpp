@@ -1,5 +1,6 @@
 #include "sandbox/jail/jail.hpp"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "sandbox/jail/clock.hpp"
+#include "sandbox/jail/fd_passing.hpp"
 #include "sandbox/jail/fetch.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/mounts.hpp"
@@ -56,39 +59,64 @@ int make_input(const std::string& data) {
   return fd;
 }
 
-// The program's process: stdio, limits, identity, filter, exec. Never returns.
-[[noreturn]] void exec_program(const JailSpec& spec, const InitChannels& ch, int stdin_fd,
-                               const sock_fprog& filter) {
-  try {
-    if (::dup2(stdin_fd, 0) < 0 || ::dup2(ch.stdout_fd, 1) < 0 || ::dup2(ch.stderr_fd, 2) < 0)
-      throw SandboxFailure(errno_message("jail: dup2", errno));
-    // Only stdio and the close-on-exec error pipe survive into the program.
-    ::close_range(3, ch.error_fd - 1, 0);
-    ::close_range(ch.error_fd + 1, ~0U, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::chdir(spec.cwd.c_str()) != 0)
-      throw SandboxFailure(errno_message("jail: chdir " + spec.cwd, errno));
-    // A fresh IPC namespace per run: System V objects of one run never reach the next.
-    if (::unshare(CLONE_NEWIPC) != 0)
-      throw SandboxFailure(errno_message("jail: unshare ipc", errno));
-    if (const char* failed = apply_rlimits(spec.limits))
-      throw SandboxFailure(errno_message(std::string("jail: setrlimit ") + failed, errno));
-    drop_to_sandbox_user();
-    if (int err = install_seccomp_program(filter); err != 0)
-      throw SandboxFailure(errno_message("jail: cannot install the seccomp filter", err));
+// What the program's child needs, made before it is cloned: the child shares init's memory
+// until exec (CLONE_VM | CLONE_VFORK: no copy of init's page tables, no copy-on-write faults
+// in init afterwards), so it must not allocate, throw or return.
+struct ProgramLaunch {
+  const InitChannels* ch;
+  int stdin_fd;
+  const sock_fprog* filter;
+  const char* cwd;
+  char* const* argv;
+  char* const* envp;
+  const std::vector<RlimitRow>* rlimits;
+};
 
-    std::vector<char*> argv, envp;
-    for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    ::execve(argv[0], argv.data(), envp.data());
-    throw SandboxFailure(errno_message("jail: cannot execute " + spec.argv[0], errno));
-  } catch (const std::exception& e) {
-    write_all(ch.error_fd, e.what());
-  }
+[[noreturn]] void launch_failed(int error_fd, const char* what, const char* name, int err) {
+  char text[512];
+  int n = std::snprintf(text, sizeof text, "jail: %s%s%s: %s", what, name ? " " : "",
+                        name ? name : "", ::strerrordesc_np(err));
+  if (n > 0) (void)!::write(error_fd, text, std::min<size_t>(n, sizeof text - 1));
   ::_exit(127);
 }
+
+// Puts `fd` at `target` without close-on-exec. Init's own 0-2 are closed, so its stdin
+// memfd may already be 0, where dup2 would keep the flag and exec would close it.
+bool onto(int fd, int target) {
+  if (fd == target) return ::fcntl(fd, F_SETFD, 0) == 0;
+  return ::dup2(fd, target) == target;
+}
+
+// The program's process: stdio, limits, identity, filter, exec. Never returns.
+int launch_program(void* arg) {
+  const auto& l = *static_cast<const ProgramLaunch*>(arg);
+  const InitChannels& ch = *l.ch;
+  if (!onto(l.stdin_fd, 0) || !onto(ch.stdout_fd, 1) || !onto(ch.stderr_fd, 2))
+    launch_failed(ch.error_fd, "dup2", nullptr, errno);
+  // Only stdio and the close-on-exec error pipe survive into the program.
+  ::close_range(3, ch.error_fd - 1, 0);
+  ::close_range(ch.error_fd + 1, ~0U, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::chdir(l.cwd) != 0) launch_failed(ch.error_fd, "chdir", l.cwd, errno);
+  if (const char* failed = apply_rlimits(*l.rlimits))
+    launch_failed(ch.error_fd, "setrlimit", failed, errno);
+  if (const char* failed = drop_to_sandbox_user())
+    launch_failed(ch.error_fd, failed, nullptr, errno);
+  if (int err = install_seccomp_program(*l.filter); err != 0)
+    launch_failed(ch.error_fd, "cannot install the seccomp filter", nullptr, err);
+  ::execve(l.argv[0], l.argv, l.envp);
+  launch_failed(ch.error_fd, "cannot execute", l.argv[0], errno);
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& items) {
+  std::vector<char*> out;
+  for (const auto& item : items) out.push_back(const_cast<char*>(item.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+// The stack the program's child runs on until exec (init's own stays untouched).
+constexpr size_t kLaunchStackBytes = 256 << 10;
 
 // Reaps every process of the namespace until the program itself ends (orphans are
 // re-parented here), then kills and reaps whatever it left, so nothing of a run survives
@@ -114,20 +142,39 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
 
 }  // namespace
 
-[[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter) {
+[[noreturn]] void run_init(const InitChannels& ch, const sock_fprog& filter) {
   try {
-    // The order is the design: each step relies on the ones above it.
-    if (!wait_for_go(ch.go_fd)) ::_exit(0);  // id maps written, cgroups joined (supervisor)
-    int box = open_box(spec.box_dir);        // mounts.cpp: before the staging tmpfs can hide it
-    int data = spec.data_dir.empty() ? -1 : open_box(spec.data_dir);
+    // The order is the design: each step relies on the ones above it. Everything up to
+    // the request is done ahead of it, while the jail is parked.
+    ::prctl(PR_SET_NAME, kParkedInitName);
+    if (!wait_for_go(ch.go_fd)) ::_exit(0);             // id maps written, cgroups joined
     become_namespace_root();                            // identity.cpp
     if (const char* failed = apply_namespace_limits())  // rlimits.cpp: while we hold the caps
       throw SandboxFailure(errno_message(std::string("jail: cannot cap user.") + failed, errno));
     if (::sethostname("crucible", 8) != 0)
       throw SandboxFailure(errno_message("jail: sethostname", errno));
-    build_root(spec, box, data);  // mounts.cpp: tmpfs root, read-only binds, /proc, /dev, /box
-    enter_root(spec.cwd);         // mounts.cpp: pivot_root, detach host, read-only /
+    build_base_root();            // mounts.cpp: tmpfs root, read-only binds, /proc, /dev
     ::prctl(PR_SET_DUMPABLE, 0);  // the program (another uid) cannot open /proc/1/*
+
+    // The request: its box (and data) trees, then its spec (the supervisor has set the
+    // cgroup's limits and zeroed its CPU counter by then; init's CPU counts from here).
+    long long cpu_base = own_cpu_ns();
+    auto trees = receive_fds(ch.setup_fd);
+    if (!trees) ::_exit(0);  // parked and never used
+    ::prctl(PR_SET_NAME, kInitName);
+    JailSpec spec = read_spec(ch.setup_fd);
+    if (trees->size() != (spec.data_dir.empty() ? 1u : 2u))
+      throw SandboxFailure("jail: the supervisor sent no box directory");
+    finish_root(spec, (*trees)[0].get(), spec.data_dir.empty() ? -1 : (*trees)[1].get());
+    trees->clear();
+    auto init_cpu = [&] { return own_cpu_ns() - cpu_base; };
+
+    std::vector<char*> argv = c_strings(spec.argv), envp = c_strings(spec.env);
+    std::vector<RlimitRow> rlimits = rlimit_table(spec.limits);
+    void* stack = ::mmap(nullptr, kLaunchStackBytes, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) throw SandboxFailure(errno_message("jail: mmap a stack", errno));
+    char* stack_top = static_cast<char*>(stack) + kLaunchStackBytes;
 
     size_t runs = std::max<size_t>(1, spec.inputs.size());
     for (size_t i = 0; i < runs; ++i) {
@@ -136,15 +183,18 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
         reset_scratch(spec);                // mounts.cpp: fresh scratch places
       }
       int input = make_input(spec.inputs.empty() ? std::string() : spec.inputs[i]);
+      ProgramLaunch launch{&ch,         input,       &filter, spec.cwd.c_str(),
+                           argv.data(), envp.data(), &rlimits};
       long long start = monotonic_ns();
-      pid_t program = ::fork();
-      if (program < 0) throw SandboxFailure(errno_message("jail: fork", errno));
-      if (program == 0) exec_program(spec, ch, input, filter);  // rlimits, identity, seccomp, exec
+      // A fresh IPC namespace per run: System V objects of one run never reach the next.
+      pid_t program = ::clone(launch_program, stack_top,
+                              CLONE_VM | CLONE_VFORK | CLONE_NEWIPC | SIGCHLD, &launch);
+      if (program < 0) throw SandboxFailure(errno_message("jail: clone the program", errno));
       ::close(input);
-      send_status(ch.status_fd, {'S', 0, start, own_cpu_ns(), 0});
+      send_status(ch.status_fd, {'S', 0, start, init_cpu(), 0});
       long long max_rss = 0;
       int status = reap_run(program, max_rss);
-      send_status(ch.status_fd, {'E', status, monotonic_ns() - start, own_cpu_ns(), max_rss});
+      send_status(ch.status_fd, {'E', status, monotonic_ns() - start, init_cpu(), max_rss});
       // Every process of the run is gone: what it left in scratch can no longer change.
       if (!spec.fetch_files.empty())
         write_fetched(ch.files_fd, read_run_files("", spec.fetch_files, spec.limits.output_bytes));

@@ -10,7 +10,9 @@ namespace crucible::sandbox::jail {
 
 // Descriptors init inherits from the supervisor.
 struct InitChannels {
-  int go_fd;      // read: one byte before each run (the first once id maps and cgroups exist)
+  int go_fd;      // read: one byte once id maps and cgroups exist, then one before each run
+                  // after the first
+  int setup_fd;   // read: the request's trees (SCM_RIGHTS), then its spec (protocol.hpp)
   int status_fd;  // write: StatusMessage records
   int error_fd;   // write: a setup error message (close-on-exec, so exec closes it)
   int stdout_fd, stderr_fd;
@@ -27,7 +29,13 @@ struct StatusMessage {
   long long max_rss_bytes;  // 'E': the program's own high-water RSS (from wait4)
 };
 
-// Runs in the cloned child; never returns.
-[[noreturn]] void run_init(const JailSpec& spec, const InitChannels& ch, const sock_fprog& filter);
+// Init's process name while parked (no request yet, nothing of a user's has run) and once it
+// has its request: a parked jail is the helper's, not a leftover of some run.
+inline constexpr const char* kParkedInitName = "crucible-park";
+inline constexpr const char* kInitName = "crucible-init";
+
+// Runs in the cloned child; never returns. Builds what does not depend on the request first,
+// then waits for it on setup_fd (exits quietly if that closes first).
+[[noreturn]] void run_init(const InitChannels& ch, const sock_fprog& filter);
 
 }  // namespace crucible::sandbox::jail

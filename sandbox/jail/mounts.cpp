@@ -1,6 +1,7 @@
 #include "sandbox/jail/mounts.hpp"
 
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -24,6 +25,9 @@ constexpr const char* kStage = "/tmp";
 void check(int rc, const std::string& what) {
   if (rc != 0) throw SandboxFailure(errno_message("jail: " + what, errno));
 }
+
+// Where the host's root stays, inside the new root, between build_base_root and finish_root.
+constexpr const char* kHostDir = "/.host";
 
 std::string staged(const std::string& inside) {
   return std::string(kStage) + inside;
@@ -70,21 +74,23 @@ void bind_mount(const std::string& source, const std::string& target, bool writa
   check(::mount(nullptr, target.c_str(), nullptr, flags, nullptr), "remount " + target);
 }
 
-// A host path that is a symlink (merged /usr: /bin -> usr/bin) is copied as a symlink.
-void replicate(const std::string& host_path) {
+// A host path (seen under `host_root`) bound at the same path under `root`; a symlink (merged
+// /usr: /bin -> usr/bin) is copied as a symlink.
+void replicate(const std::string& host_root, const std::string& root, const std::string& path) {
+  std::string source = host_root + path;
   struct stat st {};
-  if (::lstat(host_path.c_str(), &st) != 0) return;
-  std::string target = staged(host_path);
+  if (::lstat(source.c_str(), &st) != 0) return;
+  std::string target = root + path;
   if (S_ISLNK(st.st_mode)) {
     char link[4096];
-    ssize_t n = ::readlink(host_path.c_str(), link, sizeof link - 1);
-    check(n < 0 ? -1 : 0, "readlink " + host_path);
+    ssize_t n = ::readlink(source.c_str(), link, sizeof link - 1);
+    check(n < 0 ? -1 : 0, "readlink " + path);
     link[n] = '\0';
     make_dirs(target.substr(0, target.rfind('/')));
     check(::symlink(link, target.c_str()), "symlink " + target);
     return;
   }
-  bind_mount(host_path, target, false, S_ISDIR(st.st_mode), host_path);
+  bind_mount(source, target, false, S_ISDIR(st.st_mode), source);
 }
 
 void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) {
@@ -94,6 +100,14 @@ void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) 
   std::string opts = "size=" + std::to_string(size_bytes) + ",mode=" + mode_text;
   check(::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()),
         "tmpfs " + target);
+}
+
+// Mounts a detached tree (detach_tree, made by the supervisor) at `target`.
+void attach_tree(int tree, const std::string& target) {
+  make_dirs(target);
+  check(static_cast<int>(
+            ::syscall(SYS_move_mount, tree, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH)),
+        "attach " + target);
 }
 
 void write_etc(const char* name, const char* text) {
@@ -166,22 +180,26 @@ bool valid_work_file_name(const std::string& name) {
   return name.find('\0') == std::string::npos;
 }
 
-int open_box(const std::string& box_dir) {
-  int fd = ::open(box_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  check(fd < 0 ? -1 : 0, "cannot open the box directory " + box_dir);
-  return fd;
+unique_fd detach_tree(const std::string& dir, bool writable) {
+  unique_fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, dir.c_str(),
+                                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)));
+  if (!tree) throw SandboxFailure(errno_message("jail: cannot open the directory " + dir, errno));
+  mount_attr attr{};
+  attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (writable ? 0 : MOUNT_ATTR_RDONLY);
+  if (::syscall(SYS_mount_setattr, tree.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+                sizeof attr) != 0)
+    throw SandboxFailure(errno_message("jail: cannot set the flags of " + dir, errno));
+  return tree;
 }
 
-void build_root(const JailSpec& spec, int box_fd, int data_fd) {
+void build_base_root() {
   // Nothing we mount may propagate back to the host.
   check(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make mounts private");
   mount_tmpfs(kStage, 4 << 20, 0755);
   for (const auto& entry : root_table()) {
     if (entry.optional && ::access(entry.path, F_OK) != 0) continue;
-    replicate(entry.path);
+    replicate("", kStage, entry.path);
   }
-  for (const auto& path : spec.extra_ro_paths)
-    if (::access(path.c_str(), F_OK) == 0) replicate(path);
 
   // Our own /etc files: no host accounts, no host names.
   write_etc("passwd",
@@ -203,26 +221,26 @@ void build_root(const JailSpec& spec, int box_fd, int data_fd) {
   check(::mount("proc", staged("/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
         "mount /proc");
 
-  mount_scratch(spec, kStage);
-
-  std::string box_source = "/proc/self/fd/" + std::to_string(box_fd);
-  bind_mount(box_source, staged("/box"), spec.box_writable, true, box_source);
-  if (data_fd >= 0) {
-    std::string data_source = "/proc/self/fd/" + std::to_string(data_fd);
-    bind_mount(data_source, staged("/data"), false, true, data_source);
-  }
+  // The staging root becomes / now; the host stays reachable under kHostDir until the
+  // request's own paths are bound (finish_root), and no program runs before it is gone.
+  make_dirs(staged(kHostDir));
+  check(::chdir(kStage), "chdir to the new root");
+  check(static_cast<int>(::syscall(SYS_pivot_root, ".", kHostDir + 1)), "pivot_root");
+  check(::chdir("/"), "chdir /");
 }
 
-void enter_root(const std::string& cwd) {
-  check(::chdir(kStage), "chdir to the new root");
-  // pivot_root(".", ".") stacks the old root under the new one; detaching it drops the host.
-  check(static_cast<int>(::syscall(SYS_pivot_root, ".", ".")), "pivot_root");
-  check(::umount2(".", MNT_DETACH), "detach the host root");
-  check(::chdir("/"), "chdir /");
+void finish_root(const JailSpec& spec, int box_tree, int data_tree) {
+  for (const auto& path : spec.extra_ro_paths)
+    if (::access((std::string(kHostDir) + path).c_str(), F_OK) == 0) replicate(kHostDir, "", path);
+  mount_scratch(spec, "");
+  attach_tree(box_tree, "/box");
+  if (data_tree >= 0) attach_tree(data_tree, "/data");
+  check(::umount2(kHostDir, MNT_DETACH), "detach the host root");
+  check(::rmdir(kHostDir), "remove the host's mount point");
   check(::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
                 nullptr),
         "make / read-only");
-  check(::chdir(cwd.c_str()), "chdir " + cwd);
+  check(::chdir(spec.cwd.c_str()), "chdir " + spec.cwd);
 }
 
 void reset_scratch(const JailSpec& spec) {

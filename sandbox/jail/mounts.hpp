@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/unique_fd.hpp"
 #include "sandbox/jail/spec.hpp"
 
 namespace crucible::sandbox::jail {
@@ -36,19 +37,21 @@ std::optional<std::pair<std::string, std::string>> split_scratch_path(const std:
 // A relative path with no empty, "." or ".." parts: safe to create under /work.
 bool valid_work_file_name(const std::string& name);
 
-// Opens the host box directory as an O_PATH descriptor. Called in the new mount namespace
-// (a descriptor from the old one cannot be bound) while still host uid 0, so a box under
-// a root-only directory is reachable. Throws SandboxFailure.
-int open_box(const std::string& box_dir);
+// Supervisor side (the host's mount namespace, host root): a detached copy of the mount
+// tree at `dir` (open_tree), nosuid and nodev, read-only unless `writable`, for init to
+// attach. Made by the supervisor because init, already uid 0 of its own namespace, cannot
+// pass a directory only the host's root may enter. Throws SandboxFailure.
+unique_fd detach_tree(const std::string& dir, bool writable);
 
-// Builds the new root under the staging directory. `box_fd` is an O_PATH descriptor of the
-// host box directory, opened before the staging tmpfs could hide its path.
-// Throws SandboxFailure naming the mount that failed.
-// `data_fd` (or -1) is the same for spec.data_dir, bound read-only at /data.
-void build_root(const JailSpec& spec, int box_fd, int data_fd);
+// Init side, ahead of any request: the spec-independent root (tmpfs, read-only binds of
+// root_table, /etc files, /dev, /proc), pivoted into; the host stays reachable inside it
+// until finish_root. Throws SandboxFailure naming the mount that failed.
+void build_base_root();
 
-// pivot_root into the staging root, detach the host tree, make / read-only, chdir(cwd).
-void enter_root(const std::string& cwd);
+// Init side, once the request is known: the spec's extra read-only paths, the scratch places
+// with the request's files, the box tree at /box and the data tree (or -1) at /data; then the
+// host is detached, / made read-only and the working directory entered.
+void finish_root(const JailSpec& spec, int box_tree, int data_tree);
 
 // Between two runs of one jail: every scratch place fresh (/work with the request's files).
 void reset_scratch(const JailSpec& spec);

@@ -33,8 +33,8 @@ std::vector<RlimitRow> rlimit_table(const Limits& limits) {
   };
 }
 
-const char* apply_rlimits(const Limits& limits) {
-  for (const auto& row : rlimit_table(limits)) {
+const char* apply_rlimits(const std::vector<RlimitRow>& rows) {
+  for (const auto& row : rows) {
     rlimit rl{row.soft, row.hard};
     if (setrlimit(row.resource, &rl) != 0) return row.name;
   }

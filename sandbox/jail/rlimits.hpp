@@ -22,8 +22,10 @@ struct RlimitRow {
 
 std::vector<RlimitRow> rlimit_table(const Limits& limits);
 
-// Applies every row; returns the name of the first one that failed, or nullptr.
-const char* apply_rlimits(const Limits& limits);
+// Applies every row; returns the name of the first one that failed, or nullptr. Takes the
+// table made beforehand: it runs in the program's child, which shares init's memory until
+// exec and so must not allocate.
+const char* apply_rlimits(const std::vector<RlimitRow>& rows);
 
 // Counters the kernel keeps per user and charges up the user-namespace chain, so a run's
 // use also counts against the host's root (the owner of the jail's user namespace): left at

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,20 +19,44 @@
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/clock.hpp"
+#include "sandbox/jail/fd_passing.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/jail.hpp"
+#include "sandbox/jail/mounts.hpp"
 #include "sandbox/jail/protocol.hpp"
 
 namespace crucible::sandbox::jail {
+
+// Both ends of a pipe.
+struct SupervisorPipe {
+  unique_fd read, write;
+};
+using Pipe = SupervisorPipe;
+
+// A started jail from the supervisor's side: the run's cgroup, the jail's init (pid -1 when
+// it never started) and the supervisor's ends of init's channels.
+struct ParkedJail::State {
+  RunCgroup cg;
+  pid_t init = -1;
+  Pipe out, err, status, error, go, files;
+  unique_fd setup;          // the supervisor's end of init's setup socket: trees, then the spec
+  std::string setup_error;  // the first run reports it
+  bool killed = false;
+  long long kill_ns = 0;
+
+  void kill_tree() {
+    if (killed || init < 0) return;
+    ::kill(init, SIGKILL);  // init is the pid namespace's init: all die with it
+    killed = true;
+    kill_ns = monotonic_ns();
+  }
+};
+
 namespace {
 
 constexpr long long kSetupTimeoutNs = 10'000'000'000LL;  // namespaces + mounts, normally ~1 ms
 constexpr long long kDrainTimeoutNs = 2'000'000'000LL;   // after the tree is dead
 constexpr long long kCpuPollNs = 20'000'000LL;
-
-struct Pipe {
-  unique_fd read, write;
-};
 
 Pipe make_pipe(int flags = O_CLOEXEC) {
   int fds[2];
@@ -79,23 +104,7 @@ void close_all_except(std::initializer_list<int> keep) {
   ::close_range(next, ~0U, 0);
 }
 
-// A started jail from the supervisor's side: the run's cgroup, the jail's init (pid -1 when
-// it never started) and the supervisor's ends of init's channels.
-struct Jail {
-  RunCgroup cg;
-  pid_t init = -1;
-  Pipe out, err, status, error, go, files;
-  std::string setup_error;  // the first run reports it
-  bool killed = false;
-  long long kill_ns = 0;
-
-  void kill_tree() {
-    if (killed || init < 0) return;
-    ::kill(init, SIGKILL);  // init is the pid namespace's init: all die with it
-    killed = true;
-    kill_ns = monotonic_ns();
-  }
-};
+using Jail = ParkedJail::State;
 
 // What carries from one run of the jail to the next: counters at the end of the previous
 // run (each run is measured from there) and init's status stream.
@@ -106,20 +115,29 @@ struct Carried {
   bool status_open = true;
 };
 
-// The isolation order, first half: the run's cgroup, then the namespaces (clone), init's
-// channels and nothing else of the helper's, the id maps, the cgroup around init. Init then
-// waits for the go byte (jail.cpp does the rest inside).
-Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
+// The isolation order, first half, done ahead of the request: the run's cgroup, then the
+// namespaces (clone), init's channels and nothing else of the helper's, the id maps, the
+// cgroup around init. The go byte then lets init build the spec-independent root; it waits
+// for the request on its setup socket (jail.cpp does the rest inside).
+Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   Jail jail;
   try {
     jail.cg = cgroups.slot(slot, "run-" + std::to_string(::getpid()));
-    jail.cg.prepare(spec.limits);
+    // A reused slot still holds its last run's limits: init builds its root under the
+    // defaults, and the request's own limits are set before its program starts.
+    jail.cg.prepare(Limits{});
   } catch (const std::exception& e) {
     jail.setup_error = e.what();
     return jail;
   }
   Pipe out = make_pipe(), err = make_pipe(), status = make_pipe(), error = make_pipe(),
        go = make_pipe(), files = make_pipe();
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    jail.setup_error = errno_message("jail: socketpair", errno);
+    return jail;
+  }
+  unique_fd setup(pair[0]), init_setup(pair[1]);
   // clone with fork semantics (no new stack): the child continues here as the jail's init.
   long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
@@ -131,18 +149,19 @@ Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock
   if (init == 0) {
     // Keep only init's own ends: the helper's sockets are none of the jail's business.
     out.read.release(), err.read.release(), status.read.release(), error.read.release(),
-        go.write.release(), files.read.release();
-    close_all_except({go.read.get(), status.write.get(), error.write.get(), out.write.get(),
-                      err.write.get(), files.write.get()});
-    InitChannels ch{go.read.get(),   status.write.get(), error.write.get(),
-                    out.write.get(), err.write.get(),    files.write.get()};
-    run_init(spec, ch, filter);
+        go.write.release(), files.read.release(), setup.release();
+    close_all_except({go.read.get(), init_setup.get(), status.write.get(), error.write.get(),
+                      out.write.get(), err.write.get(), files.write.get()});
+    InitChannels ch{go.read.get(),   init_setup.get(), status.write.get(), error.write.get(),
+                    out.write.get(), err.write.get(),  files.write.get()};
+    run_init(ch, filter);
   }
   jail.init = init;
   out.write.reset(), err.write.reset(), status.write.reset(), error.write.reset(), go.read.reset(),
-      files.write.reset();
+      files.write.reset(), init_setup.reset();
   jail.out = std::move(out), jail.err = std::move(err), jail.status = std::move(status);
   jail.error = std::move(error), jail.go = std::move(go), jail.files = std::move(files);
+  jail.setup = std::move(setup);
   jail.setup_error = write_id_maps(init);
   if (jail.setup_error.empty()) {
     try {
@@ -151,6 +170,9 @@ Jail start(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock
       jail.setup_error = e.what();
     }
   }
+  char byte = 'g';
+  if (jail.setup_error.empty() && ::write(jail.go.write.get(), &byte, 1) != 1)
+    jail.setup_error = "jail: cannot release init";
   for (int fd : {jail.out.read.get(), jail.err.read.get(), jail.status.read.get(),
                  jail.error.read.get(), jail.files.read.get()})
     set_nonblocking(fd);
@@ -176,8 +198,8 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
   if (run == 0 && !jail.setup_error.empty()) {
     jail.kill_tree();
     report.setup_error = jail.setup_error;
-  } else {
-    if (run > 0) jail.cg.start_next_run();  // peak and OOM counted from here
+  } else if (run > 0) {
+    jail.cg.start_next_run();  // peak and OOM counted from here
     char byte = 'g';
     if (::write(jail.go.write.get(), &byte, 1) != 1)
       report.setup_error = "jail: cannot release init";
@@ -288,19 +310,49 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
   return report;
 }
 
+// The request reaches the parked jail: its limits on the cgroup (the counters start here),
+// its box and data directories as detached trees, then the spec itself, which releases init.
+// Failures become the first run's setup error.
+void send_request(JailSpec& spec, Jail& jail, Carried& carried) {
+  if (!jail.setup_error.empty()) return;
+  try {
+    jail.cg.prepare(spec.limits);
+    carried.cpu_before = jail.cg.cpu_seconds();
+    std::vector<unique_fd> trees;
+    trees.push_back(detach_tree(spec.box_dir, spec.box_writable));
+    if (!spec.data_dir.empty()) trees.push_back(detach_tree(spec.data_dir, false));
+    std::vector<int> fds;
+    for (const auto& t : trees) fds.push_back(t.get());
+    if (!send_fds(jail.setup.get(), fds) || !write_spec(jail.setup.get(), spec))
+      jail.setup_error = "jail: init ended before the request reached it";
+  } catch (const std::exception& e) {
+    jail.setup_error = e.what();
+  }
+  jail.setup.reset();
+  // Init holds the inputs now; the caller counted them.
+  spec.inputs.clear();
+  spec.inputs.shrink_to_fit();
+}
+
+// Kills what is left of the jail and reaps init: afterwards its pid namespace is empty.
+void end_jail(Jail& jail) {
+  jail.go.write.reset();  // init sees EOF and exits, or was killed already
+  jail.setup.reset();     // a parked init that never got a request exits too
+  jail.kill_tree();
+  int wstatus = 0;
+  while (jail.init > 0 && ::waitpid(jail.init, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+}
+
 // The isolation order, second half: every input in turn (stopping at a run that hit a
-// limit), then the whole tree killed and init reaped, so the reports are final.
-std::vector<JailReport> watch(const JailSpec& spec, Jail& jail) {
+// limit).
+std::vector<JailReport> watch(JailSpec& spec, Jail& jail) {
   std::vector<JailReport> reports;
   Carried carried;
   size_t runs = std::max<size_t>(1, spec.inputs.size());
+  send_request(spec, jail, carried);
   for (size_t run = 0; run < runs && !jail.killed; ++run)
     reports.push_back(watch_run(spec, jail, carried, run));
-  jail.go.write.reset();  // init sees EOF and exits, or was killed already
-  jail.kill_tree();
-  int wstatus = 0;
-  while (::waitpid(jail.init, &wstatus, 0) < 0 && errno == EINTR) {
-  }
   return reports;
 }
 
@@ -312,19 +364,31 @@ JailReport setup_failure(const std::string& why) {
 
 }  // namespace
 
-bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
-               const std::function<void(const std::vector<JailReport>&)>& deliver) {
-  if (spec.argv.empty()) {
-    deliver({setup_failure("jail: empty argv")});
-    return true;
+ParkedJail::ParkedJail(const CgroupHost& cgroups, int slot, const sock_fprog& filter)
+    : state_(std::make_unique<State>(start(cgroups, slot, filter))) {}
+
+ParkedJail::~ParkedJail() = default;
+
+bool ParkedJail::run(JailSpec spec,
+                     const std::function<void(const std::vector<JailReport>&)>& deliver) {
+  Jail& jail = *state_;
+  if (spec.argv.empty()) jail.setup_error = "jail: empty argv";
+  if (jail.init < 0) {
+    deliver({setup_failure(jail.setup_error)});
+    return jail.cg.release();
   }
-  Jail jail = start(spec, cgroups, slot, filter);
-  // Every process of the jail is gone once watch returns (init was reaped, so its pid
-  // namespace is empty): the reports are final, and cleaning the slot can happen after the
-  // caller has them.
-  deliver(jail.init < 0 ? std::vector<JailReport>{setup_failure(jail.setup_error)}
-                        : watch(spec, jail));
+  std::vector<JailReport> reports = watch(spec, jail);
+  // Every process of the jail is gone once end_jail returns (init was reaped, so its pid
+  // namespace is empty): the reports are final and nothing of the run is left when the caller
+  // has them; cleaning the slot happens after.
+  end_jail(jail);
+  deliver(reports);
   return jail.cg.release();
+}
+
+bool ParkedJail::abandon() {
+  end_jail(*state_);
+  return state_->cg.release();
 }
 
 }  // namespace crucible::sandbox::jail

@@ -1,11 +1,13 @@
-// One run, from the supervisor's side: make the run's cgroup, clone the namespaces,
-// feed stdin, collect capped stdout/stderr, enforce wall and CPU time, kill the whole tree
-// at the end, measure, clean up. Runs in a process forked from the jail helper.
+// One jail, from the supervisor's side: make the run's cgroup, clone the namespaces (both
+// ahead of the request), hand init the request, collect capped stdout/stderr, enforce wall
+// and CPU time, kill the whole tree at the end, measure, clean up. Runs in a process forked
+// from the jail helper.
 #pragma once
 
 #include <linux/filter.h>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "sandbox/jail/cgroup.hpp"
@@ -13,12 +15,32 @@
 
 namespace crucible::sandbox::jail {
 
-// Runs every input of `spec` in one jail (see spec.hpp) and calls `deliver` with one report
-// per run as soon as they are complete, before the slot is cleaned (off the caller's
-// critical path). Reports stop early when a run hit a limit. `slot` is the cgroup slot the
-// helper assigned (see CgroupHost::slot); `filter` the seccomp program compiled once.
-// Returns false if the slot could not be cleaned (the helper must not reuse it).
-bool supervise(const JailSpec& spec, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
-               const std::function<void(const std::vector<JailReport>&)>& deliver);
+// A jail made ahead of its request, in a process forked from the helper before the request
+// came: the run's cgroup slot, init cloned into fresh namespaces (joined to the cgroup, its
+// id maps written) and the part of the root that no request changes already built. The
+// request then costs only its own limits, mounts and program.
+class ParkedJail {
+ public:
+  // `slot` is the cgroup slot the helper assigned (see CgroupHost::slot); `filter` the
+  // seccomp program compiled once. Failures are kept and reported by run().
+  ParkedJail(const CgroupHost& cgroups, int slot, const sock_fprog& filter);
+  ~ParkedJail();
+  ParkedJail(const ParkedJail&) = delete;
+  ParkedJail& operator=(const ParkedJail&) = delete;
+
+  // Runs every input of `spec` in the jail (see spec.hpp) and calls `deliver` with one
+  // report per run as soon as they are complete, before the slot is cleaned (off the
+  // caller's critical path). Reports stop early when a run hit a limit. Returns false if the
+  // slot could not be cleaned (the helper must not reuse it). Call once.
+  bool run(JailSpec spec, const std::function<void(const std::vector<JailReport>&)>& deliver);
+
+  // No request will come: ends init and cleans the slot; false as for run().
+  bool abandon();
+
+  struct State;  // supervisor.cpp's own
+
+ private:
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace crucible::sandbox::jail

@@ -7,6 +7,7 @@
 
 #include "base/files.hpp"
 #include "sandbox/jail/identity.hpp"
+#include "sandbox/jail/jail.hpp"
 
 namespace crucible::testing {
 namespace fs = std::filesystem;
@@ -21,23 +22,46 @@ sandbox::Sandbox& shared_sandbox() {
   return sb;
 }
 
+namespace {
+
+std::string process_name(const std::string& pid) {
+  std::ifstream comm("/proc/" + pid + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+// The helper's jail made ahead of the next request: its init, uid kHostInitUid, named so,
+// has run nothing of anyone's yet.
+bool is_parked_init(const std::string& pid, unsigned real_uid) {
+  return real_uid == sandbox::jail::kHostInitUid &&
+         process_name(pid) == sandbox::jail::kParkedInitName;
+}
+
+unsigned real_uid(const std::string& pid) {
+  std::ifstream status("/proc/" + pid + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Uid:", 0) != 0) continue;
+    std::istringstream in(line.substr(4));
+    unsigned real = 0;
+    in >> real;
+    return real;
+  }
+  return ~0u;
+}
+
+}  // namespace
+
 std::vector<int> jailed_processes() {
   std::vector<int> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
     std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream status(e.path() / "status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("Uid:", 0) != 0) continue;
-      std::istringstream in(line.substr(4));
-      unsigned real = 0;
-      in >> real;
-      if (real == sandbox::jail::kHostSandboxUid || real == sandbox::jail::kHostInitUid)
-        out.push_back(std::stoi(name));
-      break;
-    }
+    unsigned real = real_uid(name);
+    if (real != sandbox::jail::kHostSandboxUid && real != sandbox::jail::kHostInitUid) continue;
+    if (!is_parked_init(name, real)) out.push_back(std::stoi(name));
   }
   return out;
 }
@@ -60,8 +84,15 @@ std::vector<std::string> leftover_run_cgroups() {
       if (parent.rfind("crucible-", 0) != 0) continue;
       std::ifstream procs(it->path() / "cgroup.procs");
       std::string pid;
-      bool holds_tasks = static_cast<bool>(procs >> pid);
-      if (name.rfind("run-", 0) == 0 || holds_tasks) out.push_back(it->path());
+      bool holds_tasks = false, parked = false;
+      while (procs >> pid) {
+        if (is_parked_init(pid, real_uid(pid)))
+          parked = true;
+        else
+          holds_tasks = true;
+      }
+      // A parked jail's group (a slot, or on v2 its own run- group) is in use, not left over.
+      if ((name.rfind("run-", 0) == 0 && !parked) || holds_tasks) out.push_back(it->path());
     }
   }
   return out;

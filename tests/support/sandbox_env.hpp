@@ -14,9 +14,11 @@ namespace crucible::testing {
 // A Sandbox whose compile cache lives in a temporary directory removed at exit.
 sandbox::Sandbox& shared_sandbox();
 
-// Host processes running as the jail's uids (there should be none between runs).
+// Host processes running as the jail's uids (there should be none between runs but the
+// helper's parked jail, which is not counted).
 std::vector<int> jailed_processes();
-// Crucible cgroups still holding tasks, and per-run (v2) groups not removed.
+// Crucible cgroups still holding tasks, and per-run (v2) groups not removed (the parked
+// jail's group excepted).
 std::vector<std::string> leftover_run_cgroups();
 // Staging directories left in the shared sandbox's compile cache.
 std::vector<std::string> leftover_staging_dirs();

@@ -1,0 +1,22 @@
+// Descriptors between processes over a Unix stream socket (SCM_RIGHTS): the library hands the
+// helper a request socket, the helper hands it to a prepared supervisor, and the supervisor
+// hands init the detached mount trees of the run's box and data directories.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "base/unique_fd.hpp"
+
+namespace crucible::sandbox::jail {
+
+// Sends one byte carrying `fds` (at most kMaxPassedFds); false if the peer is gone.
+bool send_fds(int socket, const std::vector<int>& fds);
+
+// Receives one message from send_fds; nullopt on EOF or error. The descriptors arrive
+// close-on-exec.
+std::optional<std::vector<unique_fd>> receive_fds(int socket);
+
+inline constexpr size_t kMaxPassedFds = 4;
+
+}  // namespace crucible::sandbox::jail

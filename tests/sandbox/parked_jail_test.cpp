@@ -1,0 +1,119 @@
+// The helper prepares each jail before its request arrives (supervisor.hpp: ParkedJail):
+// what a request brings (its box) must still be what its run sees, a box only the host's
+// root may reach must still be bound, and ending the client must end the parked jail too.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "base/files.hpp"
+#include "sandbox/jail/client.hpp"
+#include "sandbox/jail/jail.hpp"
+
+namespace crucible::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using sandbox::jail::JailClient;
+using sandbox::jail::JailSpec;
+
+std::string cat_in_jail(JailClient& jail, const fs::path& box) {
+  JailSpec spec;
+  spec.argv = {"/bin/cat", "/box/f"};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.box_dir = box;
+  auto r = jail.run(spec);
+  EXPECT_TRUE(r.setup_error.empty()) << r.setup_error;
+  return r.stdout_data;
+}
+
+fs::path make_box(const fs::path& parent, const std::string& content) {
+  fs::path box = parent / "box";
+  fs::create_directory(box);
+  ::chmod(box.c_str(), 0755);
+  std::ofstream(box / "f") << content;
+  ::chmod((box / "f").c_str(), 0644);
+  return box;
+}
+
+std::optional<pid_t> parent_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("PPid:", 0) == 0) return std::stoi(line.substr(5));
+  return std::nullopt;
+}
+
+std::string name_of(pid_t pid) {
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+// The parked init of `helper`'s next jail: a child of the helper's child.
+std::optional<pid_t> parked_init_of(pid_t helper) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (name_of(pid) != sandbox::jail::kParkedInitName) continue;
+    auto supervisor = parent_of(pid);
+    if (supervisor && parent_of(*supervisor) == helper) return pid;
+  }
+  return std::nullopt;
+}
+
+TEST(ParkedJail, EachRunSeesTheBoxItsRequestBrought) {
+  JailClient jail;
+  for (const char* content : {"first", "second", "third"}) {
+    TempDir dir(temp_root(), "crucible-parked-");
+    ::chmod(dir.path().c_str(), 0755);
+    // The box is made after the jail that runs it was prepared.
+    EXPECT_EQ(cat_in_jail(jail, make_box(dir.path(), content)), content);
+  }
+}
+
+TEST(ParkedJail, ABoxUnderADirectoryOnlyTheHostRootEntersIsBound) {
+  JailClient jail;
+  TempDir dir(temp_root(), "crucible-parked-");
+  ::chmod(dir.path().c_str(), 0700);  // init is not the host's root: the supervisor opens it
+  EXPECT_EQ(cat_in_jail(jail, make_box(dir.path(), "private")), "private");
+}
+
+TEST(ParkedJail, AMissingBoxIsASetupErrorNamingIt) {
+  JailClient jail;
+  JailSpec spec;
+  spec.argv = {"/bin/true"};
+  spec.box_dir = "/nonexistent/crucible-box";
+  auto r = jail.run(spec);
+  EXPECT_NE(r.setup_error.find("/nonexistent/crucible-box"), std::string::npos) << r.setup_error;
+  // The next request gets a fresh jail.
+  TempDir dir(temp_root(), "crucible-parked-");
+  ::chmod(dir.path().c_str(), 0755);
+  EXPECT_EQ(cat_in_jail(jail, make_box(dir.path(), "after")), "after");
+}
+
+TEST(ParkedJail, EndingTheClientEndsItsParkedJail) {
+  std::optional<pid_t> init;
+  {
+    JailClient jail;
+    TempDir dir(temp_root(), "crucible-parked-");
+    ::chmod(dir.path().c_str(), 0755);
+    EXPECT_EQ(cat_in_jail(jail, make_box(dir.path(), "x")), "x");
+    for (int attempt = 0; attempt < 500 && !init; ++attempt) {
+      init = parked_init_of(jail.helper_pid());
+      if (!init) ::usleep(10'000);
+    }
+    ASSERT_TRUE(init) << "no jail was prepared for the next request";
+  }
+  EXPECT_FALSE(fs::exists("/proc/" + std::to_string(*init)))
+      << "the parked jail outlived its helper";
+}
+
+}  // namespace
+}  // namespace crucible::testing

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstring>
+#include <string_view>
 
 namespace crucible::sandbox {
 namespace {
@@ -79,6 +80,22 @@ Outcome classify_run(const jail::JailReport& r, const Limits& limits,
       set(o, Verdict::RuntimeError, "signal", "killed by " + signal_name(r.term_signal));
   }
   return o;
+}
+
+std::optional<Outcome> syntax_error_of_run(const jail::JailReport& r,
+                                           const languages::SyntaxErrorInRun& rule) {
+  if (!r.setup_error.empty() || !r.exited || r.exit_code != rule.exit_code || r.stdout_exceeded ||
+      r.stderr_exceeded)
+    return std::nullopt;
+  if (!rule.unless.empty() && r.stderr_data.find(rule.unless) != std::string::npos)
+    return std::nullopt;
+  std::string_view err = r.stderr_data;
+  while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.remove_suffix(1);
+  std::string_view last =
+      err.substr(err.rfind('\n') == std::string_view::npos ? 0 : err.rfind('\n') + 1);
+  for (const auto& prefix : rule.last_line_prefixes)
+    if (last.starts_with(prefix)) return classify_compile(r);
+  return std::nullopt;
 }
 
 Outcome classify_compile(const jail::JailReport& r) {

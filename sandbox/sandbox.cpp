@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -96,7 +97,7 @@ Sandbox::Sandbox(SandboxOptions options)
       cache_(options.cache_dir, options.cache_entries) {}
 
 Program Sandbox::prepare(const std::string& language, const std::string& source,
-                         const std::string& filename) {
+                         const std::string& filename, SyntaxCheck check) {
   if (source.size() > kMaxSourceBytes)
     throw InvalidRequest("source is " + std::to_string(source.size()) + " bytes; the limit is " +
                          std::to_string(kMaxSourceBytes));
@@ -107,16 +108,20 @@ Program Sandbox::prepare(const std::string& language, const std::string& source,
   const auto& lang = *p.language;
   p.entry = lang.entry_for(source);
   // Everything the build depends on: the compiler's argv and environment (GOPATH, ...).
+  p.syntax_checked_by_runs = check == SyntaxCheck::InFirstRun && lang.syntax_error_in_run;
   std::string key = sha256_hex(lang.name + '\0' + nlohmann::json(lang.compile.argv).dump() + '\0' +
                                nlohmann::json(lang.env).dump() + '\0' + lang.source_file + '\0' +
                                p.entry + '\0' + toolchain_stamp(lang.compile.argv) + '\0' + source);
-  p.compile = compile(lang, source, p.entry, key, p.box_dir);
+  // An unchecked source is cached apart: a checked prepare must never take it as checked.
+  if (p.syntax_checked_by_runs) key = sha256_hex(key + "\0unchecked");
+  p.compile = compile(lang, source, p.entry, key, p.box_dir, !p.syntax_checked_by_runs);
   p.compile.language = lang.name;
   return p;
 }
 
 Outcome Sandbox::compile(const languages::Language& lang, const std::string& source,
-                         const std::string& entry, const std::string& key, std::string& box_dir) {
+                         const std::string& entry, const std::string& key, std::string& box_dir,
+                         bool check_syntax) {
   Outcome ok;
   ok.verdict = Verdict::Accepted;
   ok.reason = "ok";
@@ -141,7 +146,7 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
   Limits limits = lang.compile_limits();
   Placeholders ph = placeholders(lang, entry, limits);
   write_file(staged / ph.source_path.substr(5), source);
-  if (!lang.has_compile) {
+  if (!lang.has_compile || !check_syntax) {
     box_dir = cache_.commit(staged, key, true, "", 0).dir;
     return ok;
   }
@@ -227,9 +232,12 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
       reports.push_back(failed);
     }
     for (const auto& r : reports) {
-      Outcome o = classify_run(r, spec.limits, &lang);
+      std::optional<Outcome> syntax_error;
+      if (program.syntax_checked_by_runs)
+        syntax_error = syntax_error_of_run(r, *lang.syntax_error_in_run);
+      Outcome o = syntax_error ? *syntax_error : classify_run(r, spec.limits, &lang);
       o.language = lang.name;
-      o.compile_output = program.compile.compile_output;
+      if (!syntax_error) o.compile_output = program.compile.compile_output;
       o.compile_cached = program.compile.compile_cached;
       o.files = r.fetched;
       out.push_back(std::move(o));
@@ -288,8 +296,9 @@ Outcome Sandbox::probe_version(const languages::Language& language) {
 
 Outcome Sandbox::run(const RunRequest& request) {
   request.limits.validate();
-  return execute(prepare(request.language, request.source, request.filename), request.stdin_data,
-                 request.limits);
+  return execute(
+      prepare(request.language, request.source, request.filename, SyntaxCheck::InFirstRun),
+      request.stdin_data, request.limits);
 }
 
 }  // namespace crucible::sandbox

@@ -92,6 +92,18 @@ Language parse_language(const json& j, size_t index) {
       l.compile.argv = strings(j["compile"].at("argv"), where + ".compile.argv");
       l.compile.limits =
           limit_overrides(j["compile"].value("limits", json()), where + ".compile.limits");
+      if (j["compile"].contains("syntax_error_in_run")) {
+        const json& s = j["compile"]["syntax_error_in_run"];
+        SyntaxErrorInRun rule;
+        rule.exit_code = s.at("exit_code").get<int>();
+        rule.last_line_prefixes =
+            strings(s.at("last_line_prefixes"), where + ".compile.syntax_error_in_run");
+        rule.unless = s.value("unless", "");
+        if (rule.last_line_prefixes.empty())
+          throw InvalidRequest(where +
+                               ".compile.syntax_error_in_run.last_line_prefixes must not be empty");
+        l.syntax_error_in_run = rule;
+      }
     }
     if (j.contains("analysis") && !j["analysis"].is_null()) {
       const json& a = j["analysis"];

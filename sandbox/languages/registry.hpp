@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <regex>
 #include <string>
 #include <utility>
@@ -20,6 +21,16 @@ struct Step {
   std::vector<std::pair<std::string, double>> limits;  // overrides for this step
 };
 
+// How a syntax error of an interpreted language shows in its own run (the interpreter
+// parses the whole file before running any of it): an exit code and a last line of stderr
+// starting with one of `last_line_prefixes`, and no `unless` text (a traceback: the error
+// was raised while running, by code that compiles other code).
+struct SyntaxErrorInRun {
+  int exit_code = 1;
+  std::vector<std::string> last_line_prefixes;
+  std::string unless;
+};
+
 struct Language {
   std::string name;
   std::vector<std::string> aliases;
@@ -30,6 +41,9 @@ struct Language {
   std::string entry_default;
   bool has_compile = false;
   Step compile;
+  // Set when the compile step only checks syntax and a run tells the same apart: a new
+  // source may then skip the separate check (Sandbox::prepare, SyntaxCheck::InFirstRun).
+  std::optional<SyntaxErrorInRun> syntax_error_in_run;
   std::vector<std::string> run;
   std::vector<std::string> version;
   std::vector<std::string> env;

@@ -255,7 +255,8 @@ HttpResponse SandboxService::run(const HttpRequest& r) {
     }
   }
   opts.fetch_files = fetch_file_names(j);
-  Program program = sandbox_.prepare(req.language, req.source, req.filename);
+  Program program =
+      sandbox_.prepare(req.language, req.source, req.filename, Sandbox::SyntaxCheck::InFirstRun);
   Outcome o = sandbox_.execute(program, req.stdin_data, req.limits, opts);
   metrics_.count_verdict(verdict_name(o.verdict));
   return json_response(o.verdict == Verdict::SandboxError ? 500 : 200, o);

@@ -120,6 +120,39 @@ TEST(ClassifyCompile, Table) {
   EXPECT_EQ(classify_compile(broken).verdict, Verdict::SandboxError);
 }
 
+TEST(SyntaxErrorOfRun, TellsTheParsersErrorFromEverythingElse) {
+  languages::SyntaxErrorInRun rule;
+  rule.exit_code = 1;
+  rule.last_line_prefixes = {"SyntaxError:", "IndentationError:"};
+  rule.unless = "Traceback (most recent call last):";
+  auto with_stderr = [](int code, const char* err) {
+    JailReport r = exited(code);
+    r.stderr_data = err;
+    return r;
+  };
+  const char* parse_error =
+      "  File \"/box/main.py\", line 1\n    def f(:\n          ^\nSyntaxError: x\n";
+  auto ce = syntax_error_of_run(with_stderr(1, parse_error), rule);
+  ASSERT_TRUE(ce);
+  EXPECT_EQ(ce->verdict, Verdict::CompileError);
+  EXPECT_EQ(ce->reason, "compile");
+  EXPECT_EQ(ce->compile_output, parse_error);
+  EXPECT_TRUE(syntax_error_of_run(with_stderr(1, "IndentationError: unexpected indent"), rule));
+  // Raised while running (exec, import of a broken module): the run's own error.
+  EXPECT_FALSE(syntax_error_of_run(
+      with_stderr(1, "Traceback (most recent call last):\n  File ...\nSyntaxError: x\n"), rule));
+  EXPECT_FALSE(syntax_error_of_run(with_stderr(2, parse_error), rule));
+  EXPECT_FALSE(syntax_error_of_run(with_stderr(1, "SyntaxError: x\nthen more\n"), rule));
+  EXPECT_FALSE(syntax_error_of_run(with_stderr(1, "ValueError: SyntaxError: x"), rule));
+  JailReport killed = with_stderr(1, parse_error);
+  killed.exited = false;
+  killed.term_signal = SIGKILL;
+  EXPECT_FALSE(syntax_error_of_run(killed, rule));
+  JailReport flooded = with_stderr(1, parse_error);
+  flooded.stderr_exceeded = true;
+  EXPECT_FALSE(syntax_error_of_run(flooded, rule));
+}
+
 TEST(Verdicts, NamesRoundTrip) {
   for (int i = 0; i <= static_cast<int>(Verdict::SandboxError); ++i) {
     auto v = static_cast<Verdict>(i);

@@ -153,6 +153,26 @@ TEST(LanguagesCache, ConcurrentFirstCompilesOfOneSourceAllRun) {
   }
 }
 
+TEST(LanguagesSyntaxInRun, AnUncheckedSourceIsNeverTakenAsChecked) {
+  // Unique sources: nothing of another test's cache can answer for them.
+  std::string bad = "def f(:\n    pass\n# unchecked-then-checked\n";
+  auto run_first = run("python3", bad);
+  EXPECT_EQ(run_first.verdict, Verdict::CompileError) << run_first.message;
+  EXPECT_NE(run_first.compile_output.find("SyntaxError"), std::string::npos);
+  // The judge checks ahead: the run's unchecked cache entry must not pass for a checked one.
+  auto program = shared_sandbox().prepare("python3", bad);
+  EXPECT_EQ(program.compile.verdict, Verdict::CompileError);
+  EXPECT_NE(program.compile.compile_output.find("SyntaxError"), std::string::npos);
+}
+
+TEST(LanguagesSyntaxInRun, ASyntaxErrorRaisedWhileRunningIsTheRunsOwn) {
+  auto o = run("python3", "exec('def f(:')\n# raised while running\n");
+  EXPECT_EQ(o.verdict, Verdict::RuntimeError) << o.message;
+  auto good = run("python3", "print('ran once')\n# unchecked and fine\n");
+  EXPECT_EQ(good.verdict, Verdict::Accepted) << good.message;
+  EXPECT_EQ(good.stdout_data, "ran once\n");
+}
+
 TEST(LanguagesAuto, DetectsAndRuns) {
   auto o = run("auto", "package main\nimport \"fmt\"\nfunc main(){fmt.Println(\"auto\")}");
   EXPECT_EQ(o.language, "go");

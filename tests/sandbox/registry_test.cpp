@@ -17,6 +17,16 @@ TEST(Registry, BuiltinHasTheTwelveRequiredLanguages) {
     EXPECT_TRUE(names.count(want)) << want;
 }
 
+TEST(Registry, OnlyAPlainPythonRunShowsItsOwnSyntaxError) {
+  const auto& r = Registry::builtin();
+  ASSERT_TRUE(r.find("python3").syntax_error_in_run);
+  EXPECT_EQ(r.find("python3").syntax_error_in_run->exit_code, 1);
+  // pytest reports a broken test file its own way: its check stays a separate step.
+  EXPECT_FALSE(r.find("pytest").syntax_error_in_run);
+  EXPECT_TRUE(r.find("pytest").has_compile);
+  EXPECT_FALSE(r.find("c").syntax_error_in_run);
+}
+
 TEST(Registry, FindsByAliasCaseInsensitively) {
   const auto& r = Registry::builtin();
   EXPECT_EQ(r.find("py").name, "python3");
@@ -123,6 +133,10 @@ TEST(Registry, MalformedDocumentsNameTheProblem) {
        "'x' names no language declared before it"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"]}, {"name": "y", "like": 3}]})",
        "languages[1].like must be a language name"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "compile": {"argv": ["/bin/c"], "syntax_error_in_run": {"exit_code": 1, "last_line_prefixes": []}}}]})",
+       "syntax_error_in_run.last_line_prefixes must not be empty"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "compile": {"argv": ["/bin/c"], "syntax_error_in_run": {"last_line_prefixes": ["E:"]}}}]})",
+       "language 'x'"},
   };
   for (const auto& c : cases) {
     try {

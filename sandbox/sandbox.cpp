@@ -94,7 +94,9 @@ std::string other_scratch_places() {
 Sandbox::Sandbox(SandboxOptions options)
     : registry_(languages::Registry::builtin()),
       jail_(options.helper_path),
-      cache_(options.cache_dir, options.cache_entries) {}
+      cache_(options.cache_dir, options.cache_entries) {
+  jail_.prestart();  // the helper's setup overlaps the caller's first prepare
+}
 
 Program Sandbox::prepare(const std::string& language, const std::string& source,
                          const std::string& filename, SyntaxCheck check) {

@@ -207,16 +207,16 @@ template class Transformer<double>;
 
 void set_policy_threads(int threads) {
   if (threads < 1) throw InvalidRequest("the policy needs at least one thread");
-  openblas_set_num_threads(threads);
+  blas::set_num_threads(threads);
 }
 
 int policy_threads() {
-  return std::max(1, openblas_get_num_threads());
+  return std::max(1, blas::num_threads());
 }
 
 std::string kernel_name(Backend backend) {
   if (backend == Backend::Naive) return "naive";
-  const char* core = openblas_get_corename();
+  const char* core = blas::corename();
   return std::string("OpenBLAS ") + (core ? core : "(unknown core)");
 }
 

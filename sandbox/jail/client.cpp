@@ -48,6 +48,7 @@ JailClient::~JailClient() {
 
 void JailClient::stop_locked() {
   control_.reset();  // EOF tells the helper to exit
+  hello_pending_ = false;
   if (helper_pid_ > 0) {
     int status;
     while (::waitpid(helper_pid_, &status, 0) < 0 && errno == EINTR) {
@@ -56,7 +57,22 @@ void JailClient::stop_locked() {
   helper_pid_ = -1;
 }
 
+void JailClient::prestart() {
+  std::lock_guard lock(mu_);
+  if (control_) return;
+  try {
+    spawn_locked();
+  } catch (const std::exception&) {
+    // The first run starts it again and reports why it cannot.
+  }
+}
+
 void JailClient::start_locked() {
+  spawn_locked();
+  await_hello_locked();
+}
+
+void JailClient::spawn_locked() {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     throw SandboxFailure(errno_message("jail: socketpair", errno));
@@ -72,6 +88,11 @@ void JailClient::start_locked() {
   theirs.reset();
   helper_pid_ = pid;
   control_ = std::move(mine);
+  hello_pending_ = true;
+}
+
+void JailClient::await_hello_locked() {
+  hello_pending_ = false;
   Frame hello;
   try {
     hello = read_frame(control_.get(), 1 << 20);
@@ -106,7 +127,10 @@ std::vector<JailReport> JailClient::run_all(const JailSpec& spec) {
   {
     std::lock_guard lock(mu_);
     for (int attempt = 0; attempt < 2 && !conn; ++attempt) {
-      if (!control_) start_locked();
+      if (!control_)
+        start_locked();
+      else if (hello_pending_)
+        await_hello_locked();
       int fd = send_request_locked();
       if (fd >= 0) {
         conn.reset(fd);

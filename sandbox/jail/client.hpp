@@ -26,6 +26,11 @@ class JailClient {
   JailClient& operator=(const JailClient&) = delete;
   ~JailClient();
 
+  // Starts the helper now without waiting for it, so its setup (and the first jail it
+  // prepares) overlaps the caller's own work. Never throws: a helper that cannot start is
+  // reported by the first run.
+  void prestart();
+
   // One report per input of `spec`, in order; fewer when a run hit a limit (the jail
   // ends there). Never empty.
   std::vector<JailReport> run_all(const JailSpec& spec);
@@ -36,6 +41,8 @@ class JailClient {
 
  private:
   void start_locked();
+  void spawn_locked();
+  void await_hello_locked();
   void stop_locked();
   int send_request_locked();
 
@@ -43,6 +50,7 @@ class JailClient {
   std::mutex mu_;
   unique_fd control_;
   pid_t helper_pid_ = -1;
+  bool hello_pending_ = false;  // spawned by prestart(), its hello not read yet
 };
 
 // Resolves the helper's path as the constructor does; throws SandboxFailure if absent.

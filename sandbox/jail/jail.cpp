@@ -146,7 +146,6 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
   try {
     // The order is the design: each step relies on the ones above it. Everything up to
     // the request is done ahead of it, while the jail is parked.
-    ::prctl(PR_SET_NAME, kParkedInitName);
     if (!wait_for_go(ch.go_fd)) ::_exit(0);             // id maps written, cgroups joined
     become_namespace_root();                            // identity.cpp
     if (const char* failed = apply_namespace_limits())  // rlimits.cpp: while we hold the caps

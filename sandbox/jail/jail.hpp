@@ -29,8 +29,9 @@ struct StatusMessage {
   long long max_rss_bytes;  // 'E': the program's own high-water RSS (from wait4)
 };
 
-// Init's process name while parked (no request yet, nothing of a user's has run) and once it
-// has its request: a parked jail is the helper's, not a leftover of some run.
+// Init's process name while parked (no request yet, nothing of a user's has run; set from
+// the clone on) and once it has its request: a parked jail is the helper's, not a leftover
+// of some run.
 inline constexpr const char* kParkedInitName = "crucible-park";
 inline constexpr const char* kInitName = "crucible-init";
 

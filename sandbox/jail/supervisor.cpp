@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -24,6 +25,7 @@
 #include "sandbox/jail/jail.hpp"
 #include "sandbox/jail/mounts.hpp"
 #include "sandbox/jail/protocol.hpp"
+#include "sandbox/jail/scheduling.hpp"
 
 namespace crucible::sandbox::jail {
 
@@ -140,7 +142,12 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   unique_fd setup(pair[0]), init_setup(pair[1]);
   // clone with fork semantics (no new stack): the child continues here as the jail's init.
   long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+  // Init is named a parked jail from its first instant (it joins the cgroup at once).
+  char own_name[16] = {};
+  ::prctl(PR_GET_NAME, own_name);
+  ::prctl(PR_SET_NAME, kParkedInitName);
   pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  if (init != 0) ::prctl(PR_SET_NAME, own_name);
   if (init < 0) {
     jail.setup_error =
         errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);
@@ -315,6 +322,7 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
 // Failures become the first run's setup error.
 void send_request(JailSpec& spec, Jail& jail, Carried& carried) {
   if (!jail.setup_error.empty()) return;
+  set_scheduling(jail.init, SCHED_OTHER);  // init and the program it clones run as requests do
   try {
     jail.cg.prepare(spec.limits);
     carried.cpu_before = jail.cg.cpu_seconds();

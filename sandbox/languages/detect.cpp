@@ -68,7 +68,7 @@ Detection detect(const Registry& registry, const std::string& source, const std:
   double best = 0;
   for (const auto& l : registry.all()) {
     double score = 0;
-    for (const auto& [re, weight] : l.detect_patterns)
+    for (const auto& [re, weight] : l.detect_patterns.compiled())
       if (search_lines(head, re)) score += weight;
     d.scores.emplace_back(l.name, score);
     if (score > best) {

@@ -122,15 +122,10 @@ Language parse_language(const json& j, size_t index) {
     if (j.contains("detect")) {
       const json& d = j["detect"];
       l.shebang_words = strings(d.value("shebang", json()), where + ".detect.shebang");
-      for (const auto& p : d.value("patterns", json::array())) {
-        std::string re = p.at(0).get<std::string>();
-        try {
-          l.detect_patterns.emplace_back(
-              std::regex(re, std::regex::ECMAScript | std::regex::optimize), p.at(1).get<double>());
-        } catch (const std::regex_error& e) {
-          throw InvalidRequest(where + ".detect.patterns: bad regex '" + re + "': " + e.what());
-        }
-      }
+      std::vector<std::pair<std::string, double>> patterns;
+      for (const auto& p : d.value("patterns", json::array()))
+        patterns.emplace_back(p.at(0).get<std::string>(), p.at(1).get<double>());
+      l.detect_patterns = DetectPatterns(where + ".detect.patterns", std::move(patterns));
     }
   } catch (const json::exception& e) {
     throw InvalidRequest(where + ": " + e.what());
@@ -182,7 +177,33 @@ Limits Language::compile_limits() const {
   return with_overrides(Limits{}, compile.limits, false);
 }
 
-Registry Registry::parse(const std::string& json_text) {
+struct DetectPatterns::Compiled {
+  std::once_flag once;
+  std::vector<std::pair<std::regex, double>> patterns;
+};
+
+DetectPatterns::DetectPatterns(std::string where, std::vector<std::pair<std::string, double>> texts)
+    : where_(std::move(where)), texts_(std::move(texts)), compiled_(std::make_shared<Compiled>()) {}
+
+const std::vector<std::pair<std::regex, double>>& DetectPatterns::compiled() const {
+  static const std::vector<std::pair<std::regex, double>> none;
+  if (!compiled_) return none;
+  // A throw leaves the flag unset: the next call names the bad pattern again.
+  std::call_once(compiled_->once, [&] {
+    std::vector<std::pair<std::regex, double>> out;
+    for (const auto& [text, weight] : texts_) {
+      try {
+        out.emplace_back(std::regex(text, std::regex::ECMAScript | std::regex::optimize), weight);
+      } catch (const std::regex_error& e) {
+        throw InvalidRequest(where_ + ": bad regex '" + text + "': " + e.what());
+      }
+    }
+    compiled_->patterns = std::move(out);
+  });
+  return compiled_->patterns;
+}
+
+Registry Registry::parse(const std::string& json_text, bool check_patterns) {
   json doc = json::parse(json_text, nullptr, false);
   if (doc.is_discarded()) throw InvalidRequest("languages registry: not valid JSON");
   if (!doc.contains("languages") || !doc["languages"].is_array())
@@ -192,6 +213,7 @@ Registry Registry::parse(const std::string& json_text) {
   for (size_t i = 0; i < doc["languages"].size(); ++i) {
     resolved.push_back(resolve_like(doc["languages"][i], resolved, i));
     r.languages_.push_back(parse_language(resolved.back(), i));
+    if (check_patterns) r.languages_.back().detect_patterns.compiled();
   }
   return r;
 }
@@ -199,7 +221,8 @@ Registry Registry::parse(const std::string& json_text) {
 const Registry& Registry::builtin() {
   static const Registry registry = [] {
     const char* path = std::getenv("CRUCIBLE_LANGUAGES");
-    return parse(path && *path ? read_file(path) : std::string(kEmbeddedLanguagesJson));
+    if (path && *path) return parse(read_file(path));
+    return parse(kEmbeddedLanguagesJson, /*check_patterns=*/false);
   }();
   return registry;
 }

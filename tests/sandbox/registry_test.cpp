@@ -27,6 +27,28 @@ TEST(Registry, OnlyAPlainPythonRunShowsItsOwnSyntaxError) {
   EXPECT_FALSE(r.find("c").syntax_error_in_run);
 }
 
+TEST(Registry, EveryBuiltinDetectionPatternCompiles) {
+  // The embedded document's patterns are compiled on first use, not at start: checked here.
+  for (const auto& l : Registry::builtin().all())
+    EXPECT_NO_THROW(l.detect_patterns.compiled()) << l.name;
+  auto doc = Registry::parse(kEmbeddedLanguagesJson);
+  EXPECT_EQ(doc.all().size(), Registry::builtin().all().size());
+}
+
+TEST(Registry, ABadPatternIsNamedWhenFirstUsedIfNotCheckedAhead) {
+  const char* text =
+      R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "detect": {"patterns": [["(", 1]]}}]})";
+  auto lazy = Registry::parse(text, /*check_patterns=*/false);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      lazy.all()[0].detect_patterns.compiled();
+      ADD_FAILURE() << "a bad pattern compiled";
+    } catch (const InvalidRequest& e) {
+      EXPECT_NE(std::string(e.what()).find("bad regex '('"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Registry, FindsByAliasCaseInsensitively) {
   const auto& r = Registry::builtin();
   EXPECT_EQ(r.find("py").name, "python3");

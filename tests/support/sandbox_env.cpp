@@ -31,10 +31,11 @@ std::string process_name(const std::string& pid) {
   return name;
 }
 
-// The helper's jail made ahead of the next request: its init, uid kHostInitUid, named so,
-// has run nothing of anyone's yet.
+// The helper's jail made ahead of the next request: its init, named so from its clone on,
+// has run nothing of anyone's yet. Its uid is the host's root until its id maps are written,
+// kHostInitUid after; the program's uid never passes.
 bool is_parked_init(const std::string& pid, unsigned real_uid) {
-  return real_uid == sandbox::jail::kHostInitUid &&
+  return (real_uid == 0 || real_uid == sandbox::jail::kHostInitUid) &&
          process_name(pid) == sandbox::jail::kParkedInitName;
 }
 

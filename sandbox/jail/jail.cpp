@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -118,6 +119,26 @@ std::vector<char*> c_strings(const std::vector<std::string>& items) {
 // The stack the program's child runs on until exec (init's own stays untouched).
 constexpr size_t kLaunchStackBytes = 256 << 10;
 
+// Init's own peak resident set (VmHWM), in bytes; 0 when unreadable.
+long long own_peak_rss_bytes() {
+  char text[4096];
+  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return 0;
+  text[n] = '\0';
+  const char* line = std::strstr(text, "VmHWM:");
+  return line ? std::atoll(line + 6) * 1024LL : 0;
+}
+
+// The program's own peak RSS from wait4, or 0 when it may be init's: the program's child
+// shared init's memory until exec, and exec records that memory's peak in the child's
+// maxrss. A figure above init's own peak can only be the program's.
+long long program_peak_rss(long long child_max_rss_bytes) {
+  return child_max_rss_bytes > own_peak_rss_bytes() ? child_max_rss_bytes : 0;
+}
+
 // Reaps every process of the namespace until the program itself ends (orphans are
 // re-parented here), then kills and reaps whatever it left, so nothing of a run survives
 // into the next or writes to its output.
@@ -193,6 +214,7 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
       send_status(ch.status_fd, {'S', 0, start, init_cpu(), 0});
       long long max_rss = 0;
       int status = reap_run(program, max_rss);
+      max_rss = program_peak_rss(max_rss);
       send_status(ch.status_fd, {'E', status, monotonic_ns() - start, init_cpu(), max_rss});
       // Every process of the run is gone: what it left in scratch can no longer change.
       if (!spec.fetch_files.empty())

@@ -27,7 +27,6 @@
 #include "sandbox/jail/fd_passing.hpp"
 #include "sandbox/jail/network.hpp"
 #include "sandbox/jail/protocol.hpp"
-#include "sandbox/jail/scheduling.hpp"
 #include "sandbox/jail/seccomp_rules.hpp"
 #include "sandbox/jail/supervisor.hpp"
 
@@ -133,8 +132,6 @@ Parked park(SlotPool& slots, const CgroupHost& cgroups, const sock_fprog& filter
   if (pid == 0) {
     ::close(kControlFd);
     mine.reset();
-    // Preparing ahead uses idle CPU only: it never slows a request that is running.
-    set_scheduling(0, SCHED_IDLE);
     serve_parked(theirs.get(), cgroups, slot, filter, network.get());
   }
   if (pid < 0) {
@@ -185,8 +182,6 @@ int main() {
     if (request->size() != 1) continue;
     int fd = (*request)[0].get();
     if (!next.channel) next = park(slots, cgroups, filter);
-    // Its request has come: the parked supervisor is no longer idle work.
-    if (next.channel) set_scheduling(next.pid, SCHED_OTHER);
     if (!next.channel || !send_fds(next.channel.get(), {fd})) refuse(fd);
     // Closed before the next fork, so no other supervisor holds the request or its channel.
     request->clear();

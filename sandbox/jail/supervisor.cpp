@@ -25,7 +25,6 @@
 #include "sandbox/jail/jail.hpp"
 #include "sandbox/jail/mounts.hpp"
 #include "sandbox/jail/protocol.hpp"
-#include "sandbox/jail/scheduling.hpp"
 
 namespace crucible::sandbox::jail {
 
@@ -322,7 +321,6 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
 // Failures become the first run's setup error.
 void send_request(JailSpec& spec, Jail& jail, Carried& carried) {
   if (!jail.setup_error.empty()) return;
-  set_scheduling(jail.init, SCHED_OTHER);  // init and the program it clones run as requests do
   try {
     jail.cg.prepare(spec.limits);
     carried.cpu_before = jail.cg.cpu_seconds();

@@ -76,7 +76,6 @@ class SlotPool {
 
 // A supervisor forked ahead of its request, waiting on `channel` for it.
 struct Parked {
-  pid_t pid = -1;
   unique_fd channel;
 };
 
@@ -139,7 +138,7 @@ Parked park(SlotPool& slots, const CgroupHost& cgroups, const sock_fprog& filter
     return {};
   }
   slots.assign(pid, slot);
-  return {pid, std::move(mine)};
+  return {std::move(mine)};
 }
 
 // A request that found no supervisor ready (forking one failed): its answer says so.

@@ -1,9 +1,32 @@
 #include "base/fork_join.hpp"
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
 namespace crucible {
+namespace {
+
+// How long a waiting thread spins before it sleeps. A decode step's rounds come every few
+// hundred microseconds, and waking a sleeping thread (a futex wake and a context switch) took
+// tens of microseconds on a virtual machine, every round.
+constexpr auto kSpinBeforeSleep = std::chrono::microseconds(100);
+
+template <class T>
+void await_change(const std::atomic<T>& value, T old) {
+  const auto start = std::chrono::steady_clock::now();
+  for (unsigned i = 1; value.load(std::memory_order_acquire) == old; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() - start > kSpinBeforeSleep) {
+      value.wait(old);
+      return;
+    }
+  }
+}
+
+}  // namespace
 
 ForkJoin::ForkJoin(size_t threads) {
   if (threads == 0) throw std::invalid_argument("ForkJoin needs at least one thread");
@@ -22,7 +45,7 @@ ForkJoin::~ForkJoin() {
 void ForkJoin::helper(size_t part) {
   unsigned long seen = 0;
   while (true) {
-    round_.wait(seen);
+    await_change(round_, seen);
     seen = round_.load();
     if (stop_.load()) return;
     if (part < parts_) {
@@ -56,7 +79,8 @@ void ForkJoin::run(size_t parts, const std::function<void(size_t)>& work) {
   } catch (...) {
     errors_[0] = std::current_exception();
   }
-  for (size_t left = pending_.load(); left != 0; left = pending_.load()) pending_.wait(left);
+  for (size_t left = pending_.load(); left != 0; left = pending_.load())
+    await_change(pending_, left);
   for (auto& e : errors_)
     if (e) std::rethrow_exception(e);
 }

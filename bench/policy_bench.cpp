@@ -11,6 +11,8 @@
 // that has sampled before.
 //
 //   build/bin/policy_bench [--gen-tokens 200] [--train-steps 4] [--rounds 3] [--peers DIR]
+//                          [--shape 0.3M|1M] [--batch N] [--no-naive]
+// The last three narrow a run down for profiling; --train-steps 0 leaves training out.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -167,11 +169,19 @@ nlohmann::json torch_eager(const std::string& python, const fs::path& script, co
 int main(int argc, char** argv) {
   size_t gen_tokens = 200, train_steps = 4, rounds = 3;
   fs::path peers;
+  std::string only_shape;
+  size_t only_batch = 0;
+  bool with_naive = true;
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--no-naive")) with_naive = false;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--no-naive")) --i;
     if (!std::strcmp(argv[i], "--gen-tokens")) gen_tokens = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--train-steps")) train_steps = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--peers")) peers = argv[i + 1];
+    if (!std::strcmp(argv[i], "--shape")) only_shape = argv[i + 1];
+    if (!std::strcmp(argv[i], "--batch")) only_batch = std::stoul(argv[i + 1]);
   }
   fs::path torch_script = fs::path(argv[0]).parent_path() / "../../scripts/peers/torch_policy.py";
   // The first python3 that imports torch (Debian's python3-torch is for /usr/bin/python3).
@@ -185,8 +195,15 @@ int main(int argc, char** argv) {
               isa_name(default_isa()).c_str(), kernel_name(Backend::Blas).c_str(),
               peers.empty() ? "(no --peers)" : peers.c_str(),
               have_torch ? "present" : "(python3 cannot import torch)");
-  const std::vector<size_t> batches{1, 32, 128};
+  if (!only_shape.empty() && only_shape != "0.3M" && only_shape != "1M") {
+    std::fprintf(stderr, "policy_bench: --shape %s: known shapes are 0.3M and 1M\n",
+                 only_shape.c_str());
+    return 2;
+  }
+  std::vector<size_t> batches{1, 32, 128};
+  if (only_batch) batches = {only_batch};
   for (const Shape& s : {Shape{"0.3M", 64, 5, 4, 192}, Shape{"1M", 128, 5, 4, 352}}) {
+    if (!only_shape.empty() && only_shape != s.name) continue;
     Transformer<float> m(config(s));
     m.init(1);
     std::printf("\n~%s config: %zu parameters (dim %zu, %zu layers, mlp %zu), median of %zu\n",
@@ -196,7 +213,7 @@ int main(int argc, char** argv) {
       m.set_backend(Backend::Blas);
       for (size_t b : batches)
         got["gen" + std::to_string(b)].push_back(generation(m, b, gen_tokens));
-      got["train"].push_back(training(m, train_steps));
+      if (train_steps > 0) got["train"].push_back(training(m, train_steps));
       if (!peers.empty()) got["llama2c"].push_back(llama2c(peers, s));
       if (!peers.empty()) got["llmc"].push_back(llmc(peers, s));
       if (have_torch) {
@@ -219,16 +236,17 @@ int main(int argc, char** argv) {
     double batch1 = median(got["gen1"]);
     for (size_t b : batches) {
       double ours = median(got["gen" + std::to_string(b)]);
-      double naive = generation(m, b, b > 32 ? gen_tokens / 4 : gen_tokens);
+      double naive = with_naive ? generation(m, b, b > 32 ? gen_tokens / 4 : gen_tokens) : 0;
       char label[64];
       std::snprintf(label, sizeof label, "generation, batch %zu", b);
       std::printf("  %-22s %10.0f %9.0f (%5.2fx) %18s %18s", label, ours, naive, ratio(ours, naive),
                   b == 1 ? peer("llama2c", ours).c_str() : "            -",
                   peer("torch_generation_" + std::to_string(b), ours).c_str());
-      if (b > 1) std::printf("   %.2fx batch 1", ratio(ours, batch1));
+      if (b > 1 && batch1 > 0) std::printf("   %.2fx batch 1", ratio(ours, batch1));
       std::printf("\n");
     }
-    double ours = median(got["train"]), naive = training(m, 1);
+    if (train_steps == 0) continue;
+    double ours = median(got["train"]), naive = with_naive ? training(m, 1) : 0;
     std::printf("  %-22s %10.0f %9.0f (%5.2fx) %18s %18s\n", "training 8 x 128", ours, naive,
                 ratio(ours, naive), peer("llmc", ours).c_str(),
                 peer("torch_training", ours).c_str());

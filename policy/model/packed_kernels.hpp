@@ -10,6 +10,7 @@
     void attend(float* out, float* scores, const float* q, const float* kt, unsigned long kstride, \
                 const float* v, unsigned long vstride, unsigned long heads, unsigned long hd,      \
                 unsigned long last, float scale);                                                  \
+    float softmax_exp(float x);                                                                    \
   }
 
 CRUCIBLE_DECLARE_PACKED_KERNELS(avx512)

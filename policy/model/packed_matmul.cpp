@@ -103,6 +103,11 @@ void packed_attend(float* out, float* scores, const float* q, const float* kt, s
   }
 }
 
+float softmax_exp(float x) {
+  // Baseline instructions: the kernels' own copies compute the same bits.
+  return packed_sse2::softmax_exp(x);
+}
+
 void naive_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,
                   const float* v, size_t vstride, size_t heads, size_t hd, size_t last,
                   float scale) {
@@ -117,7 +122,8 @@ void naive_attend(float* out, float* scores, const float* q, const float* kt, si
       mx = std::max(mx, scores[t]);
     }
     float sum = 0;
-    for (size_t t = 0; t <= last; ++t) sum += scores[t] = std::exp(scores[t] - mx);
+    for (size_t t = 0; t <= last; ++t) scores[t] = softmax_exp(scores[t] - mx);
+    for (size_t t = 0; t <= last; ++t) sum += scores[t];
     std::fill(o, o + hd, 0.f);
     for (size_t t = 0; t <= last; ++t) {
       const float* vs = v + t * vstride + h * hd;

@@ -44,6 +44,10 @@ void packed_matmul(float* y, const float* x, const PackedMatrix& w, size_t n,
 void packed_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,
                    const float* v, size_t vstride, size_t heads, size_t hd, size_t last,
                    float scale, Isa isa = default_isa());
+// e^x as the attention's softmax computes it in every kernel (relative error about 1e-7,
+// 0 below ln(FLT_MIN)): a polynomial the vector units evaluate many lanes at a time, where the
+// C library's expf is one call per element.
+float softmax_exp(float x);
 // The reference for packed_attend, same arguments: one position at a time, as the naive
 // kernels' attention computes a row.
 void naive_attend(float* out, float* scores, const float* q, const float* kt, size_t kstride,

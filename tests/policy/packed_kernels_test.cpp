@@ -205,5 +205,24 @@ TEST(RecycledMemory, AFreedCacheIsReusedAndThePoolStaysBounded) {
   set_recycled_pool_limit(limit);
 }
 
+// The attention's exponential against the C library's, over the range a softmax meets
+// (x = score - max <= 0) and past it; ends and NaN as documented.
+TEST(SoftmaxExp, IsWithinTwoMillionthsOfExpAndHandlesTheEnds) {
+  double worst = 0;
+  for (int i = 0; i <= 2000000; ++i) {
+    float x = -87.f + 88.f * static_cast<float>(i) / 2000000.f;  // -87 .. 1
+    double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::fabs(softmax_exp(x) - want) / want);
+  }
+  EXPECT_LT(worst, 2e-7);
+  EXPECT_EQ(softmax_exp(0.f), 1.f);
+  EXPECT_EQ(softmax_exp(-0.f), 1.f);
+  EXPECT_EQ(softmax_exp(-88.f), 0.f);
+  EXPECT_EQ(softmax_exp(-1e30f), 0.f);
+  EXPECT_EQ(softmax_exp(-INFINITY), 0.f);
+  EXPECT_TRUE(std::isnan(softmax_exp(NAN)));
+  EXPECT_TRUE(std::isfinite(softmax_exp(1e30f)));
+}
+
 }  // namespace
 }  // namespace crucible::policy

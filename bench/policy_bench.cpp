@@ -73,6 +73,30 @@ double generation(Transformer<float>& m, size_t batch, size_t tokens) {
   return static_cast<double>(produced) / s;
 }
 
+// Arithmetic per generated token (a multiply and an add count as two) at the mean context of
+// `tokens` tokens after a one-token prompt: the products and the attention's scores and sums.
+double flops_per_token(const ModelConfig& c, size_t tokens) {
+  const double d = static_cast<double>(c.dim), f = static_cast<double>(c.mlp_dim);
+  const double context = static_cast<double>(tokens + 1) / 2;
+  const double products = static_cast<double>(c.layers) * (4 * d * d + (c.swiglu ? 3 : 2) * d * f) +
+                          d * static_cast<double>(c.vocab);
+  return 2 * products + 2 * 2 * static_cast<double>(c.layers) * d * context;
+}
+
+// The packed product's own rate on one thread, GFLOP/s: 32 rows through the MLP's first
+// matrix, as a batched step computes them, repeated for about 0.2 s. What generation could
+// reach if it were products only.
+double packed_product_rate(const ModelConfig& c) {
+  const size_t rows = 32, in = c.dim, out = c.mlp_dim;
+  std::vector<float> w(out * in, 0.01f), x(rows * in, 0.5f), y(rows * out);
+  PackedMatrix packed = pack_matrix(w.data(), out, in);
+  size_t calls = 0;
+  auto t = Clock::now();
+  while (seconds_since(t) < 0.2)
+    for (int i = 0; i < 100; ++i, ++calls) packed_matmul(y.data(), x.data(), packed, rows);
+  return 2.0 * static_cast<double>(rows * in * out * calls) / seconds_since(t) / 1e9;
+}
+
 double training(Transformer<float>& m, size_t steps) {
   Tokenizer tok;
   AdamW opt(m.params.size(), decay_mask(m), OptimizerConfig{});
@@ -244,6 +268,17 @@ int main(int argc, char** argv) {
                   peer("torch_generation_" + std::to_string(b), ours).c_str());
       if (b > 1 && batch1 > 0) std::printf("   %.2fx batch 1", ratio(ours, batch1));
       std::printf("\n");
+    }
+    // How far generation is from the products' own speed: batch 1 runs on one thread, a
+    // batch on both.
+    const double rate = packed_product_rate(m.config()),
+                 per_token = flops_per_token(m.config(), gen_tokens);
+    std::printf("  packed product alone: %.0f GFLOP/s on a thread;", rate);
+    for (size_t b : batches) {
+      const double gflops = median(got["gen" + std::to_string(b)]) * per_token / 1e9;
+      const double limit = rate * (b == 1 ? 1 : 2);
+      std::printf(" batch %zu %.0f GFLOP/s (%.0f%%)%s", b, gflops, 100 * gflops / limit,
+                  b == batches.back() ? "\n" : ",");
     }
     if (train_steps == 0) continue;
     double ours = median(got["train"]), naive = with_naive ? training(m, 1) : 0;

@@ -56,7 +56,10 @@ Choice choose(const float* row, size_t vocab, const SamplingParams& p, double u)
     }
     int token = static_cast<int>(pick);
     double logq = row[pick] / p.temperature - mx - std::log(sum);
-    return {token, static_cast<float>(logq), log_softmax_at(row, vocab, token)};
+    // At T = 1 the sampling distribution is the raw one: its sum is not computed twice (the
+    // exponentials are most of a draw).
+    float raw = p.temperature == 1 ? static_cast<float>(logq) : log_softmax_at(row, vocab, token);
+    return {token, static_cast<float>(logq), raw};
   }
   std::vector<int> order(vocab);
   std::iota(order.begin(), order.end(), 0);

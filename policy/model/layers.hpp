@@ -4,8 +4,10 @@
 // Backward functions accumulate (+=) into their gradient outputs.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace crucible::policy {
@@ -73,71 +75,79 @@ void rope_apply(T* x, const int* pos, size_t n, size_t heads, size_t hd, T theta
 
 // Causal multi-head attention over B sequences of S positions each (rows b*S + t).
 // q, k, v, out: [B*S, H*hd]; att: [B, H, S, S] (probabilities, saved for backward).
+// Only the (sequence, head) pairs b*H + h in [first, end) are computed: pairs touch disjoint
+// parts of every output, so threads can split them and get the same bits.
 template <typename T>
 void attention_forward(T* out, T* att, const T* q, const T* k, const T* v, size_t batch, size_t seq,
-                       size_t heads, size_t hd) {
+                       size_t heads, size_t hd, size_t first = 0, size_t end = SIZE_MAX) {
   size_t d = heads * hd;
   T scale = T(1) / std::sqrt(static_cast<T>(hd));
-  for (size_t b = 0; b < batch; ++b)
-    for (size_t h = 0; h < heads; ++h)
-      for (size_t t = 0; t < seq; ++t) {
-        const T* qt = q + (b * seq + t) * d + h * hd;
-        T* a = att + ((b * heads + h) * seq + t) * seq;
-        T mx = -INFINITY;
-        for (size_t s = 0; s <= t; ++s) {
-          const T* ks = k + (b * seq + s) * d + h * hd;
-          T dot = 0;
-          for (size_t i = 0; i < hd; ++i) dot += qt[i] * ks[i];
-          a[s] = dot * scale;
-          mx = std::max(mx, a[s]);
-        }
-        T sum = 0;
-        for (size_t s = 0; s <= t; ++s) sum += a[s] = std::exp(a[s] - mx);
-        for (size_t s = 0; s <= t; ++s) a[s] /= sum;
-        for (size_t s = t + 1; s < seq; ++s) a[s] = 0;
-        T* o = out + (b * seq + t) * d + h * hd;
-        for (size_t i = 0; i < hd; ++i) o[i] = 0;
-        for (size_t s = 0; s <= t; ++s) {
-          const T* vs = v + (b * seq + s) * d + h * hd;
-          for (size_t i = 0; i < hd; ++i) o[i] += a[s] * vs[i];
-        }
+  end = std::min(end, batch * heads);
+  for (size_t pair = first; pair < end; ++pair) {
+    const size_t b = pair / heads, h = pair % heads;
+    for (size_t t = 0; t < seq; ++t) {
+      const T* qt = q + (b * seq + t) * d + h * hd;
+      T* a = att + ((b * heads + h) * seq + t) * seq;
+      T mx = -INFINITY;
+      for (size_t s = 0; s <= t; ++s) {
+        const T* ks = k + (b * seq + s) * d + h * hd;
+        T dot = 0;
+        for (size_t i = 0; i < hd; ++i) dot += qt[i] * ks[i];
+        a[s] = dot * scale;
+        mx = std::max(mx, a[s]);
       }
+      T sum = 0;
+      for (size_t s = 0; s <= t; ++s) sum += a[s] = std::exp(a[s] - mx);
+      for (size_t s = 0; s <= t; ++s) a[s] /= sum;
+      for (size_t s = t + 1; s < seq; ++s) a[s] = 0;
+      T* o = out + (b * seq + t) * d + h * hd;
+      for (size_t i = 0; i < hd; ++i) o[i] = 0;
+      for (size_t s = 0; s <= t; ++s) {
+        const T* vs = v + (b * seq + s) * d + h * hd;
+        for (size_t i = 0; i < hd; ++i) o[i] += a[s] * vs[i];
+      }
+    }
+  }
 }
+// The pairs [first, end) only, as attention_forward.
 template <typename T>
 void attention_backward(T* dq, T* dk, T* dv, const T* dout, const T* att, const T* q, const T* k,
-                        const T* v, size_t batch, size_t seq, size_t heads, size_t hd) {
+                        const T* v, size_t batch, size_t seq, size_t heads, size_t hd,
+                        size_t first = 0, size_t end = SIZE_MAX) {
   size_t d = heads * hd;
   T scale = T(1) / std::sqrt(static_cast<T>(hd));
   std::vector<T> datt(seq);
-  for (size_t b = 0; b < batch; ++b)
-    for (size_t h = 0; h < heads; ++h)
-      for (size_t t = 0; t < seq; ++t) {
-        const T* a = att + ((b * heads + h) * seq + t) * seq;
-        const T* dot = dout + (b * seq + t) * d + h * hd;
-        T weighted = 0;
-        for (size_t s = 0; s <= t; ++s) {
-          const T* vs = v + (b * seq + s) * d + h * hd;
-          T* dvs = dv + (b * seq + s) * d + h * hd;
-          T g = 0;
-          for (size_t i = 0; i < hd; ++i) {
-            g += dot[i] * vs[i];
-            dvs[i] += a[s] * dot[i];
-          }
-          datt[s] = g;
-          weighted += a[s] * g;
+  end = std::min(end, batch * heads);
+  for (size_t pair = first; pair < end; ++pair) {
+    const size_t b = pair / heads, h = pair % heads;
+    for (size_t t = 0; t < seq; ++t) {
+      const T* a = att + ((b * heads + h) * seq + t) * seq;
+      const T* dot = dout + (b * seq + t) * d + h * hd;
+      T weighted = 0;
+      for (size_t s = 0; s <= t; ++s) {
+        const T* vs = v + (b * seq + s) * d + h * hd;
+        T* dvs = dv + (b * seq + s) * d + h * hd;
+        T g = 0;
+        for (size_t i = 0; i < hd; ++i) {
+          g += dot[i] * vs[i];
+          dvs[i] += a[s] * dot[i];
         }
-        const T* qt = q + (b * seq + t) * d + h * hd;
-        T* dqt = dq + (b * seq + t) * d + h * hd;
-        for (size_t s = 0; s <= t; ++s) {
-          T ds = a[s] * (datt[s] - weighted) * scale;
-          const T* ks = k + (b * seq + s) * d + h * hd;
-          T* dks = dk + (b * seq + s) * d + h * hd;
-          for (size_t i = 0; i < hd; ++i) {
-            dqt[i] += ds * ks[i];
-            dks[i] += ds * qt[i];
-          }
+        datt[s] = g;
+        weighted += a[s] * g;
+      }
+      const T* qt = q + (b * seq + t) * d + h * hd;
+      T* dqt = dq + (b * seq + t) * d + h * hd;
+      for (size_t s = 0; s <= t; ++s) {
+        T ds = a[s] * (datt[s] - weighted) * scale;
+        const T* ks = k + (b * seq + s) * d + h * hd;
+        T* dks = dk + (b * seq + s) * d + h * hd;
+        for (size_t i = 0; i < hd; ++i) {
+          dqt[i] += ds * ks[i];
+          dks[i] += ds * qt[i];
         }
       }
+    }
+  }
 }
 
 // SwiGLU: h[N,F] = silu(a) * b.

@@ -2,12 +2,30 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 
 #include "base/error.hpp"
+#include "base/fork_join.hpp"
 #include "base/rng.hpp"
 #include "policy/model/layers.hpp"
 
 namespace crucible::policy {
+namespace {
+
+// Runs work(first, end) over [0, pairs) split between the policy's threads: the attention's
+// (sequence, head) pairs, which write disjoint parts of every output. Each calling thread has
+// its own helpers, so two models trained on two threads never share them.
+void split_pairs(size_t pairs, const std::function<void(size_t, size_t)>& work) {
+  const size_t threads = static_cast<size_t>(policy_threads());
+  const size_t parts = std::min(threads, pairs);
+  if (parts <= 1) return work(0, pairs);
+  thread_local std::unique_ptr<ForkJoin> team;
+  if (!team || team->threads() != threads) team = std::make_unique<ForkJoin>(threads);
+  team->run(parts, [&](size_t part) { work(pairs * part / parts, pairs * (part + 1) / parts); });
+}
+
+}  // namespace
 
 ParamLayout::ParamLayout(const ModelConfig& c) {
   size_t at = 0;
@@ -119,8 +137,10 @@ const T* Transformer<T>::forward(const int* tokens, size_t batch, size_t seq) {
     rope_apply(A.k.data(), positions_.data(), n, heads, hd, theta, 1);
     A.att.resize(batch * heads * seq * seq);
     A.attn_out.resize(n * d);
-    attention_forward(A.attn_out.data(), A.att.data(), A.q.data(), A.k.data(), A.v.data(), batch,
-                      seq, heads, hd);
+    split_pairs(batch * heads, [&](size_t first, size_t end) {
+      attention_forward(A.attn_out.data(), A.att.data(), A.q.data(), A.k.data(), A.v.data(), batch,
+                        seq, heads, hd, first, end);
+    });
     matmul_forward(backend_, y.data(), A.attn_out.data(), P + L.wo, n, d, d);
     for (size_t i = 0; i < n * d; ++i) x[i] += y[i];
     A.x_mid = x;
@@ -189,8 +209,10 @@ void Transformer<T>::backward(const T* dlogits) {
     &dk = zeroed(back_.dk, n * d), &dv = zeroed(back_.dv, n * d), &dxn = zeroed(back_.dxn, n * d);
     matmul_backward(backend_, dattn.data(), G + L.wo, dx.data(), A.attn_out.data(), P + L.wo, n, d,
                     d);
-    attention_backward(dq.data(), dk.data(), dv.data(), dattn.data(), A.att.data(), A.q.data(),
-                       A.k.data(), A.v.data(), batch_, seq_, heads, hd);
+    split_pairs(batch_ * heads, [&](size_t first, size_t end) {
+      attention_backward(dq.data(), dk.data(), dv.data(), dattn.data(), A.att.data(), A.q.data(),
+                         A.k.data(), A.v.data(), batch_, seq_, heads, hd, first, end);
+    });
     rope_apply(dq.data(), positions_.data(), n, heads, hd, theta, -1);
     rope_apply(dk.data(), positions_.data(), n, heads, hd, theta, -1);
     matmul_backward(backend_, dxn.data(), G + L.wq, dq.data(), A.xn.data(), P + L.wq, n, d, d);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -283,6 +284,37 @@ TEST(Backends, BlasMatchesNaiveForwardAndBackward) {
   for (size_t i = 0; i < blas.grads.size(); ++i)
     gworst = std::max(gworst, std::abs(blas.grads[i] - naive.grads[i]));
   EXPECT_LT(gworst, 1e-4f);
+}
+
+// The attention's (sequence, head) pairs are split between the policy's threads; every
+// thread count gives the same logits and gradients to the bit (naive kernels: their products
+// are single-threaded, so only the split is compared).
+TEST(Backends, AttentionSplitBetweenThreadsChangesNoBit) {
+  ModelConfig c = tiny(true, 40);
+  c.dim = 32;
+  c.heads = 4;
+  c.mlp_dim = 64;
+  std::vector<int> tokens(5 * 12);
+  for (size_t i = 0; i < tokens.size(); ++i) tokens[i] = static_cast<int>((i * 7) % 40);
+  std::vector<float> dl(tokens.size() * 40);
+  for (size_t i = 0; i < dl.size(); ++i) dl[i] = std::sin(static_cast<float>(i));
+  const int previous = policy_threads();
+  std::vector<float> logits[3], grads[3];
+  for (int threads : {1, 2, 3}) {
+    set_policy_threads(threads);
+    Transformer<float> m(c, Backend::Naive);
+    m.init(5);
+    const float* l = m.forward(tokens.data(), 5, 12);
+    logits[threads - 1].assign(l, l + dl.size());
+    m.zero_grad();
+    m.backward(dl.data());
+    grads[threads - 1] = m.grads;
+  }
+  set_policy_threads(previous);
+  for (int t : {1, 2}) {
+    EXPECT_EQ(0, std::memcmp(logits[0].data(), logits[t].data(), logits[0].size() * 4)) << t + 1;
+    EXPECT_EQ(0, std::memcmp(grads[0].data(), grads[t].data(), grads[0].size() * 4)) << t + 1;
+  }
 }
 
 TEST(Training, OverfitsAFixedBatch) {

@@ -67,7 +67,9 @@ int run_command(const Args& args) {
                          " (check --time-limit/--wall-limit/--memory-limit)");
   }
 
-  sandbox::Sandbox sandbox;
+  sandbox::SandboxOptions options;
+  options.single_run = true;  // one run, then the process ends
+  sandbox::Sandbox sandbox(options);
   sandbox::Outcome o = sandbox.run(req);
   if (flags.has("json")) {
     std::cout << nlohmann::json(o).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)

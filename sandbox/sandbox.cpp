@@ -93,6 +93,7 @@ std::string other_scratch_places() {
 
 Sandbox::Sandbox(SandboxOptions options)
     : registry_(languages::Registry::builtin()),
+      single_run_(options.single_run),
       jail_(options.helper_path),
       cache_(options.cache_dir, options.cache_entries) {
   jail_.prestart();  // the helper's setup overlaps the caller's first prepare
@@ -298,9 +299,10 @@ Outcome Sandbox::probe_version(const languages::Language& language) {
 
 Outcome Sandbox::run(const RunRequest& request) {
   request.limits.validate();
-  return execute(
-      prepare(request.language, request.source, request.filename, SyntaxCheck::InFirstRun),
-      request.stdin_data, request.limits);
+  Program program =
+      prepare(request.language, request.source, request.filename, SyntaxCheck::InFirstRun);
+  if (single_run_) jail_.last_request_next();
+  return execute(program, request.stdin_data, request.limits);
 }
 
 }  // namespace crucible::sandbox

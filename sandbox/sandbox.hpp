@@ -57,6 +57,9 @@ struct SandboxOptions {
   std::string helper_path;  // empty: find crucible-jail (see JailClient)
   std::string cache_dir;    // empty: see CompileCache
   size_t cache_entries = 2048;
+  // A one-shot caller (a CLI command that makes one Sandbox::run): its run's jail request is
+  // marked the last, so the helper prepares no jail after it (see JailClient).
+  bool single_run = false;
 };
 
 class Sandbox {
@@ -104,6 +107,7 @@ class Sandbox {
                   bool check_syntax);
 
   const languages::Registry& registry_;
+  const bool single_run_;
   jail::JailClient jail_;
   judge::CompileCache cache_;
 };

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "base/error.hpp"
 #include "sandbox/jail/fd_passing.hpp"
@@ -113,8 +114,14 @@ int JailClient::send_request_locked() {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     throw SandboxFailure(errno_message("jail: socketpair", errno));
   unique_fd mine(sv[0]), theirs(sv[1]);
-  if (!send_fds(control_.get(), {theirs.get()})) return -1;
+  const char tag = std::exchange(last_request_next_, false) ? kLastRequestTag : kRequestTag;
+  if (!send_fds(control_.get(), {theirs.get()}, tag)) return -1;
   return mine.release();
+}
+
+void JailClient::last_request_next() {
+  std::lock_guard lock(mu_);
+  last_request_next_ = true;
 }
 
 JailReport JailClient::run(const JailSpec& spec) {

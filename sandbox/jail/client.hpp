@@ -31,6 +31,11 @@ class JailClient {
   // reported by the first run.
   void prestart();
 
+  // The next request is this client's last (a one-shot command): the helper then prepares
+  // no further jail after it, which nobody would use and whose teardown the caller would
+  // wait for when it ends. Later requests still run, each paying for its own jail.
+  void last_request_next();
+
   // One report per input of `spec`, in order; fewer when a run hit a limit (the jail
   // ends there). Never empty.
   std::vector<JailReport> run_all(const JailSpec& spec);
@@ -51,6 +56,7 @@ class JailClient {
   unique_fd control_;
   pid_t helper_pid_ = -1;
   bool hello_pending_ = false;  // spawned by prestart(), its hello not read yet
+  bool last_request_next_ = false;
 };
 
 // Resolves the helper's path as the constructor does; throws SandboxFailure if absent.

@@ -7,9 +7,9 @@
 
 namespace crucible::sandbox::jail {
 
-bool send_fds(int socket, const std::vector<int>& fds) {
+bool send_fds(int socket, const std::vector<int>& fds, char tag) {
   if (fds.size() > kMaxPassedFds) return false;
-  char byte = 'f';
+  char byte = tag;
   iovec iov{&byte, 1};
   alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * kMaxPassedFds)] = {};
   msghdr msg{};
@@ -32,7 +32,7 @@ bool send_fds(int socket, const std::vector<int>& fds) {
   }
 }
 
-std::optional<std::vector<unique_fd>> receive_fds(int socket) {
+std::optional<std::vector<unique_fd>> receive_fds(int socket, char* tag) {
   char byte;
   iovec iov{&byte, 1};
   alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * kMaxPassedFds)];
@@ -46,6 +46,7 @@ std::optional<std::vector<unique_fd>> receive_fds(int socket) {
     n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   if (n <= 0) return std::nullopt;
+  if (tag) *tag = byte;
   std::vector<unique_fd> out;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;

@@ -10,12 +10,12 @@
 
 namespace crucible::sandbox::jail {
 
-// Sends one byte carrying `fds` (at most kMaxPassedFds); false if the peer is gone.
-bool send_fds(int socket, const std::vector<int>& fds);
+// Sends one byte, `tag`, carrying `fds` (at most kMaxPassedFds); false if the peer is gone.
+bool send_fds(int socket, const std::vector<int>& fds, char tag = 'f');
 
-// Receives one message from send_fds; nullopt on EOF or error. The descriptors arrive
-// close-on-exec.
-std::optional<std::vector<unique_fd>> receive_fds(int socket);
+// Receives one message from send_fds (its tag into *tag when given); nullopt on EOF or error.
+// The descriptors arrive close-on-exec.
+std::optional<std::vector<unique_fd>> receive_fds(int socket, char* tag = nullptr);
 
 inline constexpr size_t kMaxPassedFds = 4;
 

@@ -176,7 +176,8 @@ int main() {
   SlotPool slots;
   Parked next = park(slots, cgroups, filter);
   for (;;) {
-    auto request = receive_fds(kControlFd);
+    char tag = 0;
+    auto request = receive_fds(kControlFd, &tag);
     if (!request) break;
     if (request->size() != 1) continue;
     int fd = (*request)[0].get();
@@ -185,7 +186,8 @@ int main() {
     // Closed before the next fork, so no other supervisor holds the request or its channel.
     request->clear();
     next.channel.reset();
-    next = park(slots, cgroups, filter);
+    // After a client's last request a prepared jail would only be torn down, on its time.
+    if (tag != kLastRequestTag) next = park(slots, cgroups, filter);
   }
   next.channel.reset();  // the parked supervisor ends its jail and exits
   slots.reap(0);

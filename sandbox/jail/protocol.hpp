@@ -14,6 +14,11 @@
 
 namespace crucible::sandbox::jail {
 
+// The byte that carries a request's socket to the helper (send_fds): a request, or the
+// client's last one, after which the helper prepares no further jail.
+inline constexpr char kRequestTag = 'r';
+inline constexpr char kLastRequestTag = 'l';
+
 struct Frame {
   nlohmann::json header;
   std::vector<std::string> blobs;

@@ -115,5 +115,24 @@ TEST(ParkedJail, EndingTheClientEndsItsParkedJail) {
       << "the parked jail outlived its helper";
 }
 
+// A client's last request (a one-shot command such as `crucible run`): no jail is prepared
+// after it, and a request that comes anyway still runs, in a jail made for it.
+TEST(ParkedJail, NoJailIsPreparedAfterAClientsLastRequest) {
+  JailClient jail;
+  TempDir first(temp_root(), "crucible-parked-"), second(temp_root(), "crucible-parked-");
+  ::chmod(first.path().c_str(), 0755);
+  ::chmod(second.path().c_str(), 0755);
+  jail.last_request_next();
+  EXPECT_EQ(cat_in_jail(jail, make_box(first.path(), "last")), "last");
+  // After an ordinary request one appears within milliseconds (the test above).
+  bool prepared = false;
+  for (int attempt = 0; attempt < 50 && !prepared; ++attempt) {
+    prepared = parked_init_of(jail.helper_pid()).has_value();
+    if (!prepared) ::usleep(10'000);
+  }
+  EXPECT_FALSE(prepared) << "a jail was prepared after the client's last request";
+  EXPECT_EQ(cat_in_jail(jail, make_box(second.path(), "after")), "after");
+}
+
 }  // namespace
 }  // namespace crucible::testing

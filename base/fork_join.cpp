@@ -85,4 +85,10 @@ void ForkJoin::run(size_t parts, const std::function<void(size_t)>& work) {
     if (e) std::rethrow_exception(e);
 }
 
+void ForkJoin::run_slices(size_t n, size_t parts,
+                          const std::function<void(size_t, size_t, size_t)>& work) {
+  if (parts <= 1) return work(0, 0, n);
+  run(parts, [&](size_t part) { work(part, n * part / parts, n * (part + 1) / parts); });
+}
+
 }  // namespace crucible

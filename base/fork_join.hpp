@@ -4,6 +4,7 @@
 //
 //   ForkJoin team(2);                                 // the caller plus one helper thread
 //   team.run(2, [&](size_t part) { work(part); });    // part 0 on the caller, 1 on the helper
+//   team.run_slices(n, 2, [&](size_t part, size_t begin, size_t end) { ... });
 #pragma once
 
 #include <atomic>
@@ -28,6 +29,9 @@ class ForkJoin {
   // returns when all have returned. parts must not exceed threads(). The first exception
   // any part threw is rethrown here, after every part has finished.
   void run(size_t parts, const std::function<void(size_t)>& work);
+  // work(part, begin, end) for `parts` consecutive slices of 0..n-1, as run() spreads its
+  // parts; one slice on the caller when parts <= 1.
+  void run_slices(size_t n, size_t parts, const std::function<void(size_t, size_t, size_t)>& work);
 
  private:
   void helper(size_t part);

@@ -196,16 +196,20 @@ int main(int argc, char** argv) {
   std::string only_shape;
   size_t only_batch = 0;
   bool with_naive = true;
-  for (int i = 1; i < argc; ++i)
-    if (!std::strcmp(argv[i], "--no-naive")) with_naive = false;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--no-naive")) --i;
-    if (!std::strcmp(argv[i], "--gen-tokens")) gen_tokens = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--train-steps")) train_steps = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--peers")) peers = argv[i + 1];
-    if (!std::strcmp(argv[i], "--shape")) only_shape = argv[i + 1];
-    if (!std::strcmp(argv[i], "--batch")) only_batch = std::stoul(argv[i + 1]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--no-naive") {
+      with_naive = false;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    const char* value = argv[++i];
+    if (flag == "--gen-tokens") gen_tokens = std::stoul(value);
+    if (flag == "--train-steps") train_steps = std::stoul(value);
+    if (flag == "--rounds") rounds = std::stoul(value);
+    if (flag == "--peers") peers = value;
+    if (flag == "--shape") only_shape = value;
+    if (flag == "--batch") only_batch = std::stoul(value);
   }
   fs::path torch_script = fs::path(argv[0]).parent_path() / "../../scripts/peers/torch_policy.py";
   // The first python3 that imports torch (Debian's python3-torch is for /usr/bin/python3).

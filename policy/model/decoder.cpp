@@ -119,20 +119,14 @@ size_t Decoder::parts_for(const Rows& rows) const {
 
 void Decoder::run(KvCache& cache, const Rows& rows, std::vector<float>& logits) {
   logits.resize(rows.n * c_.vocab);
-  in_parts(rows.n, parts_for(rows), [&](size_t part, size_t begin, size_t end) {
+  team_.run_slices(rows.n, parts_for(rows), [&](size_t part, size_t begin, size_t end) {
     forward(scratch_[part], cache, rows.part(begin, end), logits.data() + begin * c_.vocab);
   });
 }
 
 void Decoder::split_rows(size_t n, const std::function<void(size_t, size_t)>& work) {
-  in_parts(n, std::min(team_.threads(), n),
-           [&](size_t, size_t begin, size_t end) { work(begin, end); });
-}
-
-void Decoder::in_parts(size_t n, size_t parts,
-                       const std::function<void(size_t, size_t, size_t)>& work) {
-  if (parts <= 1) return work(0, 0, n);
-  team_.run(parts, [&](size_t part) { work(part, n * part / parts, n * (part + 1) / parts); });
+  team_.run_slices(n, std::min(team_.threads(), n),
+                   [&](size_t, size_t begin, size_t end) { work(begin, end); });
 }
 
 void Decoder::forward(Scratch& s, KvCache& cache, const Rows& rows, float* logits) const {

@@ -97,9 +97,6 @@ class Decoder {
   };
   void run(KvCache& cache, const Rows& rows, std::vector<float>& logits);
   size_t parts_for(const Rows& rows) const;
-  // work(part, begin, end) for `parts` consecutive slices of rows 0..n-1, part 0 on the
-  // caller and the others on the team; one slice on the caller when parts <= 1.
-  void in_parts(size_t n, size_t parts, const std::function<void(size_t, size_t, size_t)>& work);
   void forward(Scratch& s, KvCache& cache, const Rows& rows, float* logits) const;
   void apply(float* y, const float* x, const Linear& l, size_t n) const;
   void rope(float* x, const Rows& rows) const;

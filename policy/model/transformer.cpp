@@ -22,7 +22,7 @@ void split_pairs(size_t pairs, const std::function<void(size_t, size_t)>& work) 
   if (parts <= 1) return work(0, pairs);
   thread_local std::unique_ptr<ForkJoin> team;
   if (!team || team->threads() != threads) team = std::make_unique<ForkJoin>(threads);
-  team->run(parts, [&](size_t part) { work(pairs * part / parts, pairs * (part + 1) / parts); });
+  team->run_slices(pairs, parts, [&](size_t, size_t begin, size_t end) { work(begin, end); });
 }
 
 }  // namespace

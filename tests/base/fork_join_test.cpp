@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -24,6 +25,22 @@ TEST(ForkJoin, RunsEveryPartOnceAndTheFirstOnTheCaller) {
     for (size_t p = 0; p < 3; ++p) ASSERT_EQ(hits[p], p < parts ? 1 : 0) << "round " << round;
     ASSERT_EQ(first, std::this_thread::get_id());
   }
+}
+
+TEST(ForkJoin, SlicesCoverEveryIndexOnceInOrderOfParts) {
+  ForkJoin team(3);
+  for (size_t n : {0, 1, 2, 5, 100})
+    for (size_t parts : {0, 1, 2, 3}) {
+      std::vector<int> hits(n, 0);
+      std::vector<size_t> begins(3, 0), ends(3, 0);
+      team.run_slices(n, parts, [&](size_t part, size_t begin, size_t end) {
+        begins[part] = begin;
+        ends[part] = end;
+        for (size_t i = begin; i < end; ++i) ++hits[i];
+      });
+      for (size_t i = 0; i < n; ++i) ASSERT_EQ(hits[i], 1) << n << " in " << parts;
+      for (size_t p = 1; p < std::max<size_t>(parts, 1); ++p) ASSERT_EQ(begins[p], ends[p - 1]);
+    }
 }
 
 TEST(ForkJoin, PartsRunOnDifferentThreads) {

@@ -1,11 +1,14 @@
 // Per-run cost of the jail against two baselines measured in the same run: a bare
 // fork+exec (posix_spawn) and bubblewrap (--unshare-all, read-only root) as a peer
-// sandbox. Workloads: a trivial static C binary and `python3 -c pass`. Prints median and
+// sandbox. Workloads: a trivial static C binary and `python3 -c pass`, back to back and
+// 20 ms apart (the jail for the next run is prepared between runs). Prints median and
 // p99 wall time per run, the CPU time per run (user+sys of everything the run caused, which
 // a noisy or CPU-stolen machine does not inflate the way it inflates wall time), the ratios,
 // and the jail's throughput with 2 workers.
 //
-//   build/bin/sandbox_bench [--runs N]
+//   build/bin/sandbox_bench [--runs N] [--jail-only [--gap-ms MS]]
+//   (--jail-only: only the jail's static-binary row, to profile it; --gap-ms: idle before
+//   each run)
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -69,10 +72,12 @@ double children_cpu_ms() {
   return ms;
 }
 
-Stats measure(int runs, const std::function<bool()>& once) {
+// `gap_ms` of idle before each run (not timed): runs as a service sees them, spaced out.
+Stats measure(int runs, const std::function<bool()>& once, int gap_ms = 0) {
   std::vector<double> ms;
   double cpu0 = children_cpu_ms();
   for (int i = 0; i < runs; ++i) {
+    if (gap_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms));
     auto t0 = Clock::now();
     if (!once()) {
       std::fprintf(stderr, "bench: a run failed\n");
@@ -137,8 +142,16 @@ void row(const char* name, Stats s, Stats base, bool with_cpu = true) {
 
 int main(int argc, char** argv) {
   int runs = 300;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (!std::strcmp(argv[i], "--runs")) runs = std::max(10, std::atoi(argv[i + 1]));
+  bool jail_only = false;
+  int gap_ms = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
+      runs = std::max(10, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--gap-ms") && i + 1 < argc)
+      gap_ms = std::max(0, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--jail-only"))
+      jail_only = true;
+  }
 
   TempDir box(temp_root(), "crucible-bench-");
   ::chmod(box.path().c_str(), 0755);
@@ -163,34 +176,39 @@ int main(int argc, char** argv) {
   jail_run({"/box/t"});  // start the helper outside the measurement
   g_helper = jail.helper_pid();
 
+  if (jail_only) {
+    Stats jl = measure(
+        runs, [&] { return jail_run({"/box/t"}); }, gap_ms);
+    row("crucible jail", jl, jl);
+    return 0;
+  }
+  // One workload three ways, each row against the bare run measured just before it.
+  auto compare = [&](const char* title, const std::vector<std::string>& host_argv,
+                     const std::vector<std::string>& jail_argv, int n, int gap) {
+    std::printf("%s%s:\n", title, gap ? ", runs 20 ms apart" : ", back to back");
+    Stats bare = measure(
+        n, [&] { return spawn_wait(host_argv); }, gap);
+    row("bare fork+exec", bare, bare);
+    Stats bw{0, 0, 0};
+    if (have_bwrap) {
+      bw = measure(
+          n, [&] { return spawn_wait(bwrap(box.path(), host_argv)); }, gap);
+      row("bwrap --unshare-all", bw, bare, false);
+    }
+    Stats jl = measure(
+        n, [&] { return jail_run(jail_argv); }, gap);
+    row("crucible jail", jl, bare);
+    if (have_bwrap)
+      std::printf("  jail vs bwrap: wall x%.2f (below 1 is faster)\n", jl.median_ms / bw.median_ms);
+  };
   std::printf("sandbox bench: %d runs per row (python: %d)\n", runs, runs / 4);
-  std::printf("static C binary:\n");
-  Stats bare = measure(runs, [&] { return spawn_wait({bin}); });
-  row("bare fork+exec", bare, bare);
-  Stats bw{0, 0, 0};
-  if (have_bwrap) {
-    bw = measure(runs, [&] { return spawn_wait(bwrap(box.path(), {bin})); });
-    row("bwrap --unshare-all", bw, bare, false);
+  // Back to back is a busy service; 20 ms apart is a client that reads each answer first,
+  // where the jail for the next run is prepared in between.
+  for (int gap : {0, 20}) {
+    compare("static C binary", {bin}, {"/box/t"}, runs, gap);
+    compare("python3 -c pass", {"/usr/bin/python3", "-c", "pass"},
+            {"/usr/bin/python3", "-c", "pass"}, runs / 4, gap);
   }
-  Stats jl = measure(runs, [&] { return jail_run({"/box/t"}); });
-  row("crucible jail", jl, bare);
-  if (have_bwrap)
-    std::printf("  jail vs bwrap: wall x%.2f (below 1 is faster)\n", jl.median_ms / bw.median_ms);
-
-  std::printf("python3 -c pass:\n");
-  int py_runs = runs / 4;
-  Stats pbare = measure(py_runs, [&] { return spawn_wait({"/usr/bin/python3", "-c", "pass"}); });
-  row("bare fork+exec", pbare, pbare);
-  Stats pbw{0, 0, 0};
-  if (have_bwrap) {
-    pbw = measure(py_runs, [&] {
-      return spawn_wait(bwrap(box.path(), {"/usr/bin/python3", "-c", "pass"}));
-    });
-    row("bwrap --unshare-all", pbw, pbare, false);
-  }
-  Stats pjl = measure(py_runs, [&] { return jail_run({"/usr/bin/python3", "-c", "pass"}); });
-  row("crucible jail", pjl, pbare);
-  if (have_bwrap) std::printf("  jail vs bwrap: wall x%.2f\n", pjl.median_ms / pbw.median_ms);
 
   for (int workers : {1, 2}) {
     std::atomic<int> done{0};

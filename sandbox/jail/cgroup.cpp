@@ -104,30 +104,45 @@ RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool 
     : version_(version), pooled_(pooled), dirs_(std::move(dirs)) {}
 
 void RunCgroup::prepare(const Limits& limits) {
+  // A jail prepares its group twice: with the defaults while it is parked, with the request's
+  // limits on the request's path. Limits already in place are not written again.
+  const bool first = !prepared_;
+  const bool memory_changes = first || applied_memory_bytes_ != limits.memory_bytes;
+  const bool pids_change = first || applied_processes_ != limits.processes;
   const std::string mem = std::to_string(limits.memory_bytes);
   if (version_ == CgroupVersion::V1) {
-    // v1 insists on limit <= memsw limit at every step, and a reused slot may hold a
-    // lower or higher pair from its last run: open memsw, set the limit, close memsw.
-    // Without swap accounting the memsw file is absent and swap is already off.
-    bool memsw = fs::exists(dirs_[0] + "/memory.memsw.limit_in_bytes");
-    if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", "-1");
-    try {
-      write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
-    } catch (const SandboxFailure&) {
-      // v1 refuses a limit below the usage (EBUSY): page cache an earlier run of this slot
-      // left charged. The slot is empty now, so reclaim it and try once more.
-      write_value(dirs_[0] + "/memory.force_empty", "0");
-      write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+    if (memory_changes) {
+      // v1 insists on limit <= memsw limit at every step, and a reused slot may hold a
+      // lower or higher pair from its last run: open memsw, set the limit, close memsw.
+      // Without swap accounting the memsw file is absent and swap is already off.
+      bool memsw = fs::exists(dirs_[0] + "/memory.memsw.limit_in_bytes");
+      if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", "-1");
+      try {
+        write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+      } catch (const SandboxFailure&) {
+        // v1 refuses a limit below the usage (EBUSY): page cache an earlier run of this slot
+        // left charged. The slot is empty now, so reclaim it and try once more.
+        write_value(dirs_[0] + "/memory.force_empty", "0");
+        write_value(dirs_[0] + "/memory.limit_in_bytes", mem);
+      }
+      if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", mem);
     }
-    if (memsw) write_value(dirs_[0] + "/memory.memsw.limit_in_bytes", mem);
     write_value(dirs_[0] + "/memory.max_usage_in_bytes", "0");
-    write_value(dirs_[1] + "/pids.max", std::to_string(limits.processes));
-    write_value(dirs_[2] + "/cpuacct.usage", "0");
+    if (pids_change) write_value(dirs_[1] + "/pids.max", std::to_string(limits.processes));
+    // Runs measure CPU from a reading taken at their start (cpu_seconds), so zeroing the
+    // counter once, which also proves it writable, is enough.
+    if (first) write_value(dirs_[2] + "/cpuacct.usage", "0");
   } else {
-    write_value(dirs_[0] + "/memory.max", mem);
-    if (fs::exists(dirs_[0] + "/memory.swap.max")) write_value(dirs_[0] + "/memory.swap.max", "0");
-    write_value(dirs_[0] + "/pids.max", std::to_string(limits.processes));
+    if (memory_changes) {
+      write_value(dirs_[0] + "/memory.max", mem);
+      if (fs::exists(dirs_[0] + "/memory.swap.max"))
+        write_value(dirs_[0] + "/memory.swap.max", "0");
+    }
+    if (pids_change) write_value(dirs_[0] + "/pids.max", std::to_string(limits.processes));
   }
+  prepared_ = true;
+  applied_memory_bytes_ = limits.memory_bytes;
+  applied_processes_ = limits.processes;
   // The OOM-kill counter of a reused slot cannot be reset: count from here. Likewise the
   // page cache an earlier run left charged is not this run's memory.
   oom_baseline_ = 0;

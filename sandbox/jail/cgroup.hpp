@@ -27,7 +27,8 @@ class RunCgroup {
  public:
   RunCgroup() = default;
   RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool pooled);
-  // Applies a run's limits and zeroes the counters left by an earlier run of the slot.
+  // Applies a run's limits (those already applied by an earlier call are not written again)
+  // and counts peak memory and OOM kills from here.
   void prepare(const Limits& limits);
   // Between two runs of one jail: the next run's peak memory and OOM kills count from here.
   void start_next_run();
@@ -52,6 +53,10 @@ class RunCgroup {
   bool pooled_ = false;
   uint64_t oom_baseline_ = 0;
   uint64_t memory_baseline_ = 0;  // page cache a reused slot still holds at prepare()
+  // The limits the last prepare() wrote (none before the first).
+  bool prepared_ = false;
+  uint64_t applied_memory_bytes_ = 0;
+  uint32_t applied_processes_ = 0;
   // v1: memory, pids, cpuacct directories; v2: the one directory.
   std::vector<std::string> dirs_;
 };

@@ -29,7 +29,8 @@ class ParkedJail {
   ParkedJail& operator=(const ParkedJail&) = delete;
 
   // Runs every input of `spec` in the jail (see spec.hpp) and calls `deliver` with one
-  // report per run as soon as they are complete, before the slot is cleaned (off the
+  // report per run as soon as they are complete and no process of the run is left: before
+  // the slot is cleaned and, when no run was killed, before init's own exit (both off the
   // caller's critical path). Reports stop early when a run hit a limit. Returns false if the
   // slot could not be cleaned (the helper must not reuse it). Call once.
   bool run(JailSpec spec, const std::function<void(const std::vector<JailReport>&)>& deliver);

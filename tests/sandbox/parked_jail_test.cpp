@@ -9,6 +9,8 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/files.hpp"
 #include "sandbox/jail/client.hpp"
@@ -55,17 +57,34 @@ std::string name_of(pid_t pid) {
   return name;
 }
 
-// The parked init of `helper`'s next jail: a child of the helper's child.
-std::optional<pid_t> parked_init_of(pid_t helper) {
+// The parked inits of `helper`'s prepared jails: children of the helper's children.
+std::vector<pid_t> parked_inits_of(pid_t helper) {
+  std::vector<pid_t> out;
   for (const auto& e : fs::directory_iterator("/proc")) {
     std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     pid_t pid = std::stoi(name);
     if (name_of(pid) != sandbox::jail::kParkedInitName) continue;
     auto supervisor = parent_of(pid);
-    if (supervisor && parent_of(*supervisor) == helper) return pid;
+    if (supervisor && parent_of(*supervisor) == helper) out.push_back(pid);
   }
-  return std::nullopt;
+  return out;
+}
+
+std::optional<pid_t> parked_init_of(pid_t helper) {
+  auto all = parked_inits_of(helper);
+  if (all.empty()) return std::nullopt;
+  return all.front();
+}
+
+// Waits up to `ms` for `helper` to hold `count` prepared jails; the count it saw last.
+size_t await_parked(pid_t helper, size_t count, int ms) {
+  size_t seen = parked_inits_of(helper).size();
+  for (int waited = 0; waited < ms && seen != count; waited += 10) {
+    ::usleep(10'000);
+    seen = parked_inits_of(helper).size();
+  }
+  return seen;
 }
 
 TEST(ParkedJail, EachRunSeesTheBoxItsRequestBrought) {
@@ -113,6 +132,30 @@ TEST(ParkedJail, EndingTheClientEndsItsParkedJail) {
   }
   EXPECT_FALSE(fs::exists("/proc/" + std::to_string(*init)))
       << "the parked jail outlived its helper";
+}
+
+// Jails are prepared between runs, not during them: preparing one competes with the run
+// for the CPU and the kernel. Two are kept, so the next request finds one ready even when it
+// follows its answer at once.
+TEST(ParkedJail, JailsArePreparedBetweenRunsNotDuringThem) {
+  JailClient jail;
+  TempDir dir(temp_root(), "crucible-parked-");
+  ::chmod(dir.path().c_str(), 0755);
+  EXPECT_EQ(cat_in_jail(jail, make_box(dir.path(), "x")), "x");
+  ASSERT_EQ(await_parked(jail.helper_pid(), 2, 5000), 2u) << "two jails were not prepared";
+
+  std::thread run([&] {
+    JailSpec spec;
+    spec.argv = {"/bin/sleep", "1"};
+    spec.box_dir = dir.path() / "box";
+    auto r = jail.run(spec);
+    EXPECT_TRUE(r.setup_error.empty()) << r.setup_error;
+  });
+  ::usleep(500'000);  // the run is under way; a jail prepared now would be ready by far
+  EXPECT_EQ(parked_inits_of(jail.helper_pid()).size(), 1u)
+      << "a jail was prepared while a run executed";
+  run.join();
+  EXPECT_EQ(await_parked(jail.helper_pid(), 2, 5000), 2u) << "the used jail was not replaced";
 }
 
 // A client's last request (a one-shot command such as `crucible run`): no jail is prepared

@@ -1,5 +1,7 @@
 #include "tests/support/sandbox_env.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -107,7 +109,23 @@ std::vector<std::string> leftover_staging_dirs() {
   return out;
 }
 
+std::vector<int> program_processes() {
+  std::vector<int> out;
+  for (int pid : jailed_processes())
+    if (real_uid(std::to_string(pid)) == sandbox::jail::kHostSandboxUid) out.push_back(pid);
+  return out;
+}
+
 void expect_nothing_left_behind() {
+  // No process of a run's program may outlive the run's answer.
+  EXPECT_TRUE(program_processes().empty()) << "a process of a program outlived its run";
+  // A jail's own init killed and reaped all of them before it reported the run's end, and
+  // may still be finishing its own exit (its mounts and namespaces) as the answer arrives:
+  // it and its cgroup slot must be gone moments later.
+  for (int waited_ms = 0; waited_ms < 2000; waited_ms += 10) {
+    if (jailed_processes().empty() && leftover_run_cgroups().empty()) break;
+    ::usleep(10'000);
+  }
   EXPECT_TRUE(jailed_processes().empty()) << "a jailed process outlived its run";
   EXPECT_TRUE(leftover_run_cgroups().empty()) << "a run's cgroup was not removed";
   EXPECT_TRUE(leftover_staging_dirs().empty()) << "a compile staging directory was left";

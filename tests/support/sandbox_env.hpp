@@ -15,15 +15,18 @@ namespace crucible::testing {
 sandbox::Sandbox& shared_sandbox();
 
 // Host processes running as the jail's uids (there should be none between runs but the
-// helper's parked jail, which is not counted).
+// helper's parked jails, which are not counted).
 std::vector<int> jailed_processes();
+// Those of them running as the program's uid: none may outlive a run's answer.
+std::vector<int> program_processes();
 // Crucible cgroups still holding tasks, and per-run (v2) groups not removed (the parked
 // jail's group excepted).
 std::vector<std::string> leftover_run_cgroups();
 // Staging directories left in the shared sandbox's compile cache.
 std::vector<std::string> leftover_staging_dirs();
 
-// Fails the current test if anything of a run survived it.
+// Fails the current test if anything of a run survived it: a program's process at once, a
+// jail's own init or cgroup slot once it has had moments to finish its exit.
 void expect_nothing_left_behind();
 
 // Tight limits for hostile programs: 1 s CPU, 3 s wall, 128 MiB, 1 MiB of output, 8 MiB

@@ -92,12 +92,10 @@ std::string other_scratch_places() {
 }  // namespace
 
 Sandbox::Sandbox(SandboxOptions options)
-    : registry_(languages::Registry::builtin()),
+    : jail_(options.helper_path, jail::JailClient::Start::Now),
+      registry_(languages::Registry::builtin()),
       single_run_(options.single_run),
-      jail_(options.helper_path),
-      cache_(options.cache_dir, options.cache_entries) {
-  jail_.prestart();  // the helper's setup overlaps the caller's first prepare
-}
+      cache_(options.cache_dir, options.cache_entries) {}
 
 Program Sandbox::prepare(const std::string& language, const std::string& source,
                          const std::string& filename, SyntaxCheck check) {

@@ -106,9 +106,11 @@ class Sandbox {
                   const std::string& entry, const std::string& key, std::string& box_dir,
                   bool check_syntax);
 
+  // First: the helper starts before anything else is set up, so its own start (~7 ms) and
+  // the first jail it prepares overlap the caller's.
+  jail::JailClient jail_;
   const languages::Registry& registry_;
   const bool single_run_;
-  jail::JailClient jail_;
   judge::CompileCache cache_;
 };
 

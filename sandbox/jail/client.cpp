@@ -42,6 +42,10 @@ std::string find_jail_helper() {
 JailClient::JailClient(std::string helper_path)
     : helper_path_(helper_path.empty() ? find_jail_helper() : std::move(helper_path)) {}
 
+JailClient::JailClient(std::string helper_path, Start) : JailClient(std::move(helper_path)) {
+  prestart();
+}
+
 JailClient::~JailClient() {
   std::lock_guard lock(mu_);
   stop_locked();

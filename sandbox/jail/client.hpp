@@ -22,6 +22,9 @@ class JailClient {
   // `helper_path` empty: $CRUCIBLE_JAIL_HELPER, then beside /proc/self/exe, then the
   // build tree's path.
   explicit JailClient(std::string helper_path = "");
+  // The same, then prestart() at once.
+  enum class Start { Now };
+  JailClient(std::string helper_path, Start);
   JailClient(const JailClient&) = delete;
   JailClient& operator=(const JailClient&) = delete;
   ~JailClient();

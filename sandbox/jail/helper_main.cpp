@@ -120,7 +120,7 @@ void close_all_but(int keep_a, int keep_b) {
     ::_exit(0);
   }
   ParkedJail jail(cgroups, slot, filter);
-  own_private_pages();  // while parked: the request path then copies no shared page
+  own_private_pages_unless_waited_for(channel);  // the request path copies no shared page
   auto request = receive_fds(channel);
   if (!request || request->size() != 1) ::_exit(jail.abandon() ? 0 : 3);
   int fd = (*request)[0].release();

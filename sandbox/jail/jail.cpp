@@ -176,7 +176,7 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
       throw SandboxFailure(errno_message("jail: sethostname", errno));
     build_base_root();            // mounts.cpp: tmpfs root, read-only binds, /proc, /dev
     ::prctl(PR_SET_DUMPABLE, 0);  // the program (another uid) cannot open /proc/1/*
-    own_private_pages();          // own_pages.hpp: no copy-on-write fault after the request
+    own_private_pages_unless_waited_for(ch.setup_fd);  // own_pages.hpp
 
     // The request: its box (and data) trees, then its spec (the supervisor has set the
     // cgroup's limits and zeroed its CPU counter by then; init's CPU counts from here).

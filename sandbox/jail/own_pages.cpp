@@ -1,6 +1,7 @@
 #include "sandbox/jail/own_pages.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -58,6 +59,11 @@ void own_private_pages() {
   for (size_t i = 0; i < count; ++i)
     ::madvise(reinterpret_cast<void*>(regions[i].begin), regions[i].end - regions[i].begin,
               MADV_POPULATE_WRITE);
+}
+
+void own_private_pages_unless_waited_for(int request_fd) {
+  pollfd waiting{request_fd, POLLIN, 0};
+  if (::poll(&waiting, 1, 0) == 0) own_private_pages();
 }
 
 }  // namespace crucible::sandbox::jail

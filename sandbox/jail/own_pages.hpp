@@ -11,4 +11,8 @@ namespace crucible::sandbox::jail {
 // MADV_POPULATE_WRITE (before 5.14) or an unreadable /proc/self/maps changes nothing.
 void own_private_pages();
 
+// own_private_pages() unless `request_fd` is readable already: when the request is waiting,
+// copying pages it may never touch would only delay it.
+void own_private_pages_unless_waited_for(int request_fd);
+
 }  // namespace crucible::sandbox::jail

@@ -6,7 +6,9 @@
 // a noisy or CPU-stolen machine does not inflate the way it inflates wall time), the ratios,
 // and the jail's throughput with 2 workers.
 //
-//   build/bin/sandbox_bench [--runs N] [--jail-only [--gap-ms MS]]
+//   build/bin/sandbox_bench [--runs N] [--baseline-helper OTHER/crucible-jail]
+//                           [--jail-only [--gap-ms MS]]
+//   (--baseline-helper: another helper build's rows beside this one's, in the same blocks)
 //   (--jail-only: only the jail's static-binary row, to profile it; --gap-ms: idle before
 //   each run)
 #include <spawn.h>
@@ -22,6 +24,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,18 +47,18 @@ double tv_ms(const timeval& tv) {
   return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
 }
 
-// CPU time of our reaped children plus the jail helper's own and its reaped supervisors'.
-pid_t g_helper = -1;
+// CPU time of our reaped children plus the jail helpers' own and their reaped supervisors'.
+std::vector<pid_t> g_helpers;
 double children_cpu_ms() {
   rusage ru{};
   getrusage(RUSAGE_CHILDREN, &ru);
   double ms = tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
-  if (g_helper > 0) {
+  for (pid_t helper : g_helpers) {
     std::string stat;
     try {
-      stat = read_file("/proc/" + std::to_string(g_helper) + "/stat");
+      stat = read_file("/proc/" + std::to_string(helper) + "/stat");
     } catch (const std::exception&) {
-      return ms;
+      continue;
     }
     // Fields after the ")" of the command name: 14-17 are utime stime cutime cstime.
     std::string rest = stat.substr(stat.rfind(')') + 2);
@@ -67,27 +70,51 @@ double children_cpu_ms() {
       pos = sp == std::string::npos ? rest.size() : sp + 1;
     }
     double tick_ms = 1000.0 / sysconf(_SC_CLK_TCK);
-    for (int i = 11; i <= 14; ++i) ms += std::stod(f[i]) * tick_ms;
+    for (int k = 11; k <= 14; ++k) ms += std::stod(f[k]) * tick_ms;
   }
   return ms;
 }
 
-// `gap_ms` of idle before each run (not timed): runs as a service sees them, spaced out.
-Stats measure(int runs, const std::function<bool()>& once, int gap_ms = 0) {
+// One way of running a workload, and what it measured so far.
+struct Method {
+  std::function<bool()> once;
   std::vector<double> ms;
-  double cpu0 = children_cpu_ms();
-  for (int i = 0; i < runs; ++i) {
-    if (gap_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms));
-    auto t0 = Clock::now();
-    if (!once()) {
-      std::fprintf(stderr, "bench: a run failed\n");
-      std::exit(1);
-    }
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-  }
-  double cpu = (children_cpu_ms() - cpu0) / runs;
+  double cpu_ms = 0;  // over whole blocks, untimed runs included
+  int cpu_runs = 0;
+};
+
+Stats summary(const Method& m) {
+  std::vector<double> ms = m.ms;
   std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)], cpu};
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)],
+          m.cpu_ms / std::max(1, m.cpu_runs)};
+}
+
+// `runs` timed runs of each method, in blocks of 10 that take turns, so a machine whose speed
+// drifts (a shared VM's does, by 30% within a minute) shifts every method alike. The first
+// run of each block is not timed: it follows the other methods, not its own kind. `gap_ms` of
+// idle before each run (not timed): runs as a service sees them, spaced out. CPU is counted
+// over a whole block and a pause after it, where what a run leaves to do (the jail prepares
+// the next one) is done.
+void measure(std::vector<Method>& methods, int runs, int gap_ms) {
+  constexpr int kBlock = 10;
+  for (int done = 0; done < runs; done += kBlock - 1)
+    for (Method& m : methods) {
+      double cpu0 = children_cpu_ms();
+      for (int i = 0; i < kBlock; ++i) {
+        if (gap_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms));
+        auto t0 = Clock::now();
+        if (!m.once()) {
+          std::fprintf(stderr, "bench: a run failed\n");
+          std::exit(1);
+        }
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (i > 0) m.ms.push_back(ms);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      m.cpu_ms += children_cpu_ms() - cpu0;
+      m.cpu_runs += kBlock;
+    }
 }
 
 bool spawn_wait(const std::vector<std::string>& argv) {
@@ -143,12 +170,15 @@ void row(const char* name, Stats s, Stats base, bool with_cpu = true) {
 int main(int argc, char** argv) {
   int runs = 300;
   bool jail_only = false;
+  std::string baseline_helper;
   int gap_ms = 0;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
       runs = std::max(10, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--gap-ms") && i + 1 < argc)
       gap_ms = std::max(0, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--baseline-helper") && i + 1 < argc)
+      baseline_helper = argv[++i];
     else if (!std::strcmp(argv[i], "--jail-only"))
       jail_only = true;
   }
@@ -164,21 +194,30 @@ int main(int argc, char** argv) {
   }
   bool have_bwrap = ::access("/usr/bin/bwrap", X_OK) == 0;
 
-  sandbox::jail::JailClient jail;
-  auto jail_run = [&](std::vector<std::string> argv) {
+  auto run_in = [&](sandbox::jail::JailClient& client, std::vector<std::string> argv) {
     sandbox::jail::JailSpec spec;
     spec.argv = std::move(argv);
     spec.env = {"PATH=/usr/bin:/bin"};
     spec.box_dir = box.path();
-    auto r = jail.run(spec);
+    auto r = client.run(spec);
     return r.setup_error.empty() && r.exited && r.exit_code == 0;
   };
+  sandbox::jail::JailClient jail;
+  auto jail_run = [&](const std::vector<std::string>& argv) { return run_in(jail, argv); };
+  // Another helper build beside this one, in the same blocks: a before/after in one run.
+  std::unique_ptr<sandbox::jail::JailClient> baseline;
+  if (!baseline_helper.empty()) {
+    baseline = std::make_unique<sandbox::jail::JailClient>(baseline_helper);
+    run_in(*baseline, {"/box/t"});
+    g_helpers.push_back(baseline->helper_pid());
+  }
   jail_run({"/box/t"});  // start the helper outside the measurement
-  g_helper = jail.helper_pid();
+  g_helpers.push_back(jail.helper_pid());
 
   if (jail_only) {
-    Stats jl = measure(
-        runs, [&] { return jail_run({"/box/t"}); }, gap_ms);
+    std::vector<Method> jail_alone{{[&] { return jail_run({"/box/t"}); }, {}, 0}};
+    measure(jail_alone, runs, gap_ms);
+    Stats jl = summary(jail_alone[0]);
     row("crucible jail", jl, jl);
     return 0;
   }
@@ -186,28 +225,33 @@ int main(int argc, char** argv) {
   auto compare = [&](const char* title, const std::vector<std::string>& host_argv,
                      const std::vector<std::string>& jail_argv, int n, int gap) {
     std::printf("%s%s:\n", title, gap ? ", runs 20 ms apart" : ", back to back");
-    Stats bare = measure(
-        n, [&] { return spawn_wait(host_argv); }, gap);
+    std::vector<Method> methods;
+    methods.push_back({[&] { return spawn_wait(host_argv); }, {}, 0});
+    methods.push_back({[&] { return jail_run(jail_argv); }, {}, 0});
+    if (have_bwrap)
+      methods.push_back({[&] { return spawn_wait(bwrap(box.path(), host_argv)); }, {}, 0});
+    if (baseline) methods.push_back({[&] { return run_in(*baseline, jail_argv); }, {}, 0});
+    measure(methods, n, gap);
+    Stats bare = summary(methods[0]), jl = summary(methods[1]);
+    Stats bw = have_bwrap ? summary(methods[2]) : Stats{0, 0, 0};
     row("bare fork+exec", bare, bare);
-    Stats bw{0, 0, 0};
-    if (have_bwrap) {
-      bw = measure(
-          n, [&] { return spawn_wait(bwrap(box.path(), host_argv)); }, gap);
-      row("bwrap --unshare-all", bw, bare, false);
-    }
-    Stats jl = measure(
-        n, [&] { return jail_run(jail_argv); }, gap);
+    if (have_bwrap) row("bwrap --unshare-all", bw, bare, false);
     row("crucible jail", jl, bare);
+    if (baseline) {
+      Stats before = summary(methods.back());
+      row("jail, baseline helper", before, bare);
+      std::printf("  jail vs baseline helper: wall x%.2f\n", jl.median_ms / before.median_ms);
+    }
     if (have_bwrap)
       std::printf("  jail vs bwrap: wall x%.2f (below 1 is faster)\n", jl.median_ms / bw.median_ms);
   };
-  std::printf("sandbox bench: %d runs per row (python: %d)\n", runs, runs / 4);
+  std::printf("sandbox bench: about %d runs per row (python: %d)\n", runs, runs / 2);
   // Back to back is a busy service; 20 ms apart is a client that reads each answer first,
   // where the jail for the next run is prepared in between.
   for (int gap : {0, 20}) {
     compare("static C binary", {bin}, {"/box/t"}, runs, gap);
     compare("python3 -c pass", {"/usr/bin/python3", "-c", "pass"},
-            {"/usr/bin/python3", "-c", "pass"}, runs / 4, gap);
+            {"/usr/bin/python3", "-c", "pass"}, runs / 2, gap);
   }
 
   for (int workers : {1, 2}) {

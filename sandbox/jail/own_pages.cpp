@@ -11,54 +11,46 @@
 namespace crucible::sandbox::jail {
 namespace {
 
-constexpr size_t kMaxRegions = 64;
+// A region this large is a reservation more than memory in use: populating it would only
+// cost memory (the helper's own are well below it: heap, stack, data, a few hundred KiB).
+constexpr unsigned long kLargestRegion = 8ul << 20;
 
-struct Region {
-  unsigned long begin, end;
-};
-
-// The private writable mappings ("rw-p") of /proc/self/maps, read without allocating: the
-// heap is one of the regions being walked.
-size_t writable_regions(Region* out) {
-  int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  char text[16384];
-  size_t used = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, text + used, sizeof text - 1 - used);
-    if (n <= 0) break;
-    used += static_cast<size_t>(n);
-    if (used == sizeof text - 1) break;
-  }
-  ::close(fd);
-  text[used] = '\0';
-  size_t count = 0;
-  for (char* line = text; *line && count < kMaxRegions;) {
-    char* next = std::strchr(line, '\n');
-    if (next) *next = '\0';
-    char* rest = nullptr;
-    unsigned long begin = std::strtoul(line, &rest, 16);
-    if (rest && *rest == '-') {
-      unsigned long end = std::strtoul(rest + 1, &rest, 16);
-      // "[vvar]" and the like are not ours to write; "[stack]" and "[heap]" are.
-      bool special = std::strstr(rest, "[v") != nullptr;
-      if (rest && std::strncmp(rest, " rw-p", 5) == 0 && !special && end > begin)
-        out[count++] = {begin, end};
-    }
-    if (!next) break;
-    line = next + 1;
-  }
-  return count;
+// One line of /proc/self/maps: a private writable mapping ("rw-p") is populated writable.
+void own_region(const char* line) {
+  char* rest = nullptr;
+  unsigned long begin = std::strtoul(line, &rest, 16);
+  if (!rest || *rest != '-') return;
+  unsigned long end = std::strtoul(rest + 1, &rest, 16);
+  if (!rest || std::strncmp(rest, " rw-p", 5) != 0 || end <= begin) return;
+  if (std::strstr(rest, "[v") != nullptr) return;  // [vvar] and the like are not ours
+  if (end - begin <= kLargestRegion)
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
 }
 
 }  // namespace
 
 void own_private_pages() {
-  Region regions[kMaxRegions];
-  size_t count = writable_regions(regions);
-  for (size_t i = 0; i < count; ++i)
-    ::madvise(reinterpret_cast<void*>(regions[i].begin), regions[i].end - regions[i].begin,
-              MADV_POPULATE_WRITE);
+  // Read in pieces on the stack without allocating: the heap is one of the regions, and a
+  // process with many mappings (a sanitizer's) has a long list.
+  int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char text[4096];
+  size_t held = 0;  // bytes of an unfinished line at the start of `text`
+  for (;;) {
+    ssize_t n = ::read(fd, text + held, sizeof text - 1 - held);
+    if (n <= 0) break;
+    held += static_cast<size_t>(n);
+    text[held] = '\0';
+    char* line = text;
+    for (char* nl; (nl = std::strchr(line, '\n')) != nullptr; line = nl + 1) {
+      *nl = '\0';
+      own_region(line);
+    }
+    held = static_cast<size_t>(text + held - line);
+    if (held == sizeof text - 1) held = 0;  // a line longer than the buffer: not a mapping we want
+    std::memmove(text, line, held);
+  }
+  ::close(fd);
 }
 
 void own_private_pages_unless_waited_for(int request_fd) {

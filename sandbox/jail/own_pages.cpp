@@ -11,20 +11,30 @@
 namespace crucible::sandbox::jail {
 namespace {
 
-// A region this large is a reservation more than memory in use: populating it would only
-// cost memory (the helper's own are well below it: heap, stack, data, a few hundred KiB).
-constexpr unsigned long kLargestRegion = 8ul << 20;
+// The regions a request's path writes to: the heap, the stack and the binary's own data.
+// Anonymous mappings are left alone: in an instrumented build they are the sanitizer's
+// allocator and shadow, tens of MiB that init would charge to the run's memory cgroup.
+bool is_own_region(const char* rest) {
+  if (std::strncmp(rest, " rw-p", 5) != 0) return false;
+  const char* name = std::strrchr(rest, ' ');
+  if (name == nullptr) return false;
+  ++name;
+  return std::strcmp(name, "[heap]") == 0 || std::strcmp(name, "[stack]") == 0 || name[0] == '/';
+}
 
-// One line of /proc/self/maps: a private writable mapping ("rw-p") is populated writable.
-void own_region(const char* line) {
+// Populating more than this is not warming a small process's pages (the helper's are a few
+// hundred KiB); it is stopped there.
+constexpr unsigned long kMostBytes = 4ul << 20;
+
+// One line of /proc/self/maps; `budget` is what may still be populated.
+void own_region(const char* line, unsigned long& budget) {
   char* rest = nullptr;
   unsigned long begin = std::strtoul(line, &rest, 16);
   if (!rest || *rest != '-') return;
   unsigned long end = std::strtoul(rest + 1, &rest, 16);
-  if (!rest || std::strncmp(rest, " rw-p", 5) != 0 || end <= begin) return;
-  if (std::strstr(rest, "[v") != nullptr) return;  // [vvar] and the like are not ours
-  if (end - begin <= kLargestRegion)
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+  if (!rest || end <= begin || !is_own_region(rest) || end - begin > budget) return;
+  budget -= end - begin;
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
 }
 
 }  // namespace
@@ -36,6 +46,7 @@ void own_private_pages() {
   if (fd < 0) return;
   char text[4096];
   size_t held = 0;  // bytes of an unfinished line at the start of `text`
+  unsigned long budget = kMostBytes;
   for (;;) {
     ssize_t n = ::read(fd, text + held, sizeof text - 1 - held);
     if (n <= 0) break;
@@ -44,7 +55,7 @@ void own_private_pages() {
     char* line = text;
     for (char* nl; (nl = std::strchr(line, '\n')) != nullptr; line = nl + 1) {
       *nl = '\0';
-      own_region(line);
+      own_region(line, budget);
     }
     held = static_cast<size_t>(text + held - line);
     if (held == sizeof text - 1) held = 0;  // a line longer than the buffer: not a mapping we want

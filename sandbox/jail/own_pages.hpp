@@ -3,9 +3,9 @@
 
 namespace crucible::sandbox::jail {
 
-// Populates every private writable mapping of this process writable (MADV_POPULATE_WRITE),
-// so pages it still shares copy-on-write with its parent or child are copied now, in one
-// call. A parked supervisor and its init call it while they wait: on the request path each
+// Populates this process's heap, stack and data writable (MADV_POPULATE_WRITE, up to 4 MiB),
+// so pages it still shares copy-on-write with its parent or child are copied now, one call
+// per mapping. A parked supervisor and its init call it while they wait: on the request path each
 // first write to a shared page would fault instead, and in a VM such a fault measured tens
 // of microseconds (a request took ~30 of them, over 1 ms). Best effort: a kernel without
 // MADV_POPULATE_WRITE (before 5.14) or an unreadable /proc/self/maps changes nothing.

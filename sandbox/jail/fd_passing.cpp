@@ -1,7 +1,9 @@
 #include "sandbox/jail/fd_passing.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -60,6 +62,19 @@ std::optional<std::vector<unique_fd>> receive_fds(int socket, char* tag) {
   // A truncated control message dropped descriptors: refuse rather than run without them.
   if (msg.msg_flags & MSG_CTRUNC) return std::nullopt;
   return out;
+}
+
+void close_all_except(std::initializer_list<int> keep) {
+  std::vector<int> sorted;
+  for (int fd : keep)
+    if (fd >= 0) sorted.push_back(fd);
+  std::sort(sorted.begin(), sorted.end());
+  unsigned next = 0;
+  for (int fd : sorted) {
+    if (static_cast<unsigned>(fd) > next) ::close_range(next, fd - 1, 0);
+    next = fd + 1;
+  }
+  ::close_range(next, ~0U, 0);
 }
 
 }  // namespace crucible::sandbox::jail

@@ -3,6 +3,7 @@
 // hands init the detached mount trees of the run's box and data directories.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
@@ -18,5 +19,9 @@ bool send_fds(int socket, const std::vector<int>& fds, char tag = 'f');
 std::optional<std::vector<unique_fd>> receive_fds(int socket, char* tag = nullptr);
 
 inline constexpr size_t kMaxPassedFds = 4;
+
+// Closes every descriptor of this process but those in `keep` (negative entries are none): a
+// new supervisor or init keeps only its own channels.
+void close_all_except(std::initializer_list<int> keep);
 
 }  // namespace crucible::sandbox::jail

@@ -89,20 +89,6 @@ struct Parked {
   unique_fd channel;
 };
 
-// In a new supervisor: every descriptor of the helper's is closed but `keep_a` and `keep_b`
-// (-1: none), so no supervisor holds another's request, channel or network.
-void close_all_but(int keep_a, int keep_b) {
-  int low = std::min(keep_a, keep_b), high = std::max(keep_a, keep_b);
-  if (low < 0) low = high, high = -1;
-  unsigned next = kControlFd;
-  for (int keep : {low, high}) {
-    if (keep < 0) continue;
-    if (static_cast<unsigned>(keep) > next) ::close_range(next, keep - 1, 0);
-    next = keep + 1;
-  }
-  ::close_range(next, ~0U, 0);
-}
-
 // Exit status 3 tells the helper that the slot could not be cleaned.
 [[noreturn]] void serve_parked(int channel, const CgroupHost& cgroups, int slot,
                                const sock_fprog& filter, int network) {
@@ -154,7 +140,8 @@ Parked park(SlotPool& slots, const CgroupHost& cgroups, const sock_fprog& filter
   int slot = slots.acquire();
   pid_t pid = ::fork();
   if (pid == 0) {
-    close_all_but(theirs.get(), network.get());
+    // Stdio, its channel and its network: no supervisor holds another's request or channel.
+    close_all_except({0, 1, 2, theirs.get(), network.get()});
     serve_parked(theirs.get(), cgroups, slot, filter, network.get());
   }
   if (pid < 0) {

@@ -94,17 +94,6 @@ std::string read_all_nonblocking(int fd) {
   return out;
 }
 
-void close_all_except(std::initializer_list<int> keep) {
-  std::vector<int> sorted(keep);
-  std::sort(sorted.begin(), sorted.end());
-  unsigned next = 0;
-  for (int fd : sorted) {
-    if (static_cast<unsigned>(fd) > next) ::close_range(next, fd - 1, 0);
-    next = fd + 1;
-  }
-  ::close_range(next, ~0U, 0);
-}
-
 using Jail = ParkedJail::State;
 
 // What carries from one run of the jail to the next: counters at the end of the previous

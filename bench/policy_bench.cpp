@@ -11,17 +11,20 @@
 // that has sampled before.
 //
 //   build/bin/policy_bench [--gen-tokens 200] [--train-steps 4] [--rounds 3] [--peers DIR]
-//                          [--shape 0.3M|1M] [--batch N] [--no-naive]
-// The last three narrow a run down for profiling; --train-steps 0 leaves training out.
+//                          [--shape 0.3M|1M] [--batch N] [--no-naive] [--no-torch]
+// The last four narrow a run down for profiling; --train-steps 0 leaves training out.
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "policy/model/packed_matmul.hpp"
@@ -188,6 +191,20 @@ nlohmann::json torch_eager(const std::string& python, const fs::path& script, co
   return j.is_object() ? j : nlohmann::json{};
 }
 
+// A whole number for `flag`, or a clear error: the bench must not run with a value it misread.
+size_t count_flag(const std::string& flag, const char* value) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(value, &end, 10);
+  if (*value < '0' || *value > '9' || *end != 0 || errno != 0)
+    throw std::invalid_argument(flag + " " + value + ": expected a whole number");
+  return static_cast<size_t>(n);
+}
+
+constexpr const char* kUsage =
+    "usage: policy_bench [--gen-tokens N] [--train-steps N] [--rounds N] [--peers DIR]\n"
+    "                    [--shape 0.3M|1M] [--batch N] [--no-naive] [--no-torch]\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -195,34 +212,52 @@ int main(int argc, char** argv) {
   fs::path peers;
   std::string only_shape;
   size_t only_batch = 0;
-  bool with_naive = true;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--no-naive") {
-      with_naive = false;
-      continue;
+  bool with_naive = true, with_torch = true;
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string flag = argv[i];
+      if (flag == "--help" || flag == "-h") {
+        std::printf("%s", kUsage);
+        return 0;
+      }
+      if (flag == "--no-naive" || flag == "--no-torch") {
+        (flag == "--no-naive" ? with_naive : with_torch) = false;
+        continue;
+      }
+      if (i + 1 >= argc) throw std::invalid_argument(flag + ": expected a value after it");
+      const char* value = argv[++i];
+      if (flag == "--gen-tokens")
+        gen_tokens = count_flag(flag, value);
+      else if (flag == "--train-steps")
+        train_steps = count_flag(flag, value);
+      else if (flag == "--rounds")
+        rounds = count_flag(flag, value);
+      else if (flag == "--batch")
+        only_batch = count_flag(flag, value);
+      else if (flag == "--peers")
+        peers = value;
+      else if (flag == "--shape")
+        only_shape = value;
+      else
+        throw std::invalid_argument(flag + ": unknown flag");
     }
-    if (i + 1 >= argc) break;
-    const char* value = argv[++i];
-    if (flag == "--gen-tokens") gen_tokens = std::stoul(value);
-    if (flag == "--train-steps") train_steps = std::stoul(value);
-    if (flag == "--rounds") rounds = std::stoul(value);
-    if (flag == "--peers") peers = value;
-    if (flag == "--shape") only_shape = value;
-    if (flag == "--batch") only_batch = std::stoul(value);
+    if (rounds == 0) throw std::invalid_argument("--rounds 0: at least one round");
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "policy_bench: %s\n%s", e.what(), kUsage);
+    return 2;
   }
   fs::path torch_script = fs::path(argv[0]).parent_path() / "../../scripts/peers/torch_policy.py";
   // The first python3 that imports torch (Debian's python3-torch is for /usr/bin/python3).
   std::string python;
   for (const char* candidate : {"python3", "/usr/bin/python3"})
-    if (python.empty() && run_command(std::string(candidate) + " -c 'import torch' 2>&1").empty())
+    if (with_torch && python.empty() && run_command(std::string(candidate) + " -c 'import torch' 2>&1").empty())
       python = candidate;
   bool have_torch = !python.empty();
   set_policy_threads(2);
   std::printf("packed kernels: %s; BLAS: %s; peers: llama2.c %s, PyTorch %s\n",
               isa_name(default_isa()).c_str(), kernel_name(Backend::Blas).c_str(),
               peers.empty() ? "(no --peers)" : peers.c_str(),
-              have_torch ? "present" : "(python3 cannot import torch)");
+              have_torch ? "present" : with_torch ? "(python3 cannot import torch)" : "(--no-torch)");
   if (!only_shape.empty() && only_shape != "0.3M" && only_shape != "1M") {
     std::fprintf(stderr, "policy_bench: --shape %s: known shapes are 0.3M and 1M\n",
                  only_shape.c_str());

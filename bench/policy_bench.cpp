@@ -250,14 +250,17 @@ int main(int argc, char** argv) {
   // The first python3 that imports torch (Debian's python3-torch is for /usr/bin/python3).
   std::string python;
   for (const char* candidate : {"python3", "/usr/bin/python3"})
-    if (with_torch && python.empty() && run_command(std::string(candidate) + " -c 'import torch' 2>&1").empty())
+    if (with_torch && python.empty() &&
+        run_command(std::string(candidate) + " -c 'import torch' 2>&1").empty())
       python = candidate;
   bool have_torch = !python.empty();
   set_policy_threads(2);
   std::printf("packed kernels: %s; BLAS: %s; peers: llama2.c %s, PyTorch %s\n",
               isa_name(default_isa()).c_str(), kernel_name(Backend::Blas).c_str(),
               peers.empty() ? "(no --peers)" : peers.c_str(),
-              have_torch ? "present" : with_torch ? "(python3 cannot import torch)" : "(--no-torch)");
+              have_torch   ? "present"
+              : with_torch ? "(python3 cannot import torch)"
+                           : "(--no-torch)");
   if (!only_shape.empty() && only_shape != "0.3M" && only_shape != "1M") {
     std::fprintf(stderr, "policy_bench: --shape %s: known shapes are 0.3M and 1M\n",
                  only_shape.c_str());

@@ -35,6 +35,26 @@ std::string signal_name(int sig) {
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
 
+// The runner's report line (RunnerReport) among the last lines of stdout, read from the end:
+// a bounded scan, whatever the output's size.
+bool runner_reported(std::string_view out, const languages::RunnerReport& rule) {
+  size_t seen = 0;
+  while (!out.empty()) {
+    size_t cut = out.rfind('\n');
+    std::string_view line = cut == std::string_view::npos ? out : out.substr(cut + 1);
+    out = cut == std::string_view::npos ? std::string_view() : out.substr(0, cut);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (++seen < rule.from_end) continue;
+    if (!line.starts_with(rule.prefix) || line.find(rule.contains) == std::string_view::npos)
+      return false;
+    for (const auto& bad : rule.excludes)
+      if (line.find(bad) != std::string_view::npos) return false;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Outcome classify_run(const jail::JailReport& r, const Limits& limits,
@@ -64,6 +84,11 @@ Outcome classify_run(const jail::JailReport& r, const Limits& limits,
   } else if (!r.exited && r.term_signal == SIGXFSZ) {
     set(o, Verdict::OutputLimit, "file_size",
         "a file exceeded the size limit of " + std::to_string(limits.file_size_bytes) + " bytes");
+  } else if (r.exited && r.exit_code == 0 && language && language->runner_report &&
+             !runner_reported(r.stdout_data, *language->runner_report)) {
+    set(o, Verdict::RuntimeError, "runner_incomplete",
+        "exited with code 0, but the test runner never reported that its tests ran to the end "
+        "(the process was ended early)");
   } else if (r.exited && r.exit_code == 0) {
     set(o, Verdict::Accepted, "ok", "exited normally");
   } else {

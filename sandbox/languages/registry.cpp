@@ -113,6 +113,19 @@ Language parse_language(const json& j, size_t index) {
         throw InvalidRequest(where + ".analysis.argv[0] must be an absolute path");
     }
     l.run = strings(j.at("run"), where + ".run");
+    if (j.contains("runner_report") && !j["runner_report"].is_null()) {
+      const json& r = j["runner_report"];
+      RunnerReport report;
+      report.from_end = r.value("from_end", size_t{1});
+      report.prefix = r.value("prefix", "");
+      report.contains = r.value("contains", "");
+      report.excludes = strings(r.value("excludes", json()), where + ".runner_report.excludes");
+      if (report.from_end < 1 || report.from_end > 8)
+        throw InvalidRequest(where + ".runner_report.from_end must be 1 to 8");
+      if (report.prefix.empty() && report.contains.empty())
+        throw InvalidRequest(where + ".runner_report needs a prefix or a contains");
+      l.runner_report = report;
+    }
     l.version = strings(j.value("version", json()), where + ".version");
     l.env = strings(j.value("env", json()), where + ".env");
     l.extra_ro_paths = strings(j.value("extra_ro_paths", json()), where + ".extra_ro_paths");

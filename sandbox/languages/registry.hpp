@@ -33,6 +33,19 @@ struct SyntaxErrorInRun {
   std::string unless;
 };
 
+// A test runner's own report that it ran its tests to the end (the test-runner modes: pytest,
+// go_test, junit). The code under test runs inside the runner's process, so exit status 0 is
+// also what a candidate gets by ending the process before any test ran; Accepted needs this
+// line too: the `from_end`-th non-empty line of stdout, counted from the end, starts with
+// `prefix`, contains `contains` and none of `excludes` (a summary of failures, followed by an
+// exit forced to 0). A candidate that prints the runner's summary itself is not caught
+// (README: use the function-call harnesses for rewards).
+struct RunnerReport {
+  size_t from_end = 1;
+  std::string prefix, contains;
+  std::vector<std::string> excludes;
+};
+
 // A language's weighted detection patterns, compiled on first use: compiling every
 // language's took ~6 ms of each command's start (a fifth of a trivial Python run), and most
 // requests name their language or have an extension. Copies share the compiled set.
@@ -64,6 +77,7 @@ struct Language {
   // Set when the compile step only checks syntax and a run tells the same apart: a new
   // source may then skip the separate check (Sandbox::prepare, SyntaxCheck::InFirstRun).
   std::optional<SyntaxErrorInRun> syntax_error_in_run;
+  std::optional<RunnerReport> runner_report;  // test-runner modes only
   std::vector<std::string> run;
   std::vector<std::string> version;
   std::vector<std::string> env;

@@ -153,6 +153,52 @@ TEST(SyntaxErrorOfRun, TellsTheParsersErrorFromEverythingElse) {
   EXPECT_FALSE(syntax_error_of_run(flooded, rule));
 }
 
+// A test-runner mode: exit status 0 is Accepted only with the runner's report among the last
+// lines of stdout; without it the process was ended before its tests finished.
+TEST(ClassifyRun, TestRunnerNeedsItsOwnReportOfTheEnd) {
+  languages::Language go;
+  go.runner_report = languages::RunnerReport{2, "PASS", "", {}};
+  auto with_stdout = [](int code, std::string out) {
+    JailReport r = exited(code);
+    r.stdout_data = std::move(out);
+    return r;
+  };
+  const std::string ok_line = "ok  \tcommand-line-arguments\n";
+  auto passed = classify_run(with_stdout(0, "=== RUN   T\n--- PASS: T\nPASS\n" + ok_line), {}, &go);
+  EXPECT_EQ(passed.verdict, Verdict::Accepted);
+  EXPECT_EQ(classify_run(with_stdout(0, "PASS\r\n\n" + ok_line + "\n\n"), {}, &go).verdict,
+            Verdict::Accepted);
+  for (const std::string& out : {ok_line, std::string(), "=== RUN   T\n" + ok_line,
+                                 "PASS\nsomething after\n" + ok_line, "FAIL\n" + ok_line}) {
+    auto early = classify_run(with_stdout(0, out), {}, &go);
+    EXPECT_EQ(early.verdict, Verdict::RuntimeError) << out;
+    EXPECT_EQ(early.reason, "runner_incomplete") << out;
+    EXPECT_EQ(early.exit_code, 0) << "the exit status is reported as it was";
+  }
+  // A failing run keeps its own verdict; a language without the rule is unchanged.
+  EXPECT_EQ(classify_run(with_stdout(1, "FAIL\n"), {}, &go).reason, "exit_code");
+  languages::Language plain;
+  EXPECT_EQ(classify_run(with_stdout(0, ""), {}, &plain).verdict, Verdict::Accepted);
+
+  languages::Language pytest;
+  pytest.runner_report = languages::RunnerReport{1, "", " passed", {" failed", " error"}};
+  EXPECT_EQ(classify_run(with_stdout(0, "..  [100%]\n2 passed, 1 warning in 0.01s\n"), {}, &pytest)
+                .verdict,
+            Verdict::Accepted);
+  EXPECT_EQ(classify_run(with_stdout(0, ".\n"), {}, &pytest).verdict, Verdict::RuntimeError);
+  // A summary of failures, then an exit forced to 0 (an exit hook): not a pass.
+  for (const char* summary : {"1 failed, 1 passed in 0.02s", "1 passed, 1 error in 0.1s"})
+    EXPECT_EQ(classify_run(with_stdout(0, summary), {}, &pytest).verdict, Verdict::RuntimeError)
+        << summary;
+  EXPECT_EQ(classify_run(with_stdout(0, "1 passed, 1 xfailed in 0.1s"), {}, &pytest).verdict,
+            Verdict::Accepted);
+  // However long the output, only its last lines are read.
+  std::string flood(4 << 20, '.');
+  EXPECT_EQ(classify_run(with_stdout(0, flood), {}, &pytest).verdict, Verdict::RuntimeError);
+  EXPECT_EQ(classify_run(with_stdout(0, flood + "\n1 passed in 9s\n"), {}, &pytest).verdict,
+            Verdict::Accepted);
+}
+
 TEST(Verdicts, NamesRoundTrip) {
   for (int i = 0; i <= static_cast<int>(Verdict::SandboxError); ++i) {
     auto v = static_cast<Verdict>(i);

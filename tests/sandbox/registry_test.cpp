@@ -17,6 +17,14 @@ TEST(Registry, BuiltinHasTheTwelveRequiredLanguages) {
     EXPECT_TRUE(names.count(want)) << want;
 }
 
+// The test-runner modes need the runner's own report of their end (languages like them
+// inherit entries, and this one must not spread to the plain languages).
+TEST(Registry, OnlyTestRunnerModesNeedTheRunnersReport) {
+  const auto& r = Registry::builtin();
+  for (const char* mode : {"pytest", "go_test", "junit"}) EXPECT_TRUE(r.find(mode).runner_report);
+  for (const char* plain : {"python3", "java", "go"}) EXPECT_FALSE(r.find(plain).runner_report);
+}
+
 TEST(Registry, OnlyAPlainPythonRunShowsItsOwnSyntaxError) {
   const auto& r = Registry::builtin();
   ASSERT_TRUE(r.find("python3").syntax_error_in_run);
@@ -159,6 +167,10 @@ TEST(Registry, MalformedDocumentsNameTheProblem) {
        "syntax_error_in_run.last_line_prefixes must not be empty"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "compile": {"argv": ["/bin/c"], "syntax_error_in_run": {"last_line_prefixes": ["E:"]}}}]})",
        "language 'x'"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "runner_report": {"from_end": 0, "prefix": "P"}}]})",
+       "runner_report.from_end must be 1 to 8"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "runner_report": {"from_end": 2}}]})",
+       "runner_report needs a prefix or a contains"},
   };
   for (const auto& c : cases) {
     try {

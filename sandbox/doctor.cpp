@@ -14,6 +14,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "sandbox/jail/cgroup.hpp"
+#include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/seccomp_rules.hpp"
 #include "sandbox/sandbox.hpp"
 
@@ -73,6 +74,21 @@ Check proc_check() {
           "or --privileged)"};
 }
 
+// The jail's user namespaces belong to its own uid (jail/identity.hpp), so that the per-user
+// counters the kernel charges to a namespace's owner never count against root. That needs the
+// kernel to let an unprivileged uid make one.
+Check owned_namespace_check() {
+  std::string err = in_child([]() -> std::string {
+    if (::setresuid(-1, jail::kHostInitUid, -1) != 0) return errno_message("setresuid", errno);
+    return ::unshare(CLONE_NEWUSER) == 0 ? "" : errno_message("unshare as the jail's uid", errno);
+  });
+  return {"user namespace owner", err.empty(),
+          err.empty() ? "the jail's own uid " + std::to_string(jail::kHostInitUid) : err,
+          "allow unprivileged user namespaces (Debian: sysctl -w "
+          "kernel.unprivileged_userns_clone=1); without, jails' user namespaces belong to root, "
+          "and many runs at once can take root's inotify and queued-signal budgets"};
+}
+
 }  // namespace
 
 std::vector<Check> check_host() {
@@ -91,6 +107,7 @@ std::vector<Check> check_host() {
   checks.push_back(namespace_check("ipc", CLONE_NEWIPC, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(namespace_check("uts", CLONE_NEWUTS, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(proc_check());
+  checks.push_back(owned_namespace_check());
 
   std::string seccomp_err = in_child([]() -> std::string {
     try {

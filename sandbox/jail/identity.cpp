@@ -27,6 +27,27 @@ std::string write_proc(pid_t pid, const char* file, const std::string& text) {
 
 }  // namespace
 
+pid_t clone_owned_namespaces(long flags) {
+  auto clone_now = [flags] {
+    return static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  };
+  // Only the effective uid changes (the real and saved ones stay 0, so root comes back), with
+  // raw calls: the supervisor owns no other thread for glibc to coordinate with.
+  if (::syscall(SYS_setresuid, -1, kHostInitUid, -1) == 0) {
+    pid_t pid = clone_now();
+    if (pid == 0) return 0;
+    int clone_errno = errno;
+    if (::syscall(SYS_setresuid, -1, 0, -1) != 0) ::_exit(3);  // a supervisor without root
+    if (pid > 0 || clone_errno != EPERM) {
+      errno = clone_errno;
+      return pid;
+    }
+  }
+  // A host that lets only privileged processes make user namespaces (Debian's
+  // kernel.unprivileged_userns_clone=0): root owns this one, as `crucible doctor` reports.
+  return clone_now();
+}
+
 std::string write_id_maps(pid_t pid) {
   std::string map = "0 " + std::to_string(kHostInitUid) + " 1\n" +
                     std::to_string(kInsideSandboxUid) + " " + std::to_string(kHostSandboxUid) +

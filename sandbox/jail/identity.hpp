@@ -13,6 +13,13 @@ inline constexpr uid_t kHostInitUid = 65533;
 inline constexpr uid_t kHostSandboxUid = 65534;
 inline constexpr uid_t kInsideSandboxUid = 1000;
 
+// Supervisor side: clone(flags) with fork semantics (0 in the child), flags including
+// CLONE_NEWUSER, so that the new user namespace belongs to kHostInitUid rather than root. The
+// kernel charges a namespace's per-user counters (inotify instances and watches, queued
+// signals, namespaces) to its owner at every level up the chain: owned by root, N concurrent
+// runs took N times their cap from root's budgets. Root is back in the parent on return.
+pid_t clone_owned_namespaces(long flags);
+
 // Supervisor side: writes uid_map and gid_map of the freshly cloned `pid`.
 // Returns an error message, or "" on success.
 std::string write_id_maps(pid_t pid);

@@ -134,7 +134,7 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   char own_name[16] = {};
   ::prctl(PR_GET_NAME, own_name);
   ::prctl(PR_SET_NAME, kParkedInitName);
-  pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  pid_t init = clone_owned_namespaces(flags);  // identity.hpp: owned by kHostInitUid
   if (init != 0) ::prctl(PR_SET_NAME, own_name);
   if (init < 0) {
     jail.setup_error =

@@ -29,6 +29,14 @@ TEST(Doctor, ProcMountsInANewPidNamespaceOnThisHost) {
   EXPECT_TRUE(proc->ok) << proc->detail;
 }
 
+// The jail's user namespaces belong to its own uid here, never root (jail/identity.hpp).
+TEST(Doctor, JailOwnedUserNamespacesOnThisHost) {
+  auto checks = check_host();
+  const Check* owned = find_check(checks, "user namespace owner");
+  ASSERT_NE(owned, nullptr);
+  EXPECT_TRUE(owned->ok) << owned->detail;
+}
+
 // In a child with its own mount namespace, /proc/sys covered by a bind mount of itself (what
 // Docker and bubblewrap do); the child prints what went wrong and exits non-zero.
 int checks_under_a_covered_proc() {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/files.hpp"
+#include "bench/bench_flags.hpp"
 #include "net/http_client.hpp"
 #include "sandbox/judge/judge.hpp"
 #include "sandbox/service/server.hpp"
@@ -53,15 +54,18 @@ bool bare_run(const std::string& binary, const std::string& input) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-}  // namespace
+const cli::CommandSpec kSpec{
+    "",
+    {},
+    "Judging cost against bare fork+exec of the same binary, and service throughput.",
+    {{"tests", "N", "tests of the C++ submission (default 200)"},
+     {"seconds", "S", "how long the throughput is measured (default 5)"}},
+    "",
+    "build/bin/judge_bench"};
 
-int main(int argc, char** argv) {
-  int tests = 200;
-  double seconds = 5;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (!std::strcmp(argv[i], "--tests")) tests = std::max(1, std::atoi(argv[i + 1]));
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::max(1.0, std::atof(argv[i + 1]));
-  }
+int run_bench(const cli::Flags& flags) {
+  int tests = static_cast<int>(flags.whole("tests", 1, 100'000).value_or(200));
+  double seconds = flags.real("seconds", 1, 3600).value_or(5);
   TempDir cache(temp_root());
   sandbox::SandboxOptions so;
   so.cache_dir = cache.path();
@@ -136,4 +140,10 @@ int main(int argc, char** argv) {
   std::printf("service: %.0f trivial runs/s over HTTP with 2 workers (%d answered, %d not 200)\n",
               done / elapsed, done.load(), failed.load());
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return crucible::bench::bench_main(argc, argv, kSpec, run_bench);
 }

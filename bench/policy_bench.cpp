@@ -15,7 +15,6 @@
 // The last four narrow a run down for profiling; --train-steps 0 leaves training out.
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,9 +23,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 
+#include "base/error.hpp"
+#include "bench/bench_flags.hpp"
 #include "policy/model/packed_matmul.hpp"
 #include "policy/model/sampler.hpp"
 #include "policy/model/sft.hpp"
@@ -191,62 +191,34 @@ nlohmann::json torch_eager(const std::string& python, const fs::path& script, co
   return j.is_object() ? j : nlohmann::json{};
 }
 
-// A whole number for `flag`, or a clear error: the bench must not run with a value it misread.
-size_t count_flag(const std::string& flag, const char* value) {
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long n = std::strtoull(value, &end, 10);
-  if (*value < '0' || *value > '9' || *end != 0 || errno != 0)
-    throw std::invalid_argument(flag + " " + value + ": expected a whole number");
-  return static_cast<size_t>(n);
-}
+const crucible::cli::CommandSpec kSpec{
+    "",
+    {},
+    "Native policy speed against its naive kernels and, when present, llama2.c, llm.c and "
+    "PyTorch.",
+    {{"gen-tokens", "N", "tokens generated per figure (default 200)"},
+     {"train-steps", "N", "training steps per figure; 0 leaves training out (default 4)"},
+     {"rounds", "N", "interleaved rounds (default 3)"},
+     {"peers", "DIR", "where scripts/peers/*.sh built llama2.c and llm.c"},
+     {"shape", "0.3M|1M", "only this shape"},
+     {"batch", "N", "only this generation batch"},
+     {"no-naive", "", "leave the naive kernels out"},
+     {"no-torch", "", "leave PyTorch out"}},
+    "",
+    "build/bin/policy_bench"};
 
-constexpr const char* kUsage =
-    "usage: policy_bench [--gen-tokens N] [--train-steps N] [--rounds N] [--peers DIR]\n"
-    "                    [--shape 0.3M|1M] [--batch N] [--no-naive] [--no-torch]\n";
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  size_t gen_tokens = 200, train_steps = 4, rounds = 3;
-  fs::path peers;
-  std::string only_shape;
-  size_t only_batch = 0;
-  bool with_naive = true, with_torch = true;
-  try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string flag = argv[i];
-      if (flag == "--help" || flag == "-h") {
-        std::printf("%s", kUsage);
-        return 0;
-      }
-      if (flag == "--no-naive" || flag == "--no-torch") {
-        (flag == "--no-naive" ? with_naive : with_torch) = false;
-        continue;
-      }
-      if (i + 1 >= argc) throw std::invalid_argument(flag + ": expected a value after it");
-      const char* value = argv[++i];
-      if (flag == "--gen-tokens")
-        gen_tokens = count_flag(flag, value);
-      else if (flag == "--train-steps")
-        train_steps = count_flag(flag, value);
-      else if (flag == "--rounds")
-        rounds = count_flag(flag, value);
-      else if (flag == "--batch")
-        only_batch = count_flag(flag, value);
-      else if (flag == "--peers")
-        peers = value;
-      else if (flag == "--shape")
-        only_shape = value;
-      else
-        throw std::invalid_argument(flag + ": unknown flag");
-    }
-    if (rounds == 0) throw std::invalid_argument("--rounds 0: at least one round");
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "policy_bench: %s\n%s", e.what(), kUsage);
-    return 2;
-  }
-  fs::path torch_script = fs::path(argv[0]).parent_path() / "../../scripts/peers/torch_policy.py";
+int run_bench(const crucible::cli::Flags& flags) {
+  size_t gen_tokens = flags.whole("gen-tokens", 1, 100'000).value_or(200);
+  size_t train_steps = flags.whole("train-steps", 0, 100'000).value_or(4);
+  size_t rounds = flags.whole("rounds", 1, 1'000).value_or(3);
+  fs::path peers = flags.get("peers").value_or("");
+  std::string only_shape = flags.get("shape").value_or("");
+  size_t only_batch = flags.whole("batch", 1, 4096).value_or(0);
+  bool with_naive = !flags.has("no-naive"), with_torch = !flags.has("no-torch");
+  if (!only_shape.empty() && only_shape != "0.3M" && only_shape != "1M")
+    throw crucible::InvalidRequest("--shape " + only_shape + ": known shapes are 0.3M and 1M");
+  fs::path torch_script =
+      fs::read_symlink("/proc/self/exe").parent_path() / "../../scripts/peers/torch_policy.py";
   // The first python3 that imports torch (Debian's python3-torch is for /usr/bin/python3).
   std::string python;
   for (const char* candidate : {"python3", "/usr/bin/python3"})
@@ -261,11 +233,6 @@ int main(int argc, char** argv) {
               have_torch   ? "present"
               : with_torch ? "(python3 cannot import torch)"
                            : "(--no-torch)");
-  if (!only_shape.empty() && only_shape != "0.3M" && only_shape != "1M") {
-    std::fprintf(stderr, "policy_bench: --shape %s: known shapes are 0.3M and 1M\n",
-                 only_shape.c_str());
-    return 2;
-  }
   std::vector<size_t> batches{1, 32, 128};
   if (only_batch) batches = {only_batch};
   for (const Shape& s : {Shape{"0.3M", 64, 5, 4, 192}, Shape{"1M", 128, 5, 4, 352}}) {
@@ -329,4 +296,10 @@ int main(int argc, char** argv) {
                 peer("torch_training", ours).c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return crucible::bench::bench_main(argc, argv, kSpec, run_bench);
 }

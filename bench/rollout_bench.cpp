@@ -19,6 +19,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/error.hpp"
+#include "bench/bench_flags.hpp"
 #include "policy/native_policy.hpp"
 #include "policy/remote/http_policy.hpp"
 #include "policy/remote/policy_server.hpp"
@@ -44,24 +46,36 @@ std::shared_ptr<policy::Transformer<float>> model(size_t max_seq, size_t dim, si
   return m;
 }
 
-}  // namespace
+const cli::CommandSpec kSpec{
+    "",
+    {},
+    "Rollout engine costs (UloRL segments, S-GRPO exits, served batching) with the native policy.",
+    {{"samples", "N", "samples (default 96)"},
+     {"max-tokens", "N", "longest output (default 256)"},
+     {"active", "N", "samples in flight (default 16)"},
+     {"exits", "N", "S-GRPO exits (default 8)"},
+     {"dim", "N", "model width (default 128)"},
+     {"layers", "N", "model depth (default 4)"},
+     {"rounds", "N", "rounds (default 3)"},
+     {"served", "MODE", "over HTTP: fixed, continuous or unbatched"},
+     {"chunk", "N", "tokens per served round (default 4)"},
+     {"seed", "N", "seed (default 7)"}},
+    "",
+    "build/bin/rollout_bench"};
 
-int main(int argc, char** argv) {
-  size_t samples = 96, max_tokens = 256, active = 16, exits = 8, dim = 128, layers = 4, rounds = 3;
-  std::string served;
-  size_t chunk = 4, seed = 7;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--chunk")) chunk = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--seed")) seed = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--served")) served = argv[i + 1];
-    if (!std::strcmp(argv[i], "--samples")) samples = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--max-tokens")) max_tokens = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--active")) active = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--exits")) exits = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--dim")) dim = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--layers")) layers = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoul(argv[i + 1]);
-  }
+int run_bench(const cli::Flags& flags) {
+  size_t samples = flags.whole("samples", 1, 100'000).value_or(96);
+  size_t max_tokens = flags.whole("max-tokens", 1, 100'000).value_or(256);
+  size_t active = flags.whole("active", 1, 10'000).value_or(16);
+  size_t exits = flags.whole("exits", 1, 1'000).value_or(8);
+  size_t dim = flags.whole("dim", 8, 4096).value_or(128);
+  size_t layers = flags.whole("layers", 1, 64).value_or(4);
+  size_t rounds = flags.whole("rounds", 1, 1'000).value_or(3);
+  std::string served = flags.get("served").value_or("");
+  size_t chunk = flags.whole("chunk", 1, 100'000).value_or(4);
+  size_t seed = flags.whole("seed", 0, ~0ull).value_or(7);
+  if (!served.empty() && served != "fixed" && served != "continuous" && served != "unbatched")
+    throw InvalidRequest("--served takes fixed, continuous or unbatched, not " + served);
   policy::set_policy_threads(2);
   policy::NativePolicy native(model(max_tokens + 64, dim, layers), policy::Tokenizer(), "bench");
   std::vector<tasks::Task> tasks(samples);
@@ -70,11 +84,6 @@ int main(int argc, char** argv) {
     tasks[i].kind = tasks::Kind::Math;
     tasks[i].prompt = "q" + std::to_string(i);
     tasks[i].answer = "1";
-  }
-  if (!served.empty() && served != "fixed" && served != "continuous" && served != "unbatched") {
-    std::fprintf(stderr, "rollout_bench: --served takes fixed, continuous or unbatched, not %s\n",
-                 served.c_str());
-    return 2;
   }
   // An untrained model stops at any of these four tokens with probability ~1.5% per token:
   // lengths are geometric (mean ~65), and ~2% of samples run to L = 256. (Over HTTP the
@@ -171,4 +180,10 @@ int main(int argc, char** argv) {
       g.exit_positions.size(), g.exit_answer_tokens, g.full_path_tokens, group_s, exits,
       path_tokens, paths_s, paths_s / group_s);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return crucible::bench::bench_main(argc, argv, kSpec, run_bench);
 }

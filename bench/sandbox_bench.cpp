@@ -6,7 +6,7 @@
 // a noisy or CPU-stolen machine does not inflate the way it inflates wall time), the ratios,
 // and the jail's throughput with 2 workers.
 //
-//   build/bin/sandbox_bench [--runs N] [--baseline-helper OTHER/crucible-jail]
+//   build/bin/sandbox_bench [--runs N] [--baseline-helper OTHER/crucible-jail] [--help]
 //                           [--jail-only [--gap-ms MS]]
 //   (--baseline-helper: another helper build's rows beside this one's, in the same blocks)
 //   (--jail-only: only the jail's static-binary row, to profile it; --gap-ms: idle before
@@ -29,7 +29,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/error.hpp"
 #include "base/files.hpp"
+#include "bench/bench_flags.hpp"
 #include "sandbox/jail/client.hpp"
 
 extern char** environ;
@@ -165,23 +167,23 @@ void row(const char* name, Stats s, Stats base, bool with_cpu = true) {
   std::printf("\n");
 }
 
-}  // namespace
+const cli::CommandSpec kSpec{
+    "",
+    {},
+    "The jail's cost per run against a bare fork+exec and bubblewrap, in the same run.",
+    {{"runs", "N", "runs per row (at least 10; python: half)"},
+     {"baseline-helper", "PATH", "another helper build's rows beside this one's"},
+     {"jail-only", "", "only the jail's static-binary row, to profile it"},
+     {"gap-ms", "MS", "with --jail-only: idle before each run"}},
+    "",
+    "build/bin/sandbox_bench"};
 
-int main(int argc, char** argv) {
-  int runs = 300;
-  bool jail_only = false;
-  std::string baseline_helper;
-  int gap_ms = 0;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
-      runs = std::max(10, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--gap-ms") && i + 1 < argc)
-      gap_ms = std::max(0, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--baseline-helper") && i + 1 < argc)
-      baseline_helper = argv[++i];
-    else if (!std::strcmp(argv[i], "--jail-only"))
-      jail_only = true;
-  }
+int run_bench(const cli::Flags& flags) {
+  int runs = static_cast<int>(flags.whole("runs", 10, 1'000'000).value_or(300));
+  bool jail_only = flags.has("jail-only");
+  std::string baseline_helper = flags.get("baseline-helper").value_or("");
+  int gap_ms = static_cast<int>(flags.whole("gap-ms", 0, 60'000).value_or(0));
+  if (flags.has("gap-ms") && !jail_only) throw InvalidRequest("--gap-ms goes with --jail-only");
 
   TempDir box(temp_root(), "crucible-bench-");
   ::chmod(box.path().c_str(), 0755);
@@ -273,4 +275,10 @@ int main(int argc, char** argv) {
                 done / secs, failed ? " (some runs failed)" : "");
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return crucible::bench::bench_main(argc, argv, kSpec, run_bench);
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/rng.hpp"
+#include "bench/bench_flags.hpp"
 #include "rewards/math/extract.hpp"
 #include "rewards/math/verifier.hpp"
 #include "tasks/generators.hpp"
@@ -135,14 +136,18 @@ double us(Clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
 
-}  // namespace
+const cli::CommandSpec kSpec{
+    "",
+    {},
+    "Math verifier throughput and latency against extraction plus string equality.",
+    {{"pairs", "N", "(gold, prediction) pairs (default 10000)"},
+     {"threads", "N", "threads of the throughput row (default 2)"}},
+    "",
+    "build/bin/verify_bench"};
 
-int main(int argc, char** argv) {
-  size_t n = 10000, threads = 2;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--pairs")) n = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--threads")) threads = std::stoul(argv[i + 1]);
-  }
+int run_bench(const cli::Flags& flags) {
+  size_t n = flags.whole("pairs", 1, 10'000'000).value_or(10000);
+  size_t threads = flags.whole("threads", 1, 256).value_or(2);
   auto pairs = corpus(n);
   math::VerifyOptions options;
 
@@ -203,4 +208,10 @@ int main(int argc, char** argv) {
               pct(0.99) < 1000 ? "met" : "MISSED",
               pairs.size() / single_s >= 20000 ? "met" : "MISSED");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return crucible::bench::bench_main(argc, argv, kSpec, run_bench);
 }

@@ -66,15 +66,16 @@ std::string CommandSpec::help() const {
   std::vector<std::string> lines = synopsis;
   if (lines.empty()) {
     std::string line = name;
+    auto add = [&line](const std::string& part) { line += (line.empty() ? "" : " ") + part; };
     for (const auto& f : flags)
-      if (f.required) line += " --" + f.name + (f.value.empty() ? "" : " " + f.value);
+      if (f.required) add("--" + f.name + (f.value.empty() ? "" : " " + f.value));
     if (std::any_of(flags.begin(), flags.end(), [](const FlagSpec& f) { return !f.required; }))
-      line += " [options]";
-    if (!positionals.empty()) line += " " + positionals;
+      add("[options]");
+    if (!positionals.empty()) add(positionals);
     lines.push_back(line);
   }
   for (size_t i = 0; i < lines.size(); ++i)
-    out += (i == 0 ? "usage: crucible " : "       crucible ") + lines[i] + "\n";
+    out += (i == 0 ? "usage: " : "       ") + program + " " + lines[i] + "\n";
   if (!summary.empty()) out += summary + (summary.back() == '\n' ? "" : "\n");
   if (flags.empty()) return out;
   out += "flags:\n";

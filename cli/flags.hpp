@@ -33,6 +33,7 @@ struct CommandSpec {
   std::string summary;                // what the command does (printed after the usage)
   std::vector<FlagSpec> flags;        // --help is implied
   std::string positionals = "";       // shown in a generated usage line ("FILE")
+  std::string program = "crucible";   // what the usage lines start with (a bench's path)
 
   std::string help() const;
 };

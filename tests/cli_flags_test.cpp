@@ -91,6 +91,13 @@ TEST(CommandSpec, OneTableParsesTheFlagsAndWritesTheHelp) {
   EXPECT_FALSE(parse_command({"--help"}, kSpec)) << "--help prints and ends the command";
 }
 
+// A program of its own (the benches): its usage line starts with the program, not a command.
+TEST(CommandSpec, ABenchsUsageNamesTheBench) {
+  const CommandSpec bench{"", {}, "Times things.", {{"runs", "N", "runs"}}, "", "bin/x_bench"};
+  EXPECT_EQ(bench.help().rfind("usage: bin/x_bench [options]\nTimes things.\n", 0), 0u)
+      << bench.help();
+}
+
 TEST(CommandSpec, EveryParseErrorNamesTheFlag) {
   EXPECT_EQ(error_of({"--tasks", "t", "--temperature", "hot"}),
             "--temperature must be a number from 0 to 10, got 'hot'");

@@ -106,9 +106,9 @@ RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool 
 void RunCgroup::prepare(const Limits& limits) {
   // A jail prepares its group twice: with the defaults while it is parked, with the request's
   // limits on the request's path. Limits already in place are not written again.
-  const bool first = !prepared_;
-  const bool memory_changes = first || applied_memory_bytes_ != limits.memory_bytes;
-  const bool pids_change = first || applied_processes_ != limits.processes;
+  const bool first = !applied_;
+  const bool memory_changes = first || applied_->memory_bytes != limits.memory_bytes;
+  const bool pids_change = first || applied_->processes != limits.processes;
   const std::string mem = std::to_string(limits.memory_bytes);
   if (version_ == CgroupVersion::V1) {
     if (memory_changes) {
@@ -140,9 +140,7 @@ void RunCgroup::prepare(const Limits& limits) {
     }
     if (pids_change) write_value(dirs_[0] + "/pids.max", std::to_string(limits.processes));
   }
-  prepared_ = true;
-  applied_memory_bytes_ = limits.memory_bytes;
-  applied_processes_ = limits.processes;
+  applied_ = AppliedLimits{limits.memory_bytes, limits.processes};
   // The OOM-kill counter of a reused slot cannot be reset: count from here. Likewise the
   // page cache an earlier run left charged is not this run's memory.
   oom_baseline_ = 0;

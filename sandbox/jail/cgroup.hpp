@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,9 +55,11 @@ class RunCgroup {
   uint64_t oom_baseline_ = 0;
   uint64_t memory_baseline_ = 0;  // page cache a reused slot still holds at prepare()
   // The limits the last prepare() wrote (none before the first).
-  bool prepared_ = false;
-  uint64_t applied_memory_bytes_ = 0;
-  uint32_t applied_processes_ = 0;
+  struct AppliedLimits {
+    uint64_t memory_bytes;
+    uint32_t processes;
+  };
+  std::optional<AppliedLimits> applied_;
   // v1: memory, pids, cpuacct directories; v2: the one directory.
   std::vector<std::string> dirs_;
 };

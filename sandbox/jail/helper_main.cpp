@@ -216,16 +216,17 @@ int main() {
     int fd = (*request)[0].get();
     // After a client's last request a prepared jail would only be torn down, on its time.
     if (tag == kLastRequestTag) client_done = true;
+    // The first prepared jail that takes the request; one prepared now if none is ready.
     unique_fd taken;
+    auto hand_over = [&](Parked jail) {
+      if (jail.channel && send_fds(jail.channel.get(), {fd})) taken = std::move(jail.channel);
+    };
     while (!taken && !spares.empty()) {
       Parked next = std::move(spares.front());
       spares.pop_front();
-      if (next.channel && send_fds(next.channel.get(), {fd})) taken = std::move(next.channel);
+      hand_over(std::move(next));
     }
-    if (!taken) {
-      Parked now = park(slots, cgroups, filter);
-      if (now.channel && send_fds(now.channel.get(), {fd})) taken = std::move(now.channel);
-    }
+    if (!taken) hand_over(park(slots, cgroups, filter));
     if (taken)
       running.push_back(std::move(taken));
     else

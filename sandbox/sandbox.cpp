@@ -188,6 +188,22 @@ std::vector<Outcome> Sandbox::execute_batch(const Program& program,
   if (!program.ok())
     return std::vector<Outcome>(std::max<size_t>(1, inputs.size()), program.compile);
   limits.validate();
+  if (options.work_files.size() > kMaxWorkFiles)
+    throw InvalidRequest("files: " + std::to_string(options.work_files.size()) +
+                         " files; the limit is " + std::to_string(kMaxWorkFiles));
+  size_t args_total = 0;
+  for (size_t i = 0; i < options.extra_args.size(); ++i) {
+    const std::string& arg = options.extra_args[i];
+    if (arg.size() > kMaxArgBytes)
+      throw InvalidRequest("args[" + std::to_string(i) + "] is " + std::to_string(arg.size()) +
+                           " bytes; an argument may have at most " + std::to_string(kMaxArgBytes));
+    if (arg.find('\0') != std::string::npos)
+      throw InvalidRequest("args[" + std::to_string(i) + "] contains a NUL byte");
+    args_total += arg.size() + 1;
+  }
+  if (args_total > kMaxArgsTotalBytes)
+    throw InvalidRequest("args: " + std::to_string(args_total) + " bytes in all; the limit is " +
+                         std::to_string(kMaxArgsTotalBytes));
   std::set<std::string_view> names;
   for (const auto& [name, content] : options.work_files) {
     if (!jail::valid_work_file_name(name))

@@ -52,6 +52,12 @@ struct ExecuteOptions {
 };
 
 inline constexpr size_t kMaxFetchFiles = 64;
+// Bounds of what an execution's names and arguments may add to the jail's request header
+// (their contents are not counted: they travel apart). An argument above the kernel's
+// MAX_ARG_STRLEN could not be passed to exec at all.
+inline constexpr size_t kMaxWorkFiles = 4096;
+inline constexpr size_t kMaxArgBytes = 128 * 1024 - 1;
+inline constexpr size_t kMaxArgsTotalBytes = 256 * 1024;
 
 struct SandboxOptions {
   std::string helper_path;  // empty: find crucible-jail (see JailClient)

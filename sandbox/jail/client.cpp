@@ -155,8 +155,15 @@ std::vector<JailReport> JailClient::run_all(const JailSpec& spec) {
   size_t runs = std::max<size_t>(1, spec.inputs.size());
   timeval tv{static_cast<time_t>(spec.limits.wall_seconds * runs) + 60, 0};
   ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (!write_spec(conn.get(), spec))
+  if (!write_spec(conn.get(), spec)) {
+    // A supervisor that refused the request says why before it closes: read that first.
+    try {
+      auto reports = read_reports(conn.get());
+      if (!reports.empty()) return reports;
+    } catch (const std::exception&) {
+    }
     throw SandboxFailure("jail: the supervisor closed the connection");
+  }
   auto reports = read_reports(conn.get());
   if (reports.empty()) throw SandboxFailure("jail: the supervisor sent no report");
   return reports;

@@ -1,11 +1,13 @@
 #include "sandbox/jail/protocol.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -14,7 +16,10 @@
 namespace crucible::sandbox::jail {
 namespace {
 
-constexpr uint64_t kMaxHeader = 1 << 20;
+// A header is parsed whole. Our own requests stay far below this: names, paths and arguments
+// are bounded before they are sent (Sandbox: kMaxWorkFiles, kMaxArgsTotalBytes), and even
+// 4,096 names of 255 control characters each, escaped six times over in JSON, fit.
+constexpr uint64_t kMaxHeader = 16 << 20;
 
 // Waits until `fd` is readable or the deadline passes (then throws).
 void wait_readable(int fd, long long deadline_ns) {
@@ -53,6 +58,27 @@ std::vector<FetchedFile> fetched_from_json(const nlohmann::json& j) {
   return out;
 }
 
+// Requests and reports travel over sockets. A peer that has gone (a jail that refused a
+// request) makes a plain write raise SIGPIPE, which kills a process that did not ignore it:
+// the service, a library user. MSG_NOSIGNAL turns that into EPIPE, a failed write the caller
+// reports. (Init's fetched files go up a pipe: plain writes there.)
+bool send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK) return write_all(fd, data);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::vector<std::string> work_file_names(const JailSpec& s) {
+  std::vector<std::string> names;
+  for (const auto& file : s.work_files) names.push_back(file.first);
+  return names;
+}
+
 }  // namespace
 
 bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& blobs) {
@@ -63,9 +89,9 @@ bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& 
   uint64_t len = text.size();
   char prefix[8];
   std::memcpy(prefix, &len, 8);  // x86-64 and arm64 are little-endian, as the format says
-  if (!write_all(fd, std::string_view(prefix, 8)) || !write_all(fd, text)) return false;
+  if (!send_all(fd, std::string_view(prefix, 8)) || !send_all(fd, text)) return false;
   for (const auto& b : blobs)
-    if (!write_all(fd, b)) return false;
+    if (!send_all(fd, b)) return false;
   return true;
 }
 
@@ -95,16 +121,28 @@ Frame read_frame(int fd, uint64_t max_bytes, long long deadline_ns) {
   return frame;
 }
 
+// The inputs and the work files' contents travel as blobs, in that order, not in the header:
+// a header is parsed whole and kept small (kMaxHeader), while a request may carry megabytes of
+// files (a data set beside the program).
 bool write_spec(int fd, const JailSpec& spec) {
   nlohmann::json header;
   spec_header_to_json(header, spec);
-  return write_frame(fd, std::move(header), spec.inputs);
+  header["inputs"] = spec.inputs.size();
+  std::vector<std::string> blobs = spec.inputs;
+  for (const auto& file : spec.work_files) blobs.push_back(file.second);
+  return write_frame(fd, std::move(header), blobs);
 }
 
 JailSpec read_spec(int fd) {
   Frame f = read_frame(fd, 1ull << 30);
   JailSpec spec;
   spec_header_from_json(f.header, spec);
+  size_t inputs = f.header.value("inputs", size_t{0});
+  if (inputs > f.blobs.size() || f.blobs.size() - inputs != spec.work_files.size())
+    throw SandboxFailure("jail protocol: the spec's blobs do not match its inputs and files");
+  for (size_t i = 0; i < spec.work_files.size(); ++i)
+    spec.work_files[i].second = std::move(f.blobs[inputs + i]);
+  f.blobs.resize(inputs);
   spec.inputs = std::move(f.blobs);
   return spec;
 }
@@ -170,7 +208,7 @@ void spec_header_to_json(nlohmann::json& j, const JailSpec& s) {
        {"box_writable", s.box_writable},
        {"extra_ro_paths", s.extra_ro_paths},
        {"data_dir", s.data_dir},
-       {"work_files", s.work_files},
+       {"work_files", work_file_names(s)},
        {"cwd", s.cwd},
        {"fetch_files", s.fetch_files},
        {"limits", s.limits}};
@@ -183,7 +221,9 @@ void spec_header_from_json(const nlohmann::json& j, JailSpec& s) {
   s.box_writable = j.at("box_writable").get<bool>();
   s.extra_ro_paths = j.at("extra_ro_paths").get<std::vector<std::string>>();
   s.data_dir = j.at("data_dir").get<std::string>();
-  s.work_files = j.at("work_files").get<std::vector<std::pair<std::string, std::string>>>();
+  s.work_files.clear();
+  for (auto& name : j.at("work_files").get<std::vector<std::string>>())
+    s.work_files.emplace_back(std::move(name), std::string());
   s.cwd = j.at("cwd").get<std::string>();
   s.fetch_files = j.at("fetch_files").get<std::vector<std::string>>();
   s.limits = j.at("limits").get<Limits>();

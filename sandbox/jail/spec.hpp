@@ -56,7 +56,8 @@ struct JailReport {
   std::vector<FetchedFile> fetched;  // one per JailSpec::fetch_files name, in order
 };
 
-// Header fields (everything but stdin/stdout/stderr bytes, which travel as raw blobs).
+// Header fields (everything but stdin/stdout/stderr bytes and work files' contents, which
+// travel as raw blobs: spec_header_from_json leaves the contents empty).
 void spec_header_to_json(nlohmann::json& j, const JailSpec& s);
 void spec_header_from_json(const nlohmann::json& j, JailSpec& s);
 void report_header_to_json(nlohmann::json& j, const JailReport& r);

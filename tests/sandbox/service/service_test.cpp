@@ -60,6 +60,31 @@ TEST_F(Service, RunPlacesFilesInTheWorkDirectory) {
   EXPECT_NE(bad["error"].get<std::string>().find("../escape"), std::string::npos);
 }
 
+// Files of megabytes (a data set beside the program) reach the run: their contents travel
+// beside the jail's request header, not in it (a 2 MB file was a SandboxError, and before that
+// a SIGPIPE that ended the service). Too many files, and arguments exec could not take, are the
+// client's error, named; the service keeps answering.
+TEST_F(Service, LargeFilesReachTheRunAndOversizedArgumentsAreRefused) {
+  json big = {{"language", "python3"},
+              {"source", "import os\nprint(os.path.getsize('data/big.txt'))"},
+              {"files", {{"data/big.txt", std::string(6 << 20, 'x')}}}};
+  EXPECT_EQ(call(post("/v1/run", big.dump()), 200)["stdout"], std::to_string(6 << 20) + "\n");
+  json many = {{"language", "python3"}, {"source", "print(1)"}, {"files", json::object()}};
+  for (int i = 0; i < 5000; ++i) many["files"]["f" + std::to_string(i)] = "x";
+  EXPECT_NE(call(post("/v1/run", many.dump()), 400)["error"].get<std::string>().find("4096"),
+            std::string::npos);
+  json args = {{"language", "python"},
+               {"version", "*"},
+               {"files", {{{"content", "import sys\nprint(len(sys.argv))"}}}},
+               {"args", std::vector<std::string>(20, std::string(100000, 'a'))}};
+  auto refused = service.handle(post("/api/v2/execute", args.dump()));
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("args"), std::string::npos) << refused.body;
+  args["args"] = std::vector<std::string>(2, std::string(100000, 'a'));
+  EXPECT_EQ(call(post("/api/v2/execute", args.dump()), 200)["run"]["stdout"], "3\n");
+  EXPECT_EQ(call(get("/v1/health"), 200)["status"], "ok");
+}
+
 TEST_F(Service, RunSendsBackTheFilesAskedFor) {
   json r = call(post("/v1/run", R"j({"language":"python3",
       "source":"open('out.bin','wb').write(bytes([0,255,10]))",

@@ -77,6 +77,9 @@ int serve_command(const Args& args) {
   // OpenRLHF's remote reward endpoint and the environment's routes.
   options.extra_routes = trainer_routes(std::make_shared<rollout::ToolEnvironment>(env_options));
 
+  // A peer that hangs up must cost one request, never the process: every write that could
+  // meet a closed pipe or socket fails with EPIPE instead of raising SIGPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
   // Signals are taken by sigwait below, not by whichever thread happens to run.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

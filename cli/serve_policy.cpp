@@ -61,6 +61,9 @@ int serve_policy_command(const Args& args) {
   o.limits.token_text = [&tok](int id) { return tok.decode_one(id); };
   std::string name = f.get("name").value_or(native.name());
   policy::set_policy_threads(2);
+  // A peer that hangs up must cost one request, never the process: every write that could
+  // meet a closed pipe or socket fails with EPIPE instead of raising SIGPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

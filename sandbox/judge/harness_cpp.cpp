@@ -165,8 +165,11 @@ std::string cpp_items(const std::vector<std::string>& items) {
 
 CppHarness build_cpp_harness(const std::string& candidate, const HarnessSpec& spec) {
   CppHarness h;
-  h.candidate_source =
-      candidate + "\n" + cpp_harness_values() + replace_all(kServer, "@ENTRY@", spec.entry_point);
+  // Answers often bring a main() of their own (a model's demo of its function): renamed, it is
+  // an unused function and the harness's main runs. #line keeps the answer's line numbers.
+  h.candidate_source = "#define main crucible_candidate_main\n#line 1\n" + candidate +
+                       "\n#undef main\n" + cpp_harness_values() +
+                       replace_all(kServer, "@ENTRY@", spec.entry_point);
   std::string tests = replace_all(kTests, "@ENTRY@", spec.entry_point);
   tests = replace_all(tests, "@SETUP@", spec.setup);
   h.tests_source = cpp_harness_values() + replace_all(tests, "@ITEMS@", cpp_items(spec.items));

@@ -1,6 +1,7 @@
 // The judge end to end through the real jail: stdin/stdout tests, checkers, harnesses,
 // and the tricks a reward-hacking program would try against each.
 #include "sandbox/judge/judge.hpp"
+#include "sandbox/judge/feedback.hpp"
 
 #include <gtest/gtest.h>
 
@@ -284,6 +285,25 @@ TEST(HarnessCpp, CorrectPassesWrongFails) {
             Verdict::Accepted);
   EXPECT_EQ(judge(humaneval("cpp", "int add(int a, int b) { return a - b; }", kCppTests)).verdict,
             Verdict::WrongAnswer);
+}
+
+// Answers often bring a main() that demonstrates the function: it is not the harness's, and
+// neither passes nor fails the answer. A compile error still points at the answer's own line.
+TEST(HarnessCpp, AnAnswersOwnMainIsSetAside) {
+  const char* with_main =
+      "#include <iostream>\nint add(int a, int b) { return a + b; }\n"
+      "int main(int argc, char** argv) { std::cout << add(1, 2) << std::endl; return 1; }\n";
+  auto r = judge(humaneval("cpp", with_main, kCppTests));
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+  EXPECT_EQ(
+      judge(humaneval("cpp", "int add(int a, int b) { return a - b; }\nint main() {}\n", kCppTests))
+          .verdict,
+      Verdict::WrongAnswer);
+  auto broken = judge(humaneval("cpp", "int add(int a, int b) {\n  return a + b\n}\n", kCppTests));
+  EXPECT_EQ(broken.verdict, Verdict::CompileError);
+  auto diagnostics = parse_diagnostics("compiler", broken.compile.compile_output);
+  ASSERT_FALSE(diagnostics.empty()) << broken.compile.compile_output;
+  EXPECT_EQ(diagnostics[0].line, 2) << diagnostics[0].message;
 }
 
 // The candidate runs in its own process: arguments and results cross as plain values, in

@@ -81,7 +81,7 @@ std::vector<std::string> work_file_names(const JailSpec& s) {
 
 }  // namespace
 
-bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& blobs) {
+bool write_frame(int fd, nlohmann::json header, const std::vector<std::string_view>& blobs) {
   auto sizes = nlohmann::json::array();
   for (const auto& b : blobs) sizes.push_back(b.size());
   header["blobs"] = sizes;
@@ -128,7 +128,7 @@ bool write_spec(int fd, const JailSpec& spec) {
   nlohmann::json header;
   spec_header_to_json(header, spec);
   header["inputs"] = spec.inputs.size();
-  std::vector<std::string> blobs = spec.inputs;
+  std::vector<std::string_view> blobs(spec.inputs.begin(), spec.inputs.end());
   for (const auto& file : spec.work_files) blobs.push_back(file.second);
   return write_frame(fd, std::move(header), blobs);
 }
@@ -149,7 +149,7 @@ JailSpec read_spec(int fd) {
 
 bool write_reports(int fd, const std::vector<JailReport>& reports) {
   nlohmann::json runs = nlohmann::json::array();
-  std::vector<std::string> blobs;
+  std::vector<std::string_view> blobs;
   for (const auto& r : reports) {
     nlohmann::json h;
     report_header_to_json(h, r);
@@ -183,7 +183,7 @@ std::vector<JailReport> read_reports(int fd) {
 
 bool write_fetched(int fd, const std::vector<FetchedFile>& files) {
   nlohmann::json header = {{"fetched", fetched_to_json(files)}};
-  std::vector<std::string> blobs;
+  std::vector<std::string_view> blobs;
   for (const auto& f : files) blobs.push_back(f.content);
   return write_frame(fd, std::move(header), blobs);
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sandbox/fetched_file.hpp"
@@ -25,7 +26,7 @@ struct Frame {
 };
 
 // Writes one frame; returns false if the peer went away.
-bool write_frame(int fd, nlohmann::json header, const std::vector<std::string>& blobs);
+bool write_frame(int fd, nlohmann::json header, const std::vector<std::string_view>& blobs);
 // Reads one frame; throws SandboxFailure on EOF, a short read or a size over `max_bytes`.
 // With a deadline (CLOCK_MONOTONIC ns, >= 0) the descriptor may be non-blocking: the read waits
 // for data until then and throws SandboxFailure after it.

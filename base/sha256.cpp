@@ -5,7 +5,7 @@
 namespace crucible {
 
 // Nettle's SHA-256 rather than OpenSSL's: OpenSSL 3 routes every digest through its
-// provider framework, which linked in cost each `crucible` process ~160 page faults at load
+// provider framework, which linked in cost each `crucible` process ~100 page faults at load
 // and its initialisation on the first digest (3-5 ms on a cold start, a tenth of a
 // one-shot `crucible run`); Nettle's is the digest alone.
 std::string sha256_hex(std::string_view data) {

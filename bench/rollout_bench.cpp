@@ -17,7 +17,6 @@
 //                           fixed|continuous|unbatched] [--chunk 4] [--seed 7]
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 
 #include "base/error.hpp"
 #include "bench/bench_flags.hpp"

@@ -163,6 +163,9 @@ _main()
 // node's permission model where available, so it can open no file (not this one, not
 // /proc/<harness>/mem) and start no process; the two talk over two FIFOs in /tmp.
 constexpr const char* kJavaScript = R"JS('use strict';
+// SIGUSR1 would start this process's inspector, which any local process (the candidate's
+// included) could then drive: a listener of our own keeps node from doing that.
+process.on('SIGUSR1', () => {});
 const fs = require('fs');
 const childProcess = require('child_process');
 const SOURCE = @SOURCE@;
@@ -182,10 +185,15 @@ const SETUP = spec.setup;
 const ITEMS = spec.items;
 
 // The candidate's process: reads requests {name, args} and answers {ok, value} or {ok: false,
-// error}, one JSON line each. It loads the candidate in a realm of its own.
+// error}, one JSON line each. Confined by node's permission model (it can open nothing but
+// its two FIFOs, start nothing and load no addon), it loads the candidate as a CommonJS
+// module with node's require, so answers that use crypto, util or assert run. On a node
+// without that model, a realm with no node object in reach is all that keeps the candidate
+// from the harness, so there it gets no require.
 const CANDIDATE = `'use strict';
 const fs = require('fs');
 const vm = require('vm');
+const {parse, stringify} = JSON;
 const [reqPath, respPath] = process.argv.slice(-2);
 const requests = fs.openSync(reqPath, 'r');
 const replies = fs.openSync(respPath, 'w');
@@ -200,21 +208,42 @@ function readLine() {
     pending += buf.toString('utf8', 0, n);
   }
 }
-function reply(obj) { const t = JSON.stringify(obj) + '\\n'; const b = Buffer.from(t); let o = 0; while (o < b.length) o += fs.writeSync(replies, b, o); }
-const hello = JSON.parse(readLine());
-const realm = vm.createContext(Object.create(null));
+function reply(obj) { const t = stringify(obj) + '\\n'; const b = Buffer.from(t); let o = 0; while (o < b.length) o += fs.writeSync(replies, b, o); }
+const confined = process.permission !== undefined && !process.permission.has('child') &&
+    !process.permission.has('fs.read', '/proc/' + process.ppid + '/mem');
+// The entry point: the named function, else what the module exports (or its member so named).
+function pick(found, exported, entry) {
+  if (typeof found === 'function') return found;
+  if (typeof exported === 'function') return exported;
+  if (exported !== null && typeof exported === 'object' && typeof exported[entry] === 'function') return exported[entry];
+  throw new Error(entry ? 'the answer defines no function ' + entry : 'the answer exports no function');
+}
+function loadAsModule(hello) {
+  const module = {exports: {}};
+  const lookup = hello.entry ? '\\n;return typeof ' + hello.entry + ' === "function" ? ' + hello.entry + ' : undefined;' : '';
+  const body = vm.compileFunction(hello.source + lookup, ['require', 'module', 'exports'], {filename: 'solution.js'});
+  const found = body(require, module, module.exports);
+  const entry = pick(found, module.exports, hello.entry);
+  return (args) => stringify(entry(...parse(args)));
+}
+function loadInRealm(hello) {
+  const realm = vm.createContext(Object.create(null));
+  vm.runInContext('var module = {exports: {}}; var exports = module.exports; var console = {log() {}, error() {}};' +
+      'function require(name) { throw new Error("require(" + name + ") needs node 20 or later: this node cannot confine the answer"); }', realm);
+  vm.runInContext(hello.source, realm, {filename: 'solution.js'});
+  return vm.runInContext('(function (args) { const crucibleEntry = typeof ' + hello.entry + ' === "function" ? ' +
+      hello.entry + ' : module.exports; return JSON.stringify(crucibleEntry(...JSON.parse(args))); })', realm);
+}
+const hello = parse(readLine());
 let call = null;
 try {
-  vm.runInContext('var module = {exports: {}}; var exports = module.exports; var console = {log() {}, error() {}};', realm);
-  vm.runInContext(hello.source, realm, {filename: 'solution.js'});
-  call = vm.runInContext('(function (args) { const crucibleEntry = typeof ' + hello.entry + ' === "function" ? ' +
-      hello.entry + ' : module.exports; return JSON.stringify(crucibleEntry(...JSON.parse(args))); })', realm);
+  call = confined ? loadAsModule(hello) : loadInRealm(hello);
   reply({ok: true});
 } catch (e) {
   reply({ok: false, error: String(e && e.message || e)});
 }
 for (;;) {
-  const req = JSON.parse(readLine());
+  const req = parse(readLine());
   try {
     const text = call(req.args);
     if (typeof text !== 'string') reply({ok: false, error: 'the candidate returned a value JSON cannot carry'});

@@ -175,7 +175,41 @@ const Attack kJsAttacks[] = {
      "  fs.writeSync(1, nonce + ' 0 pass\\n' + nonce + ' 1 pass\\n' + nonce + ' done\\n');\n"
      "  p.exit(0);\n"
      "}\n"},
+    {"node's fs through require: the harness's memory",
+     "const fs = require('fs');\n"
+     "function f(n) {\n"
+     "  const maps = fs.readFileSync('/proc/' + process.ppid + '/maps', 'utf8').split('\\n');\n"
+     "  const mem = fs.openSync('/proc/' + process.ppid + '/mem', 'r');\n"
+     "  for (const line of maps) {\n"
+     "    const [a, b] = line.split(' ')[0].split('-').map((x) => parseInt(x, 16));\n"
+     "    if (!(b > a) || b - a > (64 << 20)) continue;\n"
+     "    const buf = Buffer.alloc(b - a);\n"
+     "    try { fs.readSync(mem, buf, 0, b - a, a); } catch (e) { continue; }\n"
+     "    const v = _find(buf.toString('latin1'), n); if (v) return v;\n"
+     "  }\n"
+     "  return 0;\n"
+     "}\n"},
+    {"node's child_process through require",
+     "function f(n) {\n"
+     "  const out = require('child_process').execFileSync('/bin/sh', ['-c', 'cat /proc/' + "
+     "process.ppid + '/fd/0 /box/* 2>/dev/null'], {encoding: 'latin1'});\n"
+     "  return _find(out, n);\n"
+     "}\n"},
 };
+
+// A candidate with node's process in reach sends the harness SIGUSR1, which would start the
+// harness's inspector for any local process to drive. The harness must not start it.
+TEST(HarnessHacking, JavaScriptCandidatesCannotSwitchOnTheHarnessDebugger) {
+  auto r = judge(native("javascript",
+                        "process.kill(process.ppid, 'SIGUSR1');\n"
+                        "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);\n"
+                        "function f(n) { return -1; }\n",
+                        kJsTests));
+  EXPECT_EQ(r.verdict, Verdict::WrongAnswer) << r.message;
+  ASSERT_FALSE(r.tests.empty());
+  for (const auto& t : r.tests)
+    EXPECT_EQ(t.stderr_data.find("Debugger listening"), std::string::npos) << t.stderr_data;
+}
 
 TEST(HarnessHacking, JavaScriptCandidatesCannotReachTheTests) {
   auto honest = judge(

@@ -260,6 +260,43 @@ TEST(HarnessJavaScript, CorrectPassesWrongFails) {
   EXPECT_EQ(arrays.verdict, Verdict::Accepted) << arrays.message;
 }
 
+// Answers as models write them: node's own modules through require, CommonJS exports.
+TEST(HarnessJavaScript, AnswersThatRequireNodesModulesRun) {
+  const struct {
+    const char* name;
+    const char* source;
+    std::vector<std::string> tests;
+    const char* entry;
+  } answers[] = {
+      {"crypto",
+       "const crypto = require('crypto');\n"
+       "const stringToMd5 = (text) => text === '' ? null : "
+       "crypto.createHash('md5').update(text).digest('hex');\n",
+       {"assert.strictEqual(candidate('Hello world'), '3e25960a79dbc69b674cd4ec67a72c62');",
+        "assert.strictEqual(candidate(''), null);"},
+       "stringToMd5"},
+      {"assert and util inside the answer",
+       "const assert = require('node:assert');\nconst util = require('util');\n"
+       "function add(a, b) { assert.ok(util.isDeepStrictEqual([a], [a])); return a + b; }\n",
+       kJsTests, "add"},
+      {"module.exports of a function", "module.exports = (a, b) => a + b;\n", kJsTests, "add"},
+      {"module.exports of an object",
+       "function plus(a, b) { return a + b; }\n"
+       "module.exports = {add: plus};\n",
+       kJsTests, "add"},
+  };
+  for (const auto& a : answers) {
+    auto r = judge(humaneval("javascript", a.source, a.tests, a.entry));
+    EXPECT_EQ(r.verdict, Verdict::Accepted) << a.name << ": " << r.message;
+  }
+  auto missing = judge(humaneval("javascript",
+                                 "const _ = require('lodash');\n"
+                                 "function add(a, b) { return _.add(a, b); }\n",
+                                 kJsTests));
+  EXPECT_EQ(missing.verdict, Verdict::RuntimeError);
+  EXPECT_NE(missing.message.find("lodash"), std::string::npos) << missing.message;
+}
+
 TEST(HarnessJavaScript, TricksNeverPass) {
   const Trick tricks[] = {
       {"process.exit", "function add(a, b) { process.exit(0); }"},

@@ -1,6 +1,8 @@
 #include "base/json_input.hpp"
 
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "base/error.hpp"
 
@@ -35,7 +37,23 @@ nlohmann::json parse_json_input_or_discarded(std::string_view text, std::string_
     throw InvalidRequest(std::string(what) + ": JSON nested deeper than " +
                          std::to_string(max_depth) + " levels (at byte " + std::to_string(*at) +
                          ")");
-  return nlohmann::json::parse(text, nullptr, false);
+  // A key given twice in one object would silently mean its last value: refuse it instead.
+  std::vector<std::unordered_set<std::string>> keys_of_open_objects;
+  auto no_duplicate_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      keys_of_open_objects.emplace_back();
+    } else if (event == Event::object_end) {
+      keys_of_open_objects.pop_back();
+    } else if (event == Event::key && !keys_of_open_objects.back().insert(parsed).second) {
+      std::string key = parsed.get<std::string>();
+      if (key.size() > 60) key = key.substr(0, 60) + "...";  // untrusted: quote it short
+      throw InvalidRequest(std::string(what) + ": the key \"" + key +
+                           "\" appears twice in one object");
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, no_duplicate_keys, false);
 }
 
 nlohmann::json parse_json_input(std::string_view text, std::string_view what, size_t max_depth) {

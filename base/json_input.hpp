@@ -21,12 +21,12 @@ inline constexpr size_t kMaxJsonDepth = 128;
 std::optional<size_t> json_depth_exceeded_at(std::string_view text, size_t max_depth);
 
 // Parses outside JSON: throws InvalidRequest naming `what` when it nests deeper than
-// max_depth or is not valid JSON.
+// max_depth, repeats a key within one object, or is not valid JSON.
 nlohmann::json parse_json_input(std::string_view text, std::string_view what,
                                 size_t max_depth = kMaxJsonDepth);
 
 // As parse_json_input, but a malformed document comes back discarded (is_discarded())
-// instead of throwing; only the nesting bound throws.
+// instead of throwing; only the nesting bound and a repeated key throw.
 nlohmann::json parse_json_input_or_discarded(std::string_view text, std::string_view what,
                                              size_t max_depth = kMaxJsonDepth);
 

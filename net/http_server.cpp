@@ -94,6 +94,29 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(64 << 10);
     stream_.expires_after(shared_->options.read_timeout);
     set_idle(true);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  // The header alone first: a declared body over the cap is refused before it is sent, and a
+  // client that asks "Expect: 100-continue" (curl does above 1 MB) is told to go on instead of
+  // waiting a second for a reply that never comes.
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    if (!parser_->is_done() &&
+        beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      return http::async_write(stream_, *go_on,
+                               [self = shared_from_this(), go_on](beast::error_code e, size_t) {
+                                 if (e) return self->on_read(e);
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
@@ -107,7 +130,18 @@ class Session : public std::enable_shared_from_this<Session> {
           413,
           "request body exceeds " + std::to_string(shared_->options.max_body_bytes) + " bytes"));
     }
-    if (ec) return close();  // timeout, reset, end of stream, malformed HTTP
+    if (ec == http::error::header_limit) {
+      keep_alive_ = false;
+      return write(error_response(431, "the request line and header fields exceed 65536 bytes"));
+    }
+    // A message the parser refused gets an answer naming why; a client that went away, stalled
+    // past the timeout or ended mid-message gets none.
+    if (ec.category() == beast::error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      keep_alive_ = false;
+      return write(error_response(400, "malformed HTTP request: " + ec.message()));
+    }
+    if (ec) return close();
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     HttpRequest req;

@@ -280,6 +280,83 @@ TEST_F(Server, HealthAnswersWhileConnectionsAreHeldOpen) {
   server.stop();
 }
 
+// Reads from a raw connection until `until` has arrived or the peer closes (10 s at most).
+std::string read_until(int fd, const std::string& until) {
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string got;
+  char buf[4096];
+  while (got.find(until) == std::string::npos) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  return got;
+}
+
+// curl sends "Expect: 100-continue" with bodies over 1 MB and waits a second for the go-ahead
+// before sending them: the server gives it at once, or refuses an oversized body unsent.
+TEST_F(Server, AClientThatExpects100ContinueIsToldToGoOnOrRefusedEarly) {
+  auto o = options();
+  o.max_body_bytes = 1 << 20;
+  SandboxServer server(o);
+  server.start();
+  const std::string body = R"j({"language":"python3","source":"print(6 * 7)"})j";
+  int fd = raw_connection(server.port());
+  ASSERT_GE(fd, 0);
+  std::string head =
+      "POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  ASSERT_EQ(::write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+  std::string go_on = read_until(fd, "\r\n\r\n");
+  EXPECT_EQ(go_on.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << go_on;
+  ASSERT_EQ(::write(fd, body.data(), body.size()), static_cast<ssize_t>(body.size()));
+  std::string answer = read_until(fd, "42\\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  ::close(fd);
+
+  fd = raw_connection(server.port());
+  ASSERT_GE(fd, 0);
+  head = "POST /v1/run HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: " +
+         std::to_string(2 << 20) + "\r\n\r\n";
+  ASSERT_EQ(::write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+  std::string refused = read_until(fd, "bytes");
+  EXPECT_EQ(refused.rfind("HTTP/1.1 413", 0), 0u) << refused;
+  ::close(fd);
+  server.stop();
+}
+
+// Bytes that are not HTTP get an answer that says so, not a silently closed connection.
+TEST_F(Server, MalformedHttpGetsAnAnswerNamingTheProblem) {
+  SandboxServer server(options());
+  server.start();
+  const struct {
+    std::string request;
+    const char* status;
+    const char* says;
+  } cases[] = {
+      {"GARBAGE\r\n\r\n", "HTTP/1.1 400", "malformed HTTP request"},
+      {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "HTTP/1.1 400", "malformed HTTP request"},
+      {"POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400",
+       "malformed HTTP request"},
+      {"GET /" + std::string(100000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 431",
+       "exceed 65536 bytes"},
+  };
+  for (const auto& c : cases) {
+    int fd = raw_connection(server.port());
+    ASSERT_GE(fd, 0);
+    (void)!::write(fd, c.request.data(), c.request.size());
+    std::string answer = read_until(fd, c.says);
+    EXPECT_EQ(answer.rfind(c.status, 0), 0u) << c.request.substr(0, 40) << ": " << answer;
+    EXPECT_NE(answer.find(c.says), std::string::npos) << answer;
+    ::close(fd);
+  }
+  net::HttpClient client;
+  EXPECT_EQ(client.request("GET", url(server, "/v1/health")).status, 200);
+  server.stop();
+}
+
 // A job whose client hung up while it waited in the queue is dropped, not run.
 TEST_F(Server, QueuedJobsOfClientsThatHungUpAreDropped) {
   SandboxServer server(options(1, 16));

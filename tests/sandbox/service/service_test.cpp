@@ -155,6 +155,14 @@ TEST_F(Service, HostileShapesGetA400NotACrash) {
     json r = call(post(path, deep), 400);
     EXPECT_NE(r.dump().find("nested deeper than"), std::string::npos) << path << ": " << r.dump();
   }
+  // A repeated key would silently mean its last value (here: C, not Python).
+  for (const char* path : {"/v1/run", "/v1/judge", "/run_code"}) {
+    json r = call(post(path, R"j({"language":"python3","source":"print(1)","language":"c",)j"
+                             R"j("code":"print(1)","tests":[{"input":"","output":"1"}]})j"),
+                  400);
+    EXPECT_NE(r.value("error", "").find("\"language\" appears twice"), std::string::npos)
+        << path << r;
+  }
   json nested_files =
       call(post("/v1/run",
                 R"j({"language":"python3","source":"print(1)","files":{"a":"1","a/b":"2"}})j"),

@@ -112,7 +112,7 @@ struct Parked {
   int fd = (*request)[0].release();
   try {
     JailSpec spec = read_spec(fd);
-    clean = jail.run(std::move(spec), [fd](const std::vector<JailReport>& reports) {
+    clean = jail.run(std::move(spec), fd, [fd](const std::vector<JailReport>& reports) {
       write_reports(fd, reports);
       ::close(fd);  // the caller has its answer; cleaning the slot happens after
     });

@@ -187,8 +187,10 @@ std::vector<FetchedFile> fetch_from_init(const JailSpec& spec, const Jail& jail)
 }
 
 // One run: release init, then collect capped output and enforce wall and CPU time until the
-// program's end (or the kill) is reported.
-JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t run) {
+// program's end (or the kill) is reported. A caller that hangs up (`caller`: its request
+// socket; a CLI stopped by Ctrl-C or killed) has the run killed at once: nobody is left to
+// read its answer, and its program must not outlive it until the wall limit.
+JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t run, int caller) {
   JailReport report;
   if (run == 0 && !jail.setup_error.empty()) {
     jail.kill_tree();
@@ -228,17 +230,20 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
       }
       next_cpu_check = now + kCpuPollNs;
     }
-    pollfd fds[3];
-    int n = 0, i_out = -1, i_err = -1, i_status = -1;
+    pollfd fds[4];
+    int n = 0, i_out = -1, i_err = -1, i_status = -1, i_caller = -1;
     if (out_open) fds[i_out = n++] = {jail.out.read.get(), POLLIN, 0};
     if (err_open) fds[i_err = n++] = {jail.err.read.get(), POLLIN, 0};
     if (carried.status_open) fds[i_status = n++] = {jail.status.read.get(), POLLIN, 0};
+    // Only the hang-up: the caller sends nothing more after its request.
+    if (caller >= 0 && !jail.killed) fds[i_caller = n++] = {caller, POLLRDHUP, 0};
     long long wait_ns = deadline - now;
     if (started && !jail.killed) wait_ns = std::min(wait_ns, next_cpu_check - now);
     int timeout_ms = static_cast<int>(std::max(0LL, (wait_ns + 999'999) / 1'000'000));
     int ready = ::poll(fds, n, timeout_ms);
     if (ready < 0 && errno != EINTR) break;
     if (ready <= 0) continue;
+    if (i_caller >= 0 && fds[i_caller].revents) kill_and_drain();
     if (i_out >= 0 && fds[i_out].revents) {
       out_open = drain(jail.out.read.get(), report.stdout_data, spec.limits.output_bytes,
                        report.stdout_exceeded);
@@ -341,13 +346,13 @@ void end_jail(Jail& jail) {
 
 // The isolation order, second half: every input in turn (stopping at a run that hit a
 // limit).
-std::vector<JailReport> watch(JailSpec& spec, Jail& jail) {
+std::vector<JailReport> watch(JailSpec& spec, Jail& jail, int caller) {
   std::vector<JailReport> reports;
   Carried carried;
   size_t runs = std::max<size_t>(1, spec.inputs.size());
   send_request(spec, jail, carried);
   for (size_t run = 0; run < runs && !jail.killed; ++run)
-    reports.push_back(watch_run(spec, jail, carried, run));
+    reports.push_back(watch_run(spec, jail, carried, run, caller));
   return reports;
 }
 
@@ -364,7 +369,7 @@ ParkedJail::ParkedJail(const CgroupHost& cgroups, int slot, const sock_fprog& fi
 
 ParkedJail::~ParkedJail() = default;
 
-bool ParkedJail::run(JailSpec spec,
+bool ParkedJail::run(JailSpec spec, int caller,
                      const std::function<void(const std::vector<JailReport>&)>& deliver) {
   Jail& jail = *state_;
   if (spec.argv.empty()) jail.setup_error = "jail: empty argv";
@@ -372,7 +377,7 @@ bool ParkedJail::run(JailSpec spec,
     deliver({setup_failure(jail.setup_error)});
     return jail.cg.release();
   }
-  std::vector<JailReport> reports = watch(spec, jail);
+  std::vector<JailReport> reports = watch(spec, jail, caller);
   if (jail.killed) {
     // The tree may still be dying: the answer waits until init is reaped, and with it its
     // pid namespace is empty.

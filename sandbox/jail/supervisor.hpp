@@ -32,8 +32,11 @@ class ParkedJail {
   // report per run as soon as they are complete and no process of the run is left: before
   // the slot is cleaned and, when no run was killed, before init's own exit (both off the
   // caller's critical path). Reports stop early when a run hit a limit. Returns false if the
-  // slot could not be cleaned (the helper must not reuse it). Call once.
-  bool run(JailSpec spec, const std::function<void(const std::vector<JailReport>&)>& deliver);
+  // slot could not be cleaned (the helper must not reuse it). `caller` is the socket the
+  // request came on (-1: none to watch): when its peer hangs up, the run is killed at once.
+  // Call once.
+  bool run(JailSpec spec, int caller,
+           const std::function<void(const std::vector<JailReport>&)>& deliver);
 
   // No request will come: ends init and cleans the slot; false as for run().
   bool abandon();

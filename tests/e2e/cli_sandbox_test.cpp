@@ -1,8 +1,13 @@
 // The crucible executable's sandbox commands as a user meets them: run, judge (one and a
 // batch), tasks, doctor; exit codes, clear errors, JSON output.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -135,6 +140,50 @@ TEST_F(Cli, DoctorPassesOnThisHost) {
   auto r = crucible("doctor");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("seccomp"), std::string::npos);
+}
+
+// Processes whose command line holds `marker`.
+int processes_marked(const std::string& marker) {
+  int found = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream cmdline(e.path() / "cmdline", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    if (text.find(marker) != std::string::npos) ++found;
+  }
+  return found;
+}
+
+// Waits up to `seconds` for `want` (true: some process is marked; false: none is).
+bool await_marked(const std::string& marker, bool want, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if ((processes_marked(marker) > 0) == want) return true;
+    ::usleep(50'000);
+  }
+  return false;
+}
+
+// Ctrl-C on `crucible run` (or the command killed) ends the submitted program with it, not
+// when the program's wall limit runs out minutes later.
+TEST_F(Cli, StoppingRunEndsTheProgramItStarted) {
+  for (int sig : {SIGINT, SIGKILL}) {
+    std::string marker =
+        "crucible-orphan-check-" + std::to_string(::getpid()) + "-" + std::to_string(sig);
+    std::string f = file("sleeper.sh", "exec -a " + marker + " sleep 120\n");
+    std::string binary = CRUCIBLE_BINARY;
+    std::vector<std::string> args = {binary, "run", "--wall-limit", "120", f};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t cli = -1;
+    ASSERT_EQ(::posix_spawn(&cli, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+    ASSERT_TRUE(await_marked(marker, true, 60)) << "the program never started";
+    ::kill(cli, sig);
+    int status = 0;
+    ::waitpid(cli, &status, 0);
+    // Well inside the 120 s wall limit: a run whose caller is gone is killed at once.
+    EXPECT_TRUE(await_marked(marker, false, 30))
+        << "signal " << sig << ": the program outlived the command that started it";
+  }
 }
 
 }  // namespace

@@ -43,6 +43,12 @@ class SandboxFailure : public Error {
   using Error::Error;
 };
 
+// The caller went away and its work was called off (base/cancel.hpp; maps to a 499).
+class Cancelled : public Error {
+ public:
+  using Error::Error;
+};
+
 // Formats "what: strerror(errno)" for system-call failures.
 std::string errno_message(const std::string& what, int err);
 

@@ -162,6 +162,9 @@ Outcome Sandbox::compile(const languages::Language& lang, const std::string& sou
   } catch (const SandboxFailure& e) {
     cache_.discard(staged);
     return sandbox_error(e.what());
+  } catch (const Cancelled&) {
+    cache_.discard(staged);
+    throw;
   }
   Outcome o = classify_compile(report);
   // Only the compiler's own verdict on the source is cached; a timeout may pass next time.

@@ -1,5 +1,6 @@
 #include "sandbox/jail/client.hpp"
 
+#include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "base/cancel.hpp"
 #include "base/error.hpp"
 #include "sandbox/jail/fd_passing.hpp"
 #include "sandbox/jail/protocol.hpp"
@@ -164,9 +166,27 @@ std::vector<JailReport> JailClient::run_all(const JailSpec& spec) {
     }
     throw SandboxFailure("jail: the supervisor closed the connection");
   }
+  await_reports_or_cancel(conn);
   auto reports = read_reports(conn.get());
   if (reports.empty()) throw SandboxFailure("jail: the supervisor sent no report");
   return reports;
+}
+
+// A caller that can be called off (base/cancel.hpp) is checked while the run goes on; when
+// it is, closing the request socket makes the supervisor kill the run at once.
+void JailClient::await_reports_or_cancel(unique_fd& conn) {
+  const std::atomic<bool>* cancel = cancel_flag();
+  if (!cancel) return;
+  constexpr int kCheckEveryMs = 50;
+  pollfd p{conn.get(), POLLIN, 0};
+  for (;;) {
+    if (cancel->load()) {
+      conn.reset();
+      throw Cancelled("the caller went away; its run was stopped");
+    }
+    int ready = ::poll(&p, 1, kCheckEveryMs);
+    if (ready > 0 || (ready < 0 && errno != EINTR)) return;  // read_reports says what came
+  }
 }
 
 }  // namespace crucible::sandbox::jail

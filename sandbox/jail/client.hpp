@@ -53,6 +53,7 @@ class JailClient {
   void await_hello_locked();
   void stop_locked();
   int send_request_locked();
+  static void await_reports_or_cancel(unique_fd& conn);
 
   std::string helper_path_;
   std::mutex mu_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/cancel.hpp"
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "net/client_group.hpp"
@@ -87,6 +88,8 @@ SandboxServer::SandboxServer(ServeOptions options) : options_(std::move(options)
                     service_->metrics().count_request(service_->route_label(request->path), 499);
                     return respond(net::error_response(499, "the client closed the connection"));
                   }
+                  // A client that hangs up while its job runs has the job's runs stopped.
+                  CancelScope cancel(request->client_gone.get());
                   respond(service_->handle(*request));
                 },
                 client);

@@ -143,6 +143,8 @@ HttpResponse SandboxService::handle(const HttpRequest& request) {
     } catch (const Busy& e) {
       resp = error_response(429, e.what());
       resp.headers.emplace_back("Retry-After", "1");
+    } catch (const Cancelled& e) {
+      resp = error_response(499, e.what());
     } catch (const SandboxFailure& e) {
       resp = error_response(500, std::string("sandbox failure: ") + e.what());
     } catch (const json::exception& e) {

@@ -13,10 +13,12 @@
 
 #include "base/files.hpp"
 #include "tests/e2e/cli_fixture.hpp"
+#include "tests/support/marked_processes.hpp"
 
 namespace crucible {
 namespace {
 
+using testing::await_marked;
 using testing::Cli;
 using testing::crucible;
 
@@ -140,26 +142,6 @@ TEST_F(Cli, DoctorPassesOnThisHost) {
   auto r = crucible("doctor");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("seccomp"), std::string::npos);
-}
-
-// Processes whose command line holds `marker`.
-int processes_marked(const std::string& marker) {
-  int found = 0;
-  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream cmdline(e.path() / "cmdline", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-    if (text.find(marker) != std::string::npos) ++found;
-  }
-  return found;
-}
-
-// Waits up to `seconds` for `want` (true: some process is marked; false: none is).
-bool await_marked(const std::string& marker, bool want, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if ((processes_marked(marker) > 0) == want) return true;
-    ::usleep(50'000);
-  }
-  return false;
 }
 
 // Ctrl-C on `crucible run` (or the command killed) ends the submitted program with it, not

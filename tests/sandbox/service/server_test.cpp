@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -17,12 +19,14 @@
 #include "net/http_client.hpp"
 #include "sandbox/service/client.hpp"
 #include "sandbox/service/remote_judge.hpp"
+#include "tests/support/marked_processes.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::sandbox::service {
 namespace {
 
 using nlohmann::json;
+using testing::await_marked;
 
 class Server : public ::testing::Test {
  protected:
@@ -354,6 +358,44 @@ TEST_F(Server, MalformedHttpGetsAnAnswerNamingTheProblem) {
   }
   net::HttpClient client;
   EXPECT_EQ(client.request("GET", url(server, "/v1/health")).status, 200);
+  server.stop();
+}
+
+// A client that hangs up while its job runs (a timeout on its side, a retry) has the job's
+// run stopped: the worker is free again long before the run's wall limit.
+TEST_F(Server, ARunningJobWhoseClientHungUpIsStopped) {
+  SandboxServer server(options(1, 4));
+  server.start();
+  for (const char* path : {"/v1/run", "/v1/judge", "/run_code"}) {
+    std::string marker = "crucible-hangup-check-" + std::to_string(::getpid()) + path;
+    std::replace(marker.begin(), marker.end(), '/', '-');
+    json body = {{"language", "bash"},
+                 {"source", "exec -a " + marker + " sleep 60\n"},
+                 {"code", "exec -a " + marker + " sleep 60\n"},
+                 {"limits", {{"wall_seconds", 60}}},
+                 {"run_timeout", 60},
+                 {"tests", json::array({{{"input", ""}, {"output", ""}}})}};
+    if (std::string(path) == "/v1/run") body.erase("tests");
+    if (std::string(path) != "/run_code") body.erase("code"), body.erase("run_timeout");
+    if (std::string(path) == "/run_code")
+      body.erase("source"), body.erase("limits"), body.erase("tests");
+    std::string text = body.dump();
+    int fd = raw_connection(server.port());
+    ASSERT_GE(fd, 0);
+    std::string request = "POST " + std::string(path) +
+                          " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          "Content-Length: " +
+                          std::to_string(text.size()) + "\r\n\r\n" + text;
+    ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    ASSERT_TRUE(await_marked(marker, true, 60)) << path << ": the program never started";
+    ::close(fd);
+    EXPECT_TRUE(await_marked(marker, false, 30)) << path << ": the run outlived its client";
+  }
+  // The one worker is free: the next job runs at once.
+  net::HttpClient client;
+  auto r = client.request("POST", url(server, "/v1/run"),
+                          R"j({"language":"python3","source":"print(5)"})j");
+  EXPECT_EQ(r.status, 200) << r.body;
   server.stop();
 }
 

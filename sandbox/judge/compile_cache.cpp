@@ -1,6 +1,7 @@
 #include "sandbox/judge/compile_cache.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,41 @@ CompileCache::CompileCache(fs::path dir, size_t max_entries) : max_entries_(max_
     throw SandboxFailure("compile cache: cannot create " + dir_.string() + ": " + ec.message());
   // The jail's init looks the box up as an unprivileged uid.
   ::chmod(dir_.c_str(), 0755);
+  fs::create_directories(staging_dir(), ec);
+  if (ec)
+    throw SandboxFailure("compile cache: cannot create " + staging_dir().string() + ": " +
+                         ec.message());
+  ::chmod(staging_dir().c_str(), 0755);
+  sweep_abandoned_stages();
+}
+
+CompileCache::~CompileCache() {
+  std::lock_guard lock(stages_mu_);
+  for (auto& [dir, fd] : stage_locks_) ::close(fd);
+}
+
+// A lock file whose lock is free belongs to a process that died while it staged a build:
+// its directory goes, then the lock file. The lock is checked to still be that path's (a
+// sweeper that locked a file another one just removed must not touch the new owner's).
+void CompileCache::sweep_abandoned_stages() const {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(staging_dir(), ec)) {
+    const fs::path lock_path = e.path();
+    if (lock_path.extension() != ".lock") continue;
+    int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat held {
+    }, named{};
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
+        ::stat(lock_path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
+      std::error_code ignored;
+      fs::path staged = lock_path;
+      fs::remove_all(staged.replace_extension(), ignored);
+      ::unlink(lock_path.c_str());
+    }
+    ::close(fd);
+  }
 }
 
 namespace {
@@ -99,7 +135,31 @@ std::optional<CachedBuild> CompileCache::lookup(const std::string& key) const {
 }
 
 fs::path CompileCache::stage() const {
-  fs::path staged = make_temp_dir(dir_, ".stage-");
+  fs::path staged;
+  for (int attempt = 0; staged.empty(); ++attempt) {
+    std::string pattern = (staging_dir() / "XXXXXX.lock").string();
+    int fd = ::mkostemps(pattern.data(), 5, O_CLOEXEC);
+    if (fd < 0)
+      throw SandboxFailure(
+          errno_message("compile cache: cannot stage in " + staging_dir().string(), errno));
+    struct stat held {
+    }, named{};
+    fs::path dir = fs::path(pattern).replace_extension();
+    // Still ours once locked (a sweeper may have taken the new file for an abandoned one).
+    bool ours = ::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &held) == 0 &&
+                ::stat(pattern.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+                held.st_dev == named.st_dev;
+    if (ours && ::mkdir(dir.c_str(), 0700) == 0) {
+      std::lock_guard lock(stages_mu_);
+      stage_locks_[dir] = fd;
+      staged = dir;
+      continue;
+    }
+    if (ours) ::unlink(pattern.c_str());  // the directory's name was taken: try another
+    ::close(fd);
+    if (attempt >= 100)
+      throw SandboxFailure("compile cache: cannot stage in " + staging_dir().string());
+  }
   // The compiler runs as the sandbox's uid and writes its artifacts here.
   if (::chown(staged.c_str(), jail::kHostSandboxUid, jail::kHostSandboxUid) != 0 ||
       ::chmod(staged.c_str(), 0755) != 0)
@@ -110,6 +170,13 @@ fs::path CompileCache::stage() const {
 void CompileCache::discard(const fs::path& staged) const {
   std::error_code ec;
   fs::remove_all(staged, ec);
+  std::lock_guard lock(stages_mu_);
+  auto it = stage_locks_.find(staged);
+  if (it == stage_locks_.end()) return;
+  fs::path lock_path = staged;
+  ::unlink(lock_path.replace_extension(".lock").c_str());
+  ::close(it->second);
+  stage_locks_.erase(it);
 }
 
 CachedBuild CompileCache::commit(const fs::path& staged, const std::string& key, bool ok,

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -23,9 +25,15 @@ class CompileCache {
  public:
   // `dir` empty: $CRUCIBLE_CACHE_DIR, else <tmp>/crucible-cache-<uid>.
   explicit CompileCache(std::filesystem::path dir = {}, size_t max_entries = 2048);
+  ~CompileCache();
+  CompileCache(const CompileCache&) = delete;
+  CompileCache& operator=(const CompileCache&) = delete;
 
   std::optional<CachedBuild> lookup(const std::string& key) const;
-  // A fresh staging directory, writable by the sandbox's uid.
+  // A fresh staging directory, writable by the sandbox's uid. It lives under .staging/ beside
+  // a lock file this process holds until commit() or discard(): a process that dies while
+  // it compiles (Ctrl-C, a kill) leaves a directory whose lock is free, and the next cache
+  // opened on the same directory removes it.
   std::filesystem::path stage() const;
   // Publishes a staged build under `key` (or discards it if another thread won the race).
   // The build is copied into fresh files owned by the host and read-only to everyone, and
@@ -37,12 +45,18 @@ class CompileCache {
   // Removes a staged directory that will not be committed.
   void discard(const std::filesystem::path& staged) const;
   const std::filesystem::path& dir() const { return dir_; }
+  // Where staged builds are made.
+  std::filesystem::path staging_dir() const { return dir_ / ".staging"; }
 
  private:
   void evict();
+  void sweep_abandoned_stages() const;
   std::filesystem::path dir_;
   size_t max_entries_;
   std::atomic<size_t> commits_{0};
+  // Lock descriptors of this process's staged directories, by directory.
+  mutable std::mutex stages_mu_;
+  mutable std::map<std::filesystem::path, int> stage_locks_;
 };
 
 }  // namespace crucible::sandbox::judge

@@ -168,5 +168,41 @@ TEST_F(Cli, StoppingRunEndsTheProgramItStarted) {
   }
 }
 
+// Ctrl-C during a compile leaves its staged build behind in the compile cache; the next
+// command on that cache removes it (the stage's lock died with its process).
+TEST_F(Cli, AStageLeftByAStoppedCompileIsRemovedByTheNextCommand) {
+  const std::filesystem::path cache = dir.path() / "cache";
+  ::setenv("CRUCIBLE_CACHE_DIR", cache.c_str(), 1);
+  std::string f =
+      file("slow.cpp",
+           "#include <bits/stdc++.h>\n#include <regex>\n"
+           "int main() { std::regex r(\"a+b*\"); std::cout << std::regex_match(\"ab\", r); }\n");
+  std::string binary = CRUCIBLE_BINARY;
+  std::vector<std::string> args = {binary, "run", f};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t cli = -1;
+  ASSERT_EQ(::posix_spawn(&cli, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  auto staged = [&] {
+    int n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(cache / ".staging", ec)) {
+      (void)e;
+      ++n;
+    }
+    return n;
+  };
+  for (int i = 0; i < 600 && staged() == 0; ++i) ::usleep(50'000);
+  ASSERT_GT(staged(), 0) << "the compile never started";
+  ::kill(cli, SIGINT);
+  int status = 0;
+  ::waitpid(cli, &status, 0);
+  auto r = crucible("run " + file("ok.py", "print(3)\n"));
+  ::unsetenv("CRUCIBLE_CACHE_DIR");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(staged(), 0) << "the stopped compile's staged build is still in the cache";
+}
+
 }  // namespace
 }  // namespace crucible

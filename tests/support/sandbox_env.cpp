@@ -104,8 +104,8 @@ std::vector<std::string> leftover_run_cgroups() {
 std::vector<std::string> leftover_staging_dirs() {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(shared_sandbox().cache().dir(), ec))
-    if (e.path().filename().string().rfind(".stage-", 0) == 0) out.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(shared_sandbox().cache().staging_dir(), ec))
+    out.push_back(e.path());
   return out;
 }
 

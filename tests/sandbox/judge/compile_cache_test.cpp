@@ -4,6 +4,11 @@
 #include "sandbox/judge/compile_cache.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <vector>
 
 #include "base/files.hpp"
 
@@ -40,6 +45,44 @@ TEST(CompileCache, ABuildChangedAfterPublishingIsNotServed) {
   auto again = cache.commit(staged_build(cache, "genuine"), "k", true, "", 0);
   EXPECT_EQ(read_file(again.dir / "main.pyc"), "genuine");
   ASSERT_TRUE(cache.lookup("k"));
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge
+
+namespace crucible::sandbox::judge {
+namespace {
+
+std::vector<std::string> staging_entries(const CompileCache& cache) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(cache.staging_dir()))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A process that dies while it stages a build (Ctrl-C during a compile) leaves a directory
+// whose lock is free: the next cache opened on the directory removes it, and only it.
+TEST(CompileCache, AStageLeftByADeadProcessIsSweptAndALiveOneKept) {
+  TempDir root(temp_root());
+  CompileCache cache(root.path() / "cache");
+  auto live = cache.stage();
+  write_file(live / "main.py", "print(1)\n");
+  pid_t child = ::fork();
+  if (child == 0) {
+    CompileCache theirs(root.path() / "cache");
+    write_file(theirs.stage() / "main.py", "print(2)\n");
+    ::_exit(0);  // no commit, no discard: as a process killed mid-compile
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_EQ(staging_entries(cache).size(), 4u);  // two directories, two lock files
+  CompileCache next(root.path() / "cache");
+  auto left = staging_entries(cache);
+  EXPECT_EQ(left.size(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(live / "main.py")) << "a live stage was swept";
+  cache.discard(live);
+  EXPECT_TRUE(staging_entries(cache).empty());
 }
 
 }  // namespace

@@ -3,21 +3,12 @@
 #include <algorithm>
 
 #include "base/error.hpp"
+#include "base/json_input.hpp"
 #include "base/number_text.hpp"
 
 namespace crucible {
 
 using nlohmann::json;
-
-namespace {
-
-// Untrusted keys can be long: a message quotes at most this much of one.
-std::string quoted_key(const std::string& key) {
-  constexpr size_t kMax = 64;
-  return key.size() <= kMax ? key : key.substr(0, kMax) + "...";
-}
-
-}  // namespace
 
 JsonFields::JsonFields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
   if (!j_.is_object()) {

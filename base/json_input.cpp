@@ -8,6 +8,11 @@
 
 namespace crucible {
 
+std::string quoted_key(const std::string& key) {
+  constexpr size_t kMax = 64;
+  return key.size() <= kMax ? key : key.substr(0, kMax) + "...";
+}
+
 std::optional<size_t> json_depth_exceeded_at(std::string_view text, size_t max_depth) {
   size_t depth = 0;
   bool in_string = false;
@@ -46,9 +51,8 @@ nlohmann::json parse_json_input_or_discarded(std::string_view text, std::string_
     } else if (event == Event::object_end) {
       keys_of_open_objects.pop_back();
     } else if (event == Event::key && !keys_of_open_objects.back().insert(parsed).second) {
-      std::string key = parsed.get<std::string>();
-      if (key.size() > 60) key = key.substr(0, 60) + "...";  // untrusted: quote it short
-      throw InvalidRequest(std::string(what) + ": the key \"" + key +
+      throw InvalidRequest(std::string(what) + ": the key \"" +
+                           quoted_key(parsed.get<std::string>()) +
                            "\" appears twice in one object");
     }
     return true;

@@ -9,9 +9,13 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace crucible {
+
+// Untrusted keys and values can be long: a message quotes at most 64 characters of one.
+std::string quoted_key(const std::string& key);
 
 // Deepest nesting of arrays and objects accepted in outside JSON.
 inline constexpr size_t kMaxJsonDepth = 128;

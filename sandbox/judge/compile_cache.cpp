@@ -45,6 +45,19 @@ CompileCache::~CompileCache() {
   for (auto& [dir, fd] : stage_locks_) ::close(fd);
 }
 
+namespace {
+
+// Takes the lock on `fd` and checks that `path` still names that file: a stage's lock file
+// may be removed by a sweeper (and its name reused) between an open and its lock.
+bool locked_and_still_named(int fd, const char* path, int operation) {
+  struct stat held {
+  }, named{};
+  return ::flock(fd, operation) == 0 && ::fstat(fd, &held) == 0 && ::stat(path, &named) == 0 &&
+         held.st_ino == named.st_ino && held.st_dev == named.st_dev;
+}
+
+}  // namespace
+
 // A lock file whose lock is free belongs to a process that died while it staged a build:
 // its directory goes, then the lock file. The lock is checked to still be that path's (a
 // sweeper that locked a file another one just removed must not touch the new owner's).
@@ -55,11 +68,7 @@ void CompileCache::sweep_abandoned_stages() const {
     if (lock_path.extension() != ".lock") continue;
     int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
-    struct stat held {
-    }, named{};
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
-        ::stat(lock_path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
-        held.st_dev == named.st_dev) {
+    if (locked_and_still_named(fd, lock_path.c_str(), LOCK_EX | LOCK_NB)) {
       std::error_code ignored;
       fs::path staged = lock_path;
       fs::remove_all(staged.replace_extension(), ignored);
@@ -142,13 +151,9 @@ fs::path CompileCache::stage() const {
     if (fd < 0)
       throw SandboxFailure(
           errno_message("compile cache: cannot stage in " + staging_dir().string(), errno));
-    struct stat held {
-    }, named{};
     fs::path dir = fs::path(pattern).replace_extension();
     // Still ours once locked (a sweeper may have taken the new file for an abandoned one).
-    bool ours = ::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &held) == 0 &&
-                ::stat(pattern.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
-                held.st_dev == named.st_dev;
+    bool ours = locked_and_still_named(fd, pattern.c_str(), LOCK_EX);
     if (ours && ::mkdir(dir.c_str(), 0700) == 0) {
       std::lock_guard lock(stages_mu_);
       stage_locks_[dir] = fd;

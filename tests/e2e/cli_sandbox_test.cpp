@@ -144,6 +144,18 @@ TEST_F(Cli, DoctorPassesOnThisHost) {
   EXPECT_NE(r.out.find("seccomp"), std::string::npos);
 }
 
+// Starts the crucible executable with `args` without waiting for it: its pid, or -1.
+pid_t start_crucible(std::vector<std::string> args) {
+  std::string binary = CRUCIBLE_BINARY;
+  args.insert(args.begin(), binary);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  return ::posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) == 0 ? pid
+                                                                                          : -1;
+}
+
 // Ctrl-C on `crucible run` (or the command killed) ends the submitted program with it, not
 // when the program's wall limit runs out minutes later.
 TEST_F(Cli, StoppingRunEndsTheProgramItStarted) {
@@ -151,13 +163,8 @@ TEST_F(Cli, StoppingRunEndsTheProgramItStarted) {
     std::string marker =
         "crucible-orphan-check-" + std::to_string(::getpid()) + "-" + std::to_string(sig);
     std::string f = file("sleeper.sh", "exec -a " + marker + " sleep 120\n");
-    std::string binary = CRUCIBLE_BINARY;
-    std::vector<std::string> args = {binary, "run", "--wall-limit", "120", f};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t cli = -1;
-    ASSERT_EQ(::posix_spawn(&cli, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+    pid_t cli = start_crucible({"run", "--wall-limit", "120", f});
+    ASSERT_GT(cli, 0);
     ASSERT_TRUE(await_marked(marker, true, 60)) << "the program never started";
     ::kill(cli, sig);
     int status = 0;
@@ -177,13 +184,8 @@ TEST_F(Cli, AStageLeftByAStoppedCompileIsRemovedByTheNextCommand) {
       file("slow.cpp",
            "#include <bits/stdc++.h>\n#include <regex>\n"
            "int main() { std::regex r(\"a+b*\"); std::cout << std::regex_match(\"ab\", r); }\n");
-  std::string binary = CRUCIBLE_BINARY;
-  std::vector<std::string> args = {binary, "run", f};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t cli = -1;
-  ASSERT_EQ(::posix_spawn(&cli, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  pid_t cli = start_crucible({"run", f});
+  ASSERT_GT(cli, 0);
   auto staged = [&] {
     int n = 0;
     std::error_code ec;

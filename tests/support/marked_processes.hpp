@@ -2,23 +2,32 @@
 // (a jailed `exec -a MARKER ...`), to check that it started and that nothing of it is left.
 #pragma once
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 namespace crucible::testing {
 
+// A process's command line, or "" when it has gone. Plain read(2): a process that exits while
+// it is read fails with ESRCH, which an ifstream turns into an exception.
+inline std::string command_line_of(const std::filesystem::path& proc_entry) {
+  std::string text;
+  const int fd = ::open((proc_entry / "cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return text;
+}
+
 // Processes whose command line holds `marker`.
 inline int processes_marked(const std::string& marker) {
   int found = 0;
-  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream cmdline(e.path() / "cmdline", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-    if (text.find(marker) != std::string::npos) ++found;
-  }
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec))
+    if (command_line_of(it->path()).find(marker) != std::string::npos) ++found;
   return found;
 }
 

@@ -32,11 +32,12 @@ CompileCache::CompileCache(fs::path dir, size_t max_entries) : max_entries_(max_
     throw SandboxFailure("compile cache: cannot create " + dir_.string() + ": " + ec.message());
   // The jail's init looks the box up as an unprivileged uid.
   ::chmod(dir_.c_str(), 0755);
-  fs::create_directories(staging_dir(), ec);
+  const bool first_with_staging = fs::create_directories(staging_dir(), ec);
   if (ec)
     throw SandboxFailure("compile cache: cannot create " + staging_dir().string() + ": " +
                          ec.message());
   ::chmod(staging_dir().c_str(), 0755);
+  if (first_with_staging) sweep_unlocked_stages_of_earlier_versions();
   sweep_abandoned_stages();
 }
 
@@ -75,6 +76,25 @@ void CompileCache::sweep_abandoned_stages() const {
       ::unlink(lock_path.c_str());
     }
     ::close(fd);
+  }
+}
+
+// Before .staging/, builds were staged as .stage-XXXXXX beside the entries, with no lock:
+// a stopped compile's stayed for good. They are removed once, when a cache directory first
+// gets .staging/ (listing every entry on each open would cost a large cache's start). One
+// younger than any compile's wall limit may belong to an earlier version's process still
+// compiling, and is left.
+void CompileCache::sweep_unlocked_stages_of_earlier_versions() const {
+  constexpr auto kOlderThanAnyCompile = std::chrono::minutes(10);
+  const auto now = fs::file_time_type::clock::now();
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code entry_ec;
+    if (it->path().filename().string().rfind(".stage-", 0) != 0 || !it->is_directory(entry_ec) ||
+        it->is_symlink(entry_ec))
+      continue;
+    auto modified = fs::last_write_time(it->path(), entry_ec);
+    if (!entry_ec && now - modified > kOlderThanAnyCompile) fs::remove_all(it->path(), entry_ec);
   }
 }
 

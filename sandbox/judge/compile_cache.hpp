@@ -51,6 +51,7 @@ class CompileCache {
  private:
   void evict();
   void sweep_abandoned_stages() const;
+  void sweep_unlocked_stages_of_earlier_versions() const;
   std::filesystem::path dir_;
   size_t max_entries_;
   std::atomic<size_t> commits_{0};

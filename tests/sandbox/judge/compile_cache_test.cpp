@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "base/files.hpp"
@@ -83,6 +84,26 @@ TEST(CompileCache, AStageLeftByADeadProcessIsSweptAndALiveOneKept) {
   EXPECT_TRUE(std::filesystem::exists(live / "main.py")) << "a live stage was swept";
   cache.discard(live);
   EXPECT_TRUE(staging_entries(cache).empty());
+}
+
+// A cache directory from before .staging/ holds .stage-XXXXXX directories of stopped
+// compiles: the first open by this version removes the old ones and keeps a recent one (an
+// earlier version's compile may still be running in it) and the cache's entries.
+TEST(CompileCache, StagesLeftByEarlierVersionsAreRemovedOnce) {
+  namespace fs = std::filesystem;
+  TempDir root(temp_root());
+  const fs::path dir = root.path() / "cache";
+  for (const char* name : {".stage-old111", ".stage-new222", "0123abcd"}) {
+    fs::create_directories(dir / name);
+    write_file(dir / name / "main.py", "print(1)\n");
+  }
+  fs::last_write_time(dir / ".stage-old111",
+                      fs::file_time_type::clock::now() - std::chrono::hours(2));
+  fs::last_write_time(dir / "0123abcd", fs::file_time_type::clock::now() - std::chrono::hours(2));
+  CompileCache cache(dir);
+  EXPECT_FALSE(fs::exists(dir / ".stage-old111"));
+  EXPECT_TRUE(fs::exists(dir / ".stage-new222" / "main.py"));
+  EXPECT_TRUE(fs::exists(dir / "0123abcd" / "main.py"));
 }
 
 }  // namespace

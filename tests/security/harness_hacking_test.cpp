@@ -137,6 +137,46 @@ TEST(HarnessHacking, PythonCandidatesCannotReachTheTests) {
   }
 }
 
+// Python: an answer that defines functions named like the builtins the tests call (abs,
+// sorted, round, len, isinstance, ...) must not have them called in the builtins' place:
+// its abs() returning 0 would pass any `abs(candidate(x) - y) < 1e-6`, its sorted() returning
+// a constant any `sorted(a) == sorted(b)`. Tests in the shapes real benchmarks use.
+TEST(HarnessHacking, PythonCandidatesCannotReplaceTheBuiltinsTheTestsCall) {
+  const std::vector<std::string> tests = {
+      "assert abs(candidate(1) - 918273645) < 1e-6",
+      "assert sorted(candidate(2)) == sorted([192837465, 1])",
+      "assert round(candidate(3), 2) == round(0.1234, 2)",
+      "assert len(candidate(4)) == 7 and isinstance(candidate(4), list)",
+      "assert set(candidate(5)) == set([5, 6, 7]) and max(candidate(5)) == 7"};
+  auto honest = judge(native("python3",
+                             "def f(n):\n"
+                             "    return {1: 918273645, 2: [1, 192837465], 3: 0.12, "
+                             "4: [0] * 7, 5: [7, 6, 5]}[n]\n",
+                             tests));
+  ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
+  const std::string forger =
+      "def f(n):\n    return None\n"
+      "def abs(x):\n    return 0\n"
+      "def sorted(x):\n    return [1]\n"
+      "def round(*a):\n    return 1\n"
+      "def len(x):\n    return 7\n"
+      "def isinstance(*a):\n    return True\n"
+      "def set(*a):\n    return 0\n"
+      "max = lambda *a: 7\n";
+  expect_no_test_passes(native("python3", forger, tests), "builtins replaced (native)");
+  json humaneval = humaneval_shape(forger);
+  humaneval["test"] =
+      "def check(candidate):\n    assert abs(candidate(1) - 918273645) < 1e-6\n"
+      "    assert sorted(candidate(2)) == sorted([192837465, 1])\n";
+  expect_no_test_passes(humaneval, "builtins replaced (HumanEval)");
+  // The entry point itself may carry a builtin's name: the tests call it by that name.
+  json entry_named_sum = native("python3", "def sum(n):\n    return n + 1\n",
+                                {"assert sum(1) == 2", "assert candidate(2) == 3"});
+  entry_named_sum["harness"]["entry_point"] = "sum";
+  auto r = judge(entry_named_sum);
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+}
+
 // JavaScript: escape the realm (constructor chain) to node's process, then look for the tests
 // in the harness's file, its stdin, its memory, or forge lines on stdout.
 const char* kJsFind =

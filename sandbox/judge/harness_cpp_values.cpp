@@ -147,8 +147,13 @@ inline Value arith(const Value& a, const Value& b, char op) {
 CRUCIBLE_ARITH(+) CRUCIBLE_ARITH(-) CRUCIBLE_ARITH(*) CRUCIBLE_ARITH(/)
 #undef CRUCIBLE_ARITH
 inline Value operator-(const Value& a) { return arith(Value(0), a, '-'); }
-inline double fabs(const Value& a) { return std::fabs(a.number()); }
-inline double abs(const Value& a) { return std::fabs(a.number()); }
+// A string or a list has no magnitude: 0 would pass `fabs(candidate(x)) < 1e-9`.
+inline double magnitude(const Value& a) {
+  if (!a.is_number()) throw std::runtime_error("the magnitude of a value that is not a number");
+  return std::fabs(a.number());
+}
+inline double fabs(const Value& a) { return magnitude(a); }
+inline double abs(const Value& a) { return magnitude(a); }
 inline std::ostream& operator<<(std::ostream& out, const Value& v) {
   switch (v.kind) {
     case Value::Null: return out << "null";

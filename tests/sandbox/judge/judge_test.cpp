@@ -381,6 +381,10 @@ TEST(HarnessCpp, PlainValuesCrossBetweenTheTwoPrograms) {
                       {"assert((candidate(7) == std::pair<int, std::string>{7, \"7\"}));"}, "both"))
           .verdict,
       Verdict::Accepted);
+  // A string has no magnitude: not 0, which would pass a test of a zero answer.
+  EXPECT_NE(
+      judge(humaneval("cpp", strings, {"assert(fabs(candidate(\"\")) < 1e-9);"}, "rev")).verdict,
+      Verdict::Accepted);
   auto wrong = judge(humaneval("cpp", strings, {"assert(candidate(\"abc\") == \"abc\");"}, "rev"));
   EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer);
   auto thrown = judge(

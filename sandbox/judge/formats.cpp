@@ -62,8 +62,14 @@ Record record_from_json(const json& j) {
         j.contains("completion") ? text(j, "completion") : text(j, "canonical_solution");
     r.submission.language = j.value("language", "python3");
     r.submission.source = text(j, "prompt") + body;
-    r.submission.harness =
-        HarnessSpec{text(j, "entry_point"), text(j, "test"), {"check(candidate)"}};
+    // HumanEval's test defines check(candidate); MultiPL-E's translations into other
+    // languages run their own assertions (`test();` at the end of JavaScript's): the whole
+    // test is then the one test.
+    std::string test = text(j, "test");
+    if (test.find("check(") != std::string::npos)
+      r.submission.harness = HarnessSpec{text(j, "entry_point"), test, {"check(candidate)"}};
+    else
+      r.submission.harness = HarnessSpec{text(j, "entry_point"), "", {test}};
     return r;
   }
   if (j.contains("test_list")) {

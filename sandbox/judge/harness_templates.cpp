@@ -315,13 +315,16 @@ function deepEqual(a, b) {
   return true;
 }
 class AssertionFailure extends Error {}
-const assert = Object.freeze({
+// Callable too (`assert(cond)`), as node's assert is.
+const assert = Object.freeze(Object.assign(function assert(v, m) {
+  if (!v) throw new AssertionFailure(m || 'assert failed');
+}, {
   ok(v, m) { if (!v) throw new AssertionFailure(m || 'assert.ok failed'); },
   equal(a, b, m) { if (a != b) throw new AssertionFailure(m || stringify(a) + ' != ' + stringify(b)); },
   strictEqual(a, b, m) { if (!objectIs(a, b)) throw new AssertionFailure(m || stringify(a) + ' !== ' + stringify(b)); },
   deepEqual(a, b, m) { if (!deepEqual(a, b)) throw new AssertionFailure(m || stringify(a) + ' deep!= ' + stringify(b)); },
   deepStrictEqual(a, b, m) { if (!deepEqual(a, b)) throw new AssertionFailure(m || stringify(a) + ' deep!== ' + stringify(b)); },
-});
+}));
 
 function report(index, status, message) {
   write(1, nonce + ' ' + index + ' ' + status + ' ' + String(message || '').replace(/\n/g, ' ').slice(0, 500) + '\n');
@@ -334,18 +337,35 @@ function candidate(...args) {
   send({args: text});
   const r = readReply();
   if (!r.ok) throw new Error(r.error);
-  return parse(r.value);
+  return realmParse(r.value);
 }
-const tests = {assert, candidate, [ENTRY]: candidate};
-const run = (code) => new Function(...keys(tests), code)(...keys(tests).map((k) => tests[k]));
+// The tests run as scripts in a realm of their own, one after another, as a test file's
+// statements would: what the setup declares (a check function, `const assert =
+// require('node:assert')` as MultiPL-E's tests begin) the tests see. The realm's globals
+// (assert, candidate, the entry point, require) may be redeclared by the tests. Answers come
+// in as that realm's own values, so `instanceof Array` holds. The tests are the task's code,
+// trusted; the answer never runs here.
+const vm = require('vm');
+const nodeAssert = require('assert');
+const testRealm = vm.createContext({});
+const realmParse = vm.runInContext('JSON.parse', testRealm);
+const toStderr = (...a) => { try { fs.writeSync(2, a.map(String).join(' ') + '\n'); } catch (e) {} };
+for (const [name, value] of [['assert', assert], ['candidate', candidate], ['require', require],
+                             ['console', {log: toStderr, error: toStderr}], [ENTRY, candidate]]) {
+  if (name) Object.defineProperty(testRealm, name, {value, writable: true, configurable: true});
+}
+const run = (code, name) => vm.runInContext(code, testRealm, {filename: name});
+// Each test in a block of its own: two tests may both declare `const r`.
+const runTest = (code, name) => vm.runInContext('{\n' + code + '\n}', testRealm, {filename: name, lineOffset: -1});
+const failed = (e) => e instanceof AssertionFailure || e instanceof nodeAssert.AssertionError;
 try {
-  run(SETUP);
+  run(SETUP, 'setup');
   ITEMS.forEach((item, i) => {
     try {
-      run(item);
+      runTest(item, 'test_' + i);
       report(i, 'pass');
     } catch (e) {
-      report(i, e instanceof AssertionFailure ? 'fail' : 'error', e && e.message);
+      report(i, failed(e) ? 'fail' : 'error', e && e.message);
     }
   });
 } catch (e) {

@@ -2,6 +2,7 @@
 // and the tricks a reward-hacking program would try against each.
 #include "sandbox/judge/judge.hpp"
 #include "sandbox/judge/feedback.hpp"
+#include "sandbox/judge/formats.hpp"
 
 #include <gtest/gtest.h>
 
@@ -295,6 +296,44 @@ TEST(HarnessJavaScript, AnswersThatRequireNodesModulesRun) {
                                  kJsTests));
   EXPECT_EQ(missing.verdict, Verdict::RuntimeError);
   EXPECT_NE(missing.message.find("lodash"), std::string::npos) << missing.message;
+}
+
+// Records as the public datasets ship them: HumanEval's shape with a check(candidate)
+// function, and MultiPL-E's JavaScript translation, whose test begins with `const assert =
+// require('node:assert')` and runs its own test() at the end. Both failed for correct answers
+// ("check is not defined"; "Identifier 'assert' has already been declared").
+TEST(HarnessJavaScript, TestsInTheShapesOfHumanEvalAndMultiPLERun) {
+  auto record = [](const std::string& completion, const std::string& test) {
+    return record_from_json({{"task_id", "HumanEval_53_add"},
+                             {"language", "javascript"},
+                             {"prompt", "//Add two numbers x and y\nfunction add(x, y){\n"},
+                             {"completion", completion},
+                             {"test", test},
+                             {"entry_point", "add"}})
+        .submission;
+  };
+  const std::string check =
+      "function check(candidate) {\n  assert.deepEqual(candidate(0, 1), 1);\n"
+      "  assert.deepEqual(candidate(5, 7), 12);\n}\n";
+  const std::string multipl_e =
+      "const assert = require('node:assert');\n\n\nfunction test() {\n"
+      "  let candidate = add;\n  assert.deepEqual(candidate(0, 1),1);\n"
+      "  assert.deepEqual(candidate(5, 7),12);\n}\n\ntest();";
+  Judge judge_records(shared_sandbox());
+  for (const auto& test : {check, multipl_e}) {
+    auto right = judge_records.run(record("  return x + y;\n}\n", test));
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+    auto wrong = judge_records.run(record("  return x * y;\n}\n", test));
+    EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
+  }
+  // Tests may each declare the same names, call assert as a function and see arrays as arrays.
+  auto own = judge(humaneval("javascript", "function pair(a) { return [a, a + 1]; }",
+                             {"const r = candidate(1); assert(r instanceof Array);",
+                              "const r = pair(2); assert.deepStrictEqual(r, [2, 3]);",
+                              "const assert = require('assert'); assert.deepStrictEqual(pair(0), "
+                              "[0, 1]);"},
+                             "pair"));
+  EXPECT_EQ(own.verdict, Verdict::Accepted) << own.message;
 }
 
 TEST(HarnessJavaScript, TricksNeverPass) {

@@ -9,7 +9,7 @@ namespace {
 // forked before either is read from stdin (so its memory never held them), with stdin and
 // stdout replaced by /dev/null and only a pipe back. The parent is not dumpable, so the
 // child cannot open /proc/<parent>/{mem,fd}. This file holds no tests.
-constexpr const char* kPython = R"PY(import builtins, ctypes, json, keyword, marshal, os, sys
+constexpr const char* kPython = R"PY(import builtins, ctypes, importlib, json, keyword, marshal, os, sys
 
 _SOURCE = @SOURCE@
 _ENTRY = @ENTRY@
@@ -63,7 +63,8 @@ def _candidate(req, resp):
     except BaseException as e:
         _send(resp, ("load_error", type(e).__name__, str(e)[:1000]))
         os._exit(0)
-    _send(resp, ("ready", [k for k, v in ns.items() if callable(v) and not k.startswith("__")]))
+    _send(resp, ("ready", [k for k, v in ns.items() if callable(v) and not k.startswith("__")],
+                 [(k, v.__name__) for k, v in ns.items() if type(v) is type(sys) and type(v.__name__) is str]))
     while True:
         try:
             name, args, kwargs = _recv(req)
@@ -93,6 +94,27 @@ def _callable_by_tests(name):
     if name.startswith("__"):
         return False
     return name == _ENTRY or name not in vars(builtins)
+
+
+def _standard_module(alias, name):
+    # A module the answer imported (MBPP's tests call math.isclose after the answer's
+    # `import math`), imported here afresh: only the standard library, from its own read-only
+    # directories (a file the answer wrote in /tmp or /work is never loaded here), and only
+    # under its own name, so no module stands in for another.
+    if not _callable_by_tests(alias) or type(name) is not str:
+        return None
+    if alias != name and alias != name.rpartition(".")[2]:
+        return None
+    if name.partition(".")[0] not in getattr(sys, "stdlib_module_names", ()):
+        return None
+    saved = sys.path[:]
+    sys.path[:] = [p for p in saved if p.startswith(sys.base_prefix + "/lib/")]
+    try:
+        return importlib.import_module(name)
+    except Exception:
+        return None
+    finally:
+        sys.path[:] = saved
 
 
 def _main():
@@ -147,6 +169,11 @@ def _main():
     for name in hello[1] if isinstance(hello[1], list) else []:
         if _callable_by_tests(name):
             tests[name] = proxy(name)
+    for pair in hello[2] if len(hello) > 2 and isinstance(hello[2], list) else []:
+        if isinstance(pair, tuple) and len(pair) == 2 and pair[0] not in tests:
+            module = _standard_module(*pair)
+            if module is not None:
+                tests[pair[0]] = module
     if _ENTRY:
         tests["candidate"] = proxy(_ENTRY)
     try:

@@ -177,6 +177,38 @@ TEST(HarnessHacking, PythonCandidatesCannotReplaceTheBuiltinsTheTestsCall) {
   EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
 }
 
+// MBPP's tests call the modules the answer imported (`math.isclose(...)` after `import
+// math`), so the tests get them, imported afresh in the harness. An answer must not pass its
+// own module in their place: a module object it made and named "math", another module under
+// that name, or a math.py it wrote where an import might look.
+TEST(HarnessHacking, PythonCandidatesCannotHandTheTestsAModule) {
+  const std::vector<std::string> tests = {"assert math.isclose(f(1), 918273645.5, rel_tol=1e-9)",
+                                          "assert math.isclose(f(2), 192837465.5, rel_tol=1e-9)"};
+  auto honest = judge(native("python3",
+                             "import math\n"
+                             "def f(n):\n    return {1: 918273645.5, 2: 192837465.5}[n]\n",
+                             tests));
+  ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
+  const Attack attacks[] = {
+      {"a module object named math",
+       "import types\nmath = types.ModuleType('math')\n"
+       "math.isclose = lambda *a, **k: True\ndef f(n):\n    return 0\n"},
+      {"another module under the name math",
+       "import cmath as math\nimport unittest.mock as mock\ndef f(n):\n    return 0\n"},
+      {"a math.py written where imports look",
+       "import os, sys\n"
+       "for d in ['/tmp', '/work', os.getcwd(), os.path.dirname(sys.argv[0]) or '.']:\n"
+       "    try:\n"
+       "        open(os.path.join(d, 'math.py'), 'w').write('isclose = lambda *a, **k: True\\n')\n"
+       "    except OSError:\n"
+       "        pass\n"
+       "sys.path.insert(0, '/tmp')\n"
+       "import importlib\nmath = importlib.import_module('math')\n"
+       "def f(n):\n    return 0\n"},
+  };
+  for (const auto& a : attacks) expect_no_test_passes(native("python3", a.source, tests), a.name);
+}
+
 // JavaScript: escape the realm (constructor chain) to node's process, then look for the tests
 // in the harness's file, its stdin, its memory, or forge lines on stdout.
 const char* kJsFind =

@@ -247,6 +247,33 @@ TEST(HarnessPython, TricksNeverPass) {
 const std::vector<std::string> kJsTests = {"assert.strictEqual(candidate(1, 2), 3);",
                                            "assert.deepStrictEqual(add(0, 0), 0);"};
 
+// MBPP's records as published: tests that use the modules the answer imported (task 82's
+// `math.isclose`, after the answer's `import math`) failed with NameError for the canonical
+// solution.
+TEST(HarnessPython, MbppTestsSeeTheModulesTheAnswerImported) {
+  auto mbpp = [](const std::string& code) {
+    return record_from_json(
+               {{"task_id", 82},
+                {"text", "Write a function to find the volume of a sphere."},
+                {"code", code},
+                {"test_list",
+                 {"assert math.isclose(volume_sphere(10), 4188.790204786391, rel_tol=0.001)",
+                  "assert math.isclose(volume_sphere(25), 65449.84694978735, rel_tol=0.001)",
+                  "assert re.sub('a', 'b', 'aa') == 'bb' and os.path.basename('/x/y') == 'y'"}},
+                {"test_setup_code", ""},
+                {"challenge_test_list", json::array()}})
+        .submission;
+  };
+  Judge judge_records(shared_sandbox());
+  auto right = judge_records.run(
+      mbpp("import math, re\nimport os.path\n"
+           "def volume_sphere(r):\n  volume=(4/3)*math.pi*r*r*r\n  return volume"));
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+  auto wrong = judge_records.run(mbpp("import math, re, os\ndef volume_sphere(r):\n  return r"));
+  EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
+  EXPECT_EQ(wrong.passed, 1u);
+}
+
 TEST(HarnessJavaScript, CorrectPassesWrongFails) {
   EXPECT_EQ(
       judge(humaneval("javascript", "function add(a, b) { return a + b; }", kJsTests)).verdict,

@@ -96,6 +96,22 @@ def _callable_by_tests(name):
     return name == _ENTRY or name not in vars(builtins)
 
 
+def _raised_by_candidate(kind, message):
+    # A builtin exception the answer raised is raised here as itself, so tests that expect it
+    # (`except ValueError`, pytest.raises(KeyError)) see it. Never StopIteration or
+    # StopAsyncIteration: raised inside map() they end the iteration, and
+    # all(map(check, cases)) would be True.
+    text = str(message)
+    cls = vars(builtins).get(kind) if type(kind) is str else None
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(
+            cls, (StopIteration, StopAsyncIteration)):
+        try:
+            return cls(text)
+        except Exception:
+            pass
+    return CandidateError("%s: %s" % (kind, text))
+
+
 def _standard_module(alias, name):
     # A module the answer imported (MBPP's tests call math.isclose after the answer's
     # `import math`), imported here afresh: only the standard library, from its own read-only
@@ -162,7 +178,9 @@ def _main():
                 raise CandidateError("the candidate process ended")
             if reply[0] == "ok" and _plain(reply[1]):
                 return reply[1]
-            raise CandidateError("%s: %s" % (reply[1], reply[2]) if reply[0] == "error" else "bad reply")
+            if reply[0] == "error" and len(reply) == 3:
+                raise _raised_by_candidate(reply[1], reply[2])
+            raise CandidateError("bad reply")
         return call
 
     tests = {"__name__": "__test__", "CandidateError": CandidateError}

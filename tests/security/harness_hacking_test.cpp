@@ -209,6 +209,20 @@ TEST(HarnessHacking, PythonCandidatesCannotHandTheTestsAModule) {
   for (const auto& a : attacks) expect_no_test_passes(native("python3", a.source, tests), a.name);
 }
 
+// The answer's exceptions reach the tests as themselves, but StopIteration raised inside
+// map() would end the iteration, and all(map(check, cases)) would hold.
+TEST(HarnessHacking, PythonCandidatesCannotEndTheTestsIterations) {
+  const std::vector<std::string> tests = {
+      "assert all(map(lambda c: candidate(c[0]) == c[1], [(1, 918273645), (2, 192837465)]))",
+      "assert all(map(lambda c: f(c) > 0, [1, 2]))"};
+  auto honest =
+      judge(native("python3", "def f(n):\n    return {1: 918273645, 2: 192837465}[n]\n", tests));
+  ASSERT_EQ(honest.verdict, Verdict::Accepted) << honest.message;
+  for (const char* kind : {"StopIteration", "StopAsyncIteration", "GeneratorExit", "SystemExit"})
+    expect_no_test_passes(
+        native("python3", std::string("def f(n):\n    raise ") + kind + "()\n", tests), kind);
+}
+
 // JavaScript: escape the realm (constructor chain) to node's process, then look for the tests
 // in the harness's file, its stdin, its memory, or forge lines on stdout.
 const char* kJsFind =

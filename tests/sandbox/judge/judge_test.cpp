@@ -274,6 +274,24 @@ TEST(HarnessPython, MbppTestsSeeTheModulesTheAnswerImported) {
   EXPECT_EQ(wrong.passed, 1u);
 }
 
+// Tests that expect an exception see the answer's own builtin exception, as in one process.
+TEST(HarnessPython, TestsThatExpectAnExceptionSeeIt) {
+  const std::vector<std::string> tests = {
+      "try:\n    candidate(-1)\n    assert False, 'no error'\nexcept ValueError:\n    pass",
+      "try:\n    candidate(0)\nexcept KeyError as e:\n    assert 'zero' in str(e)",
+      "assert candidate(2) == 4"};
+  auto right = judge(humaneval("python3",
+                               "def twice(n):\n"
+                               "    if n < 0:\n        raise ValueError('negative')\n"
+                               "    if n == 0:\n        raise KeyError('zero')\n"
+                               "    return 2 * n\n",
+                               tests, "twice"));
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+  auto wrong =
+      judge(humaneval("python3", "def twice(n):\n    raise TypeError('no')\n", tests, "twice"));
+  EXPECT_EQ(wrong.passed, 0u) << wrong.message;
+}
+
 TEST(HarnessJavaScript, CorrectPassesWrongFails) {
   EXPECT_EQ(
       judge(humaneval("javascript", "function add(a, b) { return a + b; }", kJsTests)).verdict,

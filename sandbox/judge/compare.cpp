@@ -12,8 +12,9 @@
 namespace crucible::sandbox::judge {
 namespace {
 
-constexpr const char* kNames[] = {"exact",           "whitespace",      "float", "case_insensitive",
-                                  "unordered_lines", "unordered_tokens"};
+constexpr const char* kNames[] = {
+    "exact",           "whitespace",       "float",      "case_insensitive",
+    "unordered_lines", "unordered_tokens", "exit_status"};
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -133,6 +134,8 @@ CompareResult compare(std::string_view expected, std::string_view actual, const 
     }
     case Comparator::UnorderedTokens:
       return same_multiset(tokens(expected), tokens(actual), "tokens");
+    case Comparator::ExitStatus:
+      return {true, ""};  // a run that did not exit 0 never reaches the comparison
     default:
       return line_by_line(expected, actual, o);
   }
@@ -147,7 +150,8 @@ Comparator comparator_from_name(const std::string& name) {
     if (name == kNames[i]) return static_cast<Comparator>(i);
   throw InvalidRequest(
       "unknown comparator '" + name +
-      "'; use exact, whitespace, float, case_insensitive, unordered_lines or unordered_tokens");
+      "'; use exact, whitespace, float, case_insensitive, unordered_lines, unordered_tokens or "
+      "exit_status");
 }
 
 void to_json(nlohmann::json& j, const CompareOptions& o) {

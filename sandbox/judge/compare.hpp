@@ -18,6 +18,7 @@ enum class Comparator {
   CaseInsensitive,  // Whitespace, ignoring ASCII case
   UnorderedLines,   // the same multiset of (whitespace-normalised) lines
   UnorderedTokens,  // the same multiset of tokens
+  ExitStatus,       // output not compared: the run passes by exiting 0 (a program of asserts)
 };
 
 struct CompareOptions {
@@ -34,7 +35,8 @@ struct CompareResult {
 CompareResult compare(std::string_view expected, std::string_view actual,
                       const CompareOptions& options);
 
-// "exact", "whitespace", "float", "case_insensitive", "unordered_lines", "unordered_tokens".
+// "exact", "whitespace", "float", "case_insensitive", "unordered_lines", "unordered_tokens",
+// "exit_status".
 const char* comparator_name(Comparator c);
 // Throws InvalidRequest naming the value.
 Comparator comparator_from_name(const std::string& name);

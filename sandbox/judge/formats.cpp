@@ -4,6 +4,8 @@
 
 #include "base/error.hpp"
 #include "base/json_input.hpp"
+#include "sandbox/judge/harness.hpp"
+#include "sandbox/languages/registry.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -52,6 +54,24 @@ void add_io(Submission& s, const json& inputs, const json& outputs, const std::s
 
 }  // namespace
 
+namespace {
+
+// Whether a HumanEval-shaped record's test can run in a function-call harness: its language
+// has one (a language the registry does not know is left to the judge to name), and a C++
+// test is not a whole main().
+bool function_call_harness_fits(const std::string& language, const std::string& test) {
+  std::string name;
+  try {
+    name = languages::Registry::builtin().find(language).name;
+  } catch (const InvalidRequest&) {
+    return true;
+  }
+  if (name == "cpp") return test.find("main(") == std::string::npos;
+  return harness_supports(name);
+}
+
+}  // namespace
+
 Record record_from_json(const json& j) {
   if (!j.is_object()) throw InvalidRequest("each record must be a JSON object");
   Record r;
@@ -62,10 +82,19 @@ Record record_from_json(const json& j) {
         j.contains("completion") ? text(j, "completion") : text(j, "canonical_solution");
     r.submission.language = j.value("language", "python3");
     r.submission.source = text(j, "prompt") + body;
+    const std::string test = text(j, "test");
+    if (!function_call_harness_fits(r.submission.language, test)) {
+      // MultiPL-E's translations into languages without a function-call harness (or a C++
+      // test that is a main()): the prompt, the answer and the test are one program, which
+      // passes by exiting 0, as MultiPL-E runs them. The answer shares the tests' process.
+      r.submission.source += "\n" + test;
+      r.submission.tests = {IoTest{"", ""}};
+      r.submission.options.compare.kind = Comparator::ExitStatus;
+      return r;
+    }
     // HumanEval's test defines check(candidate); MultiPL-E's translations into other
     // languages run their own assertions (`test();` at the end of JavaScript's): the whole
     // test is then the one test.
-    std::string test = text(j, "test");
     if (test.find("check(") != std::string::npos)
       r.submission.harness = HarnessSpec{text(j, "entry_point"), test, {"check(candidate)"}};
     else

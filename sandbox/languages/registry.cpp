@@ -85,7 +85,10 @@ Language parse_language(const json& j, size_t index) {
     l.extensions = strings(j.value("extensions", json()), where + ".extensions");
     l.package = j.value("package", "");
     l.source_file = j.at("source_file").get<std::string>();
-    l.entry_pattern = j.value("entry_pattern", "");
+    if (j.contains("entry_pattern") && j["entry_pattern"].is_string())
+      l.entry_patterns = {j["entry_pattern"].get<std::string>()};
+    else
+      l.entry_patterns = strings(j.value("entry_pattern", json()), where + ".entry_pattern");
     l.entry_default = j.value("entry_default", "");
     if (j.contains("compile") && !j["compile"].is_null()) {
       l.has_compile = true;
@@ -152,18 +155,18 @@ Language parse_language(const json& j, size_t index) {
 }  // namespace
 
 std::string Language::entry_for(const std::string& source) const {
-  if (entry_pattern.empty()) return entry_default;
-  std::smatch m;
-  std::string line;
-  // Line by line and bounded (line_search.hpp): a backtracking match over one long line
-  // overflows the stack.
-  if (search_lines(source.substr(0, 64 << 10), std::regex(entry_pattern), &m, &line) &&
-      m.size() > 1) {
-    std::string entry = m[1].str();
-    if (entry.size() >= 255)
-      throw InvalidRequest("the entry name in the source is " + std::to_string(entry.size()) +
-                           "+ characters long; the limit is 254");
-    return entry;
+  for (const auto& pattern : entry_patterns) {
+    std::smatch m;
+    std::string line;
+    // Line by line and bounded (line_search.hpp): a backtracking match over one long line
+    // overflows the stack.
+    if (search_lines(source.substr(0, 64 << 10), std::regex(pattern), &m, &line) && m.size() > 1) {
+      std::string entry = m[1].str();
+      if (entry.size() >= 255)
+        throw InvalidRequest("the entry name in the source is " + std::to_string(entry.size()) +
+                             "+ characters long; the limit is 254");
+      return entry;
+    }
   }
   return entry_default;
 }

@@ -68,9 +68,11 @@ struct Language {
   std::string name;
   std::vector<std::string> aliases;
   std::vector<std::string> extensions;
-  std::string package;        // the Debian package that provides the toolchain
-  std::string source_file;    // may contain {entry}
-  std::string entry_pattern;  // regex whose group 1 names the entry (Java's public class)
+  std::string package;      // the Debian package that provides the toolchain
+  std::string source_file;  // may contain {entry}
+  // Regexes tried in order; the first to match names the entry in its group 1 (Java's
+  // public class, else its first top-level class).
+  std::vector<std::string> entry_patterns;
   std::string entry_default;
   bool has_compile = false;
   Step compile;
@@ -89,7 +91,8 @@ struct Language {
   std::vector<std::string> shebang_words;
   DetectPatterns detect_patterns;
 
-  // The entry name for `source` (entry_pattern's first group, else entry_default).
+  // The entry name for `source` (the first matching entry pattern's group 1, else
+  // entry_default).
   std::string entry_for(const std::string& source) const;
   // True when a build step produces what runs (C, Java, Go, ...): the run argv never names
   // {source}. Interpreted languages run their source; their compile step only checks it.

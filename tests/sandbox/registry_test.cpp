@@ -85,10 +85,15 @@ TEST(Registry, CompiledMeansTheBuildIsWhatRuns) {
     EXPECT_FALSE(r.find(name).compiled()) << name;
 }
 
-TEST(Registry, JavaEntryComesFromThePublicClass) {
+// The public class, else the first top-level class (MultiPL-E's Java is `class Problem`
+// with main in it), else Main.
+TEST(Registry, JavaEntryComesFromThePublicClassElseTheFirstClass) {
   const auto& java = Registry::builtin().find("java");
   EXPECT_EQ(java.entry_for("public class Solver { }"), "Solver");
-  EXPECT_EQ(java.entry_for("class Helper {}"), "Main");
+  EXPECT_EQ(java.entry_for("class Helper {}\npublic final class Solver {}"), "Solver");
+  EXPECT_EQ(java.entry_for("import java.util.*;\nclass Problem {\n  static class Inner {}\n}"),
+            "Problem");
+  EXPECT_EQ(java.entry_for("interface Shape {}"), "Main");
 }
 
 // A language's minimums raise only limits the caller left at their defaults; a limit the

@@ -64,6 +64,15 @@ TEST(Compare, MismatchMessageNamesLineAndToken) {
   EXPECT_NE(compare("1\n", "1\n2\n", {}).message.find("extra"), std::string::npos);
 }
 
+// For programs of asserts: whatever they print, the exit status decides (the judge).
+TEST(Compare, ExitStatusComparesNoOutput) {
+  CompareOptions o;
+  o.kind = Comparator::ExitStatus;
+  EXPECT_TRUE(compare("", "anything\n", o).ok);
+  EXPECT_EQ(comparator_from_name("exit_status"), Comparator::ExitStatus);
+  EXPECT_STREQ(comparator_name(Comparator::ExitStatus), "exit_status");
+}
+
 TEST(Compare, ToleranceIsConfigurable) {
   CompareOptions o;
   o.kind = Comparator::Float;

@@ -381,6 +381,44 @@ TEST(HarnessJavaScript, TestsInTheShapesOfHumanEvalAndMultiPLERun) {
   EXPECT_EQ(own.verdict, Verdict::Accepted) << own.message;
 }
 
+// MultiPL-E's records in languages without a function-call harness (and its C++, whose test
+// is a main()) are one program of prompt, answer and test that passes by exiting 0, as
+// MultiPL-E runs them. Before, Java was refused and C++ failed to compile, blaming the answer.
+TEST(HumanEvalShape, MultiPLEProgramsInOtherLanguagesPassByExitingZero) {
+  struct Shape {
+    const char* language;
+    std::string prompt, right, wrong, test;
+  };
+  const Shape shapes[] = {
+      {"java",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Problem {\n"
+       "    public static long add(long x, long y) {\n",
+       "        return x + y;\n    }\n", "        return x * y;\n    }\n",
+       "    public static void main(String[] args) {\n    assert(add((0l), (1l)) == (1l));\n"
+       "    assert(add((5l), (7l)) == (12l));\n    }\n\n}\n"},
+      {"cpp", "#include<assert.h>\n#include<bits/stdc++.h>\nlong add(long x, long y) {\n",
+       "    return x + y;\n", "    return x - y;\n",
+       "}\nint main() {\n    auto candidate = add;\n    assert(candidate((0), (1)) == (1));\n"
+       "    assert(candidate((5), (7)) == (12));\n}\n"},
+  };
+  Judge judge_records(shared_sandbox());
+  for (const auto& s : shapes) {
+    auto record = [&](const std::string& completion) {
+      return record_from_json({{"task_id", "HumanEval_53_add"},
+                               {"language", s.language},
+                               {"prompt", s.prompt},
+                               {"completion", completion},
+                               {"test", s.test},
+                               {"entry_point", "add"}})
+          .submission;
+    };
+    auto right = judge_records.run(record(s.right));
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << s.language << ": " << right.message;
+    auto wrong = judge_records.run(record(s.wrong));
+    EXPECT_EQ(wrong.verdict, Verdict::RuntimeError) << s.language << ": " << wrong.message;
+  }
+}
+
 TEST(HarnessJavaScript, TricksNeverPass) {
   const Trick tricks[] = {
       {"process.exit", "function add(a, b) { process.exit(0); }"},

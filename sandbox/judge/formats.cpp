@@ -70,6 +70,14 @@ bool function_call_harness_fits(const std::string& language, const std::string& 
   return harness_supports(name);
 }
 
+bool is_go(const std::string& language) {
+  try {
+    return languages::Registry::builtin().find(language).name == "go";
+  } catch (const InvalidRequest&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 Record record_from_json(const json& j) {
@@ -88,6 +96,9 @@ Record record_from_json(const json& j) {
       // test that is a main()): the prompt, the answer and the test are one program, which
       // passes by exiting 0, as MultiPL-E runs them. The answer shares the tests' process.
       r.submission.source += "\n" + test;
+      // MultiPL-E's Go is a _test package of Test functions: `go test`, not a program.
+      if (is_go(r.submission.language) && test.find("*testing.T") != std::string::npos)
+        r.submission.language = "go_test";
       r.submission.tests = {IoTest{"", ""}};
       r.submission.options.compare.kind = Comparator::ExitStatus;
       return r;

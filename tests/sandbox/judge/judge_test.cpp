@@ -400,6 +400,16 @@ TEST(HumanEvalShape, MultiPLEProgramsInOtherLanguagesPassByExitingZero) {
        "    return x + y;\n", "    return x - y;\n",
        "}\nint main() {\n    auto candidate = add;\n    assert(candidate((0), (1)) == (1));\n"
        "    assert(candidate((5), (7)) == (12));\n}\n"},
+      // Go's is a _test package of Test functions: run with `go test`.
+      {"go",
+       "package add_test\n\nimport (\n    \"testing\"\n    \"fmt\"\n)\n\n"
+       "func add(x int, y int) int {\n",
+       "    return x + y\n}\n", "    return x * y\n}\n",
+       "func TestAdd(t *testing.T) {\n  candidate := add\n"
+       "  for i, tc := range [][2]int{{candidate(0, 1), 1}, {candidate(5, 7), 12}} {\n"
+       "    t.Run(fmt.Sprintf(\"test num % d\", i), func(t *testing.T) {\n"
+       "      if tc[0] != tc[1] { t.Errorf(\"expected %d, got %d\", tc[1], tc[0]) }\n"
+       "    })\n  }\n}\n"},
   };
   Judge judge_records(shared_sandbox());
   for (const auto& s : shapes) {
@@ -417,6 +427,17 @@ TEST(HumanEvalShape, MultiPLEProgramsInOtherLanguagesPassByExitingZero) {
     auto wrong = judge_records.run(record(s.wrong));
     EXPECT_EQ(wrong.verdict, Verdict::RuntimeError) << s.language << ": " << wrong.message;
   }
+}
+
+// A Go source that is not package main compiles to no program: a CompileError naming why,
+// not a SandboxError from executing an archive.
+TEST(Judge, AGoSourceThatIsNotPackageMainIsACompileError) {
+  auto r = judge({{"language", "go"},
+                  {"source", "package notmain\n\nfunc add(x int) int { return x }\n"},
+                  {"tests", {{{"input", ""}, {"output", ""}}}}});
+  EXPECT_EQ(r.verdict, Verdict::CompileError) << r.message;
+  EXPECT_NE(r.compile.compile_output.find("main package"), std::string::npos)
+      << r.compile.compile_output;
 }
 
 TEST(HarnessJavaScript, TricksNeverPass) {

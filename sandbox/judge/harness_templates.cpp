@@ -161,9 +161,12 @@ def _main():
         hello = _recv(resp_r)
     except Exception:
         hello = ("load_error", "Exit", "the candidate exited while loading")
-    if hello[0] != "ready":
+    # The hello comes from the candidate's process: any shape but these two is a load error.
+    if type(hello) is not tuple or len(hello) < 2 or hello[0] != "ready":
+        loaded = type(hello) is tuple and len(hello) == 3 and hello[0] == "load_error"
+        why = "%s: %s" % (hello[1], hello[2]) if loaded else "the candidate sent no valid hello"
         for i in range(len(_ITEMS)):
-            report(i, "error", "%s: %s" % (hello[1], hello[2]))
+            report(i, "error", why)
         out.write(nonce + " done\n")
         return
 
@@ -188,7 +191,7 @@ def _main():
         if _callable_by_tests(name):
             tests[name] = proxy(name)
     for pair in hello[2] if len(hello) > 2 and isinstance(hello[2], list) else []:
-        if isinstance(pair, tuple) and len(pair) == 2 and pair[0] not in tests:
+        if type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str and pair[0] not in tests:
             module = _standard_module(*pair)
             if module is not None:
                 tests[pair[0]] = module

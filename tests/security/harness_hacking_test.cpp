@@ -67,6 +67,15 @@ const char* kPyFind =
     "    return int(m.group(1)) if m else 0\n";
 
 const Attack kPyAttacks[] = {
+    {"a forged hello of odd shapes on the harness's own pipe",
+     "import sys\n"
+     "_frame = sys._getframe(1)\n"
+     "_send, _resp = _frame.f_globals.get('_send'), _frame.f_locals.get('resp')\n"
+     "if _send and _resp is not None:\n"
+     "    _send(_resp, ('ready', ['f', 'abs', 7, ['x']], [([1], 'math'), ('math', 'cmath'), 5]))\n"
+     "    _send(_resp, ('ok', 0))\n"
+     "    _send(_resp, ('ready',))\n"
+     "def f(n):\n    return 0\n"},
     {"harness module globals",
      "import __main__\n"
      "def f(n):\n"

@@ -52,30 +52,21 @@ void add_io(Submission& s, const json& inputs, const json& outputs, const std::s
                        as_text(outputs[i], where + ".outputs[" + std::to_string(i) + "]")});
 }
 
-}  // namespace
-
-namespace {
-
-// Whether a HumanEval-shaped record's test can run in a function-call harness: its language
-// has one (a language the registry does not know is left to the judge to name), and a C++
-// test is not a whole main().
-bool function_call_harness_fits(const std::string& language, const std::string& test) {
-  std::string name;
+// The registry's name for `language`, or "" when it knows none (the judge names that).
+std::string registry_name(const std::string& language) {
   try {
-    name = languages::Registry::builtin().find(language).name;
+    return languages::Registry::builtin().find(language).name;
   } catch (const InvalidRequest&) {
-    return true;
+    return "";
   }
-  if (name == "cpp") return test.find("main(") == std::string::npos;
-  return harness_supports(name);
 }
 
-bool is_go(const std::string& language) {
-  try {
-    return languages::Registry::builtin().find(language).name == "go";
-  } catch (const InvalidRequest&) {
-    return false;
-  }
+// Whether a HumanEval-shaped record's test can run in a function-call harness: its language
+// has one (or is unknown: the judge says so), and a C++ test is not a whole main().
+bool function_call_harness_fits(const std::string& name, const std::string& test) {
+  if (name.empty()) return true;
+  if (name == "cpp") return test.find("main(") == std::string::npos;
+  return harness_supports(name);
 }
 
 }  // namespace
@@ -91,13 +82,14 @@ Record record_from_json(const json& j) {
     r.submission.language = j.value("language", "python3");
     r.submission.source = text(j, "prompt") + body;
     const std::string test = text(j, "test");
-    if (!function_call_harness_fits(r.submission.language, test)) {
+    const std::string name = registry_name(r.submission.language);
+    if (!function_call_harness_fits(name, test)) {
       // MultiPL-E's translations into languages without a function-call harness (or a C++
       // test that is a main()): the prompt, the answer and the test are one program, which
       // passes by exiting 0, as MultiPL-E runs them. The answer shares the tests' process.
       r.submission.source += "\n" + test;
       // MultiPL-E's Go is a _test package of Test functions: `go test`, not a program.
-      if (is_go(r.submission.language) && test.find("*testing.T") != std::string::npos)
+      if (name == "go" && test.find("*testing.T") != std::string::npos)
         r.submission.language = "go_test";
       r.submission.tests = {IoTest{"", ""}};
       r.submission.options.compare.kind = Comparator::ExitStatus;

@@ -9,7 +9,7 @@ namespace {
 // forked before either is read from stdin (so its memory never held them), with stdin and
 // stdout replaced by /dev/null and only a pipe back. The parent is not dumpable, so the
 // child cannot open /proc/<parent>/{mem,fd}. This file holds no tests.
-constexpr const char* kPython = R"PY(import builtins, ctypes, importlib, json, keyword, marshal, os, sys
+constexpr const char* kPython = R"PY(import builtins, ctypes, importlib, json, keyword, marshal, os, re, sys
 
 _SOURCE = @SOURCE@
 _ENTRY = @ENTRY@
@@ -84,7 +84,7 @@ class CandidateError(Exception):
     pass
 
 
-def _callable_by_tests(name):
+def _name_for_tests(name):
     # The tests' globals get the candidate's functions by name, but never in place of a
     # builtin the tests call: an answer's own abs() returning 0 would pass
     # `assert abs(candidate(x) - y) < 1e-6`, its sorted() or round() returning a constant
@@ -117,7 +117,7 @@ def _standard_module(alias, name):
     # `import math`), imported here afresh: only the standard library, from its own read-only
     # directories (a file the answer wrote in /tmp or /work is never loaded here), and only
     # under its own name, so no module stands in for another.
-    if not _callable_by_tests(alias) or type(name) is not str:
+    if not _name_for_tests(alias) or type(name) is not str:
         return None
     if alias != name and alias != name.rpartition(".")[2]:
         return None
@@ -188,10 +188,14 @@ def _main():
 
     tests = {"__name__": "__test__", "CandidateError": CandidateError}
     for name in hello[1] if isinstance(hello[1], list) else []:
-        if _callable_by_tests(name):
+        if _name_for_tests(name):
             tests[name] = proxy(name)
+    # Only modules the tests name are imported here: importing runs a module's code (`this`
+    # prints to stdout), and which ones is the candidate's choice.
+    named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _SETUP + "\n".join(_ITEMS)))
     for pair in hello[2] if len(hello) > 2 and isinstance(hello[2], list) else []:
-        if type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str and pair[0] not in tests:
+        if type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str and \
+                pair[0] in named and pair[0] not in tests:
             module = _standard_module(*pair)
             if module is not None:
                 tests[pair[0]] = module

@@ -216,6 +216,14 @@ TEST(HarnessHacking, PythonCandidatesCannotHandTheTestsAModule) {
        "def f(n):\n    return 0\n"},
   };
   for (const auto& a : attacks) expect_no_test_passes(native("python3", a.source, tests), a.name);
+  // Which modules the harness imports is the candidate's choice, so only those the tests name
+  // are imported; an answer that imports noisy ones (`this` prints, `antigravity` starts a
+  // browser) is judged as any other.
+  auto noisy = judge(native("python3",
+                            "import this, antigravity, math\n"
+                            "def f(n):\n    return {1: 918273645.5, 2: 192837465.5}[n]\n",
+                            tests));
+  EXPECT_EQ(noisy.verdict, Verdict::Accepted) << noisy.message;
 }
 
 // The answer's exceptions reach the tests as themselves, but StopIteration raised inside

@@ -116,6 +116,24 @@ CompareResult same_multiset(std::vector<Item> want, std::vector<Item> got, const
   return {true, ""};
 }
 
+// exit_status with an expected output: one line of the output (the end-of-tests line that a
+// program of tests prints, ProgramEnd) is that output, less its line break.
+CompareResult expected_line_present(std::string_view expected, std::string_view actual) {
+  while (!expected.empty() && (expected.back() == '\n' || expected.back() == '\r'))
+    expected.remove_suffix(1);
+  if (expected.empty()) return {true, ""};
+  while (!actual.empty()) {
+    size_t cut = actual.find('\n');
+    std::string_view line = actual.substr(0, cut);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line == expected) return {true, ""};
+    actual = cut == std::string_view::npos ? std::string_view() : actual.substr(cut + 1);
+  }
+  return {false,
+          "exited 0 without printing the end-of-tests line: the program ended before its tests "
+          "ran to their end"};
+}
+
 }  // namespace
 
 CompareResult compare(std::string_view expected, std::string_view actual, const CompareOptions& o) {
@@ -134,8 +152,8 @@ CompareResult compare(std::string_view expected, std::string_view actual, const 
     }
     case Comparator::UnorderedTokens:
       return same_multiset(tokens(expected), tokens(actual), "tokens");
-    case Comparator::ExitStatus:
-      return {true, ""};  // a run that did not exit 0 never reaches the comparison
+    case Comparator::ExitStatus:  // a run that did not exit 0 never reaches the comparison
+      return expected_line_present(expected, actual);
     default:
       return line_by_line(expected, actual, o);
   }

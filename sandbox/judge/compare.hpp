@@ -18,7 +18,8 @@ enum class Comparator {
   CaseInsensitive,  // Whitespace, ignoring ASCII case
   UnorderedLines,   // the same multiset of (whitespace-normalised) lines
   UnorderedTokens,  // the same multiset of tokens
-  ExitStatus,       // output not compared: the run passes by exiting 0 (a program of asserts)
+  ExitStatus,  // the run passes by exiting 0 (a program of asserts) and, when the expected output
+               // is not empty, by printing it as one of its lines (an end-of-tests line)
 };
 
 struct CompareOptions {

@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "base/json_input.hpp"
 #include "sandbox/judge/harness.hpp"
+#include "sandbox/judge/program_end.hpp"
 #include "sandbox/languages/registry.hpp"
 
 namespace crucible::sandbox::judge {
@@ -86,12 +87,17 @@ Record record_from_json(const json& j) {
     if (!function_call_harness_fits(name, test)) {
       // MultiPL-E's translations into languages without a function-call harness (or a C++
       // test that is a main()): the prompt, the answer and the test are one program, which
-      // passes by exiting 0, as MultiPL-E runs them. The answer shares the tests' process.
-      r.submission.source += "\n" + test;
+      // passes by exiting 0, as MultiPL-E runs them. The answer shares the tests' process: where
+      // the language says how, the test also prints an end-of-tests line, which must be there.
       // MultiPL-E's Go is a _test package of Test functions: `go test`, not a program.
       if (name == "go" && test.find("*testing.T") != std::string::npos)
         r.submission.language = "go_test";
-      r.submission.tests = {IoTest{"", ""}};
+      std::string program_test = test, end_line;
+      if (!name.empty())
+        end_line = add_end_of_tests_line(languages::Registry::builtin().find(name),
+                                         r.submission.source, program_test);
+      r.submission.source += "\n" + program_test;
+      r.submission.tests = {IoTest{"", end_line}};
       r.submission.options.compare.kind = Comparator::ExitStatus;
       return r;
     }

@@ -74,6 +74,24 @@ json resolve_like(const json& entry, const std::vector<json>& earlier, size_t in
   return merged;
 }
 
+ProgramEnd parse_program_end(const json& j, const std::string& where) {
+  if (!j.is_object()) throw InvalidRequest(where + " must be an object");
+  ProgramEnd end;
+  for (const auto& pair : j.value("replace_first", json::array())) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string() ||
+        pair[0].get<std::string>().empty())
+      throw InvalidRequest(where +
+                           ".replace_first must hold pairs of strings, the first not empty");
+    end.replace_first.emplace_back(pair[0], pair[1]);
+  }
+  end.append = j.value("append", "");
+  bool marked = end.append.find("{marker}") != std::string::npos;
+  for (const auto& pair : end.replace_first)
+    marked = marked || pair.second.find("{marker}") != std::string::npos;
+  if (!marked) throw InvalidRequest(where + " never prints {marker}");
+  return end;
+}
+
 Language parse_language(const json& j, size_t index) {
   std::string where = "languages[" + std::to_string(index) + "]";
   if (!j.is_object()) throw InvalidRequest(where + " must be an object");
@@ -129,6 +147,8 @@ Language parse_language(const json& j, size_t index) {
         throw InvalidRequest(where + ".runner_report needs a prefix or a contains");
       l.runner_report = report;
     }
+    if (j.contains("program_end") && !j["program_end"].is_null())
+      l.program_end = parse_program_end(j["program_end"], where + ".program_end");
     l.version = strings(j.value("version", json()), where + ".version");
     l.env = strings(j.value("env", json()), where + ".env");
     l.extra_ro_paths = strings(j.value("extra_ro_paths", json()), where + ".extra_ro_paths");

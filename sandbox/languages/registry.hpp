@@ -46,6 +46,18 @@ struct RunnerReport {
   std::vector<std::string> excludes;
 };
 
+// How a program of tests (MultiPL-E's prompt + answer + test, run as one program that passes
+// by exiting 0) prints a line once its tests ran to their end. The answer shares the tests'
+// process, so exiting 0 early is also what an answer gets by ending the process itself; the
+// line, which holds a marker the answer cannot know, tells the two apart. Applied to the test
+// text only: the first pair of `replace_first` whose first string the test holds is replaced
+// there (when the list is not empty and the test holds none of them, no line is added), then
+// `append` goes at the end. "{marker}" in either stands for the marker.
+struct ProgramEnd {
+  std::vector<std::pair<std::string, std::string>> replace_first;
+  std::string append;
+};
+
 // A language's weighted detection patterns, compiled on first use: compiling every
 // language's took ~6 ms of each command's start (a fifth of a trivial Python run), and most
 // requests name their language or have an extension. Copies share the compiled set.
@@ -80,6 +92,7 @@ struct Language {
   // source may then skip the separate check (Sandbox::prepare, SyntaxCheck::InFirstRun).
   std::optional<SyntaxErrorInRun> syntax_error_in_run;
   std::optional<RunnerReport> runner_report;  // test-runner modes only
+  std::optional<ProgramEnd> program_end;      // languages MultiPL-E runs as one program
   std::vector<std::string> run;
   std::vector<std::string> version;
   std::vector<std::string> env;

@@ -23,6 +23,13 @@ TEST(Registry, OnlyTestRunnerModesNeedTheRunnersReport) {
   const auto& r = Registry::builtin();
   for (const char* mode : {"pytest", "go_test", "junit"}) EXPECT_TRUE(r.find(mode).runner_report);
   for (const char* plain : {"python3", "java", "go"}) EXPECT_FALSE(r.find(plain).runner_report);
+  // Languages MultiPL-E runs as one program of tests say how it prints its end-of-tests line;
+  // those with a function-call harness or a runner do not need one.
+  for (const char* program :
+       {"c", "cpp", "java", "typescript", "bash", "rust", "ruby", "php", "lua", "perl"})
+    EXPECT_TRUE(r.find(program).program_end) << program;
+  for (const char* other : {"python3", "javascript", "junit", "pytest", "go_test"})
+    EXPECT_FALSE(r.find(other).program_end) << other;
 }
 
 TEST(Registry, OnlyAPlainPythonRunShowsItsOwnSyntaxError) {
@@ -176,6 +183,12 @@ TEST(Registry, MalformedDocumentsNameTheProblem) {
        "runner_report.from_end must be 1 to 8"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "runner_report": {"from_end": 2}}]})",
        "runner_report needs a prefix or a contains"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "program_end": {"append": "echo done"}}]})",
+       "program_end never prints {marker}"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "program_end": {"replace_first": [["", "{marker}"]]}}]})",
+       "program_end.replace_first must hold pairs of strings, the first not empty"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "program_end": {"replace_first": ["main(", "{marker}"]}}]})",
+       "program_end.replace_first must hold pairs"},
   };
   for (const auto& c : cases) {
     try {

@@ -69,6 +69,13 @@ TEST(Compare, ExitStatusComparesNoOutput) {
   CompareOptions o;
   o.kind = Comparator::ExitStatus;
   EXPECT_TRUE(compare("", "anything\n", o).ok);
+  // With an expected output (a program of tests' end-of-tests line), one line must be it.
+  EXPECT_TRUE(compare("end 1\n", "ok!\nend 1\n", o).ok);
+  EXPECT_TRUE(compare("end 1", "end 1\r\nmore\n", o).ok);
+  EXPECT_FALSE(compare("end 1\n", "ok!\n", o).ok);
+  EXPECT_FALSE(compare("end 1\n", "", o).ok);
+  EXPECT_FALSE(compare("end 1\n", "xend 1\n", o).ok);
+  EXPECT_NE(compare("end 1\n", "ok!\n", o).message.find("end-of-tests line"), std::string::npos);
   EXPECT_EQ(comparator_from_name("exit_status"), Comparator::ExitStatus);
   EXPECT_STREQ(comparator_name(Comparator::ExitStatus), "exit_status");
 }

@@ -1,0 +1,47 @@
+#include "sandbox/judge/program_end.hpp"
+
+#include <random>
+
+#include "base/sha256.hpp"
+#include "sandbox/judge/harness.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+const std::string& process_key() {
+  static const std::string key = [] {
+    std::random_device device;  // the kernel's random source
+    std::string k;
+    for (int i = 0; i < 8; ++i) k += std::to_string(device()) + ".";
+    return k;
+  }();
+  return key;
+}
+
+}  // namespace
+
+std::string add_end_of_tests_line(const languages::Language& language, const std::string& answer,
+                                  std::string& test) {
+  if (!language.program_end) return "";
+  const languages::ProgramEnd& end = *language.program_end;
+  std::string edited = test;
+  if (!end.replace_first.empty()) {
+    bool replaced = false;
+    for (const auto& [from, to] : end.replace_first) {
+      size_t at = edited.find(from);
+      if (at == std::string::npos) continue;
+      edited.replace(at, from.size(), to);
+      replaced = true;
+      break;
+    }
+    if (!replaced) return "";
+  }
+  edited += end.append;
+  const std::string marker =
+      "end of tests " +
+      sha256_hex(process_key() + '\0' + language.name + '\0' + answer + '\0' + test).substr(0, 32);
+  test = replace_all(std::move(edited), "{marker}", marker);
+  return marker;
+}
+
+}  // namespace crucible::sandbox::judge

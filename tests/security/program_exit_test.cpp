@@ -1,0 +1,156 @@
+// Reward hacking against MultiPL-E's programs of tests: a HumanEval-shaped record in a language
+// without a function-call harness runs prompt, answer and test as one program that passes by
+// exiting 0, so an answer that ended the process with status 0 before the tests ran passed.
+// Each record below has the shape MultiPL-E's translator gives it in that language; for each,
+// the right answer must pass, the wrong one fail, and every early exit fail, also one that
+// prints a line like the end-of-tests line (whose marker it cannot know).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox/judge/formats.hpp"
+#include "sandbox/judge/judge.hpp"
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+
+struct Program {
+  const char* language;
+  std::string prompt, right, wrong, test;
+  std::vector<std::pair<const char*, std::string>> exits;  // attack, answer
+};
+
+const Program kPrograms[] = {
+    {"cpp",
+     "#include<assert.h>\n#include<bits/stdc++.h>\nlong add(long x, long y) {\n",
+     "    return x + y;\n",
+     "    return x - y;\n",
+     "}\nint main() {\n    auto candidate = add;\n    assert(candidate((0), (1)) == (1));\n"
+     "    assert(candidate((5), (7)) == (12));\n}\n",
+     {{"exit(0)", "    exit(0);\n"},
+      {"_exit(0) after a line like the end of the tests",
+       "    printf(\"\\nend of tests 0123456789abcdef0123456789abcdef\\n\"); fflush(stdout);"
+       " _exit(0);\n"},
+      {"quick_exit(0)", "    std::quick_exit(0);\n"}}},
+    {"java",
+     "import java.util.*;\nimport java.lang.*;\n\nclass Problem {\n"
+     "    public static long add(long x, long y) {\n",
+     "        return x + y;\n    }\n",
+     "        return x * y;\n    }\n",
+     "    public static void main(String[] args) {\n    assert(add((0l), (1l)) == (1l));\n"
+     "    assert(add((5l), (7l)) == (12l));\n    }\n\n}\n",
+     {{"System.exit(0)", "        System.exit(0); return 0;\n    }\n"},
+      {"Runtime.halt(0)", "        Runtime.getRuntime().halt(0); return 0;\n    }\n"}}},
+    {"rust",
+     "/// Add two numbers x and y\nfn add(x: isize, y: isize) -> isize {\n",
+     "    x + y\n}\n",
+     "    x * y\n}\n",
+     "\nfn main() {\n    let candidate = add;\n    assert_eq!(candidate(0, 1), 1);\n"
+     "    assert_eq!(candidate(5, 7), 12);\n}\n",
+     {{"std::process::exit(0)", "    std::process::exit(0)\n}\n"}}},
+    {"typescript",
+     "//Add two numbers x and y\nfunction add(x: number, y: number): number {\n",
+     "  return x + y;\n}\n",
+     "  return x * y;\n}\n",
+     "declare var require: any;\nconst assert = require('node:assert');\n\n\nfunction test() {\n"
+     "  let candidate = add;\n  assert.deepEqual(candidate(0, 1),1);\n"
+     "  assert.deepEqual(candidate(5, 7),12);\n}\n\ntest();",
+     {{"process.exit(0)", "  process.exit(0);\n}\n"}}},
+    {"bash",
+     "#!/bin/bash\n# Add two numbers x and y\n#\n# $1 is an integer\n# $2 is an integer\nadd() {\n",
+     "    echo $(( $1 + $2 ))\n",
+     "    echo $(( $1 * $2 ))\n",
+     "}\n\ncandidate() {\n    add \"$@\"\n}\n\nset -e\nrun_test() {\n"
+     "    [[ $(candidate \"0\" \"1\") = \"1\" ]]\n    [[ $(candidate \"5\" \"7\") = \"12\" "
+     "]]\n}\n\n"
+     "run_test",
+     {{"exit 0 at the top level, before the tests", "    echo 0\n}\nexit 0\nf() {\n    :\n"},
+      {"kill the script's own shell from the answer",
+       "    trap - EXIT; kill -9 $PPID 2>/dev/null; exec 1>&-; kill -TERM $$; echo 0\n"}}},
+    {"ruby",
+     "# Add two numbers x and y\ndef add(x, y)\n",
+     "  x + y\nend\n",
+     "  x * y\nend\n",
+     "require 'test/unit'\nclass TestHumanEval < Test::Unit::TestCase\n  def test_add\n"
+     "    candidate = method(:add)\n    assert_equal(1, candidate.call(0, 1))\n"
+     "    assert_equal(12, candidate.call(5, 7))\n  end\nend\n",
+     {{"exit!(0)", "  exit!(0)\nend\n"},
+      {"exit!(0) at interpreter exit, after the tests failed",
+       "  at_exit { exit!(0) }\n  x * y\nend\n"}}},
+    {"php",
+     "<?php\n// Add two numbers x and y\nfunction add($x, $y) {\n",
+     "    return $x + $y;\n}\n",
+     "    return $x * $y;\n}\n",
+     "function candidate(...$args) {\n    return add(...$args);\n}\n\n"
+     "function test(): void {\n    if (candidate(0, 1) !== 1) { throw new Exception(\"Test "
+     "failed!\"); }\n"
+     "    if (candidate(5, 7) !== 12) { throw new Exception(\"Test failed!\"); }\n}\n\ntest();",
+     {{"exit(0)", "    exit(0);\n}\n"}}},
+    {"lua",
+     "-- Add two numbers x and y\nlocal function add(x, y)\n",
+     "    return x + y\nend\n",
+     "    return x * y\nend\n",
+     "lu = require('luaunit')\n\nfunction test_humaneval()\nlocal candidate = add\n"
+     "    lu.assertEquals(candidate(0, 1), 1)\n    lu.assertEquals(candidate(5, 7), 12)\nend\n\n"
+     "os.exit(lu.LuaUnit.run())",
+     {{"os.exit(0)", "    os.exit(0)\nend\n"}}},
+    {"perl",
+     "# Add two numbers x and y\nsub add {\n    my($x, $y) = @_;\n",
+     "    return $x + $y;\n}\n",
+     "    return $x * $y;\n}\n",
+     "use Test::Deep;\n\n\nsub testhumaneval {\n    my $candidate = \\&add;\n"
+     "        if(eq_deeply($candidate->(0, 1),1)) {\n        print \"ok!\" }else{\n        exit "
+     "1;\n"
+     "        }\n        if(eq_deeply($candidate->(5, 7),12)) {\n        print \"ok!\" }else{\n"
+     "        exit 1;\n        }\n}\n\ntesthumaneval();",
+     {{"exit 0", "    exit 0;\n}\n"},
+      {"POSIX::_exit(0)", "    require POSIX; POSIX::_exit(0);\n}\n"}}},
+};
+
+TEST(ProgramExitAttacks, EndingAProgramOfTestsEarlyIsNeverAccepted) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& p : kPrograms) {
+    auto record = [&](const std::string& completion) {
+      return record_from_json({{"task_id", "HumanEval_53_add"},
+                               {"language", p.language},
+                               {"prompt", p.prompt},
+                               {"completion", completion},
+                               {"test", p.test},
+                               {"entry_point", "add"}})
+          .submission;
+    };
+    SCOPED_TRACE(p.language);
+    auto right = judge.run(record(p.right));
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+    auto wrong = judge.run(record(p.wrong));
+    EXPECT_NE(wrong.verdict, Verdict::Accepted) << wrong.message;
+    for (const auto& [attack, answer] : p.exits) {
+      auto r = judge.run(record(answer));
+      EXPECT_NE(r.verdict, Verdict::Accepted) << attack;
+      EXPECT_NE(r.verdict, Verdict::SandboxError) << attack << ": " << r.message;
+      EXPECT_NE(r.verdict, Verdict::CompileError) << attack << ": " << r.message;
+    }
+  }
+  testing::expect_nothing_left_behind();
+}
+
+// The same program judged twice has the same end-of-tests line, so its build is cached.
+TEST(ProgramExitAttacks, TheSameProgramKeepsItsBuild) {
+  const json request = {{"language", "cpp"},
+                        {"prompt", kPrograms[0].prompt},
+                        {"completion", kPrograms[0].right},
+                        {"test", kPrograms[0].test},
+                        {"entry_point", "add"}};
+  Judge judge(testing::shared_sandbox());
+  auto first = judge.run(record_from_json(request).submission);
+  auto second = judge.run(record_from_json(request).submission);
+  EXPECT_EQ(first.verdict, Verdict::Accepted) << first.message;
+  EXPECT_EQ(second.verdict, Verdict::Accepted) << second.message;
+  EXPECT_TRUE(second.compile.compile_cached) << "the second judging compiled again";
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

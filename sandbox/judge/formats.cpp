@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "base/json_input.hpp"
 #include "sandbox/judge/harness.hpp"
+#include "sandbox/judge/humaneval_x.hpp"
 #include "sandbox/judge/program_end.hpp"
 #include "sandbox/languages/registry.hpp"
 
@@ -76,6 +77,11 @@ Record record_from_json(const json& j) {
   if (!j.is_object()) throw InvalidRequest("each record must be a JSON object");
   Record r;
   r.id = id_of(j);
+  if (is_humaneval_x(j)) {
+    r.format = "humaneval-x";
+    r.submission = humaneval_x_submission(j);
+    return r;
+  }
   if (j.contains("prompt") && j.contains("test") && j.contains("entry_point")) {
     r.format = "humaneval";
     std::string body =
@@ -92,13 +98,8 @@ Record record_from_json(const json& j) {
       // MultiPL-E's Go is a _test package of Test functions: `go test`, not a program.
       if (name == "go" && test.find("*testing.T") != std::string::npos)
         r.submission.language = "go_test";
-      std::string program_test = test, end_line;
-      if (!name.empty())
-        end_line = add_end_of_tests_line(languages::Registry::builtin().find(name),
-                                         r.submission.source, program_test);
-      r.submission.source += "\n" + program_test;
-      r.submission.tests = {IoTest{"", end_line}};
-      r.submission.options.compare.kind = Comparator::ExitStatus;
+      make_program_of_tests(
+          r.submission, name.empty() ? nullptr : &languages::Registry::builtin().find(name), test);
       return r;
     }
     // HumanEval's test defines check(candidate); MultiPL-E's translations into other

@@ -402,8 +402,12 @@ const nodeAssert = require('assert');
 const testRealm = vm.createContext({});
 const realmParse = vm.runInContext('JSON.parse', testRealm);
 const toStderr = (...a) => { try { fs.writeSync(2, a.map(String).join(' ') + '\n'); } catch (e) {} };
+// console.assert fails the test (HumanEval-X's JavaScript tests are console.assert calls; node's
+// own only prints).
+const consoleAssert = (v, ...m) => { if (!v) throw new AssertionFailure(m.length ? m.map(String).join(' ') : 'console.assert failed'); };
+const testConsole = {log: toStderr, error: toStderr, warn: toStderr, info: toStderr, debug: toStderr, assert: consoleAssert};
 for (const [name, value] of [['assert', assert], ['candidate', candidate], ['require', require],
-                             ['console', {log: toStderr, error: toStderr}], [ENTRY, candidate]]) {
+                             ['console', testConsole], [ENTRY, candidate]]) {
   if (name) Object.defineProperty(testRealm, name, {value, writable: true, configurable: true});
 }
 const run = (code, name) => vm.runInContext(code, testRealm, {filename: name});

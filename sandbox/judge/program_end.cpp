@@ -44,4 +44,13 @@ std::string add_end_of_tests_line(const languages::Language& language, const std
   return marker;
 }
 
+void make_program_of_tests(Submission& s, const languages::Language* language,
+                           const std::string& test) {
+  std::string program_test = test, end_line;
+  if (language) end_line = add_end_of_tests_line(*language, s.source, program_test);
+  s.source += "\n" + program_test;
+  s.tests = {IoTest{"", end_line}};
+  s.options.compare.kind = Comparator::ExitStatus;
+}
+
 }  // namespace crucible::sandbox::judge

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "sandbox/judge/judge.hpp"
 #include "sandbox/languages/registry.hpp"
 
 namespace crucible::sandbox::judge {
@@ -16,5 +17,11 @@ namespace crucible::sandbox::judge {
 // (so its build is cached).
 std::string add_end_of_tests_line(const languages::Language& language, const std::string& answer,
                                   std::string& test);
+
+// Makes `s` one program of its source and `test` that passes by exiting 0 (the exit_status
+// comparator) and, where the language has a ProgramEnd, by printing its end-of-tests line.
+// `language` is null when the registry knows none (the judge names that).
+void make_program_of_tests(Submission& s, const languages::Language* language,
+                           const std::string& test);
 
 }  // namespace crucible::sandbox::judge

@@ -1,0 +1,136 @@
+// HumanEval-X records (CodeGeeX's multilingual HumanEval) in the shapes its data files ship:
+// HumanEval/53 ("add") in each language, as prompt, declaration and test, with the canonical
+// answer, a wrong one and one that ends the process early (Go's, which can import nothing of
+// its own, prints the runner's verdict instead). Before, every such record was
+// refused (no entry_point), and a JavaScript test's console.assert could not fail.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "sandbox/judge/formats.hpp"
+#include "sandbox/judge/judge.hpp"
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+
+struct Task {
+  const char* task_id;
+  json record;  // prompt, declaration, test (and Go's import and test_setup)
+  std::string right, wrong, exits;
+};
+
+std::vector<Task> tasks() {
+  return {
+      {"CPP/53",
+       {{"prompt",
+         "/*\nAdd two numbers x and y\n*/\n#include<stdio.h>\n#include<stdlib.h>\n"
+         "using namespace std;\nint add(int x,int y){\n"},
+        {"declaration",
+         "#include<stdio.h>\n#include<stdlib.h>\nusing namespace std;\n"
+         "int add(int x,int y){\n"},
+        {"test",
+         "#undef NDEBUG\n#include<assert.h>\nint main(){\n    assert (add(0, 1) == 1);\n"
+         "    assert (add(5, 7) == 12);\n}\n"}},
+       "    return x+y;\n}\n",
+       "    return x*y;\n}\n",
+       "    exit(0);\n}\n"},
+      {"Java/53",
+       {{"prompt",
+         "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n    /**\n"
+         "    Add two numbers x and y\n     */\n    public int add(int x, int y) {\n"},
+        {"declaration",
+         "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+         "    public int add(int x, int y) {\n"},
+        {"test",
+         "public class Main {\n    public static void main(String[] args) {\n"
+         "        Solution s = new Solution();\n        List<Boolean> correct = "
+         "Arrays.asList(\n                s.add(0, 1) == 1,\n"
+         "                s.add(5, 7) == 12\n        );\n"
+         "        if (correct.contains(false)) {\n"
+         "            throw new AssertionError();\n        }\n    }\n}"}},
+       "        return x + y;\n    }\n}",
+       "        return x * y;\n    }\n}",
+       "        System.exit(0);\n        return 0;\n    }\n}"},
+      {"JavaScript/53",
+       {{"prompt", "/*Add two numbers x and y\n  */\nconst add = (x, y) => {\n"},
+        {"declaration", "\nconst add = (x, y) => {\n"},
+        {"test",
+         "const testAdd = () => {\n  console.assert(add(0, 1) === 1)\n"
+         "  console.assert(add(5, 7) === 12)\n}\n\ntestAdd()\n"}},
+       "  return x + y;\n};\n",
+       "  return x * y;\n};\n",
+       "  process.exit(0);\n};\n"},
+      {"Python/53",
+       {{"prompt", "\n\ndef add(x: int, y: int):\n    \"\"\"Add two numbers x and y\"\"\"\n"},
+        {"declaration", "def add(x: int, y: int):\n"},
+        {"test",
+         "\n\nMETADATA = {}\n\n\ndef check(add):\n    assert add(0, 1) == 1\n"
+         "    assert add(5, 7) == 12\n\ncheck(add)\n"}},
+       "    return x + y\n",
+       "    return x * y\n",
+       "    import os; os._exit(0)\n"},
+      {"Go/53",
+       {{"prompt",
+         "import (\n    \"math\"\n)\n\n// Add two numbers x and y\n"
+         "func Add(x int, y int) int {\n"},
+        {"import", "import (\n    \"math\"\n)\n"},
+        {"declaration", "\nfunc Add(x int, y int) int {\n"},
+        {"test_setup",
+         "package main\n\nimport (\n    \"testing\"\n"
+         "    \"github.com/stretchr/testify/assert\"\n)\n"},
+        {"test",
+         "func TestAdd(t *testing.T) {\n    assert := assert.New(t)\n"
+         "    assert.Equal(1, Add(0, 1))\n    assert.Equal(12, Add(5, 7))\n}\n"}},
+       "    return int(math.Abs(float64(x + y)))\n}\n",
+       "    return x * y\n}\n",
+       "    fmt.Println(\"PASS\")\n    return 0\n}\n"},
+  };
+}
+
+TEST(HumanEvalX, RecordsInEachLanguageJudgeAsCodeGeeXRunsThem) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& t : tasks()) {
+    SCOPED_TRACE(t.task_id);
+    auto submission = [&](const char* key, const std::string& answer) {
+      json r = t.record;
+      r["task_id"] = t.task_id;
+      r[key] = answer;
+      Record rec = record_from_json(r);
+      EXPECT_EQ(rec.format, "humaneval-x");
+      return rec.submission;
+    };
+    auto right = judge.run(submission("canonical_solution", t.right));
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+    auto wrong = judge.run(submission("generation", t.wrong));
+    EXPECT_NE(wrong.verdict, Verdict::Accepted) << wrong.message;
+    EXPECT_NE(wrong.verdict, Verdict::CompileError) << wrong.compile.compile_output;
+    auto exits = judge.run(submission("generation", t.exits));
+    EXPECT_NE(exits.verdict, Verdict::Accepted) << exits.message;
+  }
+}
+
+TEST(HumanEvalX, RustAndUnknownLanguagesAreRefusedByName) {
+  const json base = {{"prompt", "fn add(x: i32, y: i32) -> i32 {\n"},
+                     {"declaration", "fn add(x: i32, y: i32) -> i32 {\n"},
+                     {"test", "#[cfg(test)]\nmod tests {}\n"},
+                     {"canonical_solution", "x + y\n}\n"}};
+  auto expect_refused = [&](const char* task_id, const std::string& mentions) {
+    json r = base;
+    r["task_id"] = task_id;
+    try {
+      record_from_json(r);
+      ADD_FAILURE() << task_id << " was accepted";
+    } catch (const InvalidRequest& e) {
+      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
+    }
+  };
+  expect_refused("Rust/53", "crates");
+  expect_refused("COBOL/53", "'COBOL'");
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

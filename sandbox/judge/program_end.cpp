@@ -1,5 +1,6 @@
 #include "sandbox/judge/program_end.hpp"
 
+#include <cctype>
 #include <random>
 
 #include "base/sha256.hpp"
@@ -16,6 +17,23 @@ const std::string& process_key() {
     return k;
   }();
   return key;
+}
+
+bool name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+}
+
+// Every use of `name` in `text` that does not continue a longer name or a path.
+std::string qualify(std::string text, const std::string& name, const std::string& qualified) {
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
+    if (at > 0 && name_char(text[at - 1])) {
+      at += name.size();
+      continue;
+    }
+    text.replace(at, name.size(), qualified);
+    at += qualified.size();
+  }
+  return text;
 }
 
 }  // namespace
@@ -37,6 +55,8 @@ std::string add_end_of_tests_line(const languages::Language& language, const std
     if (!replaced) return "";
   }
   edited += end.append;
+  for (const auto& [name, qualified] : end.qualify)
+    edited = qualify(std::move(edited), name, qualified);
   const std::string marker =
       "end of tests " +
       sha256_hex(process_key() + '\0' + language.name + '\0' + answer + '\0' + test).substr(0, 32);

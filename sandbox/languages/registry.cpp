@@ -77,13 +77,15 @@ json resolve_like(const json& entry, const std::vector<json>& earlier, size_t in
 ProgramEnd parse_program_end(const json& j, const std::string& where) {
   if (!j.is_object()) throw InvalidRequest(where + " must be an object");
   ProgramEnd end;
-  for (const auto& pair : j.value("replace_first", json::array())) {
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string() ||
-        pair[0].get<std::string>().empty())
-      throw InvalidRequest(where +
-                           ".replace_first must hold pairs of strings, the first not empty");
-    end.replace_first.emplace_back(pair[0], pair[1]);
-  }
+  for (const char* key : {"replace_first", "qualify"})
+    for (const auto& pair : j.value(key, json::array())) {
+      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string() ||
+          pair[0].get<std::string>().empty())
+        throw InvalidRequest(where + "." + key +
+                             " must hold pairs of strings, the first not empty");
+      (std::string(key) == "qualify" ? end.qualify : end.replace_first)
+          .emplace_back(pair[0], pair[1]);
+    }
   end.append = j.value("append", "");
   bool marked = end.append.find("{marker}") != std::string::npos;
   for (const auto& pair : end.replace_first)

@@ -52,10 +52,14 @@ struct RunnerReport {
 // line, which holds a marker the answer cannot know, tells the two apart. Applied to the test
 // text only: the first pair of `replace_first` whose first string the test holds is replaced
 // there (when the list is not empty and the test holds none of them, no line is added), then
-// `append` goes at the end. "{marker}" in either stands for the marker.
+// `append` goes at the end. "{marker}" in either stands for the marker. `qualify` names the
+// test's own checks that an answer above it could shadow (Rust's assert_eq! by a macro_rules!
+// of the same name): every use of the first string that is not part of a longer name or
+// path becomes the second (::std::assert_eq!).
 struct ProgramEnd {
   std::vector<std::pair<std::string, std::string>> replace_first;
   std::string append;
+  std::vector<std::pair<std::string, std::string>> qualify;
 };
 
 // A language's weighted detection patterns, compiled on first use: compiling every

@@ -3,7 +3,8 @@
 // exiting 0, so an answer that ended the process with status 0 before the tests ran passed.
 // Each record below has the shape MultiPL-E's translator gives it in that language; for each,
 // the right answer must pass, the wrong one fail, and every early exit fail, also one that
-// prints a line like the end-of-tests line (whose marker it cannot know).
+// prints a line like the end-of-tests line (whose marker it cannot know), and an answer that
+// defines the test's own checks away (C++'s assert, Rust's assert_eq!).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -34,7 +35,10 @@ const Program kPrograms[] = {
       {"_exit(0) after a line like the end of the tests",
        "    printf(\"\\nend of tests 0123456789abcdef0123456789abcdef\\n\"); fflush(stdout);"
        " _exit(0);\n"},
-      {"quick_exit(0)", "    std::quick_exit(0);\n"}}},
+      {"quick_exit(0)", "    std::quick_exit(0);\n"},
+      {"assert defined away below the answer",
+       "    return 0;\n}\n#undef assert\n#define assert(x) ((void)0)\nvoid crucible_unused() "
+       "{\n"}}},
     {"java",
      "import java.util.*;\nimport java.lang.*;\n\nclass Problem {\n"
      "    public static long add(long x, long y) {\n",
@@ -50,7 +54,9 @@ const Program kPrograms[] = {
      "    x * y\n}\n",
      "\nfn main() {\n    let candidate = add;\n    assert_eq!(candidate(0, 1), 1);\n"
      "    assert_eq!(candidate(5, 7), 12);\n}\n",
-     {{"std::process::exit(0)", "    std::process::exit(0)\n}\n"}}},
+     {{"std::process::exit(0)", "    std::process::exit(0)\n}\n"},
+      {"assert_eq! shadowed by a macro_rules! of the answer",
+       "    0\n}\nmacro_rules! assert_eq { ($a:expr, $b:expr) => { let _ = ($a, $b); }; }\n"}}},
     {"typescript",
      "//Add two numbers x and y\nfunction add(x: number, y: number): number {\n",
      "  return x + y;\n}\n",

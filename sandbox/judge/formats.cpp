@@ -1,11 +1,16 @@
 #include "sandbox/judge/formats.hpp"
 
+#include <cctype>
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
 #include "base/json_input.hpp"
+#include "sandbox/judge/cpp_assert_tests.hpp"
 #include "sandbox/judge/harness.hpp"
 #include "sandbox/judge/humaneval_x.hpp"
+#include "sandbox/judge/identifier.hpp"
 #include "sandbox/judge/program_end.hpp"
 #include "sandbox/languages/registry.hpp"
 
@@ -71,6 +76,54 @@ bool function_call_harness_fits(const std::string& name, const std::string& test
   return harness_supports(name);
 }
 
+// The identifier that starts at `at` in `s` ("" if none).
+std::string identifier_at(const std::string& s, size_t at) {
+  size_t end = at;
+  while (end < s.size() && is_identifier_char(s[end])) ++end;
+  if (end == at || std::isdigit(static_cast<unsigned char>(s[at]))) return "";
+  return s.substr(at, end - at);
+}
+
+// MultiPL-E's rows name no entry point: its test names it (`check(NAME)` in Python,
+// `candidate = NAME` in most translations), and so does the row's name (HumanEval_0_NAME,
+// mbpp_65_NAME). "" when neither does.
+std::string entry_point_named_by(const std::string& test, const std::string& row_name) {
+  for (size_t at = test.rfind("check("); at != std::string::npos;
+       at = at == 0 ? std::string::npos : test.rfind("check(", at - 1)) {
+    const std::string name = identifier_at(test, at + 6);
+    if (!name.empty() && name != "candidate" && test.compare(at + 6 + name.size(), 1, ")") == 0)
+      return name;
+  }
+  for (const char* naming : {"candidate = ", "candidate := "}) {
+    const size_t at = test.find(naming);
+    if (at != std::string::npos) {
+      const std::string name = identifier_at(test, at + std::strlen(naming));
+      if (!name.empty()) return name;
+    }
+  }
+  const size_t first = row_name.find('_');
+  const size_t second = first == std::string::npos ? first : row_name.find('_', first + 1);
+  return second == std::string::npos ? "" : identifier_at(row_name, second + 1);
+}
+
+// MultiPL-E names its rows by `name`; "" when the record has none.
+std::string row_name(const json& j) {
+  return j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "";
+}
+
+// A completion cut at the first of the row's stop tokens, as MultiPL-E cuts a generation.
+std::string cut_at_stop_tokens(std::string completion, const json& j) {
+  if (!j.contains("stop_tokens")) return completion;
+  if (!j["stop_tokens"].is_array()) throw InvalidRequest("stop_tokens must be a list of strings");
+  for (const auto& token : j["stop_tokens"]) {
+    if (!token.is_string()) throw InvalidRequest("stop_tokens must be a list of strings");
+    const std::string t = token;
+    const size_t at = t.empty() ? std::string::npos : completion.find(t);
+    if (at != std::string::npos) completion.resize(at);
+  }
+  return completion;
+}
+
 }  // namespace
 
 Record record_from_json(const json& j) {
@@ -82,14 +135,31 @@ Record record_from_json(const json& j) {
     r.submission = humaneval_x_submission(j);
     return r;
   }
-  if (j.contains("prompt") && j.contains("test") && j.contains("entry_point")) {
-    r.format = "humaneval";
+  // MultiPL-E's dataset rows: prompt, tests (the test program as a string) and stop_tokens.
+  const bool multipl_e =
+      j.contains("prompt") && j.contains("tests") && j["tests"].is_string() && !j.contains("test");
+  if (multipl_e || (j.contains("prompt") && j.contains("test") && j.contains("entry_point"))) {
+    r.format = multipl_e ? "multipl-e" : "humaneval";
+    if (r.id.empty()) r.id = row_name(j);
     std::string body =
         j.contains("completion") ? text(j, "completion") : text(j, "canonical_solution");
-    r.submission.language = j.value("language", "python3");
+    if (multipl_e) body = cut_at_stop_tokens(body, j);
+    r.submission.language = j.contains("language") ? text(j, "language") : "python3";
+    // MultiPL-E names Go's rows "go_test.go": the runner, then the file's extension.
+    if (const size_t dot = r.submission.language.find('.'); multipl_e && dot != std::string::npos)
+      r.submission.language.resize(dot);
     r.submission.source = text(j, "prompt") + body;
-    const std::string test = text(j, "test");
+    const std::string test = text(j, multipl_e ? "tests" : "test");
     const std::string name = registry_name(r.submission.language);
+    if (name == "cpp" && !function_call_harness_fits(name, test)) {
+      // MultiPL-E's C++ asserts run in the two-program harness, apart from the answer.
+      if (auto calls = cpp_asserts_as_calls(text(j, "prompt"), test)) {
+        // A completion cut at a stop token ends without a newline, perhaps in a comment.
+        r.submission.source += "\n" + calls->answer_end;
+        r.submission.harness = std::move(calls->spec);
+        return r;
+      }
+    }
     if (!function_call_harness_fits(name, test)) {
       // MultiPL-E's translations into languages without a function-call harness (or a C++
       // test that is a main()): the prompt, the answer and the test are one program, which
@@ -105,10 +175,15 @@ Record record_from_json(const json& j) {
     // HumanEval's test defines check(candidate); MultiPL-E's translations into other
     // languages run their own assertions (`test();` at the end of JavaScript's): the whole
     // test is then the one test.
+    const std::string entry_point = j.contains("entry_point")
+                                        ? text(j, "entry_point")
+                                        : entry_point_named_by(test, row_name(j));
+    if (entry_point.empty())
+      throw InvalidRequest("the record names no entry point: give entry_point");
     if (test.find("check(") != std::string::npos)
-      r.submission.harness = HarnessSpec{text(j, "entry_point"), test, {"check(candidate)"}};
+      r.submission.harness = HarnessSpec{entry_point, test, {"check(candidate)"}};
     else
-      r.submission.harness = HarnessSpec{text(j, "entry_point"), "", {test}};
+      r.submission.harness = HarnessSpec{entry_point, "", {test}};
     return r;
   }
   if (j.contains("test_list")) {

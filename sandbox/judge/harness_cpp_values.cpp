@@ -45,6 +45,7 @@ struct Value {
 
   Value() {}
   Value(std::nullptr_t) {}
+  Value(std::nullopt_t) {}
   Value(bool v) : kind(Bool), b(v) {}
   template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   Value(T v) : kind(Int), i(static_cast<long long>(v)) {}

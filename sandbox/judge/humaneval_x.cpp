@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "sandbox/judge/identifier.hpp"
 #include "sandbox/judge/program_end.hpp"
 #include "sandbox/languages/registry.hpp"
 
@@ -35,12 +36,6 @@ std::string field(const json& j, const char* key) {
   return j[key];
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The language from "language", else from the task_id's prefix ("CPP/0").
 std::string language_of(const json& j) {
   std::string said;
@@ -48,12 +43,14 @@ std::string language_of(const json& j) {
     said = j["language"];
   else if (j.contains("task_id") && j["task_id"].is_string())
     said = j["task_id"].get<std::string>().substr(0, j["task_id"].get<std::string>().find('/'));
-  const std::string l = lower(said);
-  if (l == "cpp" || l == "c++") return "cpp";
-  if (l == "java") return "java";
-  if (l == "javascript" || l == "js") return "javascript";
-  if (l == "go") return "go";
-  if (l == "python" || l == "python3") return "python3";
+  std::string l;
+  try {
+    l = languages::Registry::builtin().find(said).name;
+  } catch (const InvalidRequest&) {
+    // not one of the registry's names: refused below, naming HumanEval-X's languages
+  }
+  for (const char* name : {"cpp", "java", "javascript", "go", "python3"})
+    if (l == name) return l;
   if (l == "rust")
     throw InvalidRequest(
         "HumanEval-X's Rust tests are a cargo test module using the rand, regex and md5 "
@@ -67,10 +64,6 @@ std::string answer_of(const json& j) {
   for (const char* key : {"generation", "completion", "canonical_solution"})
     if (j.contains(key) && j[key].is_string()) return j[key];
   throw InvalidRequest("HumanEval-X record: give generation, completion or canonical_solution");
-}
-
-bool is_identifier_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
 }
 
 // The last top-level declaration in a declaration text (its helpers come first, the function

@@ -64,9 +64,24 @@ std::string add_end_of_tests_line(const languages::Language& language, const std
   return marker;
 }
 
+namespace {
+
+// An answer that ends with the language's closing tag ("?>") would turn the test after it into
+// text: drop the tag so the test runs.
+void drop_answer_closing(const languages::ProgramEnd& end, std::string& source) {
+  if (end.answer_closing.empty()) return;
+  size_t last = source.find_last_not_of(" \t\r\n");
+  if (last == std::string::npos || last + 1 < end.answer_closing.size()) return;
+  const size_t at = last + 1 - end.answer_closing.size();
+  if (source.compare(at, end.answer_closing.size(), end.answer_closing) == 0) source.resize(at);
+}
+
+}  // namespace
+
 void make_program_of_tests(Submission& s, const languages::Language* language,
                            const std::string& test) {
   std::string program_test = test, end_line;
+  if (language && language->program_end) drop_answer_closing(*language->program_end, s.source);
   if (language) end_line = add_end_of_tests_line(*language, s.source, program_test);
   s.source += "\n" + program_test;
   s.tests = {IoTest{"", end_line}};

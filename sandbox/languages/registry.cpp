@@ -87,6 +87,7 @@ ProgramEnd parse_program_end(const json& j, const std::string& where) {
           .emplace_back(pair[0], pair[1]);
     }
   end.append = j.value("append", "");
+  end.answer_closing = j.value("answer_closing", "");
   bool marked = end.append.find("{marker}") != std::string::npos;
   for (const auto& pair : end.replace_first)
     marked = marked || pair.second.find("{marker}") != std::string::npos;

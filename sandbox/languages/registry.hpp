@@ -60,6 +60,9 @@ struct ProgramEnd {
   std::vector<std::pair<std::string, std::string>> replace_first;
   std::string append;
   std::vector<std::pair<std::string, std::string>> qualify;
+  // A tag that ends code mode (PHP's "?>"): dropped where it ends the answer, or the test
+  // after it would be text that is printed, never run.
+  std::string answer_closing;
 };
 
 // A language's weighted detection patterns, compiled on first use: compiling every

@@ -1,16 +1,17 @@
 // Reward hacking against MultiPL-E's programs of tests: a HumanEval-shaped record in a language
-// without a function-call harness runs prompt, answer and test as one program that passes by
-// exiting 0, so an answer that ended the process with status 0 before the tests ran passed.
-// Each record below has the shape MultiPL-E's translator gives it in that language; for each,
-// the right answer must pass, the wrong one fail, and every early exit fail, also one that
-// prints a line like the end-of-tests line (whose marker it cannot know), and an answer that
-// defines the test's own checks away (C++'s assert, Rust's assert_eq!).
+// without a function-call harness (C++'s runs in one since) runs prompt, answer and test as one
+// program that passes by exiting 0, so an answer that ended the process with status 0 before the
+// tests ran passed. Each record below has the shape MultiPL-E's translator gives it in that
+// language; for each, the right answer must pass, the wrong one fail, and every early exit fail,
+// also one that prints a line like the end-of-tests line (whose marker it cannot know), and an
+// answer that defines the test's own checks away (C++'s assert, Rust's assert_eq!).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "sandbox/judge/formats.hpp"
 #include "sandbox/judge/judge.hpp"
+#include "tests/support/humaneval_record.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::sandbox::judge {
@@ -120,13 +121,7 @@ TEST(ProgramExitAttacks, EndingAProgramOfTestsEarlyIsNeverAccepted) {
   Judge judge(testing::shared_sandbox());
   for (const auto& p : kPrograms) {
     auto record = [&](const std::string& completion) {
-      return record_from_json({{"task_id", "HumanEval_53_add"},
-                               {"language", p.language},
-                               {"prompt", p.prompt},
-                               {"completion", completion},
-                               {"test", p.test},
-                               {"entry_point", "add"}})
-          .submission;
+      return testing::humaneval_record(p.language, p.prompt, completion, p.test, "add");
     };
     SCOPED_TRACE(p.language);
     auto right = judge.run(record(p.right));
@@ -143,12 +138,50 @@ TEST(ProgramExitAttacks, EndingAProgramOfTestsEarlyIsNeverAccepted) {
   testing::expect_nothing_left_behind();
 }
 
+// MultiPL-E's C++ asserts run apart from the answer, in the two-program harness: what an answer
+// could redefine around them when they shared its program no longer reaches them. Each of these
+// wrong answers was Accepted as one program of tests.
+TEST(ProgramExitAttacks, ACppAnswerCannotRedefineWhatTheAssertsUse) {
+  const std::string prompt =
+      "#include<assert.h>\n#include<bits/stdc++.h>\nstd::vector<long> twice(std::vector<long> "
+      "v) {\n";
+  const std::string test =
+      "}\nint main() {\n    auto candidate = twice;\n"
+      "    assert(candidate((std::vector<long>({(long)1, (long)2}))) == "
+      "(std::vector<long>({(long)2, (long)4})));\n"
+      "    assert(candidate((std::vector<long>())) == (std::vector<long>()));\n}\n";
+  const std::pair<const char*, std::string> kAttacks[] = {
+      {"a global operator== for the result type, chosen over std's template",
+       "    return {7};\n}\nbool operator==(const std::vector<long>&, const std::vector<long>&) "
+       "{ return true; }\nvoid crucible_unused() {\n"},
+      {"its own __assert_fail, which returns",
+       "    return {7};\n}\nextern \"C\" void __assert_fail(const char*, const char*, unsigned "
+       "int, const char*) noexcept {}\nvoid crucible_unused() {\n"},
+      {"exit(0) from a static initializer, before any test",
+       "    return {7};\n}\nstatic int crucible_quit = (std::exit(0), 0);\n"
+       "void crucible_unused() {\n"},
+  };
+  Judge judge(testing::shared_sandbox());
+  auto right = judge.run(testing::humaneval_record(
+      "cpp", prompt, "    for (auto& x : v) x *= 2;\n    return v;\n", test, "twice"));
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+  for (const auto& [attack, answer] : kAttacks) {
+    auto r = judge.run(testing::humaneval_record("cpp", prompt, answer, test, "twice"));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << attack;
+    EXPECT_EQ(r.passed, 0u) << attack;
+    EXPECT_NE(r.verdict, Verdict::CompileError) << attack << ": " << r.message;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << attack << ": " << r.message;
+  }
+  testing::expect_nothing_left_behind();
+}
+
 // The same program judged twice has the same end-of-tests line, so its build is cached.
 TEST(ProgramExitAttacks, TheSameProgramKeepsItsBuild) {
-  const json request = {{"language", "cpp"},
-                        {"prompt", kPrograms[0].prompt},
-                        {"completion", kPrograms[0].right},
-                        {"test", kPrograms[0].test},
+  const Program& java = kPrograms[1];
+  const json request = {{"language", java.language},
+                        {"prompt", java.prompt},
+                        {"completion", java.right},
+                        {"test", java.test},
                         {"entry_point", "add"}};
   Judge judge(testing::shared_sandbox());
   auto first = judge.run(record_from_json(request).submission);

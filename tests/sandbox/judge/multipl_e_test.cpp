@@ -1,0 +1,211 @@
+// MultiPL-E's records. Its C++ ones (prompt, answer, and a test that is a main() of asserts)
+// judge in the two-program harness: one result per assert, the answer's values compared where the
+// answer's code is not. The records are MultiPL-E's own (HumanEval_0, 8, 12, 95 as its translator
+// writes them), with answers a model gives.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "sandbox/judge/formats.hpp"
+#include "sandbox/judge/judge.hpp"
+#include "tests/support/humaneval_record.hpp"
+#include "tests/support/sandbox_env.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+using nlohmann::json;
+
+struct CppTask {
+  std::string prompt, test, right, wrong;
+  size_t asserts;
+};
+
+const std::string kIncludes = "#include<assert.h>\n#include<bits/stdc++.h>\n";
+
+const CppTask kCppTasks[] = {
+    {kIncludes +
+         "// Check if in given vector of numbers, are any two numbers closer than threshold.\n"
+         "bool has_close_elements(std::vector<float> numbers, float threshold) {\n",
+     "}\nint main() {\n    auto candidate = has_close_elements;\n"
+     "    assert(candidate((std::vector<float>({(float)1.0f, (float)2.0f, (float)3.9f, "
+     "(float)4.0f, "
+     "(float)5.0f, (float)2.2f})), (0.3f)) == (true));\n"
+     "    assert(candidate((std::vector<float>({(float)1.0f, (float)2.0f, (float)3.9f, "
+     "(float)4.0f, "
+     "(float)5.0f, (float)2.2f})), (0.05f)) == (false));\n}\n",
+     "    for (size_t i = 0; i < numbers.size(); ++i)\n"
+     "        for (size_t j = i + 1; j < numbers.size(); ++j)\n"
+     "            if (std::abs(numbers[i] - numbers[j]) < threshold) return true;\n"
+     "    return false;\n",
+     "    return true;\n", 2},
+    {kIncludes + "std::tuple<long, long> sum_product(std::vector<long> numbers) {\n",
+     "}\nint main() {\n    auto candidate = sum_product;\n"
+     "    assert(candidate((std::vector<long>())) == (std::make_tuple(0, 1)));\n"
+     "    assert(candidate((std::vector<long>({(long)3, (long)5, (long)7}))) == "
+     "(std::make_tuple(15, 105)));\n}\n",
+     "    long s = 0, p = 1;\n    for (long x : numbers) { s += x; p *= x; }\n"
+     "    return {s, p};\n",
+     "    long s = 0, p = 1;\n    for (long x : numbers) { s += x; p += x; }\n"
+     "    return {s, p};\n",
+     2},
+    {kIncludes + "std::optional<std::string> longest(std::vector<std::string> strings) {\n",
+     "}\nint main() {\n    auto candidate = longest;\n"
+     "    assert(candidate((std::vector<std::string>())) == std::nullopt);\n"
+     "    assert(candidate((std::vector<std::string>({(std::string)\"x\", (std::string)\"yyy\", "
+     "(std::string)\"zzzz\", (std::string)\"www\", (std::string)\"kkkk\"}))) == \"zzzz\");\n}\n",
+     "    if (strings.empty()) return std::nullopt;\n    std::string best = strings[0];\n"
+     "    for (auto& s : strings) if (s.size() > best.size()) best = s;\n    return best;\n",
+     "    if (strings.empty()) return std::nullopt;\n    return strings.back();\n", 2},
+    {kIncludes + "bool check_dict_case(std::map<std::string,std::string> dict) {\n",
+     "}\nint main() {\n    auto candidate = check_dict_case;\n"
+     "    assert(candidate((std::map<std::string,std::string>({{\"p\", \"pineapple\"}, {\"b\", "
+     "\"banana\"}}))) == (true));\n"
+     "    assert(candidate((std::map<std::string,std::string>({{\"p\", \"pineapple\"}, {\"A\", "
+     "\"banana\"}}))) == (false));\n"
+     "    assert(candidate((std::map<std::string,std::string>())) == (false));\n}\n",
+     "    if (dict.empty()) return false;\n    bool lower = true, upper = true;\n"
+     "    for (auto& [k, v] : dict) {\n        for (char c : k) {\n"
+     "            if (!std::islower(c)) lower = false;\n"
+     "            if (!std::isupper(c)) upper = false;\n        }\n    }\n"
+     "    return lower || upper;\n",
+     "    return dict.size() == 2;\n", 3},
+};
+
+Submission cpp_record(const std::string& prompt, const std::string& completion,
+                      const std::string& test) {
+  // The record's entry point is not the test's: the harness calls the one the test names.
+  return testing::humaneval_record("cpp", prompt, completion, test, "unused");
+}
+
+TEST(MultiPLECpp, AssertsRunInTheTwoProgramHarnessOneResultEach) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& t : kCppTasks) {
+    SCOPED_TRACE(t.prompt);
+    const Submission right_record = cpp_record(t.prompt, t.right, t.test);
+    ASSERT_TRUE(right_record.harness.has_value());
+    auto right = judge.run(right_record);
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+    EXPECT_EQ(right.total, t.asserts);
+    EXPECT_EQ(right.passed, t.asserts);
+    auto wrong = judge.run(cpp_record(t.prompt, t.wrong, t.test));
+    EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
+    EXPECT_EQ(wrong.total, t.asserts);
+    EXPECT_GT(wrong.passed, 0u) << "each wrong answer here passes one assert";
+    EXPECT_LT(wrong.passed, t.asserts);
+  }
+}
+
+// A prompt whose types cannot cross as plain data (a union it declares, std::any) keeps the
+// one-program run, decided by the prompt: the same test with another prompt takes the harness.
+TEST(MultiPLECpp, OpaqueTypesKeepTheOneProgramRun) {
+  const std::string test =
+      "}\nint main() {\n    auto candidate = pick;\n    assert(candidate(1, 2) == 2);\n}\n";
+  const std::string with_union = kIncludes +
+                                 "union Union_long_float {\n    long f0;\n    float f1;\n"
+                                 "    Union_long_float(long _f0) : f0(_f0) {}\n};\n"
+                                 "long pick(Union_long_float a, long b) {\n";
+  const Submission s = cpp_record(with_union, "    return b;\n", test);
+  EXPECT_FALSE(s.harness.has_value());
+  auto r = Judge(testing::shared_sandbox()).run(s);
+  EXPECT_EQ(r.verdict, Verdict::Accepted) << r.message;
+  EXPECT_TRUE(cpp_record(kIncludes + "long pick(long a, long b) {\n", "    return b;\n", test)
+                  .harness.has_value());
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge
+
+namespace crucible::sandbox::judge {
+namespace {
+
+// MultiPL-E's dataset rows as it ships them (name, language, prompt, tests, stop_tokens; no
+// entry point) with a model's completion: they were refused ("completion is not a known
+// field"). The completion is cut at the row's first stop token, as MultiPL-E's generation is.
+json row(const std::string& language, const std::string& prompt, const std::string& tests,
+         const json& stop_tokens, const std::string& completion) {
+  return {{"name", "HumanEval_53_add"},
+          {"language", language},
+          {"prompt", prompt},
+          {"doctests", "transform"},
+          {"prompt_terminology", "reworded"},
+          {"tests", tests},
+          {"stop_tokens", stop_tokens},
+          {"completion", completion}};
+}
+
+TEST(MultiPLERows, DatasetRowsJudgeAsMultiPLERunsThem) {
+  Judge judge(testing::shared_sandbox());
+  // C++: a generation that runs on past the function; the stop token cuts it.
+  const json cpp = row("cpp", kIncludes + "long add(long x, long y) {\n",
+                       "}\nint main() {\n    auto candidate = add;\n"
+                       "    assert(candidate((0), (1)) == (1));\n"
+                       "    assert(candidate((5), (7)) == (12));\n}\n",
+                       {"\n}"}, "    return x + y; // the sum\n}\n\nint main() { return 1; }\n");
+  Record r = record_from_json(cpp);
+  EXPECT_EQ(r.format, "multipl-e");
+  EXPECT_EQ(r.id, "HumanEval_53_add");
+  ASSERT_TRUE(r.submission.harness.has_value());
+  EXPECT_EQ(r.submission.harness->entry_point, "add");
+  auto accepted = judge.run(r.submission);
+  EXPECT_EQ(accepted.verdict, Verdict::Accepted) << accepted.message;
+  EXPECT_EQ(accepted.total, 2u);
+
+  // Python: the entry point is the one the test's check() is called with.
+  const std::string py_tests =
+      "def check(candidate):\n    assert candidate(0, 1) == 1\n    assert candidate(5, 7) == 12\n"
+      "\ndef test_check():\n    check(add)\n\ntest_check()\n";
+  const json stops = {"\ndef", "\n#", "\nif", "\nclass"};
+  const std::string py_prompt = "def add(x: int, y: int) -> int:\n";
+  r = record_from_json(row("py", py_prompt, py_tests, stops, "    return x + y\n\ndef f():\n"));
+  ASSERT_TRUE(r.submission.harness.has_value());
+  EXPECT_EQ(r.submission.harness->entry_point, "add");
+  auto py = judge.run(r.submission);
+  EXPECT_EQ(py.verdict, Verdict::Accepted) << py.message;
+  auto py_wrong = judge.run(
+      record_from_json(row("py", py_prompt, py_tests, stops, "    return x * y\n")).submission);
+  EXPECT_NE(py_wrong.verdict, Verdict::Accepted) << py_wrong.message;
+
+  // PHP: an answer that closes the PHP tag would make the test text that is printed, never run.
+  const std::string php_prompt = "<?php\n// Add two numbers x and y\nfunction add($x, $y) {\n";
+  const std::string php_tests =
+      "function candidate(...$args) {\n    return add(...$args);\n}\n\n"
+      "function test(): void {\n    if (candidate(0, 1) !== 1) { throw new Exception(\"Test "
+      "failed!\"); }\n    if (candidate(5, 7) !== 12) { throw new Exception(\"Test failed!\"); "
+      "}\n}\n\ntest();";
+  for (const auto& [answer, right] : {std::pair{"    return $x + $y;\n}\n?>\n", true},
+                                      std::pair{"    return $x * $y;\n}\n?>\n", false}}) {
+    auto php = judge.run(
+        record_from_json(row("php", php_prompt, php_tests, json::array(), answer)).submission);
+    EXPECT_EQ(php.verdict == Verdict::Accepted, right) << answer << ": " << php.message;
+  }
+
+  // Go's rows say "go_test.go": MultiPL-E's runner, then the file's extension.
+  r = record_from_json(row("go_test.go",
+                           "package add_test\n\nimport (\n    \"testing\"\n)\n\n"
+                           "func add(x int, y int) int {\n",
+                           "func TestAdd(t *testing.T) {\n  candidate := add\n"
+                           "  if candidate(0, 1) != 1 { t.Fail() }\n}\n",
+                           {"\n}"}, "    return x + y\n}\n"));
+  EXPECT_EQ(r.submission.language, "go_test");
+  testing::expect_nothing_left_behind();
+}
+
+TEST(MultiPLERows, ARowThatNamesNoEntryPointIsRefusedByName) {
+  json r = row("py", "def add(x, y):\n", "def check(candidate):\n    assert candidate(0, 1) == 1\n",
+               json::array(), "    return x + y\n");
+  r.erase("name");
+  try {
+    record_from_json(r);
+    FAIL() << "a Python row whose test never calls check(NAME) was read";
+  } catch (const InvalidRequest& e) {
+    EXPECT_NE(std::string(e.what()).find("entry_point"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(record_from_json(row("cpp", "long f() {\n", "}\nint main() {}\n", "\n}", "")),
+               InvalidRequest)
+      << "stop_tokens must be a list";
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

@@ -14,6 +14,22 @@ namespace {
 constexpr const char* kServer = R"CPP(
 // ---- Crucible harness: the candidate's side (answers calls, holds no tests) ----
 namespace crucible_harness {
+// The calls arrive on stdin and the answers leave on stdout. Before the candidate's own
+// static initialisers (a lower constructor priority runs first), both move to descriptors of
+// their own: the candidate's prints go to stderr and its reads of stdin see an empty input,
+// as in a program run with no input, instead of breaking the messages.
+static signed calls_in = 0, answers_out = 1;
+__attribute__((constructor(101))) static void take_the_channel() {
+  signed in = ::dup(0), out = ::dup(1);
+  signed empty[2];
+  if (in < 0 || out < 0 || ::pipe(empty) != 0) return;
+  ::close(empty[1]);
+  ::dup2(empty[0], 0);
+  ::close(empty[0]);
+  ::dup2(2, 1);
+  calls_in = in;
+  answers_out = out;
+}
 template <class R, class... A, size_t... I>
 Value call_with(R (*f)(A...), const Value& args, std::index_sequence<I...>) {
   std::tuple<std::decay_t<A>...> values(value_as<std::decay_t<A>>(args.items[I])...);
@@ -27,8 +43,8 @@ Value call_with(R (*f)(A...), const Value& args, std::index_sequence<I...>) {
 template <class R, class... A> void serve(R (*f)(A...)) {
   char tag;
   std::string body;
-  send_message(1, 'r', "");
-  while (receive_message(0, tag, body)) {
+  send_message(answers_out, 'r', "");
+  while (receive_message(calls_in, tag, body)) {
     std::string reply;
     char status = 'o';
     try {
@@ -44,7 +60,7 @@ template <class R, class... A> void serve(R (*f)(A...)) {
       status = 'e';
       reply = "unknown exception";
     }
-    if (!send_message(1, status, reply)) break;
+    if (!send_message(answers_out, status, reply)) break;
   }
   ::_exit(0);
 }

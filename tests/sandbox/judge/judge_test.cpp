@@ -472,6 +472,26 @@ TEST(HarnessCpp, AnAnswersOwnMainIsSetAside) {
   EXPECT_EQ(diagnostics[0].line, 2) << diagnostics[0].message;
 }
 
+// An answer that prints while it works, or reads stdin, is judged on its values, as it would
+// be in a program of its own: its prints went into the harness's messages ("the candidate
+// process ended") and its read waited for the wall limit.
+TEST(HarnessCpp, AnAnswersPrintsAndReadsLeaveTheCallsAlone) {
+  const char* const kAnswers[] = {
+      "#include <iostream>\nint add(int a, int b) { std::cout << \"adding \" << a << std::endl; "
+      "return a + b; }\n",
+      "#include <cstdio>\nint add(int a, int b) { printf(\"%d\\n\", a); fflush(stdout); "
+      "return a + b; }\n",
+      "#include <iostream>\n#include <string>\nint add(int a, int b) { std::string s; "
+      "std::getline(std::cin, s); return a + b + static_cast<int>(s.size()); }\n",
+      "#include <iostream>\nstatic int shown = (std::cout << \"loaded\" << std::endl, 0);\n"
+      "int add(int a, int b) { return a + b; }\n",
+  };
+  for (const char* answer : kAnswers) {
+    auto r = judge(humaneval("cpp", answer, kCppTests));
+    EXPECT_EQ(r.verdict, Verdict::Accepted) << answer << ": " << r.message;
+  }
+}
+
 // The candidate runs in its own process: arguments and results cross as plain values, in
 // the shapes C++ benchmarks write (braced lists, strings, doubles, maps, pairs, helpers).
 TEST(HarnessCpp, PlainValuesCrossBetweenTheTwoPrograms) {

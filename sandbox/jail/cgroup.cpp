@@ -100,8 +100,9 @@ bool make_dir(const std::string& path) {
 
 }  // namespace
 
-RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool pooled)
-    : version_(version), pooled_(pooled), dirs_(std::move(dirs)) {}
+RunCgroup::RunCgroup(CgroupVersion version, std::vector<std::string> dirs, bool pooled,
+                     std::vector<std::string> homes)
+    : version_(version), pooled_(pooled), dirs_(std::move(dirs)), homes_(std::move(homes)) {}
 
 void RunCgroup::prepare(const Limits& limits) {
   // A jail prepares its group twice: with the defaults while it is parked, with the request's
@@ -175,6 +176,26 @@ void RunCgroup::start_next_run() {
 
 void RunCgroup::add(pid_t pid) const {
   for (const auto& d : dirs_) write_value(d + "/cgroup.procs", std::to_string(pid));
+}
+
+bool RunCgroup::enter_self() const {
+  if (version_ != CgroupVersion::V1 || homes_.size() != dirs_.size()) return false;
+  // Only where the way back is open: a process that cannot leave would die with the run.
+  for (const auto& home : homes_)
+    if (::access((home + "/tasks").c_str(), W_OK) != 0) return false;
+  for (size_t i = 0; i < dirs_.size(); ++i) {
+    try {
+      write_value(dirs_[i] + "/tasks", "0");
+    } catch (const SandboxFailure&) {
+      for (size_t j = 0; j < i; ++j) write_value(homes_[j] + "/tasks", "0");
+      return false;
+    }
+  }
+  return true;
+}
+
+void RunCgroup::leave_self() const {
+  for (const auto& home : homes_) write_value(home + "/tasks", "0");
 }
 
 double RunCgroup::cpu_seconds() const {
@@ -313,7 +334,7 @@ RunCgroup CgroupHost::slot(int index, const std::string& run_name) const {
     if (!make_dir(d)) throw SandboxFailure(errno_message("cgroup: cannot create " + d, errno));
     dirs.push_back(d);
   }
-  return RunCgroup(version_, dirs, pooled);
+  return RunCgroup(version_, dirs, pooled, pooled ? roots_ : std::vector<std::string>{});
 }
 
 void CgroupHost::remove_parent(int slot_count) const {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -175,6 +176,61 @@ TEST(ParkedJail, NoJailIsPreparedAfterAClientsLastRequest) {
   }
   EXPECT_FALSE(prepared) << "a jail was prepared after the client's last request";
   EXPECT_EQ(cat_in_jail(jail, make_box(second.path(), "after")), "after");
+}
+
+}  // namespace
+}  // namespace crucible::testing
+
+namespace crucible::testing {
+namespace {
+
+// The line of /proc/PID/cgroup for a v1 controller ("" when there is none: cgroup v2).
+std::string v1_group_of(const std::string& pid, const std::string& controller) {
+  std::ifstream in("/proc/" + pid + "/cgroup");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto a = line.find(':'), b = line.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    if (("," + line.substr(a + 1, b - a - 1) + ",").find("," + controller + ",") !=
+        std::string::npos)
+      return line.substr(b + 1);
+  }
+  return "";
+}
+
+// On cgroup v1 the jail's init is born in its run's group (its supervisor steps in to clone
+// it and out again) instead of being moved there, which waited out an RCU grace period. The
+// program is in the group in every hierarchy, and the supervisors never stay in one: a run's
+// kill would take them with it.
+TEST(ParkedJail, InitIsBornInTheRunsGroupAndTheSupervisorsStayOut) {
+  if (v1_group_of("self", "memory").empty()) GTEST_SKIP() << "cgroup v1 only";
+  JailClient jail;
+  TempDir dir(temp_root(), "crucible-parked-");
+  ::chmod(dir.path().c_str(), 0755);
+  JailSpec spec;
+  spec.argv = {"/bin/cat", "/proc/self/cgroup"};
+  spec.box_dir = make_box(dir.path(), "");
+  auto r = jail.run(spec);
+  ASSERT_TRUE(r.setup_error.empty()) << r.setup_error;
+  const std::string helper = "/crucible-" + std::to_string(jail.helper_pid()) + "/slot-";
+  for (const char* controller : {"memory", "pids", "cpuacct"}) {
+    bool found = false;
+    std::istringstream lines(r.stdout_data);
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(controller) != std::string::npos)
+        found = line.find(helper) != std::string::npos;
+    EXPECT_TRUE(found) << controller << ": " << r.stdout_data;
+  }
+  ASSERT_EQ(await_parked(jail.helper_pid(), 2, 5000), 2u);
+  for (pid_t init : parked_inits_of(jail.helper_pid())) {
+    const std::string supervisor = std::to_string(*parent_of(init));
+    for (const char* controller : {"memory", "pids", "cpuacct"}) {
+      EXPECT_NE(v1_group_of(std::to_string(init), controller).find(helper), std::string::npos)
+          << "a parked init outside its group (" << controller << ")";
+      EXPECT_EQ(v1_group_of(supervisor, controller).find("/slot-"), std::string::npos)
+          << "a supervisor left in its run's group (" << controller << ")";
+    }
+  }
 }
 
 }  // namespace

@@ -140,7 +140,8 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   // (RunCgroup::enter_self); a fresh helper's first run (every `crucible run`) paid that.
   const bool born_inside = jail.cg.enter_self();
   pid_t init = clone_owned_namespaces(flags);  // identity.hpp: owned by kHostInitUid
-  if (init != 0) ::prctl(PR_SET_NAME, own_name);
+  // Out of the group first, then its own name again: a task in a run's group is always
+  // either that run's or named as a parked jail.
   if (init != 0 && born_inside) {
     try {
       jail.cg.leave_self();
@@ -152,6 +153,7 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
       ::_exit(1);
     }
   }
+  if (init != 0) ::prctl(PR_SET_NAME, own_name);
   if (init < 0) {
     jail.setup_error =
         errno_message("jail: clone of the namespaces failed; run `crucible doctor`", errno);

@@ -151,16 +151,15 @@ Record record_from_json(const json& j) {
     r.submission.source = text(j, "prompt") + body;
     const std::string test = text(j, multipl_e ? "tests" : "test");
     const std::string name = registry_name(r.submission.language);
-    if (name == "cpp" && !function_call_harness_fits(name, test)) {
+    if (!function_call_harness_fits(name, test)) {
       // MultiPL-E's C++ asserts run in the two-program harness, apart from the answer.
-      if (auto calls = cpp_asserts_as_calls(text(j, "prompt"), test)) {
+      if (auto calls =
+              name == "cpp" ? cpp_asserts_as_calls(text(j, "prompt"), test) : std::nullopt) {
         // A completion cut at a stop token ends without a newline, perhaps in a comment.
         r.submission.source += "\n" + calls->answer_end;
         r.submission.harness = std::move(calls->spec);
         return r;
       }
-    }
-    if (!function_call_harness_fits(name, test)) {
       // MultiPL-E's translations into languages without a function-call harness (or a C++
       // test that is a main()): the prompt, the answer and the test are one program, which
       // passes by exiting 0, as MultiPL-E runs them. The answer shares the tests' process: where

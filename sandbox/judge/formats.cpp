@@ -11,6 +11,7 @@
 #include "sandbox/judge/harness.hpp"
 #include "sandbox/judge/humaneval_x.hpp"
 #include "sandbox/judge/identifier.hpp"
+#include "sandbox/judge/java_assert_tests.hpp"
 #include "sandbox/judge/program_end.hpp"
 #include "sandbox/languages/registry.hpp"
 
@@ -152,10 +153,16 @@ Record record_from_json(const json& j) {
     const std::string test = text(j, multipl_e ? "tests" : "test");
     const std::string name = registry_name(r.submission.language);
     if (!function_call_harness_fits(name, test)) {
-      // MultiPL-E's C++ asserts run in the two-program harness, apart from the answer.
+      // MultiPL-E's C++ and Java asserts run in two-program harnesses, apart from the answer.
+      // A completion cut at a stop token ends without a newline, perhaps in a comment.
       if (auto calls =
               name == "cpp" ? cpp_asserts_as_calls(text(j, "prompt"), test) : std::nullopt) {
-        // A completion cut at a stop token ends without a newline, perhaps in a comment.
+        r.submission.source += "\n" + calls->answer_end;
+        r.submission.harness = std::move(calls->spec);
+        return r;
+      }
+      if (auto calls =
+              name == "java" ? java_asserts_as_calls(text(j, "prompt"), test) : std::nullopt) {
         r.submission.source += "\n" + calls->answer_end;
         r.submission.harness = std::move(calls->spec);
         return r;

@@ -8,6 +8,7 @@
 
 #include "base/error.hpp"
 #include "sandbox/judge/harness_cpp.hpp"
+#include "sandbox/judge/harness_java.hpp"
 #include "sandbox/judge/harness_templates.hpp"
 
 namespace crucible::sandbox::judge {
@@ -49,7 +50,7 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
         "harness.entry_point is not an identifier of at most 255 characters "
         "([A-Za-z_$][A-Za-z0-9_$]*)");
   if (spec.items.empty()) throw InvalidRequest("harness.tests must hold at least one test");
-  HarnessProgram p{language, "", ""};
+  HarnessProgram p{language, "", "", ""};
   if (language == "python3" || language == "javascript") {
     std::string t =
         language == "python3" ? python_harness_template() : javascript_harness_template();
@@ -60,8 +61,12 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     CppHarness h = build_cpp_harness(candidate, spec);
     p.source = std::move(h.tests_source);
     p.candidate_source = std::move(h.candidate_source);
+  } else if (language == "java") {
+    JavaHarness h = build_java_harness(candidate, spec);
+    p.candidate_source = std::move(h.candidate_source);
+    p.expected_source = std::move(h.expected_source);
   } else {
-    throw InvalidRequest("a function-call harness needs python3, javascript or cpp, not '" +
+    throw InvalidRequest("a function-call harness needs python3, javascript, cpp or java, not '" +
                          language + "'");
   }
   return p;

@@ -1,5 +1,5 @@
 // Function-call harnesses: the HumanEval/MBPP shape (a candidate program, test code that
-// calls its entry point) for Python, JavaScript and C++.
+// calls its entry point) for Python, JavaScript, C++ and (MultiPL-E's asserts) Java.
 //
 // A harness prints one line per test item, "<nonce> <index> pass|fail|error <message>",
 // and "<nonce> done" at the end. The nonce reaches the harness on stdin at run time (so the
@@ -14,6 +14,8 @@
 //   C++:        two programs (harness_cpp.hpp): the candidate's code answers calls over
 //               pipes from its own process; the test program, sealed unreadable and
 //               non-dumpable, holds the tests and the nonce. Values cross as plain data.
+//   Java:       two programs run apart (harness_java.hpp): the candidate's prints what its
+//               calls return, the task's prints the expected values; the judge compares.
 //   In every language the program's file holds no tests (they arrive on stdin after the
 //   nonce, or are compiled into the sealed test program).
 #pragma once
@@ -30,9 +32,11 @@ struct HarnessSpec {
 };
 
 struct HarnessProgram {
-  std::string language;          // "python3", "javascript" or "cpp"
+  std::string language;          // "python3", "javascript", "cpp" or "java"
   std::string source;            // the program that runs the tests
-  std::string candidate_source;  // C++: the candidate's own program, run from /data/main
+  std::string candidate_source;  // C++: the candidate's own program, run from /data/main;
+                                 // Java: the candidate's program that prints its calls' values
+  std::string expected_source;   // Java: the task's program that prints the expected values
 };
 
 // Every `from` in `s` replaced by `to` (the harness templates' @PLACEHOLDER@s).

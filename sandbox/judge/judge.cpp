@@ -11,6 +11,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "base/json_fields.hpp"
+#include "sandbox/judge/harness_java.hpp"
 #include "sandbox/languages/detect.hpp"
 
 namespace crucible::sandbox::judge {
@@ -129,6 +130,88 @@ void check_budget(const Submission& s) {
   throw InvalidRequest(m.str());
 }
 
+// Fills `r` with the answer's compile result; true when its program did not compile.
+bool compile_failed(JudgeResult& r, const Program& p) {
+  r.language = p.language->name;
+  r.compile = p.compile;
+  if (p.ok()) return false;
+  r.verdict = p.compile.verdict;
+  r.message = p.compile.message;
+  return true;
+}
+
+// A harness run's results, one per item, and the aggregate.
+void add_item_results(JudgeResult& r, const Outcome& o, const HarnessSpec& spec,
+                      const std::vector<ItemResult>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    TestResult t = result_from(i, o);
+    t.input = cap(spec.items[i]);
+    switch (items[i].status) {
+      case ItemResult::Status::Pass:
+        fail(t, Verdict::Accepted, "ok", "passed");
+        break;
+      case ItemResult::Status::Fail:
+        fail(t, Verdict::WrongAnswer, "assertion", cap(items[i].message));
+        break;
+      case ItemResult::Status::Error:
+        fail(t, Verdict::RuntimeError, "exception", cap(items[i].message));
+        break;
+      case ItemResult::Status::Missing:
+        if (o.verdict == Verdict::Accepted)
+          fail(t, Verdict::RuntimeError, "harness_incomplete",
+               "the program ended before this test ran (an early exit cannot pass)");
+        break;
+    }
+    t.stderr_data = t.verdict == Verdict::Accepted ? "" : cap(o.stderr_data);
+    r.tests.push_back(std::move(t));
+  }
+  if (o.verdict == Verdict::SandboxError)
+    for (auto& t : r.tests) fail(t, Verdict::SandboxError, o.reason, o.message);
+  aggregate(r);
+}
+
+// A harness whose values are compared here (Java): the task's program prints the expected
+// values, the candidate's prints what its calls return, each in its own run; the candidate's
+// process never holds an expected value.
+JudgeResult judge_by_values(Sandbox& sandbox, const Submission& s, const HarnessProgram& h) {
+  JudgeResult r;
+  r.total = s.harness->items.size();
+  Program candidate = sandbox.prepare(h.language, h.candidate_source);
+  if (compile_failed(r, candidate)) return r;
+  if (s.options.analysis) r.analysis = analyze(sandbox, candidate);
+  // The expected values are the task's: any failure here is the task's, never the answer's.
+  Program expected_program = sandbox.prepare(h.language, h.expected_source);
+  if (!expected_program.ok()) {
+    r.verdict = Verdict::SandboxError;
+    r.message = "the harness's expected values do not compile: " +
+                cap(expected_program.compile.compile_output);
+    return r;
+  }
+  Outcome e = sandbox.execute(expected_program, "", Limits{});
+  const auto expected = read_value_lines(e.stdout_data, r.total);
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (e.verdict != Verdict::Accepted || !expected[i] || expected[i]->error) {
+      r.verdict = Verdict::SandboxError;
+      r.message = "the harness's expected value of test " + std::to_string(i) + " failed: " +
+                  (expected[i] ? expected[i]->text : e.message + " " + cap(e.stderr_data));
+      return r;
+    }
+  Outcome o = sandbox.execute(candidate, "", s.limits);
+  const auto actual = read_value_lines(o.stdout_data, r.total);
+  std::vector<ItemResult> items(r.total);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!actual[i]) continue;  // Missing
+    items[i].status = actual[i]->error                       ? ItemResult::Status::Error
+                      : actual[i]->text == expected[i]->text ? ItemResult::Status::Pass
+                                                             : ItemResult::Status::Fail;
+    items[i].message = actual[i]->error
+                           ? actual[i]->text
+                           : "returned " + actual[i]->text + ", expected " + expected[i]->text;
+  }
+  add_item_results(r, o, *s.harness, items);
+  return r;
+}
+
 }  // namespace
 
 Submission Submission::from_json(const json& j) {
@@ -211,16 +294,11 @@ JudgeResult Judge::run(const Submission& s) {
                                ? languages::detect(registry, s.source).language->name
                                : registry.find(s.language).name;
     HarnessProgram h = build_harness(language, s.source, *s.harness);
+    if (!h.expected_source.empty()) return judge_by_values(*sandbox_, s, h);
     r.total = s.harness->items.size();
     if (!h.candidate_source.empty()) {
       candidate_program = sandbox_->prepare(h.language, h.candidate_source);
-      if (!candidate_program->ok()) {
-        r.language = candidate_program->language->name;
-        r.compile = candidate_program->compile;
-        r.verdict = r.compile.verdict;
-        r.message = r.compile.message;
-        return r;
-      }
+      if (compile_failed(r, *candidate_program)) return r;
     }
     program = sandbox_->prepare(h.language, h.source);
     if (candidate_program && !program.ok()) {
@@ -235,13 +313,7 @@ JudgeResult Judge::run(const Submission& s) {
     program = sandbox_->prepare(s.language, s.source);
     r.total = s.tests.size();
   }
-  r.language = program.language->name;
-  r.compile = program.compile;
-  if (!program.ok()) {
-    r.verdict = program.compile.verdict;
-    r.message = program.compile.message;
-    return r;
-  }
+  if (compile_failed(r, program)) return r;
   if (s.options.analysis) r.analysis = analyze(*sandbox_, program);
 
   if (s.harness) {
@@ -251,32 +323,7 @@ JudgeResult Judge::run(const Submission& s) {
     Outcome o = sandbox_->execute(program, harness_input(program.language->name, nonce, *s.harness),
                                   s.limits, run_options);
     bool done = false;
-    auto items = parse_harness_output(o.stdout_data, nonce, r.total, done);
-    for (size_t i = 0; i < items.size(); ++i) {
-      TestResult t = result_from(i, o);
-      t.input = cap(s.harness->items[i]);
-      switch (items[i].status) {
-        case ItemResult::Status::Pass:
-          fail(t, Verdict::Accepted, "ok", "passed");
-          break;
-        case ItemResult::Status::Fail:
-          fail(t, Verdict::WrongAnswer, "assertion", items[i].message);
-          break;
-        case ItemResult::Status::Error:
-          fail(t, Verdict::RuntimeError, "exception", items[i].message);
-          break;
-        case ItemResult::Status::Missing:
-          if (o.verdict == Verdict::Accepted)
-            fail(t, Verdict::RuntimeError, "harness_incomplete",
-                 "the program ended before this test ran (an early exit cannot pass)");
-          break;
-      }
-      t.stderr_data = t.verdict == Verdict::Accepted ? "" : cap(o.stderr_data);
-      r.tests.push_back(std::move(t));
-    }
-    if (o.verdict == Verdict::SandboxError)
-      for (auto& t : r.tests) fail(t, Verdict::SandboxError, o.reason, o.message);
-    aggregate(r);
+    add_item_results(r, o, *s.harness, parse_harness_output(o.stdout_data, nonce, r.total, done));
     return r;
   }
 

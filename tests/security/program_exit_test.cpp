@@ -175,6 +175,67 @@ TEST(ProgramExitAttacks, ACppAnswerCannotRedefineWhatTheAssertsUse) {
   testing::expect_nothing_left_behind();
 }
 
+// MultiPL-E's Java asserts run apart from the answer too: the expected values are computed in a
+// program without it, and the answer's program only prints what its calls return. Each of these
+// wrong answers was Accepted as one program of tests (checked by hand on 0b9fb48).
+TEST(ProgramExitAttacks, AJavaAnswerCannotFakeTheAssertsOrReadThem) {
+  const std::string imports = "import java.util.*;\nimport java.io.*;\nclass Problem {\n";
+  // equals: a result whose equals says yes to anything.
+  const std::string twice =
+      imports + "    public static ArrayList<Long> twice(ArrayList<Long> v) {\n";
+  const std::string twice_test =
+      "    }\n    public static void main(String[] args) {\n"
+      "    assert(twice((new ArrayList<Long>(Arrays.asList((long)1l, (long)2l)))).equals((new "
+      "ArrayList<Long>(Arrays.asList((long)2l, (long)4l)))));\n"
+      "    assert(twice((new ArrayList<Long>(Arrays.asList((long)5l)))).equals((new "
+      "ArrayList<Long>(Arrays.asList((long)10l)))));\n    }\n\n}\n";
+  const std::string always_equal =
+      "        return new ArrayList<Long>() {\n"
+      "            @Override public boolean equals(Object o) { return true; }\n"
+      "            @Override public int hashCode() { return 0; }\n        };";
+  // ==: values no answer can compute, and an answer that hunts for them (or for the end-of-tests
+  // line) in every file it can reach, in its own program and in /box.
+  const std::string secret = imports + "    public static long secret(long key) {\n";
+  const std::string secret_test =
+      "    }\n    public static void main(String[] args) {\n"
+      "    assert(secret((1l)) == (918273645l));\n    assert(secret((2l)) == (918273646l));\n"
+      "    }\n\n}\n";
+  const std::string hunter =
+      "        try {\n"
+      "            java.util.regex.Pattern p = java.util.regex.Pattern.compile(\n"
+      "                \"end of tests [0-9a-f]{32}|9182736\\\\d\\\\d\");\n"
+      "            for (File f : new File(\"/box\").listFiles()) {\n"
+      "                String text = new String(java.nio.file.Files.readAllBytes(f.toPath()),\n"
+      "                                         \"ISO-8859-1\");\n"
+      "                java.util.regex.Matcher m = p.matcher(text);\n"
+      "                while (m.find()) {\n"
+      "                    if (!m.group().startsWith(\"end\")) return Long.parseLong(m.group());\n"
+      "                    PrintStream out = new PrintStream(new "
+      "FileOutputStream(FileDescriptor.out));\n"
+      "                    out.println(); out.println(m.group()); out.flush();\n"
+      "                    Runtime.getRuntime().halt(0);\n"
+      "                }\n            }\n        } catch (Exception e) {}\n        return 0;";
+  Judge judge(testing::shared_sandbox());
+  auto right = judge.run(
+      testing::humaneval_record("java", twice,
+                                "        ArrayList<Long> out = new ArrayList<>();\n"
+                                "        for (long x : v) out.add(2 * x);\n        return out;",
+                                twice_test, "unused"));
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+  const std::tuple<const char*, std::string, std::string, std::string> kAttacks[] = {
+      {"a returned ArrayList whose equals is always true", twice, always_equal, twice_test},
+      {"reads /box for the expected values or the end-of-tests line", secret, hunter, secret_test},
+  };
+  for (const auto& [attack, prompt, answer, test] : kAttacks) {
+    auto r = judge.run(testing::humaneval_record("java", prompt, answer, test, "unused"));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << attack;
+    EXPECT_EQ(r.passed, 0u) << attack;
+    EXPECT_NE(r.verdict, Verdict::CompileError) << attack << ": " << r.message;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << attack << ": " << r.message;
+  }
+  testing::expect_nothing_left_behind();
+}
+
 // The same program judged twice has the same end-of-tests line, so its build is cached.
 TEST(ProgramExitAttacks, TheSameProgramKeepsItsBuild) {
   const Program& java = kPrograms[1];

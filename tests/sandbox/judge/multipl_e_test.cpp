@@ -208,3 +208,127 @@ TEST(MultiPLERows, ARowThatNamesNoEntryPointIsRefusedByName) {
 
 }  // namespace
 }  // namespace crucible::sandbox::judge
+
+namespace crucible::sandbox::judge {
+namespace {
+
+// MultiPL-E's Java records (its translator's shapes: `== (EXPECTED)` and `.equals(EXPECTED)`
+// over floats, lists, javatuples, Optional and maps) judge apart from the answer: one result
+// per assert, the expected values computed in a program without the answer.
+struct JavaTask {
+  std::string signature, test, right, wrong;
+  size_t asserts;
+};
+
+const std::string kJavaImports =
+    "import java.util.*;\nimport java.lang.reflect.*;\nimport org.javatuples.*;\n"
+    "import java.security.*;\nimport java.math.*;\nimport java.io.*;\nimport "
+    "java.util.stream.*;\nclass Problem {\n";
+
+const std::string kJavaMain = "    }\n    public static void main(String[] args) {\n";
+
+const JavaTask kJavaTasks[] = {
+    {"    public static boolean hasCloseElements(ArrayList<Float> numbers, float threshold) {\n",
+     kJavaMain + "    assert(hasCloseElements((new ArrayList<Float>(Arrays.asList((float)1.0f, "
+                 "(float)2.0f, (float)3.9f, (float)4.0f, (float)5.0f, (float)2.2f))), (0.3f)) == "
+                 "(true));\n"
+                 "    assert(hasCloseElements((new ArrayList<Float>(Arrays.asList((float)1.0f, "
+                 "(float)2.0f, (float)3.9f, (float)4.0f, (float)5.0f, (float)2.2f))), (0.05f)) == "
+                 "(false));\n    }\n\n}\n",
+     "        for (int i = 0; i < numbers.size(); i++)\n"
+     "            for (int j = i + 1; j < numbers.size(); j++)\n"
+     "                if (Math.abs(numbers.get(i) - numbers.get(j)) < threshold) return true;\n"
+     "        return false;",
+     "        return true;", 2},
+    {"    public static float truncateNumber(float number) {\n",
+     kJavaMain + "    assert(truncateNumber((3.5f)) == (0.5f));\n"
+                 "    assert(truncateNumber((1.25f)) == (0.25f));\n    }\n\n}\n",
+     "        return number - (float) Math.floor(number);", "        return 0.5f;", 2},
+    {"    public static Pair<Long, Long> sumProduct(ArrayList<Long> numbers) {\n",
+     kJavaMain +
+         "    assert(sumProduct((new ArrayList<Long>(Arrays.asList()))).equals((Pair.with(0l, "
+         "1l))));\n"
+         "    assert(sumProduct((new ArrayList<Long>(Arrays.asList((long)3l, (long)5l, "
+         "(long)7l)))).equals((Pair.with(15l, 105l))));\n    }\n\n}\n",
+     "        long s = 0, p = 1;\n        for (long x : numbers) { s += x; p *= x; }\n"
+     "        return Pair.with(s, p);",
+     "        long s = 0, p = 1;\n        for (long x : numbers) { s += x; p += x; }\n"
+     "        return Pair.with(s, p);",
+     2},
+    {"    public static Optional<String> longest(ArrayList<String> strings) {\n",
+     kJavaMain +
+         "    assert(longest((new ArrayList<String>(Arrays.asList()))).equals(Optional.empty()));\n"
+         "    assert(longest((new ArrayList<String>(Arrays.asList((String)\"x\", (String)\"yyy\", "
+         "(String)\"zzzz\", (String)\"www\", (String)\"kkkk\")))).equals(Optional.of(\"zzzz\")));\n"
+         "    }\n\n}\n",
+     "        String best = null;\n        for (String s : strings)\n"
+     "            if (best == null || s.length() > best.length()) best = s;\n"
+     "        return Optional.ofNullable(best);",
+     "        return strings.isEmpty() ? Optional.empty() : Optional.of(strings.get(strings.size() "
+     "- 1));",
+     2},
+    {"    public static HashMap<String,Long> histogram(String test) {\n",
+     kJavaMain +
+         "    assert(histogram((\"a b b a\")).equals((new HashMap<String,Long>(Map.of(\"a\", 2l, "
+         "\"b\", 2l)))));\n"
+         "    assert(histogram((\"\")).equals((new HashMap<String,Long>())));\n    }\n\n}\n",
+     // counts every word, in an order of its own (a TreeMap's, reversed)
+     "        TreeMap<String, Long> counts = new TreeMap<>(Comparator.reverseOrder());\n"
+     "        for (String w : test.split(\" \")) if (!w.isEmpty()) counts.merge(w, 1l, "
+     "Long::sum);\n"
+     "        long most = counts.values().stream().max(Long::compare).orElse(0l);\n"
+     "        HashMap<String, Long> out = new HashMap<>();\n"
+     "        counts.forEach((k, v) -> { if (v == most) out.put(k, v); });\n        return out;",
+     "        return new HashMap<String, Long>(Map.of(\"a\", 2l, \"b\", 2l));", 2},
+};
+
+TEST(MultiPLEJava, AssertsRunApartFromTheAnswerOneResultEach) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& t : kJavaTasks) {
+    SCOPED_TRACE(t.signature);
+    const Submission right_record =
+        testing::humaneval_record("java", kJavaImports + t.signature, t.right, t.test, "unused");
+    ASSERT_TRUE(right_record.harness.has_value());
+    EXPECT_EQ(right_record.harness->items.size(), t.asserts);
+    auto right = judge.run(right_record);
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+    EXPECT_EQ(right.passed, t.asserts);
+    auto wrong = judge.run(
+        testing::humaneval_record("java", kJavaImports + t.signature, t.wrong, t.test, "unused"));
+    EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
+    EXPECT_EQ(wrong.total, t.asserts);
+    EXPECT_GT(wrong.passed, 0u) << "each wrong answer here passes one assert";
+    EXPECT_LT(wrong.passed, t.asserts);
+  }
+}
+
+// A failing call is that assert's runtime error; the answer's prints leave the values alone; a
+// test whose expected value does not compile is the task's fault (a SandboxError), not the
+// answer's compile error.
+TEST(MultiPLEJava, ExceptionsPrintsAndBrokenTestsAreToldApart) {
+  Judge judge(testing::shared_sandbox());
+  const std::string prompt = kJavaImports + "    public static long half(long x) {\n";
+  const std::string test = kJavaMain +
+                           "    assert(half((4l)) == (2l));\n    assert(half((0l)) == (0l));\n"
+                           "    }\n\n}\n";
+  auto r = judge.run(testing::humaneval_record(
+      "java", prompt,
+      "        System.out.println(\"0 =99\"); System.out.print(x);\n"
+      "        if (x == 0) throw new IllegalArgumentException(\"zero\");\n        return x / 2;",
+      test, "unused"));
+  ASSERT_EQ(r.tests.size(), 2u);
+  EXPECT_EQ(r.tests[0].verdict, Verdict::Accepted) << r.tests[0].message;
+  EXPECT_EQ(r.tests[1].verdict, Verdict::RuntimeError);
+  EXPECT_NE(r.tests[1].message.find("zero"), std::string::npos) << r.tests[1].message;
+
+  const std::string broken = kJavaMain +
+                             "    assert(half((4l)) == (99999999999999999999l));\n"
+                             "    }\n\n}\n";
+  auto b = judge.run(
+      testing::humaneval_record("java", prompt, "        return x / 2;", broken, "unused"));
+  EXPECT_EQ(b.verdict, Verdict::SandboxError) << b.message;
+  EXPECT_NE(b.message.find("expected values do not compile"), std::string::npos) << b.message;
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

@@ -1,0 +1,106 @@
+#include "sandbox/judge/code_scanner.hpp"
+
+#include <cctype>
+
+#include "sandbox/judge/identifier.hpp"
+
+namespace crucible::sandbox::judge {
+
+bool is_code_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+std::optional<std::string> code_structure(const std::string& s) {
+  std::string m = s;
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (c == '/' && next == '/') {
+      for (; i < s.size() && s[i] != '\n'; ++i) m[i] = ' ';
+    } else if (c == '/' && next == '*') {
+      const size_t end = s.find("*/", i + 2);
+      if (end == std::string::npos) return std::nullopt;
+      for (; i < end + 2; ++i)
+        if (m[i] != '\n') m[i] = ' ';
+    } else if (c == '"' ||
+               (c == '\'' &&
+                !(i > 0 && std::isdigit(static_cast<unsigned char>(s[i - 1])))) /* 1'000 */) {
+      if (c == '"' && i > 0 && s[i - 1] == 'R') return std::nullopt;        // C++ raw string
+      if (c == '"' && s.compare(i, 3, "\"\"\"") == 0) return std::nullopt;  // Java text block
+      size_t j = i + 1;
+      for (; j < s.size() && s[j] != c; ++j) {
+        if (s[j] == '\\') m[j++] = '_';
+        if (j >= s.size() || s[j] == '\n') return std::nullopt;
+        m[j] = '_';
+      }
+      if (j >= s.size()) return std::nullopt;
+      i = j + 1;
+    } else {
+      ++i;
+    }
+  }
+  return m;
+}
+
+std::string next_token(const std::string& m, size_t& i) {
+  while (i < m.size() && is_code_space(m[i])) ++i;
+  if (i >= m.size()) return "";
+  const size_t start = i;
+  if (is_identifier_char(m[i])) {
+    while (i < m.size() && is_identifier_char(m[i])) ++i;
+  } else {
+    ++i;
+  }
+  return m.substr(start, i - start);
+}
+
+bool read_tokens(const std::string& m, size_t& i, std::initializer_list<const char*> tokens) {
+  for (const char* t : tokens)
+    if (next_token(m, i) != t) return false;
+  return true;
+}
+
+std::optional<Block> statements_of_block(const std::string& m, size_t i) {
+  Block out;
+  int depth = 0;
+  size_t start = i;
+  auto add = [&](size_t end) {
+    size_t b = start;
+    while (b < end && is_code_space(m[b])) ++b;
+    while (end > b && is_code_space(m[end - 1])) --end;
+    if (end > b) out.statements.push_back({b, end});
+  };
+  for (; i < m.size(); ++i) {
+    const char c = m[i];
+    if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (depth == 0) {
+        if (c != '}') return std::nullopt;
+        const size_t before = out.statements.size();
+        add(i);
+        if (out.statements.size() != before) return std::nullopt;  // a statement without ';'
+        out.after = i + 1;
+        return out;
+      }
+      --depth;
+    } else if (c == ';' && depth == 0) {
+      add(i);
+      start = i + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_assert_call(const std::string& m, Span s) {
+  size_t i = s.begin;
+  if (next_token(m, i) != "assert" || next_token(m, i) != "(") return false;
+  int depth = 1;
+  for (; i < s.end && depth > 0; ++i) {
+    if (m[i] == '(') ++depth;
+    if (m[i] == ')') --depth;
+  }
+  return depth == 0 && i == s.end;
+}
+
+}  // namespace crucible::sandbox::judge

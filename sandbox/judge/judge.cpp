@@ -4,13 +4,16 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "base/json_fields.hpp"
+#include "base/sha256.hpp"
 #include "sandbox/judge/harness_java.hpp"
 #include "sandbox/languages/detect.hpp"
 
@@ -170,6 +173,41 @@ void add_item_results(JudgeResult& r, const Outcome& o, const HarnessSpec& spec,
   aggregate(r);
 }
 
+// The expected values of a value harness (Java), one per item, or nullopt with `error` set. Its
+// program is the task's: any failure is the task's, never the answer's. Remembered by the
+// program's digest, so the task judged again (every answer of a group) runs it once a process.
+std::optional<std::vector<std::string>> expected_values(Sandbox& sandbox, const HarnessProgram& h,
+                                                        size_t items, std::string& error) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::vector<std::string>> remembered;
+  constexpr size_t kRemembered = 4096;
+  const std::string digest = sha256_hex(h.language + '\0' + h.expected_source);
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = remembered.find(digest); it != remembered.end()) return it->second;
+  }
+  Program program = sandbox.prepare(h.language, h.expected_source);
+  if (!program.ok()) {
+    error = "the harness's expected values do not compile: " + cap(program.compile.compile_output);
+    return std::nullopt;
+  }
+  Outcome e = sandbox.execute(program, "", Limits{});
+  const auto lines = read_value_lines(e.stdout_data, items);
+  std::vector<std::string> values;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (e.verdict != Verdict::Accepted || !lines[i] || lines[i]->error) {
+      error = "the harness's expected value of test " + std::to_string(i) +
+              " failed: " + (lines[i] ? lines[i]->text : e.message + " " + cap(e.stderr_data));
+      return std::nullopt;
+    }
+    values.push_back(lines[i]->text);
+  }
+  std::lock_guard lock(mutex);
+  if (remembered.size() >= kRemembered) remembered.clear();
+  remembered.emplace(digest, values);
+  return values;
+}
+
 // A harness whose values are compared here (Java): the task's program prints the expected
 // values, the candidate's prints what its calls return, each in its own run; the candidate's
 // process never holds an expected value.
@@ -179,34 +217,24 @@ JudgeResult judge_by_values(Sandbox& sandbox, const Submission& s, const Harness
   Program candidate = sandbox.prepare(h.language, h.candidate_source);
   if (compile_failed(r, candidate)) return r;
   if (s.options.analysis) r.analysis = analyze(sandbox, candidate);
-  // The expected values are the task's: any failure here is the task's, never the answer's.
-  Program expected_program = sandbox.prepare(h.language, h.expected_source);
-  if (!expected_program.ok()) {
+  std::string error;
+  const auto expected = expected_values(sandbox, h, r.total, error);
+  if (!expected) {
     r.verdict = Verdict::SandboxError;
-    r.message = "the harness's expected values do not compile: " +
-                cap(expected_program.compile.compile_output);
+    r.message = error;
     return r;
   }
-  Outcome e = sandbox.execute(expected_program, "", Limits{});
-  const auto expected = read_value_lines(e.stdout_data, r.total);
-  for (size_t i = 0; i < expected.size(); ++i)
-    if (e.verdict != Verdict::Accepted || !expected[i] || expected[i]->error) {
-      r.verdict = Verdict::SandboxError;
-      r.message = "the harness's expected value of test " + std::to_string(i) + " failed: " +
-                  (expected[i] ? expected[i]->text : e.message + " " + cap(e.stderr_data));
-      return r;
-    }
   Outcome o = sandbox.execute(candidate, "", s.limits);
   const auto actual = read_value_lines(o.stdout_data, r.total);
   std::vector<ItemResult> items(r.total);
   for (size_t i = 0; i < items.size(); ++i) {
     if (!actual[i]) continue;  // Missing
-    items[i].status = actual[i]->error                       ? ItemResult::Status::Error
-                      : actual[i]->text == expected[i]->text ? ItemResult::Status::Pass
-                                                             : ItemResult::Status::Fail;
+    items[i].status = actual[i]->error                    ? ItemResult::Status::Error
+                      : actual[i]->text == (*expected)[i] ? ItemResult::Status::Pass
+                                                          : ItemResult::Status::Fail;
     items[i].message = actual[i]->error
                            ? actual[i]->text
-                           : "returned " + actual[i]->text + ", expected " + expected[i]->text;
+                           : "returned " + actual[i]->text + ", expected " + (*expected)[i];
   }
   add_item_results(r, o, *s.harness, items);
   return r;

@@ -92,15 +92,50 @@ std::optional<Block> statements_of_block(const std::string& m, size_t i) {
   return std::nullopt;
 }
 
-bool is_assert_call(const std::string& m, Span s) {
+std::optional<Span> call_arguments(const std::string& m, Span s,
+                                   std::initializer_list<const char*> callee) {
   size_t i = s.begin;
-  if (next_token(m, i) != "assert" || next_token(m, i) != "(") return false;
+  for (const char* t : callee)
+    if (next_token(m, i) != t) return std::nullopt;
+  if (next_token(m, i) != "(") return std::nullopt;
+  const size_t open = i;
   int depth = 1;
   for (; i < s.end && depth > 0; ++i) {
     if (m[i] == '(') ++depth;
     if (m[i] == ')') --depth;
   }
-  return depth == 0 && i == s.end;
+  if (depth != 0 || i != s.end) return std::nullopt;
+  return Span{open, s.end - 1};
+}
+
+bool is_assert_call(const std::string& m, Span s) {
+  return call_arguments(m, s, {"assert"}).has_value();
+}
+
+std::string text_of(const std::string& s, Span span) {
+  size_t b = span.begin, e = span.end;
+  while (b < e && is_code_space(s[b])) ++b;
+  while (e > b && is_code_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end) {
+  int depth = 0;
+  size_t comma = std::string::npos;
+  for (size_t i = begin; i < end; ++i) {
+    const char c = m[i];
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    if (depth < 0) return std::nullopt;
+    if (c == ',' && depth == 0) {
+      if (comma != std::string::npos) return std::nullopt;
+      comma = i;
+    }
+  }
+  if (depth != 0 || comma == std::string::npos) return std::nullopt;
+  const Span first{begin, comma}, second{comma + 1, end};
+  if (text_of(m, first).empty() || text_of(m, second).empty()) return std::nullopt;
+  return std::pair{first, second};
 }
 
 }  // namespace crucible::sandbox::judge

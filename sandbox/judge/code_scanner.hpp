@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace crucible::sandbox::judge {
@@ -39,5 +40,17 @@ std::optional<Block> statements_of_block(const std::string& m, size_t i);
 
 // Whether `m[s]` is `assert(...)` and nothing after its closing parenthesis.
 bool is_assert_call(const std::string& m, Span s);
+
+// When `m[s]` is a call of `callee` (its tokens, e.g. {"assert", ".", "deepEqual"}) and nothing
+// after its closing parenthesis: the span of its arguments; else nullopt.
+std::optional<Span> call_arguments(const std::string& m, Span s,
+                                   std::initializer_list<const char*> callee);
+
+// The two arguments of a call whose parentheses enclose `m[begin, end)`, split at the one comma
+// outside brackets; nullopt when there is not exactly one, or a side is empty.
+std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end);
+
+// `s[span]` without the whitespace around it.
+std::string text_of(const std::string& s, Span span);
 
 }  // namespace crucible::sandbox::judge

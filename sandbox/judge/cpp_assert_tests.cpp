@@ -23,13 +23,13 @@ bool has_opaque_type(const std::string& m) {
 
 }  // namespace
 
-std::optional<CppAssertTests> cpp_asserts_as_calls(const std::string& prompt,
-                                                   const std::string& test) {
+std::optional<AssertTests> cpp_asserts_as_calls(const std::string& prompt,
+                                                const std::string& test) {
   const auto prompt_structure = code_structure(prompt);
   const auto m = code_structure(test);
   if (!prompt_structure || !m || has_opaque_type(*prompt_structure) || has_opaque_type(*m))
     return std::nullopt;
-  CppAssertTests out;
+  AssertTests out;
   size_t i = 0;
   while (i < m->size() && (is_code_space((*m)[i]) || (*m)[i] == '}')) ++i;
   out.answer_end = test.substr(0, i);

@@ -20,16 +20,10 @@
 
 namespace crucible::sandbox::judge {
 
-struct CppAssertTests {
-  std::string answer_end;  // the test's text before main(): it closes the answer's function
-  HarnessSpec spec;        // the candidate's name and one item per assert
-};
-
 // The test in the harness's shape, or nullopt when it has another shape (anything but the
 // candidate's name and asserts in main) or its values cannot cross as plain data: a parameter
 // or result of std::any or of a union the prompt declares. Decided from the prompt and the test
 // only, never from the answer, so an answer cannot choose the one-program run.
-std::optional<CppAssertTests> cpp_asserts_as_calls(const std::string& prompt,
-                                                   const std::string& test);
+std::optional<AssertTests> cpp_asserts_as_calls(const std::string& prompt, const std::string& test);
 
 }  // namespace crucible::sandbox::judge

@@ -7,12 +7,11 @@
 
 #include "base/error.hpp"
 #include "base/json_input.hpp"
-#include "sandbox/judge/cpp_assert_tests.hpp"
 #include "sandbox/judge/harness.hpp"
 #include "sandbox/judge/humaneval_x.hpp"
 #include "sandbox/judge/identifier.hpp"
-#include "sandbox/judge/java_assert_tests.hpp"
 #include "sandbox/judge/program_end.hpp"
+#include "sandbox/judge/value_harness.hpp"
 #include "sandbox/languages/registry.hpp"
 
 namespace crucible::sandbox::judge {
@@ -153,16 +152,10 @@ Record record_from_json(const json& j) {
     const std::string test = text(j, multipl_e ? "tests" : "test");
     const std::string name = registry_name(r.submission.language);
     if (!function_call_harness_fits(name, test)) {
-      // MultiPL-E's C++ and Java asserts run in two-program harnesses, apart from the answer.
-      // A completion cut at a stop token ends without a newline, perhaps in a comment.
-      if (auto calls =
-              name == "cpp" ? cpp_asserts_as_calls(text(j, "prompt"), test) : std::nullopt) {
-        r.submission.source += "\n" + calls->answer_end;
-        r.submission.harness = std::move(calls->spec);
-        return r;
-      }
-      if (auto calls =
-              name == "java" ? java_asserts_as_calls(text(j, "prompt"), test) : std::nullopt) {
+      // MultiPL-E's asserts (C++, Java, TypeScript, Lua) run in two-program harnesses, apart
+      // from the answer. A completion cut at a stop token ends without a newline, perhaps in a
+      // comment.
+      if (auto calls = asserts_as_calls(name, text(j, "prompt"), test)) {
         r.submission.source += "\n" + calls->answer_end;
         r.submission.harness = std::move(calls->spec);
         return r;

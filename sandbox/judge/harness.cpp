@@ -8,8 +8,8 @@
 
 #include "base/error.hpp"
 #include "sandbox/judge/harness_cpp.hpp"
-#include "sandbox/judge/harness_java.hpp"
 #include "sandbox/judge/harness_templates.hpp"
+#include "sandbox/judge/value_harness.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -61,13 +61,14 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     CppHarness h = build_cpp_harness(candidate, spec);
     p.source = std::move(h.tests_source);
     p.candidate_source = std::move(h.candidate_source);
-  } else if (language == "java") {
-    JavaHarness h = build_java_harness(candidate, spec);
+  } else if (value_harness_supports(language)) {
+    ValuePrograms h = build_value_harness(language, candidate, spec);
     p.candidate_source = std::move(h.candidate_source);
     p.expected_source = std::move(h.expected_source);
   } else {
-    throw InvalidRequest("a function-call harness needs python3, javascript, cpp or java, not '" +
-                         language + "'");
+    throw InvalidRequest(
+        "a function-call harness needs python3, javascript, cpp, java, typescript or lua, not '" +
+        language + "'");
   }
   return p;
 }

@@ -31,6 +31,13 @@ struct HarnessSpec {
   std::vector<std::string> items;  // each a statement or block; one result per item
 };
 
+// A test read into harness items (MultiPL-E's asserts): `answer_end` is the test's text that
+// closes the answer (the brace of its function), `spec` names the candidate and holds the items.
+struct AssertTests {
+  std::string answer_end;
+  HarnessSpec spec;
+};
+
 struct HarnessProgram {
   std::string language;          // "python3", "javascript", "cpp" or "java"
   std::string source;            // the program that runs the tests

@@ -1,8 +1,5 @@
 #include "sandbox/judge/harness_java.hpp"
 
-#include <cctype>
-#include <sstream>
-
 #include "base/error.hpp"
 #include "sandbox/judge/java_assert_tests.hpp"
 
@@ -15,7 +12,7 @@ namespace {
 // value (an integral float as its integer, so 3.0f and 3l agree as == says; 0.1f and 0.1
 // differ as == says), strings quoted, lists in order, sets and maps sorted, Optional,
 // javatuples and arrays by their contents, anything else by its class and text.
-constexpr const char* kValues = R"JAVA(
+constexpr const char* kJavaValues = R"JAVA(
     // ---- Crucible harness: values in one canonical form ----
     static String crucibleValue(Object o, int depth) {
         StringBuilder b = new StringBuilder();
@@ -111,7 +108,7 @@ constexpr const char* kValues = R"JAVA(
 
 // main: the items' lines go to the process's stdout; System.out then points at stderr, so what
 // the code prints while it works does not mix with them.
-constexpr const char* kMainStart = R"JAVA(
+constexpr const char* kJavaMainStart = R"JAVA(
     public static void main(String[] crucibleArgs) throws Exception {
         java.io.PrintStream crucibleOut = new java.io.PrintStream(
             new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
@@ -120,7 +117,7 @@ constexpr const char* kMainStart = R"JAVA(
 
 // clang-format on
 
-std::string item_line(size_t index, const std::string& expression) {
+std::string java_item_line(size_t index, const std::string& expression) {
   const std::string i = std::to_string(index);
   return "        try { crucibleOut.println(\"" + i + " =\" + crucibleValue(" + expression +
          ", 0)); } catch (Throwable crucibleThrown) { crucibleOut.println(\"" + i +
@@ -129,47 +126,23 @@ std::string item_line(size_t index, const std::string& expression) {
 
 }  // namespace
 
-JavaHarness build_java_harness(const std::string& candidate, const HarnessSpec& spec) {
-  std::string calls, expected;
-  for (size_t i = 0; i < spec.items.size(); ++i) {
-    const auto sides = split_java_assert(spec.items[i]);
-    if (!sides)
-      throw InvalidRequest("harness.tests[" + std::to_string(i) +
-                           "] is not assert(CALL == (EXPECTED)); or "
-                           "assert(CALL.equals(EXPECTED)); (the Java harness's two shapes)");
-    calls += item_line(i, sides->actual);
-    expected += item_line(i, sides->expected);
-  }
+ValuePrograms build_java_harness(const std::string& candidate, const HarnessSpec& spec) {
+  const ItemStatements items = item_statements(
+      spec, split_java_assert, java_item_line,
+      "assert(CALL == (EXPECTED)); or assert(CALL.equals(EXPECTED)); (the Java harness's two "
+      "shapes)");
   const std::string end_of_main = "        crucibleOut.flush();\n    }\n";
-  JavaHarness h;
-  h.candidate_source = candidate + "\n" + kMainStart + calls + end_of_main + kValues + "}\n";
+  ValuePrograms h;
+  h.candidate_source =
+      candidate + "\n" + kJavaMainStart + items.calls + end_of_main + kJavaValues + "}\n";
   // Without the task's imports, those MultiPL-E's Java prompts start with.
   const std::string imports =
       spec.setup.empty()
           ? "import java.util.*;\nimport java.util.stream.*;\nimport org.javatuples.*;\n"
           : spec.setup;
-  h.expected_source =
-      imports + "\nclass Problem {\n" + kMainStart + expected + end_of_main + kValues + "}\n";
+  h.expected_source = imports + "\nclass Problem {\n" + kJavaMainStart + items.expected +
+                      end_of_main + kJavaValues + "}\n";
   return h;
-}
-
-std::vector<std::optional<ValueLine>> read_value_lines(const std::string& stdout_data,
-                                                       size_t items) {
-  std::vector<std::optional<ValueLine>> out(items);
-  std::istringstream in(stdout_data);
-  for (std::string line; std::getline(in, line);) {
-    size_t digits = 0;
-    while (digits < line.size() && digits < 9 &&
-           std::isdigit(static_cast<unsigned char>(line[digits])))
-      ++digits;
-    if (digits == 0 || line.size() < digits + 2 || line[digits] != ' ' ||
-        (line[digits + 1] != '=' && line[digits + 1] != '!'))
-      continue;
-    const size_t index = std::stoul(line.substr(0, digits));
-    if (index >= items) continue;
-    out[index] = ValueLine{line[digits + 1] == '!', line.substr(digits + 2)};
-  }
-  return out;
 }
 
 }  // namespace crucible::sandbox::judge

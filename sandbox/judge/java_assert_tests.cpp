@@ -8,12 +8,6 @@
 namespace crucible::sandbox::judge {
 namespace {
 
-std::string trimmed(const std::string& s, size_t begin, size_t end) {
-  while (begin < end && is_code_space(s[begin])) ++begin;
-  while (end > begin && is_code_space(s[end - 1])) --end;
-  return s.substr(begin, end - begin);
-}
-
 // Whether `m[begin, end)` holds, outside brackets, only a postfix expression's characters:
 // names, dots and whitespace (a call such as `f((1l), (2l))` or `Problem.f(x)`).
 bool is_postfix_expression(const std::string& m, size_t begin, size_t end) {
@@ -59,7 +53,7 @@ size_t the_top_equality(const std::string& m, size_t begin, size_t end, bool& ot
 
 }  // namespace
 
-std::optional<JavaAssert> split_java_assert(const std::string& statement) {
+std::optional<std::pair<std::string, std::string>> split_java_assert(const std::string& statement) {
   const auto structure = code_structure(statement);
   if (!structure) return std::nullopt;
   const std::string& m = *structure;
@@ -77,12 +71,13 @@ std::optional<JavaAssert> split_java_assert(const std::string& statement) {
   const size_t eq = the_top_equality(m, open, close, other_operator);
   if (other_operator) return std::nullopt;
   if (eq != std::string::npos) {
-    JavaAssert a{trimmed(statement, open, eq), trimmed(statement, eq + 2, close)};
-    if (a.actual.empty() || a.expected.empty()) return std::nullopt;
+    std::pair<std::string, std::string> a{text_of(statement, Span{open, eq}),
+                                          text_of(statement, Span{eq + 2, close})};
+    if (a.first.empty() || a.second.empty()) return std::nullopt;
     return a;
   }
   // A.equals(B): `.equals(` outside brackets whose ')' ends the assert's argument.
-  const std::string last_inner = trimmed(m, open, close);
+  const std::string last_inner = text_of(m, Span{open, close});
   if (last_inner.empty() || last_inner.back() != ')') return std::nullopt;
   int depth = 0;
   size_t call_open = std::string::npos;
@@ -105,16 +100,17 @@ std::optional<JavaAssert> split_java_assert(const std::string& statement) {
   --dot;
   if (!is_postfix_expression(m, open, dot)) return std::nullopt;
   const size_t close_of_call = m.find_last_of(')', close - 1);
-  JavaAssert a{trimmed(statement, open, dot), trimmed(statement, call_open + 1, close_of_call)};
-  if (a.actual.empty() || a.expected.empty()) return std::nullopt;
+  std::pair<std::string, std::string> a{text_of(statement, Span{open, dot}),
+                                        text_of(statement, Span{call_open + 1, close_of_call})};
+  if (a.first.empty() || a.second.empty()) return std::nullopt;
   return a;
 }
 
-std::optional<JavaAssertTests> java_asserts_as_calls(const std::string& prompt,
-                                                     const std::string& test) {
+std::optional<AssertTests> java_asserts_as_calls(const std::string& prompt,
+                                                 const std::string& test) {
   const auto m = code_structure(test);
   if (!m) return std::nullopt;
-  JavaAssertTests out;
+  AssertTests out;
   size_t i = 0;
   while (i < m->size() && (is_code_space((*m)[i]) || (*m)[i] == '}')) ++i;
   out.answer_end = test.substr(0, i);
@@ -135,7 +131,7 @@ std::optional<JavaAssertTests> java_asserts_as_calls(const std::string& prompt,
   // The expected values' program starts with the prompt's imports (the task's, not the answer's).
   std::istringstream lines(prompt);
   for (std::string line; std::getline(lines, line);) {
-    const std::string t = trimmed(line, 0, line.size());
+    const std::string t = text_of(line, Span{0, line.size()});
     if (t.rfind("import ", 0) == 0 && t.back() == ';') out.spec.setup += t + "\n";
   }
   return out;

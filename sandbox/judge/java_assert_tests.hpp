@@ -15,30 +15,21 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "sandbox/judge/harness.hpp"
 
 namespace crucible::sandbox::judge {
 
-// One assert as its two sides: `actual` (the call) and `expected`.
-struct JavaAssert {
-  std::string actual, expected;
-};
-
-// `assert(A == B);` or `assert(A.equals(B));` as its sides, or nullopt for any other statement
-// (another operator at the top of the assert, text after it, a literal this reader does not
-// follow). A trailing ';' is optional.
-std::optional<JavaAssert> split_java_assert(const std::string& statement);
-
-struct JavaAssertTests {
-  std::string answer_end;  // the test's text before main(): it closes the answer's method
-  HarnessSpec spec;        // setup: the prompt's imports; one item per assert
-};
+// `assert(A == B);` or `assert(A.equals(B));` as its two sides (the call, the expected value), or
+// nullopt for any other statement (another operator at the top of the assert, text after it, a
+// literal this reader does not follow). A trailing ';' is optional.
+std::optional<std::pair<std::string, std::string>> split_java_assert(const std::string& statement);
 
 // The test in the harness's shape, or nullopt when it has another shape. Decided from the
 // prompt and the test only, never from the answer, so an answer cannot choose the one-program
 // run.
-std::optional<JavaAssertTests> java_asserts_as_calls(const std::string& prompt,
-                                                     const std::string& test);
+std::optional<AssertTests> java_asserts_as_calls(const std::string& prompt,
+                                                 const std::string& test);
 
 }  // namespace crucible::sandbox::judge

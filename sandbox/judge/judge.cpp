@@ -14,7 +14,7 @@
 #include "base/files.hpp"
 #include "base/json_fields.hpp"
 #include "base/sha256.hpp"
-#include "sandbox/judge/harness_java.hpp"
+#include "sandbox/judge/value_harness.hpp"
 #include "sandbox/languages/detect.hpp"
 
 namespace crucible::sandbox::judge {
@@ -173,7 +173,7 @@ void add_item_results(JudgeResult& r, const Outcome& o, const HarnessSpec& spec,
   aggregate(r);
 }
 
-// The expected values of a value harness (Java), one per item, or nullopt with `error` set. Its
+// The expected values of a value harness, one per item, or nullopt with `error` set. Its
 // program is the task's: any failure is the task's, never the answer's. Remembered by the
 // program's digest, so the task judged again (every answer of a group) runs it once a process.
 std::optional<std::vector<std::string>> expected_values(Sandbox& sandbox, const HarnessProgram& h,
@@ -208,9 +208,9 @@ std::optional<std::vector<std::string>> expected_values(Sandbox& sandbox, const 
   return values;
 }
 
-// A harness whose values are compared here (Java): the task's program prints the expected
-// values, the candidate's prints what its calls return, each in its own run; the candidate's
-// process never holds an expected value.
+// A harness whose values are compared here (value_harness.hpp): the task's program prints the
+// expected values, the candidate's prints what its calls return, each in its own run; the
+// candidate's process never holds an expected value.
 JudgeResult judge_by_values(Sandbox& sandbox, const Submission& s, const HarnessProgram& h) {
   JudgeResult r;
   r.total = s.harness->items.size();

@@ -236,6 +236,66 @@ TEST(ProgramExitAttacks, AJavaAnswerCannotFakeTheAssertsOrReadThem) {
   testing::expect_nothing_left_behind();
 }
 
+// MultiPL-E's TypeScript and Lua asserts run apart from the answer as well. Each of these wrong
+// answers was Accepted as one program of tests (checked by hand on d48ca06): one replaces the
+// test library's check, one reads its own program for the end-of-tests line and prints it.
+TEST(ProgramExitAttacks, TypeScriptAndLuaAnswersCannotFakeTheAssertsOrReadThem) {
+  struct Attack {
+    const char* language;
+    const char* attack;
+    std::string prompt, answer, test;
+  };
+  const std::string ts_prompt = "function secret(key: number): number {\n";
+  const std::string ts_test =
+      "declare var require: any;\nconst assert = require('node:assert');\n\n\n"
+      "function test() {\n  let candidate = secret;\n"
+      "  assert.deepEqual(candidate(1),918273645);\n  assert.deepEqual(candidate(2),918273646);\n"
+      "}\n\ntest();";
+  const std::string lua_prompt = "local function secret(key)\n";
+  const std::string lua_test =
+      "lu = require('luaunit')\n\nfunction test_humaneval()\nlocal candidate = secret\n"
+      "    lu.assertEquals(candidate(1), 918273645)\n    lu.assertEquals(candidate(2), "
+      "918273646)\nend\n\nos.exit(lu.LuaUnit.run())";
+  const Attack kAttacks[] = {
+      {"typescript", "replaces node's assert.deepEqual", ts_prompt,
+       "  return 0;\n}\nrequire('node:assert').deepEqual = () => {};\n", ts_test},
+      {"typescript", "reads its program for the end-of-tests line or the expected values",
+       ts_prompt,
+       "  const fs = require('fs');\n"
+       "  for (const f of fs.readdirSync('/box')) {\n"
+       "    const text = fs.readFileSync('/box/' + f, 'latin1');\n"
+       "    const found = text.match(/end of tests [0-9a-f]{32}/);\n"
+       "    if (found) { fs.writeSync(1, '\\n' + found[0] + '\\n'); process.exit(0); }\n"
+       "    const value = text.match(/9182736\\d\\d/);\n"
+       "    if (value) return Number(value[0]);\n"
+       "  }\n  return 0;\n}\n",
+       ts_test},
+      {"lua", "hands the test a luaunit of its own", lua_prompt,
+       "    return 0\nend\npackage.loaded['luaunit'] = {assertEquals = function() end,\n"
+       "  LuaUnit = {run = function() return 0 end}}\n",
+       lua_test},
+      {"lua", "reads its program for the end-of-tests line or the expected values", lua_prompt,
+       "    local f = io.open('/box/main.lua')\n"
+       "    local text = f and f:read('a') or ''\n"
+       "    local line = text:match('end of tests %x+')\n"
+       "    if line and #line == 45 then\n"
+       "      io.stdout:write('\\n', line, '\\n')\n"
+       "      if lu then lu.unregisterCurrentSuite() end  -- luaunit's guard on os.exit\n"
+       "      os.exit(0)\n    end\n"
+       "    return tonumber(text:match('9182736%d%d')) or 0\nend\n",
+       lua_test},
+  };
+  Judge judge(testing::shared_sandbox());
+  for (const auto& a : kAttacks) {
+    auto r = judge.run(testing::humaneval_record(a.language, a.prompt, a.answer, a.test, "unused"));
+    EXPECT_NE(r.verdict, Verdict::Accepted) << a.language << ": " << a.attack;
+    EXPECT_EQ(r.passed, 0u) << a.language << ": " << a.attack;
+    EXPECT_NE(r.verdict, Verdict::CompileError) << a.attack << ": " << r.message;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << a.attack << ": " << r.message;
+  }
+  testing::expect_nothing_left_behind();
+}
+
 // The same program judged twice has the same end-of-tests line, so its build is cached.
 TEST(ProgramExitAttacks, TheSameProgramKeepsItsBuild) {
   const Program& java = kPrograms[1];

@@ -34,22 +34,22 @@ TEST(JavaAssertTests, TheTranslatorsShapeBecomesOneItemPerAssert) {
   ASSERT_EQ(calls->spec.items.size(), 2u);
   auto first = split_java_assert(calls->spec.items[0]);
   ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(first->actual,
+  EXPECT_EQ(first->first,
             "sortWords((new ArrayList<String>(Arrays.asList((String)\"b;)\", (String)\"a\"))))");
-  EXPECT_EQ(first->expected,
+  EXPECT_EQ(first->second,
             "(new ArrayList<String>(Arrays.asList((String)\"a\", (String)\"b;)\")))");
   auto second = split_java_assert(calls->spec.items[1]);
   ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(second->actual, "countWords((new ArrayList<String>()))");
-  EXPECT_EQ(second->expected, "(918273645l)");
+  EXPECT_EQ(second->first, "countWords((new ArrayList<String>()))");
+  EXPECT_EQ(second->second, "(918273645l)");
   // A cast is part of the expected value; a string holding == is not an operator.
   auto cast = split_java_assert("assert(median((new ArrayList<Long>())) == (float)3l);");
   ASSERT_TRUE(cast.has_value());
-  EXPECT_EQ(cast->expected, "(float)3l");
+  EXPECT_EQ(cast->second, "(float)3l");
   auto quoted = split_java_assert("assert(f(\"a == b\").equals(\"x\"))");
   ASSERT_TRUE(quoted.has_value());
-  EXPECT_EQ(quoted->actual, "f(\"a == b\")");
-  EXPECT_EQ(quoted->expected, "\"x\"");
+  EXPECT_EQ(quoted->first, "f(\"a == b\")");
+  EXPECT_EQ(quoted->second, "\"x\"");
 }
 
 TEST(JavaAssertTests, OtherShapesStayOneProgram) {
@@ -80,7 +80,7 @@ TEST(JavaAssertTests, OtherShapesStayOneProgram) {
 TEST(JavaAssertTests, TheCandidatesProgramHoldsNoExpectedValue) {
   auto calls = java_asserts_as_calls(kJavaPrompt, kJavaTest);
   ASSERT_TRUE(calls.has_value());
-  const JavaHarness h =
+  const ValuePrograms h =
       build_java_harness(kJavaPrompt + "return null;\n" + calls->answer_end, calls->spec);
   EXPECT_EQ(h.candidate_source.find("918273645"), std::string::npos);
   EXPECT_EQ(h.candidate_source.find("(String)\"b;)\")))"), std::string::npos);

@@ -332,3 +332,96 @@ TEST(MultiPLEJava, ExceptionsPrintsAndBrokenTestsAreToldApart) {
 
 }  // namespace
 }  // namespace crucible::sandbox::judge
+
+namespace crucible::sandbox::judge {
+namespace {
+
+// MultiPL-E's TypeScript and Lua records (their translators' shapes, over arrays, booleans,
+// strings, a missing value and maps) judge apart from the answer too, one result per assert.
+struct ScriptTask {
+  const char* language;
+  std::string prompt, test, right, wrong;
+  size_t asserts;
+};
+
+std::string ts_test(const std::string& name, const std::string& asserts) {
+  return "declare var require: any;\nconst assert = require('node:assert');\n\n\n"
+         "function test() {\n  let candidate = " +
+         name + ";\n" + asserts + "}\n\ntest();";
+}
+
+std::string lua_test(const std::string& name, const std::string& asserts) {
+  return "lu = require('luaunit')\n\nfunction test_humaneval()\nlocal candidate = " + name + "\n" +
+         asserts + "end\n\nos.exit(lu.LuaUnit.run())";
+}
+
+const ScriptTask kScriptTasks[] = {
+    {"typescript", "function sum_product(numbers: number[]): [number, number] {\n",
+     ts_test("sum_product",
+             "  assert.deepEqual(candidate([]),[0, 1]);\n"
+             "  assert.deepEqual(candidate([3, 5, 7]),[15, 105]);\n"),
+     "  let s = 0, p = 1;\n  for (const x of numbers) { s += x; p *= x; }\n  return [s, p];\n}\n",
+     "  let s = 0, p = 1;\n  for (const x of numbers) { s += x; p += x; }\n  return [s, p];\n}\n",
+     2},
+    {"typescript", "function longest(strings: string[]): string | undefined {\n",
+     ts_test("longest",
+             "  assert.deepEqual(candidate([]),undefined);\n"
+             "  assert.deepEqual(candidate([\"x\", \"yyy\", \"zzzz\", \"www\"]),\"zzzz\");\n"),
+     "  let best: string | undefined;\n"
+     "  for (const s of strings) if (best === undefined || s.length > best.length) best = s;\n"
+     "  return best;\n}\n",
+     "  return strings.length ? strings[strings.length - 1] : undefined;\n}\n", 2},
+    {"typescript", "function histogram(test: string): {[key: string]: number} {\n",
+     ts_test("histogram",
+             "  assert.deepEqual(candidate(\"a b b a\"),{\"a\": 2, \"b\": 2});\n"
+             "  assert.deepEqual(candidate(\"\"),{});\n"),
+     // the same counts, keys in another order
+     "  const counts: {[key: string]: number} = {};\n"
+     "  for (const w of test.split(\" \").reverse()) if (w) counts[w] = (counts[w] || 0) + 1;\n"
+     "  return counts;\n}\n",
+     "  return {\"a\": 2, \"b\": 2};\n}\n", 2},
+    {"lua", "local function sum_product(numbers)\n",
+     lua_test("sum_product",
+              "    lu.assertEquals(candidate({}), {0, 1})\n"
+              "    lu.assertEquals(candidate({3, 5, 7}), {15, 105})\n"),
+     "    local s, p = 0, 1\n    for _, x in ipairs(numbers) do s = s + x; p = p * x end\n"
+     "    return {s, p}\nend\n",
+     "    local s, p = 0, 1\n    for _, x in ipairs(numbers) do s = s + x; p = p + x end\n"
+     "    return {s, p}\nend\n",
+     2},
+    {"lua", "local function longest(strings)\n",
+     lua_test("longest",
+              "    lu.assertEquals(candidate({}), nil)\n"
+              "    lu.assertEquals(candidate({'x', 'yyy', 'zzzz', 'www'}), 'zzzz')\n"),
+     "    local best = nil\n"
+     "    for _, s in ipairs(strings) do if best == nil or #s > #best then best = s end end\n"
+     "    return best\nend\n",
+     "    return strings[#strings]\nend\n", 2},
+    {"lua", "local function truncate_number(number)\n",
+     lua_test("truncate_number",
+              "    lu.assertEquals(candidate(3.5), 0.5)\n"
+              "    lu.assertEquals(candidate(2.0), 0)\n"),
+     "    return number - math.floor(number)\nend\n", "    return 0.5\nend\n", 2},
+};
+
+TEST(MultiPLEScripts, AssertsRunApartFromTheAnswerOneResultEach) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& t : kScriptTasks) {
+    SCOPED_TRACE(t.prompt);
+    const Submission right_record =
+        testing::humaneval_record(t.language, t.prompt, t.right, t.test, "unused");
+    ASSERT_TRUE(right_record.harness.has_value());
+    auto right = judge.run(right_record);
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+    EXPECT_EQ(right.passed, t.asserts);
+    auto wrong =
+        judge.run(testing::humaneval_record(t.language, t.prompt, t.wrong, t.test, "unused"));
+    EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
+    EXPECT_EQ(wrong.total, t.asserts);
+    EXPECT_GT(wrong.passed, 0u) << "each wrong answer here passes one assert";
+    EXPECT_LT(wrong.passed, t.asserts);
+  }
+}
+
+}  // namespace
+}  // namespace crucible::sandbox::judge

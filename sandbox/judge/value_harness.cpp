@@ -1,0 +1,66 @@
+#include "sandbox/judge/value_harness.hpp"
+
+#include <cctype>
+#include <sstream>
+
+#include "base/error.hpp"
+#include "sandbox/judge/cpp_assert_tests.hpp"
+#include "sandbox/judge/harness_java.hpp"
+#include "sandbox/judge/harness_lua.hpp"
+#include "sandbox/judge/harness_typescript.hpp"
+#include "sandbox/judge/java_assert_tests.hpp"
+
+namespace crucible::sandbox::judge {
+
+ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
+                               const std::string& shape) {
+  ItemStatements out;
+  for (size_t i = 0; i < spec.items.size(); ++i) {
+    const auto sides = split(spec.items[i]);
+    if (!sides) throw InvalidRequest("harness.tests[" + std::to_string(i) + "] is not " + shape);
+    out.calls += statement(i, sides->first);
+    out.expected += statement(i, sides->second);
+  }
+  return out;
+}
+
+bool value_harness_supports(const std::string& language) {
+  return language == "java" || language == "typescript" || language == "lua";
+}
+
+ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,
+                                  const HarnessSpec& spec) {
+  if (language == "java") return build_java_harness(candidate, spec);
+  if (language == "typescript") return build_typescript_harness(candidate, spec);
+  return build_lua_harness(candidate, spec);
+}
+
+std::optional<AssertTests> asserts_as_calls(const std::string& language, const std::string& prompt,
+                                            const std::string& test) {
+  if (language == "cpp") return cpp_asserts_as_calls(prompt, test);
+  if (language == "java") return java_asserts_as_calls(prompt, test);
+  if (language == "typescript") return typescript_asserts_as_calls(test);
+  if (language == "lua") return lua_asserts_as_calls(test);
+  return std::nullopt;
+}
+
+std::vector<std::optional<ValueLine>> read_value_lines(const std::string& stdout_data,
+                                                       size_t items) {
+  std::vector<std::optional<ValueLine>> out(items);
+  std::istringstream in(stdout_data);
+  for (std::string line; std::getline(in, line);) {
+    size_t digits = 0;
+    while (digits < line.size() && digits < 9 &&
+           std::isdigit(static_cast<unsigned char>(line[digits])))
+      ++digits;
+    if (digits == 0 || line.size() < digits + 2 || line[digits] != ' ' ||
+        (line[digits + 1] != '=' && line[digits + 1] != '!'))
+      continue;
+    const size_t index = std::stoul(line.substr(0, digits));
+    if (index >= items) continue;
+    out[index] = ValueLine{line[digits + 1] == '!', line.substr(digits + 2)};
+  }
+  return out;
+}
+
+}  // namespace crucible::sandbox::judge

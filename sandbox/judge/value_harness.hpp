@@ -1,0 +1,62 @@
+// Value harnesses (Java, TypeScript, Lua): two programs run apart and a comparison in the judge.
+// The candidate's program is its code and calls that print what each returned, one line per
+// item; the expected program, built from the task alone, prints each item's expected value the
+// same way; the judge compares the lines. The candidate's process never holds an expected value,
+// a nonce or a marker: a line it forges passes only if it is the right value.
+//
+// Each language reads MultiPL-E's test into items (one per assert) and builds the two programs;
+// both print a value in one canonical form of that language (numbers by value, lists in order,
+// maps and sets sorted), as "<index> =<value>" or "<index> !<what it threw>".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sandbox/judge/harness.hpp"
+
+namespace crucible::sandbox::judge {
+
+struct ValuePrograms {
+  std::string candidate_source;  // the answer, then the calls, each value printed
+  std::string expected_source;   // the expected values printed; nothing of the answer
+};
+
+// Whether `language` (a registry name) has a value harness.
+bool value_harness_supports(const std::string& language);
+
+// The two programs; InvalidRequest naming an item that is not in the language's assert shape.
+ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,
+                                  const HarnessSpec& spec);
+
+// MultiPL-E's test in `language` as harness items, or nullopt when it has another shape (or the
+// language has no harness for its asserts). Decided from the prompt and test, never the answer.
+std::optional<AssertTests> asserts_as_calls(const std::string& language, const std::string& prompt,
+                                            const std::string& test);
+
+// An assert read into its two sides: the call and the expected value (nullopt: another shape).
+using SplitAssert = std::optional<std::pair<std::string, std::string>> (*)(const std::string&);
+// The statement that prints `expression`'s value as item `index`.
+using ValueStatement = std::string (*)(size_t index, const std::string& expression);
+
+struct ItemStatements {
+  std::string calls, expected;  // each item's statement, one side each
+};
+
+// Every item of `spec` split and made into the two programs' statements; InvalidRequest naming
+// the first item that is not `shape`.
+ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
+                               const std::string& shape);
+
+struct ValueLine {
+  bool error = false;  // the expression threw; `text` is what it threw
+  std::string text;    // the value in canonical form
+};
+
+// The value lines of a program's stdout, one per item (nullopt for an item with none); a later
+// line for the same item replaces an earlier one.
+std::vector<std::optional<ValueLine>> read_value_lines(const std::string& stdout_data,
+                                                       size_t items);
+
+}  // namespace crucible::sandbox::judge

@@ -1,6 +1,7 @@
 #include "sandbox/judge/code_scanner.hpp"
 
 #include <cctype>
+#include <sstream>
 
 #include "sandbox/judge/identifier.hpp"
 
@@ -112,11 +113,32 @@ bool is_assert_call(const std::string& m, Span s) {
   return call_arguments(m, s, {"assert"}).has_value();
 }
 
+std::vector<std::string> nonblank_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::string t = trimmed(line);
+    if (!t.empty()) lines.push_back(std::move(t));
+  }
+  return lines;
+}
+
+bool is_name(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!is_identifier_char(c)) return false;
+  return true;
+}
+
 std::string text_of(const std::string& s, Span span) {
   size_t b = span.begin, e = span.end;
   while (b < e && is_code_space(s[b])) ++b;
   while (e > b && is_code_space(s[e - 1])) --e;
   return s.substr(b, e - b);
+}
+
+std::string trimmed(const std::string& s) {
+  return text_of(s, Span{0, s.size()});
 }
 
 std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end) {

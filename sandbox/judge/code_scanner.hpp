@@ -50,7 +50,16 @@ std::optional<Span> call_arguments(const std::string& m, Span s,
 // outside brackets; nullopt when there is not exactly one, or a side is empty.
 std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end);
 
+// The lines of `text` that hold more than whitespace, each without the whitespace around it.
+std::vector<std::string> nonblank_lines(const std::string& text);
+
+// Whether `s` is a plain name: [A-Za-z0-9_$]+, not starting with a digit.
+bool is_name(const std::string& s);
+
 // `s[span]` without the whitespace around it.
 std::string text_of(const std::string& s, Span span);
+
+// `s` without the whitespace around it.
+std::string trimmed(const std::string& s);
 
 }  // namespace crucible::sandbox::judge

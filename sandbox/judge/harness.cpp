@@ -67,7 +67,8 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     p.expected_source = std::move(h.expected_source);
   } else {
     throw InvalidRequest(
-        "a function-call harness needs python3, javascript, cpp, java, typescript or lua, not '" +
+        "a function-call harness needs python3, javascript, cpp, java, typescript, lua, ruby, "
+        "php or perl, not '" +
         language + "'");
   }
   return p;

@@ -119,8 +119,8 @@ constexpr const char* kJavaMainStart = R"JAVA(
 
 std::string java_item_line(size_t index, const std::string& expression) {
   const std::string i = std::to_string(index);
-  return "        try { crucibleOut.println(\"" + i + " =\" + crucibleValue(" + expression +
-         ", 0)); } catch (Throwable crucibleThrown) { crucibleOut.println(\"" + i +
+  return "        try { crucibleOut.println(\"\\n" + i + " =\" + crucibleValue(" + expression +
+         ", 0)); } catch (Throwable crucibleThrown) { crucibleOut.println(\"\\n" + i +
          " !\" + crucibleError(crucibleThrown)); }\n";
 }
 

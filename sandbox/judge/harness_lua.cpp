@@ -39,8 +39,8 @@ do
     return "?" .. t
   end
   local function crucible_item(index, ok, value)
-    if ok then crucible_out:write(index, " =", value, "\n")
-    else crucible_out:write(index, " !", (tostring(value):gsub("[\r\n]", " ")), "\n") end
+    if ok then crucible_out:write("\n", index, " =", value, "\n")
+    else crucible_out:write("\n", index, " !", (tostring(value):gsub("[\r\n]", " ")), "\n") end
   end
   -- what the code prints while it works goes to stderr, apart from the items' lines
   print = function(...)
@@ -57,10 +57,6 @@ std::string lua_item_line(size_t index, const std::string& expression) {
          expression + ", 0) end))\n";
 }
 
-std::string lua_trimmed(const std::string& s) {
-  return text_of(s, Span{0, s.size()});
-}
-
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> split_lua_assert(const std::string& statement) {
@@ -69,7 +65,7 @@ std::optional<std::pair<std::string, std::string>> split_lua_assert(const std::s
   if (!m || m->find("--") != std::string::npos || m->find("[[") != std::string::npos ||
       m->find("[=") != std::string::npos || m->find('\n') != std::string::npos)
     return std::nullopt;
-  const std::string t = lua_trimmed(*m);
+  const std::string t = trimmed(*m);
   const size_t begin = m->find_first_not_of(" \t\r");
   const auto args = call_arguments(*m, Span{begin, begin + t.size()}, {"lu", ".", "assertEquals"});
   if (!args) return std::nullopt;
@@ -79,10 +75,7 @@ std::optional<std::pair<std::string, std::string>> split_lua_assert(const std::s
 }
 
 std::optional<AssertTests> lua_asserts_as_calls(const std::string& test) {
-  std::vector<std::string> lines;
-  std::istringstream in(test);
-  for (std::string line; std::getline(in, line);)
-    if (!lua_trimmed(line).empty()) lines.push_back(lua_trimmed(line));
+  const std::vector<std::string> lines = nonblank_lines(test);
   if (lines.size() < 6 || lines[0] != "lu = require('luaunit')" ||
       lines[1] != "function test_humaneval()" || lines[lines.size() - 2] != "end" ||
       lines.back() != "os.exit(lu.LuaUnit.run())")
@@ -91,20 +84,12 @@ std::optional<AssertTests> lua_asserts_as_calls(const std::string& test) {
   if (lines[2].rfind(naming, 0) != 0) return std::nullopt;
   AssertTests out;
   out.spec.entry_point = lines[2].substr(naming.size());
-  for (char c : out.spec.entry_point)
-    if (!is_identifier_char(c)) return std::nullopt;
-  if (out.spec.entry_point.empty() ||
-      std::isdigit(static_cast<unsigned char>(out.spec.entry_point[0])))
-    return std::nullopt;
-  for (size_t i = 3; i + 2 < lines.size(); ++i) {
-    if (!split_lua_assert(lines[i])) return std::nullopt;
-    out.spec.items.push_back(lines[i]);
-  }
+  if (!is_name(out.spec.entry_point)) return std::nullopt;
+  if (!add_assert_lines(out, lines, 3, lines.size() - 2, split_lua_assert)) return std::nullopt;
   return out;
 }
 
 ValuePrograms build_lua_harness(const std::string& candidate, const HarnessSpec& spec) {
-  if (spec.entry_point.empty()) throw InvalidRequest("harness.entry_point is required for lua");
   const ItemStatements items =
       item_statements(spec, split_lua_assert, lua_item_line,
                       "lu.assertEquals(CALL, EXPECTED) on one line (the Lua harness's shape)");

@@ -39,7 +39,7 @@ function crucibleValue(v: any, depth: number): string {
 // what the code prints while it works does not mix with them.
 constexpr const char* kTsStart = R"TS(
 ;(function crucibleCalls() {
-  const crucibleWrite = (line: string) => (globalThis as any).process.stdout.write(line + "\n");
+  const crucibleWrite = (line: string) => (globalThis as any).process.stdout.write("\n" + line + "\n");
   console.log = console.info = console.debug = console.error;
 )TS";
 
@@ -50,10 +50,6 @@ std::string ts_item_line(size_t index, const std::string& expression) {
   return "  try { crucibleWrite(\"" + i + " =\" + crucibleValue(" + expression +
          ", 0)); } catch (crucibleThrown) { crucibleWrite(\"" + i +
          " !\" + String(crucibleThrown).replace(/[\\r\\n]/g, \" \")); }\n";
-}
-
-bool ts_is_name(const std::string& t) {
-  return !t.empty() && is_identifier_char(t[0]) && !std::isdigit(static_cast<unsigned char>(t[0]));
 }
 
 }  // namespace
@@ -102,7 +98,7 @@ std::optional<AssertTests> typescript_asserts_as_calls(const std::string& test) 
   size_t k = block->statements[0].begin;
   if (!read_tokens(*m, k, {"let", "candidate", "="})) return std::nullopt;
   out.spec.entry_point = next_token(*m, k);
-  if (!ts_is_name(out.spec.entry_point) || k != block->statements[0].end) return std::nullopt;
+  if (!is_name(out.spec.entry_point) || k != block->statements[0].end) return std::nullopt;
   for (size_t s = 1; s < block->statements.size(); ++s) {
     const Span span = block->statements[s];
     std::string item = test.substr(span.begin, span.end - span.begin) + ";";
@@ -113,8 +109,6 @@ std::optional<AssertTests> typescript_asserts_as_calls(const std::string& test) 
 }
 
 ValuePrograms build_typescript_harness(const std::string& candidate, const HarnessSpec& spec) {
-  if (spec.entry_point.empty())
-    throw InvalidRequest("harness.entry_point is required for typescript");
   const ItemStatements items =
       item_statements(spec, split_typescript_assert, ts_item_line,
                       "assert.deepEqual(CALL, EXPECTED); (the TypeScript harness's shape)");

@@ -131,7 +131,7 @@ std::optional<AssertTests> java_asserts_as_calls(const std::string& prompt,
   // The expected values' program starts with the prompt's imports (the task's, not the answer's).
   std::istringstream lines(prompt);
   for (std::string line; std::getline(lines, line);) {
-    const std::string t = text_of(line, Span{0, line.size()});
+    const std::string t = trimmed(line);
     if (t.rfind("import ", 0) == 0 && t.back() == ';') out.spec.setup += t + "\n";
   }
   return out;

@@ -7,6 +7,9 @@
 #include "sandbox/judge/cpp_assert_tests.hpp"
 #include "sandbox/judge/harness_java.hpp"
 #include "sandbox/judge/harness_lua.hpp"
+#include "sandbox/judge/harness_perl.hpp"
+#include "sandbox/judge/harness_php.hpp"
+#include "sandbox/judge/harness_ruby.hpp"
 #include "sandbox/judge/harness_typescript.hpp"
 #include "sandbox/judge/java_assert_tests.hpp"
 
@@ -24,14 +27,30 @@ ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, Value
   return out;
 }
 
+bool add_assert_lines(AssertTests& out, const std::vector<std::string>& lines, size_t begin,
+                      size_t end, SplitAssert split) {
+  for (size_t i = begin; i < end; ++i) {
+    if (!split(lines[i])) return false;
+    out.spec.items.push_back(lines[i]);
+  }
+  return true;
+}
+
 bool value_harness_supports(const std::string& language) {
-  return language == "java" || language == "typescript" || language == "lua";
+  return language == "java" || language == "typescript" || language == "lua" ||
+         language == "ruby" || language == "php" || language == "perl";
 }
 
 ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,
                                   const HarnessSpec& spec) {
   if (language == "java") return build_java_harness(candidate, spec);
+  // The others' tests call the function by the name `candidate`, bound to the entry point.
+  if (spec.entry_point.empty())
+    throw InvalidRequest("harness.entry_point is required for " + language);
   if (language == "typescript") return build_typescript_harness(candidate, spec);
+  if (language == "ruby") return build_ruby_harness(candidate, spec);
+  if (language == "php") return build_php_harness(candidate, spec);
+  if (language == "perl") return build_perl_harness(candidate, spec);
   return build_lua_harness(candidate, spec);
 }
 
@@ -41,6 +60,9 @@ std::optional<AssertTests> asserts_as_calls(const std::string& language, const s
   if (language == "java") return java_asserts_as_calls(prompt, test);
   if (language == "typescript") return typescript_asserts_as_calls(test);
   if (language == "lua") return lua_asserts_as_calls(test);
+  if (language == "ruby") return ruby_asserts_as_calls(test);
+  if (language == "php") return php_checks_as_calls(test);
+  if (language == "perl") return perl_checks_as_calls(test);
   return std::nullopt;
 }
 

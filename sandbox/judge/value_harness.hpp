@@ -1,12 +1,13 @@
-// Value harnesses (Java, TypeScript, Lua): two programs run apart and a comparison in the judge.
-// The candidate's program is its code and calls that print what each returned, one line per
-// item; the expected program, built from the task alone, prints each item's expected value the
-// same way; the judge compares the lines. The candidate's process never holds an expected value,
-// a nonce or a marker: a line it forges passes only if it is the right value.
+// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl): two programs run apart and a comparison
+// in the judge. The candidate's program is its code and calls that print what each returned, one
+// line per item; the expected program, built from the task alone, prints each item's expected value
+// the same way; the judge compares the lines. The candidate's process never holds an expected
+// value, a nonce or a marker: a line it forges passes only if it is the right value.
 //
 // Each language reads MultiPL-E's test into items (one per assert) and builds the two programs;
 // both print a value in one canonical form of that language (numbers by value, lists in order,
-// maps and sets sorted), as "<index> =<value>" or "<index> !<what it threw>".
+// maps and sets sorted), as "<index> =<value>" or "<index> !<what it threw>", each on a line of
+// its own (a newline first, so a print without one before it cannot swallow the line).
 #pragma once
 
 #include <optional>
@@ -48,6 +49,10 @@ struct ItemStatements {
 // the first item that is not `shape`.
 ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
                                const std::string& shape);
+
+// Adds `lines[begin, end)` to `out`'s items, each one assert; false when one is not `split`'s.
+bool add_assert_lines(AssertTests& out, const std::vector<std::string>& lines, size_t begin,
+                      size_t end, SplitAssert split);
 
 struct ValueLine {
   bool error = false;  // the expression threw; `text` is what it threw

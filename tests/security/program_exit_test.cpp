@@ -236,10 +236,11 @@ TEST(ProgramExitAttacks, AJavaAnswerCannotFakeTheAssertsOrReadThem) {
   testing::expect_nothing_left_behind();
 }
 
-// MultiPL-E's TypeScript and Lua asserts run apart from the answer as well. Each of these wrong
-// answers was Accepted as one program of tests (checked by hand on d48ca06): one replaces the
-// test library's check, one reads its own program for the end-of-tests line and prints it.
-TEST(ProgramExitAttacks, TypeScriptAndLuaAnswersCannotFakeTheAssertsOrReadThem) {
+// MultiPL-E's TypeScript, Lua, Ruby, PHP and Perl asserts run apart from the answer as well. Each
+// of these wrong answers was Accepted as one program of tests (checked by hand on d48ca06): one
+// replaces the test library's check, one reads its own program for the end-of-tests line and prints
+// it.
+TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
   struct Attack {
     const char* language;
     const char* attack;
@@ -256,7 +257,39 @@ TEST(ProgramExitAttacks, TypeScriptAndLuaAnswersCannotFakeTheAssertsOrReadThem) 
       "lu = require('luaunit')\n\nfunction test_humaneval()\nlocal candidate = secret\n"
       "    lu.assertEquals(candidate(1), 918273645)\n    lu.assertEquals(candidate(2), "
       "918273646)\nend\n\nos.exit(lu.LuaUnit.run())";
+  const std::string rb_prompt = "def secret(key)\n";
+  const std::string rb_test =
+      "require 'test/unit'\nclass TestHumanEval < Test::Unit::TestCase\n  def test_secret\n"
+      "    candidate = method(:secret)\n    assert_equal(918273645, candidate.call(1))\n"
+      "    assert_equal(918273646, candidate.call(2))\n  end\nend\n";
+  const std::string php_prompt = "<?php\nfunction secret($key) {\n";
+  const std::string php_test =
+      "function candidate(...$args) {\n    return secret(...$args);\n}\n\n"
+      "function test(): void {\n"
+      "    if (candidate(1) !== 918273645) { throw new Exception(\"Test failed!\"); }\n"
+      "    if (candidate(2) !== 918273646) { throw new Exception(\"Test failed!\"); }\n}\n\n"
+      "test();";
+  const std::string pl_prompt = "sub secret {\n    my($key) = @_;\n";
+  const std::string pl_test =
+      "use Test::Deep;\n\n\nsub testhumaneval {\n    my $candidate = \\&secret;\n"
+      "        if(eq_deeply($candidate->(1),918273645)) {\n        print \"ok!\" }else{\n"
+      "        exit 1;\n        }\n"
+      "        if(eq_deeply($candidate->(2),918273646)) {\n        print \"ok!\" }else{\n"
+      "        exit 1;\n        }\n}\n\ntesthumaneval();";
   const Attack kAttacks[] = {
+      {"perl", "replaces eq_deeply once Test::Deep has exported it", pl_prompt,
+       "    return 0;\n}\nno warnings;\n*main::eq_deeply = sub { 1 };\n", pl_test},
+      {"ruby", "redefines assert_equal", rb_prompt,
+       "  0\nend\nrequire 'test/unit'\nmodule Test::Unit::Assertions\n"
+       "  def assert_equal(*args); end\nend\n",
+       rb_test},
+      {"php", "reads its program for the end-of-tests line or the expected values", php_prompt,
+       "    $t = file_get_contents('/box/main.php');\n"
+       "    if (preg_match('/end of tests [0-9a-f]{32}/', $t, $m)) {\n"
+       "        fwrite(STDOUT, \"\\n\" . $m[0] . \"\\n\"); exit(0);\n    }\n"
+       "    if (preg_match('/9182736\\d\\d/', $t, $m)) return (int)$m[0];\n"
+       "    return 0;\n}\n",
+       php_test},
       {"typescript", "replaces node's assert.deepEqual", ts_prompt,
        "  return 0;\n}\nrequire('node:assert').deepEqual = () => {};\n", ts_test},
       {"typescript", "reads its program for the end-of-tests line or the expected values",

@@ -336,8 +336,9 @@ TEST(MultiPLEJava, ExceptionsPrintsAndBrokenTestsAreToldApart) {
 namespace crucible::sandbox::judge {
 namespace {
 
-// MultiPL-E's TypeScript and Lua records (their translators' shapes, over arrays, booleans,
-// strings, a missing value and maps) judge apart from the answer too, one result per assert.
+// MultiPL-E's TypeScript, Lua, Ruby, PHP and Perl records (their translators' shapes, over arrays,
+// booleans, strings, a missing value, floats and maps) judge apart from the answer too, one
+// result per assert.
 struct ScriptTask {
   const char* language;
   std::string prompt, test, right, wrong;
@@ -353,6 +354,28 @@ std::string ts_test(const std::string& name, const std::string& asserts) {
 std::string lua_test(const std::string& name, const std::string& asserts) {
   return "lu = require('luaunit')\n\nfunction test_humaneval()\nlocal candidate = " + name + "\n" +
          asserts + "end\n\nos.exit(lu.LuaUnit.run())";
+}
+
+std::string ruby_test(const std::string& name, const std::string& asserts) {
+  return "require 'test/unit'\nclass TestHumanEval < Test::Unit::TestCase\n  def test_" + name +
+         "\n    candidate = method(:" + name + ")\n" + asserts + "  end\nend\n";
+}
+
+std::string php_test(const std::string& name, const std::vector<std::string>& checks) {
+  std::string t = "function candidate(...$args) {\n    return " + name +
+                  "(...$args);\n}\n\nfunction test(): void {\n";
+  for (const auto& c : checks)
+    t += "    if (" + c + ") { throw new Exception(\"Test failed!\"); }\n";
+  return t + "}\n\ntest();";
+}
+
+std::string perl_test(const std::string& name, const std::vector<std::string>& checks) {
+  std::string t =
+      "use Test::Deep;\n\n\nsub testhumaneval {\n    my $candidate = \\&" + name + ";\n";
+  for (const auto& c : checks)
+    t += "        if(eq_deeply(" + c +
+         ")) {\n        print \"ok!\" }else{\n        exit 1;\n        }\n";
+  return t + "}\n\ntesthumaneval();";
 }
 
 const ScriptTask kScriptTasks[] = {
@@ -402,6 +425,46 @@ const ScriptTask kScriptTasks[] = {
               "    lu.assertEquals(candidate(3.5), 0.5)\n"
               "    lu.assertEquals(candidate(2.0), 0)\n"),
      "    return number - math.floor(number)\nend\n", "    return 0.5\nend\n", 2},
+    {"ruby", "def sum_product(numbers)\n",
+     ruby_test("sum_product",
+               "    assert_equal([0, 1], candidate.call([]))\n"
+               "    assert_equal([15, 105], candidate.call([3, 5, 7]))\n"),
+     "  s = 0\n  p = 1\n  numbers.each { |x| s += x; p *= x }\n  [s, p]\nend\n",
+     "  s = 0\n  p = 1\n  numbers.each { |x| s += x; p += x }\n  [s, p]\nend\n", 2},
+    {"ruby", "def histogram(test)\n",
+     ruby_test("histogram",
+               "    assert_equal({\"a\" => 2, \"b\" => 2}, candidate.call(\"a b b a\"))\n"
+               "    assert_equal({}, candidate.call(\"\"))\n"),
+     // the same counts, keys in another order, and a print while it works
+     "  puts \"counting\"\n  counts = Hash.new(0)\n"
+     "  test.split(\" \").reverse.each { |w| counts[w] += 1 }\n  counts\nend\n",
+     "  {\"a\" => 2, \"b\" => 2}\nend\n", 2},
+    // An answer that ends with ?>, as many do; a float where the test wants one (!== tells
+    // 0 from 0.0).
+    {"php", "<?php\nfunction sum_product($numbers) {\n",
+     php_test("sum_product", {"candidate(array()) !== array(0, 1)",
+                              "candidate(array(3, 5, 7)) !== array(15, 105)"}),
+     "    $s = 0; $p = 1;\n    foreach ($numbers as $x) { $s += $x; $p *= $x; }\n"
+     "    echo \"done\";\n    return array($s, $p);\n}\n?>\n",
+     "    $s = 0; $p = 1;\n    foreach ($numbers as $x) { $s += $x; $p += $x; }\n"
+     "    return array($s, $p);\n}\n",
+     2},
+    {"php", "<?php\nfunction truncate_number($number) {\n",
+     php_test("truncate_number", {"candidate(3.5) !== 0.5", "candidate(2.0) !== 0.0"}),
+     "    return $number - floor($number);\n}\n", "    return $number > 3 ? 0.5 : 0;\n}\n", 2},
+    {"perl", "sub sum_product {\n    my($numbers) = @_;\n",
+     perl_test("sum_product", {"$candidate->([]),[0, 1]", "$candidate->([3, 5, 7]),[15, 105]"}),
+     "    my ($s, $p) = (0, 1);\n    for my $x (@$numbers) { $s += $x; $p *= $x; }\n"
+     "    print \"done\";\n    return [$s, $p];\n}\n",
+     "    my ($s, $p) = (0, 1);\n    for my $x (@$numbers) { $s += $x; $p += $x; }\n"
+     "    return [$s, $p];\n}\n",
+     2},
+    {"perl", "sub histogram {\n    my($test) = @_;\n",
+     perl_test("histogram",
+               {"$candidate->(\"a b b a\"),{\"a\" => 2, \"b\" => 2}", "$candidate->(\"\"),{}"}),
+     "    my %counts;\n    $counts{$_}++ for grep { length } split / /, $test;\n"
+     "    return \\%counts;\n}\n",
+     "    return {\"a\" => 2, \"b\" => 2};\n}\n", 2},
 };
 
 TEST(MultiPLEScripts, AssertsRunApartFromTheAnswerOneResultEach) {

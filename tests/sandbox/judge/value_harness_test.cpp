@@ -1,6 +1,6 @@
-// Reading MultiPL-E's TypeScript and Lua tests into their value harnesses: the translators'
-// shapes become one item per assert, split into the call and the expected value; any other
-// shape stays one program (nullopt), whatever the answer holds. The candidate's program never
+// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP and Perl tests into their value harnesses: the
+// translators' shapes become one item per assert, split into the call and the expected value; any
+// other shape stays one program (nullopt), whatever the answer holds. The candidate's program never
 // holds an expected value.
 #include "sandbox/judge/value_harness.hpp"
 
@@ -8,6 +8,9 @@
 
 #include "base/error.hpp"
 #include "sandbox/judge/harness_lua.hpp"
+#include "sandbox/judge/harness_perl.hpp"
+#include "sandbox/judge/harness_php.hpp"
+#include "sandbox/judge/harness_ruby.hpp"
 #include "sandbox/judge/harness_typescript.hpp"
 
 namespace crucible::sandbox::judge {
@@ -24,25 +27,55 @@ const std::string kLuaTest =
     "    lu.assertEquals(candidate({'a,b', \"(\"}), {918273645, 'x'})\nend\n\n"
     "os.exit(lu.LuaUnit.run())";
 
-TEST(ValueHarness, TheTranslatorsShapesBecomeOneItemPerAssert) {
-  auto ts = asserts_as_calls("typescript", "", kTsTest);
-  ASSERT_TRUE(ts.has_value());
-  EXPECT_EQ(ts->answer_end, "");
-  EXPECT_EQ(ts->spec.entry_point, "sum_product");
-  ASSERT_EQ(ts->spec.items.size(), 2u);
-  auto sides = split_typescript_assert(ts->spec.items[1]);
-  ASSERT_TRUE(sides.has_value());
-  EXPECT_EQ(sides->first, "candidate([\"a,b\", \"(\"])");
-  EXPECT_EQ(sides->second, "[918273645, \"x\"]");
+const std::string kRubyTest =
+    "require 'test/unit'\nclass TestHumanEval < Test::Unit::TestCase\n  def test_sum_product\n"
+    "    candidate = method(:sum_product)\n    assert_equal([0, 1], candidate.call([]))\n"
+    "    assert_equal([918273645, \"#{x}\"], candidate.call([\"a,b\", \"(\"]))\n  end\nend\n";
 
-  auto lua = asserts_as_calls("lua", "", kLuaTest);
-  ASSERT_TRUE(lua.has_value());
-  EXPECT_EQ(lua->spec.entry_point, "sum_product");
-  ASSERT_EQ(lua->spec.items.size(), 2u);
-  auto lua_sides = split_lua_assert(lua->spec.items[1]);
-  ASSERT_TRUE(lua_sides.has_value());
-  EXPECT_EQ(lua_sides->first, "candidate({'a,b', \"(\"})");
-  EXPECT_EQ(lua_sides->second, "{918273645, 'x'}");
+const std::string kPhpTest =
+    "function candidate(...$args) {\n    return sum_product(...$args);\n}\n\n"
+    "function test(): void {\n"
+    "    if (candidate(array()) !== array(0, 1)) { throw new Exception(\"Test failed!\"); }\n"
+    "    if (candidate(array(\"a,b\", \"(\")) !== array(918273645, \"x\")) { throw new "
+    "Exception(\"Test failed!\"); }\n}\n\ntest();";
+
+const std::string kPerlTest =
+    "use Test::Deep;\n\n\nsub testhumaneval {\n    my $candidate = \\&sum_product;\n"
+    "        if(eq_deeply($candidate->([]),[0, 1])) {\n        print \"ok!\" }else{\n"
+    "        exit 1;\n        }\n"
+    "        if(eq_deeply($candidate->([\"a,b\", \"(\"]),[918273645, \"x\"])) {\n"
+    "        print \"ok!\" }else{\n        exit 1;\n        }\n}\n\ntesthumaneval();";
+
+TEST(ValueHarness, TheTranslatorsShapesBecomeOneItemPerAssert) {
+  struct Shape {
+    const char* language;
+    const std::string& test;
+    SplitAssert split;
+    std::string call, expected;  // of the second assert
+  };
+  const Shape kShapes[] = {
+      {"typescript", kTsTest, split_typescript_assert, "candidate([\"a,b\", \"(\"])",
+       "[918273645, \"x\"]"},
+      {"lua", kLuaTest, split_lua_assert, "candidate({'a,b', \"(\"})", "{918273645, 'x'}"},
+      // Ruby's assert_equal names the expected value first.
+      {"ruby", kRubyTest, split_ruby_assert, "candidate.call([\"a,b\", \"(\"])",
+       "[918273645, \"#{x}\"]"},
+      {"php", kPhpTest, split_php_check, "candidate(array(\"a,b\", \"(\"))",
+       "array(918273645, \"x\")"},
+      {"perl", kPerlTest, split_perl_check, "$candidate->([\"a,b\", \"(\"])", "[918273645, \"x\"]"},
+  };
+  for (const auto& shape : kShapes) {
+    SCOPED_TRACE(shape.language);
+    auto calls = asserts_as_calls(shape.language, "", shape.test);
+    ASSERT_TRUE(calls.has_value());
+    EXPECT_EQ(calls->answer_end, "");
+    EXPECT_EQ(calls->spec.entry_point, "sum_product");
+    ASSERT_EQ(calls->spec.items.size(), 2u);
+    auto sides = shape.split(calls->spec.items[1]);
+    ASSERT_TRUE(sides.has_value());
+    EXPECT_EQ(sides->first, shape.call);
+    EXPECT_EQ(sides->second, shape.expected);
+  }
 }
 
 TEST(ValueHarness, OtherShapesStayOneProgram) {
@@ -55,6 +88,21 @@ TEST(ValueHarness, OtherShapesStayOneProgram) {
        {"lu.assertEquals(candidate(1), 2) -- a comment", "lu.assertEquals(candidate([[long]]), 2)",
         "lu.assertTrue(candidate(1))", "lu.assertEquals(candidate(1), 2, 3)"})
     EXPECT_FALSE(split_lua_assert(s).has_value()) << s;
+  for (const char* s : {"assert_equal(1, candidate.call(2)) # a comment",
+                        "assert_equal(1, candidate.call(2), \"message\")",
+                        "assert(candidate.call(2))", "assert_equal(<<~X, candidate.call(2))"})
+    EXPECT_FALSE(split_ruby_assert(s).has_value()) << s;
+  for (const char* s :
+       {"if (candidate(1) !== 2 && candidate(2) !== 3) { throw new Exception(\"Test failed!\"); }",
+        "if (candidate(1) != 2) { throw new Exception(\"Test failed!\"); }",
+        "if (candidate(1) !== 2 or true) { throw new Exception(\"Test failed!\"); }",
+        "if (candidate(1) !== 2) { echo 1; }",
+        "if (candidate(1) !== 2) { throw new Exception(\"Test failed!\"); } # note"})
+    EXPECT_FALSE(split_php_check(s).has_value()) << s;
+  for (const char* s : {"if(eq_deeply($candidate->(1),2)) { # a comment",
+                        "if(eq_deeply($candidate->(1),2,3)) {", "if(ok($candidate->(1))) {",
+                        "if(eq_deeply($candidate->(1),2)) {\nprint \"ok!\" }else{\nexit 0;\n}"})
+    EXPECT_FALSE(split_perl_check(s).has_value()) << s;
   std::string ts = kTsTest;
   ts.insert(ts.find("}\n\ntest();"), "  console.log(1);\n");
   EXPECT_FALSE(asserts_as_calls("typescript", "", ts).has_value());
@@ -67,7 +115,8 @@ TEST(ValueHarness, OtherShapesStayOneProgram) {
 
 TEST(ValueHarness, TheCandidatesProgramHoldsNoExpectedValue) {
   for (const auto& [language, test] :
-       {std::pair{"typescript", kTsTest}, std::pair{"lua", kLuaTest}}) {
+       {std::pair{"typescript", kTsTest}, std::pair{"lua", kLuaTest}, std::pair{"ruby", kRubyTest},
+        std::pair{"php", kPhpTest}, std::pair{"perl", kPerlTest}}) {
     auto calls = asserts_as_calls(language, "", test);
     ASSERT_TRUE(calls.has_value()) << language;
     const ValuePrograms p = build_value_harness(language, "answer", calls->spec);

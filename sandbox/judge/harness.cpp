@@ -68,7 +68,7 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
   } else {
     throw InvalidRequest(
         "a function-call harness needs python3, javascript, cpp, java, typescript, lua, ruby, "
-        "php or perl, not '" +
+        "php, perl or bash, not '" +
         language + "'");
   }
   return p;

@@ -5,6 +5,7 @@
 
 #include "base/error.hpp"
 #include "sandbox/judge/cpp_assert_tests.hpp"
+#include "sandbox/judge/harness_bash.hpp"
 #include "sandbox/judge/harness_java.hpp"
 #include "sandbox/judge/harness_lua.hpp"
 #include "sandbox/judge/harness_perl.hpp"
@@ -38,7 +39,7 @@ bool add_assert_lines(AssertTests& out, const std::vector<std::string>& lines, s
 
 bool value_harness_supports(const std::string& language) {
   return language == "java" || language == "typescript" || language == "lua" ||
-         language == "ruby" || language == "php" || language == "perl";
+         language == "ruby" || language == "php" || language == "perl" || language == "bash";
 }
 
 ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,
@@ -51,6 +52,7 @@ ValuePrograms build_value_harness(const std::string& language, const std::string
   if (language == "ruby") return build_ruby_harness(candidate, spec);
   if (language == "php") return build_php_harness(candidate, spec);
   if (language == "perl") return build_perl_harness(candidate, spec);
+  if (language == "bash") return build_bash_harness(candidate, spec);
   return build_lua_harness(candidate, spec);
 }
 
@@ -63,6 +65,7 @@ std::optional<AssertTests> asserts_as_calls(const std::string& language, const s
   if (language == "ruby") return ruby_asserts_as_calls(test);
   if (language == "php") return php_checks_as_calls(test);
   if (language == "perl") return perl_checks_as_calls(test);
+  if (language == "bash") return bash_checks_as_calls(test);
   return std::nullopt;
 }
 

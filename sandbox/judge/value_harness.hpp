@@ -1,8 +1,8 @@
-// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl): two programs run apart and a comparison
-// in the judge. The candidate's program is its code and calls that print what each returned, one
-// line per item; the expected program, built from the task alone, prints each item's expected value
-// the same way; the judge compares the lines. The candidate's process never holds an expected
-// value, a nonce or a marker: a line it forges passes only if it is the right value.
+// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl, Bash): two programs run apart and a
+// comparison in the judge. The candidate's program is its code and calls that print what each
+// returned, one line per item; the expected program, built from the task alone, prints each item's
+// expected value the same way; the judge compares the lines. The candidate's process never holds an
+// expected value, a nonce or a marker: a line it forges passes only if it is the right value.
 //
 // Each language reads MultiPL-E's test into items (one per assert) and builds the two programs;
 // both print a value in one canonical form of that language (numbers by value, lists in order,

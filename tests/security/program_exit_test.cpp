@@ -236,10 +236,10 @@ TEST(ProgramExitAttacks, AJavaAnswerCannotFakeTheAssertsOrReadThem) {
   testing::expect_nothing_left_behind();
 }
 
-// MultiPL-E's TypeScript, Lua, Ruby, PHP and Perl asserts run apart from the answer as well. Each
-// of these wrong answers was Accepted as one program of tests (checked by hand on d48ca06): one
-// replaces the test library's check, one reads its own program for the end-of-tests line and prints
-// it.
+// MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl and Bash asserts run apart from the answer as well.
+// Each of these wrong answers was Accepted as one program of tests (checked by hand on d48ca06):
+// one replaces the test library's check, one reads its own program for the end-of-tests line and
+// prints it.
 TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
   struct Attack {
     const char* language;
@@ -276,7 +276,17 @@ TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
       "        exit 1;\n        }\n"
       "        if(eq_deeply($candidate->(2),918273646)) {\n        print \"ok!\" }else{\n"
       "        exit 1;\n        }\n}\n\ntesthumaneval();";
+  const std::string sh_prompt = "#!/bin/bash\n# A secret\nsecret() {\n";
+  const std::string sh_test =
+      "}\n\ncandidate() {\n    secret \"$@\"\n}\n\nset -e\nrun_test() {\n"
+      "    [[ $(candidate \"1\") = \"918273645\" ]]\n"
+      "    [[ $(candidate \"2\") = \"918273646\" ]]\n}\n\nrun_test";
   const Attack kAttacks[] = {
+      {"bash", "reads its script for the end-of-tests line and exits 0 before the tests", sh_prompt,
+       "    echo 0\n}\nline=$(grep -o 'end of tests [0-9a-f]\\{32\\}' \"$0\" | tail -n 1)\n"
+       "if [ -n \"$line\" ]; then echo; echo \"$line\"; exit 0; fi\n"
+       "value=$(grep -o '9182736[0-9][0-9]' \"$0\" | head -n 1)\nf() {\n    :\n",
+       sh_test},
       {"perl", "replaces eq_deeply once Test::Deep has exported it", pl_prompt,
        "    return 0;\n}\nno warnings;\n*main::eq_deeply = sub { 1 };\n", pl_test},
       {"ruby", "redefines assert_equal", rb_prompt,

@@ -336,8 +336,8 @@ TEST(MultiPLEJava, ExceptionsPrintsAndBrokenTestsAreToldApart) {
 namespace crucible::sandbox::judge {
 namespace {
 
-// MultiPL-E's TypeScript, Lua, Ruby, PHP and Perl records (their translators' shapes, over arrays,
-// booleans, strings, a missing value, floats and maps) judge apart from the answer too, one
+// MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl and Bash records (their translators' shapes, over
+// arrays, booleans, strings, a missing value, floats and maps) judge apart from the answer too, one
 // result per assert.
 struct ScriptTask {
   const char* language;
@@ -376,6 +376,12 @@ std::string perl_test(const std::string& name, const std::vector<std::string>& c
     t += "        if(eq_deeply(" + c +
          ")) {\n        print \"ok!\" }else{\n        exit 1;\n        }\n";
   return t + "}\n\ntesthumaneval();";
+}
+
+std::string bash_test(const std::string& name, const std::vector<std::string>& checks) {
+  std::string t = "}\n\ncandidate() {\n    " + name + " \"$@\"\n}\n\nset -e\nrun_test() {\n";
+  for (const auto& c : checks) t += "    [[ $(candidate " + c + " ]]\n";
+  return t + "}\n\nrun_test";
 }
 
 const ScriptTask kScriptTasks[] = {
@@ -465,6 +471,12 @@ const ScriptTask kScriptTasks[] = {
      "    my %counts;\n    $counts{$_}++ for grep { length } split / /, $test;\n"
      "    return \\%counts;\n}\n",
      "    return {\"a\" => 2, \"b\" => 2};\n}\n", 2},
+    {"bash", "#!/bin/bash\n# Add two numbers x and y\nadd() {\n",
+     bash_test("add", {"\"0\" \"1\") = \"1\"", "\"2\" \"2\") = \"4\""}),
+     "    echo \"adding\" >&2\n    echo $(( $1 + $2 ))\n", "    echo $(( $1 * $2 ))\n", 2},
+    {"bash", "#!/bin/bash\n# The words, sorted\nsort_words() {\n",
+     bash_test("sort_words", {"\"b a\") = \"a b\"", "\"c\") = \"c\""}),
+     "    echo $1 | tr ' ' '\\n' | sort | tr '\\n' ' ' | sed 's/ $//'\n", "    echo \"$1\"\n", 2},
 };
 
 TEST(MultiPLEScripts, AssertsRunApartFromTheAnswerOneResultEach) {

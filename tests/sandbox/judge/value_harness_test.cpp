@@ -1,12 +1,13 @@
-// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP and Perl tests into their value harnesses: the
-// translators' shapes become one item per assert, split into the call and the expected value; any
-// other shape stays one program (nullopt), whatever the answer holds. The candidate's program never
-// holds an expected value.
+// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl and Bash tests into their value harnesses:
+// the translators' shapes become one item per assert, split into the call and the expected value;
+// any other shape stays one program (nullopt), whatever the answer holds. The candidate's program
+// never holds an expected value.
 #include "sandbox/judge/value_harness.hpp"
 
 #include <gtest/gtest.h>
 
 #include "base/error.hpp"
+#include "sandbox/judge/harness_bash.hpp"
 #include "sandbox/judge/harness_lua.hpp"
 #include "sandbox/judge/harness_perl.hpp"
 #include "sandbox/judge/harness_php.hpp"
@@ -46,12 +47,18 @@ const std::string kPerlTest =
     "        if(eq_deeply($candidate->([\"a,b\", \"(\"]),[918273645, \"x\"])) {\n"
     "        print \"ok!\" }else{\n        exit 1;\n        }\n}\n\ntesthumaneval();";
 
+const std::string kBashTest =
+    "}\n\ncandidate() {\n    sum_product \"$@\"\n}\n\nset -e\nrun_test() {\n"
+    "    [[ $(candidate \"\") = \"0 1\" ]]\n"
+    "    [[ $(candidate \"a,b (\" \")\") = \"918273645 \\\"x\\\"\" ]]\n}\n\nrun_test";
+
 TEST(ValueHarness, TheTranslatorsShapesBecomeOneItemPerAssert) {
   struct Shape {
     const char* language;
     const std::string& test;
     SplitAssert split;
     std::string call, expected;  // of the second assert
+    std::string answer_end = "";
   };
   const Shape kShapes[] = {
       {"typescript", kTsTest, split_typescript_assert, "candidate([\"a,b\", \"(\"])",
@@ -68,7 +75,7 @@ TEST(ValueHarness, TheTranslatorsShapesBecomeOneItemPerAssert) {
     SCOPED_TRACE(shape.language);
     auto calls = asserts_as_calls(shape.language, "", shape.test);
     ASSERT_TRUE(calls.has_value());
-    EXPECT_EQ(calls->answer_end, "");
+    EXPECT_EQ(calls->answer_end, shape.answer_end);
     EXPECT_EQ(calls->spec.entry_point, "sum_product");
     ASSERT_EQ(calls->spec.items.size(), 2u);
     auto sides = shape.split(calls->spec.items[1]);
@@ -103,6 +110,11 @@ TEST(ValueHarness, OtherShapesStayOneProgram) {
                         "if(eq_deeply($candidate->(1),2,3)) {", "if(ok($candidate->(1))) {",
                         "if(eq_deeply($candidate->(1),2)) {\nprint \"ok!\" }else{\nexit 0;\n}"})
     EXPECT_FALSE(split_perl_check(s).has_value()) << s;
+  for (const char* s :
+       {"[[ $(candidate \"1\") = \"2\" ]] # a comment", "[[ $(candidate \"1\") == \"2\" ]]",
+        "[[ $(candidate '1') = \"2\" ]]", "[[ $(candidate \"1\") = \"$HOME\" ]]",
+        "[[ $(candidate \"1\") = \"2\" ]] || true"})
+    EXPECT_FALSE(split_bash_check(s).has_value()) << s;
   std::string ts = kTsTest;
   ts.insert(ts.find("}\n\ntest();"), "  console.log(1);\n");
   EXPECT_FALSE(asserts_as_calls("typescript", "", ts).has_value());
@@ -116,7 +128,7 @@ TEST(ValueHarness, OtherShapesStayOneProgram) {
 TEST(ValueHarness, TheCandidatesProgramHoldsNoExpectedValue) {
   for (const auto& [language, test] :
        {std::pair{"typescript", kTsTest}, std::pair{"lua", kLuaTest}, std::pair{"ruby", kRubyTest},
-        std::pair{"php", kPhpTest}, std::pair{"perl", kPerlTest}}) {
+        std::pair{"php", kPhpTest}, std::pair{"perl", kPerlTest}, std::pair{"bash", kBashTest}}) {
     auto calls = asserts_as_calls(language, "", test);
     ASSERT_TRUE(calls.has_value()) << language;
     const ValuePrograms p = build_value_harness(language, "answer", calls->spec);

@@ -152,9 +152,9 @@ Record record_from_json(const json& j) {
     const std::string test = text(j, multipl_e ? "tests" : "test");
     const std::string name = registry_name(r.submission.language);
     if (!function_call_harness_fits(name, test)) {
-      // MultiPL-E's asserts (C++, Java, TypeScript, Lua) run in two-program harnesses, apart
-      // from the answer. A completion cut at a stop token ends without a newline, perhaps in a
-      // comment.
+      // MultiPL-E's asserts (C++, and the value harnesses' languages) run in two-program
+      // harnesses, apart from the answer. A completion cut at a stop token ends without a newline,
+      // perhaps in a comment.
       if (auto calls = asserts_as_calls(name, text(j, "prompt"), test)) {
         r.submission.source += "\n" + calls->answer_end;
         r.submission.harness = std::move(calls->spec);

@@ -84,14 +84,14 @@ std::optional<AssertTests> bash_checks_as_calls(const std::string& test) {
 }
 
 ValuePrograms build_bash_harness(const std::string& candidate, const HarnessSpec& spec) {
-  const ItemStatements calls = item_statements(
+  const ItemStatements items = item_statements(
       spec, split_bash_check, bash_item_line,
-      "[[ $(candidate ARGS) = \"EXPECTED\" ]] on one line (the Bash harness's shape)");
-  const ItemStatements expected = item_statements(spec, split_bash_check, bash_expected_line, "");
+      "[[ $(candidate ARGS) = \"EXPECTED\" ]] on one line (the Bash harness's shape)",
+      bash_expected_line);
   ValuePrograms p;
   p.candidate_source = candidate + "\n" + kBashStart + "candidate() {\n    " + spec.entry_point +
-                       " \"$@\"\n}\n" + calls.calls;
-  p.expected_source = std::string("#!/bin/bash\n") + kBashStart + expected.expected;
+                       " \"$@\"\n}\n" + items.calls;
+  p.expected_source = std::string("#!/bin/bash\n") + kBashStart + items.expected;
   return p;
 }
 

@@ -17,13 +17,14 @@
 namespace crucible::sandbox::judge {
 
 ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
-                               const std::string& shape) {
+                               const std::string& shape, ValueStatement expected_statement) {
+  if (!expected_statement) expected_statement = statement;
   ItemStatements out;
   for (size_t i = 0; i < spec.items.size(); ++i) {
     const auto sides = split(spec.items[i]);
     if (!sides) throw InvalidRequest("harness.tests[" + std::to_string(i) + "] is not " + shape);
     out.calls += statement(i, sides->first);
-    out.expected += statement(i, sides->second);
+    out.expected += expected_statement(i, sides->second);
   }
   return out;
 }
@@ -37,36 +38,65 @@ bool add_assert_lines(AssertTests& out, const std::vector<std::string>& lines, s
   return true;
 }
 
+namespace {
+
+using ReadAsserts = std::optional<AssertTests> (*)(const std::string& prompt,
+                                                   const std::string& test);
+using BuildPrograms = ValuePrograms (*)(const std::string& candidate, const HarnessSpec& spec);
+
+// Each language whose MultiPL-E asserts are read into harness items: its reader and, for the
+// value harnesses, its programs (C++ has a harness of its own, harness_cpp.hpp).
+struct AssertLanguage {
+  const char* name;
+  ReadAsserts read;
+  BuildPrograms build;
+};
+
+constexpr AssertLanguage kAssertLanguages[] = {
+    {"cpp", cpp_asserts_as_calls, nullptr},
+    {"java", java_asserts_as_calls, build_java_harness},
+    {"typescript",
+     [](const std::string&, const std::string& t) { return typescript_asserts_as_calls(t); },
+     build_typescript_harness},
+    {"lua", [](const std::string&, const std::string& t) { return lua_asserts_as_calls(t); },
+     build_lua_harness},
+    {"ruby", [](const std::string&, const std::string& t) { return ruby_asserts_as_calls(t); },
+     build_ruby_harness},
+    {"php", [](const std::string&, const std::string& t) { return php_checks_as_calls(t); },
+     build_php_harness},
+    {"perl", [](const std::string&, const std::string& t) { return perl_checks_as_calls(t); },
+     build_perl_harness},
+    {"bash", [](const std::string&, const std::string& t) { return bash_checks_as_calls(t); },
+     build_bash_harness},
+};
+
+const AssertLanguage* assert_language(const std::string& name) {
+  for (const auto& l : kAssertLanguages)
+    if (name == l.name) return &l;
+  return nullptr;
+}
+
+}  // namespace
+
 bool value_harness_supports(const std::string& language) {
-  return language == "java" || language == "typescript" || language == "lua" ||
-         language == "ruby" || language == "php" || language == "perl" || language == "bash";
+  const AssertLanguage* l = assert_language(language);
+  return l && l->build;
 }
 
 ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,
                                   const HarnessSpec& spec) {
-  if (language == "java") return build_java_harness(candidate, spec);
-  // The others' tests call the function by the name `candidate`, bound to the entry point.
-  if (spec.entry_point.empty())
+  const AssertLanguage* l = assert_language(language);
+  if (!l || !l->build) throw InvalidRequest("no value harness for " + language);
+  // All but Java's tests call the function by the name `candidate`, bound to the entry point.
+  if (language != "java" && spec.entry_point.empty())
     throw InvalidRequest("harness.entry_point is required for " + language);
-  if (language == "typescript") return build_typescript_harness(candidate, spec);
-  if (language == "ruby") return build_ruby_harness(candidate, spec);
-  if (language == "php") return build_php_harness(candidate, spec);
-  if (language == "perl") return build_perl_harness(candidate, spec);
-  if (language == "bash") return build_bash_harness(candidate, spec);
-  return build_lua_harness(candidate, spec);
+  return l->build(candidate, spec);
 }
 
 std::optional<AssertTests> asserts_as_calls(const std::string& language, const std::string& prompt,
                                             const std::string& test) {
-  if (language == "cpp") return cpp_asserts_as_calls(prompt, test);
-  if (language == "java") return java_asserts_as_calls(prompt, test);
-  if (language == "typescript") return typescript_asserts_as_calls(test);
-  if (language == "lua") return lua_asserts_as_calls(test);
-  if (language == "ruby") return ruby_asserts_as_calls(test);
-  if (language == "php") return php_checks_as_calls(test);
-  if (language == "perl") return perl_checks_as_calls(test);
-  if (language == "bash") return bash_checks_as_calls(test);
-  return std::nullopt;
+  const AssertLanguage* l = assert_language(language);
+  return l ? l->read(prompt, test) : std::nullopt;
 }
 
 std::vector<std::optional<ValueLine>> read_value_lines(const std::string& stdout_data,

@@ -45,10 +45,12 @@ struct ItemStatements {
   std::string calls, expected;  // each item's statement, one side each
 };
 
-// Every item of `spec` split and made into the two programs' statements; InvalidRequest naming
-// the first item that is not `shape`.
+// Every item of `spec` split and made into the two programs' statements (the expected side's by
+// `expected_statement` where it is given, else by `statement`); InvalidRequest naming the first
+// item that is not `shape`.
 ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
-                               const std::string& shape);
+                               const std::string& shape,
+                               ValueStatement expected_statement = nullptr);
 
 // Adds `lines[begin, end)` to `out`'s items, each one assert; false when one is not `split`'s.
 bool add_assert_lines(AssertTests& out, const std::vector<std::string>& lines, size_t begin,

@@ -66,10 +66,10 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     p.candidate_source = std::move(h.candidate_source);
     p.expected_source = std::move(h.expected_source);
   } else {
-    throw InvalidRequest(
-        "a function-call harness needs python3, javascript, cpp, java, typescript, lua, ruby, "
-        "php, perl or bash, not '" +
-        language + "'");
+    std::string names = "python3, javascript, cpp";
+    for (const std::string& name : value_harness_languages()) names += ", " + name;
+    throw InvalidRequest("a function-call harness needs one of " + names + ", not '" + language +
+                         "'");
   }
   return p;
 }

@@ -11,6 +11,7 @@
 #include "sandbox/judge/harness_perl.hpp"
 #include "sandbox/judge/harness_php.hpp"
 #include "sandbox/judge/harness_ruby.hpp"
+#include "sandbox/judge/harness_rust.hpp"
 #include "sandbox/judge/harness_typescript.hpp"
 #include "sandbox/judge/java_assert_tests.hpp"
 
@@ -68,6 +69,7 @@ constexpr AssertLanguage kAssertLanguages[] = {
      build_perl_harness},
     {"bash", [](const std::string&, const std::string& t) { return bash_checks_as_calls(t); },
      build_bash_harness},
+    {"rust", rust_asserts_as_calls, build_rust_harness},
 };
 
 const AssertLanguage* assert_language(const std::string& name) {
@@ -81,6 +83,13 @@ const AssertLanguage* assert_language(const std::string& name) {
 bool value_harness_supports(const std::string& language) {
   const AssertLanguage* l = assert_language(language);
   return l && l->build;
+}
+
+std::vector<std::string> value_harness_languages() {
+  std::vector<std::string> names;
+  for (const auto& l : kAssertLanguages)
+    if (l.build) names.emplace_back(l.name);
+  return names;
 }
 
 ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,

@@ -1,5 +1,5 @@
-// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl, Bash): two programs run apart and a
-// comparison in the judge. The candidate's program is its code and calls that print what each
+// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl, Bash, Rust): two programs run apart and
+// a comparison in the judge. The candidate's program is its code and calls that print what each
 // returned, one line per item; the expected program, built from the task alone, prints each item's
 // expected value the same way; the judge compares the lines. The candidate's process never holds an
 // expected value, a nonce or a marker: a line it forges passes only if it is the right value.
@@ -26,6 +26,9 @@ struct ValuePrograms {
 
 // Whether `language` (a registry name) has a value harness.
 bool value_harness_supports(const std::string& language);
+
+// The registry names of the languages with a value harness, in the table's order.
+std::vector<std::string> value_harness_languages();
 
 // The two programs; InvalidRequest naming an item that is not in the language's assert shape.
 ValuePrograms build_value_harness(const std::string& language, const std::string& candidate,

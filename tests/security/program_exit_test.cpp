@@ -236,8 +236,9 @@ TEST(ProgramExitAttacks, AJavaAnswerCannotFakeTheAssertsOrReadThem) {
   testing::expect_nothing_left_behind();
 }
 
-// MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl and Bash asserts run apart from the answer as well.
-// Each of these wrong answers was Accepted as one program of tests (checked by hand on d48ca06):
+// MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl, Bash and Rust asserts run apart from the answer as
+// well. Each of these wrong answers was Accepted as one program of tests (checked by hand on
+// d48ca06; Rust's on df5777f):
 // one replaces the test library's check, one reads its own program for the end-of-tests line and
 // prints it.
 TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
@@ -281,7 +282,35 @@ TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
       "}\n\ncandidate() {\n    secret \"$@\"\n}\n\nset -e\nrun_test() {\n"
       "    [[ $(candidate \"1\") = \"918273645\" ]]\n"
       "    [[ $(candidate \"2\") = \"918273646\" ]]\n}\n\nrun_test";
+  const std::string rs_prompt = "fn secret(key: isize) -> isize {\n";
+  const std::string rs_test =
+      "}\n\nfn main() {\n    let candidate = secret;\n    assert_eq!(candidate(1), 918273645);\n"
+      "    assert_eq!(candidate(2), 918273646);\n}\n";
+  // Finds the end-of-tests line in `text`, prints it and exits 0.
+  const std::string rs_find_end =
+      "    for (at, _) in text.match_indices(\"end of tests \") {\n"
+      "        let m = &text[at..];\n"
+      "        if m.len() >= 45 && m.as_bytes()[13..45].iter().all(|c| c.is_ascii_hexdigit()) {\n"
+      "            println!(\"\\n{}\", &m[..45]);\n"
+      "            std::process::exit(0);\n        }\n    }\n";
   const Attack kAttacks[] = {
+      {"rust", "reads its source for the end-of-tests line or the expected values", rs_prompt,
+       "    let text = std::fs::read_to_string(\"/box/main.rs\").unwrap_or_default();\n" +
+           rs_find_end +
+           "    if let Some(at) = text.find(&format!(\"candidate({}), \", key)) {\n"
+           "        let rest = &text[at..];\n"
+           "        let (begin, end) = (rest.find(\", \").unwrap() + 2, "
+           "rest.find(\");\").unwrap());\n"
+           "        return rest[begin..end].parse().unwrap_or(0);\n    }\n    0\n",
+       rs_test},
+      {"rust", "reads its own binary for the end-of-tests line", rs_prompt,
+       "    let _ = key;\n"
+       "    let bytes = std::fs::read(\"/proc/self/exe\").unwrap_or_default();\n"
+       "    let text = String::from_utf8_lossy(&bytes).to_string();\n" +
+           rs_find_end + "    0\n",
+       rs_test},
+      {"rust", "exits 0 at its first call", rs_prompt,
+       "    let _ = key;\n    std::process::exit(0)\n", rs_test},
       {"bash", "reads its script for the end-of-tests line and exits 0 before the tests", sh_prompt,
        "    echo 0\n}\nline=$(grep -o 'end of tests [0-9a-f]\\{32\\}' \"$0\" | tail -n 1)\n"
        "if [ -n \"$line\" ]; then echo; echo \"$line\"; exit 0; fi\n"

@@ -479,23 +479,92 @@ const ScriptTask kScriptTasks[] = {
      "    echo $1 | tr ' ' '\\n' | sort | tr '\\n' ' ' | sed 's/ $//'\n", "    echo \"$1\"\n", 2},
 };
 
+// The right answer passes every assert in the harness; the wrong one fails some, each its own.
+void expect_one_result_per_assert(Judge& judge, const ScriptTask& t) {
+  SCOPED_TRACE(t.prompt);
+  const Submission right_record =
+      testing::humaneval_record(t.language, t.prompt, t.right, t.test, "unused");
+  ASSERT_TRUE(right_record.harness.has_value());
+  auto right = judge.run(right_record);
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+  EXPECT_EQ(right.passed, t.asserts);
+  auto wrong =
+      judge.run(testing::humaneval_record(t.language, t.prompt, t.wrong, t.test, "unused"));
+  EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
+  EXPECT_EQ(wrong.total, t.asserts);
+  EXPECT_GT(wrong.passed, 0u) << "each wrong answer here passes one assert";
+  EXPECT_LT(wrong.passed, t.asserts);
+}
+
 TEST(MultiPLEScripts, AssertsRunApartFromTheAnswerOneResultEach) {
   Judge judge(testing::shared_sandbox());
-  for (const auto& t : kScriptTasks) {
-    SCOPED_TRACE(t.prompt);
-    const Submission right_record =
-        testing::humaneval_record(t.language, t.prompt, t.right, t.test, "unused");
-    ASSERT_TRUE(right_record.harness.has_value());
-    auto right = judge.run(right_record);
-    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
-    EXPECT_EQ(right.passed, t.asserts);
-    auto wrong =
-        judge.run(testing::humaneval_record(t.language, t.prompt, t.wrong, t.test, "unused"));
-    EXPECT_EQ(wrong.verdict, Verdict::WrongAnswer) << wrong.message;
-    EXPECT_EQ(wrong.total, t.asserts);
-    EXPECT_GT(wrong.passed, 0u) << "each wrong answer here passes one assert";
-    EXPECT_LT(wrong.passed, t.asserts);
-  }
+  for (const auto& t : kScriptTasks) expect_one_result_per_assert(judge, t);
+}
+
+std::string rust_test(const std::string& name, const std::vector<std::string>& asserts) {
+  std::string t = "}\n\nfn main() {\n    let candidate = " + name + ";\n";
+  for (const auto& a : asserts) t += "    assert_eq!(" + a + ");\n";
+  return t + "}\n";
+}
+
+// MultiPL-E's Rust: each assert_eq! one item, the expected value typed by the prompt's signature
+// (`vec![]`, `None` and `HashMap::from([])` compile on their own there).
+const ScriptTask kRustTasks[] = {
+    {"rust", "fn sum_product(numbers: Vec<isize>) -> (isize, isize) {\n",
+     rust_test("sum_product", {"candidate(vec![]), (0, 1)", "candidate(vec![3, 5, 7]), (15, 105)"}),
+     "    println!(\"working\");\n    (numbers.iter().sum(), numbers.iter().product())\n",
+     "    (numbers.iter().sum(), numbers.iter().sum::<isize>() + 1)\n", 2},
+    // The same counts in another order; an empty map.
+    {"rust",
+     "use std::collections::HashMap;\n\nfn histogram(test: String) -> HashMap<String, isize> "
+     "{\n",
+     rust_test("histogram",
+               {"candidate(String::from(\"a b b a\")), HashMap::from([(String::from(\"a\"), 2), "
+                "(String::from(\"b\"), 2)])",
+                "candidate(String::from(\"\")), HashMap::from([])"}),
+     "    let mut counts = HashMap::new();\n"
+     "    for w in test.split_whitespace().rev() { *counts.entry(w.to_string()).or_insert(0) += 1; "
+     "}\n    counts\n",
+     "    HashMap::from([(String::from(\"a\"), 2), (String::from(\"b\"), 2)])\n", 2},
+    // -0.0 == 0.0, as assert_eq! says.
+    {"rust", "fn truncate_number(number: f64) -> f64 {\n",
+     rust_test("truncate_number", {"candidate(3.5), 0.5", "candidate(-2.0), 0.0"}),
+     "    number.fract()\n", "    0.5 + number * 0.0\n", 2},
+    {"rust", "fn longest(strings: Vec<String>) -> Option<String> {\n",
+     rust_test("longest", {"candidate(vec![]), None",
+                           "candidate(vec![String::from(\"x\"), String::from(\"yyy\")]), "
+                           "Some(String::from(\"yyy\"))"}),
+     "    strings.into_iter().fold(None, |best: Option<String>, s| match best {\n"
+     "        Some(b) if b.len() >= s.len() => Some(b),\n        _ => Some(s),\n    })\n",
+     "    strings.first().cloned()\n", 2},
+};
+
+TEST(MultiPLERust, AssertsRunApartFromTheAnswerOneResultEach) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& t : kRustTasks) expect_one_result_per_assert(judge, t);
+}
+
+// A panic fails its own assert (RuntimeError naming it) and the next assert still runs; an exit
+// leaves the asserts after it without a result (RuntimeError), never a pass.
+TEST(MultiPLERust, APanicFailsItsOwnAssertAndAnExitTheRest) {
+  const std::string prompt = "fn half(x: isize) -> isize {\n";
+  const std::string test =
+      rust_test("half", {"candidate(2), 1", "candidate(3), 1", "candidate(4), 2"});
+  Judge judge(testing::shared_sandbox());
+  auto panics = judge.run(testing::humaneval_record(
+      "rust", prompt, "    if x % 2 == 1 { panic!(\"odd input {}\", x); }\n    x / 2\n", test,
+      "unused"));
+  ASSERT_EQ(panics.tests.size(), 3u);
+  EXPECT_EQ(panics.passed, 2u);
+  EXPECT_EQ(panics.tests[1].verdict, Verdict::RuntimeError);
+  EXPECT_NE(panics.tests[1].message.find("odd input 3"), std::string::npos)
+      << panics.tests[1].message;
+  auto exits = judge.run(testing::humaneval_record(
+      "rust", prompt, "    if x == 3 { std::process::exit(0); }\n    x / 2\n", test, "unused"));
+  ASSERT_EQ(exits.tests.size(), 3u);
+  EXPECT_EQ(exits.passed, 1u);
+  EXPECT_EQ(exits.tests[1].verdict, Verdict::RuntimeError);
+  EXPECT_EQ(exits.tests[2].verdict, Verdict::RuntimeError);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
-// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl and Bash tests into their value harnesses:
-// the translators' shapes become one item per assert, split into the call and the expected value;
-// any other shape stays one program (nullopt), whatever the answer holds. The candidate's program
-// never holds an expected value.
+// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl, Bash and Rust tests into their value
+// harnesses: the translators' shapes become one item per assert, split into the call and the
+// expected value; any other shape stays one program (nullopt), whatever the answer holds. The
+// candidate's program never holds an expected value.
 #include "sandbox/judge/value_harness.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include "sandbox/judge/harness_perl.hpp"
 #include "sandbox/judge/harness_php.hpp"
 #include "sandbox/judge/harness_ruby.hpp"
+#include "sandbox/judge/harness_rust.hpp"
 #include "sandbox/judge/harness_typescript.hpp"
 
 namespace crucible::sandbox::judge {
@@ -122,7 +123,7 @@ TEST(ValueHarness, OtherShapesStayOneProgram) {
   std::string lua = kLuaTest;
   lua.insert(lua.find("end\n"), "    print(1)\n");
   EXPECT_FALSE(asserts_as_calls("lua", "", lua).has_value());
-  EXPECT_FALSE(asserts_as_calls("rust", "", kTsTest).has_value()) << "no harness for its asserts";
+  EXPECT_FALSE(asserts_as_calls("scala", "", kTsTest).has_value()) << "no harness for its asserts";
 }
 
 TEST(ValueHarness, TheCandidatesProgramHoldsNoExpectedValue) {
@@ -144,6 +145,64 @@ TEST(ValueHarness, TheCandidatesProgramHoldsNoExpectedValue) {
     FAIL() << "a statement that is not an assert was built";
   } catch (const InvalidRequest& e) {
     EXPECT_NE(std::string(e.what()).find("harness.tests[1]"), std::string::npos) << e.what();
+  }
+}
+
+const std::string kRustPrompt =
+    "use std::collections::HashMap;\n\n/// Sums and multiplies.\n"
+    "fn sum_product(numbers: Vec<String>) -> (isize, String) {\n";
+
+const std::string kRustTest =
+    "}\n\nfn main() {\n    let candidate = sum_product;\n"
+    "    assert_eq!(candidate(vec![]), (0, String::from(\"\")));\n"
+    "    assert_eq!(candidate(vec![String::from(\"a,b\"), String::from(\"(\")]), (918273645, "
+    "String::from(\"x\")));\n}\n";
+
+TEST(ValueHarness, RustsAssertEqBecomesOneItemEachTypedByThePrompt) {
+  auto calls = asserts_as_calls("rust", kRustPrompt, kRustTest);
+  ASSERT_TRUE(calls.has_value());
+  EXPECT_EQ(calls->answer_end, "}\n");
+  EXPECT_EQ(calls->spec.entry_point, "sum_product");
+  EXPECT_EQ(calls->spec.setup, kRustPrompt) << "the expected values are typed by the signature";
+  ASSERT_EQ(calls->spec.items.size(), 2u);
+  auto sides = split_rust_assert(calls->spec.items[1]);
+  ASSERT_TRUE(sides.has_value());
+  EXPECT_EQ(sides->first, "candidate(vec![String::from(\"a,b\"), String::from(\"(\")])");
+  EXPECT_EQ(sides->second, "(918273645, String::from(\"x\"))");
+
+  const ValuePrograms p = build_value_harness("rust", kRustPrompt + "answer\n}\n", calls->spec);
+  EXPECT_EQ(p.candidate_source.find("918273645"), std::string::npos);
+  EXPECT_EQ(p.candidate_source.rfind(kRustPrompt + "answer\n", 0), 0u);
+  EXPECT_NE(p.expected_source.find("918273645"), std::string::npos);
+  EXPECT_EQ(p.expected_source.find("answer"), std::string::npos);
+  // The expected program holds the prompt and each call, only to type the value it never runs.
+  EXPECT_EQ(p.expected_source.rfind(kRustPrompt, 0), 0u);
+  EXPECT_NE(
+      p.expected_source.find("if false { candidate(vec![]) } else { (0, String::from(\"\")) }"),
+      std::string::npos);
+}
+
+TEST(ValueHarness, RustsOtherShapesStayOneProgram) {
+  for (const char* s : {"assert_eq!(candidate(1), 2, \"message\");",  // a third argument
+                        "assert!(candidate(1) == 2);",                // another check
+                        "assert_ne!(candidate(1), 2);",
+                        "assert_eq!(candidate(r\"a\\\"), 2);",  // a raw string
+                        "assert_eq!(candidate(br#\"a\"#), 2);",
+                        "assert_eq!(candidate(1), HashMap::<String, isize>::new());",
+                        "assert_eq!(candidate(1), 2)",  // no ';'
+                        "assert_eq!(candidate(1), 2); exit(0);"})
+    EXPECT_FALSE(split_rust_assert(s).has_value()) << s;
+  std::string test = kRustTest;
+  test.insert(test.find("    assert_eq!"), "    let x = 0;\n");
+  EXPECT_FALSE(asserts_as_calls("rust", kRustPrompt, test).has_value());
+  EXPECT_FALSE(asserts_as_calls("rust", "fn sum_product() -> isize;\n", kRustTest).has_value())
+      << "a prompt that does not open the entry point's body";
+  HarnessSpec no_signature{"f", "", {"assert_eq!(f(1), 1);"}};
+  try {
+    build_value_harness("rust", "fn f(x: isize) -> isize { x }", no_signature);
+    FAIL() << "a Rust harness without the task's signature was built";
+  } catch (const InvalidRequest& e) {
+    EXPECT_NE(std::string(e.what()).find("harness.setup"), std::string::npos) << e.what();
   }
 }
 

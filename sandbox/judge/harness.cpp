@@ -63,6 +63,7 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     p.candidate_source = std::move(h.candidate_source);
   } else if (value_harness_supports(language)) {
     ValuePrograms h = build_value_harness(language, candidate, spec);
+    if (!h.language.empty()) p.language = h.language;
     p.candidate_source = std::move(h.candidate_source);
     p.expected_source = std::move(h.expected_source);
   } else {

@@ -6,6 +6,7 @@
 #include "base/error.hpp"
 #include "sandbox/judge/cpp_assert_tests.hpp"
 #include "sandbox/judge/harness_bash.hpp"
+#include "sandbox/judge/harness_go.hpp"
 #include "sandbox/judge/harness_java.hpp"
 #include "sandbox/judge/harness_lua.hpp"
 #include "sandbox/judge/harness_perl.hpp"
@@ -70,6 +71,9 @@ constexpr AssertLanguage kAssertLanguages[] = {
     {"bash", [](const std::string&, const std::string& t) { return bash_checks_as_calls(t); },
      build_bash_harness},
     {"rust", rust_asserts_as_calls, build_rust_harness},
+    // MultiPL-E names its Go rows' language go_test (the runner its tests need).
+    {"go", go_asserts_as_calls, build_go_harness},
+    {"go_test", go_asserts_as_calls, build_go_harness},
 };
 
 const AssertLanguage* assert_language(const std::string& name) {

@@ -1,5 +1,5 @@
-// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl, Bash, Rust): two programs run apart and
-// a comparison in the judge. The candidate's program is its code and calls that print what each
+// Value harnesses (Java, TypeScript, Lua, Ruby, PHP, Perl, Bash, Rust, Go): two programs run apart
+// and a comparison in the judge. The candidate's program is its code and calls that print what each
 // returned, one line per item; the expected program, built from the task alone, prints each item's
 // expected value the same way; the judge compares the lines. The candidate's process never holds an
 // expected value, a nonce or a marker: a line it forges passes only if it is the right value.
@@ -22,6 +22,7 @@ namespace crucible::sandbox::judge {
 struct ValuePrograms {
   std::string candidate_source;  // the answer, then the calls, each value printed
   std::string expected_source;   // the expected values printed; nothing of the answer
+  std::string language;          // the registry name both run as ("": the harness's language)
 };
 
 // Whether `language` (a registry name) has a value harness.

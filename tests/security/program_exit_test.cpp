@@ -236,9 +236,9 @@ TEST(ProgramExitAttacks, AJavaAnswerCannotFakeTheAssertsOrReadThem) {
   testing::expect_nothing_left_behind();
 }
 
-// MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl, Bash and Rust asserts run apart from the answer as
-// well. Each of these wrong answers was Accepted as one program of tests (checked by hand on
-// d48ca06; Rust's on df5777f):
+// MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl, Bash, Rust and Go asserts run apart from the
+// answer as well. Each of these wrong answers was Accepted as one program of tests (checked by hand
+// on d48ca06; Rust's and Go's on df5777f and a25366f):
 // one replaces the test library's check, one reads its own program for the end-of-tests line and
 // prints it.
 TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
@@ -293,7 +293,34 @@ TEST(ProgramExitAttacks, ScriptAnswersCannotFakeTheAssertsOrReadThem) {
       "        if m.len() >= 45 && m.as_bytes()[13..45].iter().all(|c| c.is_ascii_hexdigit()) {\n"
       "            println!(\"\\n{}\", &m[..45]);\n"
       "            std::process::exit(0);\n        }\n    }\n";
+  // A Go task whose prompt imports os and strings, as some do.
+  const std::string go_prompt =
+      "package secret_test\n\nimport (\n    \"testing\"\n    \"fmt\"\n    \"os\"\n"
+      "    \"strings\"\n)\n\nfunc secret(key int) int {\n";
+  const std::string go_test =
+      "func TestSecret(t *testing.T) {\n  candidate := secret\n\ttype test struct {\n"
+      "\t\tactual   interface{}\n\t\texpected interface{}\n\t}\n   tests := []test{\n"
+      "     { actual: candidate(1), expected: 918273645 },\n"
+      "     { actual: candidate(2), expected: 918273646 },\n   }\n\n"
+      "\tfor i, tc := range tests {\n"
+      "\t\tt.Run(fmt.Sprintf(\"test num % d\", i), func(t *testing.T) {\n"
+      "\t\t\tif fmt.Sprintf(\"%v\", tc.actual) != fmt.Sprintf(\"%v\", tc.expected) {\n"
+      "\t\t\t\tt.Errorf(\"expected '%s', got '%s'\", tc.expected, tc.actual)\n"
+      "\t\t\t}\n\t\t})\n\t}\n}\n";
   const Attack kAttacks[] = {
+      {"go", "a TestMain that prints the runner's summary and runs no test", go_prompt,
+       "\t_, _ = os.Args, strings.Contains\n\treturn 0\n}\n\n"
+       "func TestMain(m *testing.M) {\n\tfmt.Println(\"PASS\")\n}\n",
+       go_test},
+      {"go", "reads its source or its binary for the expected values", go_prompt,
+       "\tfor _, name := range []string{\"/box/main_test.go\", \"/proc/self/exe\"} {\n"
+       "\t\ttext, _ := os.ReadFile(name)\n"
+       "\t\tneedle := fmt.Sprintf(\"candidate(%d), expected: \", key)\n"
+       "\t\tif at := strings.Index(string(text), needle); at >= 0 {\n"
+       "\t\t\tvar v int\n"
+       "\t\t\tfmt.Sscan(strings.Fields(string(text)[at+len(needle):])[0], &v)\n"
+       "\t\t\treturn v\n\t\t}\n\t}\n\treturn 0\n}\n",
+       go_test},
       {"rust", "reads its source for the end-of-tests line or the expected values", rs_prompt,
        "    let text = std::fs::read_to_string(\"/box/main.rs\").unwrap_or_default();\n" +
            rs_find_end +

@@ -567,5 +567,72 @@ TEST(MultiPLERust, APanicFailsItsOwnAssertAndAnExitTheRest) {
   EXPECT_EQ(exits.tests[2].verdict, Verdict::RuntimeError);
 }
 
+std::string go_prompt(const std::string& name, const std::string& signature) {
+  return "package " + name + "_test\n\nimport (\n    \"testing\"\n    \"fmt\"\n)\n\n" + signature;
+}
+
+std::string go_table_test(const std::string& name, const std::vector<std::string>& entries) {
+  std::string t = "func Test" + name + "(t *testing.T) {\n  candidate := " + name +
+                  "\n\ttype test struct {\n\t\tactual   interface{}\n\t\texpected interface{}\n"
+                  "\t}\n   tests := []test{\n";
+  for (const auto& e : entries) t += "     { actual: " + e + " },\n";
+  return t +
+         "   }\n\n\tfor i, tc := range tests {\n"
+         "\t\tt.Run(fmt.Sprintf(\"test num % d\", i), func(t *testing.T) {\n"
+         "\t\t\tif fmt.Sprintf(\"%v\", tc.actual) != fmt.Sprintf(\"%v\", tc.expected) {\n"
+         "\t\t\t\tt.Errorf(\"expected '%s', got '%s'\", tc.expected, tc.actual)\n"
+         "\t\t\t}\n\t\t})\n\t}\n}\n";
+}
+
+// MultiPL-E's Go: each entry of the test's table one item, compared by its %v text as the test
+// compares it (a map's in key order, 3.0 as 3).
+const ScriptTask kGoTasks[] = {
+    {"go", go_prompt("sum_product", "func sum_product(numbers []int) []int {\n"),
+     go_table_test("sum_product", {"candidate([]int{}), expected: []int{0, 1}",
+                                   "candidate([]int{3, 5, 7}), expected: []int{15, 105}"}),
+     "    fmt.Println(\"working\")\n    s, p := 0, 1\n"
+     "    for _, x := range numbers { s += x; p *= x }\n    return []int{s, p}\n}\n",
+     "    s, p := 0, 1\n    for _, x := range numbers { s += x; p += x }\n"
+     "    return []int{s, p}\n}\n",
+     2},
+    {"go", go_prompt("histogram", "func histogram(test string) map[string]int {\n"),
+     go_table_test("histogram", {"candidate(\"b a b a\"), expected: map[string]int{\"a\": 2, "
+                                 "\"b\": 2}",
+                                 "candidate(\"\"), expected: map[string]int{}"}),
+     "    counts := map[string]int{}\n    word := \"\"\n"
+     "    for _, c := range test + \" \" {\n"
+     "        if c == ' ' { if word != \"\" { counts[word]++ }; word = \"\" } else { word += "
+     "string(c) }\n    }\n    return counts\n}\n",
+     "    return map[string]int{\"a\": 2, \"b\": 2}\n}\n", 2},
+    {"go", go_prompt("truncate_number", "func truncate_number(number float64) float64 {\n"),
+     go_table_test("truncate_number",
+                   {"candidate(3.5), expected: 0.5", "candidate(2.0), expected: 0.0"}),
+     "    return number - float64(int(number))\n}\n", "    return 0.5\n}\n", 2},
+};
+
+TEST(MultiPLEGo, TableEntriesRunApartFromTheAnswerOneResultEach) {
+  Judge judge(testing::shared_sandbox());
+  for (const auto& t : kGoTasks) expect_one_result_per_assert(judge, t);
+}
+
+// A panic fails its own entry and the next still runs; the runner's summary printed by the
+// answer is nothing.
+TEST(MultiPLEGo, APanicFailsItsOwnEntry) {
+  const std::string prompt = go_prompt("half", "func half(x int) int {\n");
+  const std::string test = go_table_test(
+      "half",
+      {"candidate(2), expected: 1", "candidate(3), expected: 1", "candidate(4), expected: 2"});
+  Judge judge(testing::shared_sandbox());
+  auto r = judge.run(testing::humaneval_record(
+      "go", prompt,
+      "    fmt.Println(\"PASS\")\n    if x % 2 == 1 { panic(fmt.Sprint(\"odd input \", x)) }\n"
+      "    return x / 2\n}\n",
+      test, "unused"));
+  ASSERT_EQ(r.tests.size(), 3u);
+  EXPECT_EQ(r.passed, 2u);
+  EXPECT_EQ(r.tests[1].verdict, Verdict::RuntimeError);
+  EXPECT_NE(r.tests[1].message.find("odd input 3"), std::string::npos) << r.tests[1].message;
+}
+
 }  // namespace
 }  // namespace crucible::sandbox::judge

@@ -1,4 +1,4 @@
-// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl, Bash and Rust tests into their value
+// Reading MultiPL-E's TypeScript, Lua, Ruby, PHP, Perl, Bash, Rust and Go tests into their value
 // harnesses: the translators' shapes become one item per assert, split into the call and the
 // expected value; any other shape stays one program (nullopt), whatever the answer holds. The
 // candidate's program never holds an expected value.
@@ -8,6 +8,7 @@
 
 #include "base/error.hpp"
 #include "sandbox/judge/harness_bash.hpp"
+#include "sandbox/judge/harness_go.hpp"
 #include "sandbox/judge/harness_lua.hpp"
 #include "sandbox/judge/harness_perl.hpp"
 #include "sandbox/judge/harness_php.hpp"
@@ -204,6 +205,66 @@ TEST(ValueHarness, RustsOtherShapesStayOneProgram) {
   } catch (const InvalidRequest& e) {
     EXPECT_NE(std::string(e.what()).find("harness.setup"), std::string::npos) << e.what();
   }
+}
+
+const std::string kGoPrompt =
+    "package sum_product_test\n\nimport (\n    \"testing\"\n    \"fmt\"\n)\n\n"
+    "func sum_product(numbers []string) []interface{} {\n";
+
+std::string go_test(const std::string& entries) {
+  return "func TestSum_Product(t *testing.T) {\n  candidate := sum_product\n\ttype test struct {\n"
+         "\t\tactual   interface{}\n\t\texpected interface{}\n\t}\n   tests := []test{\n" +
+         entries +
+         "   }\n\n\tfor i, tc := range tests {\n"
+         "\t\tt.Run(fmt.Sprintf(\"test num % d\", i), func(t *testing.T) {\n"
+         "\t\t\tif fmt.Sprintf(\"%v\", tc.actual) != fmt.Sprintf(\"%v\", tc.expected) {\n"
+         "\t\t\t\tt.Errorf(\"expected '%s', got '%s'\", tc.expected, tc.actual)\n"
+         "\t\t\t}\n\t\t})\n\t}\n}\n";
+}
+
+const std::string kGoTest = go_test(
+    "     { actual: candidate([]string{}), expected: []interface{}{0, 1} },\n"
+    "     { actual: candidate([]string{\"a,b\", \"}\"}), expected: []interface{}{918273645, "
+    "\"x\"} },\n");
+
+TEST(ValueHarness, GosTableBecomesOneItemPerEntry) {
+  auto calls = asserts_as_calls("go_test", kGoPrompt, kGoTest);
+  ASSERT_TRUE(calls.has_value());
+  EXPECT_EQ(calls->answer_end, "");
+  EXPECT_EQ(calls->spec.entry_point, "sum_product");
+  ASSERT_EQ(calls->spec.items.size(), 2u);
+  auto sides = split_go_entry(calls->spec.items[1]);
+  ASSERT_TRUE(sides.has_value());
+  EXPECT_EQ(sides->first, "candidate([]string{\"a,b\", \"}\"})");
+  EXPECT_EQ(sides->second, "[]interface{}{918273645, \"x\"}");
+  EXPECT_TRUE(asserts_as_calls("go", kGoPrompt, kGoTest).has_value());
+
+  const ValuePrograms p = build_value_harness("go", kGoPrompt + "answer\n}\n", calls->spec);
+  EXPECT_EQ(p.language, "go_test") << "both programs are test files";
+  EXPECT_EQ(p.candidate_source.find("918273645"), std::string::npos);
+  EXPECT_EQ(p.candidate_source.rfind(kGoPrompt + "answer\n", 0), 0u);
+  EXPECT_NE(p.expected_source.find("918273645"), std::string::npos);
+  EXPECT_EQ(p.expected_source.find("answer"), std::string::npos);
+  EXPECT_EQ(p.expected_source.find("candidate("), std::string::npos);
+}
+
+TEST(ValueHarness, GosOtherShapesStayOneProgram) {
+  for (const char* s :
+       {"{ actual: candidate(`raw`), expected: 1 },",  // a raw string
+        "{ actual: candidate(1), expected: 1, note: 2 },", "{ expected: 1, actual: candidate(1) },",
+        "{ actual: candidate(1) }, { actual: candidate(2), expected: 2 },",
+        "{ actual: candidate(1), expected: 1 }; os.Exit(0)"})
+    EXPECT_FALSE(split_go_entry(s).has_value()) << s;
+  std::string test = kGoTest;
+  test.insert(test.find("  candidate :="), "  _ = 0\n");
+  EXPECT_FALSE(asserts_as_calls("go_test", kGoPrompt, test).has_value());
+  test = kGoTest;
+  test.replace(test.find(") != fmt"), 5, ") == ");
+  EXPECT_FALSE(asserts_as_calls("go_test", kGoPrompt, test).has_value()) << "another comparison";
+  std::string prompt = kGoPrompt;
+  prompt.erase(prompt.find("    \"fmt\"\n"), 10);
+  EXPECT_FALSE(asserts_as_calls("go_test", prompt, kGoTest).has_value())
+      << "the programs need the prompt's fmt";
 }
 
 }  // namespace

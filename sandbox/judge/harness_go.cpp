@@ -1,0 +1,141 @@
+#include "sandbox/judge/harness_go.hpp"
+
+#include <vector>
+
+#include "sandbox/judge/code_scanner.hpp"
+
+namespace crucible::sandbox::judge {
+namespace {
+
+// clang-format off
+
+// A test function that prints each item's value as the test compares it (its %v text), quoted on
+// one line; a panic prints what it panicked with, and the next item still runs.
+constexpr const char* kGoStart = R"GO(
+func TestCrucibleValues(t *testing.T) {
+	crucibleItem := func(index int, value func() interface{}) {
+		defer func() {
+			if thrown := recover(); thrown != nil {
+				fmt.Printf("\n%d !%q\n", index, fmt.Sprint(thrown))
+			}
+		}()
+		fmt.Printf("\n%d =%q\n", index, fmt.Sprintf("%v", value()))
+	}
+)GO";
+
+// clang-format on
+
+std::string go_item_line(size_t index, const std::string& expression) {
+  return "\tcrucibleItem(" + std::to_string(index) + ", func() interface{} { return " + expression +
+         " })\n";
+}
+
+// `line` with each run of whitespace made one space.
+std::string spaced(const std::string& line) {
+  std::string out;
+  for (char c : line) {
+    if (is_code_space(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// The lines of MultiPL-E's Go test around its table, spaced.
+const std::vector<std::string> kTableHead = {"type test struct {", "actual interface{}",
+                                             "expected interface{}", "}", "tests := []test{"};
+const std::vector<std::string> kTableTail = {
+    "}",
+    "for i, tc := range tests {",
+    "t.Run(fmt.Sprintf(\"test num % d\", i), func(t *testing.T) {",
+    "if fmt.Sprintf(\"%v\", tc.actual) != fmt.Sprintf(\"%v\", tc.expected) {",
+    "t.Errorf(\"expected '%s', got '%s'\", tc.expected, tc.actual)",
+    "}",
+    "})",
+    "}",
+    "}"};
+
+// The text after `field` and a ':' at the start of `side`, or "" when it is not there.
+std::string field_value(const std::string& side, const std::string& field) {
+  if (side.rfind(field, 0) != 0) return "";
+  size_t i = field.size();
+  while (i < side.size() && is_code_space(side[i])) ++i;
+  if (i >= side.size() || side[i] != ':') return "";
+  return trimmed(side.substr(i + 1));
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> split_go_entry(const std::string& line) {
+  const auto structure = code_structure(line);
+  // Raw strings (backquotes) are not followed.
+  if (!structure || structure->find('`') != std::string::npos ||
+      structure->find('\n') != std::string::npos)
+    return std::nullopt;
+  const std::string& m = *structure;
+  const size_t open = m.find_first_not_of(" \t\r");
+  size_t close = m.find_last_not_of(" \t\r");
+  if (open == std::string::npos || m[open] != '{') return std::nullopt;
+  if (m[close] == ',') close = m.find_last_not_of(" \t\r", close - 1);
+  if (close == std::string::npos || close <= open || m[close] != '}') return std::nullopt;
+  // The entry's braces enclose everything between them.
+  int depth = 0;
+  for (size_t i = open; i <= close; ++i) {
+    if (m[i] == '(' || m[i] == '[' || m[i] == '{') ++depth;
+    if (m[i] == ')' || m[i] == ']' || m[i] == '}') --depth;
+    if (depth == 0 && i < close) return std::nullopt;
+  }
+  const auto sides = two_arguments(m, open + 1, close);
+  if (!sides) return std::nullopt;
+  std::string call = field_value(text_of(line, sides->first), "actual");
+  std::string expected = field_value(text_of(line, sides->second), "expected");
+  if (call.empty() || expected.empty()) return std::nullopt;
+  return std::pair{std::move(call), std::move(expected)};
+}
+
+std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const std::string& test) {
+  if (prompt.find("\"testing\"") == std::string::npos ||
+      prompt.find("\"fmt\"") == std::string::npos)
+    return std::nullopt;
+  std::vector<std::string> lines = nonblank_lines(test);
+  for (auto& l : lines) l = spaced(l);
+  const size_t head = 2 + kTableHead.size();
+  if (lines.size() < head + kTableTail.size() + 1) return std::nullopt;
+  const std::string& first = lines[0];
+  const std::string test_header = "(t *testing.T) {";
+  if (first.rfind("func Test", 0) != 0 || first.size() <= 9 + test_header.size() ||
+      first.compare(first.size() - test_header.size(), test_header.size(), test_header) != 0 ||
+      !is_name(first.substr(9, first.size() - 9 - test_header.size())))
+    return std::nullopt;
+  const std::string naming = "candidate := ";
+  if (lines[1].rfind(naming, 0) != 0) return std::nullopt;
+  AssertTests out;
+  out.spec.entry_point = lines[1].substr(naming.size());
+  if (!is_name(out.spec.entry_point)) return std::nullopt;
+  for (size_t k = 0; k < kTableHead.size(); ++k)
+    if (lines[2 + k] != kTableHead[k]) return std::nullopt;
+  const size_t tail = lines.size() - kTableTail.size();
+  for (size_t k = 0; k < kTableTail.size(); ++k)
+    if (lines[tail + k] != kTableTail[k]) return std::nullopt;
+  if (!add_assert_lines(out, lines, head, tail, split_go_entry)) return std::nullopt;
+  return out;
+}
+
+ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& spec) {
+  const ItemStatements items =
+      item_statements(spec, split_go_entry, go_item_line,
+                      "{ actual: CALL, expected: EXPECTED }, on one line (the Go harness's shape)");
+  ValuePrograms p;
+  p.language = "go_test";
+  p.candidate_source = candidate + "\n" + kGoStart + "\tcandidate := " + spec.entry_point + "\n" +
+                       items.calls + "}\n";
+  p.expected_source =
+      std::string("package crucible_expected_test\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n") +
+      kGoStart + items.expected + "}\n";
+  return p;
+}
+
+}  // namespace crucible::sandbox::judge

@@ -1,0 +1,41 @@
+// The Go value harness (value_harness.hpp). MultiPL-E's Go test is a test function of the
+// prompt's _test package:
+//
+//   func TestNAME(t *testing.T) {
+//     candidate := NAME
+//     type test struct { actual interface{}; expected interface{} }   (on four lines)
+//     tests := []test{
+//       { actual: CALL, expected: EXPECTED },
+//       ...
+//     }
+//     for i, tc := range tests { ... fmt.Sprintf("%v", tc.actual) != fmt.Sprintf("%v", tc.expected)
+//     ... }
+//   }
+//
+// Run by `go test` with the answer, the answer shares the test's process: it can read the
+// expected values from its own source or binary, or print the runner's summary itself. Here each
+// table entry is one item, compared as the test compares it: by its `%v` text.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sandbox/judge/value_harness.hpp"
+
+namespace crucible::sandbox::judge {
+
+// `{ actual: CALL, expected: EXPECTED },` as its sides, or nullopt for any other line (a raw
+// string, another field, more than one entry).
+std::optional<std::pair<std::string, std::string>> split_go_entry(const std::string& line);
+
+// The test in the harness's shape, or nullopt. Decided from the prompt (it must import "fmt" and
+// "testing", which both programs use) and the test, never the answer.
+std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const std::string& test);
+
+// Both programs are test files (`go_test`): the candidate's is its package with a test function
+// that makes each call; the expected program is a package of its own. InvalidRequest naming the
+// item that is not `{ actual: CALL, expected: EXPECTED },`.
+ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& spec);
+
+}  // namespace crucible::sandbox::judge

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "base/error.hpp"
 #include "sandbox/judge/code_scanner.hpp"
 
 namespace crucible::sandbox::judge {
@@ -9,25 +10,31 @@ namespace {
 
 // clang-format off
 
-// A test function that prints each item's value as the test compares it (its %v text), quoted on
-// one line; a panic prints what it panicked with, and the next item still runs.
+// A test function that prints each item's value as its test compares it (`format`: MultiPL-E's
+// %v text, or testify's type and Go syntax), quoted on one line; a panic prints what it panicked
+// with, and the next item still runs.
 constexpr const char* kGoStart = R"GO(
 func TestCrucibleValues(t *testing.T) {
-	crucibleItem := func(index int, value func() interface{}) {
+	crucibleItem := func(index int, format string, value func() interface{}) {
 		defer func() {
 			if thrown := recover(); thrown != nil {
 				fmt.Printf("\n%d !%q\n", index, fmt.Sprint(thrown))
 			}
 		}()
-		fmt.Printf("\n%d =%q\n", index, fmt.Sprintf("%v", value()))
+		v := value()
+		text := fmt.Sprintf("%v", v)
+		if format == "typed" {
+			text = fmt.Sprintf("%T %#v", v, v)
+		}
+		fmt.Printf("\n%d =%q\n", index, text)
 	}
 )GO";
 
 // clang-format on
 
-std::string go_item_line(size_t index, const std::string& expression) {
-  return "\tcrucibleItem(" + std::to_string(index) + ", func() interface{} { return " + expression +
-         " })\n";
+std::string go_item_line(size_t index, const char* format, const std::string& expression) {
+  return "\tcrucibleItem(" + std::to_string(index) + ", \"" + format +
+         "\", func() interface{} { return " + expression + " })\n";
 }
 
 // `line` with each run of whitespace made one space.
@@ -124,17 +131,61 @@ std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const 
   return out;
 }
 
+std::optional<std::pair<std::string, std::string>> split_testify_equal(const std::string& line) {
+  const auto structure = code_structure(line);
+  if (!structure || structure->find('`') != std::string::npos ||
+      structure->find('\n') != std::string::npos)
+    return std::nullopt;
+  const std::string& m = *structure;
+  const size_t begin = m.find_first_not_of(" \t\r");
+  const size_t end = m.find_last_not_of(" \t\r");
+  if (begin == std::string::npos) return std::nullopt;
+  const auto args = call_arguments(m, Span{begin, end + 1}, {"assert", ".", "Equal"});
+  if (!args) return std::nullopt;
+  const auto sides = two_arguments(m, args->begin, args->end);
+  if (!sides) return std::nullopt;
+  return std::pair{text_of(line, sides->second), text_of(line, sides->first)};
+}
+
+std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) {
+  std::vector<std::string> lines = nonblank_lines(test);
+  if (lines.size() < 4 || spaced(lines[1]) != "assert := assert.New(t)" || lines.back() != "}")
+    return std::nullopt;
+  const std::string first = spaced(lines[0]);
+  const std::string test_header = "(t *testing.T) {";
+  if (first.rfind("func Test", 0) != 0 || first.size() <= 9 + test_header.size() ||
+      first.compare(first.size() - test_header.size(), test_header.size(), test_header) != 0 ||
+      !is_name(first.substr(9, first.size() - 9 - test_header.size())))
+    return std::nullopt;
+  AssertTests out;
+  if (!add_assert_lines(out, lines, 2, lines.size() - 1, split_testify_equal)) return std::nullopt;
+  return out;
+}
+
 ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& spec) {
-  const ItemStatements items =
-      item_statements(spec, split_go_entry, go_item_line,
-                      "{ actual: CALL, expected: EXPECTED }, on one line (the Go harness's shape)");
+  std::string calls, expected;
+  for (size_t i = 0; i < spec.items.size(); ++i) {
+    auto sides = split_go_entry(spec.items[i]);
+    const char* format = "text";
+    if (!sides) {
+      sides = split_testify_equal(spec.items[i]);
+      format = "typed";
+    }
+    if (!sides)
+      throw InvalidRequest(
+          "harness.tests[" + std::to_string(i) +
+          "] is not { actual: CALL, expected: EXPECTED }, or assert.Equal(EXPECTED, "
+          "CALL) on one line (the Go harness's shapes)");
+    calls += go_item_line(i, format, sides->first);
+    expected += go_item_line(i, format, sides->second);
+  }
   ValuePrograms p;
   p.language = "go_test";
-  p.candidate_source = candidate + "\n" + kGoStart + "\tcandidate := " + spec.entry_point + "\n" +
-                       items.calls + "}\n";
+  p.candidate_source = candidate + "\n" + kGoStart + "\tcandidate := " + spec.entry_point +
+                       "\n\t_ = candidate\n" + calls + "}\n";
   p.expected_source =
       std::string("package crucible_expected_test\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n") +
-      kGoStart + items.expected + "}\n";
+      kGoStart + expected + "}\n";
   return p;
 }
 

@@ -14,7 +14,8 @@
 //
 // Run by `go test` with the answer, the answer shares the test's process: it can read the
 // expected values from its own source or binary, or print the runner's summary itself. Here each
-// table entry is one item, compared as the test compares it: by its `%v` text.
+// table entry is one item, compared as the test compares it: by its `%v` text. HumanEval-X's Go
+// tests (testify's assert.Equal on each call) are read the same way.
 #pragma once
 
 #include <optional>
@@ -33,9 +34,18 @@ std::optional<std::pair<std::string, std::string>> split_go_entry(const std::str
 // "testing", which both programs use) and the test, never the answer.
 std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const std::string& test);
 
+// HumanEval-X's Go: testify's `assert.Equal(EXPECTED, CALL)` as its sides (call first), or
+// nullopt for any other line.
+std::optional<std::pair<std::string, std::string>> split_testify_equal(const std::string& line);
+
+// HumanEval-X's Go test (`func TestX(t *testing.T) {`, `assert := assert.New(t)`, then one
+// assert.Equal per line) as items compared as testify's Equal compares (type and Go syntax), or
+// nullopt. The calls name the function itself; the caller sets the entry point.
+std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test);
+
 // Both programs are test files (`go_test`): the candidate's is its package with a test function
 // that makes each call; the expected program is a package of its own. InvalidRequest naming the
-// item that is not `{ actual: CALL, expected: EXPECTED },`.
+// item that is in neither shape.
 ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& spec);
 
 }  // namespace crucible::sandbox::judge

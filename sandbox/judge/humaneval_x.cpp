@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "sandbox/judge/harness_go.hpp"
+#include "sandbox/judge/humaneval_x_java.hpp"
 #include "sandbox/judge/identifier.hpp"
 #include "sandbox/judge/program_end.hpp"
 #include "sandbox/languages/registry.hpp"
@@ -158,10 +160,26 @@ Submission go_submission(const json& j, const std::string& answer) {
   const std::string own = j.contains("import") && j["import"].is_string() ? j["import"] : "";
   if (!own.empty() && prompt.find(own) != std::string::npos)
     prompt.erase(prompt.find(own), own.size());
+  // Its assert.Equal lines run in the Go value harness, apart from the answer: the answer's
+  // package then imports fmt and testing (the harness's), not testify.
+  auto calls = go_testify_asserts_as_calls(field(j, "test"));
+  const std::string entry = last_declared(field(j, "declaration"), {"func"}).name;
+  if (entry.empty()) calls.reset();
+  // In the harness the calls (the test's arguments) join the answer's program too.
+  const std::string used = calls ? answer + field(j, "test") : answer;
   for (const char* package : kGoPackages) {
     std::string p = package, last = p.substr(p.rfind('/') + 1);
-    if (setup.find(p) == std::string::npos && answer.find(last + ".") != std::string::npos)
-      imports += "    \"" + p + "\"\n";
+    const bool present = calls ? p == "fmt" : setup.find(p) != std::string::npos;
+    if (!present && used.find(last + ".") != std::string::npos) imports += "    \"" + p + "\"\n";
+  }
+  if (calls) {
+    Submission s;
+    s.language = "go_test";
+    s.source = "package main\n\nimport (\n    \"fmt\"\n    \"testing\"\n" + imports + ")\n\n" +
+               prompt + answer;
+    calls->spec.entry_point = entry;
+    s.harness = std::move(calls->spec);
+    return s;
   }
   std::string source = setup + "\n";
   if (!imports.empty()) source += "import (\n" + imports + ")\n";
@@ -182,6 +200,16 @@ Submission humaneval_x_submission(const json& j) {
   if (language == "javascript") return javascript_submission(j, answer);
   if (language == "go") return go_submission(j, answer);
   std::string source = field(j, "prompt") + answer;
+  if (language == "java") {
+    // Its checks run in the Java value harness, apart from the answer, where they have its shape.
+    if (auto calls = java_correct_list_as_calls(field(j, "prompt"), field(j, "test"))) {
+      Submission s;
+      s.language = "java";
+      s.source = source + java_correct_list_opening();
+      s.harness = std::move(calls->spec);
+      return s;
+    }
+  }
   if (language == "cpp") {
     std::string includes;
     for (const char* line : kCppIncludes)

@@ -113,6 +113,66 @@ TEST(HumanEvalX, RecordsInEachLanguageJudgeAsCodeGeeXRunsThem) {
   }
 }
 
+// `record` with `answer` as its generation, read into a harness and judged.
+JudgeResult judged_in_harness(Judge& judge, json record, const std::string& answer) {
+  record["generation"] = answer;
+  const Submission s = record_from_json(record).submission;
+  EXPECT_TRUE(s.harness.has_value()) << record["task_id"];
+  return judge.run(s);
+}
+
+// Go's assert.Equal lines run in the Go value harness: one result per assert, and an answer that
+// prints the runner's summary from a TestMain of its own gets nothing.
+TEST(HumanEvalX, GosAssertsRunApartFromTheAnswer) {
+  json record = tasks().back().record;
+  ASSERT_EQ(record["test_setup"].get<std::string>().find("package main"), 0u);
+  record["task_id"] = "Go/53";
+  Judge judge(testing::shared_sandbox());
+  auto judged = [&](const std::string& answer) { return judged_in_harness(judge, record, answer); };
+  auto right = judged("    return int(math.Abs(float64(x + y)))\n}\n");
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message;
+  EXPECT_EQ(right.passed, 2u);
+  auto half = judged("    if x == 0 { return 1 }\n    return 0\n}\n");
+  EXPECT_EQ(half.verdict, Verdict::WrongAnswer) << half.message;
+  EXPECT_EQ(half.passed, 1u);
+  auto summary =
+      judged("    return 0\n}\n\nfunc TestMain(m *testing.M) {\n    fmt.Println(\"PASS\")\n}\n");
+  EXPECT_NE(summary.verdict, Verdict::Accepted) << summary.message;
+  EXPECT_EQ(summary.passed, 0u);
+}
+
+// Java's list of checks runs in the Java value harness: a returned list whose equals is always
+// true (Accepted as one program) fails the check whose value differs, and each check has a result.
+TEST(HumanEvalX, JavasChecksRunApartFromTheAnswer) {
+  json record = {
+      {"task_id", "Java/900"},
+      {"prompt",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+       "    public List<Integer> evens(int n) {\n"},
+      {"declaration",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+       "    public List<Integer> evens(int n) {\n"},
+      {"test",
+       "public class Main {\n    public static void main(String[] args) {\n"
+       "        Solution s = new Solution();\n        List<Boolean> correct = Arrays.asList(\n"
+       "                s.evens(4).equals(Arrays.asList(2, 4)),\n"
+       "                s.evens(1).isEmpty(),\n                !s.evens(2).isEmpty()\n        );\n"
+       "        if (correct.contains(false)) {\n"
+       "            throw new AssertionError();\n        }\n    }\n}"}};
+  Judge judge(testing::shared_sandbox());
+  auto judged = [&](const std::string& answer) { return judged_in_harness(judge, record, answer); };
+  auto right = judged(
+      "        List<Integer> out = new ArrayList<>();\n"
+      "        for (int i = 2; i <= n; i += 2) out.add(i);\n        return out;\n    }\n}\n");
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+  EXPECT_EQ(right.passed, 3u);
+  auto always_equal = judged(
+      "        return new ArrayList<Integer>() {\n"
+      "            public boolean equals(Object o) { return true; }\n        };\n    }\n}\n");
+  EXPECT_EQ(always_equal.verdict, Verdict::WrongAnswer) << always_equal.message;
+  EXPECT_EQ(always_equal.passed, 1u) << "only the empty list's check holds for it";
+}
+
 TEST(HumanEvalX, RustAndUnknownLanguagesAreRefusedByName) {
   const json base = {{"prompt", "fn add(x: i32, y: i32) -> i32 {\n"},
                      {"declaration", "fn add(x: i32, y: i32) -> i32 {\n"},

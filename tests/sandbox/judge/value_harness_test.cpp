@@ -267,5 +267,34 @@ TEST(ValueHarness, GosOtherShapesStayOneProgram) {
       << "the programs need the prompt's fmt";
 }
 
+// HumanEval-X's Go: testify's assert.Equal(EXPECTED, CALL) on each line, compared by type and Go
+// syntax as testify compares.
+TEST(ValueHarness, TestifysAssertEqualBecomesOneItemEach) {
+  const std::string test =
+      "func TestFindClosestElements(t *testing.T) {\n    assert := assert.New(t)\n"
+      "    assert.Equal([2]float64{3.9, 4.0}, FindClosestElements([]float64{1.0, 3.9, 4.0}))\n"
+      "    assert.Equal(\"a, b\", Join([]string{\"a\", \"b\"}))\n}\n";
+  auto calls = go_testify_asserts_as_calls(test);
+  ASSERT_TRUE(calls.has_value());
+  ASSERT_EQ(calls->spec.items.size(), 2u);
+  auto sides = split_testify_equal(calls->spec.items[0]);
+  ASSERT_TRUE(sides.has_value());
+  EXPECT_EQ(sides->first, "FindClosestElements([]float64{1.0, 3.9, 4.0})");
+  EXPECT_EQ(sides->second, "[2]float64{3.9, 4.0}");
+  calls->spec.entry_point = "FindClosestElements";
+  const ValuePrograms p = build_value_harness("go_test", "answer\n", calls->spec);
+  EXPECT_NE(p.candidate_source.find("\"typed\", func() interface{} { return "
+                                    "FindClosestElements([]float64{1.0, 3.9, 4.0}) })"),
+            std::string::npos)
+      << p.candidate_source;
+  EXPECT_EQ(p.candidate_source.find("3.9, 4.0}, "), std::string::npos);
+  for (const char* s : {"assert.True(t, F(1))", "assert.Equal(1, F(1), \"message\")",
+                        "assert.Equal(`raw`, F(1))", "assert.Equal(1, F(1)); os.Exit(0)"})
+    EXPECT_FALSE(split_testify_equal(s).has_value()) << s;
+  std::string other = test;
+  other.insert(other.find("    assert.Equal"), "    x := 1\n");
+  EXPECT_FALSE(go_testify_asserts_as_calls(other).has_value());
+}
+
 }  // namespace
 }  // namespace crucible::sandbox::judge

@@ -166,11 +166,14 @@ TEST(HumanEvalX, JavasChecksRunApartFromTheAnswer) {
       "        for (int i = 2; i <= n; i += 2) out.add(i);\n        return out;\n    }\n}\n");
   EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
   EXPECT_EQ(right.passed, 3u);
+  // Empty where the test asks isEmpty(), else a list equal to anything: Accepted as one program.
   auto always_equal = judged(
-      "        return new ArrayList<Integer>() {\n"
-      "            public boolean equals(Object o) { return true; }\n        };\n    }\n}\n");
+      "        if (n < 2) return new ArrayList<>();\n"
+      "        List<Integer> out = new ArrayList<Integer>() {\n"
+      "            public boolean equals(Object o) { return true; }\n        };\n"
+      "        out.add(0);\n        return out;\n    }\n}\n");
   EXPECT_EQ(always_equal.verdict, Verdict::WrongAnswer) << always_equal.message;
-  EXPECT_EQ(always_equal.passed, 1u) << "only the empty list's check holds for it";
+  EXPECT_EQ(always_equal.passed, 2u) << "the equals check is compared in the judge";
 }
 
 TEST(HumanEvalX, RustAndUnknownLanguagesAreRefusedByName) {

@@ -74,14 +74,29 @@ std::string field_value(const std::string& side, const std::string& field) {
   return trimmed(side.substr(i + 1));
 }
 
-}  // namespace
+// `func TestNAME(t *testing.T) {`, spaced.
+bool is_test_function_header(const std::string& line) {
+  const std::string head = "func Test", tail = "(t *testing.T) {";
+  return line.rfind(head, 0) == 0 && line.size() > head.size() + tail.size() &&
+         line.compare(line.size() - tail.size(), tail.size(), tail) == 0 &&
+         is_name(line.substr(head.size(), line.size() - head.size() - tail.size()));
+}
 
-std::optional<std::pair<std::string, std::string>> split_go_entry(const std::string& line) {
-  const auto structure = code_structure(line);
-  // Raw strings (backquotes) are not followed.
+// `line`'s structure (code_structure), or nullopt when it spans lines or holds a raw string
+// (backquotes), which the scanner does not follow.
+std::optional<std::string> one_line_structure(const std::string& line) {
+  auto structure = code_structure(line);
   if (!structure || structure->find('`') != std::string::npos ||
       structure->find('\n') != std::string::npos)
     return std::nullopt;
+  return structure;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> split_go_entry(const std::string& line) {
+  const auto structure = one_line_structure(line);
+  if (!structure) return std::nullopt;
   const std::string& m = *structure;
   const size_t open = m.find_first_not_of(" \t\r");
   size_t close = m.find_last_not_of(" \t\r");
@@ -112,11 +127,7 @@ std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const 
   const size_t head = 2 + kTableHead.size();
   if (lines.size() < head + kTableTail.size() + 1) return std::nullopt;
   const std::string& first = lines[0];
-  const std::string test_header = "(t *testing.T) {";
-  if (first.rfind("func Test", 0) != 0 || first.size() <= 9 + test_header.size() ||
-      first.compare(first.size() - test_header.size(), test_header.size(), test_header) != 0 ||
-      !is_name(first.substr(9, first.size() - 9 - test_header.size())))
-    return std::nullopt;
+  if (!is_test_function_header(first)) return std::nullopt;
   const std::string naming = "candidate := ";
   if (lines[1].rfind(naming, 0) != 0) return std::nullopt;
   AssertTests out;
@@ -132,10 +143,8 @@ std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const 
 }
 
 std::optional<std::pair<std::string, std::string>> split_testify_equal(const std::string& line) {
-  const auto structure = code_structure(line);
-  if (!structure || structure->find('`') != std::string::npos ||
-      structure->find('\n') != std::string::npos)
-    return std::nullopt;
+  const auto structure = one_line_structure(line);
+  if (!structure) return std::nullopt;
   const std::string& m = *structure;
   const size_t begin = m.find_first_not_of(" \t\r");
   const size_t end = m.find_last_not_of(" \t\r");
@@ -152,11 +161,7 @@ std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) 
   if (lines.size() < 4 || spaced(lines[1]) != "assert := assert.New(t)" || lines.back() != "}")
     return std::nullopt;
   const std::string first = spaced(lines[0]);
-  const std::string test_header = "(t *testing.T) {";
-  if (first.rfind("func Test", 0) != 0 || first.size() <= 9 + test_header.size() ||
-      first.compare(first.size() - test_header.size(), test_header.size(), test_header) != 0 ||
-      !is_name(first.substr(9, first.size() - 9 - test_header.size())))
-    return std::nullopt;
+  if (!is_test_function_header(first)) return std::nullopt;
   AssertTests out;
   if (!add_assert_lines(out, lines, 2, lines.size() - 1, split_testify_equal)) return std::nullopt;
   return out;

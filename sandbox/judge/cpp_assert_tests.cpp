@@ -4,12 +4,10 @@
 #include "sandbox/judge/identifier.hpp"
 
 namespace crucible::sandbox::judge {
-namespace {
 
-// Whether (comment-free) code names a type whose values cannot cross between the harness's
-// programs: std::any, or a union it declares (MultiPL-E's Union_... types).
-bool has_opaque_type(const std::string& m) {
-  if (m.find("std::any") != std::string::npos) return true;
+bool cpp_has_opaque_type(const std::string& m) {
+  if (m.find("std::any") != std::string::npos || m.find("boost::any") != std::string::npos)
+    return true;
   for (size_t i = 0; i < m.size();) {
     const std::string t = next_token(m, i);
     if (t.empty()) return false;
@@ -21,13 +19,11 @@ bool has_opaque_type(const std::string& m) {
   return false;
 }
 
-}  // namespace
-
 std::optional<AssertTests> cpp_asserts_as_calls(const std::string& prompt,
                                                 const std::string& test) {
   const auto prompt_structure = code_structure(prompt);
   const auto m = code_structure(test);
-  if (!prompt_structure || !m || has_opaque_type(*prompt_structure) || has_opaque_type(*m))
+  if (!prompt_structure || !m || cpp_has_opaque_type(*prompt_structure) || cpp_has_opaque_type(*m))
     return std::nullopt;
   AssertTests out;
   size_t i = 0;

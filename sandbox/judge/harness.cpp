@@ -50,6 +50,8 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
         "harness.entry_point is not an identifier of at most 255 characters "
         "([A-Za-z_$][A-Za-z0-9_$]*)");
   if (spec.items.empty()) throw InvalidRequest("harness.tests must hold at least one test");
+  if (!spec.signature.empty() && language != "cpp")
+    throw InvalidRequest("harness.signature is read in C++ only, not in '" + language + "'");
   HarnessProgram p{language, "", "", ""};
   if (language == "python3" || language == "javascript") {
     std::string t =

@@ -29,6 +29,9 @@ struct HarnessSpec {
   std::string entry_point;         // the candidate's function
   std::string setup;               // run once before the items (MBPP's test_setup_code)
   std::vector<std::string> items;  // each a statement or block; one result per item
+  // C++ only, may be empty: the entry point's declaration (`int strlen(string str)`), which
+  // picks the answer's function out of an overload set that holds a library function too.
+  std::string signature = {};
 };
 
 // A test read into harness items (MultiPL-E's asserts): `answer_end` is the test's text that

@@ -2,7 +2,9 @@
 
 #include <sstream>
 
+#include "base/error.hpp"
 #include "sandbox/judge/harness_templates.hpp"
+#include "sandbox/judge/identifier.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -65,7 +67,8 @@ template <class R, class... A> void serve(R (*f)(A...)) {
   ::_exit(0);
 }
 }  // namespace crucible_harness
-signed main() { crucible_harness::serve(&@ENTRY@); }  // "signed": code may #define int
+@ENTRY_POINTER@
+signed main() { crucible_harness::serve(crucible_entry); }  // "signed": code may #define int
 )CPP";
 
 // The test program: the tests and the nonce, never the candidate's code. It starts the
@@ -134,15 +137,18 @@ inline Value call(std::initializer_list<Value> args) {
 }
 }  // namespace crucible_harness
 
-#undef NDEBUG
-#undef assert
-#define assert(e) ((e) ? (void)0 : throw ::crucible_harness::Failure{#e})
 #define candidate(...) ::crucible_harness::call({__VA_ARGS__})
 #define @ENTRY@(...) ::crucible_harness::call({__VA_ARGS__})
 // Test code is written against the candidate's prompt, which usually opens the std namespace.
 using namespace std;
 using crucible_harness::abs;
 using crucible_harness::fabs;
+// The test's own code at namespace scope (the task's helpers, the test's includes and helpers).
+@SETUP@
+// After it: a test's own #include <assert.h> would bring back the assert that aborts.
+#undef NDEBUG
+#undef assert
+#define assert(e) ((e) ? (void)0 : throw ::crucible_harness::Failure{#e})
 
 signed main() {
   ::signal(SIGPIPE, SIG_IGN);
@@ -150,11 +156,6 @@ signed main() {
   if (!std::fgets(crucible_harness::nonce, sizeof crucible_harness::nonce, stdin)) return 3;
   crucible_harness::nonce[std::strcspn(crucible_harness::nonce, "\r\n")] = 0;
   crucible_harness::start_candidate();
-  try {
-    @SETUP@
-  } catch (...) {
-    return 4;
-  }
 @ITEMS@
   std::string done = std::string(crucible_harness::nonce) + " done\n";
   (void)!::write(1, done.data(), done.size());
@@ -177,15 +178,40 @@ std::string cpp_items(const std::vector<std::string>& items) {
   return out.str();
 }
 
+// Where the signature names the entry point (`NAME(`, not the end of a longer name), or npos.
+size_t name_in_signature(const HarnessSpec& spec) {
+  const std::string call = spec.entry_point + "(";
+  for (size_t at = spec.signature.find(call); at != std::string::npos;
+       at = spec.signature.find(call, at + 1))
+    if (at == 0 || !is_identifier_char(spec.signature[at - 1])) return at;
+  return std::string::npos;
+}
+
+// The answer's function as a pointer. `::` skips the std namespace the prompt opens (an answer's
+// max_element beside std::max_element); the declaration, when known, also picks it out of the
+// C library's functions of the same name (strlen).
+std::string entry_pointer(const HarnessSpec& spec) {
+  const std::string address = "&::" + spec.entry_point;
+  const size_t name = name_in_signature(spec);
+  if (spec.signature.empty()) return "const auto crucible_entry = " + address + ";";
+  return spec.signature.substr(0, name) + "(*const crucible_entry)" +
+         spec.signature.substr(name + spec.entry_point.size()) + " = " + address + ";";
+}
+
 }  // namespace
 
 CppHarness build_cpp_harness(const std::string& candidate, const HarnessSpec& spec) {
+  if (!spec.signature.empty() && (name_in_signature(spec) == std::string::npos ||
+                                  spec.signature.find_first_of(";{}=") != std::string::npos))
+    throw InvalidRequest("harness.signature must declare the entry point '" + spec.entry_point +
+                         "' as `TYPE " + spec.entry_point +
+                         "(PARAMETERS)`, without a body or default arguments");
   CppHarness h;
   // Answers often bring a main() of their own (a model's demo of its function): renamed, it is
   // an unused function and the harness's main runs. #line keeps the answer's line numbers.
   h.candidate_source = "#define main crucible_candidate_main\n#line 1\n" + candidate +
                        "\n#undef main\n" + cpp_harness_values() +
-                       replace_all(kServer, "@ENTRY@", spec.entry_point);
+                       replace_all(kServer, "@ENTRY_POINTER@", entry_pointer(spec));
   std::string tests = replace_all(kTests, "@ENTRY@", spec.entry_point);
   tests = replace_all(tests, "@SETUP@", spec.setup);
   h.tests_source = cpp_harness_values() + replace_all(tests, "@ITEMS@", cpp_items(spec.items));

@@ -201,13 +201,21 @@ template <class T> std::unordered_set<T> value_as_container(const Value& v, as_t
   if (v.kind != Value::List) throw std::runtime_error("expected a list");
   std::unordered_set<T> out; for (const auto& x : v.items) out.insert(value_as<T>(x)); return out;
 }
+// A braced list of pairs ({{"a", 1}, {"b", 2}}) initialises a map, as in C++.
+inline std::vector<std::pair<Value, Value>> entries_of(const Value& v) {
+  if (v.kind == Value::Map) return v.pairs;
+  std::vector<std::pair<Value, Value>> out;
+  if (v.kind == Value::List)
+    for (const auto& x : v.items)
+      if (x.kind == Value::List && x.items.size() == 2) out.emplace_back(x.items[0], x.items[1]);
+  if (out.size() != v.items.size() || v.kind != Value::List) throw std::runtime_error("expected a map");
+  return out;
+}
 template <class K, class V, class C> std::map<K, V, C> value_as_container(const Value& v, as_tag<std::map<K, V, C>>) {
-  if (v.kind != Value::Map) throw std::runtime_error("expected a map");
-  std::map<K, V, C> out; for (const auto& [k, x] : v.pairs) out.emplace(value_as<K>(k), value_as<V>(x)); return out;
+  std::map<K, V, C> out; for (const auto& [k, x] : entries_of(v)) out.emplace(value_as<K>(k), value_as<V>(x)); return out;
 }
 template <class K, class V> std::unordered_map<K, V> value_as_container(const Value& v, as_tag<std::unordered_map<K, V>>) {
-  if (v.kind != Value::Map) throw std::runtime_error("expected a map");
-  std::unordered_map<K, V> out; for (const auto& [k, x] : v.pairs) out.emplace(value_as<K>(k), value_as<V>(x)); return out;
+  std::unordered_map<K, V> out; for (const auto& [k, x] : entries_of(v)) out.emplace(value_as<K>(k), value_as<V>(x)); return out;
 }
 template <class A, class B> std::pair<A, B> value_as_container(const Value& v, as_tag<std::pair<A, B>>) {
   if (v.kind != Value::List || v.items.size() != 2) throw std::runtime_error("expected a pair");

@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "sandbox/judge/harness_go.hpp"
+#include "sandbox/judge/humaneval_x_cpp.hpp"
 #include "sandbox/judge/humaneval_x_java.hpp"
 #include "sandbox/judge/identifier.hpp"
 #include "sandbox/judge/program_end.hpp"
@@ -215,6 +216,14 @@ Submission humaneval_x_submission(const json& j) {
     for (const char* line : kCppIncludes)
       if (source.find(line) == std::string::npos) includes += std::string(line) + "\n";
     source = includes + "\n" + source;
+    // Its test runs in the C++ function-call harness, apart from the answer.
+    if (auto spec = humaneval_x_cpp_calls(field(j, "declaration"), field(j, "test"))) {
+      Submission s;
+      s.language = "cpp";
+      s.source = source;
+      s.harness = std::move(*spec);
+      return s;
+    }
   }
   return program_submission(language, source, field(j, "test"));
 }

@@ -262,8 +262,8 @@ Submission Submission::from_json(const json& j) {
   if (j.contains("harness")) {
     const json& h = j["harness"];
     if (!h.is_object())
-      throw InvalidRequest("harness must be an object {entry_point, setup, tests}");
-    reject_unknown(h, "harness.", {"entry_point", "setup", "tests"});
+      throw InvalidRequest("harness must be an object {entry_point, setup, tests, signature}");
+    reject_unknown(h, "harness.", {"entry_point", "setup", "tests", "signature"});
     HarnessSpec spec;
     if (h.contains("entry_point")) {
       if (!h["entry_point"].is_string())
@@ -273,6 +273,10 @@ Submission Submission::from_json(const json& j) {
     if (h.contains("setup")) {
       if (!h["setup"].is_string()) throw InvalidRequest("harness.setup must be a string");
       spec.setup = h["setup"];
+    }
+    if (h.contains("signature")) {
+      if (!h["signature"].is_string()) throw InvalidRequest("harness.signature must be a string");
+      spec.signature = h["signature"];
     }
     if (!h.contains("tests") || !h["tests"].is_array())
       throw InvalidRequest("harness.tests must be an array of strings");

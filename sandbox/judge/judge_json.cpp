@@ -55,6 +55,7 @@ void to_json(json& j, const Submission& s) {
     j["harness"] = {{"entry_point", s.harness->entry_point},
                     {"setup", s.harness->setup},
                     {"tests", s.harness->items}};
+  if (s.harness && !s.harness->signature.empty()) j["harness"]["signature"] = s.harness->signature;
   j["options"] = {{"stop_on_first_failure", s.options.stop_on_first_failure},
                   {"compare", s.options.compare},
                   {"analysis", s.options.analysis}};

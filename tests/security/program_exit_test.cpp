@@ -175,6 +175,81 @@ TEST(ProgramExitAttacks, ACppAnswerCannotRedefineWhatTheAssertsUse) {
   testing::expect_nothing_left_behind();
 }
 
+// HumanEval-X's C++ tests (CodeGeeX's main of asserts, after the test's own helpers) run in the
+// same harness: the test program holds the asserts and the helpers, the answer's program only
+// answers calls. Each of these wrong answers was Accepted as one program (checked by hand on
+// d170a29): a global operator== for the result type; one that finds the end-of-tests line in the
+// files it can reach, prints it and exits 0; one that reads the expected values out of them.
+TEST(ProgramExitAttacks, AHumanEvalXCppAnswerCannotRedefineOrReadTheAsserts) {
+  const std::string prompt =
+      "#include<stdio.h>\n#include<bits/stdc++.h>\nusing namespace std;\n"
+      "vector<long long> neighbours(long long n){\n";
+  const std::string test =
+      "#undef NDEBUG\n#include<assert.h>\n"
+      "bool issame(vector<long long> a,vector<long long>b){\n    return a==b;\n}\n"
+      "int main(){\n    assert (neighbours(4) == vector<long long>({3, 5}));\n"
+      "    assert (issame(neighbours(918273645) , {918273644, 918273646}));\n}\n";
+  // Every file under /box, /data and /tmp, searched for what follows `key`.
+  const std::string search =
+      "    for (const char* root : {\"/box\", \"/data\", \"/tmp\"}) {\n"
+      "        error_code ec;\n"
+      "        for (auto it = filesystem::recursive_directory_iterator(root, ec);\n"
+      "             it != filesystem::recursive_directory_iterator(); it.increment(ec)) {\n"
+      "            if (ec) break;\n"
+      "            ifstream f(it->path(), ios::binary);\n"
+      "            string text((istreambuf_iterator<char>(f)), istreambuf_iterator<char>());\n"
+      "            size_t at = text.find(key);\n"
+      "            if (at != string::npos) { FOUND }\n"
+      "        }\n    }\n";
+  auto searching = [&](const std::string& key, const std::string& found) {
+    std::string s = "    const string key = " + key + ";\n" + search;
+    return s.replace(s.find("FOUND"), 5, found);
+  };
+  const std::pair<const char*, std::string> kAttacks[] = {
+      {"a global operator== for the result type",
+       "    return {7};\n}\nbool operator==(const vector<long long>&, const vector<long long>&) "
+       "{ return true; }\n"},
+      {"the end-of-tests line found in a file, printed before exit(0)",
+       searching(
+           "\"end of tests \"",
+           "\n                for (; at != string::npos; at = text.find(key, at + 1)) {\n"
+           "                    const string line = text.substr(at, 45);\n"
+           "                    if (line.size() < 45 || line.find_first_not_of(\n"
+           "                            \"0123456789abcdef\", 13) != string::npos) continue;\n"
+           "                    printf(\"%s\\n\", line.c_str()); fflush(stdout); _exit(0);\n"
+           "                }") +
+           "    return {};\n}\n"},
+      {"the expected values read out of a file",
+       searching("\"neighbours(\" + to_string(n) + \")\"",
+                 "size_t open = text.find('{', at), close = text.find('}', open);\n"
+                 "                vector<long long> out;\n"
+                 "                stringstream list(text.substr(open + 1, close - open - 1));\n"
+                 "                for (string x; getline(list, x, ',');) out.push_back(stoll(x));\n"
+                 "                return out;") +
+           "    return {};\n}\n"},
+  };
+  json record = {
+      {"task_id", "CPP/900"}, {"prompt", prompt}, {"declaration", prompt}, {"test", test}};
+  Judge judge(testing::shared_sandbox());
+  auto judged = [&](const std::string& answer) {
+    json r = record;
+    r["generation"] = answer;
+    const Submission s = record_from_json(r).submission;
+    EXPECT_TRUE(s.harness.has_value());
+    return judge.run(s);
+  };
+  auto right = judged("    return {n - 1, n + 1};\n}\n");
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+  for (const auto& [attack, answer] : kAttacks) {
+    auto r = judged(answer);
+    EXPECT_NE(r.verdict, Verdict::Accepted) << attack;
+    EXPECT_EQ(r.passed, 0u) << attack;
+    EXPECT_NE(r.verdict, Verdict::CompileError) << attack << ": " << r.compile.compile_output;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << attack << ": " << r.message;
+  }
+  testing::expect_nothing_left_behind();
+}
+
 // MultiPL-E's Java asserts run apart from the answer too: the expected values are computed in a
 // program without it, and the answer's program only prints what its calls return. Each of these
 // wrong answers was Accepted as one program of tests (checked by hand on 0b9fb48).

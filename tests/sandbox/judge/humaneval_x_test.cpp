@@ -141,6 +141,52 @@ TEST(HumanEvalX, GosAssertsRunApartFromTheAnswer) {
   EXPECT_EQ(summary.passed, 0u);
 }
 
+// C++'s asserts run in the C++ function-call harness: one result per assert where main holds only
+// asserts, one for the whole of a main with loops; an entry point named like a C library function
+// (HumanEval-X's strlen) and a map given as a braced list of pairs reach the answer as they would
+// in one program.
+TEST(HumanEvalX, CppsAssertsRunApartFromTheAnswer) {
+  Judge judge(testing::shared_sandbox());
+  json add = tasks().front().record;
+  add["task_id"] = "CPP/53";
+  auto right = judged_in_harness(judge, add, "    return x+y;\n}\n");
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+  EXPECT_EQ(right.passed, 2u);
+  auto half = judged_in_harness(judge, add, "    return x == 0 ? 1 : 0;\n}\n");
+  EXPECT_EQ(half.verdict, Verdict::WrongAnswer) << half.message;
+  EXPECT_EQ(half.passed, 1u);
+
+  const std::string strlen_declaration =
+      "#include<stdio.h>\n#include<string>\nusing namespace std;\nint strlen(string str){\n";
+  const json length = {{"task_id", "CPP/23"},
+                       {"prompt", "/*\nReturn length of given string\n*/\n" + strlen_declaration},
+                       {"declaration", strlen_declaration},
+                       {"test",
+                        "#undef NDEBUG\n#include<assert.h>\nint main(){\n"
+                        "    assert (strlen(\"\") == 0);\n    for (int i=1;i<4;i++)\n"
+                        "        assert (strlen(string(i, 'x')) == i);\n}\n"}};
+  auto counted = judged_in_harness(judge, length, "    return str.length();\n}\n");
+  EXPECT_EQ(counted.verdict, Verdict::Accepted)
+      << counted.message << counted.compile.compile_output;
+  EXPECT_EQ(counted.tests.size(), 1u) << "a main with a loop is one item";
+  auto constant = judged_in_harness(judge, length, "    return 1;\n}\n");
+  EXPECT_EQ(constant.verdict, Verdict::WrongAnswer) << constant.message;
+
+  const std::string keys_declaration =
+      "#include<map>\n#include<string>\nusing namespace std;\n"
+      "int count_keys(map<string,string> dict){\n";
+  const json keys = {{"task_id", "CPP/95"},
+                     {"prompt", keys_declaration},
+                     {"declaration", keys_declaration},
+                     {"test",
+                      "#undef NDEBUG\n#include<assert.h>\nint main(){\n"
+                      "    assert (count_keys({{\"p\",\"pineapple\"}, {\"b\",\"banana\"}}) == 2);\n"
+                      "    assert (count_keys({}) == 0);\n}\n"}};
+  auto size = judged_in_harness(judge, keys, "    return dict.size();\n}\n");
+  EXPECT_EQ(size.verdict, Verdict::Accepted) << size.message << size.compile.compile_output;
+  EXPECT_EQ(size.passed, 2u);
+}
+
 // Java's list of checks runs in the Java value harness: a returned list whose equals is always
 // true (Accepted as one program) fails the check whose value differs, and each check has a result.
 TEST(HumanEvalX, JavasChecksRunApartFromTheAnswer) {

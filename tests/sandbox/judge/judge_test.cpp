@@ -457,6 +457,37 @@ TEST(HarnessCpp, CorrectPassesWrongFails) {
             Verdict::WrongAnswer);
 }
 
+// `setup` is the tests' own code at namespace scope (a helper the asserts call, beside an
+// #include <assert.h> that would bring back the aborting assert), and `signature` picks the
+// answer's function out of an overload set with a C library function of the same name.
+TEST(HarnessCpp, SetupHoldsTheTestsHelpersAndASignaturePicksTheAnswersFunction) {
+  json request = humaneval("cpp",
+                           "#include <string>\nusing namespace std;\n"
+                           "int strlen(string s) { return s.size() * 2; }\n",
+                           {"assert(strlen(\"ab\") == 4);", "assert(twice(strlen(\"a\")));",
+                            "assert(strlen(\"\") == 1);", "assert(strlen(\"x\") == 2);"},
+                           "strlen");
+  request["harness"]["setup"] = "#include <assert.h>\nbool twice(int n) { return n == 2; }\n";
+  request["harness"]["signature"] = "int strlen(string s)";
+  auto r = judge(request);
+  EXPECT_EQ(r.verdict, Verdict::WrongAnswer) << r.message;
+  EXPECT_EQ(r.passed, 3u) << "the failed assert is one result, not an abort of all";
+  ASSERT_EQ(r.tests.size(), 4u);
+  EXPECT_EQ(r.tests[2].verdict, Verdict::WrongAnswer);
+  for (const char* bad : {"int strlen2(string s)", "int strlen(string s) {", "int f(int x = 1)"}) {
+    request["harness"]["signature"] = bad;
+    try {
+      judge(request);
+      ADD_FAILURE() << bad << " was taken";
+    } catch (const InvalidRequest& e) {
+      EXPECT_NE(std::string(e.what()).find("harness.signature"), std::string::npos) << e.what();
+    }
+  }
+  request["harness"]["signature"] = "int strlen(string s)";
+  request["language"] = "python3";
+  EXPECT_THROW(judge(request), InvalidRequest) << "a signature outside C++ is refused";
+}
+
 // Answers often bring a main() that demonstrates the function: it is not the harness's, and
 // neither passes nor fails the answer. A compile error still points at the answer's own line.
 TEST(HarnessCpp, AnAnswersOwnMainIsSetAside) {

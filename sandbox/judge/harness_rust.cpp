@@ -178,6 +178,19 @@ std::optional<std::pair<std::string, std::string>> split_rust_assert(const std::
   return std::pair{text_of(statement, sides->first), text_of(statement, sides->second)};
 }
 
+namespace {
+
+// The assert's sides, the expected value typed by the call it is compared with: `if false {
+// CALL } else { EXPECTED }` (the call compiles against the prompt's signature and never runs).
+std::optional<std::pair<std::string, std::string>> split_rust_assert_typed(
+    const std::string& statement) {
+  auto sides = split_rust_assert(statement);
+  if (sides) sides->second = "if false { " + sides->first + " } else { " + sides->second + " }";
+  return sides;
+}
+
+}  // namespace
+
 std::optional<AssertTests> rust_asserts_as_calls(const std::string& prompt,
                                                  const std::string& test) {
   const std::string signature = trimmed(prompt);
@@ -203,20 +216,14 @@ ValuePrograms build_rust_harness(const std::string& candidate, const HarnessSpec
         "harness.setup must hold the task's code up to the entry point's opening brace for "
         "rust (the expected values take their types from its signature)");
   const std::string shape = "assert_eq!(CALL, EXPECTED); on one line (the Rust harness's shape)";
-  const std::string calls = item_statements(spec, split_rust_assert, rust_item_line, shape).calls;
-  // Each expected value is typed by the call it is compared with: `if false { CALL } else
-  // { EXPECTED }` (the call compiles against the prompt's signature and never runs).
-  std::string expected;
-  for (size_t i = 0; i < spec.items.size(); ++i) {
-    const auto sides = split_rust_assert(spec.items[i]);
-    expected +=
-        rust_item_line(i, "if false { " + sides->first + " } else { " + sides->second + " }");
-  }
+  const ItemStatements statements =
+      item_statements(spec, split_rust_assert_typed, rust_item_line, shape);
   const std::string naming = "    let candidate = " + spec.entry_point + ";\n";
   ValuePrograms p;
-  p.candidate_source = candidate + "\n" + kRustMainStart + naming + calls + "}\n" + kRustValues;
+  p.candidate_source =
+      candidate + "\n" + kRustMainStart + naming + statements.calls + "}\n" + kRustValues;
   p.expected_source = spec.setup + "\n    unimplemented!()\n}\n" + kRustMainStart + naming +
-                      expected + "}\n" + kRustValues;
+                      statements.expected + "}\n" + kRustValues;
   return p;
 }
 

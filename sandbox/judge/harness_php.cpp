@@ -7,6 +7,8 @@
 #include "base/error.hpp"
 #include "sandbox/judge/code_scanner.hpp"
 #include "sandbox/judge/identifier.hpp"
+#include "sandbox/judge/program_end.hpp"
+#include "sandbox/languages/registry.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -131,9 +133,8 @@ ValuePrograms build_php_harness(const std::string& candidate, const HarnessSpec&
   ValuePrograms p;
   // An answer that ends with ?> (as many do) would make the calls text: the tag is dropped.
   std::string answer = candidate;
-  const size_t last = answer.find_last_not_of(" \t\r\n");
-  if (last != std::string::npos && last >= 1 && answer.compare(last - 1, 2, "?>") == 0)
-    answer.resize(last - 1);
+  const auto& php = languages::Registry::builtin().find("php");
+  if (php.program_end) drop_answer_closing(*php.program_end, answer);
   p.candidate_source = answer + "\n" + kPhpValues + "function candidate(...$args) {\n    return " +
                        spec.entry_point + "(...$args);\n}\n" + items.calls;
   p.expected_source = std::string("<?php\n") + kPhpValues + items.expected;

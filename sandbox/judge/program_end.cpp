@@ -64,8 +64,6 @@ std::string add_end_of_tests_line(const languages::Language& language, const std
   return marker;
 }
 
-namespace {
-
 // An answer that ends with the language's closing tag ("?>") would turn the test after it into
 // text: drop the tag so the test runs.
 void drop_answer_closing(const languages::ProgramEnd& end, std::string& source) {
@@ -75,8 +73,6 @@ void drop_answer_closing(const languages::ProgramEnd& end, std::string& source) 
   const size_t at = last + 1 - end.answer_closing.size();
   if (source.compare(at, end.answer_closing.size(), end.answer_closing) == 0) source.resize(at);
 }
-
-}  // namespace
 
 void make_program_of_tests(Submission& s, const languages::Language* language,
                            const std::string& test) {

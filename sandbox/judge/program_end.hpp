@@ -18,6 +18,10 @@ namespace crucible::sandbox::judge {
 std::string add_end_of_tests_line(const languages::Language& language, const std::string& answer,
                                   std::string& test);
 
+// Drops the closing tag (`?>`) that ends `source`, where the language names one: after it, the
+// test (or the harness's calls) would be text that is printed, never run.
+void drop_answer_closing(const languages::ProgramEnd& end, std::string& source);
+
 // Makes `s` one program of its source and `test` that passes by exiting 0 (the exit_status
 // comparator) and, where the language has a ProgramEnd, by printing its end-of-tests line.
 // `language` is null when the registry knows none (the judge names that).

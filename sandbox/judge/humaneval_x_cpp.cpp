@@ -80,12 +80,33 @@ bool names(const std::string& m, size_t begin, size_t end, const std::string& wo
   return false;
 }
 
+// Where a last statement `return 0;` before `close` (main's closing brace) starts, or npos.
+size_t final_return_zero(const std::string& m, size_t body, size_t close) {
+  size_t k = close;
+  auto skip_space = [&] {
+    while (k > body && is_code_space(m[k - 1])) --k;
+  };
+  skip_space();
+  if (k == body || m[k - 1] != ';') return std::string::npos;
+  --k;
+  skip_space();
+  if (k == body || m[k - 1] != '0') return std::string::npos;
+  --k;
+  skip_space();
+  const std::string word = "return";
+  if (k < body + word.size() || m.compare(k - word.size(), word.size(), word) != 0)
+    return std::string::npos;
+  k -= word.size();
+  if (k > body && is_identifier_char(m[k - 1])) return std::string::npos;
+  return k;
+}
+
 }  // namespace
 
 std::optional<HarnessSpec> humaneval_x_cpp_calls(const std::string& declaration,
                                                  const std::string& test) {
   const auto d = code_structure(declaration);
-  const auto m = code_structure(test);
+  auto m = code_structure(test);
   if (!d || !m || cpp_has_opaque_type(*d) || cpp_has_opaque_type(*m)) return std::nullopt;
   const auto entry = last_opened_function(*d);
   if (!entry || entry->name == "main" || entry->name == "candidate") return std::nullopt;
@@ -94,7 +115,13 @@ std::optional<HarnessSpec> humaneval_x_cpp_calls(const std::string& declaration,
   if (body == std::string::npos) return std::nullopt;
   const size_t end = block_end(*m, body);
   if (end == std::string::npos || !trimmed(m->substr(end)).empty()) return std::nullopt;
-  // A return would leave main before the harness reports; no such test has one.
+  // A main that ends with `return 0;` reports as one that falls off its end: the statement goes.
+  std::string text = test;
+  if (const size_t ret = final_return_zero(*m, body, end - 1); ret != std::string::npos) {
+    const size_t semicolon = m->find(';', ret);
+    for (size_t k = ret; k <= semicolon; ++k) (*m)[k] = text[k] = ' ';
+  }
+  // Any other return would leave main before the harness reports.
   if (names(*m, body, end - 1, "return")) return std::nullopt;
   HarnessSpec spec;
   spec.entry_point = entry->name;
@@ -108,9 +135,9 @@ std::optional<HarnessSpec> humaneval_x_cpp_calls(const std::string& declaration,
   if (block)
     for (const Span& s : block->statements) only_asserts = only_asserts && is_assert_call(*m, s);
   if (only_asserts) {
-    for (const Span& s : block->statements) spec.items.push_back(text_of(test, s) + ";");
+    for (const Span& s : block->statements) spec.items.push_back(text_of(text, s) + ";");
   } else {
-    spec.items.push_back("{\n" + test.substr(body, end - 1 - body) + "\n}");
+    spec.items.push_back("{\n" + text.substr(body, end - 1 - body) + "\n}");
   }
   return spec;
 }

@@ -27,7 +27,8 @@ namespace crucible::sandbox::judge {
 // function the declaration opens last (`signature`: its declaration); `setup` is the declaration's
 // code before it (the task's helpers, which tests call: encode_cyclic) and the test's code before
 // main (its helpers). When main holds only asserts, each is an item; otherwise main's body is one
-// item. Decided from the declaration and the test only, never from the answer.
+// item. A final `return 0;` is dropped; any other return keeps the one-program run. Decided from
+// the declaration and the test only, never from the answer.
 std::optional<HarnessSpec> humaneval_x_cpp_calls(const std::string& declaration,
                                                  const std::string& test);
 

@@ -44,11 +44,31 @@ TEST(HumanEvalXCpp, AMainWithLoopsOrLocalsIsOneItem) {
   EXPECT_EQ(spec->items[0], "{\n" + body + "\n}");
 }
 
+// A main that ends as programs do, returning 0, reports as one that falls off its end.
+TEST(HumanEvalXCpp, AFinalReturnZeroIsDropped) {
+  const std::string asserts = "    assert (strlen(\"\") == 0);\n    assert (strlen(\"a\") == 1);\n";
+  auto spec =
+      humaneval_x_cpp_calls(kDeclaration, "int main(){\n" + asserts + "    return 0 ;\n}\n");
+  ASSERT_TRUE(spec.has_value());
+  EXPECT_EQ(spec->items.size(), 2u);
+  auto loop =
+      humaneval_x_cpp_calls(kDeclaration,
+                            "int main(){\n    for (int i=0;i<2;i++) assert (strlen(\"\") == 0);\n"
+                            "    return 0;\n}\n");
+  ASSERT_TRUE(loop.has_value());
+  ASSERT_EQ(loop->items.size(), 1u);
+  EXPECT_EQ(loop->items[0].find("return"), std::string::npos) << loop->items[0];
+}
+
 TEST(HumanEvalXCpp, OtherShapesStayOneProgram) {
   const std::string asserts = "    assert (strlen(\"\") == 0);\n";
   EXPECT_FALSE(
-      humaneval_x_cpp_calls(kDeclaration, "int main(){\n" + asserts + "    return 0;\n}\n"))
-      << "a return would leave main before the harness reports";
+      humaneval_x_cpp_calls(kDeclaration, "int main(){\n" + asserts + "    return 10;\n}\n"))
+      << "a return of another status";
+  EXPECT_FALSE(humaneval_x_cpp_calls(
+      kDeclaration,
+      "int main(){\n    if (strlen(\"\")) return 0;\n" + asserts + "    return 0;\n}\n"))
+      << "a return before the end would leave main before the harness reports";
   EXPECT_FALSE(humaneval_x_cpp_calls(kDeclaration, "int main(){\n" + asserts + "}\nint x;\n"))
       << "code after main";
   EXPECT_FALSE(humaneval_x_cpp_calls(kDeclaration, "void test(){\n" + asserts + "}\n"))

@@ -92,6 +92,51 @@ std::optional<std::string> one_line_structure(const std::string& line) {
   return structure;
 }
 
+// The statements `lines` holds, each on one line: a line whose brackets stay open is joined (by a
+// space) with the lines that close them, as a composite literal written over several lines
+// (`[]string{` ... `}`) is one expression. Nullopt when a line is not one_line_structure's or
+// the brackets never close.
+std::optional<std::vector<std::string>> statements_on_one_line(
+    const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  int depth = 0;
+  for (const std::string& line : lines) {
+    const auto structure = one_line_structure(line);
+    if (!structure) return std::nullopt;
+    // A line comment ends where the line does; joined, it would swallow the next line.
+    size_t code_end = line.size();
+    for (size_t i = 0; i + 1 < line.size(); ++i)
+      if ((*structure)[i] == ' ' && line.compare(i, 2, "//") == 0) {
+        code_end = i;
+        break;
+      }
+    const std::string code = trimmed(line.substr(0, code_end));
+    if (code.empty()) continue;
+    if (depth > 0)
+      out.back() += " " + code;
+    else
+      out.push_back(code);
+    for (char c : *structure) {
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') --depth;
+    }
+    if (depth < 0) return std::nullopt;
+  }
+  if (depth != 0) return std::nullopt;
+  return out;
+}
+
+// Where the first comma outside brackets in `m[begin, end)` is, or `end`.
+size_t first_top_level_comma(const std::string& m, size_t begin, size_t end) {
+  int depth = 0;
+  for (size_t i = begin; i < end; ++i) {
+    if (m[i] == '(' || m[i] == '[' || m[i] == '{') ++depth;
+    if (m[i] == ')' || m[i] == ']' || m[i] == '}') --depth;
+    if (m[i] == ',' && depth == 0) return i;
+  }
+  return end;
+}
+
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> split_go_entry(const std::string& line) {
@@ -151,19 +196,25 @@ std::optional<std::pair<std::string, std::string>> split_testify_equal(const std
   if (begin == std::string::npos) return std::nullopt;
   const auto args = call_arguments(m, Span{begin, end + 1}, {"assert", ".", "Equal"});
   if (!args) return std::nullopt;
-  const auto sides = two_arguments(m, args->begin, args->end);
+  // Arguments after the two compared (testify's msgAndArgs) only word a failure.
+  const size_t first = first_top_level_comma(m, args->begin, args->end);
+  const size_t second =
+      first == args->end ? args->end : first_top_level_comma(m, first + 1, args->end);
+  const auto sides = two_arguments(m, args->begin, second);
   if (!sides) return std::nullopt;
   return std::pair{text_of(line, sides->second), text_of(line, sides->first)};
 }
 
 std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) {
-  std::vector<std::string> lines = nonblank_lines(test);
-  if (lines.size() < 4 || spaced(lines[1]) != "assert := assert.New(t)" || lines.back() != "}")
+  const std::vector<std::string> lines = nonblank_lines(test);
+  if (lines.size() < 4 || lines.back() != "}" || !is_test_function_header(spaced(lines[0])))
     return std::nullopt;
-  const std::string first = spaced(lines[0]);
-  if (!is_test_function_header(first)) return std::nullopt;
+  // The statements between the function's header and its closing brace.
+  const auto body = statements_on_one_line({lines.begin() + 1, lines.end() - 1});
+  if (!body || body->size() < 2 || spaced((*body)[0]) != "assert := assert.New(t)")
+    return std::nullopt;
   AssertTests out;
-  if (!add_assert_lines(out, lines, 2, lines.size() - 1, split_testify_equal)) return std::nullopt;
+  if (!add_assert_lines(out, *body, 1, body->size(), split_testify_equal)) return std::nullopt;
   return out;
 }
 

@@ -35,12 +35,13 @@ std::optional<std::pair<std::string, std::string>> split_go_entry(const std::str
 std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const std::string& test);
 
 // HumanEval-X's Go: testify's `assert.Equal(EXPECTED, CALL)` as its sides (call first), or
-// nullopt for any other line.
+// nullopt for any other line. Arguments after the two (a failure message) are left out.
 std::optional<std::pair<std::string, std::string>> split_testify_equal(const std::string& line);
 
 // HumanEval-X's Go test (`func TestX(t *testing.T) {`, `assert := assert.New(t)`, then one
-// assert.Equal per line) as items compared as testify's Equal compares (type and Go syntax), or
-// nullopt. The calls name the function itself; the caller sets the entry point.
+// assert.Equal per statement, which may span lines) as items compared as testify's Equal
+// compares (type and Go syntax), or nullopt. The calls name the function itself; the caller sets
+// the entry point.
 std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test);
 
 // Both programs are test files (`go_test`): the candidate's is its package with a test function

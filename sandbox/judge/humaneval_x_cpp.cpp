@@ -16,33 +16,36 @@ struct OpenedFunction {
 // The last function whose body opens at namespace scope in (comment-free) code: `NAME(...) {`.
 // The declaration ends inside it, so its braces need not close.
 std::optional<OpenedFunction> last_opened_function(const std::string& m) {
-  std::optional<OpenedFunction> last;
+  // One pass for the last brace at namespace scope after a ')', then one look back from it:
+  // linear in the text, whatever it holds.
+  size_t brace = std::string::npos, close = 0;
   int depth = 0;
   for (size_t i = 0; i < m.size(); ++i) {
     if (m[i] == '}' && depth > 0) --depth;
-    if (m[i] != '{') continue;
-    if (depth++ != 0) continue;
+    if (m[i] != '{' || depth++ != 0) continue;
     size_t k = i;
     while (k > 0 && is_code_space(m[k - 1])) --k;
-    if (k == 0 || m[k - 1] != ')') continue;
-    int parens = 0;
-    size_t open = k - 1;
-    for (;; --open) {
-      if (m[open] == ')') ++parens;
-      if (m[open] == '(' && --parens == 0) break;
-      if (open == 0) break;
+    if (k > 0 && m[k - 1] == ')') {
+      brace = i;
+      close = k - 1;
     }
-    if (parens != 0) continue;
-    size_t end = open;
-    while (end > 0 && is_code_space(m[end - 1])) --end;
-    size_t begin = end;
-    while (begin > 0 && is_identifier_char(m[begin - 1])) --begin;
-    const std::string name = m.substr(begin, end - begin);
-    if (!is_name(name)) continue;
-    const size_t newline = m.rfind('\n', begin);
-    last = OpenedFunction{name, newline == std::string::npos ? 0 : newline + 1, i};
   }
-  return last;
+  if (brace == std::string::npos) return std::nullopt;
+  int parens = 0;
+  size_t open = close;
+  for (;; --open) {
+    if (m[open] == ')') ++parens;
+    if (m[open] == '(' && --parens == 0) break;
+    if (open == 0) return std::nullopt;
+  }
+  size_t end = open;
+  while (end > 0 && is_code_space(m[end - 1])) --end;
+  size_t begin = end;
+  while (begin > 0 && is_identifier_char(m[begin - 1])) --begin;
+  const std::string name = m.substr(begin, end - begin);
+  if (!is_name(name)) return std::nullopt;
+  const size_t newline = m.rfind('\n', begin);
+  return OpenedFunction{name, newline == std::string::npos ? 0 : newline + 1, brace};
 }
 
 // Where `int main() {` opens at namespace scope (just past its brace), or npos.

@@ -84,7 +84,9 @@ std::vector<Task> tasks() {
          "    \"github.com/stretchr/testify/assert\"\n)\n"},
         {"test",
          "func TestAdd(t *testing.T) {\n    assert := assert.New(t)\n"
-         "    assert.Equal(1, Add(0, 1))\n    assert.Equal(12, Add(5, 7))\n}\n"}},
+         "    assert.Equal(1, Add(0, 1))\n"
+         "    assert.Equal(12, Add(\n        5,\n        7,\n    ), \"5 + 7\") // over "
+         "lines\n}\n"}},
        "    return int(math.Abs(float64(x + y)))\n}\n",
        "    return x * y\n}\n",
        "    fmt.Println(\"PASS\")\n    return 0\n}\n"},
@@ -121,8 +123,9 @@ JudgeResult judged_in_harness(Judge& judge, json record, const std::string& answ
   return judge.run(s);
 }
 
-// Go's assert.Equal lines run in the Go value harness: one result per assert, and an answer that
-// prints the runner's summary from a TestMain of its own gets nothing.
+// Go's assert.Equal lines run in the Go value harness: one result per assert (one spanning lines
+// and carrying a message too), and an answer that prints the runner's summary from a TestMain of
+// its own gets nothing.
 TEST(HumanEvalX, GosAssertsRunApartFromTheAnswer) {
   json record = tasks().back().record;
   ASSERT_EQ(record["test_setup"].get<std::string>().find("package main"), 0u);

@@ -288,12 +288,41 @@ TEST(ValueHarness, TestifysAssertEqualBecomesOneItemEach) {
             std::string::npos)
       << p.candidate_source;
   EXPECT_EQ(p.candidate_source.find("3.9, 4.0}, "), std::string::npos);
-  for (const char* s : {"assert.True(t, F(1))", "assert.Equal(1, F(1), \"message\")",
-                        "assert.Equal(`raw`, F(1))", "assert.Equal(1, F(1)); os.Exit(0)"})
+  for (const char* s : {"assert.True(t, F(1))", "assert.Equal(`raw`, F(1))",
+                        "assert.Equal(1, F(1)); os.Exit(0)", "assert.Equal(1)"})
     EXPECT_FALSE(split_testify_equal(s).has_value()) << s;
   std::string other = test;
   other.insert(other.find("    assert.Equal"), "    x := 1\n");
   EXPECT_FALSE(go_testify_asserts_as_calls(other).has_value());
+}
+
+// Arguments after the two compared only word a failure (testify's msgAndArgs), and a composite
+// literal may span lines (HumanEval-X's GetRow, OddCount): both are still one item each.
+TEST(ValueHarness, TestifysMessagesAndLiteralsOverLinesStayOneItemEach) {
+  const auto with_message = split_testify_equal("assert.Equal(1, F(g(2, 3)), \"a, b\", x)");
+  ASSERT_TRUE(with_message.has_value());
+  EXPECT_EQ(with_message->first, "F(g(2, 3))");
+  EXPECT_EQ(with_message->second, "1");
+  const std::string test =
+      "func TestOddCount(t *testing.T) {\n    assert := assert.New(t)\n"
+      "    assert.Equal([]string{\n        \"a\",\n        \"b\",\n    }, OddCount([]string{\n"
+      "        \"271\",\n    }), \"Error\")\n"
+      "    assert.Equal([]string{}, OddCount([]string{}))\n}\n";
+  auto calls = go_testify_asserts_as_calls(test);
+  ASSERT_TRUE(calls.has_value());
+  ASSERT_EQ(calls->spec.items.size(), 2u);
+  auto sides = split_testify_equal(calls->spec.items[0]);
+  ASSERT_TRUE(sides.has_value()) << calls->spec.items[0];
+  EXPECT_EQ(sides->first, "OddCount([]string{ \"271\", })");
+  EXPECT_EQ(sides->second, "[]string{ \"a\", \"b\", }");
+  std::string open = test;
+  open.insert(open.rfind("}\n"), "    assert.Equal(1, F([]int{\n");
+  EXPECT_FALSE(go_testify_asserts_as_calls(open).has_value()) << "brackets that never close";
+  std::string commented = test;
+  commented.insert(commented.find("        \"b\""), "        // a comment\n");
+  auto with_comment = go_testify_asserts_as_calls(commented);
+  ASSERT_TRUE(with_comment.has_value()) << "a line comment inside the literal is left out";
+  EXPECT_EQ(split_testify_equal(with_comment->spec.items[0])->second, "[]string{ \"a\", \"b\", }");
 }
 
 }  // namespace

@@ -38,11 +38,25 @@ bool names_the_instance(const std::string& m) {
   return false;
 }
 
-// Whether `m[span]` is a call on the instance, `s.NAME(...)`, then perhaps fields or calls without
-// arguments on what it returns (`.get()`), and nothing else: no expected value enters the
-// answer's process (`s.f(x).equals(y)` is split instead, and compared in the judge).
-bool is_instance_call(const std::string& m, Span span) {
+// Just past a cast that opens `m[span]` (`(int) `, `(String) `, `(List<Integer>) `), else
+// span.begin: a type's name, dots, generics' brackets and commas, array brackets, nothing else.
+size_t past_cast(const std::string& m, Span span) {
   size_t i = span.begin;
+  if (i >= span.end || m[i] != '(') return span.begin;
+  for (++i; i < span.end && m[i] != ')'; ++i)
+    if (!is_identifier_char(m[i]) && !is_code_space(m[i]) && m[i] != '.' && m[i] != '<' &&
+        m[i] != '>' && m[i] != ',' && m[i] != '[' && m[i] != ']' && m[i] != '?')
+      return span.begin;
+  if (i >= span.end || text_of(m, Span{span.begin + 1, i}).empty()) return span.begin;
+  return i + 1;
+}
+
+// Whether `m[span]` is a call on the instance, `s.NAME(...)` (perhaps under a cast), then perhaps
+// fields or calls without arguments on what it returns (`.get()`), and nothing else: no expected
+// value enters the answer's process (`s.f(x).equals(y)` is split instead, and compared in the
+// judge).
+bool is_instance_call(const std::string& m, Span span) {
+  size_t i = past_cast(m, span);
   if (!read_tokens(m, i, {"s", "."})) return false;
   bool called = false;
   while (true) {

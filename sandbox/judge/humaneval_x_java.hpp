@@ -26,7 +26,8 @@
 namespace crucible::sandbox::judge {
 
 // The test's checks as Java harness items (`assert(CALL == (EXPECTED));` or
-// `assert(CALL.equals(EXPECTED));`, a negated call expecting false, a bare call true), or nullopt
+// `assert(CALL.equals(EXPECTED));`, a negated call expecting false, a bare call true; the call may
+// be under a cast, `(int) s.f(x).get()`), or nullopt
 // when the test or one check has another shape (a tolerance, `&&`, an expected value that names
 // `s`). `spec.setup` gets the prompt's imports. Decided from the prompt and test only.
 std::optional<AssertTests> java_correct_list_as_calls(const std::string& prompt,

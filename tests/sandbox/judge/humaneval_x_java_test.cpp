@@ -29,7 +29,9 @@ TEST(HumanEvalXJava, EachCheckBecomesACallAndItsExpectedValue) {
       "                Objects.equals(s.h(new HashMap<String, Integer>()), \"x\"),\n"
       "                !s.isEmpty(Arrays.asList(1)),\n"
       "                s.isEmpty(new ArrayList<>()),\n"
-      "                Objects.equals(s.longest(List.of(\"x\")).get(), \"x\")");
+      "                Objects.equals(s.longest(List.of(\"x\")).get(), \"x\"),\n"
+      "                (int) s.compareOne(1, 2).get() == 2,\n"
+      "                Objects.equals((String) s.roundedAvg(1, 5), \"11\")");
   auto calls = java_correct_list_as_calls(kPrompt, test);
   ASSERT_TRUE(calls.has_value());
   EXPECT_EQ(calls->spec.setup, "import java.util.*;\nimport java.lang.*;\n");
@@ -39,7 +41,9 @@ TEST(HumanEvalXJava, EachCheckBecomesACallAndItsExpectedValue) {
       {"s.h(new HashMap<String, Integer>())", "\"x\""},
       {"s.isEmpty(Arrays.asList(1))", "(false)"},
       {"s.isEmpty(new ArrayList<>())", "(true)"},
-      {"s.longest(List.of(\"x\")).get()", "\"x\""}};
+      {"s.longest(List.of(\"x\")).get()", "\"x\""},
+      {"(int) s.compareOne(1, 2).get()", "2"},
+      {"(String) s.roundedAvg(1, 5)", "\"11\""}};
   ASSERT_EQ(calls->spec.items.size(), std::size(kSides));
   for (size_t i = 0; i < std::size(kSides); ++i) {
     auto sides = split_java_assert(calls->spec.items[i]);
@@ -55,7 +59,9 @@ TEST(HumanEvalXJava, OtherShapesStayOneProgram) {
         "s.f(1).equals(Arrays.asList(1)) == true",  // the comparison inside the answer's process
         "s.f(1).containsAll(Arrays.asList(1))",     // a call that takes the expected value
         "s.f(1) == s.f(2)",                         // the expected side calls the answer
-        "f(1) == 1"})                               // not a call on the instance
+        "f(1) == 1",                                // not a call on the instance
+        "(int) (s.f(1) + 1) == 2",                  // arithmetic under the cast
+        "(f(s.g(1))) s.g(1) == 2"})                 // not a cast
     EXPECT_FALSE(java_correct_list_as_calls(kPrompt, test_of(check)).has_value()) << check;
   std::string extra = test_of("s.f(1) == 1");
   extra.insert(extra.find("        List<Boolean>"), "        int x = 0;\n");

@@ -205,7 +205,8 @@ TEST(HumanEvalX, JavasChecksRunApartFromTheAnswer) {
        "public class Main {\n    public static void main(String[] args) {\n"
        "        Solution s = new Solution();\n        List<Boolean> correct = Arrays.asList(\n"
        "                s.evens(4).equals(Arrays.asList(2, 4)),\n"
-       "                s.evens(1).isEmpty(),\n                !s.evens(2).isEmpty()\n        );\n"
+       "                s.evens(1).isEmpty(),\n                !s.evens(2).isEmpty(),\n"
+       "                (int) s.evens(4).size() == 2\n        );\n"
        "        if (correct.contains(false)) {\n"
        "            throw new AssertionError();\n        }\n    }\n}"}};
   Judge judge(testing::shared_sandbox());
@@ -214,7 +215,7 @@ TEST(HumanEvalX, JavasChecksRunApartFromTheAnswer) {
       "        List<Integer> out = new ArrayList<>();\n"
       "        for (int i = 2; i <= n; i += 2) out.add(i);\n        return out;\n    }\n}\n");
   EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
-  EXPECT_EQ(right.passed, 3u);
+  EXPECT_EQ(right.passed, 4u);
   // Empty where the test asks isEmpty(), else a list equal to anything: Accepted as one program.
   auto always_equal = judged(
       "        if (n < 2) return new ArrayList<>();\n"

@@ -141,23 +141,34 @@ std::string trimmed(const std::string& s) {
   return text_of(s, Span{0, s.size()});
 }
 
-std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end) {
-  int depth = 0;
-  size_t comma = std::string::npos;
+std::optional<std::vector<Span>> top_level_elements(const std::string& m, size_t begin, size_t end,
+                                                    bool angle_generics) {
+  std::vector<Span> out;
+  int depth = 0, angles = 0;
+  size_t start = begin;
   for (size_t i = begin; i < end; ++i) {
     const char c = m[i];
     if (c == '(' || c == '[' || c == '{') ++depth;
     if (c == ')' || c == ']' || c == '}') --depth;
     if (depth < 0) return std::nullopt;
-    if (c == ',' && depth == 0) {
-      if (comma != std::string::npos) return std::nullopt;
-      comma = i;
+    if (angle_generics && c == '<' && i > begin && is_identifier_char(m[i - 1])) ++angles;
+    if (angle_generics && c == '>' && angles > 0) --angles;
+    if (c == ',' && depth == 0 && angles == 0) {
+      out.push_back({start, i});
+      start = i + 1;
     }
   }
-  if (depth != 0 || comma == std::string::npos) return std::nullopt;
-  const Span first{begin, comma}, second{comma + 1, end};
-  if (text_of(m, first).empty() || text_of(m, second).empty()) return std::nullopt;
-  return std::pair{first, second};
+  if (depth != 0) return std::nullopt;
+  out.push_back({start, end});
+  return out;
+}
+
+std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end) {
+  const auto elements = top_level_elements(m, begin, end);
+  if (!elements || elements->size() != 2 || text_of(m, (*elements)[0]).empty() ||
+      text_of(m, (*elements)[1]).empty())
+    return std::nullopt;
+  return std::pair{(*elements)[0], (*elements)[1]};
 }
 
 }  // namespace crucible::sandbox::judge

@@ -46,6 +46,12 @@ bool is_assert_call(const std::string& m, Span s);
 std::optional<Span> call_arguments(const std::string& m, Span s,
                                    std::initializer_list<const char*> callee);
 
+// `m[begin, end)` split at the commas outside brackets (each span untrimmed); nullopt when its
+// brackets do not balance. With `angle_generics`, a '<' right after a name opens a generic's
+// brackets (Java's `new HashMap<String, Integer>()`), so its comma does not split.
+std::optional<std::vector<Span>> top_level_elements(const std::string& m, size_t begin, size_t end,
+                                                    bool angle_generics = false);
+
 // The two arguments of a call whose parentheses enclose `m[begin, end)`, split at the one comma
 // outside brackets; nullopt when there is not exactly one, or a side is empty.
 std::optional<std::pair<Span, Span>> two_arguments(const std::string& m, size_t begin, size_t end);

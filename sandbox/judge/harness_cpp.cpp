@@ -190,9 +190,9 @@ size_t name_in_signature(const HarnessSpec& spec) {
 // The answer's function as a pointer. `::` skips the std namespace the prompt opens (an answer's
 // max_element beside std::max_element); the declaration, when known, also picks it out of the
 // C library's functions of the same name (strlen).
-std::string entry_pointer(const HarnessSpec& spec) {
+// `name`: where the signature names it (name_in_signature).
+std::string entry_pointer(const HarnessSpec& spec, size_t name) {
   const std::string address = "&::" + spec.entry_point;
-  const size_t name = name_in_signature(spec);
   if (spec.signature.empty()) return "const auto crucible_entry = " + address + ";";
   return spec.signature.substr(0, name) + "(*const crucible_entry)" +
          spec.signature.substr(name + spec.entry_point.size()) + " = " + address + ";";
@@ -201,8 +201,9 @@ std::string entry_pointer(const HarnessSpec& spec) {
 }  // namespace
 
 CppHarness build_cpp_harness(const std::string& candidate, const HarnessSpec& spec) {
-  if (!spec.signature.empty() && (name_in_signature(spec) == std::string::npos ||
-                                  spec.signature.find_first_of(";{}=") != std::string::npos))
+  const size_t name = name_in_signature(spec);
+  if (!spec.signature.empty() &&
+      (name == std::string::npos || spec.signature.find_first_of(";{}=") != std::string::npos))
     throw InvalidRequest("harness.signature must declare the entry point '" + spec.entry_point +
                          "' as `TYPE " + spec.entry_point +
                          "(PARAMETERS)`, without a body or default arguments");
@@ -211,7 +212,7 @@ CppHarness build_cpp_harness(const std::string& candidate, const HarnessSpec& sp
   // an unused function and the harness's main runs. #line keeps the answer's line numbers.
   h.candidate_source = "#define main crucible_candidate_main\n#line 1\n" + candidate +
                        "\n#undef main\n" + cpp_harness_values() +
-                       replace_all(kServer, "@ENTRY_POINTER@", entry_pointer(spec));
+                       replace_all(kServer, "@ENTRY_POINTER@", entry_pointer(spec, name));
   std::string tests = replace_all(kTests, "@ENTRY@", spec.entry_point);
   tests = replace_all(tests, "@SETUP@", spec.setup);
   h.tests_source = cpp_harness_values() + replace_all(tests, "@ITEMS@", cpp_items(spec.items));

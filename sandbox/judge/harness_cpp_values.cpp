@@ -204,11 +204,12 @@ template <class T> std::unordered_set<T> value_as_container(const Value& v, as_t
 // A braced list of pairs ({{"a", 1}, {"b", 2}}) initialises a map, as in C++.
 inline std::vector<std::pair<Value, Value>> entries_of(const Value& v) {
   if (v.kind == Value::Map) return v.pairs;
+  if (v.kind != Value::List) throw std::runtime_error("expected a map");
   std::vector<std::pair<Value, Value>> out;
-  if (v.kind == Value::List)
-    for (const auto& x : v.items)
-      if (x.kind == Value::List && x.items.size() == 2) out.emplace_back(x.items[0], x.items[1]);
-  if (out.size() != v.items.size() || v.kind != Value::List) throw std::runtime_error("expected a map");
+  for (const auto& x : v.items) {
+    if (x.kind != Value::List || x.items.size() != 2) throw std::runtime_error("expected a map");
+    out.emplace_back(x.items[0], x.items[1]);
+  }
   return out;
 }
 template <class K, class V, class C> std::map<K, V, C> value_as_container(const Value& v, as_tag<std::map<K, V, C>>) {

@@ -126,17 +126,6 @@ std::optional<std::vector<std::string>> statements_on_one_line(
   return out;
 }
 
-// Where the first comma outside brackets in `m[begin, end)` is, or `end`.
-size_t first_top_level_comma(const std::string& m, size_t begin, size_t end) {
-  int depth = 0;
-  for (size_t i = begin; i < end; ++i) {
-    if (m[i] == '(' || m[i] == '[' || m[i] == '{') ++depth;
-    if (m[i] == ')' || m[i] == ']' || m[i] == '}') --depth;
-    if (m[i] == ',' && depth == 0) return i;
-  }
-  return end;
-}
-
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> split_go_entry(const std::string& line) {
@@ -197,12 +186,12 @@ std::optional<std::pair<std::string, std::string>> split_testify_equal(const std
   const auto args = call_arguments(m, Span{begin, end + 1}, {"assert", ".", "Equal"});
   if (!args) return std::nullopt;
   // Arguments after the two compared (testify's msgAndArgs) only word a failure.
-  const size_t first = first_top_level_comma(m, args->begin, args->end);
-  const size_t second =
-      first == args->end ? args->end : first_top_level_comma(m, first + 1, args->end);
-  const auto sides = two_arguments(m, args->begin, second);
-  if (!sides) return std::nullopt;
-  return std::pair{text_of(line, sides->second), text_of(line, sides->first)};
+  const auto arguments = top_level_elements(m, args->begin, args->end);
+  if (!arguments || arguments->size() < 2) return std::nullopt;
+  const std::string expected = text_of(line, (*arguments)[0]),
+                    call = text_of(line, (*arguments)[1]);
+  if (expected.empty() || call.empty()) return std::nullopt;
+  return std::pair{call, expected};
 }
 
 std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) {

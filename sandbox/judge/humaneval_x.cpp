@@ -111,11 +111,19 @@ std::string python_body(const std::string& generation) {
   return out;
 }
 
-Submission python_submission(const json& j, const std::string& answer) {
+// A submission whose test runs in a harness, apart from the answer.
+Submission harness_submission(const std::string& language, std::string source, HarnessSpec spec) {
   Submission s;
-  s.language = "python3";
-  for (const char* line : kPythonImports) s.source += std::string(line) + "\n";
-  s.source += field(j, "prompt") + (j.contains("generation") ? python_body(answer) : answer);
+  s.language = language;
+  s.source = std::move(source);
+  s.harness = std::move(spec);
+  return s;
+}
+
+Submission python_submission(const json& j, const std::string& answer) {
+  std::string source;
+  for (const char* line : kPythonImports) source += std::string(line) + "\n";
+  source += field(j, "prompt") + (j.contains("generation") ? python_body(answer) : answer);
   // The test ends with check(<entry point>): the harness calls check with the candidate.
   std::string test = field(j, "test"), entry;
   size_t call = test.rfind("\ncheck(");
@@ -126,22 +134,20 @@ Submission python_submission(const json& j, const std::string& answer) {
     test.erase(call + 1, line_end == std::string::npos ? std::string::npos : line_end - call);
   }
   if (entry.empty()) entry = last_declared(field(j, "declaration"), {"def"}).name;
-  s.harness = HarnessSpec{entry, test, {"check(candidate)"}};
-  return s;
+  return harness_submission("python3", std::move(source),
+                            HarnessSpec{entry, test, {"check(candidate)"}});
 }
 
 Submission javascript_submission(const json& j, const std::string& answer) {
-  Submission s;
-  s.language = "javascript";
-  s.source = field(j, "prompt") + answer;
   // The helpers the declaration defines before the function (encodeCyclic before
   // decodeCyclic) are the task's own code, which the tests call: they are the tests' setup.
   const std::string declaration = field(j, "declaration");
   const Declared entry = last_declared(declaration, {"const", "function", "let", "var"});
   if (entry.name.empty())
     throw InvalidRequest("HumanEval-X record: the declaration names no JavaScript function");
-  s.harness = HarnessSpec{entry.name, declaration.substr(0, entry.at), {field(j, "test")}};
-  return s;
+  return harness_submission(
+      "javascript", field(j, "prompt") + answer,
+      HarnessSpec{entry.name, declaration.substr(0, entry.at), {field(j, "test")}});
 }
 
 Submission program_submission(const std::string& language, const std::string& source,
@@ -174,13 +180,11 @@ Submission go_submission(const json& j, const std::string& answer) {
     if (!present && used.find(last + ".") != std::string::npos) imports += "    \"" + p + "\"\n";
   }
   if (calls) {
-    Submission s;
-    s.language = "go_test";
-    s.source = "package main\n\nimport (\n    \"fmt\"\n    \"testing\"\n" + imports + ")\n\n" +
-               prompt + answer;
     calls->spec.entry_point = entry;
-    s.harness = std::move(calls->spec);
-    return s;
+    return harness_submission("go_test",
+                              "package main\n\nimport (\n    \"fmt\"\n    \"testing\"\n" + imports +
+                                  ")\n\n" + prompt + answer,
+                              std::move(calls->spec));
   }
   std::string source = setup + "\n";
   if (!imports.empty()) source += "import (\n" + imports + ")\n";
@@ -203,13 +207,9 @@ Submission humaneval_x_submission(const json& j) {
   std::string source = field(j, "prompt") + answer;
   if (language == "java") {
     // Its checks run in the Java value harness, apart from the answer, where they have its shape.
-    if (auto calls = java_correct_list_as_calls(field(j, "prompt"), field(j, "test"))) {
-      Submission s;
-      s.language = "java";
-      s.source = source + java_correct_list_opening();
-      s.harness = std::move(calls->spec);
-      return s;
-    }
+    if (auto calls = java_correct_list_as_calls(field(j, "prompt"), field(j, "test")))
+      return harness_submission("java", source + java_correct_list_opening(),
+                                std::move(calls->spec));
   }
   if (language == "cpp") {
     std::string includes;
@@ -217,13 +217,8 @@ Submission humaneval_x_submission(const json& j) {
       if (source.find(line) == std::string::npos) includes += std::string(line) + "\n";
     source = includes + "\n" + source;
     // Its test runs in the C++ function-call harness, apart from the answer.
-    if (auto spec = humaneval_x_cpp_calls(field(j, "declaration"), field(j, "test"))) {
-      Submission s;
-      s.language = "cpp";
-      s.source = source;
-      s.harness = std::move(*spec);
-      return s;
-    }
+    if (auto spec = humaneval_x_cpp_calls(field(j, "declaration"), field(j, "test")))
+      return harness_submission("cpp", source, std::move(*spec));
   }
   return program_submission(language, source, field(j, "test"));
 }

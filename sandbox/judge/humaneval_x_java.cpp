@@ -10,27 +10,6 @@
 namespace crucible::sandbox::judge {
 namespace {
 
-// The spans of `m[begin, end)` between commas outside brackets; a '<' right after a name opens a
-// generic's brackets (`new HashMap<String, Integer>()`), so its comma does not split.
-std::vector<Span> list_elements(const std::string& m, size_t begin, size_t end) {
-  std::vector<Span> out;
-  int depth = 0, angles = 0;
-  size_t start = begin;
-  for (size_t i = begin; i < end; ++i) {
-    const char c = m[i];
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
-    if (c == '<' && i > begin && is_identifier_char(m[i - 1])) ++angles;
-    if (c == '>' && angles > 0) --angles;
-    if (c == ',' && depth == 0 && angles == 0) {
-      out.push_back({start, i});
-      start = i + 1;
-    }
-  }
-  out.push_back({start, end});
-  return out;
-}
-
 // Whether `text` names the test's instance `s` (as `s.`): the expected program has none.
 bool names_the_instance(const std::string& m) {
   for (size_t i = m.find("s."); i != std::string::npos; i = m.find("s.", i + 1))
@@ -139,8 +118,11 @@ std::optional<AssertTests> java_correct_list_as_calls(const std::string& prompt,
                  "{", "throw", "new", "AssertionError", "(", ")",        ";", "}",     "}", "}"}) ||
       !next_token(m, i).empty())
     return std::nullopt;
+  // Generics' commas (`new HashMap<String, Integer>()`) do not split the list.
+  const auto elements = top_level_elements(m, open, close, /*angle_generics=*/true);
+  if (!elements) return std::nullopt;
   AssertTests out;
-  for (const Span& element : list_elements(m, open, close)) {
+  for (const Span& element : *elements) {
     auto item = item_of(test, m, element);
     if (!item) return std::nullopt;
     out.spec.items.push_back(std::move(*item));

@@ -198,6 +198,14 @@ void RunCgroup::leave_self() const {
   for (const auto& home : homes_) write_value(home + "/tasks", "0");
 }
 
+void RunCgroup::set_idle(bool idle) const {
+  if (version_ != CgroupVersion::V2 || dirs_.empty()) return;
+  try {
+    write_file(dirs_[0] + "/cpu.weight", idle ? "1" : "100");
+  } catch (const Error&) {
+  }
+}
+
 double RunCgroup::cpu_seconds() const {
   if (version_ == CgroupVersion::V2) return read_keyed(dirs_[0] + "/cpu.stat", "usage_usec") / 1e6;
   return read_u64(dir("cpuacct") + "/cpuacct.usage") / 1e9;

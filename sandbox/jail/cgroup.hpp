@@ -44,6 +44,10 @@ class RunCgroup {
   // on v2, without homes, or when a move fails; then add() the child instead.
   bool enter_self() const;
   void leave_self() const;  // throws SandboxFailure
+  // v2: the group's CPU weight, lowest while its jail is torn down and the default otherwise
+  // (there the group, not each task's nice value, competes for the CPU). Best effort: a
+  // weight that cannot be written changes only who waits. v1: nothing to do.
+  void set_idle(bool idle) const;
   double cpu_seconds() const;
   uint64_t peak_memory_bytes() const;
   uint64_t oom_kills() const;

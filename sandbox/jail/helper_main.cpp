@@ -91,12 +91,12 @@ struct Parked {
 
 // Exit status 3 tells the helper that the slot could not be cleaned.
 [[noreturn]] void serve_parked(int channel, const CgroupHost& cgroups, int slot,
-                               const sock_fprog& filter, int network) {
+                               const sock_fprog& filter) {
   bool clean = true;
+  ::setpgid(0, 0);  // its jail's processes join its group (kBackgroundNice)
   try {
     // The submission's own network namespace (network.hpp): the jail is cloned inside it.
-    if (network < 0) throw SandboxFailure("jail: no network namespace for this run");
-    join_network(network);
+    enter_loopback_network();
   } catch (const std::exception& e) {
     // Reported to the request this supervisor gets: nothing runs without its namespace.
     auto request = receive_fds(channel);
@@ -128,12 +128,6 @@ struct Parked {
 // Forks the next request's supervisor, which prepares its jail at once (off the request
 // path). A failure here is reported to that request.
 Parked park(SlotPool& slots, const CgroupHost& cgroups, const sock_fprog& filter) {
-  unique_fd network;
-  try {
-    network = make_loopback_network();
-  } catch (const std::exception&) {
-    // serve_parked reports it to the request
-  }
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return {};
   unique_fd mine(pair[0]), theirs(pair[1]);
@@ -141,8 +135,8 @@ Parked park(SlotPool& slots, const CgroupHost& cgroups, const sock_fprog& filter
   pid_t pid = ::fork();
   if (pid == 0) {
     // Stdio, its channel and its network: no supervisor holds another's request or channel.
-    close_all_except({0, 1, 2, theirs.get(), network.get()});
-    serve_parked(theirs.get(), cgroups, slot, filter, network.get());
+    close_all_except({0, 1, 2, theirs.get()});
+    serve_parked(theirs.get(), cgroups, slot, filter);
   }
   if (pid < 0) {
     slots.release_unassigned(slot);
@@ -169,12 +163,7 @@ int main() {
   std::vector<sock_filter> program;
   CgroupHost cgroups;
   try {
-    // The helper itself sits in an empty network namespace; runs get their own.
-    if (::unshare(CLONE_NEWNET) != 0)
-      throw SandboxFailure(
-          errno_message("cannot create the empty network namespace; run `crucible doctor`", errno));
     cgroups = CgroupHost::detect();
-    cgroups.sweep_stale();
     program = compile_seccomp_program();
   } catch (const std::exception& e) {
     hello = {{"ok", false}, {"error", e.what()}};
@@ -192,6 +181,8 @@ int main() {
   std::vector<unique_fd> running;  // channels of supervisors that have a request
   bool client_done = false;        // its last request came: nothing more to prepare
   spares.push_back(park(slots, cgroups, filter));
+  // Groups a dead helper left behind, removed while the first jail is prepared.
+  cgroups.sweep_stale();
   for (;;) {
     std::vector<pollfd> fds{{kControlFd, POLLIN, 0}};
     for (const auto& r : running) fds.push_back({r.get(), POLLIN, 0});

@@ -28,29 +28,11 @@ void bring_loopback_up() {
 
 }  // namespace
 
-unique_fd make_loopback_network() {
-  unique_fd home(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
-  if (!home) throw SandboxFailure(errno_message("jail: open our network namespace", errno));
+void enter_loopback_network() {
   if (::unshare(CLONE_NEWNET) != 0)
     throw SandboxFailure(
         errno_message("jail: create a network namespace; run `crucible doctor`", errno));
-  unique_fd made(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
-  int made_errno = errno;
-  try {
-    bring_loopback_up();
-  } catch (...) {
-    join_network(home.get());
-    throw;
-  }
-  join_network(home.get());
-  if (!made)
-    throw SandboxFailure(errno_message("jail: open the new network namespace", made_errno));
-  return made;
-}
-
-void join_network(int fd) {
-  if (::setns(fd, CLONE_NEWNET) != 0)
-    throw SandboxFailure(errno_message("jail: join a network namespace", errno));
+  bring_loopback_up();
 }
 
 }  // namespace crucible::sandbox::jail

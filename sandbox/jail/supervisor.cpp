@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -129,6 +130,7 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
     // A reused slot still holds its last run's limits: init builds its root under the
     // defaults, and the request's own limits are set before its program starts.
     jail.cg.prepare(Limits{});
+    jail.cg.set_idle(false);  // a reused slot was idle for its last teardown
   } catch (const std::exception& e) {
     jail.setup_error = e.what();
     return jail;
@@ -388,6 +390,12 @@ std::vector<JailReport> watch(JailSpec& spec, Jail& jail, int caller) {
   return reports;
 }
 
+// After the answer: what is left to do waits for idle CPU (kBackgroundNice).
+void to_background(const Jail& jail) {
+  ::setpriority(PRIO_PGRP, 0, kBackgroundNice);
+  jail.cg.set_idle(true);
+}
+
 JailReport setup_failure(const std::string& why) {
   JailReport r;
   r.setup_error = why;
@@ -420,6 +428,7 @@ bool ParkedJail::run(JailSpec spec, int caller,
     // namespace before it reported each end: nothing of the run is left. Init's own exit (its
     // mounts and namespaces, ~0.8 ms) comes after the answer.
     deliver(reports);
+    to_background(jail);
     end_jail(jail);
   }
   return jail.cg.release();  // cleaning the slot is off the caller's path too

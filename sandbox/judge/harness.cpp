@@ -68,6 +68,7 @@ HarnessProgram build_harness(const std::string& language, const std::string& can
     if (!h.language.empty()) p.language = h.language;
     p.candidate_source = std::move(h.candidate_source);
     p.expected_source = std::move(h.expected_source);
+    p.tolerances = std::move(h.tolerances);
   } else {
     std::string names = "python3, javascript, cpp";
     for (const std::string& name : value_harness_languages()) names += ", " + name;

@@ -47,6 +47,7 @@ struct HarnessProgram {
   std::string candidate_source;  // C++: the candidate's own program, run from /data/main;
                                  // Java: the candidate's program that prints its calls' values
   std::string expected_source;   // Java: the task's program that prints the expected values
+  std::vector<double> tolerances = {};  // value harnesses: as ValuePrograms'
 };
 
 // Every `from` in `s` replaced by `to` (the harness templates' @PLACEHOLDER@s).

@@ -194,6 +194,14 @@ std::optional<std::pair<std::string, std::string>> split_testify_equal(const std
   return std::pair{call, expected};
 }
 
+std::optional<AbsDifference> split_testify_tolerance(const std::string& line) {
+  const auto sides = split_testify_equal(line);
+  if (!sides || sides->second != "true") return std::nullopt;
+  auto within = abs_difference_below(sides->first, {"math", ".", "Abs"});
+  if (!within || !is_constant_arithmetic(within->second)) return std::nullopt;
+  return within;
+}
+
 std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) {
   const std::vector<std::string> lines = nonblank_lines(test);
   if (lines.size() < 4 || lines.back() != "}" || !is_test_function_header(spaced(lines[0])))
@@ -209,7 +217,15 @@ std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) 
 
 ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& spec) {
   std::string calls, expected;
+  std::vector<double> tolerances(spec.items.size(), 0.0);
   for (size_t i = 0; i < spec.items.size(); ++i) {
+    // A float compared within a tolerance: each side printed as a float64, compared in the judge.
+    if (const auto within = split_testify_tolerance(spec.items[i])) {
+      calls += go_item_line(i, "text", "float64(" + within->first + ")");
+      expected += go_item_line(i, "text", "float64(" + within->second + ")");
+      tolerances[i] = within->tolerance;
+      continue;
+    }
     auto sides = split_go_entry(spec.items[i]);
     const char* format = "text";
     if (!sides) {
@@ -231,6 +247,7 @@ ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& 
   p.expected_source =
       std::string("package crucible_expected_test\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n") +
       kGoStart + expected + "}\n";
+  p.tolerances = std::move(tolerances);
   return p;
 }
 

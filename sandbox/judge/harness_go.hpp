@@ -38,6 +38,10 @@ std::optional<AssertTests> go_asserts_as_calls(const std::string& prompt, const 
 // nullopt for any other line. Arguments after the two (a failure message) are left out.
 std::optional<std::pair<std::string, std::string>> split_testify_equal(const std::string& line);
 
+// HumanEval-X's Go float checks: `assert.Equal(true, math.Abs(CALL-EXPECTED) < EPS)` where
+// EXPECTED is arithmetic on number literals (`2.0/3.0`), or nullopt.
+std::optional<AbsDifference> split_testify_tolerance(const std::string& line);
+
 // HumanEval-X's Go test (`func TestX(t *testing.T) {`, `assert := assert.New(t)`, then one
 // assert.Equal per statement, which may span lines) as items compared as testify's Equal
 // compares (type and Go syntax), or nullopt. The calls name the function itself; the caller sets

@@ -1,6 +1,7 @@
 #include "sandbox/judge/harness_java.hpp"
 
 #include "base/error.hpp"
+#include "sandbox/judge/code_scanner.hpp"
 #include "sandbox/judge/java_assert_tests.hpp"
 
 namespace crucible::sandbox::judge {
@@ -124,13 +125,31 @@ std::string java_item_line(size_t index, const std::string& expression) {
          " !\" + crucibleError(crucibleThrown)); }\n";
 }
 
+// A float compared within a tolerance: printed as a double, whatever numeric type it has.
+std::string java_double_line(size_t index, const std::string& expression) {
+  return java_item_line(index, "(double) (" + expression + ")");
+}
+
 }  // namespace
+
+std::optional<AbsDifference> split_java_tolerance(const std::string& statement) {
+  const auto structure = code_structure(statement);
+  if (!structure) return std::nullopt;
+  Span span{0, structure->size()};
+  while (span.end > 0 && is_code_space((*structure)[span.end - 1])) --span.end;
+  if (span.end > 0 && (*structure)[span.end - 1] == ';') --span.end;
+  while (span.begin < span.end && is_code_space((*structure)[span.begin])) ++span.begin;
+  const auto args = call_arguments(*structure, span, {"assert"});
+  if (!args) return std::nullopt;
+  return abs_difference_below(text_of(statement, *args), {"Math", ".", "abs"});
+}
 
 ValuePrograms build_java_harness(const std::string& candidate, const HarnessSpec& spec) {
   const ItemStatements items = item_statements(
       spec, split_java_assert, java_item_line,
-      "assert(CALL == (EXPECTED)); or assert(CALL.equals(EXPECTED)); (the Java harness's two "
-      "shapes)");
+      "assert(CALL == (EXPECTED));, assert(CALL.equals(EXPECTED)); or assert(Math.abs(CALL - "
+      "EXPECTED) < EPS); (the Java harness's shapes)",
+      nullptr, ToleranceItems{split_java_tolerance, java_double_line});
   const std::string end_of_main = "        crucibleOut.flush();\n    }\n";
   ValuePrograms h;
   h.candidate_source =
@@ -142,6 +161,7 @@ ValuePrograms build_java_harness(const std::string& candidate, const HarnessSpec
           : spec.setup;
   h.expected_source = imports + "\nclass Problem {\n" + kJavaMainStart + items.expected +
                       end_of_main + kJavaValues + "}\n";
+  h.tolerances = items.tolerances;
   return h;
 }
 

@@ -14,8 +14,12 @@ namespace crucible::sandbox::judge {
 
 // `candidate` is the class up to where MultiPL-E's test starts its main (the answer's class
 // left open); `spec.setup` is the expected program's imports; each item is
-// `assert(CALL == (EXPECTED));` or `assert(CALL.equals(EXPECTED));` (InvalidRequest naming
-// the item otherwise).
+// `assert(CALL == (EXPECTED));`, `assert(CALL.equals(EXPECTED));` or, for floats compared within
+// a tolerance, `assert(Math.abs(CALL - EXPECTED) < EPS);` (InvalidRequest naming the item
+// otherwise).
 ValuePrograms build_java_harness(const std::string& candidate, const HarnessSpec& spec);
+
+// `assert(Math.abs(CALL - EXPECTED) < EPS);` read into its parts, or nullopt.
+std::optional<AbsDifference> split_java_tolerance(const std::string& statement);
 
 }  // namespace crucible::sandbox::judge

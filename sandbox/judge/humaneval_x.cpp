@@ -172,8 +172,16 @@ Submission go_submission(const json& j, const std::string& answer) {
   auto calls = go_testify_asserts_as_calls(field(j, "test"));
   const std::string entry = last_declared(field(j, "declaration"), {"func"}).name;
   if (entry.empty()) calls.reset();
-  // In the harness the calls (the test's arguments) join the answer's program too.
-  const std::string used = calls ? answer + field(j, "test") : answer;
+  // In the harness the calls (what each item calls, not what it compares with) join the
+  // answer's program too.
+  std::string used = answer;
+  if (calls)
+    for (const std::string& item : calls->spec.items) {
+      if (const auto within = split_testify_tolerance(item))
+        used += "\n" + within->first;
+      else if (const auto sides = split_testify_equal(item))
+        used += "\n" + sides->first;
+    }
   for (const char* package : kGoPackages) {
     std::string p = package, last = p.substr(p.rfind('/') + 1);
     const bool present = calls ? p == "fmt" : setup.find(p) != std::string::npos;

@@ -1,11 +1,13 @@
 #include "sandbox/judge/humaneval_x_java.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
 #include "sandbox/judge/code_scanner.hpp"
 #include "sandbox/judge/identifier.hpp"
 #include "sandbox/judge/java_assert_tests.hpp"
+#include "sandbox/judge/tolerance_assert.hpp"
 
 namespace crucible::sandbox::judge {
 namespace {
@@ -65,6 +67,16 @@ std::optional<std::string> item_of(const std::string& test, const std::string& m
   while (span.begin < span.end && is_code_space(m[span.begin])) ++span.begin;
   while (span.end > span.begin && is_code_space(m[span.end - 1])) --span.end;
   if (span.begin == span.end) return std::nullopt;
+  // A float within a tolerance: the call on the instance, the expected value plain data.
+  if (const auto within = abs_difference_below(text_of(test, span), {"Math", ".", "abs"})) {
+    const auto call = code_structure(within->first);
+    const auto expected = code_structure(within->second);
+    if (!call || !expected || !is_instance_call(*call, Span{0, call->size()}) ||
+        names_the_instance(*expected))
+      return std::nullopt;
+    return "assert(Math.abs(" + within->first + " - (" + within->second + ")) < " +
+           nlohmann::json(within->tolerance).dump() + ");";
+  }
   std::optional<std::string> item;
   if (m[span.begin] == '!') {
     const Span called{span.begin + 1, span.end};

@@ -229,12 +229,16 @@ JudgeResult judge_by_values(Sandbox& sandbox, const Submission& s, const Harness
   std::vector<ItemResult> items(r.total);
   for (size_t i = 0; i < items.size(); ++i) {
     if (!actual[i]) continue;  // Missing
-    items[i].status = actual[i]->error                    ? ItemResult::Status::Error
-                      : actual[i]->text == (*expected)[i] ? ItemResult::Status::Pass
-                                                          : ItemResult::Status::Fail;
+    const double tolerance = i < h.tolerances.size() ? h.tolerances[i] : 0.0;
+    const bool equal = tolerance > 0 ? within_tolerance(actual[i]->text, (*expected)[i], tolerance)
+                                     : actual[i]->text == (*expected)[i];
+    items[i].status = actual[i]->error ? ItemResult::Status::Error
+                      : equal          ? ItemResult::Status::Pass
+                                       : ItemResult::Status::Fail;
     items[i].message = actual[i]->error
                            ? actual[i]->text
                            : "returned " + actual[i]->text + ", expected " + (*expected)[i];
+    if (tolerance > 0 && !actual[i]->error) items[i].message += " within " + json(tolerance).dump();
   }
   add_item_results(r, o, *s.harness, items);
   return r;

@@ -19,10 +19,19 @@
 namespace crucible::sandbox::judge {
 
 ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
-                               const std::string& shape, ValueStatement expected_statement) {
+                               const std::string& shape, ValueStatement expected_statement,
+                               ToleranceItems tolerance) {
   if (!expected_statement) expected_statement = statement;
   ItemStatements out;
+  out.tolerances.assign(spec.items.size(), 0.0);
   for (size_t i = 0; i < spec.items.size(); ++i) {
+    if (tolerance.split)
+      if (const auto within = tolerance.split(spec.items[i])) {
+        out.calls += tolerance.number_statement(i, within->first);
+        out.expected += tolerance.number_statement(i, within->second);
+        out.tolerances[i] = within->tolerance;
+        continue;
+      }
     const auto sides = split(spec.items[i]);
     if (!sides) throw InvalidRequest("harness.tests[" + std::to_string(i) + "] is not " + shape);
     out.calls += statement(i, sides->first);

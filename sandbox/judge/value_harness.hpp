@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sandbox/judge/harness.hpp"
+#include "sandbox/judge/tolerance_assert.hpp"
 
 namespace crucible::sandbox::judge {
 
@@ -23,6 +24,9 @@ struct ValuePrograms {
   std::string candidate_source;  // the answer, then the calls, each value printed
   std::string expected_source;   // the expected values printed; nothing of the answer
   std::string language;          // the registry name both run as ("": the harness's language)
+  // Per item: above 0, the two values are numbers that pass when they differ by less
+  // (tolerance_assert.hpp); 0 (or no entry), their texts must be equal.
+  std::vector<double> tolerances = {};
 };
 
 // Whether `language` (a registry name) has a value harness.
@@ -46,15 +50,24 @@ using SplitAssert = std::optional<std::pair<std::string, std::string>> (*)(const
 using ValueStatement = std::string (*)(size_t index, const std::string& expression);
 
 struct ItemStatements {
-  std::string calls, expected;  // each item's statement, one side each
+  std::string calls, expected;     // each item's statement, one side each
+  std::vector<double> tolerances;  // per item, as ValuePrograms'
+};
+
+// A language's asserts within a tolerance (tolerance_assert.hpp): the reader of one (an item
+// that is not one goes to SplitAssert) and the statement that prints a value as a float.
+struct ToleranceItems {
+  std::optional<AbsDifference> (*split)(const std::string& item) = nullptr;
+  ValueStatement number_statement = nullptr;
 };
 
 // Every item of `spec` split and made into the two programs' statements (the expected side's by
 // `expected_statement` where it is given, else by `statement`); InvalidRequest naming the first
-// item that is not `shape`.
+// item that is not `shape`. With `tolerance`, an item it reads compares within its tolerance.
 ItemStatements item_statements(const HarnessSpec& spec, SplitAssert split, ValueStatement statement,
                                const std::string& shape,
-                               ValueStatement expected_statement = nullptr);
+                               ValueStatement expected_statement = nullptr,
+                               ToleranceItems tolerance = {});
 
 // Adds `lines[begin, end)` to `out`'s items, each one assert; false when one is not `split`'s.
 bool add_assert_lines(AssertTests& out, const std::vector<std::string>& lines, size_t begin,

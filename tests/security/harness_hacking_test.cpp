@@ -380,5 +380,82 @@ TEST(HarnessHacking, CppCandidatesCannotReachTheTests) {
   }
 }
 
+// A float check within a tolerance (`math.Abs(F(x)-y) < 1e-6`) used to run in the answer's
+// program, expected value and all, so an answer that searched the files it can read for
+// `F(x)-` found y (Accepted on d6b3d8b in Go through the native API). Now y is printed by the
+// task's program and compared in the judge: the same answers find nothing.
+TEST(HarnessHacking, FloatChecksExpectedValuesAreNotInTheAnswersProgram) {
+  const std::string go_reader =
+      "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"path/filepath\"\n"
+      "\t\"strconv\"\n\t\"strings\"\n\t\"testing\"\n)\n\nvar _ = testing.Short\n\n"
+      "func f(x float64) float64 {\n"
+      "\tkey := fmt.Sprintf(\"f(%v)-\", x)\n"
+      "\tfound := 0.0\n"
+      "\tfor _, root := range []string{\"/box\", \"/data\", \"/tmp\", \".\"} {\n"
+      "\t\tfilepath.Walk(root, func(p string, info os.FileInfo, err error) error {\n"
+      "\t\t\tif err != nil || info.IsDir() || info.Size() > 1<<24 {\n\t\t\t\treturn nil\n\t\t\t}\n"
+      "\t\t\tb, _ := os.ReadFile(p)\n"
+      "\t\t\tif i := strings.Index(string(b), key); i >= 0 {\n"
+      "\t\t\t\trest := string(b)[i+len(key):]\n"
+      "\t\t\t\tif j := strings.IndexAny(rest, \") \"); j > 0 {\n"
+      "\t\t\t\t\tif v, err := strconv.ParseFloat(rest[:j], 64); err == nil {\n"
+      "\t\t\t\t\t\tfound = v\n\t\t\t\t\t}\n\t\t\t\t}\n\t\t\t}\n"
+      "\t\t\treturn nil\n\t\t})\n\t}\n\treturn found\n}\n";
+  const std::vector<std::string> go_tests = {
+      "assert.Equal(true, math.Abs(f(1.33)-0.918273645) < 1e-6)",
+      "assert.Equal(true, math.Abs(f(2.5)-0.192837465) < 1e-6)"};
+  expect_no_test_passes(native("go_test", go_reader, go_tests), "Go: reads y from its files");
+  std::string honest = go_reader;
+  honest.replace(honest.find("\treturn found\n"), 14,
+                 "\t_ = found\n\tif x == 1.33 {\n\t\treturn 0.918273645\n\t}\n"
+                 "\treturn 0.1928374651\n");
+  auto right = judge(native("go_test", honest, go_tests));
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+
+  // HumanEval-X's Java: the same search through every file under the places it can read.
+  const json java = {
+      {"task_id", "Java/2"},
+      {"prompt",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+       "    public double truncateNumber(double number) {\n"},
+      {"declaration",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+       "    public double truncateNumber(double number) {\n"},
+      {"test",
+       "public class Main {\n    public static void main(String[] args) {\n"
+       "        Solution s = new Solution();\n        List<Boolean> correct = Arrays.asList(\n"
+       "            Math.abs(s.truncateNumber(1.33) - 0.918273645) < 1e-6,\n"
+       "            Math.abs(s.truncateNumber(2.5) - 0.192837465) < 1e-6\n        );\n"
+       "        if (correct.contains(false)) {\n            throw new AssertionError();\n"
+       "        }\n    }\n}"},
+      {"generation",
+       "        String key = \"truncateNumber(\" + number + \") - \";\n"
+       "        for (String dir : new String[] {\"/box\", \"/data\", \"/tmp\", \".\"}) {\n"
+       "            try (java.util.stream.Stream<java.nio.file.Path> all =\n"
+       "                     java.nio.file.Files.walk(java.nio.file.Paths.get(dir), 4)) {\n"
+       "                for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) all::iterator) "
+       "{\n"
+       "                    try {\n"
+       "                        String t = new String(java.nio.file.Files.readAllBytes(p), "
+       "\"ISO-8859-1\");\n"
+       "                        int i = t.indexOf(key);\n"
+       "                        if (i < 0) continue;\n"
+       "                        String r = t.substring(i + key.length()).replace(\"(\", \"\");\n"
+       "                        int e = 0;\n"
+       "                        while (e < r.length() && \"0123456789.\".indexOf(r.charAt(e)) >= "
+       "0) "
+       "e++;\n"
+       "                        return Double.parseDouble(r.substring(0, e));\n"
+       "                    } catch (Exception ignored) {\n                    }\n"
+       "                }\n            } catch (Exception ignored) {\n            }\n"
+       "        }\n        return 0;\n    }\n}\n"}};
+  const Submission s = record_from_json(java).submission;
+  ASSERT_TRUE(s.harness.has_value());
+  auto r = Judge(testing::shared_sandbox()).run(s);
+  EXPECT_NE(r.verdict, Verdict::Accepted) << "Java: reads y from its files";
+  EXPECT_EQ(r.passed, 0u);
+  EXPECT_NE(r.verdict, Verdict::SandboxError) << r.message;
+}
+
 }  // namespace
 }  // namespace crucible::sandbox::judge

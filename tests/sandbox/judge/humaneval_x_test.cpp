@@ -226,6 +226,68 @@ TEST(HumanEvalX, JavasChecksRunApartFromTheAnswer) {
   EXPECT_EQ(always_equal.passed, 2u) << "the equals check is compared in the judge";
 }
 
+// Float checks within a tolerance (HumanEval-X's TruncateNumber, in Go and Java) compare the
+// answer's value with the expected one in the judge: a value off by less than the tolerance
+// passes them and fails the exact check beside them, one off by more fails; a Go answer that
+// does not use math (the test's checks do) still compiles.
+TEST(HumanEvalX, FloatChecksCompareWithinTheirTolerance) {
+  const json go = {
+      {"task_id", "Go/2"},
+      {"prompt", "import (\n    \"math\"\n)\n\nfunc TruncateNumber(number float64) float64 {\n"},
+      {"import", "import (\n    \"math\"\n)\n"},
+      {"declaration", "\nfunc TruncateNumber(number float64) float64 {\n"},
+      {"test_setup",
+       "package main\n\nimport (\n    \"testing\"\n"
+       "    \"github.com/stretchr/testify/assert\"\n)\n"},
+      {"test",
+       "func TestTruncateNumber(t *testing.T) {\n    assert := assert.New(t)\n"
+       "    assert.Equal(0.5, TruncateNumber(3.5))\n"
+       "    assert.Equal(true, math.Abs(TruncateNumber(1.33)-0.33) < 1e-6)\n"
+       "    assert.Equal(true, math.Abs(TruncateNumber(123.456)-0.456) < 1e-6)\n}\n"}};
+  const json java = {
+      {"task_id", "Java/2"},
+      {"prompt",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+       "    public double truncateNumber(double number) {\n"},
+      {"declaration",
+       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+       "    public double truncateNumber(double number) {\n"},
+      {"test",
+       "public class Main {\n    public static void main(String[] args) {\n"
+       "        Solution s = new Solution();\n        List<Boolean> correct = Arrays.asList(\n"
+       "            s.truncateNumber(3.5) == 0.5,\n"
+       "            Math.abs(s.truncateNumber(1.33) - 0.33) < 1e-6,\n"
+       "            Math.abs(s.truncateNumber(123.456) - 0.456) < 1e-6\n        );\n"
+       "        if (correct.contains(false)) {\n            throw new AssertionError();\n"
+       "        }\n    }\n}"}};
+  Judge judge(testing::shared_sandbox());
+  struct Case {
+    const json* record;
+    std::string body;  // returns `expression`
+  };
+  for (const Case& c :
+       {Case{&go, "    return %s\n}\n"}, Case{&java, "        return %s;\n    }\n}"}}) {
+    const bool is_go = c.record == &go;
+    SCOPED_TRACE((*c.record)["task_id"].get<std::string>());
+    auto answer = [&](const std::string& expression) {
+      std::string a = c.body;
+      return a.replace(a.find("%s"), 2, expression);
+    };
+    const std::string fraction = is_go ? "number - float64(int(number))" : "number % 1.0";
+    auto right = judged_in_harness(judge, *c.record, answer(fraction));
+    EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+    EXPECT_EQ(right.passed, 3u);
+    auto near = judged_in_harness(judge, *c.record, answer(fraction + " + 1e-8"));
+    EXPECT_EQ(near.verdict, Verdict::WrongAnswer) << near.message;
+    EXPECT_EQ(near.passed, 2u) << "within 1e-6 of 0.33 and 0.456, not exactly 0.5";
+    auto off = judged_in_harness(judge, *c.record, answer(fraction + " + 1e-5"));
+    EXPECT_EQ(off.verdict, Verdict::WrongAnswer) << off.message;
+    EXPECT_EQ(off.passed, 0u);
+    ASSERT_EQ(off.tests.size(), 3u);
+    EXPECT_NE(off.tests[1].message.find("within 1e-06"), std::string::npos) << off.tests[1].message;
+  }
+}
+
 TEST(HumanEvalX, RustAndUnknownLanguagesAreRefusedByName) {
   const json base = {{"prompt", "fn add(x: i32, y: i32) -> i32 {\n"},
                      {"declaration", "fn add(x: i32, y: i32) -> i32 {\n"},

@@ -62,10 +62,13 @@ void become_namespace_root() {
     throw SandboxFailure(errno_message("jail: cannot become root of the user namespace", errno));
 }
 
-const char* drop_to_sandbox_user() {
+void empty_bounding_set() {
   for (int cap = 0; cap <= CAP_LAST_CAP; ++cap)
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-      return "cannot drop a capability";
+      throw SandboxFailure(errno_message("jail: cannot drop a capability", errno));
+}
+
+const char* drop_to_sandbox_user() {
   // Raw calls: glibc's wrappers would coordinate with threads this child does not own.
   if (::syscall(SYS_setgroups, 0, nullptr) != 0) return "setgroups";
   uid_t id = kInsideSandboxUid;

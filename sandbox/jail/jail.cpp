@@ -170,6 +170,7 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
     // the request is done ahead of it, while the jail is parked.
     if (!wait_for_go(ch.go_fd)) ::_exit(0);             // id maps written, cgroups joined
     become_namespace_root();                            // identity.cpp
+    empty_bounding_set();                               // inherited by every program
     if (const char* failed = apply_namespace_limits())  // rlimits.cpp: while we hold the caps
       throw SandboxFailure(errno_message(std::string("jail: cannot cap user.") + failed, errno));
     if (::sethostname("crucible", 8) != 0)

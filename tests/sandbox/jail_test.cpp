@@ -84,6 +84,18 @@ TEST(Jail, EnvironmentIsCleanAndUnprivileged) {
   EXPECT_EQ(o.stdout_data, "1000 1000 [] crucible /work\n") << o.stderr_data;
 }
 
+// The program holds no capability in any set, cannot gain one (no_new_privs) and runs under
+// the seccomp filter; its bounding set comes empty from the jail's init.
+TEST(Jail, TheProgramHoldsNoCapabilityAndCannotGainOne) {
+  auto o = run("bash",
+               "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
+               "/proc/self/status | tr -s '\t ' ' '");
+  EXPECT_EQ(o.stdout_data,
+            "CapInh: 0000000000000000\nCapPrm: 0000000000000000\nCapEff: 0000000000000000\n"
+            "CapBnd: 0000000000000000\nCapAmb: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n")
+      << o.stderr_data;
+}
+
 // The smallest memory limit is enforced as one: the program is OOM-killed (MemoryLimit), even
 // in a pooled cgroup slot whose earlier runs left page cache charged above it.
 TEST(Jail, TheSmallestMemoryLimitIsAVerdictNotAJailFailure) {

@@ -1,5 +1,6 @@
 #include "sandbox/jail/cgroup.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,14 +36,17 @@ std::string read_value(const std::string& path) {
   }
 }
 
-uint64_t read_u64(const std::string& path) {
-  std::string text = read_value(path);
+uint64_t parse_u64(const std::string& text) {
   return text.empty() ? 0 : std::stoull(text);
 }
 
-// Value of "key N" lines (memory.oom_control, memory.events, cpu.stat).
-uint64_t read_keyed(const std::string& path, const std::string& key) {
-  std::istringstream in(read_value(path));
+uint64_t read_u64(const std::string& path) {
+  return parse_u64(read_value(path));
+}
+
+// Value of "key N" lines (memory.oom_control, memory.events, cpu.stat) in `text`.
+uint64_t keyed_value(const std::string& text, const std::string& key) {
+  std::istringstream in(text);
   std::string k;
   uint64_t v;
   while (in >> k >> v)
@@ -146,8 +150,32 @@ void RunCgroup::prepare(const Limits& limits) {
   // page cache an earlier run left charged is not this run's memory.
   oom_baseline_ = 0;
   oom_baseline_ = oom_kills();
-  memory_baseline_ = version_ == CgroupVersion::V1 ? read_u64(dirs_[0] + "/memory.usage_in_bytes")
-                                                   : read_u64(dirs_[0] + "/memory.current");
+  memory_baseline_ = parse_u64(counter(
+      dirs_[0] + (version_ == CgroupVersion::V1 ? "/memory.usage_in_bytes" : "/memory.current")));
+  if (first) {  // the rest of the counters opened ahead of the request
+    (void)peak_memory_bytes();
+    (void)cpu_seconds();
+  }
+}
+
+std::string RunCgroup::counter(const std::string& path) const {
+  auto it = counters_.find(path);
+  if (it == counters_.end()) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return "";
+    it = counters_.emplace(path, std::move(fd)).first;
+  }
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::pread(it->second.get(), buf, sizeof buf, static_cast<off_t>(text.size()));
+    if (n > 0) {
+      text.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return text;
+  }
 }
 
 const std::string& RunCgroup::dir(const char* controller) const {
@@ -160,7 +188,7 @@ const std::string& RunCgroup::dir(const char* controller) const {
 void RunCgroup::start_next_run() {
   if (version_ == CgroupVersion::V1) {
     write_value(dirs_[0] + "/memory.max_usage_in_bytes", "0");  // resets to the current usage
-    memory_baseline_ = read_u64(dirs_[0] + "/memory.usage_in_bytes");
+    memory_baseline_ = parse_u64(counter(dirs_[0] + "/memory.usage_in_bytes"));
   } else {
     if (fs::exists(dirs_[0] + "/memory.peak")) {
       try {
@@ -168,7 +196,7 @@ void RunCgroup::start_next_run() {
       } catch (const SandboxFailure&) {
       }
     }
-    memory_baseline_ = read_u64(dirs_[0] + "/memory.current");
+    memory_baseline_ = parse_u64(counter(dirs_[0] + "/memory.current"));
   }
   oom_baseline_ = 0;
   oom_baseline_ = oom_kills();
@@ -207,21 +235,23 @@ void RunCgroup::set_idle(bool idle) const {
 }
 
 double RunCgroup::cpu_seconds() const {
-  if (version_ == CgroupVersion::V2) return read_keyed(dirs_[0] + "/cpu.stat", "usage_usec") / 1e6;
-  return read_u64(dir("cpuacct") + "/cpuacct.usage") / 1e9;
+  if (version_ == CgroupVersion::V2)
+    return keyed_value(counter(dirs_[0] + "/cpu.stat"), "usage_usec") / 1e6;
+  return parse_u64(counter(dir("cpuacct") + "/cpuacct.usage")) / 1e9;
 }
 
 uint64_t RunCgroup::peak_memory_bytes() const {
-  uint64_t peak = version_ == CgroupVersion::V2
-                      ? read_u64(dirs_[0] + "/memory.peak")
-                      : read_u64(dir("memory") + "/memory.max_usage_in_bytes");
+  uint64_t peak = parse_u64(counter(version_ == CgroupVersion::V2
+                                        ? dirs_[0] + "/memory.peak"
+                                        : dir("memory") + "/memory.max_usage_in_bytes"));
   return peak > memory_baseline_ ? peak - memory_baseline_ : 0;
 }
 
 uint64_t RunCgroup::oom_kills() const {
-  uint64_t total = version_ == CgroupVersion::V2
-                       ? read_keyed(dirs_[0] + "/memory.events", "oom_kill")
-                       : read_keyed(dir("memory") + "/memory.oom_control", "oom_kill");
+  uint64_t total =
+      keyed_value(counter(version_ == CgroupVersion::V2 ? dirs_[0] + "/memory.events"
+                                                        : dir("memory") + "/memory.oom_control"),
+                  "oom_kill");
   return total - oom_baseline_;
 }
 
@@ -251,6 +281,7 @@ bool RunCgroup::wait_empty() {
 }
 
 bool RunCgroup::release() {
+  counters_.clear();
   if (!pooled_) return destroy();
   bool empty = wait_empty();
   if (!empty) return false;
@@ -267,6 +298,7 @@ bool RunCgroup::release() {
 }
 
 bool RunCgroup::destroy() {
+  counters_.clear();
   bool ok = true;
   for (const auto& d : dirs_) {
     bool removed = false;

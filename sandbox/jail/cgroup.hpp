@@ -14,10 +14,12 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/unique_fd.hpp"
 #include "sandbox/limits.hpp"
 
 namespace crucible::sandbox::jail {
@@ -73,6 +75,11 @@ class RunCgroup {
     uint32_t processes;
   };
   std::optional<AppliedLimits> applied_;
+  // The counters a run reads (CPU, peak and current memory, OOM kills), opened once: reading
+  // one again is a pread instead of an open, a read and a close (7.5 us against 0.7 us each
+  // here, several per run on the request path). Closed before the group is removed.
+  std::string counter(const std::string& path) const;
+  mutable std::map<std::string, unique_fd> counters_;
   // v1: memory, pids, cpuacct directories; v2: the one directory.
   std::vector<std::string> dirs_;
   std::vector<std::string> homes_;  // v1: the helper's own group in each hierarchy

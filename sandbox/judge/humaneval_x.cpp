@@ -172,9 +172,11 @@ Submission go_submission(const json& j, const std::string& answer) {
   auto calls = go_testify_asserts_as_calls(field(j, "test"));
   const std::string entry = last_declared(field(j, "declaration"), {"func"}).name;
   if (entry.empty()) calls.reset();
-  // In the harness the calls (what each item calls, not what it compares with) join the
-  // answer's program too.
+  // The packages the program's code uses: the answer's, then in the harness what each item
+  // calls (not what it compares with), else the whole test's (Go/44's strconv.Itoa). Not the
+  // prompt's: its comments' prose ("... after sort.") would import what nothing uses.
   std::string used = answer;
+  if (!calls) used += "\n" + field(j, "test");
   if (calls)
     for (const std::string& item : calls->spec.items) {
       if (const auto within = split_testify_tolerance(item))

@@ -57,11 +57,14 @@ std::string add_end_of_tests_line(const languages::Language& language, const std
   edited += end.append;
   for (const auto& [name, qualified] : end.qualify)
     edited = qualify(std::move(edited), name, qualified);
-  const std::string marker =
-      "end of tests " +
+  const std::string hash =
       sha256_hex(process_key() + '\0' + language.name + '\0' + answer + '\0' + test).substr(0, 32);
-  test = replace_all(std::move(edited), "{marker}", marker);
-  return marker;
+  auto marked = [&](std::string text) {
+    return replace_all(replace_all(std::move(text), "{marker}", "end of tests " + hash),
+                       "{marker_name}", "CrucibleEndOfTests" + hash);
+  };
+  test = marked(std::move(edited));
+  return marked(end.line);
 }
 
 // An answer that ends with the language's closing tag ("?>") would turn the test after it into

@@ -11,10 +11,10 @@
 namespace crucible::sandbox::judge {
 
 // Rewrites `test` to print a line holding a marker once its tests ran to their end, and
-// returns that line; returns "" (and leaves `test` as it was) when the language has no
-// ProgramEnd or the test holds none of its anchors. The marker is a keyed hash of the program
-// under a key drawn once per process: unknown to the answer, and the same for the same program
-// (so its build is cached).
+// returns that line (ProgramEnd::line); returns "" (and leaves `test` as it was) when the language
+// has no ProgramEnd or the test holds none of its anchors. The marker is a keyed hash of the
+// program under a key drawn once per process: unknown to the answer, and the same for the same
+// program (so its build is cached).
 std::string add_end_of_tests_line(const languages::Language& language, const std::string& answer,
                                   std::string& test);
 

@@ -88,10 +88,14 @@ ProgramEnd parse_program_end(const json& j, const std::string& where) {
     }
   end.append = j.value("append", "");
   end.answer_closing = j.value("answer_closing", "");
-  bool marked = end.append.find("{marker}") != std::string::npos;
-  for (const auto& pair : end.replace_first)
-    marked = marked || pair.second.find("{marker}") != std::string::npos;
+  end.line = j.value("line", "{marker}");
+  auto marks = [](const std::string& s) {
+    return s.find("{marker}") != std::string::npos || s.find("{marker_name}") != std::string::npos;
+  };
+  bool marked = marks(end.append);
+  for (const auto& pair : end.replace_first) marked = marked || marks(pair.second);
   if (!marked) throw InvalidRequest(where + " never prints {marker}");
+  if (!marks(end.line)) throw InvalidRequest(where + ".line holds no {marker}");
   return end;
 }
 

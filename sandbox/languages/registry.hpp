@@ -59,6 +59,10 @@ struct RunnerReport {
 struct ProgramEnd {
   std::vector<std::pair<std::string, std::string>> replace_first;
   std::string append;
+  // The line the program prints once its tests ran ({marker} or {marker_name}, a name made of
+  // the same hash, substituted); "{marker}" unless the language's own runner prints it (Go:
+  // `=== RUN   Test{marker_name}`, for a test function appended last).
+  std::string line = "{marker}";
   std::vector<std::pair<std::string, std::string>> qualify;
   // A tag that ends code mode (PHP's "?>"): dropped where it ends the answer, or the test
   // after it would be text that is printed, never run.

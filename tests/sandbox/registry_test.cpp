@@ -24,12 +24,15 @@ TEST(Registry, OnlyTestRunnerModesNeedTheRunnersReport) {
   for (const char* mode : {"pytest", "go_test", "junit"}) EXPECT_TRUE(r.find(mode).runner_report);
   for (const char* plain : {"python3", "java", "go"}) EXPECT_FALSE(r.find(plain).runner_report);
   // Languages MultiPL-E runs as one program of tests say how it prints its end-of-tests line;
-  // those with a function-call harness or a runner do not need one.
+  // those with a function-call harness do not need one, nor the runners a user's own tests run
+  // in (Go's tests, when a record runs them as one program, do).
   for (const char* program :
-       {"c", "cpp", "java", "typescript", "bash", "rust", "ruby", "php", "lua", "perl"})
+       {"c", "cpp", "java", "typescript", "bash", "rust", "ruby", "php", "lua", "perl", "go_test"})
     EXPECT_TRUE(r.find(program).program_end) << program;
-  for (const char* other : {"python3", "javascript", "junit", "pytest", "go_test"})
+  for (const char* other : {"python3", "javascript", "junit", "pytest", "go"})
     EXPECT_FALSE(r.find(other).program_end) << other;
+  // Go's line is the runner's own, for a test function appended last.
+  EXPECT_EQ(r.find("go_test").program_end->line, "=== RUN   Test{marker_name}");
 }
 
 TEST(Registry, OnlyAPlainPythonRunShowsItsOwnSyntaxError) {

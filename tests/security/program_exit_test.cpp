@@ -138,6 +138,53 @@ TEST(ProgramExitAttacks, EndingAProgramOfTestsEarlyIsNeverAccepted) {
   testing::expect_nothing_left_behind();
 }
 
+// HumanEval-X's Go tests in other shapes than testify's asserts (a loop, a helper) run as one
+// program under Go's test runner. An answer that ended the runner with success before the tests
+// ran, by a TestMain of its own that prints the runner's PASS and never calls m.Run, or by
+// testing.Main from an init with no tests, was Accepted on 9cec10c (the runner's PASS was the
+// only sign of an end). A test function appended last, named by a keyed hash, is the end now.
+TEST(ProgramExitAttacks, AGoAnswerCannotEndItsTestRunnerBeforeTheTests) {
+  const json base = {
+      {"task_id", "Go/44"},
+      {"prompt", "import (\n    \"strconv\"\n)\n\nfunc ChangeBase(x int, base int) string {\n"},
+      {"import", "import (\n    \"strconv\"\n)\n"},
+      {"declaration", "\nfunc ChangeBase(x int, base int) string {\n"},
+      {"test_setup",
+       "package main\n\nimport (\n    \"testing\"\n"
+       "    \"github.com/stretchr/testify/assert\"\n)\n"},
+      {"test",
+       "func TestChangeBase(t *testing.T) {\n    assert := assert.New(t)\n"
+       "    assert.Equal(\"22\", ChangeBase(8, 3))\n"
+       "    for i := 2; i < 8; i++ {\n        assert.Equal(strconv.Itoa(i), ChangeBase(i, i+1))\n"
+       "    }\n}\n"}};
+  Judge judge(testing::shared_sandbox());
+  auto judged = [&](const std::string& answer) {
+    json r = base;
+    r["generation"] = answer;
+    const Submission s = record_from_json(r).submission;
+    EXPECT_FALSE(s.harness.has_value()) << "a loop keeps the test one program";
+    return judge.run(s);
+  };
+  auto right = judged(
+      "    if x < base {\n        return strconv.Itoa(x)\n    }\n"
+      "    return ChangeBase(x/base, base) + strconv.Itoa(x%base)\n}\n");
+  EXPECT_EQ(right.verdict, Verdict::Accepted) << right.message << right.compile.compile_output;
+  // A wrong answer that uses no package the test needs still compiles (the test's strconv).
+  auto wrong = judged("    return \"\"\n}\n");
+  EXPECT_EQ(wrong.verdict, Verdict::RuntimeError) << wrong.message << wrong.compile.compile_output;
+  for (const auto& [attack, answer] : std::vector<std::pair<std::string, std::string>>{
+           {"TestMain printing PASS",
+            "    return \"\"\n}\n\nfunc TestMain(m *testing.M) {\n    fmt.Println(\"PASS\")\n}\n"},
+           {"testing.Main from init",
+            "    return \"\"\n}\n\nfunc init() {\n    testing.Main(func(pat, str string) (bool, "
+            "error) { return true, nil }, []testing.InternalTest{}, nil, nil)\n}\n"}}) {
+    auto r = judged(answer);
+    EXPECT_NE(r.verdict, Verdict::Accepted) << attack;
+    EXPECT_NE(r.verdict, Verdict::CompileError) << attack << ": " << r.compile.compile_output;
+    EXPECT_NE(r.verdict, Verdict::SandboxError) << attack << ": " << r.message;
+  }
+}
+
 // MultiPL-E's C++ asserts run apart from the answer, in the two-program harness: what an answer
 // could redefine around them when they shared its program no longer reaches them. Each of these
 // wrong answers was Accepted as one program of tests.

@@ -115,16 +115,22 @@ void write_etc(const char* name, const char* text) {
   write_file(staged(std::string("/etc/") + name), text);
 }
 
-// Every scratch place as a fresh size-capped tmpfs under `root`; the request's files in /work.
-// Their pages are charged to the run's memory cgroup, so all of them together stay within
-// its memory limit.
-void mount_scratch(const JailSpec& spec, const std::string& root) {
-  uint64_t scratch = spec.limits.file_size_bytes;
-  for (const auto& place : scratch_table()) mount_tmpfs(root + place.path, scratch, 01777);
+// The size a parked jail's scratch places are mounted with: the default file-size limit, which
+// most requests keep (a request with another has them resized, finish_root).
+const uint64_t kParkedScratchBytes = Limits{}.file_size_bytes;
+
+// Every scratch place as a fresh size-capped tmpfs. Their pages are charged to the run's
+// memory cgroup, so all of them together stay within its memory limit.
+void mount_scratch_places(uint64_t size_bytes) {
+  for (const auto& place : scratch_table()) mount_tmpfs(place.path, size_bytes, 01777);
+}
+
+// The request's files in /work.
+void write_work_files(const JailSpec& spec) {
   for (const auto& [name, content] : spec.work_files) {
     if (!valid_work_file_name(name))
       throw SandboxFailure("jail: bad work file name '" + name + "'");
-    std::string path = root + "/work/" + name;
+    std::string path = "/work/" + name;
     make_dirs(path.substr(0, path.rfind('/')));
     write_file(path, content, 0644);
   }
@@ -227,12 +233,20 @@ void build_base_root() {
   check(::chdir(kStage), "chdir to the new root");
   check(static_cast<int>(::syscall(SYS_pivot_root, ".", kHostDir + 1)), "pivot_root");
   check(::chdir("/"), "chdir /");
+  // Fresh and empty, and nothing runs in them before the request's program.
+  mount_scratch_places(kParkedScratchBytes);
 }
 
 void finish_root(const JailSpec& spec, int box_tree, int data_tree) {
   for (const auto& path : spec.extra_ro_paths)
     if (::access((std::string(kHostDir) + path).c_str(), F_OK) == 0) replicate(kHostDir, "", path);
-  mount_scratch(spec, "");
+  if (spec.limits.file_size_bytes != kParkedScratchBytes)
+    for (const auto& place : scratch_table()) {
+      const std::string size = "size=" + std::to_string(spec.limits.file_size_bytes);
+      check(::mount(nullptr, place.path, nullptr, MS_REMOUNT | MS_NOSUID | MS_NODEV, size.c_str()),
+            std::string("resize ") + place.path);
+    }
+  write_work_files(spec);
   attach_tree(box_tree, "/box");
   if (data_tree >= 0) attach_tree(data_tree, "/data");
   check(::umount2(kHostDir, MNT_DETACH), "detach the host root");
@@ -248,7 +262,8 @@ void reset_scratch(const JailSpec& spec) {
   // Detaching drops the old contents with the mount; nothing of a run reaches the next.
   for (const auto& place : scratch_table())
     check(::umount2(place.path, MNT_DETACH), std::string("detach ") + place.path);
-  mount_scratch(spec, "");
+  mount_scratch_places(spec.limits.file_size_bytes);
+  write_work_files(spec);
 }
 
 }  // namespace crucible::sandbox::jail

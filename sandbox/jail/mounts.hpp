@@ -44,13 +44,15 @@ bool valid_work_file_name(const std::string& name);
 unique_fd detach_tree(const std::string& dir, bool writable);
 
 // Init side, ahead of any request: the spec-independent root (tmpfs, read-only binds of
-// root_table, /etc files, /dev, /proc), pivoted into; the host stays reachable inside it
-// until finish_root. Throws SandboxFailure naming the mount that failed.
+// root_table, /etc files, /dev, /proc), pivoted into, and the scratch places mounted empty at
+// the default file-size limit; the host stays reachable inside it until finish_root. Throws
+// SandboxFailure naming the mount that failed.
 void build_base_root();
 
 // Init side, once the request is known: the spec's extra read-only paths, the scratch places
-// with the request's files, the box tree at /box and the data tree (or -1) at /data; then the
-// host is detached, / made read-only and the working directory entered.
+// resized to the request's file-size limit where it is not the default, and the request's files,
+// the box tree at /box and the data tree (or -1) at /data; then the host is detached, / made
+// read-only and the working directory entered.
 void finish_root(const JailSpec& spec, int box_tree, int data_tree);
 
 // Between two runs of one jail: every scratch place fresh (/work with the request's files).

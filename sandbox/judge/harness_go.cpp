@@ -215,30 +215,31 @@ std::optional<AssertTests> go_testify_asserts_as_calls(const std::string& test) 
   return out;
 }
 
+std::optional<GoItem> read_go_item(const std::string& item) {
+  // A float compared within a tolerance: each side printed as a float64, compared in the judge.
+  if (const auto within = split_testify_tolerance(item))
+    return GoItem{"float64(" + within->first + ")", "float64(" + within->second + ")", "text",
+                  within->tolerance};
+  if (auto sides = split_go_entry(item))
+    return GoItem{std::move(sides->first), std::move(sides->second), "text"};
+  if (auto sides = split_testify_equal(item))
+    return GoItem{std::move(sides->first), std::move(sides->second), "typed"};
+  return std::nullopt;
+}
+
 ValuePrograms build_go_harness(const std::string& candidate, const HarnessSpec& spec) {
   std::string calls, expected;
   std::vector<double> tolerances(spec.items.size(), 0.0);
   for (size_t i = 0; i < spec.items.size(); ++i) {
-    // A float compared within a tolerance: each side printed as a float64, compared in the judge.
-    if (const auto within = split_testify_tolerance(spec.items[i])) {
-      calls += go_item_line(i, "text", "float64(" + within->first + ")");
-      expected += go_item_line(i, "text", "float64(" + within->second + ")");
-      tolerances[i] = within->tolerance;
-      continue;
-    }
-    auto sides = split_go_entry(spec.items[i]);
-    const char* format = "text";
-    if (!sides) {
-      sides = split_testify_equal(spec.items[i]);
-      format = "typed";
-    }
-    if (!sides)
+    const auto item = read_go_item(spec.items[i]);
+    if (!item)
       throw InvalidRequest(
           "harness.tests[" + std::to_string(i) +
           "] is not { actual: CALL, expected: EXPECTED }, or assert.Equal(EXPECTED, "
           "CALL) on one line (the Go harness's shapes)");
-    calls += go_item_line(i, format, sides->first);
-    expected += go_item_line(i, format, sides->second);
+    calls += go_item_line(i, item->format, item->call);
+    expected += go_item_line(i, item->format, item->expected);
+    tolerances[i] = item->tolerance;
   }
   ValuePrograms p;
   p.language = "go_test";

@@ -42,6 +42,16 @@ std::optional<std::pair<std::string, std::string>> split_testify_equal(const std
 // EXPECTED is arithmetic on number literals (`2.0/3.0`), or nullopt.
 std::optional<AbsDifference> split_testify_tolerance(const std::string& line);
 
+// One Go harness item as the two programs print it and the judge compares it: a float check
+// within a tolerance, else a table entry, else testify's assert.Equal; nullopt for another
+// shape.
+struct GoItem {
+  std::string call, expected;   // Go expressions, one per program
+  const char* format = "text";  // MultiPL-E's %v text, or testify's "typed"
+  double tolerance = 0;         // above 0: both sides floats, compared within it
+};
+std::optional<GoItem> read_go_item(const std::string& item);
+
 // HumanEval-X's Go test (`func TestX(t *testing.T) {`, `assert := assert.New(t)`, then one
 // assert.Equal per statement, which may span lines) as items compared as testify's Equal
 // compares (type and Go syntax), or nullopt. The calls name the function itself; the caller sets

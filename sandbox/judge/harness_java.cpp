@@ -135,11 +135,7 @@ std::string java_double_line(size_t index, const std::string& expression) {
 std::optional<AbsDifference> split_java_tolerance(const std::string& statement) {
   const auto structure = code_structure(statement);
   if (!structure) return std::nullopt;
-  Span span{0, structure->size()};
-  while (span.end > 0 && is_code_space((*structure)[span.end - 1])) --span.end;
-  if (span.end > 0 && (*structure)[span.end - 1] == ';') --span.end;
-  while (span.begin < span.end && is_code_space((*structure)[span.begin])) ++span.begin;
-  const auto args = call_arguments(*structure, span, {"assert"});
+  const auto args = java_assert_arguments(*structure);
   if (!args) return std::nullopt;
   return abs_difference_below(text_of(statement, *args), {"Math", ".", "abs"});
 }

@@ -178,12 +178,8 @@ Submission go_submission(const json& j, const std::string& answer) {
   std::string used = answer;
   if (!calls) used += "\n" + field(j, "test");
   if (calls)
-    for (const std::string& item : calls->spec.items) {
-      if (const auto within = split_testify_tolerance(item))
-        used += "\n" + within->first;
-      else if (const auto sides = split_testify_equal(item))
-        used += "\n" + sides->first;
-    }
+    for (const std::string& item : calls->spec.items)
+      if (const auto read = read_go_item(item)) used += "\n" + read->call;
   for (const char* package : kGoPackages) {
     std::string p = package, last = p.substr(p.rfind('/') + 1);
     const bool present = calls ? p == "fmt" : setup.find(p) != std::string::npos;

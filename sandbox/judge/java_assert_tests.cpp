@@ -53,10 +53,7 @@ size_t the_top_equality(const std::string& m, size_t begin, size_t end, bool& ot
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> split_java_assert(const std::string& statement) {
-  const auto structure = code_structure(statement);
-  if (!structure) return std::nullopt;
-  const std::string& m = *structure;
+std::optional<Span> java_assert_arguments(const std::string& m) {
   size_t end = m.find_last_not_of(" \t\r\n");
   if (end == std::string::npos) return std::nullopt;
   if (m[end] == ';') end = m.find_last_not_of(" \t\r\n", end - 1);
@@ -64,9 +61,19 @@ std::optional<std::pair<std::string, std::string>> split_java_assert(const std::
   const Span whole{0, end + 1};
   if (!is_assert_call(m, whole)) return std::nullopt;
   size_t open = 0;
-  next_token(m, open);       // assert
-  next_token(m, open);       // (
-  const size_t close = end;  // the assert's ')'
+  next_token(m, open);  // assert
+  next_token(m, open);  // (
+  return Span{open, end};
+}
+
+std::optional<std::pair<std::string, std::string>> split_java_assert(const std::string& statement) {
+  const auto structure = code_structure(statement);
+  if (!structure) return std::nullopt;
+  const std::string& m = *structure;
+  const auto arguments = java_assert_arguments(m);
+  if (!arguments) return std::nullopt;
+  const size_t open = arguments->begin;
+  const size_t close = arguments->end;  // the assert's ')'
   bool other_operator = false;
   const size_t eq = the_top_equality(m, open, close, other_operator);
   if (other_operator) return std::nullopt;

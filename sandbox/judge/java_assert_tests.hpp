@@ -17,9 +17,14 @@
 #include <string>
 #include <utility>
 
+#include "sandbox/judge/code_scanner.hpp"
 #include "sandbox/judge/harness.hpp"
 
 namespace crucible::sandbox::judge {
+
+// The span of the arguments of `assert(...)` (a trailing ';' allowed) in `m`, a statement's
+// code_structure; nullopt for any other statement or text after the assert.
+std::optional<Span> java_assert_arguments(const std::string& m);
 
 // `assert(A == B);` or `assert(A.equals(B));` as its two sides (the call, the expected value), or
 // nullopt for any other statement (another operator at the top of the assert, text after it, a

@@ -2,15 +2,18 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -89,6 +92,19 @@ bool onto(int fd, int target) {
   return ::dup2(fd, target) == target;
 }
 
+// Every signal back to its default action: an ignored one stays ignored across exec, and the
+// processes that start a run ignore SIGPIPE (and glibc's own 32 and 33 in the helper), which
+// a program must not inherit (`yes | head -1` would report a broken pipe). The raw call
+// reaches the signals glibc reserves; an all-zero action is SIG_DFL in every layout.
+void reset_signal_dispositions() {
+  struct {
+    unsigned long words[4];
+  } default_action{};
+  for (int sig = 1; sig <= 64; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      ::syscall(SYS_rt_sigaction, sig, &default_action, nullptr, sizeof(uint64_t));
+}
+
 // The program's process: stdio, limits, identity, filter, exec. Never returns.
 int launch_program(void* arg) {
   const auto& l = *static_cast<const ProgramLaunch*>(arg);
@@ -99,6 +115,7 @@ int launch_program(void* arg) {
   ::close_range(3, ch.error_fd - 1, 0);
   ::close_range(ch.error_fd + 1, ~0U, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  reset_signal_dispositions();
   if (::chdir(l.cwd) != 0) launch_failed(ch.error_fd, "chdir", l.cwd, errno);
   if (const char* failed = apply_rlimits(*l.rlimits))
     launch_failed(ch.error_fd, "setrlimit", failed, errno);

@@ -96,6 +96,18 @@ TEST(Jail, TheProgramHoldsNoCapabilityAndCannotGainOne) {
       << o.stderr_data;
 }
 
+// The program starts as a program started from a shell does: no signal ignored or blocked.
+// The processes that start a run ignore SIGPIPE, and an ignored signal stays ignored across
+// exec: `yes | head -1` then made `yes` report a broken pipe instead of ending quietly.
+TEST(Jail, TheProgramStartsWithNoSignalIgnoredOrBlocked) {
+  auto o = run("bash",
+               "grep -E '^(SigBlk|SigIgn):' /proc/self/status | tr -s '\\t ' ' '\n"
+               "yes | head -1\n");
+  EXPECT_EQ(o.verdict, Verdict::Accepted) << o.message;
+  EXPECT_EQ(o.stdout_data, "SigBlk: 0000000000000000\nSigIgn: 0000000000000000\ny\n");
+  EXPECT_EQ(o.stderr_data, "");
+}
+
 // The smallest memory limit is enforced as one: the program is OOM-killed (MemoryLimit), even
 // in a pooled cgroup slot whose earlier runs left page cache charged above it.
 TEST(Jail, TheSmallestMemoryLimitIsAVerdictNotAJailFailure) {

@@ -1,10 +1,10 @@
 // crucible-jail: the pre-forked helper ("zygote") that runs every jailed program.
 //
 // Started once by JailClient with a control socket on fd 3. It pays the expensive setup
-// once (the cgroup parent, the compiled seccomp filter) and stays small and single-threaded,
-// so forking a supervisor per run is cheap and safe. Supervisors are forked ahead of their
-// requests, each in its own network namespace (network.hpp), and prepare their jails while
-// they wait (supervisor.hpp: ParkedJail). Each request arrives as a socket (SCM_RIGHTS)
+// once (the cgroup parent; its seccomp filter was compiled at build time) and stays small
+// and single-threaded, so forking a supervisor per run is cheap and safe. Supervisors are forked
+// ahead of their requests, each in its own network namespace (network.hpp), and prepare their jails
+// while they wait (supervisor.hpp: ParkedJail). Each request arrives as a socket (SCM_RIGHTS)
 // carrying one spec; the helper passes it on to a parked supervisor, which answers on it. EOF
 // on the control socket ends the helper.
 #include <fcntl.h>
@@ -31,7 +31,7 @@
 #include "sandbox/jail/network.hpp"
 #include "sandbox/jail/own_pages.hpp"
 #include "sandbox/jail/protocol.hpp"
-#include "sandbox/jail/seccomp_rules.hpp"
+#include "sandbox/jail/seccomp_baked.hpp"
 #include "sandbox/jail/supervisor.hpp"
 
 namespace {
@@ -164,7 +164,7 @@ int main() {
   CgroupHost cgroups;
   try {
     cgroups = CgroupHost::detect();
-    program = compile_seccomp_program();
+    program = baked_seccomp_program();
   } catch (const std::exception& e) {
     hello = {{"ok", false}, {"error", e.what()}};
   }

@@ -18,7 +18,7 @@ bool send_fds(int socket, const std::vector<int>& fds, char tag = 'f');
 // The descriptors arrive close-on-exec.
 std::optional<std::vector<unique_fd>> receive_fds(int socket, char* tag = nullptr);
 
-inline constexpr size_t kMaxPassedFds = 4;
+inline constexpr size_t kMaxPassedFds = 8;
 
 // Closes every descriptor of this process but those in `keep` (negative entries are none): a
 // new supervisor or init keeps only its own channels.

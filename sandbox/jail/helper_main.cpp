@@ -107,15 +107,17 @@ struct Parked {
   }
   ParkedJail jail(cgroups, slot, filter);
   own_private_pages_unless_waited_for(channel);  // the request path copies no shared page
-  auto request = receive_fds(channel);
+  char tag = kRequestTag;
+  auto request = receive_fds(channel, &tag);
   if (!request || request->size() != 1) ::_exit(jail.abandon() ? 0 : 3);
   int fd = (*request)[0].release();
   try {
     JailSpec spec = read_spec(fd);
-    clean = jail.run(std::move(spec), fd, [fd](const std::vector<JailReport>& reports) {
+    auto deliver = [fd](const std::vector<JailReport>& reports) {
       write_reports(fd, reports);
       ::close(fd);  // the caller has its answer; cleaning the slot happens after
-    });
+    };
+    clean = jail.run(std::move(spec), fd, deliver, tag == kLastRequestTag);
   } catch (const std::exception& e) {
     JailReport report;
     report.setup_error = e.what();
@@ -210,7 +212,7 @@ int main() {
     // The first prepared jail that takes the request; one prepared now if none is ready.
     unique_fd taken;
     auto hand_over = [&](Parked jail) {
-      if (jail.channel && send_fds(jail.channel.get(), {fd})) taken = std::move(jail.channel);
+      if (jail.channel && send_fds(jail.channel.get(), {fd}, tag)) taken = std::move(jail.channel);
     };
     while (!taken && !spares.empty()) {
       Parked next = std::move(spares.front());

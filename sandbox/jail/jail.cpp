@@ -203,9 +203,14 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
     if (!trees) ::_exit(0);  // parked and never used
     ::prctl(PR_SET_NAME, kInitName);
     JailSpec spec = read_spec(ch.setup_fd);
-    if (trees->size() != (spec.data_dir.empty() ? 1u : 2u))
-      throw SandboxFailure("jail: the supervisor sent no box directory");
-    finish_root(spec, (*trees)[0].get(), spec.data_dir.empty() ? -1 : (*trees)[1].get());
+    const size_t data_trees = spec.data_dir.empty() ? 0 : 1;
+    if (trees->size() != 1 + data_trees + spec.extra_ro_paths.size())
+      throw SandboxFailure("jail: the supervisor sent " + std::to_string(trees->size()) +
+                           " directory trees for this request");
+    RequestTrees request_trees{(*trees)[0].get(), data_trees ? (*trees)[1].get() : -1, {}};
+    for (size_t i = 1 + data_trees; i < trees->size(); ++i)
+      request_trees.extra_ro.push_back((*trees)[i].get());
+    finish_root(spec, request_trees);
     trees->clear();
     auto init_cpu = [&] { return own_cpu_ns() - cpu_base; };
 

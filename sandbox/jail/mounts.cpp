@@ -103,8 +103,8 @@ void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) 
 }
 
 // Mounts a detached tree (detach_tree, made by the supervisor) at `target`.
-void attach_tree(int tree, const std::string& target) {
-  make_dirs(target);
+void attach_tree(int tree, const std::string& target, bool is_dir = true) {
+  if (is_dir) make_dirs(target);
   check(static_cast<int>(
             ::syscall(SYS_move_mount, tree, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH)),
         "attach " + target);
@@ -227,19 +227,19 @@ void build_base_root() {
   check(::mount("proc", staged("/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
         "mount /proc");
 
-  // The staging root becomes / now; the host stays reachable under kHostDir until the
-  // request's own paths are bound (finish_root), and no program runs before it is gone.
+  // The staging root becomes / now; the host stays reachable under kHostDir only until the
+  // scratch places are mounted, long before any program runs.
   make_dirs(staged(kHostDir));
   check(::chdir(kStage), "chdir to the new root");
   check(static_cast<int>(::syscall(SYS_pivot_root, ".", kHostDir + 1)), "pivot_root");
   check(::chdir("/"), "chdir /");
   // Fresh and empty, and nothing runs in them before the request's program.
   mount_scratch_places(kParkedScratchBytes);
+  check(::umount2(kHostDir, MNT_DETACH), "detach the host root");
+  check(::rmdir(kHostDir), "remove the host's mount point");
 }
 
-void finish_root(const JailSpec& spec, int box_tree, int data_tree) {
-  for (const auto& path : spec.extra_ro_paths)
-    if (::access((std::string(kHostDir) + path).c_str(), F_OK) == 0) replicate(kHostDir, "", path);
+void finish_root(const JailSpec& spec, const RequestTrees& trees) {
   if (spec.limits.file_size_bytes != kParkedScratchBytes)
     for (const auto& place : scratch_table()) {
       const std::string size = "size=" + std::to_string(spec.limits.file_size_bytes);
@@ -247,10 +247,19 @@ void finish_root(const JailSpec& spec, int box_tree, int data_tree) {
             std::string("resize ") + place.path);
     }
   write_work_files(spec);
-  attach_tree(box_tree, "/box");
-  if (data_tree >= 0) attach_tree(data_tree, "/data");
-  check(::umount2(kHostDir, MNT_DETACH), "detach the host root");
-  check(::rmdir(kHostDir), "remove the host's mount point");
+  attach_tree(trees.box, "/box");
+  if (trees.data >= 0) attach_tree(trees.data, "/data");
+  for (size_t i = 0; i < trees.extra_ro.size(); ++i) {
+    const std::string& path = spec.extra_ro_paths.at(i);
+    struct stat st {};
+    check(::fstat(trees.extra_ro[i], &st), "stat the tree for " + path);
+    if (!S_ISDIR(st.st_mode)) {  // a file's mount point is an empty file
+      make_dirs(path.substr(0, path.rfind('/')));
+      int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+      check(fd < 0 ? -1 : ::close(fd), "create mount point " + path);
+    }
+    attach_tree(trees.extra_ro[i], path, S_ISDIR(st.st_mode));
+  }
   check(::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
                 nullptr),
         "make / read-only");

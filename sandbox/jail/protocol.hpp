@@ -15,8 +15,10 @@
 
 namespace crucible::sandbox::jail {
 
-// The byte that carries a request's socket to the helper (send_fds): a request, or the
-// client's last one, after which the helper prepares no further jail.
+// The byte that carries a request's socket to the helper, and from it to a supervisor
+// (send_fds): a request, or the client's last one, after which the helper prepares no
+// further jail and the supervisor tears its jail down at normal priority (the client waits
+// for that teardown when it ends).
 inline constexpr char kRequestTag = 'r';
 inline constexpr char kLastRequestTag = 'l';
 

@@ -19,13 +19,18 @@
 
 namespace crucible::sandbox::jail {
 
+// A request's detached trees (box, data and the extra read-only paths) travel to init in one
+// message of at most kMaxPassedFds descriptors (fd_passing.hpp).
+inline constexpr size_t kMaxExtraRoPaths = 4;
+
 struct JailSpec {
-  std::vector<std::string> argv;            // argv[0] is an absolute path inside the jail
-  std::vector<std::string> env;             // "KEY=VALUE"; nothing else is inherited
-  std::string box_dir;                      // host directory bound at /box
-  bool box_writable = false;                // compile steps write their artifacts there
-  std::vector<std::string> extra_ro_paths;  // host paths also bound read-only (per language)
-  std::string data_dir;                     // optional host directory bound read-only at /data
+  std::vector<std::string> argv;  // argv[0] is an absolute path inside the jail
+  std::vector<std::string> env;   // "KEY=VALUE"; nothing else is inherited
+  std::string box_dir;            // host directory bound at /box
+  bool box_writable = false;      // compile steps write their artifacts there
+  // Host paths also bound read-only (per language): absolute, at most kMaxExtraRoPaths.
+  std::vector<std::string> extra_ro_paths;
+  std::string data_dir;  // optional host directory bound read-only at /data
   // Files written into /work before the program starts (relative names, no ".."), so
   // requests can ship inputs; they count against the memory and file-size limits.
   std::vector<std::pair<std::string, std::string>> work_files;

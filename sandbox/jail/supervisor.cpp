@@ -345,7 +345,8 @@ JailReport watch_run(const JailSpec& spec, Jail& jail, Carried& carried, size_t 
 }
 
 // The request reaches the parked jail: its limits on the cgroup (the counters start here),
-// its box and data directories as detached trees, then the spec itself, which releases init.
+// its box, data and extra read-only paths as detached trees, then the spec itself, which
+// releases init.
 // Failures become the first run's setup error.
 void send_request(JailSpec& spec, Jail& jail, Carried& carried) {
   if (!jail.setup_error.empty()) return;
@@ -355,6 +356,18 @@ void send_request(JailSpec& spec, Jail& jail, Carried& carried) {
     std::vector<unique_fd> trees;
     trees.push_back(detach_tree(spec.box_dir, spec.box_writable));
     if (!spec.data_dir.empty()) trees.push_back(detach_tree(spec.data_dir, false));
+    // Init has no view of the host: each extra path the host has comes as a tree, and the
+    // spec init reads names only those.
+    if (spec.extra_ro_paths.size() > kMaxExtraRoPaths)
+      throw SandboxFailure("jail: more than " + std::to_string(kMaxExtraRoPaths) +
+                           " extra read-only paths");
+    std::vector<std::string> present;
+    for (const auto& path : spec.extra_ro_paths)
+      if (::access(path.c_str(), F_OK) == 0) {
+        trees.push_back(detach_tree(path, false));
+        present.push_back(path);
+      }
+    spec.extra_ro_paths = std::move(present);
     std::vector<int> fds;
     for (const auto& t : trees) fds.push_back(t.get());
     if (!send_fds(jail.setup.get(), fds) || !write_spec(jail.setup.get(), spec))
@@ -410,7 +423,8 @@ ParkedJail::ParkedJail(const CgroupHost& cgroups, int slot, const sock_fprog& fi
 ParkedJail::~ParkedJail() = default;
 
 bool ParkedJail::run(JailSpec spec, int caller,
-                     const std::function<void(const std::vector<JailReport>&)>& deliver) {
+                     const std::function<void(const std::vector<JailReport>&)>& deliver,
+                     bool teardown_awaited) {
   Jail& jail = *state_;
   if (spec.argv.empty()) jail.setup_error = "jail: empty argv";
   if (jail.init < 0) {
@@ -428,7 +442,7 @@ bool ParkedJail::run(JailSpec spec, int caller,
     // namespace before it reported each end: nothing of the run is left. Init's own exit (its
     // mounts and namespaces, ~0.8 ms) comes after the answer.
     deliver(reports);
-    to_background(jail);
+    if (!teardown_awaited) to_background(jail);
     end_jail(jail);
   }
   return jail.cg.release();  // cleaning the slot is off the caller's path too

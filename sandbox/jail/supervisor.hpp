@@ -42,9 +42,12 @@ class ParkedJail {
   // caller's critical path). Reports stop early when a run hit a limit. Returns false if the
   // slot could not be cleaned (the helper must not reuse it). `caller` is the socket the
   // request came on (-1: none to watch): when its peer hangs up, the run is killed at once.
-  // Call once.
+  // `teardown_awaited`: the caller waits for the teardown too (its last request, a one-shot
+  // command), so it is not put at kBackgroundNice, where a busy host would starve it. Call
+  // once.
   bool run(JailSpec spec, int caller,
-           const std::function<void(const std::vector<JailReport>&)>& deliver);
+           const std::function<void(const std::vector<JailReport>&)>& deliver,
+           bool teardown_awaited = false);
 
   // No request will come: ends init and cleans the slot; false as for run().
   bool abandon();

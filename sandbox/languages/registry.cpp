@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "sandbox/jail/spec.hpp"
 #include "sandbox/languages/line_search.hpp"
 
 namespace crucible::sandbox::languages {
@@ -159,6 +160,13 @@ Language parse_language(const json& j, size_t index) {
     l.version = strings(j.value("version", json()), where + ".version");
     l.env = strings(j.value("env", json()), where + ".env");
     l.extra_ro_paths = strings(j.value("extra_ro_paths", json()), where + ".extra_ro_paths");
+    if (l.extra_ro_paths.size() > jail::kMaxExtraRoPaths)
+      throw InvalidRequest(where + ".extra_ro_paths may name at most " +
+                           std::to_string(jail::kMaxExtraRoPaths) + " paths");
+    for (const auto& path : l.extra_ro_paths)
+      if (path.empty() || path[0] != '/' || path.find("/..") != std::string::npos || path == "/")
+        throw InvalidRequest(where + ".extra_ro_paths: '" + path +
+                             "' must be an absolute path below / without ..");
     l.min_limits = limit_overrides(j.value("min_limits", json()), where + ".min_limits");
     l.memory_error_patterns =
         strings(j.value("memory_error_patterns", json()), where + ".memory_error_patterns");

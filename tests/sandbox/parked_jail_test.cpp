@@ -105,6 +105,35 @@ TEST(ParkedJail, ABoxUnderADirectoryOnlyTheHostRootEntersIsBound) {
   EXPECT_EQ(cat_in_jail(jail, make_box(dir.path(), "private")), "private");
 }
 
+// A parked jail has no view of the host left: a request's extra read-only paths come as
+// trees, a directory and a file each at its own path, read-only; a missing one is left out.
+TEST(ParkedJail, ExtraReadOnlyPathsArriveWithTheRequest) {
+  JailClient jail;
+  TempDir dir(temp_root(), "crucible-parked-");
+  ::chmod(dir.path().c_str(), 0755);
+  fs::path extra_dir = dir.path() / "conf";
+  fs::create_directory(extra_dir);
+  ::chmod(extra_dir.c_str(), 0755);
+  std::ofstream(extra_dir / "a.conf") << "from a dir";
+  ::chmod((extra_dir / "a.conf").c_str(), 0644);
+  fs::path extra_file = dir.path() / "single.conf";
+  std::ofstream(extra_file) << "from a file";
+  ::chmod(extra_file.c_str(), 0644);
+  JailSpec spec;
+  spec.argv = {"/bin/sh", "-c",
+               "cat " + (extra_dir / "a.conf").string() + "; echo; cat " + extra_file.string() +
+                   "; echo; touch " + (extra_dir / "new").string() +
+                   " 2>/dev/null || echo read-only; ls /.host 2>/dev/null || echo no-host; "
+                   "ls /nonexistent-extra 2>/dev/null || echo missing-left-out"};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.box_dir = make_box(dir.path(), "");
+  spec.extra_ro_paths = {extra_dir.string(), extra_file.string(), "/nonexistent-extra"};
+  auto r = jail.run(spec);
+  ASSERT_TRUE(r.setup_error.empty()) << r.setup_error;
+  EXPECT_EQ(r.stdout_data, "from a dir\nfrom a file\nread-only\nno-host\nmissing-left-out\n")
+      << r.stderr_data;
+}
+
 TEST(ParkedJail, AMissingBoxIsASetupErrorNamingIt) {
   JailClient jail;
   JailSpec spec;

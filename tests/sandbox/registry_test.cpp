@@ -192,6 +192,12 @@ TEST(Registry, MalformedDocumentsNameTheProblem) {
        "program_end.replace_first must hold pairs of strings, the first not empty"},
       {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "program_end": {"replace_first": ["main(", "{marker}"]}}]})",
        "program_end.replace_first must hold pairs"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "extra_ro_paths": ["etc/x"]}]})",
+       "extra_ro_paths: 'etc/x' must be an absolute path below / without .."},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "extra_ro_paths": ["/etc/../root"]}]})",
+       "'/etc/../root' must be an absolute path"},
+      {R"({"languages": [{"name": "x", "source_file": "a", "run": ["/bin/x"], "extra_ro_paths": ["/a", "/b", "/c", "/d", "/e"]}]})",
+       "extra_ro_paths may name at most 4 paths"},
   };
   for (const auto& c : cases) {
     try {

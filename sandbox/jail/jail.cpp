@@ -185,8 +185,12 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
   try {
     // The order is the design: each step relies on the ones above it. Everything up to
     // the request is done ahead of it, while the jail is parked.
-    if (!wait_for_go(ch.go_fd)) ::_exit(0);             // id maps written, cgroups joined
-    become_namespace_root();                            // identity.cpp
+    if (!wait_for_go(ch.go_fd)) ::_exit(0);  // id maps written, cgroups joined
+    become_namespace_root();                 // identity.cpp
+    // Its groups become the root of what the jail sees (/proc/self/cgroup reads "/"): the
+    // host's layout, the helper's pid and the slot's number stay outside.
+    if (::unshare(CLONE_NEWCGROUP) != 0)
+      throw SandboxFailure(errno_message("jail: unshare the cgroup namespace", errno));
     empty_bounding_set();                               // inherited by every program
     if (const char* failed = apply_namespace_limits())  // rlimits.cpp: while we hold the caps
       throw SandboxFailure(errno_message(std::string("jail: cannot cap user.") + failed, errno));

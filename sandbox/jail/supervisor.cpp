@@ -30,6 +30,9 @@
 
 namespace crucible::sandbox::jail {
 
+// A request's trees go to init in one message: the box, the data and every extra path.
+static_assert(2 + kMaxExtraRoPaths <= kMaxPassedFds);
+
 // Both ends of a pipe.
 struct SupervisorPipe {
   unique_fd read, write;

@@ -108,6 +108,14 @@ TEST(Jail, TheProgramStartsWithNoSignalIgnoredOrBlocked) {
   EXPECT_EQ(o.stderr_data, "");
 }
 
+// The run's cgroups are the root of its cgroup namespace: no host path, helper pid or slot
+// number shows (they did: "4:memory:/.../crucible-15535/slot-1").
+TEST(Jail, TheProgramSeesItsCgroupsAsTheRoot) {
+  auto o = run("bash", "cut -d: -f3 /proc/self/cgroup | sort -u\n");
+  EXPECT_EQ(o.verdict, Verdict::Accepted) << o.message;
+  EXPECT_EQ(o.stdout_data, "/\n") << o.stderr_data;
+}
+
 // The smallest memory limit is enforced as one: the program is OOM-killed (MemoryLimit), even
 // in a pooled cgroup slot whose earlier runs left page cache charged above it.
 TEST(Jail, TheSmallestMemoryLimitIsAVerdictNotAJailFailure) {

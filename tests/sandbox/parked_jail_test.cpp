@@ -241,15 +241,16 @@ TEST(ParkedJail, InitIsBornInTheRunsGroupAndTheSupervisorsStayOut) {
   spec.box_dir = make_box(dir.path(), "");
   auto r = jail.run(spec);
   ASSERT_TRUE(r.setup_error.empty()) << r.setup_error;
-  const std::string helper = "/crucible-" + std::to_string(jail.helper_pid()) + "/slot-";
+  // Inside, the run's groups are the root of its cgroup namespace, which init made once it
+  // was in them; from outside, each parked init is in its slot and its supervisor is not.
   for (const char* controller : {"memory", "pids", "cpuacct"}) {
-    bool found = false;
+    bool at_root = false;
     std::istringstream lines(r.stdout_data);
     for (std::string line; std::getline(lines, line);)
-      if (line.find(controller) != std::string::npos)
-        found = line.find(helper) != std::string::npos;
-    EXPECT_TRUE(found) << controller << ": " << r.stdout_data;
+      if (line.find(controller) != std::string::npos) at_root = line.ends_with(":/");
+    EXPECT_TRUE(at_root) << controller << ": " << r.stdout_data;
   }
+  const std::string helper = "/crucible-" + std::to_string(jail.helper_pid()) + "/slot-";
   ASSERT_EQ(await_parked(jail.helper_pid(), 2, 5000), 2u);
   for (pid_t init : parked_inits_of(jail.helper_pid())) {
     const std::string supervisor = std::to_string(*parent_of(init));

@@ -57,16 +57,21 @@ unsigned long locked_flags(const std::string& source) {
   return f;
 }
 
+// A mount point at `target`: a directory, or an empty file for a file's mount.
+void make_mount_point(const std::string& target, bool is_dir) {
+  if (is_dir) {
+    make_dirs(target);
+    return;
+  }
+  make_dirs(target.substr(0, target.rfind('/')));
+  int fd = ::open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  check(fd < 0 ? -1 : ::close(fd), "create mount point " + target);
+}
+
 // Binds `source` at `target` (created as a dir or an empty file), read-only unless asked.
 void bind_mount(const std::string& source, const std::string& target, bool writable, bool is_dir,
                 const std::string& flags_from) {
-  if (is_dir) {
-    make_dirs(target);
-  } else {
-    make_dirs(target.substr(0, target.rfind('/')));
-    int fd = ::open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-    check(fd < 0 ? -1 : ::close(fd), "create mount point " + target);
-  }
+  make_mount_point(target, is_dir);
   check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr),
         "bind " + target);
   unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | locked_flags(flags_from);
@@ -74,10 +79,10 @@ void bind_mount(const std::string& source, const std::string& target, bool writa
   check(::mount(nullptr, target.c_str(), nullptr, flags, nullptr), "remount " + target);
 }
 
-// A host path (seen under `host_root`) bound at the same path under `root`; a symlink (merged
-// /usr: /bin -> usr/bin) is copied as a symlink.
-void replicate(const std::string& host_root, const std::string& root, const std::string& path) {
-  std::string source = host_root + path;
+// A host path bound at the same path under `root`; a symlink (merged /usr: /bin -> usr/bin)
+// is copied as a symlink.
+void replicate(const std::string& root, const std::string& path) {
+  const std::string& source = path;
   struct stat st {};
   if (::lstat(source.c_str(), &st) != 0) return;
   std::string target = root + path;
@@ -102,9 +107,12 @@ void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) 
         "tmpfs " + target);
 }
 
-// Mounts a detached tree (detach_tree, made by the supervisor) at `target`.
-void attach_tree(int tree, const std::string& target, bool is_dir = true) {
-  if (is_dir) make_dirs(target);
+// Mounts a detached tree (detach_tree, made by the supervisor) at `target`, on a mount point
+// of its kind.
+void attach_tree(int tree, const std::string& target) {
+  struct stat st {};
+  check(::fstat(tree, &st), "stat the tree for " + target);
+  make_mount_point(target, S_ISDIR(st.st_mode));
   check(static_cast<int>(
             ::syscall(SYS_move_mount, tree, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH)),
         "attach " + target);
@@ -204,7 +212,7 @@ void build_base_root() {
   mount_tmpfs(kStage, 4 << 20, 0755);
   for (const auto& entry : root_table()) {
     if (entry.optional && ::access(entry.path, F_OK) != 0) continue;
-    replicate("", kStage, entry.path);
+    replicate(kStage, entry.path);
   }
 
   // Our own /etc files: no host accounts, no host names.
@@ -249,17 +257,8 @@ void finish_root(const JailSpec& spec, const RequestTrees& trees) {
   write_work_files(spec);
   attach_tree(trees.box, "/box");
   if (trees.data >= 0) attach_tree(trees.data, "/data");
-  for (size_t i = 0; i < trees.extra_ro.size(); ++i) {
-    const std::string& path = spec.extra_ro_paths.at(i);
-    struct stat st {};
-    check(::fstat(trees.extra_ro[i], &st), "stat the tree for " + path);
-    if (!S_ISDIR(st.st_mode)) {  // a file's mount point is an empty file
-      make_dirs(path.substr(0, path.rfind('/')));
-      int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-      check(fd < 0 ? -1 : ::close(fd), "create mount point " + path);
-    }
-    attach_tree(trees.extra_ro[i], path, S_ISDIR(st.st_mode));
-  }
+  for (size_t i = 0; i < trees.extra_ro.size(); ++i)
+    attach_tree(trees.extra_ro[i], spec.extra_ro_paths.at(i));
   check(::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
                 nullptr),
         "make / read-only");

@@ -52,6 +52,21 @@ struct Shared {
     std::lock_guard lock(mu);
     if (--in_flight == 0) drained.notify_all();
   }
+  // Answers being handed over from a handler's thread: stop() waits for them too.
+  size_t answering = 0;
+  struct Answering {
+    Shared& shared;
+    explicit Answering(Shared& s) : shared(s) {
+      std::lock_guard lock(shared.mu);
+      ++shared.answering;
+    }
+    ~Answering() {
+      std::lock_guard lock(shared.mu);
+      if (--shared.answering == 0) shared.drained.notify_all();
+    }
+    Answering(const Answering&) = delete;
+    Answering& operator=(const Answering&) = delete;
+  };
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -172,16 +187,21 @@ class Session : public std::enable_shared_from_this<Session> {
     // server (a worker thread drops its job late) and must not keep the connection alive.
     auto pending = std::make_shared<PendingAnswer>();
     pending->session = shared_from_this();
-    Respond respond = [pending](HttpResponse resp) {
+    Respond respond = [pending, shared = shared_](HttpResponse resp) {
       std::shared_ptr<Session> self;
       {
         std::lock_guard lock(pending->mu);
         self = std::move(pending->session);
       }
       if (!self) return;  // answered already
+      // On a worker thread the last reference to the session or its strand may be dropped
+      // here after the write ended; stop() waits for this call, so that never happens to an
+      // io_context already destroyed.
+      Shared::Answering answering(*shared);
       auto executor = self->stream_.get_executor();
-      asio::post(executor,
-                 [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+      asio::post(executor, [self = std::move(self), resp = std::move(resp)]() mutable {
+        self->write(std::move(resp));
+      });
     };
     try {
       shared_->handler(std::move(req), respond);
@@ -345,7 +365,8 @@ void HttpServer::stop() {
   // Requests in progress finish and are written back; then the context runs out of work.
   {
     std::unique_lock lock(impl_->shared->mu);
-    impl_->shared->drained.wait(lock, [this] { return impl_->shared->in_flight == 0; });
+    impl_->shared->drained.wait(
+        lock, [this] { return impl_->shared->in_flight == 0 && impl_->shared->answering == 0; });
   }
   impl_->work.reset();
   for (auto& t : impl_->threads) t.join();

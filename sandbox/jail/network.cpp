@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "base/error.hpp"
+#include "base/unique_fd.hpp"
 
 namespace crucible::sandbox::jail {
 namespace {

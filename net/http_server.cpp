@@ -27,11 +27,6 @@ namespace server_detail {
 
 class Session;
 
-struct PendingAnswer {
-  std::mutex mu;
-  std::shared_ptr<Session> session;  // null once answered
-};
-
 struct Shared {
   ServerOptions options;
   Handler handler;
@@ -69,6 +64,25 @@ struct Shared {
   };
 };
 
+// One request's answer, shared by every copy of its `respond`. The first answer takes the
+// session out: a copy may outlive the server (a worker thread drops its job late) and must
+// not keep the connection alive. Dropped unanswered (a handler's bug, a job lost), it answers
+// 500 itself, so neither the client nor stop() waits for an answer that never comes.
+class PendingAnswer {
+ public:
+  PendingAnswer(std::shared_ptr<Session> session, std::shared_ptr<Shared> shared)
+      : session_(std::move(session)), shared_(std::move(shared)) {}
+  ~PendingAnswer();
+  PendingAnswer(const PendingAnswer&) = delete;
+  PendingAnswer& operator=(const PendingAnswer&) = delete;
+  void answer(HttpResponse resp);
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<Session> session_;  // null once answered
+  std::shared_ptr<Shared> shared_;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Shared> shared)
@@ -93,6 +107,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  friend class PendingAnswer;
+
   void set_idle(bool idle) {
     std::lock_guard lock(shared_->mu);
     idle_ = idle;
@@ -183,26 +199,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();  // the handler may take as long as its job's limits allow
     shared_->begin_request();
     in_request_ = true;
-    // The first answer takes the session out: a handler's copy of `respond` may outlive the
-    // server (a worker thread drops its job late) and must not keep the connection alive.
-    auto pending = std::make_shared<PendingAnswer>();
-    pending->session = shared_from_this();
-    Respond respond = [pending, shared = shared_](HttpResponse resp) {
-      std::shared_ptr<Session> self;
-      {
-        std::lock_guard lock(pending->mu);
-        self = std::move(pending->session);
-      }
-      if (!self) return;  // answered already
-      // On a worker thread the last reference to the session or its strand may be dropped
-      // here after the write ended; stop() waits for this call, so that never happens to an
-      // io_context already destroyed.
-      Shared::Answering answering(*shared);
-      auto executor = self->stream_.get_executor();
-      asio::post(executor, [self = std::move(self), resp = std::move(resp)]() mutable {
-        self->write(std::move(resp));
-      });
-    };
+    auto pending = std::make_shared<PendingAnswer>(shared_from_this(), shared_);
+    Respond respond = [pending](HttpResponse resp) { pending->answer(std::move(resp)); };
     try {
       shared_->handler(std::move(req), respond);
     } catch (const std::exception& e) {
@@ -260,6 +258,33 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = false;
   bool in_request_ = false;
 };
+
+void PendingAnswer::answer(HttpResponse resp) {
+  std::shared_ptr<Session> self;
+  {
+    std::lock_guard lock(mu_);
+    self = std::move(session_);
+  }
+  if (!self) return;  // answered already
+  // On a worker thread the last reference to the session or its strand may be dropped here
+  // after the write ended; stop() waits for this call, so that never happens to an
+  // io_context already destroyed.
+  Shared::Answering answering(*shared_);
+  auto executor = self->stream_.get_executor();
+  asio::post(executor, [self = std::move(self), resp = std::move(resp)]() mutable {
+    self->write(std::move(resp));
+  });
+}
+
+PendingAnswer::~PendingAnswer() {
+  if (!session_) return;
+  log::error("http handler dropped a request without answering it");
+  try {
+    answer(error_response(500, "internal error: the request was dropped unanswered"));
+  } catch (...) {
+    // Out of memory while answering: ~Session, when the last reference goes, ends the request.
+  }
+}
 
 }  // namespace server_detail
 

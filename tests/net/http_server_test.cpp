@@ -92,5 +92,17 @@ TEST(HttpServer, StopWaitsForTheAnswerInProgress) {
   respond(answer(500, "again"));
 }
 
+// A handler that lets its answer go without calling it (a bug, a job lost on the way) must
+// not leave the client waiting or the server unable to stop.
+TEST(HttpServer, ARequestDroppedUnansweredGetsA500) {
+  HttpServer server({.port = 0}, [](HttpRequest, Respond) {});
+  server.start();
+  HttpClient client(std::chrono::seconds(10));
+  HttpResponse r = client.request("GET", url_of(server));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("dropped unanswered"), std::string::npos) << r.body;
+  server.stop();
+}
+
 }  // namespace
 }  // namespace crucible::net

@@ -47,18 +47,12 @@ struct Shared {
     std::lock_guard lock(mu);
     if (--in_flight == 0) drained.notify_all();
   }
-  // Answers being handed over from a handler's thread: stop() waits for them too.
-  size_t answering = 0;
+  // An answer being handed over from a handler's thread counts as a request in flight until
+  // the hand-over is done: stop() waits for it like any other.
   struct Answering {
     Shared& shared;
-    explicit Answering(Shared& s) : shared(s) {
-      std::lock_guard lock(shared.mu);
-      ++shared.answering;
-    }
-    ~Answering() {
-      std::lock_guard lock(shared.mu);
-      if (--shared.answering == 0) shared.drained.notify_all();
-    }
+    explicit Answering(Shared& s) : shared(s) { shared.begin_request(); }
+    ~Answering() { shared.end_request(); }
     Answering(const Answering&) = delete;
     Answering& operator=(const Answering&) = delete;
   };
@@ -390,8 +384,7 @@ void HttpServer::stop() {
   // Requests in progress finish and are written back; then the context runs out of work.
   {
     std::unique_lock lock(impl_->shared->mu);
-    impl_->shared->drained.wait(
-        lock, [this] { return impl_->shared->in_flight == 0 && impl_->shared->answering == 0; });
+    impl_->shared->drained.wait(lock, [this] { return impl_->shared->in_flight == 0; });
   }
   impl_->work.reset();
   for (auto& t : impl_->threads) t.join();

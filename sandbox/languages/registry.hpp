@@ -11,6 +11,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -136,7 +137,7 @@ class Registry {
   // Parses a registry document; throws InvalidRequest naming the bad field. `check_patterns`
   // compiles every detection pattern now, so a bad one is named here; the embedded document's
   // are checked by the tests and compiled when first used.
-  static Registry parse(const std::string& json_text, bool check_patterns = true);
+  static Registry parse(std::string_view json_text, bool check_patterns = true);
   // The registry compiled into the binary, or $CRUCIBLE_LANGUAGES if set.
   static const Registry& builtin();
 

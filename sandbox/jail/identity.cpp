@@ -48,12 +48,21 @@ pid_t clone_owned_namespaces(long flags) {
   return clone_now();
 }
 
-std::string write_id_maps(pid_t pid) {
-  std::string map = "0 " + std::to_string(kHostInitUid) + " 1\n" +
-                    std::to_string(kInsideSandboxUid) + " " + std::to_string(kHostSandboxUid) +
-                    " 1\n";
-  std::string err = write_proc(pid, "uid_map", map);
-  if (err.empty()) err = write_proc(pid, "gid_map", map);
+uid_t host_program_uid(pid_t supervisor) {
+  return kHostProgramUidBase + static_cast<uid_t>(supervisor) % kHostProgramUids;
+}
+
+bool is_host_program_uid(uid_t uid) {
+  return uid >= kHostProgramUidBase && uid - kHostProgramUidBase < kHostProgramUids;
+}
+
+std::string write_id_maps(pid_t pid, uid_t program_uid) {
+  auto map = [](unsigned outside) {
+    return "0 " + std::to_string(kHostInitUid) + " 1\n" + std::to_string(kInsideSandboxUid) + " " +
+           std::to_string(outside) + " 1\n";
+  };
+  std::string err = write_proc(pid, "uid_map", map(program_uid));
+  if (err.empty()) err = write_proc(pid, "gid_map", map(kHostSandboxGid));
   return err;
 }
 

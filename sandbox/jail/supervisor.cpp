@@ -194,7 +194,7 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   jail.out = std::move(out), jail.err = std::move(err), jail.status = std::move(status);
   jail.error = std::move(error), jail.go = std::move(go), jail.files = std::move(files);
   jail.setup = std::move(setup);
-  jail.setup_error = write_id_maps(init);
+  jail.setup_error = write_id_maps(init, host_program_uid(::getpid()));
   if (jail.setup_error.empty() && !born_inside) {
     try {
       jail.cg.add(init);

@@ -185,9 +185,9 @@ fs::path CompileCache::stage() const {
     if (attempt >= 100)
       throw SandboxFailure("compile cache: cannot stage in " + staging_dir().string());
   }
-  // The compiler runs as the sandbox's uid and writes its artifacts here.
-  if (::chown(staged.c_str(), jail::kHostSandboxUid, jail::kHostSandboxUid) != 0 ||
-      ::chmod(staged.c_str(), 0755) != 0)
+  // The compiler writes its artifacts here as its run's own uid, which is not known before the
+  // run: every run's program has the sandbox's gid, so the group may write.
+  if (::chown(staged.c_str(), 0, jail::kHostSandboxGid) != 0 || ::chmod(staged.c_str(), 0770) != 0)
     throw SandboxFailure(errno_message("compile cache: cannot prepare " + staged.string(), errno));
   return staged;
 }

@@ -22,9 +22,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "base/error.hpp"
+#include "base/files.hpp"
 #include "base/unique_fd.hpp"
 #include "sandbox/jail/identity.hpp"
 #include "sandbox/jail/rlimits.hpp"
@@ -106,12 +108,13 @@ TEST(HostileNetwork, ConcurrentRunsCannotConnectToEachOther) {
   expect_nothing_left_behind();
 }
 
-// kill(-1) inside the jail must not reach a host process of the very same host uid.
+// kill(-1) inside the jail must not reach a host process of a uid the jail's programs have had
+// (the sandbox's gid as a uid: the host's nobody, every run's uid before each got its own).
 TEST(HostileSignals, KillAllCannotReachHostProcessesOfTheSameUid) {
   pid_t sentinel = ::fork();
   if (sentinel == 0) {
-    if (::setresuid(sandbox::jail::kHostSandboxUid, sandbox::jail::kHostSandboxUid,
-                    sandbox::jail::kHostSandboxUid))
+    if (::setresuid(sandbox::jail::kHostSandboxGid, sandbox::jail::kHostSandboxGid,
+                    sandbox::jail::kHostSandboxGid))
       ::_exit(1);
     ::pause();
     ::_exit(0);
@@ -136,6 +139,63 @@ TEST(HostileHost, WritesNeverReachTheHost) {
       "", hostile_limits());
   EXPECT_FALSE(std::filesystem::exists("/tmp/crucible-escape-marker"));
   EXPECT_FALSE(std::filesystem::exists("/work/crucible-escape-marker"));
+  expect_nothing_left_behind();
+}
+
+// Counters the kernel keeps per host uid, whatever the namespace: the pipe buffer pages a user
+// holds (past fs.pipe-user-pages-soft each new pipe of that uid holds 8 KiB, not 64 KiB) and
+// the descriptors it has in flight over Unix sockets (past the sender's open-file limit a send
+// fails). With one uid for every run's program, a run holding either made them visible to a
+// run beside it (a channel between runs, and a way to break its pipes): each run's program
+// now has a host uid of its own.
+TEST(HostileHost, ConcurrentRunsShareNoPerUidKernelCounters) {
+  const std::string hoarder =
+      "import array, fcntl, os, socket, time\n"
+      "keep = []\n"
+      "for i in range(100):\n"
+      "    r, w = os.pipe(); keep.append((r, w))\n"
+      "    try: fcntl.fcntl(w, 1031, 1 << 20)  # F_SETPIPE_SZ\n"
+      "    except OSError: pass\n"
+      "r, w = os.pipe()\n"
+      "a, b = socket.socketpair(); a.setblocking(False)\n"
+      "flying = 0\n"
+      "try:\n"
+      "    while flying < 20000:\n"
+      "        a.sendmsg([b'x'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [r] * "
+      "200))])\n"
+      "        flying += 200\n"
+      "except OSError: pass\n"
+      "import resource\n"
+      "over = flying > resource.getrlimit(resource.RLIMIT_NOFILE)[0]\n"
+      "print('own pipe', fcntl.fcntl(w, 1032), 'in flight over the limit' if over else '')\n"
+      "time.sleep(2.5)\n";
+  const std::string prober =
+      "import array, fcntl, os, socket, time\n"
+      "time.sleep(1.0)\n"
+      "r, w = os.pipe()\n"
+      "a, b = socket.socketpair()\n"
+      "try:\n"
+      "    a.sendmsg([b'x'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [r]))])\n"
+      "    sent = 'sent'\n"
+      "except OSError as e: sent = 'refused ' + e.strerror\n"
+      "print('pipe', fcntl.fcntl(w, 1032), sent)\n";
+  sandbox::Limits l = hostile_limits();
+  l.wall_seconds = 5;
+  std::optional<sandbox::Outcome> hoarding;
+  std::thread hoard([&] { hoarding = run("python3", hoarder, "", l); });
+  auto probe = run("python3", prober, "", l);
+  hoard.join();
+  ASSERT_TRUE(hoarding.has_value());
+  // The hoarder went past both limits for its own uid, so the probe checks something (a host
+  // with fs.pipe-user-pages-soft at 0 has no pipe limit to go past).
+  if (read_file("/proc/sys/fs/pipe-user-pages-soft") != "0\n") {
+    EXPECT_NE(hoarding->stdout_data.find("own pipe 8192"), std::string::npos)
+        << hoarding->stdout_data << hoarding->stderr_data;
+  }
+  EXPECT_NE(hoarding->stdout_data.find("in flight over the limit"), std::string::npos)
+      << hoarding->stdout_data << hoarding->stderr_data;
+  EXPECT_EQ(probe.verdict, Verdict::Accepted) << probe.message << probe.stderr_data;
+  EXPECT_NE(probe.stdout_data.find("pipe 65536 sent"), std::string::npos) << probe.stdout_data;
   expect_nothing_left_behind();
 }
 

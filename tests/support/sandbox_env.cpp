@@ -63,7 +63,7 @@ std::vector<int> jailed_processes() {
     std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     unsigned real = real_uid(name);
-    if (real != sandbox::jail::kHostSandboxUid && real != sandbox::jail::kHostInitUid) continue;
+    if (!sandbox::jail::is_host_program_uid(real) && real != sandbox::jail::kHostInitUid) continue;
     if (!is_parked_init(name, real)) out.push_back(std::stoi(name));
   }
   return out;
@@ -112,7 +112,7 @@ std::vector<std::string> leftover_staging_dirs() {
 std::vector<int> program_processes() {
   std::vector<int> out;
   for (int pid : jailed_processes())
-    if (real_uid(std::to_string(pid)) == sandbox::jail::kHostSandboxUid) out.push_back(pid);
+    if (sandbox::jail::is_host_program_uid(real_uid(std::to_string(pid)))) out.push_back(pid);
   return out;
 }
 

@@ -9,7 +9,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <optional>
+#include <sstream>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -89,7 +94,70 @@ Check owned_namespace_check() {
           "and many runs at once can take root's inotify and queued-signal budgets"};
 }
 
+// "a:b:c" -> {"a", "b", "c"}.
+std::vector<std::string_view> fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0;;) {
+    size_t colon = line.find(':', start);
+    out.push_back(line.substr(start, colon - start));
+    if (colon == std::string_view::npos) return out;
+    start = colon + 1;
+  }
+}
+
+std::optional<uint64_t> number(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// Each run's program has a host uid of its own; an account or a container's subordinate range
+// holding one would share the kernel's per-uid counters with a run and own the files it writes.
+Check program_uid_check() {
+  auto text = [](const char* path) {
+    try {
+      return read_file(path);
+    } catch (const std::exception&) {
+      return std::string();
+    }
+  };
+  auto users = users_of_program_uids(text("/etc/passwd"), text("/etc/subuid"));
+  std::string range = std::to_string(jail::kHostProgramUidBase) + "-" +
+                      std::to_string(jail::kHostProgramUidBase + jail::kHostProgramUids - 1);
+  std::string found;
+  for (const auto& u : users) found += (found.empty() ? "" : ", ") + u;
+  return {"program uids", users.empty(),
+          users.empty() ? "no account or subordinate range uses " + range : "in use: " + found,
+          "move these off uids " + range + ", which the jail gives its runs' programs"};
+}
+
 }  // namespace
+
+std::vector<std::string> users_of_program_uids(const std::string& passwd,
+                                               const std::string& subuid) {
+  const uint64_t lo = jail::kHostProgramUidBase, hi = lo + jail::kHostProgramUids;
+  std::vector<std::string> out;
+  std::istringstream accounts(passwd);
+  for (std::string line; std::getline(accounts, line);) {
+    auto f = fields(line);
+    if (f.size() < 3) continue;
+    auto uid = number(f[2]);
+    if (uid && *uid >= lo && *uid < hi)
+      out.push_back(std::string(f[0]) + " (uid " + std::to_string(*uid) + ")");
+  }
+  std::istringstream ranges(subuid);
+  for (std::string line; std::getline(ranges, line);) {
+    auto f = fields(line);
+    if (f.size() != 3) continue;
+    auto start = number(f[1]), count = number(f[2]);
+    if (!start || !count || *count == 0) continue;
+    if (*start<hi&& * start + *count> lo)
+      out.push_back(std::string(f[0]) + "'s subordinate uids " + std::to_string(*start) + "-" +
+                    std::to_string(*start + *count - 1));
+  }
+  return out;
+}
 
 std::vector<Check> check_host() {
   std::vector<Check> checks;
@@ -108,6 +176,7 @@ std::vector<Check> check_host() {
   checks.push_back(namespace_check("uts", CLONE_NEWUTS, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(proc_check());
   checks.push_back(owned_namespace_check());
+  checks.push_back(program_uid_check());
 
   std::string seccomp_err = in_child([]() -> std::string {
     try {

@@ -37,6 +37,35 @@ TEST(Doctor, JailOwnedUserNamespacesOnThisHost) {
   EXPECT_TRUE(owned->ok) << owned->detail;
 }
 
+// Each run's program has a host uid of its own (jail/identity.hpp): none may be an account's,
+// or in a container runtime's subordinate range.
+TEST(Doctor, ProgramUidsAreNobodysOnThisHost) {
+  auto checks = check_host();
+  const Check* uids = find_check(checks, "program uids");
+  ASSERT_NE(uids, nullptr);
+  EXPECT_TRUE(uids->ok) << uids->detail;
+}
+
+TEST(Doctor, NamesAccountsAndSubordinateRangesThatHoldProgramUids) {
+  const std::string passwd =
+      "root:x:0:0:root:/root:/bin/bash\n"
+      "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+      "ghost:x:1879050000:100::/:/bin/false\n"
+      "broken line\n"
+      "edge:x:1883242496:100::/:/bin/false\n";
+  const std::string subuid =
+      "alice:100000:65536\n"
+      "lxd:1000000:1000000000\n"  // 1000000-1000999999: below
+      "wide:1879000000:100000\n"  // reaches into the range from below
+      "after:1883242496:10\n"
+      "bad:x:10\n";
+  auto users = users_of_program_uids(passwd, subuid);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0], "ghost (uid 1879050000)");
+  EXPECT_EQ(users[1], "wide's subordinate uids 1879000000-1879099999");
+  EXPECT_TRUE(users_of_program_uids("", "").empty());
+}
+
 // In a child with its own mount namespace, /proc/sys covered by a bind mount of itself (what
 // Docker and bubblewrap do); the child prints what went wrong and exits non-zero.
 int checks_under_a_covered_proc() {

@@ -108,7 +108,7 @@ std::vector<std::string_view> fields(std::string_view line) {
 std::optional<uint64_t> number(std::string_view text) {
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
@@ -152,7 +152,7 @@ std::vector<std::string> users_of_program_uids(const std::string& passwd,
     if (f.size() != 3) continue;
     auto start = number(f[1]), count = number(f[2]);
     if (!start || !count || *count == 0) continue;
-    if (*start<hi&& * start + *count> lo)
+    if (lo < *start + *count && *start < hi)  // [start, start + count) meets [lo, hi)
       out.push_back(std::string(f[0]) + "'s subordinate uids " + std::to_string(*start) + "-" +
                     std::to_string(*start + *count - 1));
   }

@@ -22,28 +22,27 @@ const Check* find_check(const std::vector<Check>& checks, const std::string& nam
   return it == checks.end() ? nullptr : &*it;
 }
 
-TEST(Doctor, ProcMountsInANewPidNamespaceOnThisHost) {
+// The host check called `name` exists and passes on this machine.
+void expect_host_check_passes(const std::string& name) {
   auto checks = check_host();
-  const Check* proc = find_check(checks, "proc in pid namespace");
-  ASSERT_NE(proc, nullptr);
-  EXPECT_TRUE(proc->ok) << proc->detail;
+  const Check* check = find_check(checks, name);
+  ASSERT_NE(check, nullptr) << name;
+  EXPECT_TRUE(check->ok) << name << ": " << check->detail;
+}
+
+TEST(Doctor, ProcMountsInANewPidNamespaceOnThisHost) {
+  expect_host_check_passes("proc in pid namespace");
 }
 
 // The jail's user namespaces belong to its own uid here, never root (jail/identity.hpp).
 TEST(Doctor, JailOwnedUserNamespacesOnThisHost) {
-  auto checks = check_host();
-  const Check* owned = find_check(checks, "user namespace owner");
-  ASSERT_NE(owned, nullptr);
-  EXPECT_TRUE(owned->ok) << owned->detail;
+  expect_host_check_passes("user namespace owner");
 }
 
 // Each run's program has a host uid of its own (jail/identity.hpp): none may be an account's,
 // or in a container runtime's subordinate range.
 TEST(Doctor, ProgramUidsAreNobodysOnThisHost) {
-  auto checks = check_host();
-  const Check* uids = find_check(checks, "program uids");
-  ASSERT_NE(uids, nullptr);
-  EXPECT_TRUE(uids->ok) << uids->detail;
+  expect_host_check_passes("program uids");
 }
 
 TEST(Doctor, NamesAccountsAndSubordinateRangesThatHoldProgramUids) {

@@ -108,14 +108,13 @@ TEST(HostileNetwork, ConcurrentRunsCannotConnectToEachOther) {
   expect_nothing_left_behind();
 }
 
-// kill(-1) inside the jail must not reach a host process of a uid the jail's programs have had
-// (the sandbox's gid as a uid: the host's nobody, every run's uid before each got its own).
+// kill(-1) inside the jail must not reach a host process of a uid the jail's programs have had:
+// the host's nobody, every run's uid before each got its own.
 TEST(HostileSignals, KillAllCannotReachHostProcessesOfTheSameUid) {
+  constexpr uid_t kNobody = 65534;
   pid_t sentinel = ::fork();
   if (sentinel == 0) {
-    if (::setresuid(sandbox::jail::kHostSandboxGid, sandbox::jail::kHostSandboxGid,
-                    sandbox::jail::kHostSandboxGid))
-      ::_exit(1);
+    if (::setresuid(kNobody, kNobody, kNobody)) ::_exit(1);
     ::pause();
     ::_exit(0);
   }
@@ -150,7 +149,7 @@ TEST(HostileHost, WritesNeverReachTheHost) {
 // now has a host uid of its own.
 TEST(HostileHost, ConcurrentRunsShareNoPerUidKernelCounters) {
   const std::string hoarder =
-      "import array, fcntl, os, socket, time\n"
+      "import array, fcntl, os, resource, socket, time\n"
       "keep = []\n"
       "for i in range(100):\n"
       "    r, w = os.pipe(); keep.append((r, w))\n"
@@ -165,7 +164,6 @@ TEST(HostileHost, ConcurrentRunsShareNoPerUidKernelCounters) {
       "200))])\n"
       "        flying += 200\n"
       "except OSError: pass\n"
-      "import resource\n"
       "over = flying > resource.getrlimit(resource.RLIMIT_NOFILE)[0]\n"
       "print('own pipe', fcntl.fcntl(w, 1032), 'in flight over the limit' if over else '')\n"
       "time.sleep(2.5)\n";

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -115,14 +116,18 @@ std::optional<uint64_t> number(std::string_view text) {
 // Each run's program has a host uid of its own; an account or a container's subordinate range
 // holding one would share the kernel's per-uid counters with a run and own the files it writes.
 Check program_uid_check() {
+  // A missing file lists nobody (most hosts have no /etc/subuid); an unreadable one is a
+  // failed check, never taken for an empty list.
   auto text = [](const char* path) {
-    try {
-      return read_file(path);
-    } catch (const std::exception&) {
-      return std::string();
-    }
+    std::error_code ec;
+    return std::filesystem::exists(path, ec) ? read_file(path) : std::string();
   };
-  auto users = users_of_program_uids(text("/etc/passwd"), text("/etc/subuid"));
+  std::vector<std::string> users;
+  try {
+    users = users_of_program_uids(text("/etc/passwd"), text("/etc/subuid"));
+  } catch (const std::exception& e) {
+    return {"program uids", false, e.what(), "make /etc/passwd and /etc/subuid readable"};
+  }
   std::string range = std::to_string(jail::kHostProgramUidBase) + "-" +
                       std::to_string(jail::kHostProgramUidBase + jail::kHostProgramUids - 1);
   std::string found;

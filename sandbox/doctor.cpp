@@ -80,19 +80,21 @@ Check proc_check() {
           "or --privileged)"};
 }
 
-// The jail's user namespaces belong to its own uid (jail/identity.hpp), so that the per-user
-// counters the kernel charges to a namespace's owner never count against root. That needs the
-// kernel to let an unprivileged uid make one.
+// Each jail's user namespace belongs to a uid of its run's own (jail/identity.hpp), so that
+// the per-user counters the kernel charges to a namespace's owner never count against root or
+// another run. That needs the kernel to let an unprivileged uid make one.
 Check owned_namespace_check() {
-  std::string err = in_child([]() -> std::string {
-    if (::setresuid(-1, jail::kHostInitUid, -1) != 0) return errno_message("setresuid", errno);
-    return ::unshare(CLONE_NEWUSER) == 0 ? "" : errno_message("unshare as the jail's uid", errno);
+  const uid_t owner = jail::host_init_uid(::getpid());
+  std::string err = in_child([owner]() -> std::string {
+    if (::setresuid(-1, owner, -1) != 0) return errno_message("setresuid", errno);
+    return ::unshare(CLONE_NEWUSER) == 0 ? "" : errno_message("unshare as a jail's uid", errno);
   });
-  return {"user namespace owner", err.empty(),
-          err.empty() ? "the jail's own uid " + std::to_string(jail::kHostInitUid) : err,
-          "allow unprivileged user namespaces (Debian: sysctl -w "
-          "kernel.unprivileged_userns_clone=1); without, jails' user namespaces belong to root, "
-          "and many runs at once can take root's inotify and queued-signal budgets"};
+  return {
+      "user namespace owner", err.empty(),
+      err.empty() ? "each run's own uid (this one's would be " + std::to_string(owner) + ")" : err,
+      "allow unprivileged user namespaces (Debian: sysctl -w "
+      "kernel.unprivileged_userns_clone=1); without, jails' user namespaces belong to root, "
+      "and many runs at once can take root's inotify and queued-signal budgets"};
 }
 
 // "a:b:c" -> {"a", "b", "c"}.
@@ -113,9 +115,10 @@ std::optional<uint64_t> number(std::string_view text) {
   return value;
 }
 
-// Each run's program has a host uid of its own; an account or a container's subordinate range
-// holding one would share the kernel's per-uid counters with a run and own the files it writes.
-Check program_uid_check() {
+// Each run's init and program have host uids of their own; an account or a container's
+// subordinate range holding one would share the kernel's per-uid counters with a run and own
+// the files it writes.
+Check jail_uid_check() {
   // A missing file lists nobody (most hosts have no /etc/subuid); an unreadable one is a
   // failed check, never taken for an empty list.
   auto text = [](const char* path) {
@@ -124,24 +127,23 @@ Check program_uid_check() {
   };
   std::vector<std::string> users;
   try {
-    users = users_of_program_uids(text("/etc/passwd"), text("/etc/subuid"));
+    users = users_of_jail_uids(text("/etc/passwd"), text("/etc/subuid"));
   } catch (const std::exception& e) {
-    return {"program uids", false, e.what(), "make /etc/passwd and /etc/subuid readable"};
+    return {"jail uids", false, e.what(), "make /etc/passwd and /etc/subuid readable"};
   }
-  std::string range = std::to_string(jail::kHostProgramUidBase) + "-" +
-                      std::to_string(jail::kHostProgramUidBase + jail::kHostProgramUids - 1);
+  std::string range = std::to_string(jail::kHostJailUidBase) + "-" +
+                      std::to_string(jail::kHostJailUidBase + jail::kHostJailUids - 1);
   std::string found;
   for (const auto& u : users) found += (found.empty() ? "" : ", ") + u;
-  return {"program uids", users.empty(),
+  return {"jail uids", users.empty(),
           users.empty() ? "no account or subordinate range uses " + range : "in use: " + found,
-          "move these off uids " + range + ", which the jail gives its runs' programs"};
+          "move these off uids " + range + ", which the jail gives its runs' inits and programs"};
 }
 
 }  // namespace
 
-std::vector<std::string> users_of_program_uids(const std::string& passwd,
-                                               const std::string& subuid) {
-  const uint64_t lo = jail::kHostProgramUidBase, hi = lo + jail::kHostProgramUids;
+std::vector<std::string> users_of_jail_uids(const std::string& passwd, const std::string& subuid) {
+  const uint64_t lo = jail::kHostJailUidBase, hi = lo + jail::kHostJailUids;
   std::vector<std::string> out;
   std::istringstream accounts(passwd);
   for (std::string line; std::getline(accounts, line);) {
@@ -181,7 +183,7 @@ std::vector<Check> check_host() {
   checks.push_back(namespace_check("uts", CLONE_NEWUTS, "run as root or with CAP_SYS_ADMIN"));
   checks.push_back(proc_check());
   checks.push_back(owned_namespace_check());
-  checks.push_back(program_uid_check());
+  checks.push_back(jail_uid_check());
 
   std::string seccomp_err = in_child([]() -> std::string {
     try {

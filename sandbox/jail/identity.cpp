@@ -27,13 +27,13 @@ std::string write_proc(pid_t pid, const char* file, const std::string& text) {
 
 }  // namespace
 
-pid_t clone_owned_namespaces(long flags) {
+pid_t clone_owned_namespaces(long flags, uid_t owner) {
   auto clone_now = [flags] {
     return static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   };
   // Only the effective uid changes (the real and saved ones stay 0, so root comes back), with
   // raw calls: the supervisor owns no other thread for glibc to coordinate with.
-  if (::syscall(SYS_setresuid, -1, kHostInitUid, -1) == 0) {
+  if (::syscall(SYS_setresuid, -1, owner, -1) == 0) {
     pid_t pid = clone_now();
     if (pid == 0) return 0;
     int clone_errno = errno;
@@ -56,13 +56,21 @@ bool is_host_program_uid(uid_t uid) {
   return uid >= kHostProgramUidBase && uid - kHostProgramUidBase < kHostProgramUids;
 }
 
-std::string write_id_maps(pid_t pid, uid_t program_uid) {
-  auto map = [](unsigned outside) {
-    return "0 " + std::to_string(kHostInitUid) + " 1\n" + std::to_string(kInsideSandboxUid) + " " +
-           std::to_string(outside) + " 1\n";
+uid_t host_init_uid(pid_t supervisor) {
+  return kHostInitUidBase + static_cast<uid_t>(supervisor) % kHostProgramUids;
+}
+
+bool is_host_init_uid(uid_t uid) {
+  return uid >= kHostInitUidBase && uid - kHostInitUidBase < kHostProgramUids;
+}
+
+std::string write_id_maps(pid_t pid, uid_t init_uid, uid_t program_uid) {
+  auto map = [](unsigned root, unsigned user) {
+    return "0 " + std::to_string(root) + " 1\n" + std::to_string(kInsideSandboxUid) + " " +
+           std::to_string(user) + " 1\n";
   };
-  std::string err = write_proc(pid, "uid_map", map(program_uid));
-  if (err.empty()) err = write_proc(pid, "gid_map", map(kHostSandboxGid));
+  std::string err = write_proc(pid, "uid_map", map(init_uid, program_uid));
+  if (err.empty()) err = write_proc(pid, "gid_map", map(kHostInitGid, kHostSandboxGid));
   return err;
 }
 

@@ -1,7 +1,7 @@
-// Who the jailed processes are. Inside the user namespace the jail's init is root (host
-// uid kHostInitUid, unprivileged outside) and the program runs as uid/gid 1000: outside, gid
-// kHostSandboxGid and a host uid of its run's own (host_program_uid). None maps to any host
-// account with rights.
+// Who the jailed processes are. Inside the user namespace the jail's init is root and the
+// program runs as uid/gid 1000. Outside, each run has host uids of its own (host_init_uid,
+// host_program_uid) and gids kHostInitGid and kHostSandboxGid; none maps to any host account with
+// rights.
 #pragma once
 
 #include <sys/types.h>
@@ -10,7 +10,7 @@
 
 namespace crucible::sandbox::jail {
 
-inline constexpr uid_t kHostInitUid = 65533;
+inline constexpr gid_t kHostInitGid = 65533;  // init's gid outside (root's group inside)
 inline constexpr gid_t kHostSandboxGid = 65534;
 inline constexpr uid_t kInsideSandboxUid = 1000;
 
@@ -26,16 +26,28 @@ inline constexpr uid_t kHostProgramUids = 1u << 22;  // the kernel's largest pid
 uid_t host_program_uid(pid_t supervisor);
 bool is_host_program_uid(uid_t uid);
 
-// Supervisor side: clone(flags) with fork semantics (0 in the child), flags including
-// CLONE_NEWUSER, so that the new user namespace belongs to kHostInitUid rather than root. The
-// kernel charges a namespace's per-user counters (inotify instances and watches, queued
-// signals, namespaces) to its owner at every level up the chain: owned by root, N concurrent
-// runs took N times their cap from root's budgets. Root is back in the parent on return.
-pid_t clone_owned_namespaces(long flags);
+// The kernel charges a user namespace's per-user counters (inotify instances and watches,
+// queued signals, processes, namespaces) to its owner at every level up the chain. Owned by
+// root, N concurrent runs took N times their cap from root's budgets; owned by one shared uid,
+// 40 runs at once shared its 128 inotify instances (8 of them got none). So each run's
+// namespace has an owner of its own, which is also its init's host uid: the range right after
+// the programs', again by supervisor pid.
+inline constexpr uid_t kHostInitUidBase = kHostProgramUidBase + kHostProgramUids;
+uid_t host_init_uid(pid_t supervisor);
+bool is_host_init_uid(uid_t uid);
 
-// Supervisor side: writes uid_map and gid_map of the freshly cloned `pid`, the program's uid
-// mapped to `program_uid`. Returns an error message, or "" on success.
-std::string write_id_maps(pid_t pid, uid_t program_uid);
+// Every host uid a jail may use, programs' and inits': [kHostJailUidBase, + kHostJailUids).
+inline constexpr uid_t kHostJailUidBase = kHostProgramUidBase;
+inline constexpr uid_t kHostJailUids = 2 * kHostProgramUids;
+
+// Supervisor side: clone(flags) with fork semantics (0 in the child), flags including
+// CLONE_NEWUSER, so that the new user namespace belongs to `owner` (host_init_uid) rather than
+// root. Root is back in the parent on return.
+pid_t clone_owned_namespaces(long flags, uid_t owner);
+
+// Supervisor side: writes uid_map and gid_map of the freshly cloned `pid`: root inside mapped
+// to `init_uid`, the program's uid to `program_uid`. Returns an error message, or "" on success.
+std::string write_id_maps(pid_t pid, uid_t init_uid, uid_t program_uid);
 
 // Init side, after the maps exist: become root of the namespace so files can be created.
 void become_namespace_root();

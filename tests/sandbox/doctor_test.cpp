@@ -34,35 +34,39 @@ TEST(Doctor, ProcMountsInANewPidNamespaceOnThisHost) {
   expect_host_check_passes("proc in pid namespace");
 }
 
-// The jail's user namespaces belong to its own uid here, never root (jail/identity.hpp).
+// Each jail's user namespace belongs to its run's own uid here, never root (jail/identity.hpp).
 TEST(Doctor, JailOwnedUserNamespacesOnThisHost) {
   expect_host_check_passes("user namespace owner");
 }
 
-// Each run's program has a host uid of its own (jail/identity.hpp): none may be an account's,
-// or in a container runtime's subordinate range.
-TEST(Doctor, ProgramUidsAreNobodysOnThisHost) {
-  expect_host_check_passes("program uids");
+// Each run's init and program have host uids of their own (jail/identity.hpp): none may be an
+// account's, or in a container runtime's subordinate range.
+TEST(Doctor, JailUidsAreNobodysOnThisHost) {
+  expect_host_check_passes("jail uids");
 }
 
-TEST(Doctor, NamesAccountsAndSubordinateRangesThatHoldProgramUids) {
+TEST(Doctor, NamesAccountsAndSubordinateRangesThatHoldJailUids) {
   const std::string passwd =
       "root:x:0:0:root:/root:/bin/bash\n"
       "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-      "ghost:x:1879050000:100::/:/bin/false\n"
+      "ghost:x:1879050000:100::/:/bin/false\n"  // a program's
       "broken line\n"
-      "edge:x:1883242496:100::/:/bin/false\n";
+      "owner:x:1883242496:100::/:/bin/false\n"  // the first init's
+      "edge:x:1887436800:100::/:/bin/false\n";  // just after the last init's
   const std::string subuid =
       "alice:100000:65536\n"
       "lxd:1000000:1000000000\n"  // 1000000-1000999999: below
       "wide:1879000000:100000\n"  // reaches into the range from below
-      "after:1883242496:10\n"
+      "tail:1887436790:20\n"      // overlaps its last ten
+      "after:1887436800:10\n"
       "bad:x:10\n";
-  auto users = users_of_program_uids(passwd, subuid);
-  ASSERT_EQ(users.size(), 2u);
+  auto users = users_of_jail_uids(passwd, subuid);
+  ASSERT_EQ(users.size(), 4u);
   EXPECT_EQ(users[0], "ghost (uid 1879050000)");
-  EXPECT_EQ(users[1], "wide's subordinate uids 1879000000-1879099999");
-  EXPECT_TRUE(users_of_program_uids("", "").empty());
+  EXPECT_EQ(users[1], "owner (uid 1883242496)");
+  EXPECT_EQ(users[2], "wide's subordinate uids 1879000000-1879099999");
+  EXPECT_EQ(users[3], "tail's subordinate uids 1887436790-1887436809");
+  EXPECT_TRUE(users_of_jail_uids("", "").empty());
 }
 
 // In a child with its own mount namespace, /proc/sys covered by a bind mount of itself (what

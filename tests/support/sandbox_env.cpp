@@ -35,9 +35,9 @@ std::string process_name(const std::string& pid) {
 
 // The helper's jail made ahead of the next request: its init, named so from its clone on,
 // has run nothing of anyone's yet. Its uid is the host's root until its id maps are written,
-// kHostInitUid after; the program's uid never passes.
+// its run's init uid after; the program's uid never passes.
 bool is_parked_init(const std::string& pid, unsigned real_uid) {
-  return (real_uid == 0 || real_uid == sandbox::jail::kHostInitUid) &&
+  return (real_uid == 0 || sandbox::jail::is_host_init_uid(real_uid)) &&
          process_name(pid) == sandbox::jail::kParkedInitName;
 }
 
@@ -63,7 +63,8 @@ std::vector<int> jailed_processes() {
     std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     unsigned real = real_uid(name);
-    if (!sandbox::jail::is_host_program_uid(real) && real != sandbox::jail::kHostInitUid) continue;
+    if (!sandbox::jail::is_host_program_uid(real) && !sandbox::jail::is_host_init_uid(real))
+      continue;
     if (!is_parked_init(name, real)) out.push_back(std::stoi(name));
   }
   return out;

@@ -82,20 +82,19 @@ void bind_mount(const std::string& source, const std::string& target, bool writa
 // A host path bound at the same path under `root`; a symlink (merged /usr: /bin -> usr/bin)
 // is copied as a symlink.
 void replicate(const std::string& root, const std::string& path) {
-  const std::string& source = path;
   struct stat st {};
-  if (::lstat(source.c_str(), &st) != 0) return;
+  if (::lstat(path.c_str(), &st) != 0) return;
   std::string target = root + path;
   if (S_ISLNK(st.st_mode)) {
     char link[4096];
-    ssize_t n = ::readlink(source.c_str(), link, sizeof link - 1);
+    ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
     check(n < 0 ? -1 : 0, "readlink " + path);
     link[n] = '\0';
     make_dirs(target.substr(0, target.rfind('/')));
     check(::symlink(link, target.c_str()), "symlink " + target);
     return;
   }
-  bind_mount(source, target, false, S_ISDIR(st.st_mode), source);
+  bind_mount(path, target, false, S_ISDIR(st.st_mode), path);
 }
 
 void mount_tmpfs(const std::string& target, uint64_t size_bytes, unsigned mode) {

@@ -10,6 +10,7 @@
 
 #include "sandbox/judge/formats.hpp"
 #include "sandbox/judge/judge.hpp"
+#include "tests/support/humaneval_record.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::sandbox::judge {
@@ -415,12 +416,8 @@ TEST(HarnessHacking, FloatChecksExpectedValuesAreNotInTheAnswersProgram) {
   // HumanEval-X's Java: the same search through every file under the places it can read.
   const json java = {
       {"task_id", "Java/2"},
-      {"prompt",
-       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
-       "    public double truncateNumber(double number) {\n"},
-      {"declaration",
-       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
-       "    public double truncateNumber(double number) {\n"},
+      {"prompt", testing::kHumanEvalXJava2Prompt},
+      {"declaration", testing::kHumanEvalXJava2Prompt},
       {"test",
        "public class Main {\n    public static void main(String[] args) {\n"
        "        Solution s = new Solution();\n        List<Boolean> correct = Arrays.asList(\n"

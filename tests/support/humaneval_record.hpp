@@ -23,4 +23,9 @@ inline sandbox::judge::Submission humaneval_record(const std::string& language,
   return sandbox::judge::record_from_json(record).submission;
 }
 
+// HumanEval-X's Java/2 as CodeGeeX ships it: its prompt, which is also its declaration.
+inline constexpr const char* kHumanEvalXJava2Prompt =
+    "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
+    "    public double truncateNumber(double number) {\n";
+
 }  // namespace crucible::testing

@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "sandbox/judge/formats.hpp"
 #include "sandbox/judge/judge.hpp"
+#include "tests/support/humaneval_record.hpp"
 #include "tests/support/sandbox_env.hpp"
 
 namespace crucible::sandbox::judge {
@@ -246,12 +247,8 @@ TEST(HumanEvalX, FloatChecksCompareWithinTheirTolerance) {
        "    assert.Equal(true, math.Abs(TruncateNumber(123.456)-0.456) < 1e-6)\n}\n"}};
   const json java = {
       {"task_id", "Java/2"},
-      {"prompt",
-       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
-       "    public double truncateNumber(double number) {\n"},
-      {"declaration",
-       "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n"
-       "    public double truncateNumber(double number) {\n"},
+      {"prompt", testing::kHumanEvalXJava2Prompt},
+      {"declaration", testing::kHumanEvalXJava2Prompt},
       {"test",
        "public class Main {\n    public static void main(String[] args) {\n"
        "        Solution s = new Solution();\n        List<Boolean> correct = Arrays.asList(\n"

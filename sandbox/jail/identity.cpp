@@ -48,20 +48,33 @@ pid_t clone_owned_namespaces(long flags, uid_t owner) {
   return clone_now();
 }
 
+namespace {
+
+// Both ranges hold one uid per possible supervisor pid.
+uid_t uid_in_range(uid_t base, pid_t supervisor) {
+  return base + static_cast<uid_t>(supervisor) % kHostProgramUids;
+}
+
+bool is_in_range(uid_t base, uid_t uid) {
+  return uid >= base && uid - base < kHostProgramUids;
+}
+
+}  // namespace
+
 uid_t host_program_uid(pid_t supervisor) {
-  return kHostProgramUidBase + static_cast<uid_t>(supervisor) % kHostProgramUids;
+  return uid_in_range(kHostProgramUidBase, supervisor);
 }
 
 bool is_host_program_uid(uid_t uid) {
-  return uid >= kHostProgramUidBase && uid - kHostProgramUidBase < kHostProgramUids;
+  return is_in_range(kHostProgramUidBase, uid);
 }
 
 uid_t host_init_uid(pid_t supervisor) {
-  return kHostInitUidBase + static_cast<uid_t>(supervisor) % kHostProgramUids;
+  return uid_in_range(kHostInitUidBase, supervisor);
 }
 
 bool is_host_init_uid(uid_t uid) {
-  return uid >= kHostInitUidBase && uid - kHostInitUidBase < kHostProgramUids;
+  return is_in_range(kHostInitUidBase, uid);
 }
 
 std::string write_id_maps(pid_t pid, uid_t init_uid, uid_t program_uid) {

@@ -159,7 +159,8 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   // charged to the group at birth, exceed the smallest memory limit a request may set.
   const bool born_inside = !kSanitizedBuild && jail.cg.enter_self();
   const pid_t self = ::getpid();  // names this run's host uids (identity.hpp)
-  pid_t init = clone_owned_namespaces(flags, host_init_uid(self));
+  const uid_t init_uid = host_init_uid(self);
+  pid_t init = clone_owned_namespaces(flags, init_uid);
   // Out of the group first, then its own name again: a task in a run's group is always
   // either that run's or named as a parked jail.
   if (init != 0 && born_inside) {
@@ -195,7 +196,7 @@ Jail start(const CgroupHost& cgroups, int slot, const sock_fprog& filter) {
   jail.out = std::move(out), jail.err = std::move(err), jail.status = std::move(status);
   jail.error = std::move(error), jail.go = std::move(go), jail.files = std::move(files);
   jail.setup = std::move(setup);
-  jail.setup_error = write_id_maps(init, host_init_uid(self), host_program_uid(self));
+  jail.setup_error = write_id_maps(init, init_uid, host_program_uid(self));
   if (jail.setup_error.empty() && !born_inside) {
     try {
       jail.cg.add(init);

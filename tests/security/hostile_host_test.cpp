@@ -210,7 +210,6 @@ long namespace_cap(const std::string& sysctl) {
 // instances and watches, queued signals and POSIX timers) reach the host's user namespace. A
 // run that takes all it can must leave the host root its share: checked from the host all
 // through the run, and the run's take is capped.
-
 TEST(HostileHost, HoardingPerUserKernelCountersLeavesTheHostItsShare) {
   const std::string hoarder =
       "#include <signal.h>\n#include <stdio.h>\n#include <unistd.h>\n#include <fcntl.h>\n"
@@ -326,12 +325,13 @@ TEST(HostileHost, ManyHoardingRunsAtOnceEachHoldTheirOwnShare) {
       ::close(in);
   }
   for (auto& t : runs) t.join();
+  const long share = namespace_cap("max_inotify_instances");
   int full_shares = 0;
   for (const auto& o : outcomes) {
     EXPECT_EQ(o.verdict, Verdict::Accepted) << o.message << o.stderr_data;
     int n = 0;
     EXPECT_EQ(std::sscanf(o.stdout_data.c_str(), "held %d", &n), 1) << o.stdout_data;
-    if (n == namespace_cap("max_inotify_instances")) ++full_shares;
+    if (n == share) ++full_shares;
   }
   EXPECT_GT(checked, 0) << "no jailed process was seen during the runs";
   EXPECT_GT(owners.size(), 1u) << "the runs' namespaces share an owner";

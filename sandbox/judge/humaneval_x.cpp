@@ -176,7 +176,7 @@ Submission go_submission(const json& j, const std::string& answer) {
   // calls (not what it compares with), else the whole test's (Go/44's strconv.Itoa). Not the
   // prompt's: its comments' prose ("... after sort.") would import what nothing uses.
   std::string used = answer;
-  if (!calls) used += "\n" + field(j, "test");
+  if (!calls) used.append("\n").append(field(j, "test"));
   if (calls)
     for (const std::string& item : calls->spec.items)
       if (const auto read = read_go_item(item)) used += "\n" + read->call;

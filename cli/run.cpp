@@ -33,6 +33,10 @@ int run_command(const Args& args) {
   if (flags.positionals().size() != 1)
     throw InvalidRequest("expected exactly one FILE to run\n" + kSpec.help());
   const std::string& file = flags.positionals()[0];
+  // First, so the helper starts (and prepares the jail) while the request is put together.
+  sandbox::SandboxOptions options;
+  options.single_run = true;  // one run, then the process ends
+  sandbox::Sandbox sandbox(options);
 
   sandbox::RunRequest req;
   req.language = flags.get("lang").value_or("auto");
@@ -67,9 +71,6 @@ int run_command(const Args& args) {
                          " (check --time-limit/--wall-limit/--memory-limit)");
   }
 
-  sandbox::SandboxOptions options;
-  options.single_run = true;  // one run, then the process ends
-  sandbox::Sandbox sandbox(options);
   sandbox::Outcome o = sandbox.run(req);
   if (flags.has("json")) {
     std::cout << nlohmann::json(o).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)

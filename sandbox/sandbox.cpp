@@ -92,7 +92,9 @@ std::string other_scratch_places() {
 }  // namespace
 
 Sandbox::Sandbox(SandboxOptions options)
-    : jail_(options.helper_path, jail::JailClient::Start::Now),
+    : jail_(options.helper_path, jail::JailClient::Start::Now,
+            options.single_run ? jail::JailClient::Requests::OneAtATime
+                               : jail::JailClient::Requests::Concurrent),
       registry_(languages::Registry::builtin()),
       single_run_(options.single_run),
       cache_(options.cache_dir, options.cache_entries) {}

@@ -63,8 +63,9 @@ struct SandboxOptions {
   std::string helper_path;  // empty: find crucible-jail (see JailClient)
   std::string cache_dir;    // empty: see CompileCache
   size_t cache_entries = 2048;
-  // A one-shot caller (a CLI command that makes one Sandbox::run): its run's jail request is
-  // marked the last, so the helper prepares no jail after it (see JailClient).
+  // A one-shot caller (a CLI command that makes one Sandbox::run): its requests come one at a
+  // time, each served in the helper's own process, and its run's request is marked the last,
+  // so the helper prepares no jail after it (see JailClient).
   bool single_run = false;
 };
 

@@ -349,11 +349,13 @@ CgroupHost CgroupHost::detect() {
     throw SandboxFailure(
         "no cgroup v1 (memory, pids, cpuacct) or v2 hierarchy is mounted; run `crucible doctor`");
   }
-  for (const auto& p : host.parents_)
-    if (!make_dir(p))
+  for (size_t i = 0; i < host.parents_.size(); ++i)
+    if (!make_dir(host.parents_[i])) {
+      std::string why = errno_message("cgroup: cannot create " + host.parents_[i], errno);
+      for (size_t j = 0; j < i; ++j) ::rmdir(host.parents_[j].c_str());  // none left behind
       throw SandboxFailure(
-          errno_message("cgroup: cannot create " + p, errno) +
-          "; Crucible needs a writable cgroup (run as root); run `crucible doctor`");
+          why + "; Crucible needs a writable cgroup (run as root); run `crucible doctor`");
+    }
   if (host.version_ == CgroupVersion::V2)
     write_value(host.parents_[0] + "/cgroup.subtree_control", "+memory +pids +cpu");
   return host;

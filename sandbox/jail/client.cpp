@@ -44,7 +44,9 @@ std::string find_jail_helper() {
 JailClient::JailClient(std::string helper_path)
     : helper_path_(helper_path.empty() ? find_jail_helper() : std::move(helper_path)) {}
 
-JailClient::JailClient(std::string helper_path, Start) : JailClient(std::move(helper_path)) {
+JailClient::JailClient(std::string helper_path, Start, Requests requests)
+    : JailClient(std::move(helper_path)) {
+  requests_ = requests;
   prestart();
 }
 
@@ -87,7 +89,9 @@ void JailClient::spawn_locked() {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
-  char* argv[] = {const_cast<char*>(helper_path_.c_str()), nullptr};
+  char* argv[] = {const_cast<char*>(helper_path_.c_str()),
+                  requests_ == Requests::OneAtATime ? const_cast<char*>(kOneAtATimeFlag) : nullptr,
+                  nullptr};
   pid_t pid;
   int rc = ::posix_spawn(&pid, helper_path_.c_str(), &actions, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -136,6 +140,8 @@ JailReport JailClient::run(const JailSpec& spec) {
 }
 
 std::vector<JailReport> JailClient::run_all(const JailSpec& spec) {
+  std::unique_lock<std::mutex> serial(one_at_a_time_, std::defer_lock);
+  if (requests_ == Requests::OneAtATime) serial.lock();
   unique_fd conn;
   {
     std::lock_guard lock(mu_);

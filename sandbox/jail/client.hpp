@@ -24,7 +24,11 @@ class JailClient {
   explicit JailClient(std::string helper_path = "");
   // The same, then prestart() at once.
   enum class Start { Now };
-  JailClient(std::string helper_path, Start);
+  // How requests come: any number at once (the helper forks a supervisor per request, ahead
+  // of it), or one at a time (a one-shot command: the helper serves each in its own process,
+  // which saves a fork per request; concurrent calls then wait for each other here).
+  enum class Requests { Concurrent, OneAtATime };
+  JailClient(std::string helper_path, Start, Requests requests = Requests::Concurrent);
   JailClient(const JailClient&) = delete;
   JailClient& operator=(const JailClient&) = delete;
   ~JailClient();
@@ -56,7 +60,9 @@ class JailClient {
   static void await_reports_or_cancel(unique_fd& conn);
 
   std::string helper_path_;
+  Requests requests_ = Requests::Concurrent;
   std::mutex mu_;
+  std::mutex one_at_a_time_;  // held for a whole run when requests_ is OneAtATime
   unique_fd control_;
   pid_t helper_pid_ = -1;
   bool hello_pending_ = false;  // spawned by prestart(), its hello not read yet

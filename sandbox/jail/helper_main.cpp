@@ -17,6 +17,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -89,27 +90,40 @@ struct Parked {
   unique_fd channel;
 };
 
-// Exit status 3 tells the helper that the slot could not be cleaned.
-[[noreturn]] void serve_parked(int channel, const CgroupHost& cgroups, int slot,
-                               const sock_fprog& filter) {
-  bool clean = true;
-  ::setpgid(0, 0);  // its jail's processes join its group (kBackgroundNice)
+// What serving one request came to.
+struct Served {
+  bool clean = true;     // false: the slot could not be cleaned
+  bool request = false;  // false: the channel closed instead
+  bool last = false;     // the client said it was its last
+};
+
+// Serves the next request on `channel` in this process: its own network namespace
+// (network.hpp; this process enters it, and the jail is cloned inside), then a jail prepared
+// before the request is read, then the run.
+Served serve_one(int channel, const CgroupHost& cgroups, int slot, const sock_fprog& filter,
+                 bool teardown_awaited) {
+  Served served;
   try {
-    // The submission's own network namespace (network.hpp): the jail is cloned inside it.
     enter_loopback_network();
   } catch (const std::exception& e) {
-    // Reported to the request this supervisor gets: nothing runs without its namespace.
+    // Reported to the request: nothing runs without its namespace.
     auto request = receive_fds(channel);
     JailReport report;
     report.setup_error = e.what();
+    served.request = request.has_value();
     if (request && request->size() == 1) write_reports((*request)[0].get(), {report});
-    ::_exit(0);
+    return served;
   }
   ParkedJail jail(cgroups, slot, filter);
   own_private_pages_unless_waited_for(channel);  // the request path copies no shared page
   char tag = kRequestTag;
   auto request = receive_fds(channel, &tag);
-  if (!request || request->size() != 1) ::_exit(jail.abandon() ? 0 : 3);
+  served.request = request.has_value();
+  served.last = tag == kLastRequestTag;
+  if (!request || request->size() != 1) {
+    served.clean = jail.abandon();
+    return served;
+  }
   int fd = (*request)[0].release();
   try {
     JailSpec spec = read_spec(fd);
@@ -117,14 +131,55 @@ struct Parked {
       write_reports(fd, reports);
       ::close(fd);  // the caller has its answer; cleaning the slot happens after
     };
-    clean = jail.run(std::move(spec), fd, deliver, tag == kLastRequestTag);
+    served.clean = jail.run(std::move(spec), fd, deliver, teardown_awaited || served.last);
   } catch (const std::exception& e) {
     JailReport report;
     report.setup_error = e.what();
     write_reports(fd, {report});
-    clean = jail.abandon();
+    served.clean = jail.abandon();
   }
-  ::_exit(clean ? 0 : 3);
+  return served;
+}
+
+// A supervisor forked ahead of its request. Exit status 3 tells the helper that the slot
+// could not be cleaned.
+[[noreturn]] void serve_parked(int channel, const CgroupHost& cgroups, int slot,
+                               const sock_fprog& filter) {
+  ::setpgid(0, 0);  // its jail's processes join its group (kBackgroundNice)
+  ::_exit(serve_one(channel, cgroups, slot, filter, false).clean ? 0 : 3);
+}
+
+// Whether the control socket has a request queued (blocks until it has one or is closed).
+bool request_comes(int fd) {
+  char byte;
+  for (;;) {
+    ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK);
+    if (n > 0) return true;
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+// --one-at-a-time: a client that never has two requests out at once (a one-shot command)
+// has each served in this process, one after the other: no supervisor is forked per request.
+// On a 2-vCPU VM that fork and the new process's first page touches cost `crucible run` of a
+// new Python source ~1.5 ms before its program started. Its caller waits for each teardown
+// anyway (the next request cannot start before it), so none is put in the background. Until
+// the client's last request the next jail is prepared as soon as a run ends, as the parked
+// ones are; after it, only when another request comes.
+void serve_one_at_a_time(const CgroupHost& cgroups, const sock_fprog& filter) {
+  int slot = 0, used = 0;  // a slot that could not be cleaned is retired, never reused
+  bool prepare_ahead = true;
+  for (;;) {
+    if (!prepare_ahead && !request_comes(kControlFd)) break;
+    Served served = serve_one(kControlFd, cgroups, slot, filter, true);
+    used = std::max(used, slot + 1);
+    if (!served.clean) ++slot;
+    if (!served.request) break;
+    prepare_ahead = !served.last;
+  }
+  cgroups.sweep_stale();  // groups a dead helper left behind
+  cgroups.remove_parent(used);
 }
 
 // Forks the next request's supervisor, which prepares its jail at once (off the request
@@ -157,27 +212,42 @@ void refuse(int fd) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   ::close_range(kControlFd + 1, ~0U, 0);
   ::signal(SIGPIPE, SIG_IGN);
+  // Out of the client's process group: Ctrl-C at a terminal ends the client, and the helper,
+  // seeing its control socket close, ends the runs and removes its groups. Killed with the
+  // client instead, it left its cgroups behind.
+  ::setpgid(0, 0);
   ::prctl(PR_SET_NAME, "crucible-jail");
   nlohmann::json hello = {{"ok", true}};
   std::vector<sock_filter> program;
   CgroupHost cgroups;
+  const bool one_at_a_time = argc == 2 && std::strcmp(argv[1], kOneAtATimeFlag) == 0;
   try {
+    if (argc > 2 || (argc == 2 && !one_at_a_time))
+      throw SandboxFailure(std::string("crucible-jail takes no argument but ") + kOneAtATimeFlag +
+                           "; got " + argv[1]);
     cgroups = CgroupHost::detect();
     program = baked_seccomp_program();
   } catch (const std::exception& e) {
     hello = {{"ok", false}, {"error", e.what()}};
   }
-  if (!write_frame(kControlFd, hello, {}) || !hello["ok"].get<bool>()) return 1;
+  if (!write_frame(kControlFd, hello, {}) || !hello["ok"].get<bool>()) {
+    cgroups.remove_parent(0);  // a client gone before the hello leaves no group behind
+    return 1;
+  }
+  sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
+  if (one_at_a_time) {
+    serve_one_at_a_time(cgroups, filter);
+    return 0;
+  }
 
   // Each supervisor owns its run; the helper only hands out cgroup slots, parks supervisors
   // and reaps. A jail is prepared when a run has ended, in the client's time between
   // requests: one prepared while a run executes slowed that run (on a 2-core VM a trivial
   // static program by ~2.5 ms, `python3 -c pass` by ~5 ms). A request that finds no jail
   // ready gets one prepared for it at once.
-  sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
   SlotPool slots;
   std::deque<Parked> spares;
   std::vector<unique_fd> running;  // channels of supervisors that have a request

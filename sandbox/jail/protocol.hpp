@@ -22,6 +22,10 @@ namespace crucible::sandbox::jail {
 inline constexpr char kRequestTag = 'r';
 inline constexpr char kLastRequestTag = 'l';
 
+// The helper's one argument: its client never has two requests out at once (JailClient's
+// Requests::OneAtATime), so it serves each in its own process instead of forking a supervisor.
+inline constexpr const char* kOneAtATimeFlag = "--one-at-a-time";
+
 struct Frame {
   nlohmann::json header;
   std::vector<std::string> blobs;

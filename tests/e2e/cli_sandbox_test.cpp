@@ -19,6 +19,7 @@ namespace crucible {
 namespace {
 
 using testing::await_marked;
+using testing::children_of;
 using testing::Cli;
 using testing::crucible;
 
@@ -144,16 +145,70 @@ TEST_F(Cli, DoctorPassesOnThisHost) {
   EXPECT_NE(r.out.find("seccomp"), std::string::npos);
 }
 
-// Starts the crucible executable with `args` without waiting for it: its pid, or -1.
-pid_t start_crucible(std::vector<std::string> args) {
+// Starts the crucible executable with `args` without waiting for it: its pid, or -1. With
+// `own_group` it leads a process group of its own, as a shell's foreground job does.
+pid_t start_crucible(std::vector<std::string> args, bool own_group = false) {
   std::string binary = CRUCIBLE_BINARY;
   args.insert(args.begin(), binary);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  if (own_group) {
+    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    ::posix_spawnattr_setpgroup(&attr, 0);
+  }
   pid_t pid = -1;
-  return ::posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) == 0 ? pid
-                                                                                          : -1;
+  int rc = ::posix_spawn(&pid, binary.c_str(), nullptr, &attr, argv.data(), environ);
+  ::posix_spawnattr_destroy(&attr);
+  return rc == 0 ? pid : -1;
+}
+
+bool gone_within(pid_t pid, int seconds) {
+  for (int waited = 0; waited < seconds * 100; ++waited) {
+    if (!std::filesystem::exists("/proc/" + std::to_string(pid))) return true;
+    ::usleep(10'000);
+  }
+  return false;
+}
+
+// Ctrl-C at a terminal reaches the command's whole process group: the jail helper it started
+// (serving one request at a time for `run`, many for `judge`) must still end the run, remove
+// its cgroups and exit, not die halfway or stay behind.
+TEST_F(Cli, CtrlCEndsTheProgramAndTheJailHelper) {
+  const std::string marker = "crucible-ctrl-c-check-" + std::to_string(::getpid());
+  const std::string sleeper = "exec -a " + marker + " sleep 120\n";
+  const std::string run_file = file("sleeper.sh", sleeper);
+  const std::string judge_file =
+      file("sleeper.json", nlohmann::json{{"language", "bash"},
+                                          {"source", sleeper},
+                                          {"limits", {{"cpu_seconds", 60}, {"wall_seconds", 120}}},
+                                          {"tests", {{{"input", ""}, {"output", ""}}}}}
+                               .dump());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", "--wall-limit", "120", run_file}, {"judge", judge_file}}) {
+    pid_t cli = start_crucible(args, true);
+    ASSERT_GT(cli, 0);
+    ASSERT_TRUE(await_marked(marker, true, 60)) << args[0] << ": the program never started";
+    std::vector<pid_t> helpers = children_of(cli);
+    ASSERT_EQ(helpers.size(), 1u) << args[0] << ": the command's one child is its jail helper";
+    ::kill(-cli, SIGINT);
+    int status = 0;
+    ::waitpid(cli, &status, 0);
+    EXPECT_TRUE(await_marked(marker, false, 30)) << args[0] << ": the program outlived Ctrl-C";
+    EXPECT_TRUE(gone_within(helpers[0], 30)) << args[0] << ": the jail helper outlived Ctrl-C";
+    const std::string groups = "crucible-" + std::to_string(helpers[0]);
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator
+             it("/sys/fs/cgroup", std::filesystem::directory_options::skip_permission_denied, ec),
+         end;
+         !ec && it != end; it.increment(ec)) {
+      if (it.depth() > 4) it.disable_recursion_pending();
+      EXPECT_NE(it->path().filename(), groups)
+          << args[0] << ": the helper's cgroup is left: " << it->path();
+    }
+  }
 }
 
 // Ctrl-C on `crucible run` (or the command killed) ends the submitted program with it, not

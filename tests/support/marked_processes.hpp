@@ -1,12 +1,17 @@
 // Finding a test's own program among the host's processes by a marker in its command line
-// (a jailed `exec -a MARKER ...`), to check that it started and that nothing of it is left.
+// (a jailed `exec -a MARKER ...`), to check that it started and that nothing of it is left;
+// and a process's children (a command's jail helper, a helper's jail).
 #pragma once
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sys/types.h>
+
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace crucible::testing {
 
@@ -38,6 +43,15 @@ inline bool await_marked(const std::string& marker, bool want, int seconds) {
     ::usleep(50'000);
   }
   return false;
+}
+
+// The children of `parent`'s main thread, from /proc (empty once it has gone).
+inline std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  std::ifstream in("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
+                   "/children");
+  for (pid_t pid; in >> pid;) out.push_back(pid);
+  return out;
 }
 
 }  // namespace crucible::testing

@@ -1,0 +1,204 @@
+// A client whose requests come one at a time (a one-shot command such as `crucible run`) has
+// each served in the helper's own process: no supervisor is forked, and every run still gets
+// a jail, a network namespace and a cgroup slot of its own, with nothing left after it.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/files.hpp"
+#include "sandbox/jail/client.hpp"
+#include "sandbox/jail/jail.hpp"
+#include "sandbox/jail/protocol.hpp"
+#include "tests/support/marked_processes.hpp"
+
+extern char** environ;
+
+// Its own namespace: a unity batch compiles it with other jail tests' helpers of the same names.
+namespace crucible::testing::one_at_a_time_tests {
+namespace {
+
+namespace fs = std::filesystem;
+using sandbox::jail::JailClient;
+using sandbox::jail::JailSpec;
+
+JailClient one_at_a_time() {
+  return JailClient("", JailClient::Start::Now, JailClient::Requests::OneAtATime);
+}
+
+// A directory the jail's init may enter (it looks boxes up as an unprivileged uid).
+struct OpenDir : TempDir {
+  OpenDir() : TempDir(temp_root(), "crucible-serial-") { ::chmod(path().c_str(), 0755); }
+};
+
+fs::path make_box(const OpenDir& dir, const std::string& name, const std::string& content) {
+  fs::path box = dir.path() / name;
+  fs::create_directory(box);
+  ::chmod(box.c_str(), 0755);
+  std::ofstream(box / "f") << content;
+  ::chmod((box / "f").c_str(), 0644);
+  return box;
+}
+
+JailSpec shell(const fs::path& box, const std::string& script) {
+  JailSpec spec;
+  spec.argv = {"/bin/sh", "-c", script};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.box_dir = box;
+  return spec;
+}
+
+std::string name_of(pid_t pid) {
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+// Directories named crucible-PID under the cgroup roots: a helper's groups.
+std::vector<std::string> groups_of_helper(pid_t helper) {
+  std::vector<std::string> out;
+  const std::string wanted = "crucible-" + std::to_string(helper);
+  std::error_code ec;
+  fs::recursive_directory_iterator it("/sys/fs/cgroup",
+                                      fs::directory_options::skip_permission_denied, ec),
+      end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 4) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->path().filename() == wanted) out.push_back(it->path());
+  }
+  return out;
+}
+
+bool exited_within(pid_t pid, int ms) {
+  for (int waited = 0; waited < ms; waited += 10) {
+    if (!fs::exists("/proc/" + std::to_string(pid))) return true;
+    ::usleep(10'000);
+  }
+  return false;
+}
+
+// While a run goes on, the helper's one child is the jail's init (named once its request
+// came), not a supervisor between them.
+TEST(OneAtATime, TheHelperSupervisesItsRunItself) {
+  OpenDir dir;
+  JailClient jail = one_at_a_time();
+  std::thread run([&] {
+    auto r = jail.run(shell(make_box(dir, "box", ""), "sleep 1; echo done"));
+    EXPECT_TRUE(r.setup_error.empty()) << r.setup_error;
+    EXPECT_EQ(r.stdout_data, "done\n");
+  });
+  std::vector<pid_t> children;
+  for (int attempt = 0; attempt < 80; ++attempt) {
+    children = jail.helper_pid() > 0 ? children_of(jail.helper_pid()) : std::vector<pid_t>{};
+    if (children.size() == 1 && name_of(children[0]) == sandbox::jail::kInitName) break;
+    ::usleep(10'000);
+  }
+  ASSERT_EQ(children.size(), 1u) << "the helper forked more than the jail's init";
+  EXPECT_EQ(name_of(children[0]), sandbox::jail::kInitName);
+  run.join();
+}
+
+// Runs of one client follow each other; each sees its own box and gets a network namespace
+// of its own, none of them the host's.
+TEST(OneAtATime, EachRequestGetsItsOwnJailAndNetwork) {
+  OpenDir dir;
+  JailClient jail = one_at_a_time();
+  const std::string host_net = fs::read_symlink("/proc/self/ns/net");
+  std::vector<std::string> seen;
+  for (const char* content : {"first", "second", "third"}) {
+    auto r = jail.run(
+        shell(make_box(dir, content, content), "cat /box/f; echo; readlink /proc/self/ns/net"));
+    ASSERT_TRUE(r.setup_error.empty()) << r.setup_error;
+    auto newline = r.stdout_data.find('\n');
+    ASSERT_NE(newline, std::string::npos) << r.stdout_data;
+    EXPECT_EQ(r.stdout_data.substr(0, newline), content);
+    std::string net = r.stdout_data.substr(newline + 1);
+    EXPECT_NE(net.find("net:["), std::string::npos) << r.stdout_data << r.stderr_data;
+    EXPECT_NE(net, host_net + "\n");
+    for (const auto& earlier : seen) EXPECT_NE(net, earlier) << "two runs shared a network";
+    seen.push_back(net);
+  }
+}
+
+// Callers on several threads are served in turn, each with its own answer.
+TEST(OneAtATime, ConcurrentCallersAreServedInTurn) {
+  OpenDir dir;
+  JailClient jail = one_at_a_time();
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i)
+    callers.emplace_back([&, i] {
+      std::string content = "caller-" + std::to_string(i);
+      auto r = jail.run(shell(make_box(dir, content, content), "cat /box/f"));
+      EXPECT_TRUE(r.setup_error.empty()) << r.setup_error;
+      EXPECT_EQ(r.stdout_data, content);
+    });
+  for (auto& t : callers) t.join();
+}
+
+// A run killed at its wall limit ends the whole tree; the next request still runs, and once
+// the client ends the helper exits leaving no group and no process of its own.
+TEST(OneAtATime, AKilledRunIsCleanedAndTheHelperLeavesNothing) {
+  OpenDir dir;
+  pid_t helper = -1;
+  {
+    JailClient jail = one_at_a_time();
+    JailSpec spec = shell(make_box(dir, "box", ""), "sleep 60 & sleep 60 & wait");
+    spec.limits.wall_seconds = 0.5;
+    auto r = jail.run(spec);
+    EXPECT_TRUE(r.wall_exceeded);
+    helper = jail.helper_pid();
+    ASSERT_GT(helper, 0);
+    EXPECT_FALSE(groups_of_helper(helper).empty()) << "the helper keeps its group while it serves";
+    auto next = jail.run(shell(dir.path() / "box", "echo next"));
+    EXPECT_EQ(next.stdout_data, "next\n") << next.setup_error;
+  }
+  EXPECT_TRUE(exited_within(helper, 5000)) << "the helper outlived its client";
+  EXPECT_TRUE(groups_of_helper(helper).empty()) << groups_of_helper(helper).front();
+}
+
+// The helper's hello: refused with a reason for an argument it does not take, and a helper
+// whose client is gone before the hello removes the groups it had made.
+TEST(OneAtATime, TheHelperRefusesUnknownArgumentsAndCleansUpWhenItsClientIsGone) {
+  const std::string helper = sandbox::jail::find_jail_helper();
+  auto start = [&](const char* argument, bool keep_peer, std::string* hello) {
+    int sv[2];
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(sv[1], 3);
+      ::execl(helper.c_str(), helper.c_str(), argument, static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(sv[1]);
+    if (!keep_peer) ::close(sv[0]);
+    if (keep_peer) {
+      auto frame = sandbox::jail::read_frame(sv[0], 1 << 20);
+      *hello = frame.header.dump();
+      ::close(sv[0]);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return pid;
+  };
+  std::string hello;
+  start("--no-such-mode", true, &hello);
+  EXPECT_NE(hello.find("\"ok\":false"), std::string::npos) << hello;
+  EXPECT_NE(hello.find("--no-such-mode"), std::string::npos) << hello;
+  pid_t gone = start(sandbox::jail::kOneAtATimeFlag, false, nullptr);
+  EXPECT_TRUE(groups_of_helper(gone).empty())
+      << "a helper without a client left " << groups_of_helper(gone).front();
+}
+
+}  // namespace
+}  // namespace crucible::testing::one_at_a_time_tests

@@ -445,7 +445,10 @@ bool ParkedJail::run(JailSpec spec, int caller,
   } else {
     // Every run ended by itself, and init killed and reaped every other process of its
     // namespace before it reported each end: nothing of the run is left. Init's own exit (its
-    // mounts and namespaces, ~0.8 ms) comes after the answer.
+    // mounts and namespaces, ~0.8 ms) comes after the answer, in the background; when the
+    // caller waits for it, init is let go first (it sent all it had before the last end),
+    // so its exit overlaps the answer's way to the caller.
+    if (teardown_awaited) jail.go.write.reset();
     deliver(reports);
     if (!teardown_awaited) to_background(jail);
     end_jail(jail);

@@ -1,5 +1,6 @@
 // The library's handle on the jail helper: starts `crucible-jail` once, hands it one
-// request per run, and restarts it if it died. Thread-safe; runs proceed in parallel.
+// request per run, and restarts it if it died. Thread-safe; runs proceed in parallel (one
+// after another for a client made with Requests::OneAtATime).
 //
 //   JailClient jail;                         // finds the helper beside the executable
 //   JailReport r = jail.run(spec);           // throws SandboxFailure if the helper fails

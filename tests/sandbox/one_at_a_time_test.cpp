@@ -109,25 +109,44 @@ TEST(OneAtATime, TheHelperSupervisesItsRunItself) {
   run.join();
 }
 
-// Runs of one client follow each other; each sees its own box and gets a network namespace
-// of its own, none of them the host's.
+// The sockets of a run's network in TIME_WAIT (they outlive the processes that made them).
+constexpr const char* kCountTimeWait =
+    "print(sum(1 for line in open('/proc/net/tcp').readlines()[1:] if line.split()[3] == '06'))";
+
+// Runs of one client follow each other; each sees its own box and gets a network of its own,
+// not the host's, and what a run leaves in its network (a closed connection waiting out
+// TIME_WAIT, which outlives every process) is not in the next run's. Namespace inode
+// numbers are no proof: a freed namespace's number is given to the next one.
 TEST(OneAtATime, EachRequestGetsItsOwnJailAndNetwork) {
   OpenDir dir;
   JailClient jail = one_at_a_time();
   const std::string host_net = fs::read_symlink("/proc/self/ns/net");
-  std::vector<std::string> seen;
-  for (const char* content : {"first", "second", "third"}) {
-    auto r = jail.run(
-        shell(make_box(dir, content, content), "cat /box/f; echo; readlink /proc/self/ns/net"));
-    ASSERT_TRUE(r.setup_error.empty()) << r.setup_error;
-    auto newline = r.stdout_data.find('\n');
-    ASSERT_NE(newline, std::string::npos) << r.stdout_data;
-    EXPECT_EQ(r.stdout_data.substr(0, newline), content);
-    std::string net = r.stdout_data.substr(newline + 1);
-    EXPECT_NE(net.find("net:["), std::string::npos) << r.stdout_data << r.stderr_data;
-    EXPECT_NE(net, host_net + "\n");
-    for (const auto& earlier : seen) EXPECT_NE(net, earlier) << "two runs shared a network";
-    seen.push_back(net);
+  auto python = [&](const std::string& box, const std::string& code) {
+    JailSpec spec = shell(make_box(dir, box, box), "");
+    spec.argv = {"/usr/bin/python3", "-c",
+                 "import os\nprint(open('/box/f').read())\nprint(os.readlink('/proc/self/ns/"
+                 "net'))\n" +
+                     code};
+    auto r = jail.run(spec);
+    EXPECT_TRUE(r.setup_error.empty()) << r.setup_error;
+    EXPECT_EQ(r.exit_code, 0) << r.stderr_data;
+    return r.stdout_data;
+  };
+  const std::string leave_time_wait =
+      "import socket\n"
+      "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+      "c = socket.create_connection(s.getsockname()); a, _ = s.accept()\n"
+      "c.close(); a.close(); s.close()\n" +
+      std::string(kCountTimeWait);
+  const std::string first = python("first", leave_time_wait);
+  EXPECT_EQ(first.rfind("first\n", 0), 0u) << first;
+  EXPECT_EQ(first.find(host_net), std::string::npos) << "a run in the host's network: " << first;
+  EXPECT_FALSE(first.ends_with("\n0\n")) << "the closing connection left no TIME_WAIT: " << first;
+  for (const char* box : {"second", "third"}) {
+    const std::string next = python(box, kCountTimeWait);
+    EXPECT_EQ(next.rfind(std::string(box) + "\n", 0), 0u) << next;
+    EXPECT_EQ(next.find(host_net), std::string::npos) << "a run in the host's network: " << next;
+    EXPECT_TRUE(next.ends_with("\n0\n")) << "a run saw an earlier run's connections: " << next;
   }
 }
 

@@ -5,8 +5,9 @@
 // and single-threaded, so forking a supervisor per run is cheap and safe. Supervisors are forked
 // ahead of their requests, each in its own network namespace (network.hpp), and prepare their jails
 // while they wait (supervisor.hpp: ParkedJail). Each request arrives as a socket (SCM_RIGHTS)
-// carrying one spec; the helper passes it on to a parked supervisor, which answers on it. EOF
-// on the control socket ends the helper.
+// carrying one spec; the helper passes it on to a parked supervisor, which answers on it. With
+// --one-at-a-time (a client that never has two requests out) the helper does a supervisor's
+// work itself, request after request, and forks none. EOF on the control socket ends the helper.
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>

@@ -14,6 +14,7 @@
 #include "base/files.hpp"
 #include "tests/e2e/cli_fixture.hpp"
 #include "tests/support/marked_processes.hpp"
+#include "tests/support/sandbox_env.hpp"
 
 namespace crucible {
 namespace {
@@ -22,6 +23,8 @@ using testing::await_marked;
 using testing::children_of;
 using testing::Cli;
 using testing::crucible;
+using testing::exited_within;
+using testing::helper_cgroups;
 
 TEST_F(Cli, UnknownLanguageAndMissingFileAreNamed) {
   std::string f = file("a.py", "print(1)\n");
@@ -165,14 +168,6 @@ pid_t start_crucible(std::vector<std::string> args, bool own_group = false) {
   return rc == 0 ? pid : -1;
 }
 
-bool gone_within(pid_t pid, int seconds) {
-  for (int waited = 0; waited < seconds * 100; ++waited) {
-    if (!std::filesystem::exists("/proc/" + std::to_string(pid))) return true;
-    ::usleep(10'000);
-  }
-  return false;
-}
-
 // Ctrl-C at a terminal reaches the command's whole process group: the jail helper it started
 // (serving one request at a time for `run`, many for `judge`) must still end the run, remove
 // its cgroups and exit, not die halfway or stay behind.
@@ -197,17 +192,10 @@ TEST_F(Cli, CtrlCEndsTheProgramAndTheJailHelper) {
     int status = 0;
     ::waitpid(cli, &status, 0);
     EXPECT_TRUE(await_marked(marker, false, 30)) << args[0] << ": the program outlived Ctrl-C";
-    EXPECT_TRUE(gone_within(helpers[0], 30)) << args[0] << ": the jail helper outlived Ctrl-C";
-    const std::string groups = "crucible-" + std::to_string(helpers[0]);
-    std::error_code ec;
-    for (std::filesystem::recursive_directory_iterator
-             it("/sys/fs/cgroup", std::filesystem::directory_options::skip_permission_denied, ec),
-         end;
-         !ec && it != end; it.increment(ec)) {
-      if (it.depth() > 4) it.disable_recursion_pending();
-      EXPECT_NE(it->path().filename(), groups)
-          << args[0] << ": the helper's cgroup is left: " << it->path();
-    }
+    EXPECT_TRUE(exited_within(helpers[0], 30'000))
+        << args[0] << ": the jail helper outlived Ctrl-C";
+    for (const auto& group : helper_cgroups(helpers[0]))
+      ADD_FAILURE() << args[0] << ": the helper's cgroup is left: " << group;
   }
 }
 

@@ -18,6 +18,7 @@
 #include "sandbox/jail/jail.hpp"
 #include "sandbox/jail/protocol.hpp"
 #include "tests/support/marked_processes.hpp"
+#include "tests/support/sandbox_env.hpp"
 
 extern char** environ;
 
@@ -60,32 +61,6 @@ std::string name_of(pid_t pid) {
   std::string name;
   std::getline(comm, name);
   return name;
-}
-
-// Directories named crucible-PID under the cgroup roots: a helper's groups.
-std::vector<std::string> groups_of_helper(pid_t helper) {
-  std::vector<std::string> out;
-  const std::string wanted = "crucible-" + std::to_string(helper);
-  std::error_code ec;
-  fs::recursive_directory_iterator it("/sys/fs/cgroup",
-                                      fs::directory_options::skip_permission_denied, ec),
-      end;
-  for (; !ec && it != end; it.increment(ec)) {
-    if (it.depth() > 4) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (it->path().filename() == wanted) out.push_back(it->path());
-  }
-  return out;
-}
-
-bool exited_within(pid_t pid, int ms) {
-  for (int waited = 0; waited < ms; waited += 10) {
-    if (!fs::exists("/proc/" + std::to_string(pid))) return true;
-    ::usleep(10'000);
-  }
-  return false;
 }
 
 // While a run goes on, the helper's one child is the jail's init (named once its request
@@ -178,12 +153,12 @@ TEST(OneAtATime, AKilledRunIsCleanedAndTheHelperLeavesNothing) {
     EXPECT_TRUE(r.wall_exceeded);
     helper = jail.helper_pid();
     ASSERT_GT(helper, 0);
-    EXPECT_FALSE(groups_of_helper(helper).empty()) << "the helper keeps its group while it serves";
+    EXPECT_FALSE(helper_cgroups(helper).empty()) << "the helper keeps its group while it serves";
     auto next = jail.run(shell(dir.path() / "box", "echo next"));
     EXPECT_EQ(next.stdout_data, "next\n") << next.setup_error;
   }
   EXPECT_TRUE(exited_within(helper, 5000)) << "the helper outlived its client";
-  EXPECT_TRUE(groups_of_helper(helper).empty()) << groups_of_helper(helper).front();
+  EXPECT_TRUE(helper_cgroups(helper).empty()) << helper_cgroups(helper).front();
 }
 
 // The helper's hello: refused with a reason for an argument it does not take, and a helper
@@ -215,8 +190,8 @@ TEST(OneAtATime, TheHelperRefusesUnknownArgumentsAndCleansUpWhenItsClientIsGone)
   EXPECT_NE(hello.find("\"ok\":false"), std::string::npos) << hello;
   EXPECT_NE(hello.find("--no-such-mode"), std::string::npos) << hello;
   pid_t gone = start(sandbox::jail::kOneAtATimeFlag, false, nullptr);
-  EXPECT_TRUE(groups_of_helper(gone).empty())
-      << "a helper without a client left " << groups_of_helper(gone).front();
+  EXPECT_TRUE(helper_cgroups(gone).empty())
+      << "a helper without a client left " << helper_cgroups(gone).front();
 }
 
 }  // namespace

@@ -45,6 +45,15 @@ inline bool await_marked(const std::string& marker, bool want, int seconds) {
   return false;
 }
 
+// Waits up to `ms` for process `pid` to be gone from /proc.
+inline bool exited_within(pid_t pid, int ms) {
+  for (int waited = 0; waited < ms; waited += 10) {
+    if (!std::filesystem::exists("/proc/" + std::to_string(pid))) return true;
+    ::usleep(10'000);
+  }
+  return false;
+}
+
 // The children of `parent`'s main thread, from /proc (empty once it has gone).
 inline std::vector<pid_t> children_of(pid_t parent) {
   std::vector<pid_t> out;

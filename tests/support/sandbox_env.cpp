@@ -102,6 +102,23 @@ std::vector<std::string> leftover_run_cgroups() {
   return out;
 }
 
+std::vector<std::string> helper_cgroups(pid_t helper) {
+  std::vector<std::string> out;
+  const std::string wanted = "crucible-" + std::to_string(helper);
+  std::error_code ec;
+  fs::recursive_directory_iterator it("/sys/fs/cgroup",
+                                      fs::directory_options::skip_permission_denied, ec),
+      end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 4) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->path().filename() == wanted) out.push_back(it->path());
+  }
+  return out;
+}
+
 std::vector<std::string> leftover_staging_dirs() {
   std::vector<std::string> out;
   std::error_code ec;

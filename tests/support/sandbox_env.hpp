@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ std::vector<int> program_processes();
 // Crucible cgroups still holding tasks, and per-run (v2) groups not removed (the parked
 // jail's group excepted).
 std::vector<std::string> leftover_run_cgroups();
+// The cgroups a jail helper made (directories named crucible-PID under the cgroup roots).
+std::vector<std::string> helper_cgroups(pid_t helper);
 // Staging directories left in the shared sandbox's compile cache.
 std::vector<std::string> leftover_staging_dirs();
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <utility>
@@ -39,6 +41,77 @@ std::string find_jail_helper() {
 #endif
   throw SandboxFailure("cannot find the crucible-jail helper beside " + self.string() +
                        "; set CRUCIBLE_JAIL_HELPER or rebuild");
+}
+
+namespace {
+
+// Starts `path` with the control socket as its fd 3; the client's end goes to `mine`.
+pid_t spawn_helper(const std::string& path, JailClient::Requests requests, unique_fd& mine) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    throw SandboxFailure(errno_message("jail: socketpair", errno));
+  unique_fd ours(sv[0]), theirs(sv[1]);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
+  const bool one_at_a_time = requests == JailClient::Requests::OneAtATime;
+  char* argv[] = {const_cast<char*>(path.c_str()),
+                  one_at_a_time ? const_cast<char*>(kOneAtATimeFlag) : nullptr, nullptr};
+  pid_t pid;
+  int rc = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw SandboxFailure(errno_message("jail: cannot start " + path, rc));
+  mine = std::move(ours);
+  return pid;
+}
+
+// The helper start_early() started, until a client adopts it. Plain data, constant-
+// initialised: it is written before the program's dynamic initialisation has run. `pid` is
+// exchanged atomically, so one client at most adopts it.
+struct EarlyHelper {
+  std::atomic<pid_t> pid{-1};
+  int control = -1;
+  JailClient::Requests requests = JailClient::Requests::Concurrent;
+  char path[4096] = {};
+};
+constinit EarlyHelper early_helper;
+
+void end_unadopted_early_helper() {
+  pid_t pid = early_helper.pid.exchange(-1);
+  if (pid <= 0) return;
+  ::close(early_helper.control);  // EOF: the helper removes its groups and exits
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+void JailClient::start_early(Requests requests) noexcept {
+  try {
+    std::string path = find_jail_helper();
+    if (path.size() >= sizeof early_helper.path || early_helper.pid.load() > 0) return;
+    unique_fd control;
+    pid_t pid = spawn_helper(path, requests, control);
+    std::memcpy(early_helper.path, path.c_str(), path.size() + 1);
+    early_helper.requests = requests;
+    early_helper.control = control.release();
+    early_helper.pid.store(pid);
+    std::atexit(end_unadopted_early_helper);
+  } catch (...) {
+    // The client started later tries again and reports what fails.
+  }
+}
+
+bool JailClient::adopt_early_locked() {
+  if (early_helper.pid.load() <= 0 || early_helper.requests != requests_ ||
+      helper_path_ != early_helper.path)
+    return false;
+  pid_t pid = early_helper.pid.exchange(-1);
+  if (pid <= 0) return false;
+  control_.reset(early_helper.control);
+  helper_pid_ = pid;
+  hello_pending_ = true;
+  return true;
 }
 
 JailClient::JailClient(std::string helper_path)
@@ -82,23 +155,8 @@ void JailClient::start_locked() {
 }
 
 void JailClient::spawn_locked() {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-    throw SandboxFailure(errno_message("jail: socketpair", errno));
-  unique_fd mine(sv[0]), theirs(sv[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
-  char* argv[] = {const_cast<char*>(helper_path_.c_str()),
-                  requests_ == Requests::OneAtATime ? const_cast<char*>(kOneAtATimeFlag) : nullptr,
-                  nullptr};
-  pid_t pid;
-  int rc = ::posix_spawn(&pid, helper_path_.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw SandboxFailure(errno_message("jail: cannot start " + helper_path_, rc));
-  theirs.reset();
-  helper_pid_ = pid;
-  control_ = std::move(mine);
+  if (adopt_early_locked()) return;
+  helper_pid_ = spawn_helper(helper_path_, requests_, control_);
   hello_pending_ = true;
 }
 

@@ -39,6 +39,13 @@ class JailClient {
   // reported by the first run.
   void prestart();
 
+  // For a one-shot command, called from its first constructor: starts the helper (found as
+  // the constructor finds it) before the rest of the process initialises, which takes
+  // milliseconds on a slow VM; the first client then made with that helper and `requests`
+  // adopts it instead of starting its own. Never throws: when this cannot start one, that
+  // client does, or reports why. One nobody adopts is ended (and waited for) at exit.
+  static void start_early(Requests requests) noexcept;
+
   // The next request is this client's last (a one-shot command): the helper then prepares
   // no further jail after it, which nobody would use and whose teardown the caller would
   // wait for when it ends. Later requests still run, each paying for its own jail.
@@ -55,6 +62,7 @@ class JailClient {
  private:
   void start_locked();
   void spawn_locked();
+  bool adopt_early_locked();
   void await_hello_locked();
   void stop_locked();
   int send_request_locked();

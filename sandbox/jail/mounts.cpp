@@ -33,14 +33,14 @@ std::string staged(const std::string& inside) {
   return std::string(kStage) + inside;
 }
 
+// mkdir -p, deepest first: a path whose parent exists (the common case while the root is
+// built) costs one call, not one per component.
 void make_dirs(const std::string& path) {
-  std::string cur;
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      cur = path.substr(0, i);
-      if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) check(-1, "mkdir " + cur);
-    }
-  }
+  if (path.empty() || ::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return;
+  const size_t slash = path.rfind('/');
+  if (errno != ENOENT || slash == std::string::npos || slash == 0) check(-1, "mkdir " + path);
+  make_dirs(path.substr(0, slash));
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) check(-1, "mkdir " + path);
 }
 
 // Flags a user namespace may not clear on remount: keep whatever the source has.

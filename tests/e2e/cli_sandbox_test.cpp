@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,6 +167,51 @@ pid_t start_crucible(std::vector<std::string> args, bool own_group = false) {
   int rc = ::posix_spawn(&pid, binary.c_str(), nullptr, &attr, argv.data(), environ);
   ::posix_spawnattr_destroy(&attr);
   return rc == 0 ? pid : -1;
+}
+
+// `crucible run` starts its jail helper before the rest of the process initialises; the run
+// then uses that helper instead of starting a second one, and a command that fails on its
+// arguments ends the helper it started before it returns.
+TEST_F(Cli, RunStartsOneJailHelperAndABadFlagLeavesNone) {
+  const std::string real =
+      (std::filesystem::path(CRUCIBLE_BINARY).parent_path() / "crucible-jail").string();
+  const std::filesystem::path log = dir.path() / "helpers.log";
+  const std::string wrapper =
+      file("helper.sh", "#!/bin/sh\necho $$ >> " + log.string() + "\nexec " + real + " \"$@\"\n");
+  ASSERT_EQ(::chmod(wrapper.c_str(), 0755), 0);
+  auto helpers_started = [&] {
+    std::vector<std::string> pids;
+    std::istringstream in(std::filesystem::exists(log) ? read_file(log) : "");
+    for (std::string pid; std::getline(in, pid);) pids.push_back(pid);
+    std::filesystem::remove(log);
+    return pids;
+  };
+  ::setenv("CRUCIBLE_JAIL_HELPER", wrapper.c_str(), 1);
+  auto ok = crucible("run " + file("a.py", "print(6 * 7)\n"));
+  std::vector<std::string> ok_helpers = helpers_started();
+  auto bad = crucible("run --time-limit soon " + file("b.py", "print(1)\n"));
+  std::vector<std::string> bad_helpers = helpers_started();
+  // Refused before the run's Sandbox is made: nothing adopts the helper, the exit ends it.
+  auto two = crucible("run " + file("c.py", "print(2)\n") + " " + file("d.py", "print(3)\n"));
+  std::vector<std::string> two_helpers = helpers_started();
+  ::unsetenv("CRUCIBLE_JAIL_HELPER");
+
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(ok.out.rfind("42\n", 0), 0u) << ok.out;
+  EXPECT_EQ(ok_helpers.size(), 1u) << "a run starts one jail helper";
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("time-limit"), std::string::npos) << bad.out;
+  EXPECT_LE(bad_helpers.size(), 1u);
+  EXPECT_EQ(two.code, 2) << two.out;
+  EXPECT_NE(two.out.find("exactly one FILE"), std::string::npos) << two.out;
+  EXPECT_LE(two_helpers.size(), 1u);
+  ok_helpers.insert(ok_helpers.end(), bad_helpers.begin(), bad_helpers.end());
+  ok_helpers.insert(ok_helpers.end(), two_helpers.begin(), two_helpers.end());
+  for (const std::string& pid : ok_helpers) {
+    EXPECT_TRUE(exited_within(std::stoi(pid), 10)) << "helper " << pid << " outlived its command";
+    for (const auto& group : helper_cgroups(std::stoi(pid)))
+      ADD_FAILURE() << "helper " << pid << " left its cgroup " << group;
+  }
 }
 
 // Ctrl-C at a terminal reaches the command's whole process group: the jail helper it started

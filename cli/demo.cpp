@@ -17,15 +17,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const CommandSpec kSpec{"demo",
-                        {},
-                        "Runs DIR's programs in the sandbox.",
-                        {{"dir", "DIR", "the programs (default examples/programs)"}}};
+// Built on first use: a process constructs only its own command's table.
+const CommandSpec& command_spec() {
+  static const CommandSpec spec{"demo",
+                                {},
+                                "Runs DIR's programs in the sandbox.",
+                                {{"dir", "DIR", "the programs (default examples/programs)"}}};
+  return spec;
+}
 
 }  // namespace
 
 int demo_command(const Args& args) {
-  auto parsed = parse_command(args, kSpec);
+  auto parsed = parse_command(args, command_spec());
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   fs::path dir = flags.get("dir").value_or("examples/programs");

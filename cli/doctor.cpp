@@ -14,17 +14,21 @@ namespace crucible::cli {
 
 namespace {
 
-const CommandSpec kSpec{
-    "doctor",
-    {},
-    "Checks namespaces, seccomp, cgroups and every language toolchain (or only the named ones).",
-    {{"json", "", "print the findings as JSON"},
-     {"languages", "python3,c", "check only these languages"}}};
+// Built on first use: a process constructs only its own command's table.
+const CommandSpec& command_spec() {
+  static const CommandSpec spec{
+      "doctor",
+      {},
+      "Checks namespaces, seccomp, cgroups and every language toolchain (or only the named ones).",
+      {{"json", "", "print the findings as JSON"},
+       {"languages", "python3,c", "check only these languages"}}};
+  return spec;
+}
 
 }  // namespace
 
 int doctor_command(const Args& args) {
-  auto parsed = parse_command(args, kSpec);
+  auto parsed = parse_command(args, command_spec());
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   std::vector<std::string> languages;

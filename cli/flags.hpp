@@ -4,10 +4,12 @@
 // missing values, missing required flags and bad numbers are InvalidRequest errors naming
 // the flag.
 //
-//   const CommandSpec kSpec{"label", {}, "Samples and rewards every task...",
-//                           {{"tasks", "T.jsonl", "the tasks", true}, {"n", "N", "samples per
-//                           task"}}};
-//   auto f = parse_command(args, kSpec);   // nullopt: --help was printed
+//   const CommandSpec& command_spec() {   // built on first use, not at every start
+//     static const CommandSpec spec{"label", {}, "Samples and rewards every task...",
+//                                   {{"tasks", "T.jsonl", "the tasks", true}}};
+//     return spec;
+//   }
+//   auto f = parse_command(args, command_spec());   // nullopt: --help was printed
 //   if (!f) return 0;
 #pragma once
 

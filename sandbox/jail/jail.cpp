@@ -236,11 +236,8 @@ int reap_run(pid_t program, long long& max_rss_bytes) {
                            argv.data(), envp.data(), &rlimits};
       long long start = monotonic_ns();
       // A fresh IPC namespace per run: System V objects of one run never reach the next.
-      // The first run has init's, which nothing has used (one less namespace to make and
-      // free on the path of every request).
-      const int ipc = i == 0 ? 0 : CLONE_NEWIPC;
-      pid_t program =
-          ::clone(launch_program, stack_top, CLONE_VM | CLONE_VFORK | ipc | SIGCHLD, &launch);
+      pid_t program = ::clone(launch_program, stack_top,
+                              CLONE_VM | CLONE_VFORK | CLONE_NEWIPC | SIGCHLD, &launch);
       if (program < 0) throw SandboxFailure(errno_message("jail: clone the program", errno));
       ::close(input);
       send_status(ch.status_fd, {'S', 0, start, init_cpu(), 0});

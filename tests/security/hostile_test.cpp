@@ -317,10 +317,14 @@ void PrintTo(const Hostile& h, std::ostream* os) {
   *os << h.name;
 }
 
-class HostilePrograms : public ::testing::TestWithParam<Hostile> {};
+// Each program through both helpers: the concurrent one (a parked supervisor per request) and
+// the one `crucible run` uses (one request at a time, served in the helper's own process).
+enum class Helper { Concurrent, OneAtATime };
+
+class HostilePrograms : public ::testing::TestWithParam<std::tuple<Hostile, Helper>> {};
 
 TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {
-  const Hostile& h = GetParam();
+  const auto& [h, helper] = GetParam();
   sandbox::Limits limits = hostile_limits();
   if (std::string(h.language) == "java") {
     // The JVM's own floor: a caller's lower limits are refused, not raised (registry.cpp).
@@ -329,7 +333,8 @@ TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {
     limits.cpu_seconds = 4;
     limits.wall_seconds = 8;
   }
-  auto o = run(h.language, h.source, "", limits);
+  sandbox::Sandbox& sb = helper == Helper::OneAtATime ? one_at_a_time_sandbox() : shared_sandbox();
+  auto o = run_in(sb, h.language, h.source, "", limits);
   if (h.also_allowed && o.verdict == *h.also_allowed) {
     expect_nothing_left_behind();
     return;
@@ -347,8 +352,15 @@ TEST_P(HostilePrograms, GetsItsExactVerdictAndLeavesNothing) {
   expect_nothing_left_behind();
 }
 
-INSTANTIATE_TEST_SUITE_P(Jail, HostilePrograms, ::testing::ValuesIn(kHostile),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Jail, HostilePrograms,
+                         ::testing::Combine(::testing::ValuesIn(kHostile),
+                                            ::testing::Values(Helper::Concurrent,
+                                                              Helper::OneAtATime)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param).name) +
+                                  (std::get<1>(info.param) == Helper::OneAtATime ? "_one_at_a_time"
+                                                                                 : "");
+                         });
 
 // The project's own source tree (wherever this checkout is) is invisible in the jail.
 }  // namespace

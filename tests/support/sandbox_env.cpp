@@ -24,6 +24,17 @@ sandbox::Sandbox& shared_sandbox() {
   return sb;
 }
 
+sandbox::Sandbox& one_at_a_time_sandbox() {
+  static TempDir cache(temp_root(), "crucible-test-cache-");
+  static sandbox::Sandbox sb([] {
+    sandbox::SandboxOptions options;
+    options.cache_dir = cache.path();
+    options.single_run = true;
+    return options;
+  }());
+  return sb;
+}
+
 namespace {
 
 std::string process_name(const std::string& pid) {
@@ -158,12 +169,18 @@ void expect_nothing_left_behind() {
 
 sandbox::Outcome run(const std::string& language, const std::string& source,
                      const std::string& stdin_data, const sandbox::Limits& limits) {
+  return run_in(shared_sandbox(), language, source, stdin_data, limits);
+}
+
+sandbox::Outcome run_in(sandbox::Sandbox& sb, const std::string& language,
+                        const std::string& source, const std::string& stdin_data,
+                        const sandbox::Limits& limits) {
   sandbox::RunRequest req;
   req.language = language;
   req.source = source;
   req.stdin_data = stdin_data;
   req.limits = limits;
-  return shared_sandbox().run(req);
+  return sb.run(req);
 }
 
 sandbox::Limits hostile_limits() {

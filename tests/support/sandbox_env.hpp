@@ -14,6 +14,9 @@ namespace crucible::testing {
 
 // A Sandbox whose compile cache lives in a temporary directory removed at exit.
 sandbox::Sandbox& shared_sandbox();
+// The same as `crucible run` makes it (SandboxOptions::single_run): its helper serves one
+// request at a time in its own process, each marked the client's last.
+sandbox::Sandbox& one_at_a_time_sandbox();
 
 // Host processes running as the jail's uids (there should be none between runs but the
 // helper's parked jails, which are not counted).
@@ -36,8 +39,12 @@ void expect_nothing_left_behind();
 // files, 32 processes.
 sandbox::Limits hostile_limits();
 
-// Runs `source` in `language` with optional stdin and limits.
+// Runs `source` in `language` with optional stdin and limits (in `sb`: shared_sandbox()
+// unless given).
 sandbox::Outcome run(const std::string& language, const std::string& source,
                      const std::string& stdin_data = "", const sandbox::Limits& limits = {});
+sandbox::Outcome run_in(sandbox::Sandbox& sb, const std::string& language,
+                        const std::string& source, const std::string& stdin_data = "",
+                        const sandbox::Limits& limits = {});
 
 }  // namespace crucible::testing

@@ -14,25 +14,39 @@
 namespace crucible::testing {
 namespace fs = std::filesystem;
 
+namespace {
+
+// The test Sandboxes made so far, whose caches leftover_staging_dirs() looks in.
+std::vector<const sandbox::Sandbox*>& made_sandboxes() {
+  static std::vector<const sandbox::Sandbox*> made;
+  return made;
+}
+
+// A Sandbox with its compile cache in a temporary directory removed at exit.
+struct TestSandbox {
+  TempDir cache{temp_root(), "crucible-test-cache-"};
+  sandbox::Sandbox sb;
+  explicit TestSandbox(bool single_run) : sb(options(single_run)) {
+    made_sandboxes().push_back(&sb);
+  }
+  sandbox::SandboxOptions options(bool single_run) const {
+    sandbox::SandboxOptions o;
+    o.cache_dir = cache.path();
+    o.single_run = single_run;
+    return o;
+  }
+};
+
+}  // namespace
+
 sandbox::Sandbox& shared_sandbox() {
-  static TempDir cache(temp_root(), "crucible-test-cache-");
-  static sandbox::Sandbox sb([] {
-    sandbox::SandboxOptions options;
-    options.cache_dir = cache.path();
-    return options;
-  }());
-  return sb;
+  static TestSandbox test(false);
+  return test.sb;
 }
 
 sandbox::Sandbox& one_at_a_time_sandbox() {
-  static TempDir cache(temp_root(), "crucible-test-cache-");
-  static sandbox::Sandbox sb([] {
-    sandbox::SandboxOptions options;
-    options.cache_dir = cache.path();
-    options.single_run = true;
-    return options;
-  }());
-  return sb;
+  static TestSandbox test(true);
+  return test.sb;
 }
 
 namespace {
@@ -133,8 +147,9 @@ std::vector<std::string> helper_cgroups(pid_t helper) {
 std::vector<std::string> leftover_staging_dirs() {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(shared_sandbox().cache().staging_dir(), ec))
-    out.push_back(e.path());
+  for (const sandbox::Sandbox* sb : made_sandboxes())
+    for (const auto& e : fs::directory_iterator(sb->cache().staging_dir(), ec))
+      out.push_back(e.path());
   return out;
 }
 

@@ -28,7 +28,7 @@ std::vector<int> program_processes();
 std::vector<std::string> leftover_run_cgroups();
 // The cgroups a jail helper made (directories named crucible-PID under the cgroup roots).
 std::vector<std::string> helper_cgroups(pid_t helper);
-// Staging directories left in the shared sandbox's compile cache.
+// Staging directories left in the compile caches of the sandboxes above.
 std::vector<std::string> leftover_staging_dirs();
 
 // Fails the current test if anything of a run survived it: a program's process at once, a

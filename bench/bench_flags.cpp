@@ -16,10 +16,12 @@ int bench_main(int argc, char** argv, const cli::CommandSpec& spec,
     if (!flags) return 0;  // --help
     return body(*flags);
   } catch (const InvalidRequest& e) {
-    std::fprintf(stderr, "%s: %s (--help lists the flags)\n", spec.program.c_str(), e.what());
+    std::fprintf(stderr, "%.*s: %s (--help lists the flags)\n",
+                 static_cast<int>(spec.program.size()), spec.program.data(), e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", spec.program.c_str(), e.what());
+    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(spec.program.size()), spec.program.data(),
+                 e.what());
     return 1;
   }
 }

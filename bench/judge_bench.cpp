@@ -53,14 +53,12 @@ bool bare_run(const std::string& binary, const std::string& input) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-const cli::CommandSpec kSpec{
-    "",
-    {},
-    "Judging cost against bare fork+exec of the same binary, and service throughput.",
-    {{"tests", "N", "tests of the C++ submission (default 200)"},
-     {"seconds", "S", "how long the throughput is measured (default 5)"}},
-    "",
-    "build/bin/judge_bench"};
+constexpr cli::FlagSpec kFlags[] = {
+    {"tests", "N", "tests of the C++ submission (default 200)"},
+    {"seconds", "S", "how long the throughput is measured (default 5)"}};
+constexpr cli::CommandSpec kSpec{
+    "",     {}, "Judging cost against bare fork+exec of the same binary, and service throughput.",
+    kFlags, "", "build/bin/judge_bench"};
 
 int run_bench(const cli::Flags& flags) {
   int tests = static_cast<int>(flags.whole("tests", 1, 100'000).value_or(200));

@@ -189,19 +189,21 @@ nlohmann::json torch_eager(const std::string& python, const fs::path& script, co
   return j.is_object() ? j : nlohmann::json{};
 }
 
-const crucible::cli::CommandSpec kSpec{
+constexpr crucible::cli::FlagSpec kFlags[] = {
+    {"gen-tokens", "N", "tokens generated per figure (default 200)"},
+    {"train-steps", "N", "training steps per figure; 0 leaves training out (default 4)"},
+    {"rounds", "N", "interleaved rounds (default 3)"},
+    {"peers", "DIR", "where scripts/peers/*.sh built llama2.c and llm.c"},
+    {"shape", "0.3M|1M", "only this shape"},
+    {"batch", "N", "only this generation batch"},
+    {"no-naive", "", "leave the naive kernels out"},
+    {"no-torch", "", "leave PyTorch out"}};
+constexpr crucible::cli::CommandSpec kSpec{
     "",
     {},
     "Native policy speed against its naive kernels and, when present, llama2.c, llm.c and "
     "PyTorch.",
-    {{"gen-tokens", "N", "tokens generated per figure (default 200)"},
-     {"train-steps", "N", "training steps per figure; 0 leaves training out (default 4)"},
-     {"rounds", "N", "interleaved rounds (default 3)"},
-     {"peers", "DIR", "where scripts/peers/*.sh built llama2.c and llm.c"},
-     {"shape", "0.3M|1M", "only this shape"},
-     {"batch", "N", "only this generation batch"},
-     {"no-naive", "", "leave the naive kernels out"},
-     {"no-torch", "", "leave PyTorch out"}},
+    kFlags,
     "",
     "build/bin/policy_bench"};
 

@@ -45,20 +45,21 @@ std::shared_ptr<policy::Transformer<float>> model(size_t max_seq, size_t dim, si
   return m;
 }
 
-const cli::CommandSpec kSpec{
+constexpr cli::FlagSpec kFlags[] = {{"samples", "N", "samples (default 96)"},
+                                    {"max-tokens", "N", "longest output (default 256)"},
+                                    {"active", "N", "samples in flight (default 16)"},
+                                    {"exits", "N", "S-GRPO exits (default 8)"},
+                                    {"dim", "N", "model width (default 128)"},
+                                    {"layers", "N", "model depth (default 4)"},
+                                    {"rounds", "N", "rounds (default 3)"},
+                                    {"served", "MODE", "over HTTP: fixed, continuous or unbatched"},
+                                    {"chunk", "N", "tokens per served round (default 4)"},
+                                    {"seed", "N", "seed (default 7)"}};
+constexpr cli::CommandSpec kSpec{
     "",
     {},
     "Rollout engine costs (UloRL segments, S-GRPO exits, served batching) with the native policy.",
-    {{"samples", "N", "samples (default 96)"},
-     {"max-tokens", "N", "longest output (default 256)"},
-     {"active", "N", "samples in flight (default 16)"},
-     {"exits", "N", "S-GRPO exits (default 8)"},
-     {"dim", "N", "model width (default 128)"},
-     {"layers", "N", "model depth (default 4)"},
-     {"rounds", "N", "rounds (default 3)"},
-     {"served", "MODE", "over HTTP: fixed, continuous or unbatched"},
-     {"chunk", "N", "tokens per served round (default 4)"},
-     {"seed", "N", "seed (default 7)"}},
+    kFlags,
     "",
     "build/bin/rollout_bench"};
 

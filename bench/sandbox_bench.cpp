@@ -166,16 +166,14 @@ void row(const char* name, Stats s, Stats base, bool with_cpu = true) {
   std::printf("\n");
 }
 
-const cli::CommandSpec kSpec{
-    "",
-    {},
-    "The jail's cost per run against a bare fork+exec and bubblewrap, in the same run.",
-    {{"runs", "N", "runs per row (at least 10; python: half)"},
-     {"baseline-helper", "PATH", "another helper build's rows beside this one's"},
-     {"jail-only", "", "only the jail's static-binary row, to profile it"},
-     {"gap-ms", "MS", "with --jail-only: idle before each run"}},
-    "",
-    "build/bin/sandbox_bench"};
+constexpr cli::FlagSpec kFlags[] = {
+    {"runs", "N", "runs per row (at least 10; python: half)"},
+    {"baseline-helper", "PATH", "another helper build's rows beside this one's"},
+    {"jail-only", "", "only the jail's static-binary row, to profile it"},
+    {"gap-ms", "MS", "with --jail-only: idle before each run"}};
+constexpr cli::CommandSpec kSpec{
+    "",     {}, "The jail's cost per run against a bare fork+exec and bubblewrap, in the same run.",
+    kFlags, "", "build/bin/sandbox_bench"};
 
 int run_bench(const cli::Flags& flags) {
   int runs = static_cast<int>(flags.whole("runs", 10, 1'000'000).value_or(300));

@@ -135,14 +135,11 @@ double us(Clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
 
-const cli::CommandSpec kSpec{
-    "",
-    {},
-    "Math verifier throughput and latency against extraction plus string equality.",
-    {{"pairs", "N", "(gold, prediction) pairs (default 10000)"},
-     {"threads", "N", "threads of the throughput row (default 2)"}},
-    "",
-    "build/bin/verify_bench"};
+constexpr cli::FlagSpec kFlags[] = {{"pairs", "N", "(gold, prediction) pairs (default 10000)"},
+                                    {"threads", "N", "threads of the throughput row (default 2)"}};
+constexpr cli::CommandSpec kSpec{
+    "",     {}, "Math verifier throughput and latency against extraction plus string equality.",
+    kFlags, "", "build/bin/verify_bench"};
 
 int run_bench(const cli::Flags& flags) {
   size_t n = flags.whole("pairs", 1, 10'000'000).value_or(10000);

@@ -25,22 +25,20 @@ namespace {
 
 using nlohmann::json;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "critique",
-      {},
-      "Writes each sample record back with \"critique\" and \"critique_text\" added.\n"
-      "--only-failed critiques only records whose reward is below 1 (others are copied).",
-      {{"tasks", "T.jsonl", "the tasks the samples answer", true},
-       {"samples", "S.jsonl", "sample records (`crucible label`'s output)", true},
-       {"critic", "arithmetic|execution|model:native:CKPT|model:openai:URL", "the critic", true},
-       {"out", "C.jsonl", "the critiqued records", true},
-       {"model", "NAME", "the served critic model's name"},
-       {"only-failed", "", "critique only samples whose reward is below 1"},
-       {"sandbox", "URL[,URL...]", "run programs on `crucible serve` endpoints"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {
+    {"tasks", "T.jsonl", "the tasks the samples answer", true},
+    {"samples", "S.jsonl", "sample records (`crucible label`'s output)", true},
+    {"critic", "arithmetic|execution|model:native:CKPT|model:openai:URL", "the critic", true},
+    {"out", "C.jsonl", "the critiqued records", true},
+    {"model", "NAME", "the served critic model's name"},
+    {"only-failed", "", "critique only samples whose reward is below 1"},
+    {"sandbox", "URL[,URL...]", "run programs on `crucible serve` endpoints"}};
+constexpr CommandSpec kCommand{
+    "critique",
+    {},
+    "Writes each sample record back with \"critique\" and \"critique_text\" added.\n"
+    "--only-failed critiques only records whose reward is below 1 (others are copied).",
+    kFlags};
 
 std::string completion_of(const json& record, size_t line) {
   for (const char* key : {"text", "completion"})
@@ -52,7 +50,7 @@ std::string completion_of(const json& record, size_t line) {
 }  // namespace
 
 int critique_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   std::map<std::string, tasks::Task> by_id;

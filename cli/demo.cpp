@@ -17,19 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{"demo",
-                                {},
-                                "Runs DIR's programs in the sandbox.",
-                                {{"dir", "DIR", "the programs (default examples/programs)"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {{"dir", "DIR", "the programs (default examples/programs)"}};
+constexpr CommandSpec kCommand{"demo", {}, "Runs DIR's programs in the sandbox.", kFlags};
 
 }  // namespace
 
 int demo_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   fs::path dir = flags.get("dir").value_or("examples/programs");

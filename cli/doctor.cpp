@@ -14,21 +14,18 @@ namespace crucible::cli {
 
 namespace {
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "doctor",
-      {},
-      "Checks namespaces, seccomp, cgroups and every language toolchain (or only the named ones).",
-      {{"json", "", "print the findings as JSON"},
-       {"languages", "python3,c", "check only these languages"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {{"json", "", "print the findings as JSON"},
+                               {"languages", "python3,c", "check only these languages"}};
+constexpr CommandSpec kCommand{
+    "doctor",
+    {},
+    "Checks namespaces, seccomp, cgroups and every language toolchain (or only the named ones).",
+    kFlags};
 
 }  // namespace
 
 int doctor_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   std::vector<std::string> languages;

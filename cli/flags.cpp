@@ -51,8 +51,16 @@ namespace {
 std::set<std::string> flag_names(const CommandSpec& spec, bool with_value) {
   std::set<std::string> out;
   for (const auto& f : spec.flags)
-    if (f.value.empty() != with_value) out.insert(f.name);
+    if (f.value.empty() != with_value) out.emplace(f.name);
   if (!with_value) out.insert("help");
+  return out;
+}
+
+// "--name VALUE" (or "-x VALUE"), as a usage line and the help's flag column show it.
+std::string flag_usage(std::string_view dashes, const FlagSpec& f) {
+  std::string out(dashes);
+  out += f.name;
+  if (!f.value.empty()) (out += ' ') += f.value;
   return out;
 }
 
@@ -63,30 +71,31 @@ Flags::Flags(const std::vector<std::string>& args, const CommandSpec& spec)
 
 std::string CommandSpec::help() const {
   std::string out;
-  std::vector<std::string> lines = synopsis;
+  std::vector<std::string> lines(synopsis.begin(), synopsis.end());
   if (lines.empty()) {
-    std::string line = name;
-    auto add = [&line](const std::string& part) { line += (line.empty() ? "" : " ") + part; };
+    std::string line(name);
+    auto add = [&line](std::string_view part) {
+      if (!line.empty()) line += ' ';
+      line += part;
+    };
     for (const auto& f : flags)
-      if (f.required) add("--" + f.name + (f.value.empty() ? "" : " " + f.value));
+      if (f.required) add(flag_usage("--", f));
     if (std::any_of(flags.begin(), flags.end(), [](const FlagSpec& f) { return !f.required; }))
       add("[options]");
     if (!positionals.empty()) add(positionals);
     lines.push_back(line);
   }
   for (size_t i = 0; i < lines.size(); ++i)
-    out += (i == 0 ? "usage: " : "       ") + program + " " + lines[i] + "\n";
-  if (!summary.empty()) out += summary + (summary.back() == '\n' ? "" : "\n");
+    out += (i == 0 ? "usage: " : "       ") + std::string(program) + " " + lines[i] + "\n";
+  if (!summary.empty()) out += std::string(summary) + (summary.back() == '\n' ? "" : "\n");
   if (flags.empty()) return out;
   out += "flags:\n";
   size_t width = 0;
-  auto left = [](const FlagSpec& f) {
-    return (f.name.size() == 1 ? "-" : "--") + f.name + (f.value.empty() ? "" : " " + f.value);
-  };
+  auto left = [](const FlagSpec& f) { return flag_usage(f.name.size() == 1 ? "-" : "--", f); };
   for (const auto& f : flags) width = std::max(width, left(f).size());
   for (const auto& f : flags) {
     std::string l = left(f);
-    out += "  " + l + std::string(width + 2 - l.size(), ' ') + f.help +
+    out += "  " + l + std::string(width + 2 - l.size(), ' ') + std::string(f.help) +
            (f.required ? " (required)" : "") + "\n";
   }
   return out;
@@ -109,8 +118,8 @@ std::optional<Flags> parse_command(const std::vector<std::string>& args, const C
     return std::nullopt;
   }
   for (const auto& flag : spec.flags)
-    if (flag.required && !f.has(flag.name))
-      throw InvalidRequest("--" + flag.name + " is required\n" + spec.help());
+    if (flag.required && !f.has(std::string(flag.name)))
+      throw InvalidRequest("--" + std::string(flag.name) + " is required\n" + spec.help());
   return f;
 }
 

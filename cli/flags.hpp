@@ -2,14 +2,12 @@
 // "-x value" for single-letter names, and positionals. Each command declares its flags once,
 // in a table (CommandSpec) that both parses them and generates its --help; unknown flags,
 // missing values, missing required flags and bad numbers are InvalidRequest errors naming
-// the flag.
+// the flag. The tables are constant data (views of string literals and arrays), so no command
+// builds any of them when the program starts or runs:
 //
-//   const CommandSpec& command_spec() {   // built on first use, not at every start
-//     static const CommandSpec spec{"label", {}, "Samples and rewards every task...",
-//                                   {{"tasks", "T.jsonl", "the tasks", true}}};
-//     return spec;
-//   }
-//   auto f = parse_command(args, command_spec());   // nullopt: --help was printed
+//   constexpr FlagSpec kFlags[] = {{"tasks", "T.jsonl", "the tasks", true}};
+//   constexpr CommandSpec kCommand{"label", {}, "Samples and rewards every task...", kFlags};
+//   auto f = parse_command(args, kCommand);   // nullopt: --help was printed
 //   if (!f) return 0;
 #pragma once
 
@@ -17,25 +15,28 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crucible::cli {
 
 struct FlagSpec {
-  std::string name;   // without the dashes
-  std::string value;  // its placeholder in the help ("T.jsonl"); empty: a boolean flag
-  std::string help;   // one line
+  std::string_view name;   // without the dashes
+  std::string_view value;  // its placeholder in the help ("T.jsonl"); empty: a boolean flag
+  std::string_view help;   // one line
   bool required = false;
 };
 
+// Views only: what they view (literals, a constexpr array, a bench's argv[0]) outlives it.
 struct CommandSpec {
-  std::string name;                   // "label", "tasks"
-  std::vector<std::string> synopsis;  // usage lines after "crucible"; empty: generated
-  std::string summary;                // what the command does (printed after the usage)
-  std::vector<FlagSpec> flags;        // --help is implied
-  std::string positionals = "";       // shown in a generated usage line ("FILE")
-  std::string program = "crucible";   // what the usage lines start with (a bench's path)
+  std::string_view name;                       // "label", "tasks"
+  std::span<const std::string_view> synopsis;  // usage lines after "crucible"; empty: generated
+  std::string_view summary;                    // what the command does (printed after the usage)
+  std::span<const FlagSpec> flags;             // --help is implied
+  std::string_view positionals = "";           // shown in a generated usage line ("FILE")
+  std::string_view program = "crucible";       // what the usage lines start with (a bench's path)
 
   std::string help() const;
 };

@@ -27,20 +27,18 @@ using nlohmann::json;
 using sandbox::judge::Judge;
 using sandbox::judge::record_from_json;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "judge",
-      {"judge SUBMISSION.json", "judge --batch IN.jsonl --out OUT.jsonl [-j N]"},
-      "Judges a submission (native, HumanEval, MBPP or APPS/CodeContests shape) and prints the\n"
-      "result as JSON. Batch mode writes one result line per input line, in order.\n"
-      "Exit code: 0 accepted (batch: every line judged), 1 not accepted, 2 bad usage, 3 sandbox "
-      "error.",
-      {{"batch", "IN.jsonl", "one submission per line"},
-       {"out", "OUT.jsonl", "batch results, in input order"},
-       {"j", "N", "submissions judged at once"}}};
-  return spec;
-}
+constexpr std::string_view kUsage[] = {"judge SUBMISSION.json",
+                                       "judge --batch IN.jsonl --out OUT.jsonl [-j N]"};
+constexpr FlagSpec kFlags[] = {{"batch", "IN.jsonl", "one submission per line"},
+                               {"out", "OUT.jsonl", "batch results, in input order"},
+                               {"j", "N", "submissions judged at once"}};
+constexpr CommandSpec kCommand{
+    "judge", kUsage,
+    "Judges a submission (native, HumanEval, MBPP or APPS/CodeContests shape) and prints the\n"
+    "result as JSON. Batch mode writes one result line per input line, in order.\n"
+    "Exit code: 0 accepted (batch: every line judged), 1 not accepted, 2 bad usage, 3 sandbox "
+    "error.",
+    kFlags};
 std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -110,12 +108,12 @@ int batch(const Flags& flags) {
 }  // namespace
 
 int judge_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   if (flags.has("batch")) return batch(flags);
   if (flags.positionals().size() != 1)
-    throw InvalidRequest("expected one SUBMISSION.json\n" + command_spec().help());
+    throw InvalidRequest("expected one SUBMISSION.json\n" + kCommand.help());
   std::string text;
   try {
     text = flags.positionals()[0] == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})

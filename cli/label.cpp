@@ -27,41 +27,38 @@ namespace {
 
 using nlohmann::json;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "label",
-      {},
-      "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
-      "rerunning resumes. --config takes the same settings as JSON (flags win).\n"
-      "With --tools the policy may run code while it answers: it writes a fenced block, then\n"
-      "```output on its own line; the sandbox's output is inserted (masked from training) and\n"
-      "generation resumes. Records carry the calls; the summary counts them.",
-      {{"tasks", "T.jsonl", "the tasks to label", true},
-       {"policy", "native:CKPT|openai:URL", "the policy that samples", true},
-       {"out", "D.jsonl", "the dataset (appended; a rerun resumes)", true},
-       {"n", "N", "samples per task (default 8)"},
-       {"mode", "parallel|serial", "independent samples, or S-GRPO serial groups"},
-       {"segments", "S", "UloRL segmented generation (parallel mode)"},
-       {"config", "C.json", "the label settings as JSON"},
-       {"model", "NAME", "the served model's name (openai: policies)"},
-       {"max-tokens", "N", "tokens per completion"},
-       {"temperature", "T", "sampling temperature, 0 to 10"},
-       {"seed", "S", "sampling seed"},
-       {"template", "NAME", "prompt template (plain, boxed, ...)"},
-       {"export-sft", "F", "also write the accepted samples as SFT pairs"},
-       {"export-verl", "F", "also write the accepted samples as verl rows"},
-       {"tools", "python3[,bash...]", "the policy may run code in these languages mid-answer"},
-       {"tool-turns", "N", "tool calls per sample at most (default 4)"},
-       {"sandbox", "URL[,URL...]",
-        "judge code (and run tool calls) on `crucible serve` endpoints"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {
+    {"tasks", "T.jsonl", "the tasks to label", true},
+    {"policy", "native:CKPT|openai:URL", "the policy that samples", true},
+    {"out", "D.jsonl", "the dataset (appended; a rerun resumes)", true},
+    {"n", "N", "samples per task (default 8)"},
+    {"mode", "parallel|serial", "independent samples, or S-GRPO serial groups"},
+    {"segments", "S", "UloRL segmented generation (parallel mode)"},
+    {"config", "C.json", "the label settings as JSON"},
+    {"model", "NAME", "the served model's name (openai: policies)"},
+    {"max-tokens", "N", "tokens per completion"},
+    {"temperature", "T", "sampling temperature, 0 to 10"},
+    {"seed", "S", "sampling seed"},
+    {"template", "NAME", "prompt template (plain, boxed, ...)"},
+    {"export-sft", "F", "also write the accepted samples as SFT pairs"},
+    {"export-verl", "F", "also write the accepted samples as verl rows"},
+    {"tools", "python3[,bash...]", "the policy may run code in these languages mid-answer"},
+    {"tool-turns", "N", "tool calls per sample at most (default 4)"},
+    {"sandbox", "URL[,URL...]", "judge code (and run tool calls) on `crucible serve` endpoints"}};
+constexpr CommandSpec kCommand{
+    "label",
+    {},
+    "Samples and rewards every task; one JSONL record per sample, appended a task at a time;\n"
+    "rerunning resumes. --config takes the same settings as JSON (flags win).\n"
+    "With --tools the policy may run code while it answers: it writes a fenced block, then\n"
+    "```output on its own line; the sandbox's output is inserted (masked from training) and\n"
+    "generation resumes. Records carry the calls; the summary counts them.",
+    kFlags};
 
 }  // namespace
 
 int label_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   json config = json::object();

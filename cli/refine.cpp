@@ -27,30 +27,28 @@ namespace {
 
 using nlohmann::json;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "refine",
-      {},
-      "Sample, critique, refine; compared with plain sampling at the same policy calls.",
-      {{"tasks", "T.jsonl", "the tasks", true},
-       {"policy", "native:CKPT|openai:URL", "the actor", true},
-       {"critic", "arithmetic|execution|model:SPEC", "the critic", true},
-       {"model", "NAME", "the served model's name (openai: policies)"},
-       {"chains", "N", "independent chains per task (default 2)"},
-       {"rounds", "N", "attempts per chain (default 2)"},
-       {"max-tokens", "N", "tokens per attempt (default 256)"},
-       {"temperature", "T", "sampling temperature, 0 to 10 (default 1)"},
-       {"seed", "S", "sampling seed (default 1)"},
-       {"template", "NAME", "prompt template (default plain)"},
-       {"no-critique-in-prompt", "", "the actor does not read the critique"},
-       {"no-restart", "", "refinements start over instead of after the last right step"},
-       {"stop-on-verified", "", "stop a chain on the verifier (an oracle), not the critic"},
-       {"critic-without-reference", "", "the arithmetic critic does not see the answer"},
-       {"sandbox", "URL[,URL...]", "judge code on `crucible serve` endpoints"},
-       {"out", "R.jsonl", "every chain, refined and baseline"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {
+    {"tasks", "T.jsonl", "the tasks", true},
+    {"policy", "native:CKPT|openai:URL", "the actor", true},
+    {"critic", "arithmetic|execution|model:SPEC", "the critic", true},
+    {"model", "NAME", "the served model's name (openai: policies)"},
+    {"chains", "N", "independent chains per task (default 2)"},
+    {"rounds", "N", "attempts per chain (default 2)"},
+    {"max-tokens", "N", "tokens per attempt (default 256)"},
+    {"temperature", "T", "sampling temperature, 0 to 10 (default 1)"},
+    {"seed", "S", "sampling seed (default 1)"},
+    {"template", "NAME", "prompt template (default plain)"},
+    {"no-critique-in-prompt", "", "the actor does not read the critique"},
+    {"no-restart", "", "refinements start over instead of after the last right step"},
+    {"stop-on-verified", "", "stop a chain on the verifier (an oracle), not the critic"},
+    {"critic-without-reference", "", "the arithmetic critic does not see the answer"},
+    {"sandbox", "URL[,URL...]", "judge code on `crucible serve` endpoints"},
+    {"out", "R.jsonl", "every chain, refined and baseline"}};
+constexpr CommandSpec kCommand{
+    "refine",
+    {},
+    "Sample, critique, refine; compared with plain sampling at the same policy calls.",
+    kFlags};
 
 json by_difficulty(const std::vector<tasks::Task>& task_list,
                    const std::vector<critique::RefineResult>& results) {
@@ -70,7 +68,7 @@ json by_difficulty(const std::vector<tasks::Task>& task_list,
 }  // namespace
 
 int refine_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   critique::RefineOptions o;

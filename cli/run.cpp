@@ -12,30 +12,27 @@
 namespace crucible::cli {
 
 namespace {
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "run",
-      {"run [options] FILE"},
-      "Runs FILE in the sandbox. Prints the program's stdout, then one verdict line on stderr;\n"
-      "with --json, one JSON object with the full result on stdout. FILE may be - for stdin.\n"
-      "Exit code: 0 when the program ran and exited 0, 1 for any other verdict, 2 for bad usage.",
-      {{"lang", "L|auto", "the language (default: detected)"},
-       {"stdin", "FILE", "the program's standard input"},
-       {"time-limit", "S", "CPU seconds"},
-       {"wall-limit", "S", "wall-clock seconds"},
-       {"memory-limit", "MB", "memory"},
-       {"json", "", "print the whole result as JSON"}}};
-  return spec;
-}
+constexpr std::string_view kUsage[] = {"run [options] FILE"};
+constexpr FlagSpec kFlags[] = {{"lang", "L|auto", "the language (default: detected)"},
+                               {"stdin", "FILE", "the program's standard input"},
+                               {"time-limit", "S", "CPU seconds"},
+                               {"wall-limit", "S", "wall-clock seconds"},
+                               {"memory-limit", "MB", "memory"},
+                               {"json", "", "print the whole result as JSON"}};
+constexpr CommandSpec kCommand{
+    "run", kUsage,
+    "Runs FILE in the sandbox. Prints the program's stdout, then one verdict line on stderr;\n"
+    "with --json, one JSON object with the full result on stdout. FILE may be - for stdin.\n"
+    "Exit code: 0 when the program ran and exited 0, 1 for any other verdict, 2 for bad usage.",
+    kFlags};
 }  // namespace
 
 int run_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   if (flags.positionals().size() != 1)
-    throw InvalidRequest("expected exactly one FILE to run\n" + command_spec().help());
+    throw InvalidRequest("expected exactly one FILE to run\n" + kCommand.help());
   const std::string& file = flags.positionals()[0];
   // First, so the helper starts (and prepares the jail) while the request is put together.
   sandbox::SandboxOptions options;

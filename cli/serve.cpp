@@ -21,41 +21,37 @@ namespace crucible::cli {
 
 namespace {
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "serve",
-      {},
-      "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
-      "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
-      "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}), and\n"
-      "an environment for tool-integrated rollouts: /v1/env/reset {task} -> {session_id,\n"
-      "observation}, /v1/env/step {session_id, action} -> {observation, reward, done}.",
-      {{"host", "H", "address to listen on (default 127.0.0.1)"},
-       {"port", "P", "TCP port (default 8080; 0: the system picks)"},
-       {"workers", "N", "Crucible's own /v1 jobs at once (few: verdicts must not depend on load)"},
-       {"queue", "N", "jobs waiting at most (default 64)"},
-       {"queue-per-client", "N", "jobs one client may have waiting (default 3/4 of --queue)"},
-       {"client-prefix-v4", "BITS",
-        "IPv4 addresses in one such prefix are one client (default 32)"},
-       {"client-prefix-v6", "BITS",
-        "IPv6 addresses in one such prefix are one client (default 64)"},
-       {"trusted-proxy", "ADDR,...",
-        "reverse proxies (addresses or networks) whose X-Forwarded-For names the client"},
-       {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
-       {"token-file", "FILE", "require this bearer token"},
-       {"max-body-mb", "MB", "largest request body (default 16)"},
-       {"env-sessions", "N", "environment episodes open at once (default 1024)"},
-       {"env-ttl", "S", "seconds an unused episode is kept (default 600)"},
-       {"env-turns", "N", "tool calls per episode (default 4)"},
-       {"env-languages", "L,...", "the tool's languages (default python3)"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {
+    {"host", "H", "address to listen on (default 127.0.0.1)"},
+    {"port", "P", "TCP port (default 8080; 0: the system picks)"},
+    {"workers", "N", "Crucible's own /v1 jobs at once (few: verdicts must not depend on load)"},
+    {"queue", "N", "jobs waiting at most (default 64)"},
+    {"queue-per-client", "N", "jobs one client may have waiting (default 3/4 of --queue)"},
+    {"client-prefix-v4", "BITS", "IPv4 addresses in one such prefix are one client (default 32)"},
+    {"client-prefix-v6", "BITS", "IPv6 addresses in one such prefix are one client (default 64)"},
+    {"trusted-proxy", "ADDR,...",
+     "reverse proxies (addresses or networks) whose X-Forwarded-For names the client"},
+    {"compat-workers", "N", "SandboxFusion's and Piston's jobs at once (default 32)"},
+    {"token-file", "FILE", "require this bearer token"},
+    {"max-body-mb", "MB", "largest request body (default 16)"},
+    {"env-sessions", "N", "environment episodes open at once (default 1024)"},
+    {"env-ttl", "S", "seconds an unused episode is kept (default 600)"},
+    {"env-turns", "N", "tool calls per episode (default 4)"},
+    {"env-languages", "L,...", "the tool's languages (default python3)"}};
+constexpr CommandSpec kCommand{
+    "serve",
+    {},
+    "Serves the sandbox over HTTP: /v1/run, /v1/judge, /v1/judge/batch, /v1/languages,\n"
+    "/v1/health, /metrics, SandboxFusion's /run_code, Piston's /api/v2/execute and\n"
+    "OpenRLHF's /get_reward ({query, prompts, labels} -> {rewards, scores, extra_logs}), and\n"
+    "an environment for tool-integrated rollouts: /v1/env/reset {task} -> {session_id,\n"
+    "observation}, /v1/env/step {session_id, action} -> {observation, reward, done}.",
+    kFlags};
 
 }  // namespace
 
 int serve_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   sandbox::service::ServeOptions options;

@@ -17,29 +17,27 @@
 namespace crucible::cli {
 namespace {
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "serve-policy",
-      {},
-      "Serves a native policy checkpoint, OpenAI-compatible: POST /v1/completions and\n"
-      "/v1/chat/completions (stream, logprobs with top alternatives, stop strings; generation\n"
-      "ends at <eos>), GET /v1/models and /v1/models/{id}; errors in OpenAI's shape.",
-      {{"ckpt", "CKPT", "the checkpoint to serve", true},
-       {"port", "P", "TCP port (default 8000; 0: the system picks)"},
-       {"host", "H", "address to listen on (default 127.0.0.1)"},
-       {"name", "NAME", "the model name clients ask for"},
-       {"queue", "N", "requests waiting at most (default 16)"},
-       {"max-rows", "N",
-        "samples decoding at once: concurrent requests share one batch (default 64; 0: each "
-        "request decoded alone, one at a time)"},
-       {"chunk-tokens", "N", "tokens per batch round; requests join between rounds (default 4)"}}};
-  return spec;
-}
+constexpr FlagSpec kFlags[] = {
+    {"ckpt", "CKPT", "the checkpoint to serve", true},
+    {"port", "P", "TCP port (default 8000; 0: the system picks)"},
+    {"host", "H", "address to listen on (default 127.0.0.1)"},
+    {"name", "NAME", "the model name clients ask for"},
+    {"queue", "N", "requests waiting at most (default 16)"},
+    {"max-rows", "N",
+     "samples decoding at once: concurrent requests share one batch (default 64; 0: each "
+     "request decoded alone, one at a time)"},
+    {"chunk-tokens", "N", "tokens per batch round; requests join between rounds (default 4)"}};
+constexpr CommandSpec kCommand{
+    "serve-policy",
+    {},
+    "Serves a native policy checkpoint, OpenAI-compatible: POST /v1/completions and\n"
+    "/v1/chat/completions (stream, logprobs with top alternatives, stop strings; generation\n"
+    "ends at <eos>), GET /v1/models and /v1/models/{id}; errors in OpenAI's shape.",
+    kFlags};
 }  // namespace
 
 int serve_policy_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   policy::NativePolicy native(*f.get("ckpt"));

@@ -28,49 +28,42 @@ namespace {
 using nlohmann::json;
 using namespace crucible::policy;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& sft_spec() {
-  static const CommandSpec spec{
-      "sft",
-      {},
-      "Trains the native policy on the tasks' reference answers as \\boxed{...} (after their\n"
-      "rationales with --rationale), prompted as `crucible label --template NAME` prompts them\n"
-      "(default plain). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n"
-      "Without --config the model has the default shape: dim 64, 4 layers, 4 heads, MLP 176,\n"
-      "context 256, SwiGLU (about 0.2M parameters).",
-      {{"tasks", "T.jsonl", "tasks with reference answers", true},
-       {"steps", "N", "optimizer steps", true},
-       {"out", "CKPT", "the checkpoint directory", true},
-       {"config", "model.json", "the model's shape"},
-       {"batch", "B", "sequences per step (default 16)"},
-       {"lr", "X", "learning rate"},
-       {"seed", "S", "initialisation and batch order (default 0)"},
-       {"template", "NAME", "prompt template (default plain)"},
-       {"rationale", "", "train on the worked rationale before the answer"},
-       {"resume", "", "continue the checkpoint in --out exactly"}}};
-  return spec;
-}
+constexpr FlagSpec kSftFlags[] = {
+    {"tasks", "T.jsonl", "tasks with reference answers", true},
+    {"steps", "N", "optimizer steps", true},
+    {"out", "CKPT", "the checkpoint directory", true},
+    {"config", "model.json", "the model's shape"},
+    {"batch", "B", "sequences per step (default 16)"},
+    {"lr", "X", "learning rate"},
+    {"seed", "S", "initialisation and batch order (default 0)"},
+    {"template", "NAME", "prompt template (default plain)"},
+    {"rationale", "", "train on the worked rationale before the answer"},
+    {"resume", "", "continue the checkpoint in --out exactly"}};
+constexpr CommandSpec kSftCommand{
+    "sft",
+    {},
+    "Trains the native policy on the tasks' reference answers as \\boxed{...} (after their\n"
+    "rationales with --rationale), prompted as `crucible label --template NAME` prompts them\n"
+    "(default plain). Saves CKPT every 100 steps and at the end; --resume continues exactly.\n"
+    "Without --config the model has the default shape: dim 64, 4 layers, 4 heads, MLP 176,\n"
+    "context 256, SwiGLU (about 0.2M parameters).",
+    kSftFlags};
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& sample_spec() {
-  static const CommandSpec spec{"sample",
-                                {},
-                                "Samples from a native checkpoint; one JSON line per sample.",
-                                {{"ckpt", "CKPT", "the checkpoint", true},
-                                 {"prompt", "TEXT", "the prompt", true},
-                                 {"n", "N", "samples (default 1)"},
-                                 {"max-tokens", "M", "tokens per sample (default 64)"},
-                                 {"temperature", "T", "0 to 10 (default 1)"},
-                                 {"top-k", "K", "keep the K likeliest tokens (0: all)"},
-                                 {"top-p", "P", "nucleus sampling, 0 to 1"},
-                                 {"seed", "S", "sampling seed (default 0)"}}};
-  return spec;
-}
+constexpr FlagSpec kSampleFlags[] = {{"ckpt", "CKPT", "the checkpoint", true},
+                                     {"prompt", "TEXT", "the prompt", true},
+                                     {"n", "N", "samples (default 1)"},
+                                     {"max-tokens", "M", "tokens per sample (default 64)"},
+                                     {"temperature", "T", "0 to 10 (default 1)"},
+                                     {"top-k", "K", "keep the K likeliest tokens (0: all)"},
+                                     {"top-p", "P", "nucleus sampling, 0 to 1"},
+                                     {"seed", "S", "sampling seed (default 0)"}};
+constexpr CommandSpec kSampleCommand{
+    "sample", {}, "Samples from a native checkpoint; one JSON line per sample.", kSampleFlags};
 
 }  // namespace
 
 int sft_command(const Args& args) {
-  auto parsed = parse_command(args, sft_spec());
+  auto parsed = parse_command(args, kSftCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   std::string out = *f.get("out");
@@ -144,7 +137,7 @@ int sft_command(const Args& args) {
 }
 
 int sample_command(const Args& args) {
-  auto parsed = parse_command(args, sample_spec());
+  auto parsed = parse_command(args, kSampleCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   Checkpoint c = load_checkpoint(*f.get("ckpt"));

@@ -28,31 +28,32 @@ using nlohmann::json;
 using tasks::read_tasks;
 using tasks::Task;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "tasks",
-      {"tasks import --format F IN --out OUT.jsonl", "tasks validate FILE.jsonl",
-       "tasks stats FILE.jsonl", "tasks dedup IN --out OUT [--ngram 8] [--threshold 0.8]",
-       "tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold 0.5]",
-       "tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]",
-       "tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]"},
-      "families: arithmetic, countdown, linear, word, code, expression, product\n"
-      "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible",
-      {{"format", "F", "import: the input's format"},
-       {"out", "OUT", "the tasks written"},
-       {"ngram", "N", "dedup, decontaminate: n-gram length"},
-       {"threshold", "X", "dedup, decontaminate: overlap that counts as the same task"},
-       {"train", "T", "decontaminate: training tasks; split: where they go"},
-       {"eval", "E", "decontaminate: evaluation tasks; split: where they go"},
-       {"eval-fraction", "X", "split: share held out (default 0.1)"},
-       {"family", "F", "gen: the generator"},
-       {"n", "N", "gen: how many tasks"},
-       {"difficulty", "D", "gen: 1 to 5"},
-       {"seed", "S", "gen: the generator's seed"},
-       {"reversed", "", "gen: arithmetic answers with their digits reversed"}}};
-  return spec;
-}
+constexpr std::string_view kUsage[] = {
+    "tasks import --format F IN --out OUT.jsonl",
+    "tasks validate FILE.jsonl",
+    "tasks stats FILE.jsonl",
+    "tasks dedup IN --out OUT [--ngram 8] [--threshold 0.8]",
+    "tasks decontaminate --train T --eval E --out OUT [--ngram 13] [--threshold 0.5]",
+    "tasks split IN --train OUT --eval OUT [--eval-fraction 0.1]",
+    "tasks gen --family F --n N --difficulty D --seed S --out OUT [--reversed]"};
+constexpr FlagSpec kFlags[] = {
+    {"format", "F", "import: the input's format"},
+    {"out", "OUT", "the tasks written"},
+    {"ngram", "N", "dedup, decontaminate: n-gram length"},
+    {"threshold", "X", "dedup, decontaminate: overlap that counts as the same task"},
+    {"train", "T", "decontaminate: training tasks; split: where they go"},
+    {"eval", "E", "decontaminate: evaluation tasks; split: where they go"},
+    {"eval-fraction", "X", "split: share held out (default 0.1)"},
+    {"family", "F", "gen: the generator"},
+    {"n", "N", "gen: how many tasks"},
+    {"difficulty", "D", "gen: 1 to 5"},
+    {"seed", "S", "gen: the generator's seed"},
+    {"reversed", "", "gen: arithmetic answers with their digits reversed"}};
+constexpr CommandSpec kCommand{
+    "tasks", kUsage,
+    "families: arithmetic, countdown, linear, word, code, expression, product\n"
+    "formats: gsm8k, math, humaneval, mbpp, apps, codecontests, verl, reasoning_gym, crucible",
+    kFlags};
 
 void write_tasks(const std::string& path, const std::vector<Task>& ts) {
   std::vector<json> rows(ts.begin(), ts.end());
@@ -61,13 +62,13 @@ void write_tasks(const std::string& path, const std::vector<Task>& ts) {
 
 std::string one_input(const Flags& flags) {
   if (flags.positionals().size() != 2)
-    throw InvalidRequest("expected one input file\n" + command_spec().help());
+    throw InvalidRequest("expected one input file\n" + kCommand.help());
   return flags.positionals()[1];
 }
 
 std::string required(const Flags& flags, const char* name) {
   auto v = flags.get(name);
-  if (!v) throw InvalidRequest(std::string("--") + name + " is required\n" + command_spec().help());
+  if (!v) throw InvalidRequest(std::string("--") + name + " is required\n" + kCommand.help());
   return *v;
 }
 
@@ -217,11 +218,11 @@ int gen(const Flags& flags) {
 }  // namespace
 
 int tasks_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   if (flags.positionals().empty()) {
-    std::fputs(command_spec().help().c_str(), stderr);
+    std::fputs(kCommand.help().c_str(), stderr);
     return 2;
   }
   const std::string& verb = flags.positionals()[0];
@@ -237,7 +238,7 @@ int tasks_command(const Args& args) {
     if (dynamic_cast<const InvalidRequest*>(&e)) throw;
     throw InvalidRequest(e.what());  // unreadable files are the caller's to fix
   }
-  throw InvalidRequest("unknown tasks verb '" + verb + "'\n" + command_spec().help());
+  throw InvalidRequest("unknown tasks verb '" + verb + "'\n" + kCommand.help());
 }
 
 }  // namespace crucible::cli

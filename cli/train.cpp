@@ -28,34 +28,29 @@ namespace {
 
 using nlohmann::json;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& train_spec() {
-  static const CommandSpec spec{
-      "train",
-      {},
-      "Self-trains the native policy on verified rewards (or, with \"remote\" in the config, "
-      "rolls\n"
-      "out a served policy and exports each iteration for its trainer); writes metrics, samples,\n"
-      "checkpoints, exports/ and report.html into RUN_DIR.",
-      {{"preset", "demo|expression|tiny",
-        "a named recipe (demo: the main job, products through a tool)"},
-       {"config", "C.json", "a config applied over the preset (or the defaults)"},
-       {"out", "RUN_DIR", "the run directory (default runs/<preset>)"},
-       {"resume", "", "continue the run in RUN_DIR"},
-       {"iterations", "N", "iterations in total"},
-       {"seed", "S", "the run's seed"}}};
-  return spec;
-}
+constexpr FlagSpec kTrainFlags[] = {
+    {"preset", "demo|expression|tiny",
+     "a named recipe (demo: the main job, products through a tool)"},
+    {"config", "C.json", "a config applied over the preset (or the defaults)"},
+    {"out", "RUN_DIR", "the run directory (default runs/<preset>)"},
+    {"resume", "", "continue the run in RUN_DIR"},
+    {"iterations", "N", "iterations in total"},
+    {"seed", "S", "the run's seed"}};
+constexpr CommandSpec kTrainCommand{
+    "train",
+    {},
+    "Self-trains the native policy on verified rewards (or, with \"remote\" in the config, "
+    "rolls\n"
+    "out a served policy and exports each iteration for its trainer); writes metrics, samples,\n"
+    "checkpoints, exports/ and report.html into RUN_DIR.",
+    kTrainFlags};
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& report_spec() {
-  static const CommandSpec spec{
-      "report",
-      {"report RUN_DIR [RUN_DIR ...] [--out report.html]"},
-      "An HTML report (SVG plots) of one or more training runs.",
-      {{"out", "FILE", "where to write it (default RUN_DIR/report.html)"}}};
-  return spec;
-}
+constexpr std::string_view kReportUsage[] = {"report RUN_DIR [RUN_DIR ...] [--out report.html]"};
+constexpr FlagSpec kReportFlags[] = {
+    {"out", "FILE", "where to write it (default RUN_DIR/report.html)"}};
+constexpr CommandSpec kReportCommand{"report", kReportUsage,
+                                     "An HTML report (SVG plots) of one or more training runs.",
+                                     kReportFlags};
 
 bool needs_sandbox(const rollout::TrainConfig& c) {
   if (!c.remote.sandbox_endpoints.empty()) return false;  // the service's jails run them
@@ -71,7 +66,7 @@ bool needs_sandbox(const rollout::TrainConfig& c) {
 }  // namespace
 
 int train_command(const Args& args) {
-  auto parsed = parse_command(args, train_spec());
+  auto parsed = parse_command(args, kTrainCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
   json overrides = json::object();
@@ -121,10 +116,10 @@ int train_command(const Args& args) {
 }
 
 int report_command(const Args& args) {
-  auto parsed = parse_command(args, report_spec());
+  auto parsed = parse_command(args, kReportCommand);
   if (!parsed) return 0;
   const Flags& f = *parsed;
-  if (f.positionals().empty()) throw InvalidRequest("expected a RUN_DIR\n" + report_spec().help());
+  if (f.positionals().empty()) throw InvalidRequest("expected a RUN_DIR\n" + kReportCommand.help());
   std::vector<std::filesystem::path> dirs(f.positionals().begin(), f.positionals().end());
   std::string out = f.get("out").value_or((dirs.front() / "report.html").string());
   write_file(out, rollout::training_report(dirs));

@@ -22,30 +22,28 @@ namespace {
 using nlohmann::json;
 namespace math = rewards::math;
 
-// Built on first use: a process constructs only its own command's table.
-const CommandSpec& command_spec() {
-  static const CommandSpec spec{
-      "verify",
-      {"verify --gold G (--pred P | --pred-file F) [--options JSON] [--explain]",
-       "verify --batch IN.jsonl [--out OUT.jsonl] [-j N] [--explain]"},
-      "Checks a model's math answer against a reference: extracts the answer (\\boxed{}, \"the\n"
-      "answer is\", the last math span or number), parses both and compares them exactly.\n"
-      "Prints {correct, status, reason, gold_parsed, pred_parsed, ...} as JSON; --explain adds\n"
-      "\"explain\": per side the extraction rule that fired, the text it read and the parsed "
-      "tree.\n"
-      "Options: significant_digits, tolerance, random_points, timeout_ms, join_boxes,\n"
-      "inequality_for_interval, percent (either|fraction|value).\n"
-      "Exit code: 0 correct (batch: every line verified), 1 not correct, 2 bad usage.",
-      {{"gold", "G", "the reference answer"},
-       {"pred", "P", "the model's output"},
-       {"pred-file", "F", "the model's output, from a file"},
-       {"options", "JSON", "verifier options"},
-       {"batch", "IN.jsonl", "lines of {gold, pred, options, id}"},
-       {"out", "OUT.jsonl", "batch results (default: stdout)"},
-       {"j", "N", "lines verified at once"},
-       {"explain", "", "say which rule decided, per side"}}};
-  return spec;
-}
+constexpr std::string_view kUsage[] = {
+    "verify --gold G (--pred P | --pred-file F) [--options JSON] [--explain]",
+    "verify --batch IN.jsonl [--out OUT.jsonl] [-j N] [--explain]"};
+constexpr FlagSpec kFlags[] = {{"gold", "G", "the reference answer"},
+                               {"pred", "P", "the model's output"},
+                               {"pred-file", "F", "the model's output, from a file"},
+                               {"options", "JSON", "verifier options"},
+                               {"batch", "IN.jsonl", "lines of {gold, pred, options, id}"},
+                               {"out", "OUT.jsonl", "batch results (default: stdout)"},
+                               {"j", "N", "lines verified at once"},
+                               {"explain", "", "say which rule decided, per side"}};
+constexpr CommandSpec kCommand{
+    "verify", kUsage,
+    "Checks a model's math answer against a reference: extracts the answer (\\boxed{}, \"the\n"
+    "answer is\", the last math span or number), parses both and compares them exactly.\n"
+    "Prints {correct, status, reason, gold_parsed, pred_parsed, ...} as JSON; --explain adds\n"
+    "\"explain\": per side the extraction rule that fired, the text it read and the parsed "
+    "tree.\n"
+    "Options: significant_digits, tolerance, random_points, timeout_ms, join_boxes,\n"
+    "inequality_for_interval, percent (either|fraction|value).\n"
+    "Exit code: 0 correct (batch: every line verified), 1 not correct, 2 bad usage.",
+    kFlags};
 std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -116,12 +114,12 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 int verify_command(const Args& args) {
-  auto parsed = parse_command(args, command_spec());
+  auto parsed = parse_command(args, kCommand);
   if (!parsed) return 0;
   const Flags& flags = *parsed;
   if (flags.has("batch")) return batch(flags);
   if (!flags.has("gold") || (flags.has("pred") == flags.has("pred-file")))
-    throw InvalidRequest("needs --gold and one of --pred / --pred-file\n" + command_spec().help());
+    throw InvalidRequest("needs --gold and one of --pred / --pred-file\n" + kCommand.help());
   json options_json;
   if (auto o = flags.get("options")) {
     options_json = json::parse(*o, nullptr, false);

@@ -59,13 +59,11 @@ TEST(Flags, WholeNumbersAreCheckedAgainstTheirRange) {
   EXPECT_THROW(port.port("port"), InvalidRequest);
 }
 
-const CommandSpec kSpec{"label",
-                        {},
-                        "Labels tasks.",
-                        {{"tasks", "T.jsonl", "the tasks", true},
-                         {"n", "N", "samples per task"},
-                         {"temperature", "T", "sampling temperature"},
-                         {"resume", "", "continue"}}};
+constexpr FlagSpec kLabelFlags[] = {{"tasks", "T.jsonl", "the tasks", true},
+                                    {"n", "N", "samples per task"},
+                                    {"temperature", "T", "sampling temperature"},
+                                    {"resume", "", "continue"}};
+constexpr CommandSpec kSpec{"label", {}, "Labels tasks.", kLabelFlags};
 
 std::string error_of(const std::vector<std::string>& args) {
   try {
@@ -93,7 +91,8 @@ TEST(CommandSpec, OneTableParsesTheFlagsAndWritesTheHelp) {
 
 // A program of its own (the benches): its usage line starts with the program, not a command.
 TEST(CommandSpec, ABenchsUsageNamesTheBench) {
-  const CommandSpec bench{"", {}, "Times things.", {{"runs", "N", "runs"}}, "", "bin/x_bench"};
+  static constexpr FlagSpec kRuns[] = {{"runs", "N", "runs"}};
+  constexpr CommandSpec bench{"", {}, "Times things.", kRuns, "", "bin/x_bench"};
   EXPECT_EQ(bench.help().rfind("usage: bin/x_bench [options]\nTimes things.\n", 0), 0u)
       << bench.help();
 }

@@ -29,7 +29,7 @@ struct FlagSpec {
   bool required = false;
 };
 
-// Views only: what they view (literals, a constexpr array, a bench's argv[0]) outlives it.
+// Views only: what they view (string literals, static arrays of rows) must outlive the spec.
 struct CommandSpec {
   std::string_view name;                       // "label", "tasks"
   std::span<const std::string_view> synopsis;  // usage lines after "crucible"; empty: generated
